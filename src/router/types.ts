@@ -1,0 +1,77 @@
+import type { Goal, ModelConfig, TaskType } from '../config/schema.ts';
+import type { ChatMessage } from '../providers/chat-schema.ts';
+import type { CandidateScore } from '../store/types.ts';
+
+/** Numeric description of a prompt, computed in-process from the messages. */
+export interface PromptFeatures {
+  /** Dense named features (token counts, code/math/question/reasoning markers, structure, depth...). */
+  dense: Record<string, number>;
+  /** Hashed word and character n-grams: sorted bucket indices and their weights. */
+  hashedIdx: Uint32Array;
+  hashedVal: Float32Array;
+}
+
+export interface PromptAnalysis {
+  features: PromptFeatures;
+  taskType: TaskType;
+  /** 0 (trivial) – 1 (hard). */
+  complexity: number;
+  promptTokens: number;
+  /** The text the analysis was run on (last user turn plus context, as the analyzer decides). */
+  language: string;
+}
+
+/** Predicts, for each model, the probability that it answers this prompt well. Pure and synchronous. */
+export interface QualityPredictor {
+  readonly version: string;
+  /** Model ids the trained parameters know; others are served from catalog priors. */
+  knownModels(): string[];
+  predict(analysis: PromptAnalysis, models: readonly ModelConfig[]): number[];
+}
+
+export interface RoutingConstraints {
+  goal: Goal;
+  minQuality: number;
+  maxCostUsd?: number;
+  maxLatencyMs?: number;
+}
+
+/** Live numbers the gateway observes per model, blended into the policy's performance estimate. */
+export interface LiveModelStats {
+  ttftMsEwma?: number;
+  outputTokensPerSEwma?: number;
+  errorRate?: number;
+  samples: number;
+  breakerOpen?: boolean;
+}
+
+export interface RouteInput {
+  routingModel: string;
+  messages: ChatMessage[];
+  /** max_tokens / max_completion_tokens of the request, if set. */
+  maxOutputTokens?: number;
+  keyId?: string;
+  team?: string;
+  metadata?: Record<string, string>;
+  /** Caller overrides from headers or the `aigw` body field. */
+  overrides?: Partial<RoutingConstraints>;
+  /** Required capabilities derived from the request (tools, json, vision). */
+  requiredCapabilities?: string[];
+}
+
+export interface RouteDecision {
+  id: string;
+  routingModel: string;
+  taskType: TaskType;
+  complexity: number;
+  constraints: RoutingConstraints;
+  chosenModel: string;
+  /** Ranked best first, ineligible ones last with their reason. */
+  candidates: CandidateScore[];
+  /** Models to try after the chosen one, in order. */
+  fallbacks: string[];
+  rulesFired: string[];
+  rationale: string;
+  routerVersion: string;
+  decisionUs: number;
+}

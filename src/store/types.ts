@@ -1,0 +1,111 @@
+/** One row of the spend log: every request the gateway answered, failed or not. Times are epoch ms. */
+export interface RequestRow {
+  id: string;
+  created_at: number;
+  key_id: string | null;
+  team: string | null;
+  model_requested: string;
+  model_used: string | null;
+  provider: string | null;
+  status: number;
+  error_type: string | null;
+  stream: boolean;
+  latency_ms: number;
+  ttft_ms: number | null;
+  upstream_latency_ms: number | null;
+  overhead_ms: number;
+  attempts: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  usage_estimated: boolean;
+  finish_reason: string | null;
+  task_type: string | null;
+  decision_id: string | null;
+  /** JSON of the request's `metadata`, when sent. */
+  metadata: string | null;
+  /** Only with `log_content: true`. */
+  prompt_text: string | null;
+  response_text: string | null;
+}
+
+export interface CandidateScore {
+  model: string;
+  predictedQuality: number;
+  estCostUsd: number;
+  estLatencyMs: number;
+  score: number;
+  eligible: boolean;
+  /** Why an ineligible candidate was dropped. */
+  reason?: string;
+}
+
+/** A routing decision, linked to its request row. */
+export interface DecisionRow {
+  id: string;
+  request_id: string;
+  created_at: number;
+  routing_model: string;
+  task_type: string;
+  complexity: number;
+  goal: string;
+  chosen_model: string;
+  /** JSON CandidateScore[] ranked best first. */
+  candidates: string;
+  /** JSON string[] of the rule names that fired. */
+  rules: string;
+  fallbacks: string;
+  rationale: string;
+  router_version: string;
+  decision_us: number;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  /** Hex SHA-256 of the full key; the key itself is never stored. */
+  key_hash: string;
+  /** First characters of the key, to recognise it in listings. */
+  key_prefix: string;
+  team: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  budget_daily_usd: number | null;
+  budget_monthly_usd: number | null;
+  rpm_limit: number | null;
+}
+
+export type ReservationStatus = 'reserved' | 'settled' | 'released';
+
+export interface BudgetReservationRow {
+  id: string;
+  key_id: string;
+  request_id: string;
+  created_at: number;
+  reserved_usd: number;
+  settled_usd: number | null;
+  status: ReservationStatus;
+}
+
+/** The only code that talks SQL. SQLite and PostgreSQL implement it through one kysely layer. */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  insertRequests(rows: RequestRow[]): Promise<void>;
+  insertDecisions(rows: DecisionRow[]): Promise<void>;
+  upsertReservations(rows: BudgetReservationRow[]): Promise<void>;
+  getRequest(id: string): Promise<RequestRow | undefined>;
+  getDecisionByRequest(requestId: string): Promise<DecisionRow | undefined>;
+  countRequests(): Promise<number>;
+  listRequestIds(): Promise<string[]>;
+  /** Settled spend of a key since a time (for budgets after a restart). */
+  sumKeySpendSince(keyId: string, sinceMs: number): Promise<number>;
+  createApiKey(row: ApiKeyRow): Promise<void>;
+  listApiKeys(): Promise<ApiKeyRow[]>;
+  revokeApiKey(idOrPrefix: string, atMs: number): Promise<boolean>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined>;
+  close(): Promise<void>;
+}
