@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiKeyRow } from '../store/types.ts';
+import { generateApiKey } from './api-keys.ts';
+import { KeyResolver, extractBearerToken, isAdminKey } from './key-resolver.ts';
+
+function row(hash: string, over: Partial<ApiKeyRow> = {}): ApiKeyRow {
+  return {
+    id: 'key_1',
+    name: 'app',
+    key_hash: hash,
+    key_prefix: 'aigw_abcdefg',
+    team: 'search',
+    created_at: 0,
+    revoked_at: null,
+    budget_daily_usd: 5,
+    budget_monthly_usd: 100,
+    rpm_limit: 60,
+    ...over,
+  };
+}
+
+function fakeStore() {
+  const rows = new Map<string, ApiKeyRow>();
+  const calls: string[] = [];
+  return {
+    rows,
+    calls,
+    findByHash: async (hash: string) => {
+      calls.push(hash);
+      await new Promise((r) => setTimeout(r, 1));
+      return rows.get(hash);
+    },
+  };
+}
+
+describe('KeyResolver', () => {
+  it('resolves a valid key and serves repeats from the cache', async () => {
+    const store = fakeStore();
+    const k = generateApiKey();
+    store.rows.set(k.hash, row(k.hash));
+    const resolver = new KeyResolver({ findByHash: store.findByHash });
+    const resolved = await Promise.all(Array.from({ length: 50 }, () => resolver.resolve(k.key)));
+    expect(resolved.every((r) => r?.id === 'key_1')).toBe(true);
+    expect(await resolver.resolve(k.key)).toMatchObject({ id: 'key_1', rpm_limit: 60 });
+    expect(store.calls).toHaveLength(1);
+  });
+
+  it('refuses unknown, empty and oversized tokens, caching misses briefly', async () => {
+    let now = 1_000;
+    const store = fakeStore();
+    const resolver = new KeyResolver({ findByHash: store.findByHash, negativeTtlMs: 100, nowMs: () => now });
+    expect(await resolver.resolve('aigw_nope')).toBeUndefined();
+    expect(await resolver.resolve('aigw_nope')).toBeUndefined();
+    expect(store.calls).toHaveLength(1);
+    now += 101;
+    expect(await resolver.resolve('aigw_nope')).toBeUndefined();
+    expect(store.calls).toHaveLength(2);
+    expect(await resolver.resolve('')).toBeUndefined();
+    expect(await resolver.resolve(undefined)).toBeUndefined();
+    expect(await resolver.resolve('x'.repeat(10_000))).toBeUndefined();
+    expect(store.calls).toHaveLength(2);
+  });
+
+  it('sees a revocation after the TTL, or at once after invalidate()', async () => {
+    let now = 0;
+    const store = fakeStore();
+    const k = generateApiKey();
+    store.rows.set(k.hash, row(k.hash));
+    const resolver = new KeyResolver({ findByHash: store.findByHash, ttlMs: 1_000, nowMs: () => now });
+    expect(await resolver.resolve(k.key)).toBeDefined();
+    store.rows.set(k.hash, row(k.hash, { revoked_at: 500 }));
+    now = 999;
+    expect(await resolver.resolve(k.key)).toBeDefined();
+    now = 1_001;
+    expect(await resolver.resolve(k.key)).toBeUndefined();
+
+    const k2 = generateApiKey();
+    store.rows.set(k2.hash, row(k2.hash, { id: 'key_2' }));
+    expect(await resolver.resolve(k2.key)).toBeDefined();
+    store.rows.set(k2.hash, row(k2.hash, { id: 'key_2', revoked_at: now }));
+    resolver.invalidate(k2.hash);
+    expect(await resolver.resolve(k2.key)).toBeUndefined();
+  });
+
+  it('finds a key created after a cached miss once its hash is invalidated', async () => {
+    const store = fakeStore();
+    const k = generateApiKey();
+    const resolver = new KeyResolver({ findByHash: store.findByHash });
+    expect(await resolver.resolve(k.key)).toBeUndefined();
+    store.rows.set(k.hash, row(k.hash));
+    expect(await resolver.resolve(k.key)).toBeUndefined();
+    resolver.invalidate(k.hash);
+    expect(await resolver.resolve(k.key)).toBeDefined();
+  });
+
+  it('rejects a row whose stored hash does not match the token', async () => {
+    const k = generateApiKey();
+    const other = generateApiKey();
+    const resolver = new KeyResolver({ findByHash: async () => row(other.hash) });
+    expect(await resolver.resolve(k.key)).toBeUndefined();
+  });
+
+  it('keeps real keys cached when flooded with unknown tokens', async () => {
+    const store = fakeStore();
+    const k = generateApiKey();
+    store.rows.set(k.hash, row(k.hash));
+    const resolver = new KeyResolver({ findByHash: store.findByHash, maxNegativeEntries: 10 });
+    await resolver.resolve(k.key);
+    for (let i = 0; i < 100; i++) await resolver.resolve(`aigw_random_${i}`);
+    const before = store.calls.length;
+    expect(await resolver.resolve(k.key)).toBeDefined();
+    expect(store.calls.length).toBe(before);
+  });
+
+  it('propagates store errors without caching them', async () => {
+    let fail = true;
+    const k = generateApiKey();
+    const resolver = new KeyResolver({
+      findByHash: async () => {
+        if (fail) throw new Error('db down');
+        return row(k.hash);
+      },
+    });
+    await expect(resolver.resolve(k.key)).rejects.toThrow('db down');
+    fail = false;
+    expect(await resolver.resolve(k.key)).toBeDefined();
+  });
+});
+
+describe('extractBearerToken', () => {
+  it('reads the token from an Authorization header', () => {
+    expect(extractBearerToken('Bearer aigw_abc')).toBe('aigw_abc');
+    expect(extractBearerToken('bearer   aigw_abc ')).toBe('aigw_abc');
+    expect(extractBearerToken('Basic dXNlcjpwYXNz')).toBeUndefined();
+    expect(extractBearerToken('Bearer a b')).toBeUndefined();
+    expect(extractBearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe('isAdminKey', () => {
+  it('matches only the configured admin key', () => {
+    expect(isAdminKey('s3cret-admin', 's3cret-admin')).toBe(true);
+    expect(isAdminKey('s3cret-admin!', 's3cret-admin')).toBe(false);
+    expect(isAdminKey('short', 's3cret-admin')).toBe(false);
+    expect(isAdminKey('anything', undefined)).toBe(false);
+    expect(isAdminKey('', '')).toBe(false);
+    expect(isAdminKey(undefined, 'x')).toBe(false);
+  });
+});

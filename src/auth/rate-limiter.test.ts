@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
+import { RedisRateLimiter } from './redis-rate-limiter.ts';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RUN_PREFIX = `aigw-test:rl:${process.pid}:${randomBytes(4).toString('hex')}:`;
+const connections: Redis[] = [];
+
+afterAll(async () => {
+  const first = connections[0];
+  if (first) {
+    const keys = await first.keys(`${RUN_PREFIX}*`);
+    if (keys.length > 0) await first.del(...keys);
+  }
+  await Promise.all(connections.map((c) => c.quit()));
+});
+
+let groupCount = 0;
+const flavors = [
+  { name: 'memory', shared: false, group: (): (() => RateLimiter) => () => new MemoryRateLimiter() },
+  {
+    name: 'redis',
+    shared: true,
+    group: (): (() => RateLimiter) => {
+      const keyPrefix = `${RUN_PREFIX}${++groupCount}:`;
+      return () => {
+        const redis = new Redis(REDIS_URL);
+        connections.push(redis);
+        return new RedisRateLimiter({ redis, keyPrefix });
+      };
+    },
+  },
+];
+
+const T0 = Date.UTC(2025, 2, 10, 12, 0, 0);
+
+describe.each(flavors)('$name rate limiter', ({ group, shared }) => {
+  it('admits exactly the limit from 200 concurrent requests and says when to retry', async () => {
+    const limiter = group()();
+    const results = await Promise.all(Array.from({ length: 200 }, () => limiter.hit('k', 60, T0)));
+    expect(results.filter((r) => r.ok)).toHaveLength(60);
+    expect(results.at(-1)).toEqual({ ok: false, retryAfterMs: 1_000 });
+    expect((await limiter.hit('k', 60, T0 + 999)).ok).toBe(false);
+    expect((await limiter.hit('k', 60, T0 + 1_000)).ok).toBe(true);
+    expect((await limiter.hit('k', 60, T0 + 1_000)).ok).toBe(false);
+  });
+
+  it('has an exact burst boundary when 60 s / limit is not a whole number', async () => {
+    const limiter = group()();
+    for (const limit of [7, 13, 999]) {
+      const results = [];
+      for (let i = 0; i <= limit; i++) results.push(await limiter.hit(`k${limit}`, limit, T0));
+      expect(results.filter((r) => r.ok)).toHaveLength(limit);
+    }
+  });
+
+  it('sustains the configured rate over ten minutes', async () => {
+    const limiter = group()();
+    let admitted = 0;
+    for (let t = 0; t < 600_000; t += 250) if ((await limiter.hit('k', 7, T0 + t)).ok) admitted++;
+    // The burst of 7, then one every 60/7 s.
+    expect(admitted).toBeGreaterThanOrEqual(7 + 69);
+    expect(admitted).toBeLessThanOrEqual(7 + 70);
+  });
+
+  it('keeps keys independent', async () => {
+    const limiter = group()();
+    expect((await limiter.hit('a', 1, T0)).ok).toBe(true);
+    expect((await limiter.hit('a', 1, T0)).ok).toBe(false);
+    expect((await limiter.hit('b', 1, T0)).ok).toBe(true);
+  });
+
+  it('allows fractional limits as one request per 60 s / limit', async () => {
+    const limiter = group()();
+    expect((await limiter.hit('k', 0.5, T0)).ok).toBe(true);
+    expect(await limiter.hit('k', 0.5, T0 + 1)).toEqual({ ok: false, retryAfterMs: 119_999 });
+    expect((await limiter.hit('k', 0.5, T0 + 120_000)).ok).toBe(true);
+  });
+
+  it('rejects invalid limits', async () => {
+    const limiter = group()();
+    await expect(limiter.hit('k', 0, T0)).rejects.toThrow(RangeError);
+    await expect(limiter.hit('k', Number.NaN, T0)).rejects.toThrow(RangeError);
+  });
+
+  it.runIf(shared)('shares one limit between two replicas', async () => {
+    const make = group();
+    const a = make();
+    const b = make();
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).hit('k', 50, T0)));
+    expect(results.filter((r) => r.ok)).toHaveLength(50);
+  });
+});
+
+describe('memory rate limiter', () => {
+  it('decides in about a microsecond', () => {
+    const limiter = new MemoryRateLimiter();
+    const n = 100_000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) limiter.hitSync(`k${i % 100}`, 1_000, T0 + i);
+    const perHitUs = ((performance.now() - t0) * 1_000) / n;
+    expect(perHitUs).toBeLessThan(10);
+  });
+
+  it('forgets idle keys instead of growing without bound', () => {
+    const limiter = new MemoryRateLimiter(10);
+    for (let i = 0; i < 10; i++) limiter.hitSync(`old${i}`, 60, T0);
+    expect(limiter.trackedKeys).toBe(10);
+    expect(limiter.hitSync('new', 60, T0 + 120_000).ok).toBe(true);
+    expect(limiter.trackedKeys).toBe(1);
+    // Keys still limiting are kept.
+    const busy = new MemoryRateLimiter(2);
+    busy.hitSync('a', 1, T0);
+    busy.hitSync('b', 1, T0);
+    busy.hitSync('c', 1, T0 + 1);
+    expect(busy.hitSync('a', 1, T0 + 2).ok).toBe(false);
+  });
+});

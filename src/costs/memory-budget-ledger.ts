@@ -1,0 +1,206 @@
+import {
+  type BudgetLedger,
+  type BudgetLimits,
+  DEFAULT_EXPIRED_RETENTION_MS,
+  DEFAULT_RESERVATION_TTL_MS,
+  type KeySpend,
+  type LoadSpend,
+  type ReserveResult,
+  assertAmountUsd,
+  limitNano,
+  nanoToUsd,
+  usdToNano,
+  usdToNanoCeil,
+  utcDayWindow,
+  utcMonthWindow,
+} from './budget-ledger.ts';
+
+/**
+ * Budget ledger for a single gateway process. Reserve and settle are synchronous map updates
+ * (microseconds); the only I/O is one `loadSpend` pair per key on first use, so a restart resumes
+ * from the store's settled spend instead of zero.
+ */
+
+interface WindowCounter {
+  id: number;
+  spentNano: number;
+  reservedNano: number;
+}
+
+interface KeyState {
+  day: WindowCounter;
+  month: WindowCounter;
+  /** Open reservations in creation order (= expiry order, the TTL being constant). */
+  open: Set<Reservation>;
+  /** Expired reservations kept so a late settle still counts, in expiry order. */
+  expired: Set<Reservation>;
+}
+
+interface Reservation {
+  id: string;
+  key: KeyState;
+  dayId: number;
+  monthId: number;
+  amountNano: number;
+  expiresAtMs: number;
+  active: boolean;
+}
+
+export interface MemoryBudgetLedgerOptions {
+  loadSpend?: LoadSpend;
+  reservationTtlMs?: number;
+  expiredRetentionMs?: number;
+}
+
+export class MemoryBudgetLedger implements BudgetLedger {
+  private readonly keys = new Map<string, KeyState>();
+  private readonly loading = new Map<string, Promise<KeyState>>();
+  private readonly reservations = new Map<string, Reservation>();
+  private readonly loadSpend: LoadSpend | undefined;
+  private readonly reservationTtlMs: number;
+  private readonly expiredRetentionMs: number;
+  private nextId = 0;
+
+  constructor(opts: MemoryBudgetLedgerOptions = {}) {
+    this.loadSpend = opts.loadSpend;
+    this.reservationTtlMs = opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+    this.expiredRetentionMs = opts.expiredRetentionMs ?? DEFAULT_EXPIRED_RETENTION_MS;
+  }
+
+  async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
+    assertAmountUsd(amountUsd);
+    const dayLimit = limitNano(limits.dailyUsd);
+    const monthLimit = limitNano(limits.monthlyUsd);
+    const existing = this.keys.get(keyId);
+    const key = existing ?? (await this.loadKey(keyId, nowMs));
+    this.advance(key, nowMs);
+    const amountNano = usdToNanoCeil(amountUsd);
+    const { day, month } = key;
+    if (dayLimit >= 0 && day.spentNano + day.reservedNano + amountNano > dayLimit) {
+      return rejection('day', dayLimit, day);
+    }
+    if (monthLimit >= 0 && month.spentNano + month.reservedNano + amountNano > monthLimit) {
+      return rejection('month', monthLimit, month);
+    }
+    day.reservedNano += amountNano;
+    month.reservedNano += amountNano;
+    const reservation: Reservation = {
+      id: `m${++this.nextId}`,
+      key,
+      dayId: day.id,
+      monthId: month.id,
+      amountNano,
+      expiresAtMs: nowMs + this.reservationTtlMs,
+      active: true,
+    };
+    this.reservations.set(reservation.id, reservation);
+    key.open.add(reservation);
+    return { ok: true, reservationId: reservation.id };
+  }
+
+  async settle(reservationId: string, actualUsd: number): Promise<void> {
+    assertAmountUsd(actualUsd);
+    const r = this.finish(reservationId);
+    if (!r) return;
+    const actualNano = usdToNano(actualUsd);
+    if (r.key.day.id === r.dayId) r.key.day.spentNano += actualNano;
+    if (r.key.month.id === r.monthId) r.key.month.spentNano += actualNano;
+  }
+
+  async release(reservationId: string): Promise<void> {
+    this.finish(reservationId);
+  }
+
+  async spent(keyId: string, nowMs: number): Promise<KeySpend> {
+    const key = this.keys.get(keyId) ?? (await this.loadKey(keyId, nowMs));
+    this.advance(key, nowMs);
+    return {
+      dayUsd: nanoToUsd(key.day.spentNano),
+      monthUsd: nanoToUsd(key.month.spentNano),
+      reservedUsd: nanoToUsd(key.month.reservedNano),
+    };
+  }
+
+  /** Removes a reservation, giving back what it still holds; undefined if unknown or finished. */
+  private finish(reservationId: string): Reservation | undefined {
+    const r = this.reservations.get(reservationId);
+    if (!r) return undefined;
+    this.reservations.delete(reservationId);
+    if (r.active) {
+      r.key.open.delete(r);
+      this.unhold(r);
+    } else {
+      r.key.expired.delete(r);
+    }
+    return r;
+  }
+
+  private unhold(r: Reservation): void {
+    r.active = false;
+    if (r.key.day.id === r.dayId) r.key.day.reservedNano -= r.amountNano;
+    if (r.key.month.id === r.monthId) r.key.month.reservedNano -= r.amountNano;
+  }
+
+  /** Rolls windows forward and expires abandoned reservations. Amortized O(1). */
+  private advance(key: KeyState, nowMs: number): void {
+    const dayId = utcDayWindow(nowMs).id;
+    if (dayId > key.day.id) key.day = { id: dayId, spentNano: 0, reservedNano: 0 };
+    const monthId = utcMonthWindow(nowMs).id;
+    if (monthId > key.month.id) key.month = { id: monthId, spentNano: 0, reservedNano: 0 };
+    for (const r of key.open) {
+      if (r.expiresAtMs > nowMs) break;
+      key.open.delete(r);
+      this.unhold(r);
+      key.expired.add(r);
+    }
+    for (const r of key.expired) {
+      if (r.expiresAtMs + this.expiredRetentionMs > nowMs) break;
+      key.expired.delete(r);
+      this.reservations.delete(r.id);
+    }
+  }
+
+  private loadKey(keyId: string, nowMs: number): Promise<KeyState> {
+    const pending = this.loading.get(keyId);
+    if (pending) return pending;
+    const promise = this.seed(keyId, nowMs).then(
+      (key) => {
+        this.loading.delete(keyId);
+        const raced = this.keys.get(keyId);
+        if (raced) return raced;
+        this.keys.set(keyId, key);
+        return key;
+      },
+      (err: unknown) => {
+        this.loading.delete(keyId);
+        throw err;
+      },
+    );
+    this.loading.set(keyId, promise);
+    return promise;
+  }
+
+  private async seed(keyId: string, nowMs: number): Promise<KeyState> {
+    const day = utcDayWindow(nowMs);
+    const month = utcMonthWindow(nowMs);
+    const [daySpentUsd, monthSpentUsd] = this.loadSpend
+      ? await Promise.all([this.loadSpend(keyId, day.startMs), this.loadSpend(keyId, month.startMs)])
+      : [0, 0];
+    return {
+      day: { id: day.id, spentNano: usdToNano(daySpentUsd), reservedNano: 0 },
+      month: { id: month.id, spentNano: usdToNano(monthSpentUsd), reservedNano: 0 },
+      open: new Set(),
+      expired: new Set(),
+    };
+  }
+}
+
+function rejection(window: 'day' | 'month', limit: number, counter: WindowCounter): ReserveResult {
+  return {
+    ok: false,
+    window,
+    limitUsd: nanoToUsd(limit),
+    spentUsd: nanoToUsd(counter.spentNano),
+    reservedUsd: nanoToUsd(counter.reservedNano),
+  };
+}

@@ -1,0 +1,240 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import {
+  type BudgetLedger,
+  type BudgetLimits,
+  DEFAULT_EXPIRED_RETENTION_MS,
+  DEFAULT_RESERVATION_TTL_MS,
+  type KeySpend,
+  type LoadSpend,
+  type ReserveResult,
+  assertAmountUsd,
+  limitNano,
+  nanoToUsd,
+  usdToNano,
+  usdToNanoCeil,
+  utcDayWindow,
+  utcMonthWindow,
+} from './budget-ledger.ts';
+import { RedisScript } from './redis-script.ts';
+
+/**
+ * Budget ledger shared by every gateway replica through Redis. Each operation is one Lua script,
+ * so check-and-reserve is atomic across replicas.
+ *
+ * Keys (all of one API key share the `{keyId}` hash tag, so one cluster slot holds them):
+ *   <prefix>{keyId}:d:<dayId>    hash s (spent) r (reserved), nano-USD; expires after its day
+ *   <prefix>{keyId}:m:<monthId>  same for the month
+ *   <prefix>{keyId}:open         sorted set of open reservations scored by expiry time
+ *   <prefix>{keyId}:res:<member> marker of an unfinished reservation (makes settle idempotent)
+ * A reservation's member `<random>.<amountNano>.<dayId>.<monthId>` carries everything a sweep
+ * needs, and the reservation id handed out is `<member>:<keyId>`, so settle needs no lookup.
+ *
+ * When a window's hash is missing (first request of the window, or Redis lost its data) it is
+ * seeded from the store through `loadSpend`; HSET only if still missing, so racing replicas agree.
+ */
+
+const WINDOW_GRACE_MS = 60 * 60_000;
+const SWEEP_BATCH = 100;
+
+// Shared Lua helpers. KEYS[1] day hash, KEYS[2] month hash, KEYS[3] open set.
+const LUA_HELPERS = `
+-- Amounts stay decimal strings when passed back to Redis: Lua would format big numbers as 1e+15.
+local function parse(member)
+  return string.match(member, '^[^.]*%.(%d+)%.(%d+)%.(%d+)$')
+end
+local function unhold(key, amount)
+  if redis.call('EXISTS', key) == 0 then return end
+  if redis.call('HINCRBY', key, 'r', '-' .. amount) < 0 then redis.call('HSET', key, 'r', 0) end
+end
+local function sweep(now, dayId, monthId)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, ${SWEEP_BATCH})
+  for _, member in ipairs(expired) do
+    local a, d, m = parse(member)
+    if a then
+      if d == dayId then unhold(KEYS[1], a) end
+      if m == monthId then unhold(KEYS[2], a) end
+    end
+    redis.call('ZREM', KEYS[3], member)
+  end
+end
+local function num(v) return tonumber(v or '0') or 0 end
+`;
+
+// KEYS: day, month, open, marker. ARGV: amount, dayLimit, monthLimit, now, dayTtl, monthTtl,
+// expiresAt, markerTtl, member, dayId, monthId, daySeed, monthSeed (-1: ask the caller to load).
+const RESERVE = new RedisScript(`${LUA_HELPERS}
+local amount = tonumber(ARGV[1])
+local dayLimit = tonumber(ARGV[2])
+local monthLimit = tonumber(ARGV[3])
+local dayExists = redis.call('EXISTS', KEYS[1]) == 1
+local monthExists = redis.call('EXISTS', KEYS[2]) == 1
+if (not dayExists and ARGV[12] == '-1') or (not monthExists and ARGV[13] == '-1') then return {-1} end
+if not dayExists then redis.call('HSET', KEYS[1], 's', ARGV[12], 'r', 0) end
+if not monthExists then redis.call('HSET', KEYS[2], 's', ARGV[13], 'r', 0) end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+sweep(ARGV[4], ARGV[10], ARGV[11])
+local ds, dr = num(redis.call('HGET', KEYS[1], 's')), num(redis.call('HGET', KEYS[1], 'r'))
+if dayLimit >= 0 and ds + dr + amount > dayLimit then return {0, 'day', ds, dr} end
+local ms, mr = num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
+if monthLimit >= 0 and ms + mr + amount > monthLimit then return {0, 'month', ms, mr} end
+redis.call('HINCRBY', KEYS[1], 'r', ARGV[1])
+redis.call('HINCRBY', KEYS[2], 'r', ARGV[1])
+redis.call('ZADD', KEYS[3], ARGV[7], ARGV[9])
+redis.call('PEXPIRE', KEYS[3], ARGV[8])
+redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
+return {1}
+`);
+
+// KEYS: day, month, open, marker. ARGV: member, actual nano-USD or -1 to release.
+const FINISH = new RedisScript(`${LUA_HELPERS}
+if redis.call('DEL', KEYS[4]) == 0 then return 0 end
+local a = parse(ARGV[1])
+if redis.call('ZREM', KEYS[3], ARGV[1]) == 1 and a then
+  unhold(KEYS[1], a)
+  unhold(KEYS[2], a)
+end
+if ARGV[2] ~= '-1' then
+  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', ARGV[2]) end
+  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', ARGV[2]) end
+end
+return 1
+`);
+
+// KEYS: day, month, open. ARGV: now, dayId, monthId.
+const SPENT = new RedisScript(`${LUA_HELPERS}
+sweep(ARGV[1], ARGV[2], ARGV[3])
+return {
+  redis.call('EXISTS', KEYS[1]), num(redis.call('HGET', KEYS[1], 's')),
+  redis.call('EXISTS', KEYS[2]), num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
+}
+`);
+
+export interface RedisBudgetLedgerOptions {
+  redis: Redis;
+  /** Prepended to every key, e.g. `aigw:budget:`; tests use a unique one per run. */
+  keyPrefix?: string;
+  loadSpend?: LoadSpend;
+  reservationTtlMs?: number;
+  expiredRetentionMs?: number;
+}
+
+interface ParsedReservation {
+  keyId: string;
+  member: string;
+  dayId: string;
+  monthId: string;
+}
+
+export class RedisBudgetLedger implements BudgetLedger {
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly loadSpend: LoadSpend | undefined;
+  private readonly reservationTtlMs: number;
+  private readonly markerTtlMs: number;
+
+  constructor(opts: RedisBudgetLedgerOptions) {
+    this.redis = opts.redis;
+    this.prefix = opts.keyPrefix ?? 'aigw:budget:';
+    this.loadSpend = opts.loadSpend;
+    this.reservationTtlMs = opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
+    this.markerTtlMs = this.reservationTtlMs + (opts.expiredRetentionMs ?? DEFAULT_EXPIRED_RETENTION_MS);
+  }
+
+  async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
+    assertAmountUsd(amountUsd);
+    const dayLimit = limitNano(limits.dailyUsd);
+    const monthLimit = limitNano(limits.monthlyUsd);
+    const amountNano = usdToNanoCeil(amountUsd);
+    const day = utcDayWindow(nowMs);
+    const month = utcMonthWindow(nowMs);
+    const member = `${randomBytes(9).toString('base64url')}.${amountNano}.${day.id}.${month.id}`;
+    const keys = [...this.windowKeys(keyId, String(day.id), String(month.id)), this.markerKey(keyId, member)];
+    const run = (daySeed: number, monthSeed: number): Promise<unknown> =>
+      RESERVE.run(this.redis, keys, [
+        amountNano,
+        dayLimit,
+        monthLimit,
+        nowMs,
+        day.endMs - nowMs + WINDOW_GRACE_MS,
+        month.endMs - nowMs + WINDOW_GRACE_MS,
+        nowMs + this.reservationTtlMs,
+        this.markerTtlMs,
+        member,
+        day.id,
+        month.id,
+        daySeed,
+        monthSeed,
+      ]);
+    let reply = (await run(this.loadSpend ? -1 : 0, this.loadSpend ? -1 : 0)) as (number | string)[];
+    if (reply[0] === -1 && this.loadSpend) {
+      const [daySpent, monthSpent] = await Promise.all([
+        this.loadSpend(keyId, day.startMs),
+        this.loadSpend(keyId, month.startMs),
+      ]);
+      reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
+    }
+    if (reply[0] === 1) return { ok: true, reservationId: `${member}:${keyId}` };
+    const window = reply[1] === 'month' ? 'month' : 'day';
+    return {
+      ok: false,
+      window,
+      limitUsd: nanoToUsd(window === 'day' ? dayLimit : monthLimit),
+      spentUsd: nanoToUsd(Number(reply[2])),
+      reservedUsd: nanoToUsd(Number(reply[3])),
+    };
+  }
+
+  async settle(reservationId: string, actualUsd: number): Promise<void> {
+    assertAmountUsd(actualUsd);
+    await this.finish(reservationId, usdToNano(actualUsd));
+  }
+
+  async release(reservationId: string): Promise<void> {
+    await this.finish(reservationId, -1);
+  }
+
+  async spent(keyId: string, nowMs: number): Promise<KeySpend> {
+    const day = utcDayWindow(nowMs);
+    const month = utcMonthWindow(nowMs);
+    const keys = this.windowKeys(keyId, String(day.id), String(month.id));
+    const [dayExists, daySpent, monthExists, monthSpent, monthReserved] = (
+      (await SPENT.run(this.redis, keys, [nowMs, day.id, month.id])) as number[]
+    ).map(Number) as [number, number, number, number, number];
+    const load = async (exists: number, spentNano: number, sinceMs: number): Promise<number> =>
+      exists === 0 && this.loadSpend ? await this.loadSpend(keyId, sinceMs) : nanoToUsd(spentNano);
+    const [dayUsd, monthUsd] = await Promise.all([
+      load(dayExists, daySpent, day.startMs),
+      load(monthExists, monthSpent, month.startMs),
+    ]);
+    return { dayUsd, monthUsd, reservedUsd: nanoToUsd(monthReserved) };
+  }
+
+  private async finish(reservationId: string, actualNano: number): Promise<void> {
+    const parsed = parseReservationId(reservationId);
+    if (!parsed) return;
+    const keys = [...this.windowKeys(parsed.keyId, parsed.dayId, parsed.monthId), this.markerKey(parsed.keyId, parsed.member)];
+    await FINISH.run(this.redis, keys, [parsed.member, actualNano]);
+  }
+
+  private windowKeys(keyId: string, dayId: string, monthId: string): [string, string, string] {
+    const base = `${this.prefix}{${keyId}}`;
+    return [`${base}:d:${dayId}`, `${base}:m:${monthId}`, `${base}:open`];
+  }
+
+  private markerKey(keyId: string, member: string): string {
+    return `${this.prefix}{${keyId}}:res:${member}`;
+  }
+}
+
+function parseReservationId(id: string): ParsedReservation | undefined {
+  const colon = id.indexOf(':');
+  if (colon < 0) return undefined;
+  const member = id.slice(0, colon);
+  const parts = member.split('.');
+  if (parts.length !== 4 || !/^\d+$/.test(parts[1] ?? '') || !/^\d+$/.test(parts[2] ?? '') || !/^\d+$/.test(parts[3] ?? '')) {
+    return undefined;
+  }
+  return { keyId: id.slice(colon + 1), member, dayId: parts[2] as string, monthId: parts[3] as string };
+}

@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.ts';
+import { KeyResolver } from '../auth/key-resolver.ts';
+import { MemoryRateLimiter } from '../auth/rate-limiter.ts';
+import { RedisRateLimiter } from '../auth/redis-rate-limiter.ts';
+import { MemoryBudgetLedger } from '../costs/memory-budget-ledger.ts';
+import { RedisBudgetLedger } from '../costs/redis-budget-ledger.ts';
+import { GatewayMetrics } from '../metrics/metrics.ts';
+import { UpstreamClient } from '../providers/upstream-client.ts';
+import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
+import { analyzePrompt } from '../router/analyze/analyze-prompt.ts';
+import { LiveStats } from '../router/live-stats.ts';
+import { loadPredictor } from '../router/predictor/load-predictor.ts';
+import { createRouter } from '../router/router.ts';
+import { BatchWriter } from '../store/batch-writer.ts';
+import { openStore } from '../store/open-store.ts';
+import { Catalog } from './catalog.ts';
+import type { Gateway } from './gateway-types.ts';
+
+export interface CreateGatewayOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  simulated?: boolean;
+}
+
+export interface GatewayRuntime {
+  gateway: Gateway;
+  /** Swaps config, catalog and router; in-flight requests keep the objects they started with. */
+  reload(config: GatewayConfig): void;
+  close(): Promise<void>;
+}
+
+const KEYS_CHECK_TTL_MS = 2_000;
+
+export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
+  const store = await openStore({
+    databaseUrl: env.DATABASE_URL ?? config.store.database_url,
+    dir: resolve(opts.cwd, config.store.dir),
+  });
+  const metrics = new GatewayMetrics();
+  const writer = new BatchWriter(store, {
+    batchSize: config.store.batch_size,
+    flushIntervalMs: config.store.flush_interval_ms,
+    maxQueue: config.store.max_queue,
+    logger,
+  });
+  metrics.trackWriter(() => writer.counters);
+  const redisUrl = env.REDIS_URL ?? config.redis_url;
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  const loadSpend = (keyId: string, sinceMs: number) => store.sumKeySpendSince(keyId, sinceMs);
+  const ledger = redis
+    ? new RedisBudgetLedger({ redis, keyPrefix: env.AIGW_REDIS_PREFIX ?? 'aigw:', loadSpend })
+    : new MemoryBudgetLedger({ loadSpend });
+  const limiter = redis
+    ? new RedisRateLimiter({ redis, keyPrefix: env.AIGW_REDIS_PREFIX ?? 'aigw:' })
+    : new MemoryRateLimiter();
+  const keys = new KeyResolver({ findByHash: (hash) => store.findApiKeyByHash(hash) });
+  const liveStats = new LiveStats();
+  const breakers = new BreakerRegistry({
+    failureThreshold: config.reliability.breaker.failure_threshold,
+    cooldownMs: config.reliability.breaker.cooldown_ms,
+  });
+  const buildRouter = (c: GatewayConfig) =>
+    createRouter({
+      config: c,
+      predictor: loadPredictor(c.routing.model_file),
+      analyze: analyzePrompt,
+      liveStats,
+      isBreakerOpen: (id) => breakers.get(id).isOpen(Date.now()),
+    });
+
+  let keysRequiredCache = { value: false, atMs: 0 };
+  const gateway: Gateway = {
+    config,
+    catalog: new Catalog(config, env),
+    router: buildRouter(config),
+    store,
+    writer,
+    ledger,
+    limiter,
+    keys,
+    liveStats,
+    upstream: new UpstreamClient(),
+    breakers,
+    metrics,
+    logger,
+    adminKey: env[config.server.admin_key_env] || undefined,
+    simulated: opts.simulated ?? false,
+    async keysRequired() {
+      const now = Date.now();
+      if (keysRequiredCache.value || now - keysRequiredCache.atMs < KEYS_CHECK_TTL_MS) return keysRequiredCache.value;
+      const active = (await store.listApiKeys()).some((k) => k.revoked_at === null);
+      keysRequiredCache = { value: active, atMs: now };
+      return active;
+    },
+  };
+
+  return {
+    gateway,
+    reload(next: GatewayConfig) {
+      gateway.router = buildRouter(next);
+      gateway.catalog = new Catalog(next, env);
+      gateway.config = next;
+      gateway.breakers.configure({
+        failureThreshold: next.reliability.breaker.failure_threshold,
+        cooldownMs: next.reliability.breaker.cooldown_ms,
+      });
+    },
+    async close() {
+      await writer.close();
+      await gateway.upstream.close();
+      await store.close();
+      if (redis) await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.ts';
+import type { BudgetLedger } from '../costs/budget-ledger.ts';
+import type { KeyResolver } from '../auth/key-resolver.ts';
+import type { RateLimiter } from '../auth/rate-limiter.ts';
+import type { GatewayMetrics } from '../metrics/metrics.ts';
+import type { UpstreamClient } from '../providers/upstream-client.ts';
+import type { BreakerRegistry } from '../reliability/circuit-breaker.ts';
+import type { LiveStats } from '../router/live-stats.ts';
+import type { Router } from '../router/router.ts';
+import type { BatchWriter } from '../store/batch-writer.ts';
+import type { Store } from '../store/types.ts';
+import type { Catalog } from './catalog.ts';
+
+/** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
+export interface Gateway {
+  config: GatewayConfig;
+  catalog: Catalog;
+  router: Router;
+  store: Store;
+  writer: BatchWriter;
+  ledger: BudgetLedger;
+  limiter: RateLimiter;
+  keys: KeyResolver;
+  liveStats: LiveStats;
+  upstream: UpstreamClient;
+  breakers: BreakerRegistry;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  adminKey: string | undefined;
+  /** True once at least one active API key exists; until then requests need no key (localhost only). */
+  keysRequired(): Promise<boolean>;
+  /** Labels shown when the simulated fleet is serving (no real provider configured). */
+  simulated: boolean;
+}

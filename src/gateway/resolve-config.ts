@@ -1,0 +1,48 @@
+import type { GatewayConfig } from '../config/schema.ts';
+import { defaultConfigPath, loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { fleetCatalog, DEFAULT_FLEET } from '../sim/fleet.ts';
+
+export interface ResolvedConfig {
+  config: GatewayConfig;
+  /** The file it came from, if any (SIGHUP re-reads it). */
+  path: string | undefined;
+}
+
+export function readConfig(cwd: string, explicitPath?: string): ResolvedConfig {
+  const path = explicitPath ?? defaultConfigPath(cwd);
+  return { config: path ? loadConfigFile(path) : parseConfig({}, 'built-in defaults'), path };
+}
+
+/** True when no configured provider can be called: none at all, or every one lacks its API key. */
+export function needsSimulatedFleet(config: GatewayConfig, env: NodeJS.ProcessEnv): boolean {
+  if (config.models.length === 0) return true;
+  const providerIds = new Set(config.models.map((m) => m.provider));
+  return config.providers
+    .filter((p) => providerIds.has(p.id))
+    .every((p) => p.api_key_env !== undefined && !env[p.api_key_env]);
+}
+
+/**
+ * Adds the simulated fleet (served at `simBaseUrl`) to a config and drops models whose provider has
+ * no API key (they could only fail); the result is validated again.
+ */
+export function withSimulatedFleet(config: GatewayConfig, simBaseUrl: string, env: NodeJS.ProcessEnv): GatewayConfig {
+  const sim = fleetCatalog(DEFAULT_FLEET, simBaseUrl);
+  const simIds = new Set(sim.models.map((m) => m.id));
+  const unusable = new Set(config.providers.filter((p) => p.api_key_env && !env[p.api_key_env]).map((p) => p.id));
+  const usableModels = config.models.filter((m) => !unusable.has(m.provider));
+  const usableIds = new Set(usableModels.map((m) => m.id));
+  return parseConfig(
+    {
+      ...config,
+      providers: [...config.providers.filter((p) => !sim.providers.some((s) => s.id === p.id)), ...sim.providers],
+      models: [
+        ...usableModels
+          .filter((m) => !simIds.has(m.id))
+          .map((m) => ({ ...m, fallbacks: m.fallbacks.filter((f) => usableIds.has(f)) })),
+        ...sim.models,
+      ],
+    },
+    'config + simulated fleet',
+  );
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.ts';
+import { buildApp } from '../server/app.ts';
+import { startSim } from '../sim/server.ts';
+import { DEFAULT_FLEET } from '../sim/fleet.ts';
+import { createGateway, type GatewayRuntime } from './create-gateway.ts';
+import { needsSimulatedFleet, readConfig, withSimulatedFleet } from './resolve-config.ts';
+
+export interface ServeOptions {
+  cwd: string;
+  configPath?: string;
+  port?: number;
+  host?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Install SIGHUP/SIGTERM/SIGINT handlers (the CLI does; tests don't). */
+  handleSignals?: boolean;
+  /** Force the simulated fleet on or off; default: on when no provider can be called. */
+  simulated?: boolean;
+  /** Delay multiplier of the simulated fleet (0 in tests). */
+  simTimeScale?: number;
+}
+
+export interface RunningGateway {
+  url: string;
+  app: FastifyInstance;
+  runtime: GatewayRuntime;
+  simUrl: string | undefined;
+  reload(): void;
+  /** Stop accepting, finish in-flight requests, flush the log, close everything. */
+  shutdown(): Promise<void>;
+}
+
+export async function startGateway(opts: ServeOptions): Promise<RunningGateway> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
+  const resolved = readConfig(opts.cwd, opts.configPath);
+  const simulated = opts.simulated ?? needsSimulatedFleet(resolved.config, env);
+  const sim = simulated ? await startSim({ fleet: DEFAULT_FLEET, port: 0, timeScale: opts.simTimeScale ?? 1 }) : undefined;
+  const effective = (config: GatewayConfig): GatewayConfig => (sim ? withSimulatedFleet(config, sim.url, env) : config);
+
+  const runtime = await createGateway(effective(resolved.config), { cwd: opts.cwd, env, logger, simulated });
+  const g = runtime.gateway;
+  const app = buildApp(() => runtime.gateway);
+  const keysExist = await g.keysRequired();
+  const host = opts.host ?? g.config.server.host ?? (keysExist ? '0.0.0.0' : '127.0.0.1');
+  const port = opts.port ?? g.config.server.port;
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+
+  if (!keysExist) logger.warn(`No API keys configured: listening on ${host} only, without authentication. Create one with \`aigw keys create\`.`);
+  if (sim) logger.warn(`No provider API key configured: serving the SIMULATED fleet (${sim.url}) — answers are not from real models.`);
+  logger.info({ url, store: g.store.dialect, models: g.catalog.models.length }, 'aigw gateway listening');
+
+  const reload = () => {
+    try {
+      runtime.reload(effective(readConfig(opts.cwd, resolved.path).config));
+      logger.info('configuration reloaded');
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'configuration reload refused; keeping the previous one');
+    }
+  };
+  let closing: Promise<void> | undefined;
+  const shutdown = () => {
+    closing ??= (async () => {
+      await app.close();
+      await runtime.close();
+      if (sim) await sim.close();
+    })();
+    return closing;
+  };
+  if (opts.handleSignals) {
+    process.on('SIGHUP', reload);
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info(`${signal}: finishing in-flight requests and flushing the log`);
+        void shutdown().then(() => process.exit(0));
+      });
+    }
+  }
+  return { url, app, runtime, simUrl: sim?.url, reload, shutdown };
+}

@@ -1,0 +1,88 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics; labels stay low-cardinality (model ids, providers, status classes, never keys). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'aigw_requests_total',
+    help: 'Chat completion requests by model used, provider and HTTP status class.',
+    labelNames: ['model', 'provider', 'status_class', 'stream'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'aigw_request_duration_seconds',
+    help: 'Total request latency seen by the client.',
+    labelNames: ['model', 'stream'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+  readonly overhead = new Histogram({
+    name: 'aigw_overhead_seconds',
+    help: 'Time spent in the gateway itself (total minus upstream).',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
+    registers: [this.registry],
+  });
+  readonly ttft = new Histogram({
+    name: 'aigw_time_to_first_token_seconds',
+    help: 'Time to the first streamed token.',
+    labelNames: ['model'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  readonly tokens = new Counter({
+    name: 'aigw_tokens_total',
+    help: 'Tokens by model and kind (input, cached_input, cache_write, output, reasoning).',
+    labelNames: ['model', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly costUsd = new Counter({
+    name: 'aigw_cost_usd_total',
+    help: 'Spend in USD by model.',
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamErrors = new Counter({
+    name: 'aigw_upstream_errors_total',
+    help: 'Failed upstream attempts by model and error kind (retries and fallbacks included).',
+    labelNames: ['model', 'kind'] as const,
+    registers: [this.registry],
+  });
+  readonly routingDecisionSeconds = new Histogram({
+    name: 'aigw_routing_decision_seconds',
+    help: 'Time the router takes to decide.',
+    buckets: [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.005],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'aigw_process_' });
+  }
+
+  /** Exposes the store writer's queue and totals, read at scrape time. */
+  trackWriter(counters: () => { queued: number; written: number; failedFlushes: number }): void {
+    new Gauge({
+      name: 'aigw_store_queue_rows',
+      help: 'Rows waiting in the batched store writer.',
+      registers: [this.registry],
+      collect() {
+        this.set(counters().queued);
+      },
+    });
+    new Gauge({
+      name: 'aigw_store_failed_flushes',
+      help: 'Store flushes that failed and were retried (rows are kept).',
+      registers: [this.registry],
+      collect() {
+        this.set(counters().failedFlushes);
+      },
+    });
+  }
+
+  async render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+export function statusClass(status: number): string {
+  return `${Math.floor(status / 100)}xx`;
+}

@@ -1,0 +1,73 @@
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { ProviderConfig } from '../config/schema.ts';
+import type { UpstreamError, UpstreamHttpRequest } from './types.ts';
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Dispatcher.ResponseData['body'];
+}
+
+export class UpstreamCallError extends Error {
+  constructor(readonly upstream: UpstreamError) {
+    super(upstream.message);
+  }
+}
+
+/**
+ * The only code that opens connections to upstreams: one undici keep-alive pool per origin.
+ * `timeoutMs` bounds the wait for response headers and every gap between body chunks.
+ */
+export class UpstreamClient {
+  private readonly pools = new Map<string, Pool>();
+
+  private poolFor(origin: string, maxConnections: number): Pool {
+    let pool = this.pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, { connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+      this.pools.set(origin, pool);
+    }
+    return pool;
+  }
+
+  async send(
+    provider: ProviderConfig,
+    req: UpstreamHttpRequest,
+    opts: { timeoutMs: number; signal?: AbortSignal; extraHeaders?: Record<string, string> },
+  ): Promise<UpstreamResponse> {
+    const base = new URL(provider.base_url);
+    const pool = this.poolFor(base.origin, provider.max_connections);
+    const path = base.pathname.replace(/\/$/, '') + req.path;
+    try {
+      const res = await pool.request({
+        method: 'POST',
+        path,
+        headers: { ...provider.headers, ...req.headers, ...opts.extraHeaders, 'content-type': 'application/json' },
+        body: req.body,
+        headersTimeout: opts.timeoutMs,
+        bodyTimeout: opts.timeoutMs,
+        signal: opts.signal,
+      });
+      return { status: res.statusCode, headers: res.headers, body: res.body };
+    } catch (err) {
+      throw new UpstreamCallError(classifyNetworkError(err));
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.close()));
+    this.pools.clear();
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Maps a thrown network error (undici or abort) to the reliability layer's error kinds. */
+export function classifyNetworkError(err: unknown): UpstreamError {
+  const e = err as { code?: string; name?: string; message?: string };
+  if ((e.code && TIMEOUT_CODES.has(e.code)) || e.name === 'TimeoutError') {
+    return { kind: 'timeout', status: 504, message: e.message ?? 'upstream timeout' };
+  }
+  return { kind: 'connection', status: 502, message: `${e.code ?? e.name ?? 'error'}: ${e.message ?? 'connection failed'}` };
+}

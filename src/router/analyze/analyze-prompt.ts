@@ -1,0 +1,45 @@
+import type { TaskType } from '../../config/schema.ts';
+import type { ChatMessage } from '../../providers/chat-schema.ts';
+import type { PromptAnalysis, PromptFeatures } from '../types.ts';
+import { ruleComplexity } from './complexity.ts';
+import { computeDenseFeatures } from './dense-features.ts';
+import { DEFAULT_HASHING } from './feature-spec.ts';
+import { hashPromptNgrams, type HashingSpec } from './hashed-ngrams.ts';
+import { guessLanguage } from './language.ts';
+import { extractPromptText } from './prompt-text.ts';
+import { classifyTaskType } from './task-type.ts';
+
+/** Learned difficulty of a prompt as a percentile in [0, 1] (QualityPredictor implementations offer one). */
+export type DifficultyEstimator = (features: PromptFeatures, taskType: TaskType) => number;
+
+export interface AnalyzeOptions {
+  hashing?: HashingSpec;
+  /** When given, complexity is the mean of the rule score and this learned percentile. */
+  difficulty?: DifficultyEstimator;
+}
+
+export function analyzePrompt(messages: readonly ChatMessage[], options: AnalyzeOptions = {}): PromptAnalysis {
+  const text = extractPromptText(messages);
+  const { dense, promptTokens } = computeDenseFeatures(text);
+  const taskType = classifyTaskType(text, dense);
+  const hashed = hashPromptNgrams(text.focus, text.lastUser, options.hashing ?? DEFAULT_HASHING);
+  const features: PromptFeatures = { dense, hashedIdx: hashed.idx, hashedVal: hashed.val };
+  const rule = ruleComplexity(taskType, dense);
+  const complexity = options.difficulty ? clamp01(0.5 * rule + 0.5 * options.difficulty(features, taskType)) : rule;
+  return {
+    features,
+    taskType,
+    complexity,
+    promptTokens,
+    language: guessLanguage(text.focus.length >= 40 ? text.focus : text.lastUser),
+  };
+}
+
+/** Convenience for callers that hold a bare prompt string (CLI scoring, evaluation). */
+export function analyzePromptText(prompt: string, options: AnalyzeOptions = {}): PromptAnalysis {
+  return analyzePrompt([{ role: 'user', content: prompt }], options);
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}

@@ -1,0 +1,145 @@
+import type { PromptText } from './prompt-text.ts';
+
+/**
+ * Named numeric features of a prompt. Counts go through log1p so a long prompt does not dominate a
+ * linear model. Every regex runs on capped text (see prompt-text.ts), never on the full prompt.
+ */
+export const DENSE_FEATURE_NAMES = [
+  'log_prompt_tokens',
+  'log_focus_chars',
+  'log_last_user_chars',
+  'user_turns',
+  'assistant_turns',
+  'has_system',
+  'has_tool_messages',
+  'log_blocks',
+  'code_fences',
+  'code_symbol_density',
+  'code_keywords',
+  'math_symbol_density',
+  'math_keywords',
+  'digit_ratio',
+  'questions',
+  'wh_words',
+  'reasoning_markers',
+  'multistep_markers',
+  'list_items',
+  'choice_options',
+  'headings',
+  'urls',
+  'non_ascii_ratio',
+  'avg_word_length',
+  'fill_in_blank',
+  'constraint_markers',
+  'detail_markers',
+  'brevity_markers',
+  'creative_markers',
+] as const;
+export type DenseFeatureName = (typeof DENSE_FEATURE_NAMES)[number];
+
+const RE = {
+  codeFence: /```/g,
+  codeKeyword:
+    /\b(def|return|class|import|function|const|let|var|void|public|static|elif|lambda|println|printf|struct|async|await|SELECT|FROM|WHERE|#include)\b|=>|\+\+|::/g,
+  mathKeyword:
+    /\b(solve|equation|integral|derivative|calculate|compute|probability|sum|product|remainder|divisible|prime|polynomial|matrix|vector|fraction|percent|ratio|how many|how much|area|volume|theorem|modulo|factor|log|sqrt)\b/gi,
+  wh: /\b(what|why|how|which|who|whom|when|where|whose)\b/gi,
+  reasoning:
+    /\b(why|explain|because|analy[sz]e|analysis|reason|reasoning|justify|prove|proof|evaluate|compare|contrast|implications?|trade-?offs?|critically|assess|infer|deduce|argue|hypothes[ie]s|therefore|consequently)\b/gi,
+  multistep:
+    /\b(step[- ]by[- ]step|first(ly)?|second(ly)?|then|next|finally|afterwards|subsequently|steps|stages|phases|multi-?step)\b/gi,
+  listItem: /^\s*(?:[-*•]|\d+[.)])\s+/gm,
+  choiceOption: /^\s*\(?[A-Ha-h][).:]\s+\S/gm,
+  heading: /^#{1,6}\s/gm,
+  url: /https?:\/\/\S+/g,
+  blank: /(?:^|\s)_{1,}(?:\s|[.,?!]|$)/g,
+  constraint:
+    /\b(must|should|at least|at most|no more than|exactly|without|do not|don't|never|always|only|ensure|make sure|format|json|bullet)\b/gi,
+  detail: /\b(detailed|comprehensive|in-?depth|thorough(ly)?|elaborate|extensive(ly)?|rigorous(ly)?|exhaustive|nuanced|complex|advanced|sophisticated)\b/gi,
+  brevity: /\b(brief(ly)?|short|concise(ly)?|simple|quick(ly)?|one sentence|one word|tl;?dr|in a nutshell|few words)\b/gi,
+  creative: /\b(poem|story|stories|haiku|limerick|lyrics|song|sonnet|novel|fiction|screenplay|fairy tale|imagine|creative)\b/gi,
+};
+
+function count(text: string, re: RegExp): number {
+  re.lastIndex = 0;
+  let n = 0;
+  while (re.exec(text) !== null) n++;
+  re.lastIndex = 0;
+  return n;
+}
+
+const CODE_SYMBOLS = new Set([123, 125, 59, 60, 62, 91, 93, 40, 41, 61, 95]); // { } ; < > [ ] ( ) = _
+const MATH_SYMBOLS = new Set([43, 45, 42, 47, 94, 61, 37, 60, 62]); // + - * / ^ = % < >
+
+function charStats(text: string): { codeSym: number; mathSym: number; digits: number; nonAscii: number; letters: number } {
+  let codeSym = 0;
+  let mathSym = 0;
+  let digits = 0;
+  let nonAscii = 0;
+  let letters = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (CODE_SYMBOLS.has(c)) codeSym++;
+    if (MATH_SYMBOLS.has(c) || (c >= 0x2200 && c <= 0x22ff)) mathSym++;
+    if (c >= 48 && c <= 57) digits++;
+    else if (c > 127) nonAscii++;
+    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
+  }
+  return { codeSym, mathSym, digits, nonAscii, letters };
+}
+
+/** Estimated prompt tokens: about 4 characters per token in English, fewer for non-Latin scripts. */
+export function estimateTokens(totalChars: number, totalWords: number, nonAsciiRatio: number): number {
+  const byChars = totalChars / (4 - 2.5 * nonAsciiRatio);
+  const byWords = totalWords * 1.3;
+  return Math.max(1, Math.round(Math.max(byChars, byWords * 0.5 + byChars * 0.5)));
+}
+
+export function computeDenseFeatures(text: PromptText): { dense: Record<DenseFeatureName, number>; promptTokens: number } {
+  const whole = text.lastUser;
+  const focus = text.focus;
+  const chars = Math.max(1, whole.length);
+  const stats = charStats(whole);
+  const nonAsciiRatio = stats.nonAscii / chars;
+  const promptTokens = estimateTokens(text.totalChars, text.totalWords, nonAsciiRatio);
+  let wordChars = 0;
+  let words = 0;
+  for (const w of focus.split(/\s+/)) {
+    if (!w) continue;
+    words++;
+    wordChars += w.length;
+  }
+  const log = Math.log1p;
+  const dense: Record<DenseFeatureName, number> = {
+    log_prompt_tokens: log(promptTokens),
+    log_focus_chars: log(focus.length),
+    log_last_user_chars: log(text.lastUserChars),
+    user_turns: log(text.userTurns),
+    assistant_turns: log(text.assistantTurns),
+    has_system: text.hasSystem ? 1 : 0,
+    has_tool_messages: text.hasToolMessages ? 1 : 0,
+    log_blocks: log(text.blockCount),
+    code_fences: log(count(whole, RE.codeFence) / 2),
+    code_symbol_density: stats.codeSym / chars,
+    code_keywords: log(count(whole, RE.codeKeyword)),
+    math_symbol_density: stats.mathSym / chars,
+    math_keywords: log(count(focus, RE.mathKeyword)),
+    digit_ratio: stats.digits / chars,
+    questions: log(count(focus, /\?/g)),
+    wh_words: log(count(focus, RE.wh)),
+    reasoning_markers: log(count(whole, RE.reasoning)),
+    multistep_markers: log(count(whole, RE.multistep)),
+    list_items: log(count(whole, RE.listItem)),
+    choice_options: log(count(focus, RE.choiceOption)),
+    headings: log(count(whole, RE.heading)),
+    urls: log(count(whole, RE.url)),
+    non_ascii_ratio: nonAsciiRatio,
+    avg_word_length: words > 0 ? Math.min(20, wordChars / words) / 10 : 0,
+    fill_in_blank: log(count(focus, RE.blank)),
+    constraint_markers: log(count(whole, RE.constraint)),
+    detail_markers: log(count(whole, RE.detail)),
+    brevity_markers: log(count(whole, RE.brevity)),
+    creative_markers: log(count(whole, RE.creative)),
+  };
+  return { dense, promptTokens };
+}

@@ -1,0 +1,86 @@
+/**
+ * Language guess from scripts and stop words: cheap, good enough to tell the main languages apart for
+ * routing (some small models answer well only in English). Returns an ISO 639-1 code or `und`.
+ */
+
+const SCRIPT_RANGES: Array<[number, number, string]> = [
+  [0x0400, 0x04ff, 'ru'],
+  [0x0600, 0x06ff, 'ar'],
+  [0x0900, 0x097f, 'hi'],
+  [0x0590, 0x05ff, 'he'],
+  [0x0e00, 0x0e7f, 'th'],
+  [0x0370, 0x03ff, 'el'],
+  [0x3040, 0x30ff, 'ja'],
+  [0xac00, 0xd7af, 'ko'],
+  [0x4e00, 0x9fff, 'zh'],
+];
+
+const STOP_WORDS: Record<string, readonly string[]> = {
+  en: ['the', 'and', 'is', 'of', 'to', 'in', 'what', 'which', 'that', 'for', 'with', 'this', 'are', 'a', 'an', 'it', 'you', 'about', 'how', 'on', 'be', 'write'],
+  es: ['el', 'la', 'de', 'que', 'y', 'en', 'los', 'las', 'por', 'para', 'una', 'es', 'con'],
+  fr: ['le', 'la', 'les', 'de', 'et', 'est', 'des', 'une', 'que', 'pour', 'dans', 'pas', 'avec'],
+  de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'zu', 'mit', 'den', 'von', 'auf'],
+  pt: ['o', 'a', 'de', 'que', 'e', 'do', 'da', 'em', 'um', 'para', 'com', 'não', 'uma'],
+  it: ['il', 'di', 'che', 'e', 'la', 'per', 'un', 'non', 'sono', 'della', 'con', 'una', 'gli'],
+  nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'niet', 'op', 'te', 'met', 'voor', 'zijn'],
+};
+
+const STOP_LOOKUP = new Map<string, string[]>();
+for (const [lang, words] of Object.entries(STOP_WORDS)) {
+  for (const w of words) {
+    const langs = STOP_LOOKUP.get(w) ?? [];
+    langs.push(lang);
+    STOP_LOOKUP.set(w, langs);
+  }
+}
+
+const SAMPLE_CHARS = 1024;
+
+export function guessLanguage(text: string): string {
+  const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
+  const scriptCounts = new Map<string, number>();
+  let letters = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      letters++;
+      continue;
+    }
+    if (c < 0x0370) continue;
+    for (const [lo, hi, lang] of SCRIPT_RANGES) {
+      if (c >= lo && c <= hi) {
+        scriptCounts.set(lang, (scriptCounts.get(lang) ?? 0) + 1);
+        break;
+      }
+    }
+  }
+  let bestScript = '';
+  let bestScriptCount = 0;
+  for (const [lang, n] of scriptCounts) {
+    if (n > bestScriptCount) {
+      bestScript = lang;
+      bestScriptCount = n;
+    }
+  }
+  // Kana marks Japanese even when most characters are Han.
+  if (bestScript === 'zh' && (scriptCounts.get('ja') ?? 0) > 0) bestScript = 'ja';
+  // CJK characters carry more meaning each, so they win against fewer Latin letters.
+  if (bestScriptCount * 3 > letters) return bestScript;
+  if (letters === 0) return 'und';
+
+  const votes = new Map<string, number>();
+  for (const word of sample.toLowerCase().split(/[^a-zà-ÿ]+/)) {
+    const langs = STOP_LOOKUP.get(word);
+    if (!langs) continue;
+    for (const lang of langs) votes.set(lang, (votes.get(lang) ?? 0) + 1 / langs.length);
+  }
+  let best = 'en';
+  let bestVotes = 0;
+  for (const [lang, v] of votes) {
+    if (v > bestVotes) {
+      best = lang;
+      bestVotes = v;
+    }
+  }
+  return best;
+}

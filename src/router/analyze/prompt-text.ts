@@ -1,0 +1,119 @@
+import type { ChatMessage } from '../../providers/chat-schema.ts';
+
+/**
+ * The parts of a conversation the analyzer reads. Everything is capped so analysis cost does not grow
+ * with prompt length: the hot path must stay in microseconds even for 100k-character prompts.
+ */
+export interface PromptText {
+  /** Last user turn, capped to its first HEAD_CHARS and last TAIL_CHARS. */
+  lastUser: string;
+  /**
+   * The last paragraph block of the last user turn (after the final blank line), or the whole turn when
+   * that block is tiny. Few-shot prompts put the real question last, so this is what the model must answer.
+   */
+  focus: string;
+  /** Total characters over every message (uncapped count, used for token estimates). */
+  totalChars: number;
+  /** Characters of the last user turn (uncapped). */
+  lastUserChars: number;
+  /** Whitespace-separated word count estimate over every message. */
+  totalWords: number;
+  userTurns: number;
+  assistantTurns: number;
+  messageCount: number;
+  hasSystem: boolean;
+  hasToolMessages: boolean;
+  /** Blank-line-separated blocks in the last user turn (capped text). */
+  blockCount: number;
+}
+
+export const HEAD_CHARS = 2048;
+export const TAIL_CHARS = 3072;
+const FOCUS_MAX_CHARS = 2048;
+const FOCUS_MIN_CHARS = 24;
+
+export function contentText(message: ChatMessage): string {
+  const content = message.content;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) {
+    if (part.type === 'text' && typeof (part as { text?: unknown }).text === 'string') {
+      text += (text ? '\n' : '') + (part as { text: string }).text;
+    }
+  }
+  return text;
+}
+
+export function capText(text: string, headChars = HEAD_CHARS, tailChars = TAIL_CHARS): string {
+  if (text.length <= headChars + tailChars) return text;
+  return `${text.slice(0, headChars)}\n\n${text.slice(text.length - tailChars)}`;
+}
+
+/** Rough word count without allocating an array of words. */
+function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words;
+}
+
+function lastBlock(text: string): { focus: string; blocks: number } {
+  let blocks = 1;
+  let idx = text.indexOf('\n\n');
+  while (idx !== -1) {
+    blocks++;
+    idx = text.indexOf('\n\n', idx + 2);
+  }
+  const trimmed = text.trimEnd();
+  const cut = trimmed.lastIndexOf('\n\n');
+  let focus = cut === -1 ? trimmed : trimmed.slice(cut + 2);
+  if (focus.trim().length < FOCUS_MIN_CHARS) focus = trimmed;
+  if (focus.length > FOCUS_MAX_CHARS) focus = focus.slice(focus.length - FOCUS_MAX_CHARS);
+  return { focus, blocks };
+}
+
+export function extractPromptText(messages: readonly ChatMessage[]): PromptText {
+  let totalChars = 0;
+  let totalWords = 0;
+  let userTurns = 0;
+  let assistantTurns = 0;
+  let hasSystem = false;
+  let hasToolMessages = false;
+  let lastUserRaw = '';
+  for (const message of messages) {
+    const text = contentText(message);
+    totalChars += text.length;
+    // Word counting is linear; cap it per message and extrapolate so huge pastes stay cheap.
+    const sample = text.length > 8192 ? text.slice(0, 8192) : text;
+    const sampleWords = countWords(sample);
+    totalWords += sample.length === text.length ? sampleWords : Math.round((sampleWords * text.length) / sample.length);
+    if (message.role === 'user') {
+      userTurns++;
+      lastUserRaw = text;
+    } else if (message.role === 'assistant') assistantTurns++;
+    else if (message.role === 'system' || message.role === 'developer') hasSystem = true;
+    else hasToolMessages = true;
+  }
+  if (userTurns === 0 && messages.length > 0) lastUserRaw = contentText(messages[messages.length - 1]!);
+  const lastUser = capText(lastUserRaw);
+  const { focus, blocks } = lastBlock(lastUser);
+  return {
+    lastUser,
+    focus,
+    totalChars,
+    lastUserChars: lastUserRaw.length,
+    totalWords,
+    userTurns,
+    assistantTurns,
+    messageCount: messages.length,
+    hasSystem,
+    hasToolMessages,
+    blockCount: blocks,
+  };
+}

@@ -1,0 +1,57 @@
+import { IrtQualityPredictor } from '../predictor/irt-predictor.ts';
+import type { OutcomeRow } from '../predictor/outcome-rows.ts';
+import { prepareRows, type PreparedRow } from '../predictor/prepare-rows.ts';
+import { assignFolds } from '../predictor/rng.ts';
+import { DEFAULT_TRAIN_OPTIONS, trainOnPrepared, type TrainOptions, type TrainProgress } from '../predictor/train.ts';
+import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
+
+/** Held-out predictions for every row: each fold is scored by a model trained on the other folds only. */
+export interface HeldOutPredictions {
+  /** [row] model → predicted probability, for the models the row has outcomes for. */
+  predicted: Array<Record<string, number>>;
+  /** [row] model → cost estimate from the training folds (rows with costs only). */
+  estimatedCostUsd: Array<Record<string, number>>;
+  folds: Uint8Array;
+}
+
+export interface CrossValidateOptions {
+  folds: number;
+  seed: number;
+  train?: Partial<TrainOptions>;
+}
+
+export function crossValidate(
+  rows: readonly OutcomeRow[],
+  options: CrossValidateOptions,
+  onProgress?: (fold: number, p: TrainProgress) => void,
+  prepared?: PreparedRow[],
+): HeldOutPredictions {
+  const trainOpts: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options.train, seed: options.train?.seed ?? options.seed };
+  const all = prepared ?? prepareRows(rows, trainOpts.hashing);
+  const folds = assignFolds(rows.length, options.folds, options.seed);
+  const predicted: Array<Record<string, number>> = rows.map(() => ({}));
+  const estimatedCostUsd: Array<Record<string, number>> = rows.map(() => ({}));
+  for (let k = 0; k < options.folds; k++) {
+    const trainIdx: number[] = [];
+    const testIdx: number[] = [];
+    for (let r = 0; r < rows.length; r++) (folds[r] === k ? testIdx : trainIdx).push(r);
+    const file = trainOnPrepared(
+      trainIdx.map((r) => all[r]!),
+      trainOpts,
+      (p) => onProgress?.(k, p),
+    );
+    const predictor = new IrtQualityPredictor(file, `cv-fold-${k}`);
+    const trainRows = trainIdx.map((r) => rows[r]!);
+    const models = [...new Set(rows.flatMap((r) => Object.keys(r.scores)))];
+    const costLines = fitCostLines(trainRows, models);
+    for (const r of testIdx) {
+      const row = all[r]!;
+      const item = predictor.item(row.features, row.taskType);
+      for (const model of Object.keys(rows[r]!.scores)) {
+        predicted[r]![model] = predictor.probability(item, row.taskType, { id: model });
+        if (rows[r]!.costs) estimatedCostUsd[r]![model] = estimateCostUsd(costLines.get(model), rows[r]!.prompt.length);
+      }
+    }
+  }
+  return { predicted, estimatedCostUsd, folds };
+}

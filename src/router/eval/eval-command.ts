@@ -1,0 +1,97 @@
+import { writeFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { analyzePromptText } from '../analyze/analyze-prompt.ts';
+import { loadPredictor } from '../predictor/load-predictor.ts';
+import { readOutcomeFiles, type OutcomeRow } from '../predictor/outcome-rows.ts';
+import { crossValidate } from './cross-validate.ts';
+import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
+import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, type DatasetReport } from './evaluate-routing.ts';
+import { renderSvgPlot } from './svg-plot.ts';
+
+export interface EvalCommandOptions {
+  data: string[];
+  strong?: string;
+  weak?: string;
+  /** JSON report path; one SVG per dataset with costs is written beside it. Default: router-eval.json. */
+  out?: string;
+  /** k for k-fold cross-validation (default 5). Ignored when modelFile is given. */
+  folds?: number;
+  seed?: number;
+  /** Score with this trained model instead of cross-validating (for data the model never saw). */
+  modelFile?: string;
+  progress?: boolean;
+}
+
+export interface EvalReport {
+  method: string;
+  strong: string;
+  weak: string;
+  datasets: DatasetReport[];
+  plots: string[];
+}
+
+/** `aigw eval routing --data FILE.jsonl [--strong M --weak M]`: honest numbers from held-out rows only. */
+export function runEvalCommand(options: EvalCommandOptions): EvalReport {
+  const rows = readOutcomeFiles(options.data);
+  const strong = options.strong ?? DEFAULT_STRONG;
+  const weak = options.weak ?? DEFAULT_WEAK;
+  const folds = options.folds ?? 5;
+  const seed = options.seed ?? 1;
+  let predicted: Array<Record<string, number>>;
+  let estimated: Array<Record<string, number>>;
+  let method: string;
+  if (options.modelFile) {
+    ({ predicted, estimated } = scoreWithModel(rows, options.modelFile));
+    method = `scored with ${options.modelFile}; costs estimated from the same rows' realized costs (length fit)`;
+  } else {
+    const bar = options.progress === false ? null : new cliProgress.SingleBar({ format: 'fold {fold}/' + folds + ' {stage} [{bar}] {percentage}%' }, cliProgress.Presets.shades_classic);
+    bar?.start(folds * 100, 0, { fold: 1, stage: '' });
+    const cv = crossValidate(rows, { folds, seed }, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
+    bar?.stop();
+    predicted = cv.predicted;
+    estimated = cv.estimatedCostUsd;
+    method = `${folds}-fold cross-validation (folds fixed by seed ${seed}); each row scored by a model trained on the other folds`;
+  }
+  const datasets = evaluateRouting(rows, predicted, estimated, { strong, weak });
+  const out = options.out ?? 'router-eval.json';
+  const plots: string[] = [];
+  for (const d of datasets) {
+    if (!d.costQuality) continue;
+    const path = out.replace(/\.json$/, '') + `.${d.dataset.replace(/[^a-z0-9-]+/gi, '_')}.svg`;
+    writeFileSync(path, costQualitySvg(d));
+    plots.push(path);
+  }
+  const report: EvalReport = { method, strong, weak, datasets, plots };
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+function scoreWithModel(rows: readonly OutcomeRow[], modelFile: string): { predicted: Array<Record<string, number>>; estimated: Array<Record<string, number>> } {
+  const predictor = loadPredictor(modelFile);
+  const models = [...new Set(rows.flatMap((r) => Object.keys(r.scores)))];
+  const lines = fitCostLines(rows, models);
+  const predicted: Array<Record<string, number>> = [];
+  const estimated: Array<Record<string, number>> = [];
+  for (const row of rows) {
+    const analysis = analyzePromptText(row.prompt);
+    const ids = Object.keys(row.scores);
+    const p = predictor.predict(analysis, ids.map((id) => ({ id })));
+    predicted.push(Object.fromEntries(ids.map((id, k) => [id, p[k]!])));
+    estimated.push(row.costs ? Object.fromEntries(ids.map((id) => [id, estimateCostUsd(lines.get(id), row.prompt.length)])) : {});
+  }
+  return { predicted, estimated };
+}
+
+function costQualitySvg(d: DatasetReport): string {
+  const cq = d.costQuality!;
+  const k = 1000;
+  return renderSvgPlot(
+    [
+      { name: 'router (λ sweep)', style: 'line', color: '#d62728', points: cq.routerPoints.map((p) => ({ x: p.costUsd * k, y: p.quality, label: p.label })) },
+      { name: 'router hull', style: 'dashed', color: '#ff9896', points: cq.routerHull.map((p) => ({ x: p.costUsd * k, y: p.quality })) },
+      { name: 'zero router hull', style: 'dashed', color: '#7f7f7f', points: cq.zeroHull.map((p) => ({ x: p.costUsd * k, y: p.quality })) },
+      { name: 'single models', style: 'points', color: '#1f77b4', points: cq.singleModels.map((p) => ({ x: p.costUsd * k, y: p.quality, label: p.label })) },
+    ],
+    { title: `${d.dataset}: mean cost vs mean quality (${d.rows} rows)`, xLabel: 'mean cost per prompt (USD × 1000)', yLabel: 'mean quality' },
+  );
+}

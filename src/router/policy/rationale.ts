@@ -1,0 +1,80 @@
+import type { TaskType } from '../../config/schema.ts';
+import type { RoutingConstraints } from '../types.ts';
+import type { RankedCandidate } from './choose-model.ts';
+import { formatRatio, formatUsd } from './format.ts';
+
+export interface RationaleInput {
+  taskType: TaskType;
+  complexity: number;
+  constraints: RoutingConstraints;
+  rulesFired: readonly string[];
+}
+
+/** Below this ratio two costs or latencies are "about the same" and not worth a comparison. */
+const NOTABLE_RATIO = 1.05;
+
+function describeRequest({ taskType, complexity, constraints }: RationaleInput): string {
+  const goal = constraints.goal === 'balanced' ? '' : `, goal ${constraints.goal}`;
+  return `${taskType}, complexity ${complexity.toFixed(2)}${goal}`;
+}
+
+function describeRules(rulesFired: readonly string[]): string {
+  return rulesFired.length === 0 ? '' : `; rules: ${rulesFired.join(', ')}`;
+}
+
+const q = (c: RankedCandidate): string => c.predictedQuality.toFixed(2);
+
+/** How the chosen model compares with a weaker-or-equal alternative that the goal might have picked. */
+function compareWithRunnerUp(chosen: RankedCandidate, other: RankedCandidate): string {
+  if (other.estCostUsd === 0 && chosen.estCostUsd > 0) return `${other.model.id} is free but predicted only ${q(other)}`;
+  if (chosen.estCostUsd === 0 && other.estCostUsd > 0) return `free, unlike ${other.model.id} (predicted ${q(other)})`;
+  const costRatio = other.estCostUsd / chosen.estCostUsd;
+  const inverseCostRatio = chosen.estCostUsd / other.estCostUsd;
+  if (inverseCostRatio >= NOTABLE_RATIO) {
+    return `${other.model.id} is ${formatRatio(inverseCostRatio)} cheaper but predicted only ${q(other)}`;
+  }
+  if (costRatio >= NOTABLE_RATIO) return `${formatRatio(costRatio)} cheaper than ${other.model.id} (predicted ${q(other)})`;
+  return `ahead of ${other.model.id} (predicted ${q(other)}) at about the same cost`;
+}
+
+/** How the chosen model compares with a stronger one it was picked over. */
+function compareWithStronger(chosen: RankedCandidate, stronger: RankedCandidate, goal: RoutingConstraints['goal']): string {
+  const costRatio = stronger.estCostUsd / chosen.estCostUsd;
+  const latencyRatio = stronger.estLatencyMs / chosen.estLatencyMs;
+  const strongerText = `${stronger.model.id} (predicted ${q(stronger)})`;
+  if (chosen.estCostUsd === 0 && stronger.estCostUsd > 0) return `free, unlike ${strongerText} at ${formatUsd(stronger.estCostUsd)}`;
+  if (goal === 'speed' && latencyRatio >= NOTABLE_RATIO) return `${formatRatio(latencyRatio)} faster than ${strongerText}`;
+  if (costRatio >= NOTABLE_RATIO) return `${formatRatio(costRatio)} cheaper than ${strongerText}`;
+  if (latencyRatio >= NOTABLE_RATIO) return `${formatRatio(latencyRatio)} faster than ${strongerText}`;
+  return `preferred over ${strongerText}`;
+}
+
+/**
+ * One plain sentence on why the chosen model won, e.g. "summarization, complexity 0.18: gpt-4o-mini
+ * predicted 0.91 ≥ required 0.85 at $0.00018, 14× cheaper than gpt-4o (predicted 0.95); rules: cheap-summaries."
+ */
+export function describeChoice(input: RationaleInput, chosen: RankedCandidate, ranked: readonly RankedCandidate[], metMinQuality: boolean): string {
+  const head = describeRequest(input);
+  const rules = describeRules(input.rulesFired);
+  const min = input.constraints.minQuality.toFixed(2);
+  const cost = formatUsd(chosen.estCostUsd);
+  if (!metMinQuality) {
+    return `${head}: no model reaches the required ${min}, so the best predicted one was chosen, ${chosen.model.id} at ${q(chosen)} (${cost})${rules}.`;
+  }
+  const others = ranked.filter((c) => c !== chosen && c.status !== 'ineligible');
+  let stronger: RankedCandidate | undefined;
+  for (const c of others) if (c.predictedQuality > chosen.predictedQuality && (!stronger || c.predictedQuality > stronger.predictedQuality)) stronger = c;
+  const runnerUp = others[0];
+  const comparison = stronger
+    ? compareWithStronger(chosen, stronger, input.constraints.goal)
+    : runnerUp
+      ? compareWithRunnerUp(chosen, runnerUp)
+      : 'the only eligible model';
+  return `${head}: ${chosen.model.id} predicted ${q(chosen)} ≥ required ${min} at ${cost}, ${comparison}${rules}.`;
+}
+
+/** Why nothing could serve the request, model by model. */
+export function describeNoEligible(input: RationaleInput, ranked: readonly RankedCandidate[]): string {
+  const reasons = ranked.map((c) => `${c.model.id} (${c.reason ?? 'not eligible'})`).join(', ');
+  return `no eligible model for ${describeRequest(input)}: ${reasons || 'no candidate models configured'}${describeRules(input.rulesFired)}.`;
+}

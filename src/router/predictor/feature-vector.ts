@@ -1,0 +1,56 @@
+import type { TaskType } from '../../config/schema.ts';
+import type { PromptFeatures } from '../types.ts';
+
+/**
+ * The predictor's input: hashed n-grams in [0, buckets), then the standardized dense features, then a
+ * one-hot task type. Sparse, so every head costs one pass over the non-zero entries.
+ */
+export interface FeatureLayout {
+  buckets: number;
+  dense: readonly string[];
+  taskTypes: readonly TaskType[];
+  mean: ArrayLike<number>;
+  std: ArrayLike<number>;
+}
+
+export interface SparseVector {
+  idx: Uint32Array;
+  val: Float32Array;
+}
+
+export function featureCount(layout: FeatureLayout): number {
+  return layout.buckets + layout.dense.length + layout.taskTypes.length;
+}
+
+export function toSparseVector(features: PromptFeatures, taskType: TaskType, layout: FeatureLayout): SparseVector {
+  const hashed = features.hashedIdx.length;
+  const n = hashed + layout.dense.length + 1;
+  const idx = new Uint32Array(n);
+  const val = new Float32Array(n);
+  idx.set(features.hashedIdx);
+  val.set(features.hashedVal);
+  let k = hashed;
+  for (let j = 0; j < layout.dense.length; j++) {
+    const raw = features.dense[layout.dense[j]!] ?? 0;
+    const std = layout.std[j]!;
+    idx[k] = layout.buckets + j;
+    // Clipped so one odd prompt (e.g. 50 code fences) cannot swing the logit by itself.
+    val[k] = clip(std > 0 ? (raw - layout.mean[j]!) / std : 0, -5, 5);
+    k++;
+  }
+  const t = layout.taskTypes.indexOf(taskType);
+  idx[k] = layout.buckets + layout.dense.length + (t < 0 ? 0 : t);
+  val[k] = t < 0 ? 0 : 1;
+  return { idx, val };
+}
+
+export function dot(weights: ArrayLike<number>, x: SparseVector): number {
+  let s = 0;
+  const { idx, val } = x;
+  for (let i = 0; i < idx.length; i++) s += weights[idx[i]!]! * val[i]!;
+  return s;
+}
+
+function clip(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}

@@ -1,0 +1,137 @@
+import type { ModelConfig, TaskType } from '../../config/schema.ts';
+import type { PromptAnalysis, PromptFeatures, QualityPredictor } from '../types.ts';
+import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
+import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
+import { decodeFloats, type PredictorFile } from './model-file.ts';
+
+/** What the predictor needs to know about a catalog model. */
+export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig, 'upstream_model' | 'quality'>>;
+
+/** A learned per-task ability is trusted over a catalog prior once it rests on this many rows. */
+export const MIN_TASK_ROWS = 30;
+const LOG_A_LIMIT = 3;
+
+interface KnownModel {
+  thetaBase: number;
+  theta: Map<string, number>;
+  rows: Map<string, number>;
+  residual: { bias: number; weights: Float32Array } | null;
+  plattScale: number;
+  plattOffset: number;
+}
+
+/** Difficulty b(x) and discrimination a(x) of one prompt. */
+export interface PromptItem {
+  x: SparseVector;
+  difficulty: number;
+  discrimination: number;
+}
+
+/**
+ * P(model m answers x well) = σ(s_m·[a(x)·(θ_m,task − b(x)) + r_m(x)] + c_m): a shared item-response
+ * backbone (comparable across models, serves catalog models from priors) plus a per-model residual on
+ * the prompt features (ranks a known pair well), Platt-calibrated per model.
+ */
+export class IrtQualityPredictor implements QualityPredictor {
+  readonly version: string;
+  readonly layout: FeatureLayout;
+  readonly typical: TypicalPrompts;
+  private readonly difficultyW: Float32Array;
+  private readonly difficultyBias: number;
+  private readonly discriminationW: Float32Array;
+  private readonly discriminationBias: number;
+  private readonly models = new Map<string, KnownModel>();
+  private readonly quantiles: readonly number[];
+  private readonly defaultAbility: number;
+  private readonly priorCache = new Map<number, number>();
+
+  constructor(file: PredictorFile, version: string) {
+    this.version = version;
+    this.layout = {
+      buckets: file.featureSpec.hashing.buckets,
+      dense: file.featureSpec.dense,
+      taskTypes: file.featureSpec.taskTypes,
+      mean: file.standardization.mean,
+      std: file.standardization.std,
+    };
+    const n = featureCount(this.layout);
+    this.difficultyW = decodeFloats(file.difficulty.weights, n);
+    this.difficultyBias = file.difficulty.bias;
+    this.discriminationW = decodeFloats(file.discrimination.weights, n);
+    this.discriminationBias = file.discrimination.bias;
+    let baseSum = 0;
+    for (const [id, m] of Object.entries(file.models)) {
+      this.models.set(id, {
+        thetaBase: m.thetaBase,
+        theta: new Map(Object.entries(m.theta)),
+        rows: new Map(Object.entries(m.rows)),
+        residual: m.residual ? { bias: m.residual.bias, weights: decodeFloats(m.residual.weights, n) } : null,
+        plattScale: m.platt.scale,
+        plattOffset: m.platt.offset,
+      });
+      baseSum += m.thetaBase;
+    }
+    this.defaultAbility = this.models.size > 0 ? baseSum / this.models.size : 0;
+    this.typical = file.typicalPrompts;
+    this.quantiles = file.difficultyQuantiles;
+  }
+
+  knownModels(): string[] {
+    return [...this.models.keys()];
+  }
+
+  item(features: PromptFeatures, taskType: TaskType): PromptItem {
+    const x = toSparseVector(features, taskType, this.layout);
+    const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
+    const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
+    return { x, difficulty, discrimination: Math.exp(logA) };
+  }
+
+  predict(analysis: PromptAnalysis, models: readonly ModelQualityRef[]): number[] {
+    const item = this.item(analysis.features, analysis.taskType);
+    return models.map((m) => this.probability(item, analysis.taskType, m));
+  }
+
+  probability(item: PromptItem, taskType: TaskType, model: ModelQualityRef): number {
+    const known = this.models.get(model.id) ?? (model.upstream_model ? this.models.get(model.upstream_model) : undefined);
+    const theta = this.ability(known, taskType, model);
+    let z = item.discrimination * (theta - item.difficulty);
+    if (!known) return sigmoid(z);
+    if (known.residual) z += dot(known.residual.weights, item.x) + known.residual.bias;
+    return sigmoid(known.plattScale * z + known.plattOffset);
+  }
+
+  /** θ for a model and task: learned when the data is there, else the catalog prior, else the model's base. */
+  ability(known: KnownModel | undefined, taskType: TaskType, model: ModelQualityRef): number {
+    if (known && (known.rows.get(taskType) ?? 0) >= MIN_TASK_ROWS) return known.theta.get(taskType) ?? known.thetaBase;
+    const prior = model.quality?.[taskType] ?? model.quality?.default;
+    if (prior !== undefined) return this.priorAbility(prior);
+    return known ? known.thetaBase : this.defaultAbility;
+  }
+
+  priorAbility(prior: number): number {
+    let theta = this.priorCache.get(prior);
+    if (theta === undefined) {
+      theta = abilityFromPrior(prior, this.typical);
+      this.priorCache.set(prior, theta);
+    }
+    return theta;
+  }
+
+  /** Learned difficulty as the share of training prompts that were easier (0–1). */
+  difficultyPercentile(features: PromptFeatures, taskType: TaskType): number {
+    const b = dot(this.difficultyW, toSparseVector(features, taskType, this.layout)) + this.difficultyBias;
+    const q = this.quantiles;
+    if (b <= q[0]!) return 0;
+    if (b >= q[q.length - 1]!) return 1;
+    let lo = 0;
+    let hi = q.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (q[mid]! <= b) lo = mid;
+      else hi = mid;
+    }
+    const span = q[hi]! - q[lo]!;
+    return (lo + (span > 0 ? (b - q[lo]!) / span : 0)) / (q.length - 1);
+  }
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { TASK_TYPES } from '../../config/schema.ts';
+
+/**
+ * The trained predictor on disk: versioned JSON holding learned numbers only (never prompts, so files
+ * trained on non-redistributable data can ship). Weight vectors are little-endian Float32 in base64.
+ */
+export const MODEL_FILE_FORMAT = 'aigw-router-predictor';
+export const MODEL_FILE_VERSION = 1;
+
+const Head = z.strictObject({ bias: z.number(), weights: z.string() });
+export type HeadJson = z.infer<typeof Head>;
+
+const TaskNumbers = z.record(z.string(), z.number());
+
+export const ModelEntry = z.strictObject({
+  /** Ability shared across task types; used for task types without enough rows. */
+  thetaBase: z.number(),
+  /** Ability per task type, for task types the model has training rows in. */
+  theta: TaskNumbers,
+  /** Training rows per task type (decides when a learned ability is trusted over a catalog prior). */
+  rows: TaskNumbers,
+  /** Per-model correction on the prompt features, on top of the shared difficulty. */
+  residual: Head.nullable(),
+  /** Platt scaling fitted on held-out rows: p = σ(scale·z + offset). */
+  platt: z.strictObject({ scale: z.number(), offset: z.number() }),
+});
+export type ModelEntry = z.infer<typeof ModelEntry>;
+
+export const PredictorFile = z.strictObject({
+  format: z.literal(MODEL_FILE_FORMAT),
+  version: z.literal(MODEL_FILE_VERSION),
+  featureSpec: z.strictObject({
+    version: z.number(),
+    hashing: z.strictObject({
+      buckets: z.int().positive(),
+      weights: z.strictObject({
+        focusWords: z.number(),
+        focusBigrams: z.number(),
+        focusChar4: z.number(),
+        contextWords: z.number(),
+      }),
+    }),
+    dense: z.array(z.string()),
+    taskTypes: z.array(z.enum(TASK_TYPES)),
+  }),
+  /** Mean and standard deviation of each dense feature over the training rows. */
+  standardization: z.strictObject({ mean: z.array(z.number()), std: z.array(z.number()) }),
+  /** b(x): prompt difficulty. */
+  difficulty: Head,
+  /** log a(x): how sharply the prompt separates strong from weak models. */
+  discrimination: Head,
+  models: z.record(z.string(), ModelEntry),
+  /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
+  typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),
+  /** 101 quantiles of b over the training prompts: turns a difficulty into a percentile. */
+  difficultyQuantiles: z.array(z.number()).length(101),
+  training: z.strictObject({
+    seed: z.int(),
+    rows: z.int(),
+    observations: z.int(),
+    options: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+  }),
+});
+export type PredictorFile = z.infer<typeof PredictorFile>;
+
+export function encodeFloats(values: ArrayLike<number>): string {
+  const arr = Float32Array.from(values as ArrayLike<number>);
+  return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
+}
+
+export function decodeFloats(base64: string, expectedLength: number): Float32Array {
+  const buf = Buffer.from(base64, 'base64');
+  if (buf.byteLength !== expectedLength * 4) {
+    throw new Error(`weight vector has ${buf.byteLength / 4} values, expected ${expectedLength}`);
+  }
+  const out = new Float32Array(expectedLength);
+  for (let i = 0; i < expectedLength; i++) out[i] = buf.readFloatLE(i * 4);
+  return out;
+}

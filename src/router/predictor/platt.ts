@@ -1,0 +1,36 @@
+import { sigmoid } from './ability.ts';
+
+/**
+ * Platt scaling: (scale, offset) minimizing log loss of σ(scale·z + offset) on held-out logits, with a
+ * light pull towards the identity so a handful of rows cannot flip a model's probabilities.
+ */
+export function fitPlatt(logits: readonly number[], labels: readonly number[], pull = 1): { scale: number; offset: number } {
+  let s = 1;
+  let c = 0;
+  for (let iter = 0; iter < 50; iter++) {
+    let gs = pull * (s - 1);
+    let gc = pull * c;
+    let hss = pull;
+    let hsc = 0;
+    let hcc = pull;
+    for (let i = 0; i < logits.length; i++) {
+      const z = logits[i]!;
+      const p = sigmoid(s * z + c);
+      const g = p - labels[i]!;
+      const w = p * (1 - p);
+      gs += g * z;
+      gc += g;
+      hss += w * z * z;
+      hsc += w * z;
+      hcc += w;
+    }
+    const det = hss * hcc - hsc * hsc;
+    if (det <= 1e-12) break;
+    const ds = (hcc * gs - hsc * gc) / det;
+    const dc = (hss * gc - hsc * gs) / det;
+    s -= ds;
+    c -= dc;
+    if (Math.abs(ds) + Math.abs(dc) < 1e-10) break;
+  }
+  return { scale: s, offset: c };
+}

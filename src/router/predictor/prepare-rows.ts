@@ -1,0 +1,51 @@
+import { TASK_TYPES, type TaskType } from '../../config/schema.ts';
+import { analyzePromptText } from '../analyze/analyze-prompt.ts';
+import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
+import type { HashingSpec } from '../analyze/hashed-ngrams.ts';
+import type { PromptFeatures } from '../types.ts';
+import type { FeatureLayout } from './feature-vector.ts';
+import type { OutcomeRow } from './outcome-rows.ts';
+
+/** A training row after analysis: only features and outcomes, never the text. */
+export interface PreparedRow {
+  features: PromptFeatures;
+  taskType: TaskType;
+  scores: Record<string, number>;
+}
+
+export function prepareRows(
+  rows: readonly OutcomeRow[],
+  hashing: HashingSpec,
+  onProgress?: (done: number, total: number) => void,
+): PreparedRow[] {
+  const out: PreparedRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const analysis = analyzePromptText(row.prompt, { hashing });
+    // Copy the typed arrays: the analyzer's output is ours, but keep rows independent of any scratch.
+    out.push({
+      features: { dense: analysis.features.dense, hashedIdx: analysis.features.hashedIdx.slice(), hashedVal: analysis.features.hashedVal.slice() },
+      taskType: analysis.taskType,
+      scores: row.scores,
+    });
+    if (onProgress && (i % 200 === 0 || i === rows.length - 1)) onProgress(i + 1, rows.length);
+  }
+  return out;
+}
+
+/** Dense-feature mean and standard deviation over the rows, for standardization. */
+export function buildLayout(rows: readonly PreparedRow[], buckets: number): FeatureLayout {
+  const dense = [...DENSE_FEATURE_NAMES];
+  const mean = new Array<number>(dense.length).fill(0);
+  const std = new Array<number>(dense.length).fill(0);
+  for (const row of rows) dense.forEach((name, j) => (mean[j]! += row.features.dense[name] ?? 0));
+  for (let j = 0; j < dense.length; j++) mean[j]! /= Math.max(1, rows.length);
+  for (const row of rows) {
+    dense.forEach((name, j) => {
+      const d = (row.features.dense[name] ?? 0) - mean[j]!;
+      std[j]! += d * d;
+    });
+  }
+  for (let j = 0; j < dense.length; j++) std[j] = Math.sqrt(std[j]! / Math.max(1, rows.length));
+  return { buckets, dense, taskTypes: [...TASK_TYPES], mean, std };
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { GatewayConfig, ModelConfig, TaskType, VirtualModel } from '../config/schema.ts';
+import type { ChatMessage } from '../providers/chat-schema.ts';
+import type { CandidateScore } from '../store/types.ts';
+import type { LiveModelStats, PromptAnalysis, QualityPredictor, RouteDecision, RouteInput, RoutingConstraints } from './types.ts';
+import { chooseModel, type RankedCandidate } from './policy/choose-model.ts';
+import { estimateCandidate } from './policy/estimate-candidate.ts';
+import { expectedOutputTokens } from './policy/expected-output-tokens.ts';
+import { combineRuleActions, compileRules, matchRules } from './policy/match-rules.ts';
+import { resolveModelRefs, unknownModelRefs } from './policy/model-refs.ts';
+import { describeChoice, describeNoEligible } from './policy/rationale.ts';
+import { resolveConstraints } from './policy/resolve-constraints.ts';
+
+export { parseRoutingOverrides, type OverridesResult, type RequestHeaders } from './policy/parse-overrides.ts';
+
+/** Bumped whenever the policy's scoring changes, so each logged decision says which scoring made it. */
+export const POLICY_VERSION = 'policy-1';
+
+export interface ModelStatsSource {
+  get(model: string): LiveModelStats;
+}
+
+export interface RouterDeps {
+  config: GatewayConfig;
+  predictor: QualityPredictor;
+  analyze: (messages: ChatMessage[]) => PromptAnalysis;
+  liveStats: ModelStatsSource;
+  /** Whether a model's circuit breaker is open right now; such models are skipped. */
+  isBreakerOpen?: (modelId: string) => boolean;
+  /** Monotonic clock in nanoseconds; default process.hrtime.bigint. */
+  now?: () => bigint;
+}
+
+/** RouteInput plus the request id that keeps A/B splits stable; without it the decision id is used. */
+export type RouterInput = RouteInput & { requestId?: string };
+
+/** Nothing can serve the request. The server answers with `httpStatus` and `message`. */
+export interface NoEligibleModel {
+  ok: false;
+  /** Plain-words reason, model by model, for the error message. */
+  message: string;
+  httpStatus: 400 | 503;
+  id: string;
+  routingModel: string;
+  taskType: TaskType;
+  complexity: number;
+  constraints: RoutingConstraints;
+  /** Every candidate with the reason it was ruled out. */
+  candidates: CandidateScore[];
+  rulesFired: string[];
+  routerVersion: string;
+  decisionUs: number;
+}
+
+export type RouteOutcome = { ok: true; decision: RouteDecision; decisionUs: number } | NoEligibleModel;
+
+export interface Router {
+  readonly version: string;
+  decide(input: RouterInput): RouteOutcome;
+}
+
+function toCandidateScore(c: RankedCandidate): CandidateScore {
+  // `reason` is always written (undefined is left out of the logged JSON) so every score has one shape.
+  return {
+    model: c.model.id,
+    predictedQuality: c.predictedQuality,
+    estCostUsd: c.estCostUsd,
+    estLatencyMs: c.estLatencyMs,
+    score: c.score,
+    eligible: c.status === 'eligible',
+    reason: c.reason,
+  };
+}
+
+/** Fails at start-up, not per request, when a virtual model or rule names a model that is not configured. */
+function assertModelRefsKnown(config: GatewayConfig): void {
+  const problems: string[] = [];
+  for (const [name, vm] of Object.entries(config.routing.virtual_models)) {
+    const unknown = unknownModelRefs(vm.candidates ?? [], config.models);
+    if (unknown.length > 0) problems.push(`virtual model ${name}: ${unknown.join(', ')}`);
+  }
+  for (const rule of config.routing.rules) {
+    const { prefer = [], require = [], exclude = [] } = rule.action;
+    const unknown = unknownModelRefs([...prefer, ...require, ...exclude], config.models);
+    if (unknown.length > 0) problems.push(`rule ${rule.name}: ${unknown.join(', ')}`);
+  }
+  if (problems.length > 0) throw new Error(`routing config names unknown models or tiers: ${problems.join('; ')}`);
+}
+
+export function createRouter(deps: RouterDeps): Router {
+  const { config, predictor, analyze, liveStats } = deps;
+  const now = deps.now ?? process.hrtime.bigint;
+  assertModelRefsKnown(config);
+  const version = `${POLICY_VERSION}+${predictor.version}`;
+  const rules = compileRules(config.routing.rules, config.models);
+  // A Map, not the config object: a client-chosen name like `constructor` must not find a prototype member.
+  const routingModels = new Map<string, { virtualModel: VirtualModel; models: ModelConfig[] }>();
+  for (const [name, virtualModel] of Object.entries(config.routing.virtual_models)) {
+    const ids = virtualModel.candidates ? new Set(resolveModelRefs(virtualModel.candidates, config.models)) : undefined;
+    routingModels.set(name, { virtualModel, models: ids ? config.models.filter((m) => ids.has(m.id)) : config.models });
+  }
+
+  function decide(input: RouterInput): RouteOutcome {
+    const startNs = now();
+    const id = randomUUID();
+    const analysis = analyze(input.messages);
+    const routingModel = routingModels.get(input.routingModel);
+    const vm = routingModel?.virtualModel;
+    const models = routingModel?.models ?? [];
+    const fired = vm
+      ? matchRules(rules, {
+          routingModel: input.routingModel,
+          taskType: analysis.taskType,
+          complexity: analysis.complexity,
+          promptTokens: analysis.promptTokens,
+          keyId: input.keyId,
+          team: input.team,
+          metadata: input.metadata,
+          requestId: input.requestId ?? id,
+        })
+      : [];
+    const combined = combineRuleActions(fired);
+    const constraints = resolveConstraints(vm ?? { goal: 'balanced' }, config.routing.default_min_quality, combined, input.overrides);
+    const outputTokens = expectedOutputTokens(analysis.taskType, analysis.complexity, analysis.promptTokens, input.maxOutputTokens);
+    const qualities = models.length > 0 ? predictor.predict(analysis, models) : [];
+    const estimates = models.map((m, i) => {
+      const estimate = estimateCandidate(m, analysis.promptTokens, outputTokens, qualities[i] ?? 0, liveStats.get(m.id));
+      if (deps.isBreakerOpen?.(m.id)) estimate.breakerOpen = true;
+      return estimate;
+    });
+    const choice = chooseModel({
+      estimates,
+      constraints,
+      rules: combined,
+      requiredCapabilities: input.requiredCapabilities,
+      promptTokens: analysis.promptTokens,
+      requestMaxOutputTokens: input.maxOutputTokens,
+    });
+    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired };
+    const candidates = choice.ranked.map(toCandidateScore);
+    if (!vm || !choice.ok) {
+      const message = vm
+        ? describeNoEligible(described, choice.ranked)
+        : `unknown routing model ${input.routingModel}; configured: ${Object.keys(config.routing.virtual_models).join(', ')}.`;
+      return {
+        ok: false,
+        message,
+        httpStatus: choice.ok ? 400 : choice.httpStatus,
+        id,
+        routingModel: input.routingModel,
+        taskType: analysis.taskType,
+        complexity: analysis.complexity,
+        constraints,
+        candidates,
+        rulesFired: combined.fired,
+        routerVersion: version,
+        decisionUs: elapsedUs(startNs),
+      };
+    }
+    const rationale = describeChoice(described, choice.chosen, choice.ranked, choice.metMinQuality);
+    const decisionUs = elapsedUs(startNs);
+    const decision: RouteDecision = {
+      id,
+      routingModel: input.routingModel,
+      taskType: analysis.taskType,
+      complexity: analysis.complexity,
+      constraints,
+      chosenModel: choice.chosen.model.id,
+      candidates,
+      fallbacks: choice.fallbacks,
+      rulesFired: combined.fired,
+      rationale,
+      routerVersion: version,
+      decisionUs,
+    };
+    return { ok: true, decision, decisionUs };
+  }
+
+  function elapsedUs(startNs: bigint): number {
+    return Number(now() - startNs) / 1000;
+  }
+
+  return { version, decide };
+}

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from 'fastify';
+import type { Gateway } from '../gateway/gateway-types.ts';
+import { isAdminKey } from '../auth/key-resolver.ts';
+import { errors } from './errors.ts';
+
+function bearerToken(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  const apiKey = req.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey ? apiKey : undefined;
+}
+
+/**
+ * Admin routes need the admin key (or, with no admin key and no API keys configured, nothing: a
+ * local development gateway). Other routes need a valid API key once any key exists; until then
+ * they are open and the gateway listens on 127.0.0.1 only.
+ */
+export async function authenticate(g: Gateway, req: FastifyRequest, path: string): Promise<void> {
+  const token = bearerToken(req);
+  const record = req.record;
+  if (token && g.adminKey && isAdminKey(token, g.adminKey)) {
+    record.isAdmin = true;
+    return;
+  }
+  const keysRequired = await g.keysRequired();
+  if (isAdminPath(path)) {
+    if (g.adminKey || keysRequired) throw errors.adminOnly();
+    record.isAdmin = true;
+    return;
+  }
+  if (!keysRequired) return;
+  if (!token) throw errors.missingKey();
+  const key = await g.keys.resolve(token);
+  if (!key) throw errors.invalidKey();
+  record.key = key;
+  record.row.key_id = key.id;
+  record.row.team = key.team;
+}
+
+function isAdminPath(path: string): boolean {
+  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report';
+}

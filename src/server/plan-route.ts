@@ -1,0 +1,63 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Gateway } from '../gateway/gateway-types.ts';
+import type { ChatRequest } from '../providers/chat-schema.ts';
+import type { UpstreamTarget } from '../providers/types.ts';
+import { parseRoutingOverrides } from '../router/policy/parse-overrides.ts';
+import type { RouteDecision } from '../router/types.ts';
+import { errors, GatewayError } from './errors.ts';
+import type { RequestRecord } from './request-record.ts';
+
+export interface RoutePlan {
+  targets: UpstreamTarget[];
+  decision: RouteDecision | undefined;
+}
+
+/** Capabilities a request needs from its model, so the router never picks one that cannot serve it. */
+export function requiredCapabilities(body: ChatRequest): string[] {
+  const caps: string[] = [];
+  if (body.tools?.length) caps.push('tools');
+  if (body.response_format && body.response_format.type !== 'text') caps.push('json');
+  const hasImage = body.messages.some(
+    (m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'),
+  );
+  if (hasImage) caps.push('vision');
+  return caps;
+}
+
+/**
+ * A named model goes to itself and its configured fallbacks; a routing model (`auto`, `auto-cost`, …)
+ * asks the router, whose decision is logged with the request.
+ */
+export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord): RoutePlan {
+  const catalog = g.catalog;
+  if (!catalog.isVirtual(body.model)) {
+    const targets = catalog.withFallbacks(body.model);
+    if (targets.length === 0) throw errors.modelNotFound(body.model);
+    return { targets, decision: undefined };
+  }
+  const overrides = parseRoutingOverrides(headers, body.aigw);
+  if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
+  const outcome = g.router.decide({
+    routingModel: body.model,
+    messages: body.messages,
+    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    keyId: record.key?.id,
+    team: record.key?.team ?? undefined,
+    metadata: body.metadata,
+    overrides: overrides.overrides,
+    requiredCapabilities: requiredCapabilities(body),
+    requestId: record.row.id,
+  });
+  g.metrics.routingDecisionSeconds.observe(outcome.decisionUs / 1e6);
+  if (!outcome.ok) {
+    if (outcome.httpStatus === 503) throw errors.noHealthyUpstream(outcome.message);
+    throw new GatewayError(400, 'invalid_request_error', outcome.message, { code: 'no_eligible_model' });
+  }
+  const decision = outcome.decision;
+  record.row.task_type = decision.taskType;
+  record.row.decision_id = decision.id;
+  const targets = [decision.chosenModel, ...decision.fallbacks]
+    .map((id) => catalog.target(id))
+    .filter((t): t is UpstreamTarget => t !== undefined);
+  return { targets, decision };
+}

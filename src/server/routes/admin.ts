@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Gateway } from '../../gateway/gateway-types.ts';
+import { createApiKey } from '../../gateway/manage-keys.ts';
+import { errors } from '../errors.ts';
+import { formatPath } from '../../config/load-config.ts';
+
+const CreateKeyBody = z.strictObject({
+  name: z.string().min(1),
+  team: z.string().min(1).optional(),
+  budget_daily_usd: z.number().positive().optional(),
+  budget_monthly_usd: z.number().positive().optional(),
+  rpm_limit: z.int().positive().optional(),
+});
+
+/** Admin routes: API keys over HTTP (the CLI `aigw keys` does the same on the store directly). */
+export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway): void {
+  app.post('/admin/keys', async (req, reply) => {
+    const parsed = CreateKeyBody.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw errors.invalidField(issue ? formatPath(issue.path) : 'body', issue?.message ?? 'invalid body');
+    }
+    const g = gateway();
+    const created = await createApiKey(g.store, parsed.data);
+    g.keys.invalidate();
+    reply.status(201).send({ key: created.key, ...publicKey(created.row) });
+  });
+
+  app.get('/admin/keys', async (_req, reply) => {
+    const rows = await gateway().store.listApiKeys();
+    reply.send({ data: rows.map(publicKey) });
+  });
+
+  app.delete<{ Params: { id: string } }>('/admin/keys/:id', async (req, reply) => {
+    const g = gateway();
+    const revoked = await g.store.revokeApiKey(req.params.id, Date.now());
+    g.keys.invalidate();
+    if (!revoked) throw errors.invalidField('id', `No active key '${req.params.id}'.`);
+    reply.send({ id: req.params.id, revoked: true });
+  });
+}
+
+function publicKey(row: { id: string; name: string; key_prefix: string; team: string | null; created_at: number; revoked_at: number | null; budget_daily_usd: number | null; budget_monthly_usd: number | null; rpm_limit: number | null }) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.key_prefix,
+    team: row.team,
+    created_at: new Date(row.created_at).toISOString(),
+    revoked_at: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
+    budget_daily_usd: row.budget_daily_usd,
+    budget_monthly_usd: row.budget_monthly_usd,
+    rpm_limit: row.rpm_limit,
+  };
+}

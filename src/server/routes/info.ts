@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { Gateway } from '../../gateway/gateway-types.ts';
+
+/** GET /v1/models, /health, /metrics. */
+export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway): void {
+  app.get('/v1/models', async (_req, reply) => {
+    const g = gateway();
+    const created = Math.floor(Date.now() / 1000);
+    const data = [
+      ...g.catalog.models.map((m) => ({
+        id: m.id,
+        object: 'model' as const,
+        created,
+        owned_by: m.provider,
+        aigw: {
+          tier: m.tier,
+          pricing_usd_per_mtok: m.pricing,
+          context_window: m.context_window,
+          max_output_tokens: m.max_output_tokens,
+          capabilities: m.capabilities,
+          simulated: g.catalog.target(m.id)?.provider.simulated ?? false,
+        },
+      })),
+      ...Object.entries(g.config.routing.virtual_models).map(([id, vm]) => ({
+        id,
+        object: 'model' as const,
+        created,
+        owned_by: 'aigw-router',
+        aigw: { routing: true, goal: vm.goal, description: vm.description ?? `Routes to the best model for goal '${vm.goal}'.` },
+      })),
+    ];
+    reply.send({ object: 'list', data });
+  });
+
+  app.get('/health', async (_req, reply) => {
+    const g = gateway();
+    const now = Date.now();
+    reply.send({
+      status: 'ok',
+      models: g.catalog.models.length,
+      simulated: g.simulated,
+      store: g.store.dialect,
+      open_breakers: g.breakers.openModels(now),
+      writer: g.writer.counters,
+    });
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const g = gateway();
+    reply.type(g.metrics.registry.contentType).send(await g.metrics.render());
+  });
+}

@@ -1,0 +1,48 @@
+import { ModelConfig, ProviderConfig, type GatewayConfig } from '../config/schema.ts';
+import type { SimFleet } from './fleet-schema.ts';
+
+export { SimFleet, SimModel, ErrorMix, accuracyFor } from './fleet-schema.ts';
+export type { SimFleetInput, SimModelInput, TokenProfile } from './fleet-schema.ts';
+export { DEFAULT_FLEET, DATA_FLEET } from './default-fleets.ts';
+
+export type SimWire = 'openai' | 'anthropic';
+
+export interface FleetCatalogOptions {
+  /** Provider id in the generated config; default `sim`. */
+  providerId?: string;
+  /** Wire format the gateway uses to reach the simulator; default `openai`. */
+  wire?: SimWire;
+}
+
+export type FleetCatalog = Pick<GatewayConfig, 'providers' | 'models'>;
+
+/**
+ * The gateway config fragment that serves a fleet from a running simulator at `baseUrl`
+ * (e.g. `http://127.0.0.1:4100`): one provider marked `simulated`, one model per fleet model with
+ * its prices, latency, tier and accuracies as quality priors. The simulator answers both wire formats
+ * under `/v1`, so `base_url` is `<baseUrl>/v1` either way.
+ */
+export function fleetCatalog(fleet: SimFleet, baseUrl: string, opts: FleetCatalogOptions = {}): FleetCatalog {
+  const providerId = opts.providerId ?? 'sim';
+  const provider = ProviderConfig.parse({
+    id: providerId,
+    type: opts.wire ?? 'openai',
+    base_url: `${baseUrl.replace(/\/+$/, '')}/v1`,
+    simulated: true,
+  });
+  const models = fleet.models.map((m) =>
+    ModelConfig.parse({
+      id: m.id,
+      provider: providerId,
+      tier: m.tier,
+      pricing: { input: m.pricing.input, output: m.pricing.output },
+      context_window: m.context_window,
+      max_output_tokens: m.max_output_tokens,
+      latency: { ttft_ms: m.ttft_ms, output_tokens_per_s: m.output_tokens_per_s },
+      capabilities: m.capabilities,
+      quality: m.accuracy,
+      supports_n: m.supports_n ?? true,
+    }),
+  );
+  return { providers: [provider], models };
+}

@@ -1,0 +1,112 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { POSTGRES_MAX_PARAMS, SQLITE_MAX_PARAMS } from './insert-chunks.ts';
+import { KyselyStore } from './kysely-store.ts';
+import type { Database } from './schema.ts';
+
+export interface OpenStoreOptions {
+  /** postgres:// or postgresql:// selects PostgreSQL; absent or empty selects SQLite in `dir`. */
+  databaseUrl?: string;
+  /** Directory of the SQLite file `aigw.db` (created if missing). */
+  dir: string;
+  /** PostgreSQL schema to create and use through search_path (tests use one per run). */
+  schema?: string;
+  /** PostgreSQL pool size. */
+  poolMax?: number;
+  /** Errors of idle pooled pg connections (server restart, network); the next query fails and is retried by its caller. */
+  onConnectionError?: (err: Error) => void;
+}
+
+export const SQLITE_FILE_NAME = 'aigw.db';
+
+const PG_INT8_OID = 20;
+const PG_NUMERIC_OID = 1700;
+
+/** Opens the store for `opts` and brings its schema to the latest migration. */
+export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
+  const url = opts.databaseUrl?.trim();
+  let store: KyselyStore;
+  if (url === undefined || url === '') {
+    store = openSqliteStore(opts.dir);
+  } else if (isPostgresUrl(url)) {
+    store = await openPostgresStore(url, opts.schema, opts.poolMax ?? 10, opts.onConnectionError);
+  } else {
+    throw new Error(`unsupported database_url scheme in "${url.split(':')[0]}:…"; use postgres:// or leave it empty for SQLite`);
+  }
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function openSqliteStore(dir: string): KyselyStore {
+  mkdirSync(dir, { recursive: true });
+  const database = new BetterSqlite3(join(dir, SQLITE_FILE_NAME));
+  // WAL lets readers (analytics, CLI) run while the writer commits; NORMAL is durable against
+  // process crashes and loses at most the last commits on power loss, which a spend log tolerates.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return new KyselyStore(db, { name: 'sqlite', maxQueryParams: SQLITE_MAX_PARAMS });
+}
+
+async function openPostgresStore(
+  url: string,
+  schema: string | undefined,
+  poolMax: number,
+  onConnectionError: ((err: Error) => void) | undefined,
+): Promise<KyselyStore> {
+  if (schema !== undefined) assertSafeIdentifier(schema);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    types: postgresTypeParsers(),
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client's error is emitted on the pool; unhandled, it would crash the process.
+  pool.on('error', (err) => onConnectionError?.(err));
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const tableSchema = current.rows[0]?.schema ?? schema ?? 'public';
+    return new KyselyStore(db, { name: 'postgres', maxQueryParams: POSTGRES_MAX_PARAMS, migrationTableSchema: tableSchema });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+}
+
+/**
+ * Per-pool parsers (not pg's process-global ones): BIGINT epoch ms and COUNT(*) come back as JS
+ * numbers, and NUMERIC results of SUM/AVG over integer columns as floats, matching SQLite.
+ */
+function postgresTypeParsers(): pg.CustomTypesConfig {
+  const overrides = new pg.TypeOverrides();
+  overrides.setTypeParser(PG_INT8_OID, 'text', parseInt8AsNumber);
+  overrides.setTypeParser(PG_NUMERIC_OID, 'text', (value: string) => Number.parseFloat(value));
+  return overrides;
+}
+
+function parseInt8AsNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`BIGINT ${value} does not fit a JS number`);
+  return n;
+}
+
+function assertSafeIdentifier(name: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new Error(`invalid PostgreSQL schema name: ${name}`);
+  }
+}
