@@ -98,6 +98,10 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       keysRequiredCache = { value: active, atMs: now };
       return active;
     },
+    keysChanged() {
+      keysRequiredCache = { value: false, atMs: 0 };
+      keys.invalidate();
+    },
   };
 
   return {

@@ -30,6 +30,8 @@ export interface Gateway {
   adminKey: string | undefined;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */
   keysRequired(): Promise<boolean>;
+  /** Call after creating or revoking keys in this process so auth sees it at once. */
+  keysChanged(): void;
   /** Labels shown when the simulated fleet is serving (no real provider configured). */
   simulated: boolean;
 }

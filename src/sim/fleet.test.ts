@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GatewayConfig } from '../config/schema.ts';
-import { DATA_FLEET, DEFAULT_FLEET, fleetCatalog, SimFleet } from './fleet.ts';
+import { DATA_FLEET, DEFAULT_FLEET, fleetCatalog, SimFleet, withoutErrors } from './fleet.ts';
 
 const DATA_IDS = [
   'gpt-4-1106-preview', 'gpt-3.5-turbo-1106', 'claude-v1', 'claude-v2', 'claude-instant-v1', 'mixtral-8x7b-instruct',
@@ -23,6 +23,12 @@ describe('simulated fleets', () => {
     expect(gpt4.pricing).toEqual({ input: 10, output: 30 });
     const mistral = DATA_FLEET.models.find((m) => m.id === 'mistral-7b-instruct')!;
     expect(mistral.pricing).toEqual({ input: 0.2, output: 0.2 });
+  });
+
+  it('withoutErrors turns injected errors off and keeps everything else', () => {
+    const quiet = withoutErrors(DEFAULT_FLEET);
+    expect(quiet.models.every((m) => m.error_rate === 0)).toBe(true);
+    expect(quiet.models.map((m) => ({ ...m, error_rate: 1 }))).toEqual(DEFAULT_FLEET.models.map((m) => ({ ...m, error_rate: 1 })));
   });
 
   it('rejects fleets with duplicate ids or accuracies out of range', () => {

@@ -1,5 +1,5 @@
 import { ModelConfig, ProviderConfig, type GatewayConfig } from '../config/schema.ts';
-import type { SimFleet } from './fleet-schema.ts';
+import { SimFleet } from './fleet-schema.ts';
 
 export { SimFleet, SimModel, ErrorMix, accuracyFor } from './fleet-schema.ts';
 export type { SimFleetInput, SimModelInput, TokenProfile } from './fleet-schema.ts';
@@ -45,4 +45,9 @@ export function fleetCatalog(fleet: SimFleet, baseUrl: string, opts: FleetCatalo
     }),
   );
   return { providers: [provider], models };
+}
+
+/** The same fleet with injected errors off: for benchmarks, where failures would skew latency numbers. */
+export function withoutErrors(fleet: SimFleet): SimFleet {
+  return SimFleet.parse({ ...fleet, models: fleet.models.map((m) => ({ ...m, error_rate: 0 })) });
 }

@@ -90,7 +90,7 @@ export function classifyTaskType(text: PromptText, dense: Readonly<Record<DenseF
   score.creative_writing = creative > 0 && R.writeVerb.test(instr) ? 3 + Math.min(1, creative - 1) : creative > 1 ? 1.5 : 0;
   score.reasoning = Math.min(
     3,
-    dense.reasoning_markers * 1.2 + dense.multistep_markers * 0.6 + dense.fill_in_blank * 1.5 + dense.detail_markers * 0.8,
+    dense.reasoning_markers * 1.6 + dense.multistep_markers * 0.6 + dense.fill_in_blank * 1.5 + dense.detail_markers * 0.8,
   );
   score.qa = dense.questions > 0 || dense.wh_words > 0 || dense.choice_options > 0 ? 2 : 0;
   if (dense.choice_options > 0) score.qa += 0.5;

@@ -26,11 +26,26 @@ export function fitPlatt(logits: readonly number[], labels: readonly number[], p
     }
     const det = hss * hcc - hsc * hsc;
     if (det <= 1e-12) break;
-    const ds = (hcc * gs - hsc * gc) / det;
-    const dc = (hss * gc - hsc * gs) / det;
+    let ds = (hcc * gs - hsc * gc) / det;
+    let dc = (hss * gc - hsc * gs) / det;
+    // Newton on log loss overshoots far from the optimum: halve the step until the loss goes down.
+    const before = loss(logits, labels, s, c, pull);
+    while (loss(logits, labels, s - ds, c - dc, pull) > before && Math.abs(ds) + Math.abs(dc) > 1e-12) {
+      ds /= 2;
+      dc /= 2;
+    }
     s -= ds;
     c -= dc;
     if (Math.abs(ds) + Math.abs(dc) < 1e-10) break;
   }
   return { scale: s, offset: c };
+}
+
+function loss(logits: readonly number[], labels: readonly number[], s: number, c: number, pull: number): number {
+  let l = (pull * ((s - 1) ** 2 + c * c)) / 2;
+  for (let i = 0; i < logits.length; i++) {
+    const p = Math.min(1 - 1e-12, Math.max(1e-12, sigmoid(s * logits[i]! + c)));
+    l -= labels[i]! * Math.log(p) + (1 - labels[i]!) * Math.log(1 - p);
+  }
+  return l;
 }

@@ -23,7 +23,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway
     }
     const g = gateway();
     const created = await createApiKey(g.store, parsed.data);
-    g.keys.invalidate();
+    g.keysChanged();
     reply.status(201).send({ key: created.key, ...publicKey(created.row) });
   });
 
@@ -35,7 +35,7 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway
   app.delete<{ Params: { id: string } }>('/admin/keys/:id', async (req, reply) => {
     const g = gateway();
     const revoked = await g.store.revokeApiKey(req.params.id, Date.now());
-    g.keys.invalidate();
+    g.keysChanged();
     if (!revoked) throw errors.invalidField('id', `No active key '${req.params.id}'.`);
     reply.send({ id: req.params.id, revoked: true });
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../gateway/gateway-types.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
-import { toOpenAIUsage } from '../../providers/types.ts';
+import { toOpenAIUsage, type NormalizedUsage } from '../../providers/types.ts';
 import { callWithFallback } from '../../reliability/call-with-fallback.ts';
 import type { FallbackOutcome } from '../../reliability/call-with-fallback.ts';
 import { accountUsage } from '../accounting.ts';
@@ -11,7 +11,7 @@ import { parseChatRequest } from '../parse-chat-request.ts';
 import { planRoute, type RoutePlan } from '../plan-route.ts';
 import { finishTiming, type RequestRecord } from '../request-record.ts';
 import { gatewayHeaders, recordRequest, recordDecision } from '../request-log.ts';
-import { pipeStream } from '../stream-completion.ts';
+import { pipeStream, type StreamResult } from '../stream-completion.ts';
 import { attemptCompletion, attemptStream, simControlHeaders, timeoutFor } from '../upstream-attempts.ts';
 
 /**
@@ -106,10 +106,12 @@ async function streamCompletion(
     ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
   });
 
-  const result = await pipeStream(open, body, out, record, (r) => accountUsage(record, target, body, r.usage, r.outputText));
+  let settled: NormalizedUsage | undefined;
+  const settle = (r: StreamResult) => (settled ??= accountUsage(record, target, body, r.usage, r.outputText));
+  const result = await pipeStream(open, body, out, record, settle);
+  // Cut or abandoned streams are billed too: the upstream charged for what it generated.
+  settle(result);
   if (result.failure) {
-    // Partial answers are billed too: the upstream charged for what it generated.
-    accountUsage(record, target, body, result.usage, result.outputText);
     record.row.status = result.failure.kind === 'client_closed' ? 499 : 502;
     record.row.error_type = result.failure.kind;
   } else {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { analyzePromptText } from '../analyze/analyze-prompt.ts';
+import { IrtQualityPredictor } from './irt-predictor.ts';
+import type { OutcomeRow } from './outcome-rows.ts';
+import { trainPredictor } from './train.ts';
+
+/** Synthetic outcomes: `coder` is right on code prompts, `poet` on poems, `big` on both. */
+function syntheticRows(n: number): OutcomeRow[] {
+  const rows: OutcomeRow[] = [];
+  const nouns = ['list', 'string', 'tree', 'matrix', 'graph', 'queue', 'stack', 'number'];
+  const themes = ['rain', 'autumn', 'the sea', 'a cat', 'the moon', 'winter', 'love', 'a city'];
+  for (let i = 0; i < n; i++) {
+    const code = i % 2 === 0;
+    const prompt = code
+      ? `Write a Python function that sorts a ${nouns[i % nouns.length]} and returns it.`
+      : `Write a short poem about ${themes[i % themes.length]} with vivid imagery.`;
+    rows.push({ id: `r${i}`, prompt, scores: { coder: code ? 1 : 0, poet: code ? 0 : 1, big: i % 5 === 0 ? 0 : 1 } });
+  }
+  return rows;
+}
+
+describe('trainPredictor', () => {
+  const rows = syntheticRows(240);
+  const options = { seed: 3, epochs: 4 };
+
+  it('is deterministic for a seed', () => {
+    expect(JSON.stringify(trainPredictor(rows, options))).toBe(JSON.stringify(trainPredictor(rows, options)));
+  });
+
+  it('learns which model fits which prompt and stores no prompt text', () => {
+    const file = trainPredictor(rows, options);
+    expect(JSON.stringify(file)).not.toContain('poem');
+    const predictor = new IrtQualityPredictor(file, 'test');
+    expect(predictor.knownModels().sort()).toEqual(['big', 'coder', 'poet']);
+    const models = [{ id: 'coder' }, { id: 'poet' }];
+    const [coderOnCode, poetOnCode] = predictor.predict(analyzePromptText('Write a Python function that reverses a string.'), models);
+    const [coderOnPoem, poetOnPoem] = predictor.predict(analyzePromptText('Write a short poem about the wind with vivid imagery.'), models);
+    expect(coderOnCode!).toBeGreaterThan(poetOnCode! + 0.3);
+    expect(poetOnPoem!).toBeGreaterThan(coderOnPoem! + 0.3);
+  });
+
+  it('reports progress through every stage', () => {
+    const stages = new Set<string>();
+    trainPredictor(rows.slice(0, 60), { seed: 1, epochs: 1 }, (p) => stages.add(p.stage));
+    expect([...stages]).toEqual(['features', 'fit', 'calibrate', 'refit']);
+  });
+});

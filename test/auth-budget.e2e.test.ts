@@ -1,0 +1,114 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './helpers/test-stack.ts';
+
+const ADMIN_KEY = 'test-admin-key-0123456789';
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { AIGW_ADMIN_KEY: ADMIN_KEY } });
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function createKey(body: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${stack.url}/admin/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+    body: JSON.stringify(body),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { key: string }).key;
+}
+
+async function rowStatus(err: unknown): Promise<{ status: number; error_type: string | null } | undefined> {
+  const e = err as InstanceType<typeof OpenAI.APIError>;
+  await stack.gateway.runtime.gateway.writer.flush();
+  return stack.gateway.runtime.gateway.store.getRequest(e.headers?.get('x-aigw-request-id') ?? '');
+}
+
+const ask = (client: OpenAI) =>
+  client.chat.completions.create({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }], max_tokens: 50 });
+
+describe('API keys, budgets and rate limits', () => {
+  it('admin routes refuse requests without the admin key', async () => {
+    const res = await fetch(`${stack.url}/admin/keys`);
+    expect(res.status).toBe(401);
+  });
+
+  it('once a key exists, requests need a valid one', async () => {
+    const key = await createKey({ name: 'app' });
+    expect(key).toMatch(/^aigw_/);
+    const missing = await fetch(`${stack.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(missing.status).toBe(401);
+    expect(await rowStatus({ headers: missing.headers })).toMatchObject({ status: 401, error_type: 'missing_api_key' });
+    const wrong = await ask(stack.clientWithKey('aigw_not-a-real-key')).catch((e: unknown) => e);
+    expect(wrong).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(await rowStatus(wrong)).toMatchObject({ status: 401, error_type: 'invalid_api_key' });
+    const ok = await ask(stack.clientWithKey(key));
+    expect(ok.choices[0]?.message.content).toBeTruthy();
+  });
+
+  it('the key list never shows the key itself', async () => {
+    const res = await fetch(`${stack.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const body = JSON.stringify(await res.json());
+    expect(body).not.toMatch(/aigw_[A-Za-z0-9_-]{20,}/);
+  });
+
+  it('a revoked key is refused', async () => {
+    const key = await createKey({ name: 'temp' });
+    const list = (await (await fetch(`${stack.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as {
+      data: Array<{ id: string; name: string }>;
+    };
+    const id = list.data.find((k) => k.name === 'temp')?.id;
+    const del = await fetch(`${stack.url}/admin/keys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(del.status).toBe(200);
+    await expect(ask(stack.clientWithKey(key))).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+
+  it('a key over its budget gets 429 budget_exceeded', async () => {
+    // sim-nano: $0.05 in / $0.20 out per 1M; 50 output tokens reserve ~$0.00001 per request.
+    const key = await createKey({ name: 'tight', budget_daily_usd: 0.000025 });
+    const client = stack.clientWithKey(key);
+    await ask(client);
+    let err: unknown;
+    for (let i = 0; i < 5 && !err; i++) err = await ask(client).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((err as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('budget_exceeded');
+    expect(await rowStatus(err)).toMatchObject({ status: 429, error_type: 'budget_exceeded' });
+  });
+
+  it('concurrent requests cannot overspend a budget', async () => {
+    const budgetUsd = 0.0002;
+    const key = await createKey({ name: 'burst', budget_daily_usd: budgetUsd });
+    const client = stack.clientWithKey(key);
+    const results = await Promise.allSettled(Array.from({ length: 60 }, () => ask(client)));
+    const ok = results.filter((r) => r.status === 'fulfilled').length;
+    expect(ok).toBeGreaterThan(0);
+    expect(ok).toBeLessThan(60);
+    const g = stack.gateway.runtime.gateway;
+    await g.writer.flush();
+    const keyRow = (await g.store.listApiKeys()).find((k) => k.name === 'burst');
+    const spent = await g.store.sumKeySpendSince(keyRow?.id ?? '', 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(budgetUsd);
+  });
+
+  it('a key over its requests-per-minute limit gets 429 with retry-after', async () => {
+    const key = await createKey({ name: 'slow', rpm_limit: 2 });
+    const client = stack.clientWithKey(key);
+    await ask(client);
+    await ask(client);
+    const err = await ask(client).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    const e = err as InstanceType<typeof OpenAI.RateLimitError>;
+    expect(e.code).toBe('rate_limit_exceeded');
+    expect(Number(e.headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(await rowStatus(err)).toMatchObject({ status: 429, error_type: 'rate_limit_exceeded' });
+  });
+});
