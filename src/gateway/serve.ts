@@ -66,7 +66,14 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
   let closing: Promise<void> | undefined;
   const shutdown = () => {
     closing ??= (async () => {
-      await app.close();
+      // Connections that finish their last response while the server drains would otherwise stay
+      // open until keep-alive times out; reap them as they go idle.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(reaper);
+      }
       await runtime.close();
       if (sim) await sim.close();
     })();

@@ -6,7 +6,7 @@ import { computeDenseFeatures } from './dense-features.ts';
 import { DEFAULT_HASHING } from './feature-spec.ts';
 import { hashPromptNgrams, type HashingSpec } from './hashed-ngrams.ts';
 import { guessLanguage } from './language.ts';
-import { extractPromptText } from './prompt-text.ts';
+import { capText, extractPromptText } from './prompt-text.ts';
 import { classifyTaskType } from './task-type.ts';
 
 /** Learned difficulty of a prompt as a percentile in [0, 1] (QualityPredictor implementations offer one). */
@@ -22,7 +22,8 @@ export function analyzePrompt(messages: readonly ChatMessage[], options: Analyze
   const text = extractPromptText(messages);
   const { dense, promptTokens } = computeDenseFeatures(text);
   const taskType = classifyTaskType(text, dense);
-  const hashed = hashPromptNgrams(text.focus, text.lastUser, options.hashing ?? DEFAULT_HASHING);
+  // Context words read the instruction head and question tail only (2 KB), bounding hashing work.
+  const hashed = hashPromptNgrams(text.focus, capText(text.lastUser, 1024, 1024), options.hashing ?? DEFAULT_HASHING);
   const features: PromptFeatures = { dense, hashedIdx: hashed.idx, hashedVal: hashed.val };
   const rule = ruleComplexity(taskType, dense);
   const complexity = options.difficulty ? clamp01(0.5 * rule + 0.5 * options.difficulty(features, taskType)) : rule;

@@ -1,4 +1,4 @@
-import type { PromptText } from './prompt-text.ts';
+import { capText, type PromptText } from './prompt-text.ts';
 
 /**
  * Named numeric features of a prompt. Counts go through log1p so a long prompt does not dominate a
@@ -68,8 +68,10 @@ function count(text: string, re: RegExp): number {
   return n;
 }
 
-const CODE_SYMBOLS = new Set([123, 125, 59, 60, 62, 91, 93, 40, 41, 61, 95]); // { } ; < > [ ] ( ) = _
-const MATH_SYMBOLS = new Set([43, 45, 42, 47, 94, 61, 37, 60, 62]); // + - * / ^ = % < >
+/** ASCII class table: bit 1 = code symbol ({ } ; < > [ ] ( ) = _), bit 2 = math symbol (+ - * / ^ = % < >). */
+const ASCII_CLASS = new Uint8Array(128);
+for (const c of '{};<>[]()=_') ASCII_CLASS[c.charCodeAt(0)]! |= 1;
+for (const c of '+-*/^=%<>') ASCII_CLASS[c.charCodeAt(0)]! |= 2;
 
 function charStats(text: string): { codeSym: number; mathSym: number; digits: number; nonAscii: number; letters: number } {
   let codeSym = 0;
@@ -79,8 +81,9 @@ function charStats(text: string): { codeSym: number; mathSym: number; digits: nu
   let letters = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (CODE_SYMBOLS.has(c)) codeSym++;
-    if (MATH_SYMBOLS.has(c) || (c >= 0x2200 && c <= 0x22ff)) mathSym++;
+    const cls = c < 128 ? ASCII_CLASS[c]! : 0;
+    if (cls & 1) codeSym++;
+    if (cls & 2 || (c >= 0x2200 && c <= 0x22ff)) mathSym++;
     if (c >= 48 && c <= 57) digits++;
     else if (c > 127) nonAscii++;
     else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
@@ -96,7 +99,9 @@ export function estimateTokens(totalChars: number, totalWords: number, nonAsciiR
 }
 
 export function computeDenseFeatures(text: PromptText): { dense: Record<DenseFeatureName, number>; promptTokens: number } {
-  const whole = text.lastUser;
+  // Regex features read at most 2 KB (instruction head + question tail): enough to see the markers,
+  // and keeps the whole analysis far under the router's 200 µs budget at 2,000-token prompts.
+  const whole = capText(text.lastUser, 1024, 1024);
   const focus = text.focus;
   const chars = Math.max(1, whole.length);
   const stats = charStats(whole);

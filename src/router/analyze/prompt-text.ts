@@ -29,7 +29,7 @@ export interface PromptText {
 
 export const HEAD_CHARS = 2048;
 export const TAIL_CHARS = 3072;
-const FOCUS_MAX_CHARS = 2048;
+const FOCUS_MAX_CHARS = 1024;
 const FOCUS_MIN_CHARS = 24;
 
 export function contentText(message: ChatMessage): string {
@@ -90,7 +90,7 @@ export function extractPromptText(messages: readonly ChatMessage[]): PromptText 
     const text = contentText(message);
     totalChars += text.length;
     // Word counting is linear; cap it per message and extrapolate so huge pastes stay cheap.
-    const sample = text.length > 8192 ? text.slice(0, 8192) : text;
+    const sample = text.length > 2048 ? text.slice(0, 2048) : text;
     const sampleWords = countWords(sample);
     totalWords += sample.length === text.length ? sampleWords : Math.round((sampleWords * text.length) / sample.length);
     if (message.role === 'user') {

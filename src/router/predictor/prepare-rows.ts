@@ -33,6 +33,8 @@ export function prepareRows(
   return out;
 }
 
+const STD_FLOOR = 0.25;
+
 /** Dense-feature mean and standard deviation over the rows, for standardization. */
 export function buildLayout(rows: readonly PreparedRow[], buckets: number): FeatureLayout {
   const dense = [...DENSE_FEATURE_NAMES];
@@ -46,6 +48,8 @@ export function buildLayout(rows: readonly PreparedRow[], buckets: number): Feat
       std[j]! += d * d;
     });
   }
-  for (let j = 0; j < dense.length; j++) std[j] = Math.sqrt(std[j]! / Math.max(1, rows.length));
+  // A floor on the spread: a feature that barely varies in training must not turn a small change at
+  // serving time into a 5-sigma input (seen on narrow training sets, where it inverted predictions).
+  for (let j = 0; j < dense.length; j++) std[j] = Math.max(STD_FLOOR, Math.sqrt(std[j]! / Math.max(1, rows.length)));
   return { buckets, dense, taskTypes: [...TASK_TYPES], mean, std };
 }

@@ -95,6 +95,7 @@ export function fitParams(
       p.taskRows[m]!.set(row.taskType, (p.taskRows[m]!.get(row.taskType) ?? 0) + 1);
     }
   }
+  initAbilities(p, set, rowIds);
   // AdaGrad squared-gradient sums, one per parameter.
   const gWb = new Float64Array(n);
   const gWa = new Float64Array(n);
@@ -180,4 +181,35 @@ export function fitParams(
     }
   }
   return p;
+}
+
+/**
+ * Start each ability at the logit of the model's smoothed success rate (overall, then per task type):
+ * with a = 1 and b = 0 the first prediction is already the per-model, per-task base rate, and SGD only
+ * has to learn how prompts differ. Started from zero, AdaGrad's shrinking steps left abilities short.
+ */
+function initAbilities(p: Params, set: FitSet, rowIds: readonly number[]): void {
+  const M = set.models.length;
+  const sum = new Float64Array(M);
+  const count = new Float64Array(M);
+  const taskSum = Array.from({ length: M }, () => new Map<TaskType, number>());
+  for (const r of rowIds) {
+    const row = set.rows[r]!;
+    for (const [id, y] of Object.entries(row.scores)) {
+      const m = p.modelIndex.get(id)!;
+      sum[m]! += y;
+      count[m]! += 1;
+      taskSum[m]!.set(row.taskType, (taskSum[m]!.get(row.taskType) ?? 0) + y);
+    }
+  }
+  const logit = (q: number) => Math.log(q / (1 - q));
+  for (let m = 0; m < M; m++) {
+    const base = (sum[m]! + 1) / (count[m]! + 2);
+    p.thetaBase[m] = logit(base);
+    for (const [task, n] of p.taskRows[m]!) {
+      // Shrink towards the model's overall rate with the weight of 10 pseudo-rows.
+      const rate = ((taskSum[m]!.get(task) ?? 0) + 10 * base) / (n + 10);
+      p.thetaTask[m]!.set(task, logit(rate) - p.thetaBase[m]!);
+    }
+  }
 }

@@ -27,7 +27,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   l2Residual: 0.3,
   l2TaskAbility: 0.01,
   residual: true,
-  l2Dense: 0.001,
+  l2Dense: 0.01,
   calibrationShare: 0.15,
   refitAll: true,
   hashing: DEFAULT_HASHING,

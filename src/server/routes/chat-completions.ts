@@ -100,8 +100,6 @@ async function streamCompletion(
   out.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'transfer-encoding': 'chunked',
     trailer: 'x-aigw-cost-usd, x-aigw-overhead-ms',
     ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
   });

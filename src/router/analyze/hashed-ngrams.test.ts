@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { hashPromptNgrams } from './hashed-ngrams.ts';
+
+const spec = (w: Partial<Record<'focusWords' | 'focusBigrams' | 'focusChar4' | 'contextWords', number>>) => ({
+  buckets: 1 << 12,
+  weights: { focusWords: 0, focusBigrams: 0, focusChar4: 0, contextWords: 0, ...w },
+});
+
+describe('hashPromptNgrams', () => {
+  it('L2-normalizes each namespace and scales it by its weight', () => {
+    const v = hashPromptNgrams('alpha beta gamma delta', 'ctx', spec({ focusWords: 2 }));
+    const norm = Math.sqrt(Array.from(v.val).reduce((s, x) => s + x * x, 0));
+    expect(norm).toBeCloseTo(2, 5);
+    expect(v.idx.length).toBe(4);
+  });
+
+  it('ignores case and treats every digit run alike', () => {
+    const a = hashPromptNgrams('Compute 12 plus 7', '', spec({ focusWords: 1, focusBigrams: 1 }));
+    const b = hashPromptNgrams('compute 345 PLUS 9', '', spec({ focusWords: 1, focusBigrams: 1 }));
+    expect(Array.from(a.idx)).toEqual(Array.from(b.idx));
+    expect(Array.from(a.val)).toEqual(Array.from(b.val));
+  });
+
+  it('returns an empty vector for empty text and leaves no state behind between calls', () => {
+    expect(hashPromptNgrams('', '', spec({ focusWords: 1 })).idx.length).toBe(0);
+    const first = hashPromptNgrams('one two', '', spec({ focusWords: 1 }));
+    hashPromptNgrams('three four five', '', spec({ focusWords: 1 }));
+    expect(Array.from(hashPromptNgrams('one two', '', spec({ focusWords: 1 })).val)).toEqual(Array.from(first.val));
+  });
+});

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fleetCatalog } from '../src/sim/fleet.ts';
+import { startSim, type SimServer } from '../src/sim/server.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { RELIABLE_FLEET } from './helpers/test-stack.ts';
+
+const AIGW_BIN = resolve(import.meta.dirname, '../bin/aigw.mjs');
+let sim: SimServer | undefined;
+afterAll(async () => {
+  await sim?.close();
+});
+
+/** Starts `aigw serve` as a real process and resolves with its URL once it logs that it listens. */
+function spawnGateway(cwd: string) {
+  const child = spawn(process.execPath, [AIGW_BIN, 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = new Promise<string>((resolveUrl, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (line) => {
+      try {
+        const log = JSON.parse(line) as { msg?: string; url?: string };
+        if (log.msg === 'aigw gateway listening' && log.url) resolveUrl(log.url);
+      } catch {
+        // not a log line
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited early with code ${code}`)));
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, url, exited };
+}
+
+describe('graceful shutdown', () => {
+  it('SIGTERM under load: in-flight requests finish and every answered request has its row', async () => {
+    // Slow enough that requests are in flight when the signal arrives.
+    sim = await startSim({ fleet: RELIABLE_FLEET, port: 0, timeScale: 0.2 });
+    const dir = mkdtempSync(join(tmpdir(), 'aigw-shutdown-'));
+    const catalog = fleetCatalog(RELIABLE_FLEET, sim.url);
+    writeFileSync(join(dir, 'aigw.yaml'), JSON.stringify({ providers: catalog.providers, models: catalog.models }));
+    const gw = spawnGateway(dir);
+    const url = await gw.url;
+
+    const answered: string[] = [];
+    let stopped = false;
+    const worker = async (n: number) => {
+      for (let i = 0; !stopped; i++) {
+        try {
+          const res = await fetch(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: i % 2 ? 'auto' : 'sim-nano', stream: i % 3 === 0, messages: [{ role: 'user', content: `Worker ${n} request ${i}: summarize this.` }] }),
+          });
+          const text = await res.text();
+          const id = res.headers.get('x-aigw-request-id');
+          if (res.status === 200 && id && (text.includes('[DONE]') || text.includes('"choices"'))) answered.push(id);
+        } catch {
+          stopped = true; // connection refused: the gateway is gone
+        }
+      }
+    };
+    const workers = Array.from({ length: 8 }, (_, n) => worker(n));
+    await new Promise((r) => setTimeout(r, 1500));
+    gw.child.kill('SIGTERM');
+    const code = await gw.exited;
+    stopped = true;
+    await Promise.all(workers);
+
+    expect(code).toBe(0);
+    expect(answered.length).toBeGreaterThan(20);
+    const store = await openStore({ dir: join(dir, 'data') });
+    try {
+      const ids = new Set(await store.listRequestIds());
+      const missing = answered.filter((id) => !ids.has(id));
+      expect(missing).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
