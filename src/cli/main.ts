@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerKeysCommands } from './keys-commands.ts';
+import { registerRouterCommands } from './router-commands.ts';
 
 export function buildProgram(): Command {
   const program = new Command('aigw')
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommands(program);
   registerKeysCommands(program);
+  registerRouterCommands(program);
   return program;
 }
 

@@ -18,8 +18,10 @@ export function registerServeCommands(program: Command): void {
     .description('serve the SIMULATED upstream fleet (OpenAI and Anthropic wire formats) for demos and tests')
     .option('-p, --port <port>', 'port to listen on', (v) => Number.parseInt(v, 10), 4100)
     .option('--outcomes <files...>', 'outcomes JSONL files: recorded prompts are answered with the recorded responses')
+    .option('--fleet <name|file>', '`default`, `data` (the 11 models of the shared outcome data) or a fleet YAML/JSON file', 'default')
     .option('--time-scale <x>', 'multiply every simulated delay', Number.parseFloat, 1)
-    .action(async (opts: { port: number; outcomes?: string[]; timeScale: number }) => {
-      await runSimCommand({ port: opts.port, outcomesFiles: opts.outcomes, timeScale: opts.timeScale });
+    .option('--seed <n>', 'seed of the simulated outcomes', (v) => Number.parseInt(v, 10))
+    .action(async (opts: { port: number; outcomes?: string[]; timeScale: number; fleet: string; seed?: number }) => {
+      await runSimCommand({ port: opts.port, outcomesFiles: opts.outcomes, timeScale: opts.timeScale, fleet: opts.fleet, seed: opts.seed });
     });
 }

@@ -10,10 +10,8 @@ import { RedisBudgetLedger } from '../costs/redis-budget-ledger.ts';
 import { GatewayMetrics } from '../metrics/metrics.ts';
 import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
-import { analyzePrompt } from '../router/analyze/analyze-prompt.ts';
 import { LiveStats } from '../router/live-stats.ts';
-import { loadPredictor } from '../router/predictor/load-predictor.ts';
-import { createRouter } from '../router/router.ts';
+import { buildRouter } from './build-router.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { openStore } from '../store/open-store.ts';
 import { Catalog } from './catalog.ts';
@@ -65,20 +63,13 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     failureThreshold: config.reliability.breaker.failure_threshold,
     cooldownMs: config.reliability.breaker.cooldown_ms,
   });
-  const buildRouter = (c: GatewayConfig) =>
-    createRouter({
-      config: c,
-      predictor: loadPredictor(c.routing.model_file),
-      analyze: analyzePrompt,
-      liveStats,
-      isBreakerOpen: (id) => breakers.get(id).isOpen(Date.now()),
-    });
+  const routerFor = (c: GatewayConfig) => buildRouter(c, liveStats, (id) => breakers.get(id).isOpen(Date.now()));
 
   let keysRequiredCache = { value: false, atMs: 0 };
   const gateway: Gateway = {
     config,
     catalog: new Catalog(config, env),
-    router: buildRouter(config),
+    router: routerFor(config),
     store,
     writer,
     ledger,
@@ -107,7 +98,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   return {
     gateway,
     reload(next: GatewayConfig) {
-      gateway.router = buildRouter(next);
+      gateway.router = routerFor(next);
       gateway.catalog = new Catalog(next, env);
       gateway.config = next;
       gateway.breakers.configure({

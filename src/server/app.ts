@@ -9,6 +9,7 @@ import { registerChatCompletions } from './routes/chat-completions.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
+import { registerRouteDryRun } from './routes/route.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -71,6 +72,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerInfoRoutes(app, gateway);
   registerDecisionRoutes(app, gateway);
   registerAdminRoutes(app, gateway);
+  registerRouteDryRun(app, gateway);
   return app;
 }
 

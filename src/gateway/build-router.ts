@@ -1,0 +1,19 @@
+import type { GatewayConfig } from '../config/schema.ts';
+import { analyzePrompt } from '../router/analyze/analyze-prompt.ts';
+import type { LiveStats } from '../router/live-stats.ts';
+import { loadPredictor } from '../router/predictor/load-predictor.ts';
+import { createRouter, type Router } from '../router/router.ts';
+
+/** The built-in router for a config: the trained predictor, the prompt analyzer and the policy. */
+export function buildRouter(config: GatewayConfig, liveStats: LiveStats, isBreakerOpen?: (modelId: string) => boolean): Router {
+  const predictor = loadPredictor(config.routing.model_file);
+  return createRouter({
+    config,
+    predictor,
+    // Complexity blends the analyzer's markers with the predictor's learned difficulty.
+    analyze: (messages) =>
+      analyzePrompt(messages, { difficulty: (features, taskType) => predictor.difficultyPercentile(features, taskType) }),
+    liveStats,
+    isBreakerOpen,
+  });
+}
