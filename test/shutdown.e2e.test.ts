@@ -1,38 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fleetCatalog } from '../src/sim/fleet.ts';
 import { startSim, type SimServer } from '../src/sim/server.ts';
 import { openStore } from '../src/store/open-store.ts';
+import { spawnGateway } from './helpers/spawn-gateway.ts';
 import { RELIABLE_FLEET } from './helpers/test-stack.ts';
 
-const AIGW_BIN = resolve(import.meta.dirname, '../bin/aigw.mjs');
 let sim: SimServer | undefined;
 afterAll(async () => {
   await sim?.close();
 });
-
-/** Starts `aigw serve` as a real process and resolves with its URL once it logs that it listens. */
-function spawnGateway(cwd: string) {
-  const child = spawn(process.execPath, [AIGW_BIN, 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = new Promise<string>((resolveUrl, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      try {
-        const log = JSON.parse(line) as { msg?: string; url?: string };
-        if (log.msg === 'aigw gateway listening' && log.url) resolveUrl(log.url);
-      } catch {
-        // not a log line
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited early with code ${code}`)));
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, url, exited };
-}
 
 describe('graceful shutdown', () => {
   it('SIGTERM under load: in-flight requests finish and every answered request has its row', async () => {

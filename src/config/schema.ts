@@ -208,6 +208,8 @@ export const StoreConfig = z.strictObject({
   dir: z.string().default('./data'),
   /** postgres://… to use PostgreSQL instead; `DATABASE_URL` in the environment overrides. */
   database_url: z.string().optional(),
+  /** PostgreSQL schema to use (created if missing); default: the connection's search_path. */
+  pg_schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
   batch_size: z.int().positive().default(500),
   flush_interval_ms: z.int().positive().default(200),
   /** Rows held in memory at most; past it, writes wait for the flush (back-pressure, never drops). */

@@ -39,6 +39,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const store = await openStore({
     databaseUrl: env.DATABASE_URL ?? config.store.database_url,
     dir: resolve(opts.cwd, config.store.dir),
+    schema: config.store.pg_schema,
   });
   const metrics = new GatewayMetrics();
   const writer = new BatchWriter(store, {

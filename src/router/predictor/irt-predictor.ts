@@ -18,6 +18,7 @@ interface KnownModel {
   residual: { bias: number; weights: Float32Array } | null;
   plattScale: number;
   plattOffset: number;
+  plattByTask: Map<string, { scale: number; offset: number }>;
 }
 
 /** Difficulty b(x) and discrimination a(x) of one prompt. */
@@ -68,6 +69,7 @@ export class IrtQualityPredictor implements QualityPredictor {
         residual: m.residual ? { bias: m.residual.bias, weights: decodeFloats(m.residual.weights, n) } : null,
         plattScale: m.platt.scale,
         plattOffset: m.platt.offset,
+        plattByTask: new Map(Object.entries(m.platt.byTask ?? {})),
       });
       baseSum += m.thetaBase;
     }
@@ -98,7 +100,8 @@ export class IrtQualityPredictor implements QualityPredictor {
     let z = item.discrimination * (theta - item.difficulty);
     if (!known) return sigmoid(z);
     if (known.residual) z += dot(known.residual.weights, item.x) + known.residual.bias;
-    return sigmoid(known.plattScale * z + known.plattOffset);
+    const byTask = known.plattByTask.get(taskType);
+    return byTask ? sigmoid(byTask.scale * z + byTask.offset) : sigmoid(known.plattScale * z + known.plattOffset);
   }
 
   /** θ for a model and task: learned when the data is there, else the catalog prior, else the model's base. */

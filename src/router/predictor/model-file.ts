@@ -22,8 +22,15 @@ export const ModelEntry = z.strictObject({
   rows: TaskNumbers,
   /** Per-model correction on the prompt features, on top of the shared difficulty. */
   residual: Head.nullable(),
-  /** Platt scaling fitted on held-out rows: p = σ(scale·z + offset). */
-  platt: z.strictObject({ scale: z.number(), offset: z.number() }),
+  /**
+   * Platt scaling fitted on out-of-fold logits: p = σ(scale·z + offset); `byTask` overrides it for task
+   * types with enough rows (a model's level and how far its per-prompt signal can be trusted differ by task).
+   */
+  platt: z.strictObject({
+    scale: z.number(),
+    offset: z.number(),
+    byTask: z.record(z.string(), z.strictObject({ scale: z.number(), offset: z.number() })).optional(),
+  }),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 

@@ -6,13 +6,20 @@ import { encodeFloats, MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type PredictorFile
 import type { OutcomeRow } from './outcome-rows.ts';
 import { fitPlatt } from './platt.ts';
 import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
-import { createRng, shuffleInPlace } from './rng.ts';
+import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
 import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
 
 export interface TrainOptions extends FitOptions {
   seed: number;
-  /** Share of rows held out to fit the per-model Platt scaling. */
+  /** Share of rows held out to fit the per-model Platt scaling (used when calibrationFolds < 2). */
   calibrationShare: number;
+  /**
+   * Fit Platt scaling on out-of-fold logits from this many inner folds (every row calibrates, none is
+   * spent), then refit on all rows. Costs one extra fit per fold.
+   */
+  calibrationFolds: number;
+  /** A (model, task type) pair gets its own Platt pair from this many out-of-fold outcomes on. */
+  taskPlattMinRows: number;
   /** After calibrating, refit on every row (keeping the calibration) rather than shipping the smaller fit. */
   refitAll: boolean;
   hashing: HashingSpec;
@@ -29,6 +36,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   residual: true,
   l2Dense: 0.01,
   calibrationShare: 0.15,
+  calibrationFolds: 3,
+  taskPlattMinRows: 150,
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
@@ -66,38 +75,88 @@ export function trainPredictor(
 export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainOptions>, onProgress?: (p: TrainProgress) => void): PredictorFile {
   const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const set = buildTrainingSet(prepared, opts.hashing.buckets);
-  const order = shuffleInPlace(
-    Array.from({ length: prepared.length }, (_, i) => i),
-    createRng(opts.seed),
-  );
-  const holdout = Math.floor(order.length * opts.calibrationShare);
-  const calibrationRows = order.slice(0, holdout);
-  const fitRows = order.slice(holdout);
-  let params = fitParams(set, fitRows, opts, opts.seed, (done, total) => onProgress?.({ stage: 'fit', done, total }));
-
-  const platt = new Map<string, { scale: number; offset: number }>();
-  for (const model of set.models) {
-    const logits: number[] = [];
+  const { logits, fitted } = outOfFoldLogits(set, opts, onProgress);
+  const platt = new Map<string, PlattPair>();
+  set.models.forEach((model, m) => {
+    const all: number[] = [];
     const labels: number[] = [];
-    for (const r of calibrationRows) {
-      const y = set.rows[r]!.scores[model];
-      if (y === undefined) continue;
-      logits.push(predictLogit(params, set, r, model));
+    const byTask = new Map<TaskType, { z: number[]; y: number[] }>();
+    set.rows.forEach((row, r) => {
+      const y = row.scores[model];
+      const z = logits[r]![m];
+      if (y === undefined || z === undefined || Number.isNaN(z)) return;
+      all.push(z);
       labels.push(y);
+      const t = byTask.get(row.taskType) ?? { z: [], y: [] };
+      t.z.push(z);
+      t.y.push(y);
+      byTask.set(row.taskType, t);
+    });
+    const global = all.length >= 20 ? fitPlatt(all, labels) : { scale: 1, offset: 0 };
+    const tasks: Record<string, { scale: number; offset: number }> = {};
+    for (const [task, t] of [...byTask].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (t.z.length < opts.taskPlattMinRows) continue;
+      const fit = fitPlatt(t.z, t.y);
+      tasks[task] = { scale: round(fit.scale), offset: round(fit.offset) };
     }
-    platt.set(model, logits.length >= 20 ? fitPlatt(logits, labels) : { scale: 1, offset: 0 });
+    platt.set(model, { scale: round(global.scale), offset: round(global.offset), ...(Object.keys(tasks).length > 0 ? { byTask: tasks } : {}) });
     onProgress?.({ stage: 'calibrate', done: platt.size, total: set.models.length });
-  }
-  if (opts.refitAll && holdout > 0) {
-    params = fitParams(set, order, opts, opts.seed, (done, total) => onProgress?.({ stage: 'refit', done, total }));
+  });
+  let params = fitted;
+  if (opts.refitAll || !params) {
+    const all = Array.from({ length: prepared.length }, (_, i) => i);
+    params = fitParams(set, all, opts, opts.seed, (done, total) => onProgress?.({ stage: 'refit', done, total }));
   }
   return toPredictorFile(set, params, platt, opts);
+}
+
+type PlattPair = { scale: number; offset: number; byTask?: Record<string, { scale: number; offset: number }> };
+
+/**
+ * Logits each row gets from a fit that never saw it ([row][model], NaN where the row has no outcome):
+ * inner k-fold when calibrationFolds ≥ 2, else one held-out share. Calibrating on these (not on
+ * training-set logits) is what shrinks per-prompt deviations that do not generalize.
+ */
+function outOfFoldLogits(
+  set: TrainingSet,
+  opts: TrainOptions,
+  onProgress?: (p: TrainProgress) => void,
+): { logits: Float64Array[]; fitted: Params | null } {
+  const n = set.rows.length;
+  const logits = Array.from({ length: n }, () => new Float64Array(set.models.length).fill(Number.NaN));
+  const k = opts.calibrationFolds;
+  let groups: number[][];
+  let fitted: Params | null = null;
+  if (k >= 2) {
+    const folds = assignFolds(n, k, opts.seed);
+    groups = Array.from({ length: k }, () => []);
+    for (let r = 0; r < n; r++) groups[folds[r]!]!.push(r);
+  } else {
+    const order = shuffleInPlace(Array.from({ length: n }, (_, i) => i), createRng(opts.seed));
+    groups = [order.slice(0, Math.floor(n * opts.calibrationShare))];
+  }
+  let done = 0;
+  const total = groups.length;
+  for (const held of groups) {
+    const heldSet = new Set(held);
+    const trainIdx: number[] = [];
+    for (let r = 0; r < n; r++) if (!heldSet.has(r)) trainIdx.push(r);
+    const params = fitParams(set, trainIdx, opts, opts.seed + done, (d, t) => onProgress?.({ stage: 'fit', done: done * t + d, total: total * t }));
+    for (const r of held) {
+      set.models.forEach((model, m) => {
+        if (set.rows[r]!.scores[model] !== undefined && params.modelIndex.has(model)) logits[r]![m] = predictLogit(params, set, r, model);
+      });
+    }
+    if (k < 2) fitted = params;
+    done++;
+  }
+  return { logits, fitted };
 }
 
 function toPredictorFile(
   set: TrainingSet,
   params: Params,
-  platt: Map<string, { scale: number; offset: number }>,
+  platt: Map<string, PlattPair>,
   opts: TrainOptions,
 ): PredictorFile {
   const { layout } = set;
@@ -161,6 +220,8 @@ function toPredictorFile(
         residual: opts.residual,
         l2Dense: opts.l2Dense,
         calibrationShare: opts.calibrationShare,
+        calibrationFolds: opts.calibrationFolds,
+        taskPlattMinRows: opts.taskPlattMinRows,
         refitAll: opts.refitAll,
       },
     },

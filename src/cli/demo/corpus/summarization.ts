@@ -17,10 +17,10 @@ export const SUMMARIZATION_TEMPLATES: PromptTemplate[] = [
         'You write crisp meeting summaries. Use headings "Decisions" and "Open questions".',
       ),
   },
+  // Long input on purpose: a big prompt with a small expected answer.
   {
     name: 'long-document-tldr',
     build: (p) => single(`TL;DR of the following document, please:\n\n${businessDocument(p, p.int(6, 10))}`),
-    // Long input on purpose: the router should see a big prompt with a small expected answer.
   },
   {
     name: 'key-points',
