@@ -17,33 +17,13 @@ export function simControlHeaders(headers: Readonly<Record<string, string | stri
   return out;
 }
 
-export function timeoutFor(target: UpstreamTarget, defaultMs: number): number {
-  return target.model.timeout_ms ?? defaultMs;
-}
-
-/** One non-stream upstream call: send, read, map; upstream errors are thrown as UpstreamCallError. */
-export async function attemptCompletion(
-  upstream: UpstreamClient,
-  target: UpstreamTarget,
-  body: ChatRequest,
-  record: RequestRecord,
-  timeoutMs: number,
-  simHeaders: Record<string, string>,
-): Promise<MappedCompletion> {
-  const adapter = adapterFor(target.provider.type);
-  const httpReq = adapter.buildRequest(body, target, { stream: false });
-  const t0 = process.hrtime.bigint();
-  try {
-    const res = await upstream.send(target.provider, httpReq, {
-      timeoutMs,
-      extraHeaders: target.provider.simulated ? simHeaders : undefined,
-    });
-    const text = await readBody(res);
-    if (res.status >= 400) throw new UpstreamCallError(adapter.mapError(res.status, text, res.headers));
-    return adapter.mapResponse(parseUpstreamJson(text), target, record.row.id);
-  } finally {
-    record.upstreamNs += process.hrtime.bigint() - t0;
-  }
+/** What every upstream attempt of one request shares. */
+export interface AttemptContext {
+  upstream: UpstreamClient;
+  body: ChatRequest;
+  record: RequestRecord;
+  defaultTimeoutMs: number;
+  simHeaders: Record<string, string>;
 }
 
 export interface OpenStream {
@@ -54,28 +34,42 @@ export interface OpenStream {
   headersAtNs: bigint;
 }
 
+/** One non-stream upstream call: send, read, map; upstream errors are thrown as UpstreamCallError. */
+export function attemptCompletion(ctx: AttemptContext, target: UpstreamTarget): Promise<MappedCompletion> {
+  return timedUpstream(ctx.record, async () => {
+    const { adapter, res } = await openUpstream(ctx, target, false);
+    return adapter.mapResponse(parseUpstreamJson(await readBody(res)), target, ctx.record.row.id);
+  });
+}
+
 /** Opens an upstream stream; only a 2xx with headers counts as success, so errors before the first byte can still fall back. */
-export async function attemptStream(
-  upstream: UpstreamClient,
+export function attemptStream(ctx: AttemptContext, target: UpstreamTarget): Promise<OpenStream> {
+  return timedUpstream(ctx.record, async () => {
+    const { adapter, res } = await openUpstream(ctx, target, true);
+    return { res, adapter, target, headersAtNs: process.hrtime.bigint() };
+  });
+}
+
+async function openUpstream(
+  ctx: AttemptContext,
   target: UpstreamTarget,
-  body: ChatRequest,
-  record: RequestRecord,
-  timeoutMs: number,
-  simHeaders: Record<string, string>,
-): Promise<OpenStream> {
+  stream: boolean,
+): Promise<{ adapter: ProviderAdapter; res: UpstreamResponse }> {
   const adapter = adapterFor(target.provider.type);
-  const httpReq = adapter.buildRequest(body, target, { stream: true });
+  const httpReq = adapter.buildRequest(ctx.body, target, { stream });
+  const res = await ctx.upstream.send(target.provider, httpReq, {
+    timeoutMs: target.model.timeout_ms ?? ctx.defaultTimeoutMs,
+    extraHeaders: target.provider.simulated ? ctx.simHeaders : undefined,
+  });
+  if (res.status >= 400) throw new UpstreamCallError(adapter.mapError(res.status, await readBody(res), res.headers));
+  return { adapter, res };
+}
+
+/** Counts the time spent waiting on the upstream, to tell the gateway's own overhead apart. */
+async function timedUpstream<T>(record: RequestRecord, call: () => Promise<T>): Promise<T> {
   const t0 = process.hrtime.bigint();
   try {
-    const res = await upstream.send(target.provider, httpReq, {
-      timeoutMs,
-      extraHeaders: target.provider.simulated ? simHeaders : undefined,
-    });
-    if (res.status >= 400) {
-      const text = await readBody(res);
-      throw new UpstreamCallError(adapter.mapError(res.status, text, res.headers));
-    }
-    return { res, adapter, target, headersAtNs: process.hrtime.bigint() };
+    return await call();
   } finally {
     record.upstreamNs += process.hrtime.bigint() - t0;
   }

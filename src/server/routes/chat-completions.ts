@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../gateway/gateway-types.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
-import { toOpenAIUsage, type NormalizedUsage } from '../../providers/types.ts';
+import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../../providers/types.ts';
 import { callWithFallback } from '../../reliability/call-with-fallback.ts';
 import type { FallbackOutcome } from '../../reliability/call-with-fallback.ts';
 import { accountUsage } from '../accounting.ts';
@@ -12,7 +12,7 @@ import { planRoute, type RoutePlan } from '../plan-route.ts';
 import { finishTiming, type RequestRecord } from '../request-record.ts';
 import { gatewayHeaders, recordRequest, recordDecision } from '../request-log.ts';
 import { pipeStream, type StreamResult } from '../stream-completion.ts';
-import { attemptCompletion, attemptStream, simControlHeaders, timeoutFor } from '../upstream-attempts.ts';
+import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext } from '../upstream-attempts.ts';
 
 /**
  * POST /v1/chat/completions — the request path, top to bottom:
@@ -44,19 +44,12 @@ export function registerChatCompletions(app: FastifyInstance, gateway: () => Gat
 
 async function completeOnce(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan): Promise<void> {
   const record = reply.request.record;
-  const simHeaders = simControlHeaders(reply.request.headers);
-  const outcome = await callWithFallback(
-    plan.targets,
-    (target) =>
-      attemptCompletion(g.upstream, target, body, record, timeoutFor(target, g.config.reliability.default_timeout_ms), simHeaders),
-    { breakers: g.breakers, reliability: g.config.reliability },
-  );
-  noteAttempts(g, record, outcome);
-  if (!outcome.ok) throw upstreamFailure(outcome);
-
+  const outcome = await callUpstream(g, reply.request, body, plan, attemptCompletion);
   const { completion, usage } = outcome.value;
   const target = outcome.target;
-  const outputText = completion.choices.map((c) => c.message.content ?? '').join('');
+  const outputText = completion.choices
+    .map((c) => (c.message.content ?? '') + (c.message.tool_calls ?? []).map((t) => t.function.arguments).join(''))
+    .join('');
   const settled = accountUsage(record, target, body, usage, outputText);
   completion.usage = toOpenAIUsage(settled);
   completion.model = target.model.id;
@@ -82,16 +75,7 @@ async function streamCompletion(
   plan: RoutePlan,
 ): Promise<void> {
   const record = req.record;
-  const simHeaders = simControlHeaders(req.headers);
-  const outcome = await callWithFallback(
-    plan.targets,
-    (target) =>
-      attemptStream(g.upstream, target, body, record, timeoutFor(target, g.config.reliability.default_timeout_ms), simHeaders),
-    { breakers: g.breakers, reliability: g.config.reliability },
-  );
-  noteAttempts(g, record, outcome);
-  if (!outcome.ok) throw upstreamFailure(outcome);
-
+  const outcome = await callUpstream(g, req, body, plan, attemptStream);
   const open = outcome.value;
   const target = outcome.target;
   finishTiming(record);
@@ -133,6 +117,30 @@ async function streamCompletion(
     out.end();
   }
   recordRequest(g, record);
+}
+
+/** Tries the plan's targets with retries, fallback and breakers; throws the client-facing error if none answers. */
+async function callUpstream<T>(
+  g: Gateway,
+  req: FastifyRequest,
+  body: ChatRequest,
+  plan: RoutePlan,
+  attempt: (ctx: AttemptContext, target: UpstreamTarget) => Promise<T>,
+): Promise<Extract<FallbackOutcome<T>, { ok: true }>> {
+  const ctx: AttemptContext = {
+    upstream: g.upstream,
+    body,
+    record: req.record,
+    defaultTimeoutMs: g.config.reliability.default_timeout_ms,
+    simHeaders: simControlHeaders(req.headers),
+  };
+  const outcome = await callWithFallback(plan.targets, (target) => attempt(ctx, target), {
+    breakers: g.breakers,
+    reliability: g.config.reliability,
+  });
+  noteAttempts(g, req.record, outcome);
+  if (!outcome.ok) throw upstreamFailure(outcome);
+  return outcome;
 }
 
 function noteAttempts(g: Gateway, record: RequestRecord, outcome: FallbackOutcome<unknown>): void {

@@ -17,7 +17,6 @@ export interface PromptBody {
   tools?: DemoTool[];
   /** Ask for `response_format: {type: 'json_object'}`. */
   jsonMode?: boolean;
-  maxTokens?: number;
 }
 
 export interface PromptTemplate {
