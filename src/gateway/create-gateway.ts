@@ -12,6 +12,7 @@ import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
+import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { openStore } from '../store/open-store.ts';
 import { Catalog } from './catalog.ts';
@@ -71,6 +72,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     config,
     catalog: new Catalog(config, env),
     router: routerFor(config),
+    routingBackend: createRoutingBackend(config),
     store,
     writer,
     ledger,
@@ -99,7 +101,11 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   return {
     gateway,
     reload(next: GatewayConfig) {
-      gateway.router = routerFor(next);
+      // Build everything first so a config the router refuses leaves the running one in place.
+      const router = routerFor(next);
+      const routingBackend = createRoutingBackend(next);
+      gateway.router = router;
+      gateway.routingBackend = routingBackend;
       gateway.catalog = new Catalog(next, env);
       gateway.config = next;
       gateway.breakers.configure({

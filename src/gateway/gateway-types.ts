@@ -8,6 +8,7 @@ import type { UpstreamClient } from '../providers/upstream-client.ts';
 import type { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import type { LiveStats } from '../router/live-stats.ts';
 import type { Router } from '../router/router.ts';
+import type { RoutingBackend } from '../router/backends/routing-backend.ts';
 import type { BatchWriter } from '../store/batch-writer.ts';
 import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
@@ -17,6 +18,8 @@ export interface Gateway {
   config: GatewayConfig;
   catalog: Catalog;
   router: Router;
+  /** Re-picks the router's choice with an external service when configured; swaps on reload with `router`. */
+  routingBackend: RoutingBackend;
   store: Store;
   writer: BatchWriter;
   ledger: BudgetLedger;

@@ -4,6 +4,7 @@ import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { parseRoutingOverrides } from '../router/policy/parse-overrides.ts';
 import type { RouteDecision } from '../router/types.ts';
+import type { RouteOutcome } from '../router/router.ts';
 import { errors, GatewayError } from './errors.ts';
 import type { RequestRecord } from './request-record.ts';
 
@@ -28,7 +29,12 @@ export function requiredCapabilities(body: ChatRequest): string[] {
  * A named model goes to itself and its configured fallbacks; a routing model (`auto`, `auto-cost`, …)
  * asks the router, whose decision is logged with the request.
  */
-export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord): RoutePlan {
+export function planRoute(
+  g: Gateway,
+  body: ChatRequest,
+  headers: IncomingHttpHeaders,
+  record: RequestRecord,
+): RoutePlan | Promise<RoutePlan> {
   const catalog = g.catalog;
   if (!catalog.isVirtual(body.model)) {
     const targets = catalog.withFallbacks(body.model);
@@ -37,7 +43,7 @@ export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHe
   }
   const overrides = parseRoutingOverrides(headers, body.aigw);
   if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
-  const outcome = g.router.decide({
+  const input = {
     routingModel: body.model,
     messages: body.messages,
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
@@ -47,7 +53,14 @@ export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHe
     overrides: overrides.overrides,
     requiredCapabilities: requiredCapabilities(body),
     requestId: record.row.id,
-  });
+  };
+  const outcome = g.router.decide(input);
+  // The built-in router stays synchronous; only an external backend makes the plan wait.
+  if (g.routingBackend.name === 'builtin') return planFromOutcome(g, outcome, record);
+  return g.routingBackend.decide(input, outcome).then((final) => planFromOutcome(g, final, record));
+}
+
+function planFromOutcome(g: Gateway, outcome: RouteOutcome, record: RequestRecord): RoutePlan {
   g.metrics.routingDecisionSeconds.observe(outcome.decisionUs / 1e6);
   if (!outcome.ok) {
     if (outcome.httpStatus === 503) throw errors.noHealthyUpstream(outcome.message);
@@ -57,7 +70,7 @@ export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHe
   record.row.task_type = decision.taskType;
   record.row.decision_id = decision.id;
   const targets = [decision.chosenModel, ...decision.fallbacks]
-    .map((id) => catalog.target(id))
+    .map((id) => g.catalog.target(id))
     .filter((t): t is UpstreamTarget => t !== undefined);
   return { targets, decision };
 }

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { Pricing } from '../../config/schema.ts';
 import { costUsd } from '../../costs/cost.ts';
+import type { NormalizedUsage } from '../../providers/types.ts';
 import type { DemoRequest } from './demo-plan.ts';
 import type { DemoMessage } from './prompts.ts';
 
@@ -151,6 +152,6 @@ function toDemoUsage(u: OpenAI.CompletionUsage): DemoUsage {
 }
 
 /** Usage in the gateway's normalized form (the OpenAI wire does not carry cache writes). */
-export function fromDemoUsage(u: DemoUsage) {
+export function fromDemoUsage(u: DemoUsage): NormalizedUsage {
   return { inputTokens: u.promptTokens, cachedInputTokens: u.cachedTokens, cacheWriteTokens: 0, outputTokens: u.completionTokens, reasoningTokens: u.reasoningTokens };
 }

@@ -20,10 +20,12 @@ export interface AnalyzeOptions {
 
 export function analyzePrompt(messages: readonly ChatMessage[], options: AnalyzeOptions = {}): PromptAnalysis {
   const text = extractPromptText(messages);
-  const { dense, promptTokens } = computeDenseFeatures(text);
-  const taskType = classifyTaskType(text, dense);
-  // Context words read the instruction head and question tail only (2 KB), bounding hashing work.
-  const hashed = hashPromptNgrams(text.focus, capText(text.lastUser, 1024, 1024), options.hashing ?? DEFAULT_HASHING);
+  // Markers, task rules and context words all read the same capped text: instruction head and question
+  // tail (2 KB), bounding the work whatever the prompt length.
+  const instruction = capText(text.lastUser, 1024, 1024);
+  const { dense, promptTokens, markers } = computeDenseFeatures(text, instruction);
+  const taskType = classifyTaskType(text, dense, markers, instruction);
+  const hashed = hashPromptNgrams(text.focus, instruction, options.hashing ?? DEFAULT_HASHING);
   const features: PromptFeatures = { dense, hashedIdx: hashed.idx, hashedVal: hashed.val };
   const rule = ruleComplexity(taskType, dense);
   const complexity = options.difficulty ? clamp01(0.5 * rule + 0.5 * options.difficulty(features, taskType)) : rule;

@@ -1,8 +1,10 @@
+import { buildLexicon, emptyCounts, scanMarkers, type MarkerCounts } from './marker-scan.ts';
 import { capText, type PromptText } from './prompt-text.ts';
 
 /**
  * Named numeric features of a prompt. Counts go through log1p so a long prompt does not dominate a
- * linear model. Every regex runs on capped text (see prompt-text.ts), never on the full prompt.
+ * linear model. Markers come from one scan of capped text (see prompt-text.ts, marker-scan.ts), never
+ * from the full prompt.
  */
 export const DENSE_FEATURE_NAMES = [
   'log_prompt_tokens',
@@ -34,61 +36,51 @@ export const DENSE_FEATURE_NAMES = [
   'detail_markers',
   'brevity_markers',
   'creative_markers',
+  'negation_markers',
+  'option_aggregate',
+  'log_option_chars',
+  'numeric_option_share',
+  'log_focus_words',
 ] as const;
 export type DenseFeatureName = (typeof DENSE_FEATURE_NAMES)[number];
 
-const RE = {
-  codeFence: /```/g,
-  codeKeyword:
-    /\b(def|return|class|import|function|const|let|var|void|public|static|elif|lambda|println|printf|struct|async|await|SELECT|FROM|WHERE|#include)\b|=>|\+\+|::/g,
-  mathKeyword:
-    /\b(solve|equation|integral|derivative|calculate|compute|probability|sum|product|remainder|divisible|prime|polynomial|matrix|vector|fraction|percent|ratio|how many|how much|area|volume|theorem|modulo|factor|log|sqrt)\b/gi,
-  wh: /\b(what|why|how|which|who|whom|when|where|whose)\b/gi,
-  reasoning:
-    /\b(why|explain|because|analy[sz]e|analysis|reason|reasoning|justify|prove|proof|evaluate|compare|contrast|implications?|trade-?offs?|critically|assess|infer|deduce|argue|hypothes[ie]s|therefore|consequently)\b/gi,
-  multistep:
-    /\b(step[- ]by[- ]step|first(ly)?|second(ly)?|then|next|finally|afterwards|subsequently|steps|stages|phases|multi-?step)\b/gi,
-  listItem: /^\s*(?:[-*•]|\d+[.)])\s+/gm,
-  choiceOption: /^\s*\(?[A-Ha-h][).:]\s+\S/gm,
-  heading: /^#{1,6}\s/gm,
-  url: /https?:\/\/\S+/g,
-  blank: /(?:^|\s)_{1,}(?:\s|[.,?!]|$)/g,
-  constraint:
-    /\b(must|should|at least|at most|no more than|exactly|without|do not|don't|never|always|only|ensure|make sure|format|json|bullet)\b/gi,
-  detail: /\b(detailed|comprehensive|in-?depth|thorough(ly)?|elaborate|extensive(ly)?|rigorous(ly)?|exhaustive|nuanced|complex|advanced|sophisticated)\b/gi,
-  brevity: /\b(brief(ly)?|short|concise(ly)?|simple|quick(ly)?|one sentence|one word|tl;?dr|in a nutshell|few words)\b/gi,
-  creative: /\b(poem|story|stories|haiku|limerick|lyrics|song|sonnet|novel|fiction|screenplay|fairy tale|imagine|creative)\b/gi,
-};
+/** Keyword classes of the one-pass scanner (marker-scan.ts); the task-type rules read some of them. */
+export const KEYWORD_CLASSES = {
+  math: ['solve', 'equation', 'integral', 'derivative', 'calculate', 'compute', 'probability', 'sum', 'product', 'remainder', 'divisible', 'prime', 'polynomial', 'matrix', 'vector', 'fraction', 'percent', 'ratio', 'how many', 'how much', 'area', 'volume', 'theorem', 'modulo', 'factor', 'log', 'sqrt'],
+  wh: ['what', 'why', 'how', 'which', 'who', 'whom', 'when', 'where', 'whose'],
+  reasoning: ['why', 'explain', 'because', 'analyze', 'analyse', 'analysis', 'reason', 'reasoning', 'justify', 'prove', 'proof', 'evaluate', 'compare', 'contrast', 'implication', 'implications', 'trade off', 'trade offs', 'tradeoff', 'tradeoffs', 'critically', 'assess', 'infer', 'deduce', 'argue', 'hypothesis', 'hypotheses', 'therefore', 'consequently'],
+  multistep: ['step by step', 'first', 'firstly', 'second', 'secondly', 'then', 'next', 'finally', 'afterwards', 'subsequently', 'steps', 'stages', 'phases', 'multi step', 'multistep'],
+  constraint: ['must', 'should', 'at least', 'at most', 'no more than', 'exactly', 'without', 'do not', 'don t', 'never', 'always', 'only', 'ensure', 'make sure', 'format', 'json', 'bullet'],
+  detail: ['detailed', 'comprehensive', 'in depth', 'indepth', 'thorough', 'thoroughly', 'elaborate', 'extensive', 'extensively', 'rigorous', 'rigorously', 'exhaustive', 'nuanced', 'complex', 'advanced', 'sophisticated'],
+  brevity: ['brief', 'briefly', 'short', 'concise', 'concisely', 'simple', 'quick', 'quickly', 'one sentence', 'one word', 'tl dr', 'tldr', 'in a nutshell', 'few words'],
+  creative: ['poem', 'story', 'stories', 'haiku', 'limerick', 'lyrics', 'song', 'sonnet', 'novel', 'fiction', 'screenplay', 'fairy tale', 'imagine', 'creative', 'slogan', 'joke'],
+  translate: ['translate', 'translation', 'translating', ...['in', 'into', 'to'].flatMap((p) => ['english', 'french', 'spanish', 'german', 'italian', 'portuguese', 'chinese', 'japanese', 'korean', 'russian', 'arabic', 'hindi', 'dutch'].map((l) => `${p} ${l}`))],
+  codeNoun: ['function', 'program', 'script', 'code', 'class', 'method', 'regex', 'regular expression', 'sql', 'query', 'algorithm', 'bug', 'compile', 'api', 'unit test', 'unit tests', 'python', 'javascript', 'typescript', 'java', 'rust', 'golang', 'bash'],
+  codeVerb: ['write', 'implement', 'create', 'fix', 'debug', 'refactor', 'optimize', 'optimise', 'complete', 'generate', 'port', 'convert'],
+  summarize: ['summarize', 'summarise', 'summary', 'summarization', 'tl dr', 'tldr', 'condense', 'key points', 'main points', 'gist', 'recap'],
+  extract: ['extract', 'pull out', 'list all', 'find all', 'identify all', 'named entities', 'fill in the', 'key value'],
+  classify: ['classify', 'classification', 'categorize', 'categorise', 'sentiment', 'label this', 'label the', 'label each', 'which category', ...['this', 'it'].flatMap((w) => ['spam', 'positive', 'negative', 'toxic'].map((l) => `is ${w} ${l}`))],
+  mathTask: ['solve', 'equation', 'integral', 'derivative', 'calculate', 'compute', 'probability', 'how many', 'how much', 'remainder', 'divisible', 'polynomial', 'sqrt', 'simplify', 'evaluate the expression'],
+  writeVerb: ['write', 'compose', 'create', 'draft', 'imagine', 'tell me'],
+  /** Questions that ask for the exception or the false statement are harder to get right. */
+  negation: ['not', 'except', 'least', 'false', 'incorrect', 'untrue', 'cannot', 'never'],
+  optionAggregate: ['of the above', 'all of these', 'none of these', 'both a and'],
+} as const satisfies Record<string, readonly string[]>;
+export type KeywordClass = keyof typeof KEYWORD_CLASSES;
+const CLASS_NAMES = Object.keys(KEYWORD_CLASSES) as KeywordClass[];
+export const KEYWORD_INDEX = Object.fromEntries(CLASS_NAMES.map((name, i) => [name, i])) as Record<KeywordClass, number>;
+export const LEXICON = buildLexicon(CLASS_NAMES.map((name) => KEYWORD_CLASSES[name]));
 
-function count(text: string, re: RegExp): number {
-  re.lastIndex = 0;
-  let n = 0;
-  while (re.exec(text) !== null) n++;
-  re.lastIndex = 0;
-  return n;
-}
+/** Scratch counts reused across calls (the analyzer is synchronous); callers read them before the next call. */
+const wholeScratch = emptyCounts(LEXICON.classCount);
+const focusScratch = emptyCounts(LEXICON.classCount);
 
-/** ASCII class table: bit 1 = code symbol ({ } ; < > [ ] ( ) = _), bit 2 = math symbol (+ - * / ^ = % < >). */
-const ASCII_CLASS = new Uint8Array(128);
-for (const c of '{};<>[]()=_') ASCII_CLASS[c.charCodeAt(0)]! |= 1;
-for (const c of '+-*/^=%<>') ASCII_CLASS[c.charCodeAt(0)]! |= 2;
-
-function charStats(text: string): { codeSym: number; mathSym: number; digits: number; nonAscii: number; letters: number } {
-  let codeSym = 0;
-  let mathSym = 0;
-  let digits = 0;
-  let nonAscii = 0;
-  let letters = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const cls = c < 128 ? ASCII_CLASS[c]! : 0;
-    if (cls & 1) codeSym++;
-    if (cls & 2 || (c >= 0x2200 && c <= 0x22ff)) mathSym++;
-    if (c >= 48 && c <= 57) digits++;
-    else if (c > 127) nonAscii++;
-    else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) letters++;
-  }
-  return { codeSym, mathSym, digits, nonAscii, letters };
+function resetCounts(c: MarkerCounts): MarkerCounts {
+  c.classes.fill(0);
+  c.codeKeywords = c.codeFences = c.questionMarks = c.listItems = c.choiceOptions = c.choiceChars = c.choiceNumeric = 0;
+  c.headings = c.urls = c.blanks = c.words = c.wordChars = c.codeSymbols = c.mathSymbols = 0;
+  c.digits = c.nonAscii = c.letters = 0;
+  return c;
 }
 
 /** Estimated prompt tokens: about 4 characters per token in English, fewer for non-Latin scripts. */
@@ -98,22 +90,23 @@ export function estimateTokens(totalChars: number, totalWords: number, nonAsciiR
   return Math.max(1, Math.round(Math.max(byChars, byWords * 0.5 + byChars * 0.5)));
 }
 
-export function computeDenseFeatures(text: PromptText): { dense: Record<DenseFeatureName, number>; promptTokens: number } {
-  // Regex features read at most 2 KB (instruction head + question tail): enough to see the markers,
-  // and keeps the whole analysis far under the router's 200 µs budget at 2,000-token prompts.
-  const whole = capText(text.lastUser, 1024, 1024);
+export interface DenseResult {
+  dense: Record<DenseFeatureName, number>;
+  promptTokens: number;
+  /** Marker counts over the capped whole text (valid until the next call). */
+  markers: MarkerCounts;
+}
+
+export function computeDenseFeatures(text: PromptText, whole = capText(text.lastUser, 1024, 1024)): DenseResult {
+  // Markers read at most 2 KB (instruction head + question tail) in one pass, plus one pass over the
+  // ≤ 1 KB focus: enough to see the markers, and keeps analysis far under the router's budget.
   const focus = text.focus;
+  const w = scanMarkers(whole, LEXICON, resetCounts(wholeScratch));
+  const f = scanMarkers(focus, LEXICON, resetCounts(focusScratch));
   const chars = Math.max(1, whole.length);
-  const stats = charStats(whole);
-  const nonAsciiRatio = stats.nonAscii / chars;
+  const nonAsciiRatio = w.nonAscii / chars;
   const promptTokens = estimateTokens(text.totalChars, text.totalWords, nonAsciiRatio);
-  let wordChars = 0;
-  let words = 0;
-  for (const w of focus.split(/\s+/)) {
-    if (!w) continue;
-    words++;
-    wordChars += w.length;
-  }
+  const K = KEYWORD_INDEX;
   const log = Math.log1p;
   const dense: Record<DenseFeatureName, number> = {
     log_prompt_tokens: log(promptTokens),
@@ -124,27 +117,32 @@ export function computeDenseFeatures(text: PromptText): { dense: Record<DenseFea
     has_system: text.hasSystem ? 1 : 0,
     has_tool_messages: text.hasToolMessages ? 1 : 0,
     log_blocks: log(text.blockCount),
-    code_fences: log(count(whole, RE.codeFence) / 2),
-    code_symbol_density: stats.codeSym / chars,
-    code_keywords: log(count(whole, RE.codeKeyword)),
-    math_symbol_density: stats.mathSym / chars,
-    math_keywords: log(count(focus, RE.mathKeyword)),
-    digit_ratio: stats.digits / chars,
-    questions: log(count(focus, /\?/g)),
-    wh_words: log(count(focus, RE.wh)),
-    reasoning_markers: log(count(whole, RE.reasoning)),
-    multistep_markers: log(count(whole, RE.multistep)),
-    list_items: log(count(whole, RE.listItem)),
-    choice_options: log(count(focus, RE.choiceOption)),
-    headings: log(count(whole, RE.heading)),
-    urls: log(count(whole, RE.url)),
+    code_fences: log(w.codeFences / 2),
+    code_symbol_density: w.codeSymbols / chars,
+    code_keywords: log(w.codeKeywords),
+    math_symbol_density: w.mathSymbols / chars,
+    math_keywords: log(f.classes[K.math]!),
+    digit_ratio: w.digits / chars,
+    questions: log(f.questionMarks),
+    wh_words: log(f.classes[K.wh]!),
+    reasoning_markers: log(w.classes[K.reasoning]!),
+    multistep_markers: log(w.classes[K.multistep]!),
+    list_items: log(w.listItems),
+    choice_options: log(f.choiceOptions),
+    headings: log(w.headings),
+    urls: log(w.urls),
     non_ascii_ratio: nonAsciiRatio,
-    avg_word_length: words > 0 ? Math.min(20, wordChars / words) / 10 : 0,
-    fill_in_blank: log(count(focus, RE.blank)),
-    constraint_markers: log(count(whole, RE.constraint)),
-    detail_markers: log(count(whole, RE.detail)),
-    brevity_markers: log(count(whole, RE.brevity)),
-    creative_markers: log(count(whole, RE.creative)),
+    avg_word_length: f.words > 0 ? Math.min(20, f.wordChars / f.words) / 10 : 0,
+    fill_in_blank: log(f.blanks),
+    constraint_markers: log(w.classes[K.constraint]!),
+    detail_markers: log(w.classes[K.detail]!),
+    brevity_markers: log(w.classes[K.brevity]!),
+    creative_markers: log(w.classes[K.creative]!),
+    negation_markers: log(f.classes[K.negation]!),
+    option_aggregate: f.classes[K.optionAggregate]! > 0 ? 1 : 0,
+    log_option_chars: f.choiceOptions > 0 ? log(f.choiceChars / f.choiceOptions) : 0,
+    numeric_option_share: f.choiceOptions > 0 ? f.choiceNumeric / f.choiceOptions : 0,
+    log_focus_words: log(f.words),
   };
-  return { dense, promptTokens };
+  return { dense, promptTokens, markers: w };
 }

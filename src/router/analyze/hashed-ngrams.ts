@@ -64,15 +64,75 @@ class Accumulator {
   }
 }
 
-const scratch = new Map<number, { ns: Accumulator; out: Accumulator }>();
+interface Scratch {
+  ns: Accumulator;
+  bigrams: Accumulator;
+  chars: Accumulator;
+  out: Accumulator;
+  sort: Uint32Array;
+}
 
-function accumulators(buckets: number): { ns: Accumulator; out: Accumulator } {
+const scratch = new Map<number, Scratch>();
+
+function accumulators(buckets: number): Scratch {
   let acc = scratch.get(buckets);
   if (!acc) {
-    acc = { ns: new Accumulator(buckets), out: new Accumulator(buckets) };
+    const ns = new Accumulator(buckets);
+    acc = { ns, bigrams: new Accumulator(buckets), chars: new Accumulator(buckets), out: new Accumulator(buckets), sort: new Uint32Array(ns.touched.length) };
     scratch.set(buckets, acc);
   }
   return acc;
+}
+
+/**
+ * Focus words, word bigrams and character 4-grams in one pass (same tokenization as hashWords and
+ * hashChar4 run separately, which the context namespace still uses).
+ */
+function hashFocus(text: string, words: Accumulator, bigrams: Accumulator | null, chars: Accumulator | null): void {
+  let h = FNV_OFFSET;
+  let inWord = false;
+  let prev = 0;
+  let hasPrev = false;
+  let lastWasDigit = false;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let filled = 0;
+  let lastSpace = true;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? lower(text.charCodeAt(i)) : 32;
+    if (chars && i < text.length) {
+      let k = c === 10 || c === 9 || c === 13 ? 32 : c;
+      if (k >= 48 && k <= 57) k = 48;
+      if (!(k === 32 && lastSpace)) {
+        lastSpace = k === 32;
+        if (filled >= 3) {
+          const g = Math.imul(Math.imul(Math.imul(c1 ^ FNV_OFFSET, FNV_PRIME) ^ c2, FNV_PRIME) ^ c3, FNV_PRIME) ^ k;
+          chars.add(mix((g ^ SALT_CHAR4) >>> 0), 1);
+        }
+        c1 = c2;
+        c2 = c3;
+        c3 = k;
+        filled++;
+      }
+    }
+    if (isWordChar(c)) {
+      const digit = c >= 48 && c <= 57;
+      if (digit && lastWasDigit) continue;
+      h = Math.imul(h ^ (digit ? 48 : c), FNV_PRIME);
+      inWord = true;
+      lastWasDigit = digit;
+    } else if (inWord) {
+      const word = mix(h ^ SALT_WORD);
+      words.add(word, 1);
+      if (bigrams && hasPrev) bigrams.add(mix((Math.imul(prev, 31) ^ word ^ SALT_BIGRAM) >>> 0), 1);
+      prev = word;
+      hasPrev = true;
+      h = FNV_OFFSET;
+      inWord = false;
+      lastWasDigit = false;
+    }
+  }
 }
 
 /** Adds word unigrams and/or bigrams to the given accumulators; digit runs collapse to one token shape. */
@@ -148,30 +208,25 @@ function flush(ns: Accumulator, out: Accumulator, weight: number): void {
 }
 
 export function hashPromptNgrams(focus: string, context: string, spec: HashingSpec): HashedVector {
-  const { ns, out } = accumulators(spec.buckets);
+  const { ns, bigrams, chars, out, sort } = accumulators(spec.buckets);
   const w = spec.weights;
-  hashWords(focus, ns, SALT_WORD, null);
+  hashFocus(focus, ns, w.focusBigrams > 0 ? bigrams : null, w.focusChar4 > 0 ? chars : null);
   flush(ns, out, w.focusWords);
-  if (w.focusBigrams > 0) {
-    hashWords(focus, null, SALT_WORD, ns);
-    flush(ns, out, w.focusBigrams);
-  }
-  if (w.focusChar4 > 0) {
-    hashChar4(focus, ns);
-    flush(ns, out, w.focusChar4);
-  }
+  flush(bigrams, out, w.focusBigrams);
+  flush(chars, out, w.focusChar4);
   if (w.contextWords > 0 && context !== focus) {
     hashWords(context, ns, SALT_CONTEXT, null);
     flush(ns, out, w.contextWords);
   }
-  const live: number[] = [];
-  for (let i = 0; i < out.count; i++) if (out.values[out.touched[i]!] !== 0) live.push(out.touched[i]!);
-  live.sort((a, b) => a - b);
-  const idx = new Uint32Array(live.length);
-  const val = new Float32Array(live.length);
-  for (let i = 0; i < live.length; i++) {
-    idx[i] = live[i]!;
-    val[i] = out.values[live[i]!]!;
+  let live = 0;
+  for (let i = 0; i < out.count; i++) if (out.values[out.touched[i]!] !== 0) sort[live++] = out.touched[i]!;
+  // Native numeric sort of a typed array: a comparator-based Array sort was a tenth of the analysis.
+  const sorted = sort.subarray(0, live).sort();
+  const idx = new Uint32Array(live);
+  const val = new Float32Array(live);
+  for (let i = 0; i < live; i++) {
+    idx[i] = sorted[i]!;
+    val[i] = out.values[sorted[i]!]!;
   }
   out.reset();
   return { idx, val };

@@ -45,6 +45,7 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly quantiles: readonly number[];
   private readonly defaultAbility: number;
   private readonly priorCache = new Map<number, number>();
+  private lastItem: { features: PromptFeatures; taskType: TaskType; item: PromptItem } | null = null;
 
   constructor(file: PredictorFile, version: string) {
     this.version = version;
@@ -83,10 +84,15 @@ export class IrtQualityPredictor implements QualityPredictor {
   }
 
   item(features: PromptFeatures, taskType: TaskType): PromptItem {
+    // The router asks twice per decision (difficulty percentile, then predict) for the same features.
+    const last = this.lastItem;
+    if (last && last.features === features && last.taskType === taskType) return last.item;
     const x = toSparseVector(features, taskType, this.layout);
     const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
     const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
-    return { x, difficulty, discrimination: Math.exp(logA) };
+    const item = { x, difficulty, discrimination: Math.exp(logA) };
+    this.lastItem = { features, taskType, item };
+    return item;
   }
 
   predict(analysis: PromptAnalysis, models: readonly ModelQualityRef[]): number[] {
@@ -123,7 +129,7 @@ export class IrtQualityPredictor implements QualityPredictor {
 
   /** Learned difficulty as the share of training prompts that were easier (0–1). */
   difficultyPercentile(features: PromptFeatures, taskType: TaskType): number {
-    const b = dot(this.difficultyW, toSparseVector(features, taskType, this.layout)) + this.difficultyBias;
+    const b = this.item(features, taskType).difficulty;
     const q = this.quantiles;
     if (b <= q[0]!) return 0;
     if (b >= q[q.length - 1]!) return 1;

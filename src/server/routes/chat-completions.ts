@@ -30,7 +30,8 @@ export function registerChatCompletions(app: FastifyInstance, gateway: () => Gat
     if (g.config.server.log_content) record.row.prompt_text = JSON.stringify(body.messages);
 
     await enforceRateLimit(g, record);
-    const plan = planRoute(g, body, req.headers, record);
+    const planned = planRoute(g, body, req.headers, record);
+    const plan = planned instanceof Promise ? await planned : planned;
     if (plan.decision) recordDecision(g, plan.decision, record);
     const reservation = await reserveBudget(g, record, body, plan.targets);
     try {

@@ -8,7 +8,8 @@ export function registerRouteDryRun(app: FastifyInstance, gateway: () => Gateway
   app.post('/v1/route', async (req, reply) => {
     const g = gateway();
     const body = parseChatRequest(req.body);
-    const plan = planRoute(g, body, req.headers, req.record);
+    const planned = planRoute(g, body, req.headers, req.record);
+    const plan = planned instanceof Promise ? await planned : planned;
     const d = plan.decision;
     reply.send({
       model_requested: body.model,

@@ -1,0 +1,72 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { DemoSetupError } from './gateway-catalog.ts';
+import { DEMO_DEFAULTS, runDemo } from './run-demo.ts';
+import { formatDemoSummary } from './summary.ts';
+
+interface DemoCommandOptions {
+  requests: number;
+  concurrency: number;
+  timeScale: number;
+  seed: number;
+  url?: string;
+  apiKey?: string;
+  allowRealProviders?: boolean;
+  progress: boolean;
+}
+
+function positiveInt(name: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer; got "${value}"`);
+    return n;
+  };
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`--time-scale must be a non-negative number; got "${value}"`);
+  return n;
+}
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('start the gateway (with the simulated fleet when no provider key is set), send varied traffic through it with the openai SDK, and summarize it')
+    .option('-n, --requests <n>', 'requests to send', positiveInt('--requests'), DEMO_DEFAULTS.requests)
+    .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEMO_DEFAULTS.concurrency)
+    .option('--time-scale <x>', 'multiply every delay of the simulated fleet (0: none)', nonNegativeNumber, DEMO_DEFAULTS.timeScale)
+    .option('--seed <n>', 'seed of the prompt mix', positiveInt('--seed'), DEMO_DEFAULTS.seed)
+    .option('--url <url>', 'send to this running gateway instead of starting one')
+    .option('--api-key <key>', 'API key for the gateway (default: $AIGW_API_KEY)')
+    .option('--allow-real-providers', 'send the traffic even when the gateway serves real, paid models')
+    .option('--no-progress', 'no progress bar')
+    .action(async (opts: DemoCommandOptions) => {
+      const config = program.opts<{ config?: string }>().config;
+      try {
+        const run = await runDemo({
+          cwd: process.cwd(),
+          configPath: config,
+          url: opts.url,
+          apiKey: opts.apiKey,
+          requests: opts.requests,
+          concurrency: opts.concurrency,
+          timeScale: opts.timeScale,
+          seed: opts.seed,
+          allowRealProviders: opts.allowRealProviders,
+          progress: opts.progress && process.stderr.isTTY === true,
+        });
+        console.log(
+          `\n${formatDemoSummary(run.summary, {
+            gatewayUrl: run.gatewayUrl,
+            startedGateway: run.startedGateway,
+            storeDescription: run.storeDescription,
+            concurrency: opts.concurrency,
+          })}`,
+        );
+      } catch (err) {
+        if (!(err instanceof DemoSetupError)) throw err;
+        console.error(err.message);
+        process.exitCode = 2;
+      }
+    });
+}

@@ -1,0 +1,131 @@
+import { join, relative, resolve } from 'node:path';
+import OpenAI from 'openai';
+import pino from 'pino';
+import { startGateway, type RunningGateway } from '../../gateway/serve.ts';
+import { SQLITE_FILE_NAME } from '../../store/open-store.ts';
+import { planDemoRequests } from './demo-plan.ts';
+import { runDemoTraffic } from './demo-traffic.ts';
+import { DemoSetupError, fetchGatewayCatalog, mostExpensiveModel, type GatewayCatalog } from './gateway-catalog.ts';
+import { startDemoProgress } from './progress-bar.ts';
+import { generateDemoPrompts } from './prompts.ts';
+import type { DemoRequestResult } from './send-demo-request.ts';
+import { summarizeDemoResults, type DemoSummary } from './summarize-results.ts';
+
+export interface RunDemoOptions {
+  /** Working directory whose ./aigw.yaml and store the started gateway uses, as `aigw serve` there would. */
+  cwd: string;
+  configPath?: string;
+  /** Send to this already running gateway instead of starting one. */
+  url?: string;
+  /** Bearer key for the gateway; default AIGW_API_KEY. Needed once API keys exist. */
+  apiKey?: string;
+  requests?: number;
+  concurrency?: number;
+  /** Delay multiplier of the simulated fleet the demo starts (0: no delays). */
+  timeScale?: number;
+  seed?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Without it the demo refuses to send traffic to models that are not simulated (they cost money). */
+  allowRealProviders?: boolean;
+  /** Progress bar on stderr; default: when stderr is a terminal. */
+  progress?: boolean;
+  /** Status lines (default: stderr). */
+  log?: (line: string) => void;
+  /** Client timeout per request. */
+  requestTimeoutMs?: number;
+}
+
+export interface DemoRun {
+  gatewayUrl: string;
+  startedGateway: boolean;
+  /** Where the started gateway wrote its rows, e.g. `sqlite data/aigw.db`. */
+  storeDescription: string | undefined;
+  catalog: GatewayCatalog;
+  results: DemoRequestResult[];
+  summary: DemoSummary;
+}
+
+export const DEMO_DEFAULTS = { requests: 300, concurrency: 8, timeScale: 0.05, seed: 1 } as const;
+
+/**
+ * `aigw demo`: starts the gateway (and, without provider keys, the simulated fleet) in `cwd`, or
+ * targets `url`; sends the demo traffic through the HTTP API with the openai SDK; shuts down what it
+ * started (flushing the store) and returns every result with the summary numbers.
+ */
+export async function runDemo(opts: RunDemoOptions): Promise<DemoRun> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const requests = opts.requests ?? DEMO_DEFAULTS.requests;
+  const concurrency = opts.concurrency ?? DEMO_DEFAULTS.concurrency;
+  const seed = opts.seed ?? DEMO_DEFAULTS.seed;
+  const prompts = generateDemoPrompts(requests, seed);
+
+  let gateway: RunningGateway | undefined;
+  try {
+    if (!opts.url) {
+      gateway = await startGateway({
+        cwd: opts.cwd,
+        configPath: opts.configPath,
+        port: 0,
+        host: '127.0.0.1',
+        env,
+        logger: pino({ level: env.AIGW_LOG_LEVEL ?? 'error' }, pino.destination(2)),
+        simulated: undefined,
+        simTimeScale: opts.timeScale ?? DEMO_DEFAULTS.timeScale,
+      });
+      log(`Started the gateway at ${gateway.url}${gateway.simUrl ? ` with the SIMULATED fleet at ${gateway.simUrl} (no provider API key configured)` : ''}.`);
+    }
+    const gatewayUrl = (opts.url ?? gateway!.url).replace(/\/+$/, '').replace(/\/v1$/, '');
+    const client = new OpenAI({
+      baseURL: `${gatewayUrl}/v1`,
+      apiKey: opts.apiKey ?? env.AIGW_API_KEY ?? 'aigw-demo-no-key',
+      // The gateway retries and falls back itself; client retries would hide its failures and add rows.
+      maxRetries: 0,
+      timeout: opts.requestTimeoutMs ?? 120_000,
+    });
+    const catalog = await fetchGatewayCatalog(client);
+    assertAllowedToSpend(catalog, requests, opts.allowRealProviders === true);
+    const plan = planDemoRequests(prompts, catalog, seed);
+
+    log(`Sending ${requests} requests (seed ${seed}, concurrency ${concurrency}) to ${gatewayUrl}…`);
+    const progress = startDemoProgress(requests, opts.progress ?? process.stderr.isTTY === true);
+    const started = performance.now();
+    let results: DemoRequestResult[];
+    try {
+      results = await runDemoTraffic(client, plan, {
+        concurrency,
+        prices: new Map(catalog.models.map((m) => [m.id, m.pricing])),
+        onResult: (r) => progress.tick(r),
+      });
+    } finally {
+      progress.stop();
+    }
+    const durationMs = performance.now() - started;
+    const summary = summarizeDemoResults(results, { durationMs, baselineModel: mostExpensiveModel(catalog.models) });
+    return {
+      gatewayUrl,
+      startedGateway: gateway !== undefined,
+      storeDescription: gateway ? describeStore(gateway, opts.cwd) : undefined,
+      catalog,
+      results,
+      summary,
+    };
+  } finally {
+    await gateway?.shutdown();
+  }
+}
+
+function assertAllowedToSpend(catalog: GatewayCatalog, requests: number, allowed: boolean): void {
+  const real = catalog.models.filter((m) => !m.simulated).map((m) => m.id);
+  if (real.length === 0 || allowed) return;
+  throw new DemoSetupError(
+    `The gateway serves real models (${real.join(', ')}): the demo would send ${requests} paid requests. ` +
+      'Rerun with --allow-real-providers to do that, or unset the provider API keys to use the simulated fleet.',
+  );
+}
+
+function describeStore(gateway: RunningGateway, cwd: string): string {
+  const g = gateway.runtime.gateway;
+  if (g.store.dialect !== 'sqlite') return g.store.dialect;
+  return `sqlite ${relative(cwd, join(resolve(cwd, g.config.store.dir), SQLITE_FILE_NAME)) || SQLITE_FILE_NAME}`;
+}
