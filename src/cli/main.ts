@@ -3,6 +3,7 @@ import { ConfigError } from '../config/load-config.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerKeysCommands } from './keys-commands.ts';
 import { registerRouterCommands } from './router-commands.ts';
+import { registerDemoCommand } from './demo/demo-command.ts';
 
 export function buildProgram(): Command {
   const program = new Command('aigw')
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerServeCommands(program);
   registerKeysCommands(program);
   registerRouterCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -42,6 +42,12 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-progress', 'no progress bar')
     .action(async (opts: DemoCommandOptions) => {
       const config = program.opts<{ config?: string }>().config;
+      const interrupt = new AbortController();
+      const onSigint = () => {
+        console.error('\nInterrupted: stopping the traffic, then shutting down cleanly (Ctrl-C again to quit at once).');
+        interrupt.abort();
+      };
+      process.once('SIGINT', onSigint);
       try {
         const run = await runDemo({
           cwd: process.cwd(),
@@ -54,7 +60,9 @@ export function registerDemoCommand(program: Command): void {
           seed: opts.seed,
           allowRealProviders: opts.allowRealProviders,
           progress: opts.progress && process.stderr.isTTY === true,
+          signal: interrupt.signal,
         });
+        if (run.interrupted) console.log(`\nInterrupted after ${run.results.length} of ${run.planned} requests.`);
         console.log(
           `\n${formatDemoSummary(run.summary, {
             gatewayUrl: run.gatewayUrl,
@@ -67,6 +75,8 @@ export function registerDemoCommand(program: Command): void {
         if (!(err instanceof DemoSetupError)) throw err;
         console.error(err.message);
         process.exitCode = 2;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
       }
     });
 }

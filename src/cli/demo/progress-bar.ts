@@ -7,13 +7,13 @@ export interface DemoProgress {
 }
 
 /** A progress bar on stderr (stdout stays clean for the summary); a no-op when disabled. */
-export function startDemoProgress(total: number, enabled: boolean): DemoProgress {
+export function startDemoProgress(total: number, enabled: boolean, stream: NodeJS.WriteStream = process.stderr): DemoProgress {
   if (!enabled) return { tick: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
       format: 'demo |{bar}| {value}/{total} requests · ok {ok} · failed {failed} · {eta_formatted} left',
       hideCursor: true,
-      stream: process.stderr,
+      stream,
     },
     cliProgress.Presets.shades_classic,
   );

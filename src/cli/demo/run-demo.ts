@@ -33,6 +33,8 @@ export interface RunDemoOptions {
   log?: (line: string) => void;
   /** Client timeout per request. */
   requestTimeoutMs?: number;
+  /** Aborting stops the traffic early; the gateway is still shut down cleanly and the run summarized. */
+  signal?: AbortSignal;
 }
 
 export interface DemoRun {
@@ -41,6 +43,9 @@ export interface DemoRun {
   /** Where the started gateway wrote its rows, e.g. `sqlite data/aigw.db`. */
   storeDescription: string | undefined;
   catalog: GatewayCatalog;
+  /** Requests planned; more than `results.length` when the run was interrupted. */
+  planned: number;
+  interrupted: boolean;
   results: DemoRequestResult[];
   summary: DemoSummary;
 }
@@ -60,22 +65,9 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoRun> {
   const seed = opts.seed ?? DEMO_DEFAULTS.seed;
   const prompts = generateDemoPrompts(requests, seed);
 
-  let gateway: RunningGateway | undefined;
+  const gateway = opts.url ? undefined : await startDemoGateway(opts, env, log);
   try {
-    if (!opts.url) {
-      gateway = await startGateway({
-        cwd: opts.cwd,
-        configPath: opts.configPath,
-        port: 0,
-        host: '127.0.0.1',
-        env,
-        logger: pino({ level: env.AIGW_LOG_LEVEL ?? 'error' }, pino.destination(2)),
-        simulated: undefined,
-        simTimeScale: opts.timeScale ?? DEMO_DEFAULTS.timeScale,
-      });
-      log(`Started the gateway at ${gateway.url}${gateway.simUrl ? ` with the SIMULATED fleet at ${gateway.simUrl} (no provider API key configured)` : ''}.`);
-    }
-    const gatewayUrl = (opts.url ?? gateway!.url).replace(/\/+$/, '').replace(/\/v1$/, '');
+    const gatewayUrl = (opts.url ?? gateway?.url ?? '').replace(/\/+$/, '').replace(/\/v1$/, '');
     const client = new OpenAI({
       baseURL: `${gatewayUrl}/v1`,
       apiKey: opts.apiKey ?? env.AIGW_API_KEY ?? 'aigw-demo-no-key',
@@ -96,23 +88,48 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoRun> {
         concurrency,
         prices: new Map(catalog.models.map((m) => [m.id, m.pricing])),
         onResult: (r) => progress.tick(r),
+        signal: opts.signal,
       });
     } finally {
       progress.stop();
     }
     const durationMs = performance.now() - started;
-    const summary = summarizeDemoResults(results, { durationMs, baselineModel: mostExpensiveModel(catalog.models) });
+    const summary = summarizeDemoResults(results, {
+      durationMs,
+      baselineModel: mostExpensiveModel(catalog.models),
+      fleetSimulated: catalog.models.length > 0 && catalog.models.every((m) => m.simulated),
+    });
     return {
       gatewayUrl,
       startedGateway: gateway !== undefined,
       storeDescription: gateway ? describeStore(gateway, opts.cwd) : undefined,
       catalog,
+      planned: requests,
+      interrupted: opts.signal?.aborted === true,
       results,
       summary,
     };
   } finally {
     await gateway?.shutdown();
   }
+}
+
+/** The gateway `aigw serve` would run in `cwd`, on a free local port, quiet except for errors. */
+async function startDemoGateway(opts: RunDemoOptions, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<RunningGateway> {
+  const gateway = await startGateway({
+    cwd: opts.cwd,
+    configPath: opts.configPath,
+    port: 0,
+    host: '127.0.0.1',
+    env,
+    logger: pino({ level: env.AIGW_LOG_LEVEL ?? 'error' }, pino.destination(2)),
+    // Left to startGateway: the simulated fleet serves exactly when no provider can be called.
+    simulated: undefined,
+    simTimeScale: opts.timeScale ?? DEMO_DEFAULTS.timeScale,
+  });
+  const sim = gateway.simUrl ? ` with the SIMULATED fleet at ${gateway.simUrl} (no provider API key configured)` : '';
+  log(`Started the gateway at ${gateway.url}${sim}.`);
+  return gateway;
 }
 
 function assertAllowedToSpend(catalog: GatewayCatalog, requests: number, allowed: boolean): void {

@@ -21,7 +21,7 @@ export interface DemoRequestResult {
   template: string;
   modelRequested: string;
   stream: boolean;
-  /** HTTP status; 0 when no response arrived. A stream that broke after its 200 counts as 502. */
+  /** HTTP status; 0 when no response arrived or the demo was interrupted. A stream that broke after its 200 counts as 502. */
   status: number;
   /** OpenAI-style error code or type, `stream_interrupted`, or `connection_error`; null on success. */
   errorType: string | null;
@@ -48,7 +48,12 @@ export function demoMetadata(req: DemoRequest): Record<string, string> {
 }
 
 /** Sends one demo request through the SDK and records the outcome; never throws for HTTP or stream failures. */
-export async function sendDemoRequest(client: OpenAI, req: DemoRequest, prices: ModelPrices): Promise<DemoRequestResult> {
+export async function sendDemoRequest(
+  client: OpenAI,
+  req: DemoRequest,
+  prices: ModelPrices,
+  signal?: AbortSignal,
+): Promise<DemoRequestResult> {
   const started = performance.now();
   const result: DemoRequestResult = {
     index: req.index,
@@ -79,15 +84,20 @@ export async function sendDemoRequest(client: OpenAI, req: DemoRequest, prices: 
   try {
     if (req.stream) {
       const { data: stream, response } = await client.chat.completions
-        .create({ ...params, stream: true, stream_options: { include_usage: true } })
+        .create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal })
         .withResponse();
       readGatewayHeaders(result, response.headers);
       result.status = response.status;
       try {
         for await (const chunk of stream) if (chunk.usage) result.usage = toDemoUsage(chunk.usage);
       } catch (err) {
-        result.status = 502;
-        result.errorType = err instanceof OpenAI.APIError ? (err.code ?? err.type ?? 'stream_interrupted') : 'stream_interrupted';
+        if (err instanceof OpenAI.APIUserAbortError) {
+          result.status = 0;
+          result.errorType = 'aborted';
+        } else {
+          result.status = 502;
+          result.errorType = err instanceof OpenAI.APIError ? (err.code ?? err.type ?? 'stream_interrupted') : 'stream_interrupted';
+        }
       }
       const pricing = result.modelUsed ? prices.get(result.modelUsed) : undefined;
       if (result.usage && pricing) {
@@ -95,7 +105,7 @@ export async function sendDemoRequest(client: OpenAI, req: DemoRequest, prices: 
         result.costSource = 'usage';
       }
     } else {
-      const { data, response } = await client.chat.completions.create(params).withResponse();
+      const { data, response } = await client.chat.completions.create(params, { signal }).withResponse();
       readGatewayHeaders(result, response.headers);
       result.status = response.status;
       if (data.usage) result.usage = toDemoUsage(data.usage);
@@ -103,11 +113,17 @@ export async function sendDemoRequest(client: OpenAI, req: DemoRequest, prices: 
   } catch (err) {
     if (!(err instanceof OpenAI.APIError)) throw err;
     result.status = err.status ?? 0;
-    result.errorType = err instanceof OpenAI.APIConnectionError ? 'connection_error' : (err.code ?? err.type ?? 'error');
+    result.errorType = errorTypeOf(err);
     if (err.headers) readGatewayHeaders(result, err.headers);
   }
   result.latencyMs = performance.now() - started;
   return result;
+}
+
+function errorTypeOf(err: InstanceType<typeof OpenAI.APIError>): string {
+  if (err instanceof OpenAI.APIUserAbortError) return 'aborted';
+  if (err instanceof OpenAI.APIConnectionError) return 'connection_error';
+  return err.code ?? err.type ?? 'error';
 }
 
 function readGatewayHeaders(result: DemoRequestResult, headers: Headers): void {

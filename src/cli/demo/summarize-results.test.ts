@@ -59,7 +59,7 @@ describe('summarizeDemoResults', () => {
     expect(s.avgCostUsd).toBeCloseTo(0.12, 12);
     expect(s.modelsUsed).toEqual([
       { model: 'large', requests: 2, share: 0.5, costUsd: 0.3, avgLatencyMs: 509.5 },
-      { model: 'mini', requests: 2, share: 0.5, costUsd: 0.30000000000000004 - 0.00000000000000004, avgLatencyMs: 20 },
+      { model: 'mini', requests: 2, share: 0.5, costUsd: 0.3, avgLatencyMs: 20 },
     ]);
     expect(s.byTaskType[0]).toEqual({ taskType: 'qa', requests: 4, costUsd: 0.4, topModel: 'large', topModelShare: 0.5 });
   });
@@ -69,6 +69,12 @@ describe('summarizeDemoResults', () => {
     expect(s.baseline?.model).toBe('large');
     expect(s.baseline?.costUsd).toBeCloseTo(0.009, 12);
     expect(s.baseline?.savedShare).toBeCloseTo(1 - 0.6 / 0.009, 9);
+  });
+
+  it('labels the run simulated from the answers or from the catalog', () => {
+    const real = results.map((r) => ({ ...r, simulated: false }));
+    expect(summarizeDemoResults(real, { durationMs: 1 }).simulated).toBe(false);
+    expect(summarizeDemoResults(real, { durationMs: 1, fleetSimulated: true }).simulated).toBe(true);
   });
 
   it('takes latency percentiles over successful requests and overhead over every answer', () => {

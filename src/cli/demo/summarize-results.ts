@@ -79,7 +79,12 @@ const byCountDesc = <T extends { count: number }>(a: T, b: T) => b.count - a.cou
 /** The numbers of the demo summary, from the client-side results alone. */
 export function summarizeDemoResults(
   results: readonly DemoRequestResult[],
-  opts: { durationMs: number; baselineModel?: CatalogModel | undefined },
+  opts: {
+    durationMs: number;
+    baselineModel?: CatalogModel | undefined;
+    /** The gateway lists only simulated models (labels the run even when no answer carried x-aigw-simulated). */
+    fleetSimulated?: boolean;
+  },
 ): DemoSummary {
   const ok = results.filter((r) => r.status === 200);
   const served = results.filter((r) => r.modelUsed !== null);
@@ -124,7 +129,7 @@ export function summarizeDemoResults(
     baseline: baselineCost(results, opts.baselineModel),
     latencyMs: percentiles(ok.map((r) => r.latencyMs)),
     overheadMs: percentiles(results.flatMap((r) => (r.overheadMs === null ? [] : [r.overheadMs]))),
-    simulated: results.some((r) => r.simulated),
+    simulated: opts.fleetSimulated === true || results.some((r) => r.simulated),
     durationMs: opts.durationMs,
     requestsPerSecond: opts.durationMs > 0 ? results.length / (opts.durationMs / 1000) : 0,
   };
