@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfigYaml } from '../src/config/load-config.ts';
+import { buildProgram } from '../src/cli/main.ts';
+
+const readme = readFileSync(resolve(import.meta.dirname, '../README.md'), 'utf8');
+const ciRun = readFileSync(resolve(import.meta.dirname, '../.ci/run'), 'utf8');
+
+describe('README stays true', () => {
+  it('its configuration example is a valid config', () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeTruthy();
+    const config = parseConfigYaml(yaml ?? '', 'README.md');
+    expect(config.providers.map((p) => p.type)).toEqual(expect.arrayContaining(['openai', 'anthropic', 'gemini']));
+  });
+
+  it('names the two set-up commands, and .ci/run runs exactly its test command', () => {
+    expect(readme).toContain('npm ci && npm start');
+    expect(readme).toContain('npm ci && npm test');
+    expect(ciRun).toMatch(/^npm test$/m);
+  });
+
+  it('every command in its table exists in the CLI', () => {
+    const program = buildProgram();
+    const names = new Set(program.commands.map((c) => c.name()));
+    const listed = [...readme.matchAll(/^\| `aigw (\w+)/gm)].map((m) => m[1]);
+    expect(listed.length).toBeGreaterThan(5);
+    for (const name of listed) expect(names.has(name ?? '')).toBe(true);
+  });
+});
