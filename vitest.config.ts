@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'bench/results/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Integration tests start real servers and share PostgreSQL/Redis; forks keep native modules isolated.
