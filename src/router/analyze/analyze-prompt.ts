@@ -6,7 +6,7 @@ import { computeDenseFeatures } from './dense-features.ts';
 import { DEFAULT_HASHING } from './feature-spec.ts';
 import { hashPromptNgrams, type HashingSpec } from './hashed-ngrams.ts';
 import { guessLanguage } from './language.ts';
-import { capText, extractPromptText } from './prompt-text.ts';
+import { extractPromptText, instructionText } from './prompt-text.ts';
 import { classifyTaskType } from './task-type.ts';
 
 /** Learned difficulty of a prompt as a percentile in [0, 1] (QualityPredictor implementations offer one). */
@@ -21,8 +21,8 @@ export interface AnalyzeOptions {
 export function analyzePrompt(messages: readonly ChatMessage[], options: AnalyzeOptions = {}): PromptAnalysis {
   const text = extractPromptText(messages);
   // Markers, task rules and context words all read the same capped text: instruction head and question
-  // tail (2 KB), bounding the work whatever the prompt length.
-  const instruction = capText(text.lastUser, 1024, 1024);
+  // tail (1 KB), bounding the work whatever the prompt length.
+  const instruction = instructionText(text);
   const { dense, promptTokens, markers } = computeDenseFeatures(text, instruction);
   const taskType = classifyTaskType(text, dense, markers, instruction);
   const hashed = hashPromptNgrams(text.focus, instruction, options.hashing ?? DEFAULT_HASHING);

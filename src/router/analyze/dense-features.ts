@@ -1,5 +1,5 @@
 import { buildLexicon, emptyCounts, scanMarkers, type MarkerCounts } from './marker-scan.ts';
-import { capText, type PromptText } from './prompt-text.ts';
+import { instructionText, type PromptText } from './prompt-text.ts';
 
 /**
  * Named numeric features of a prompt. Counts go through log1p so a long prompt does not dominate a
@@ -97,9 +97,9 @@ export interface DenseResult {
   markers: MarkerCounts;
 }
 
-export function computeDenseFeatures(text: PromptText, whole = capText(text.lastUser, 1024, 1024)): DenseResult {
-  // Markers read at most 2 KB (instruction head + question tail) in one pass, plus one pass over the
-  // ≤ 1 KB focus: enough to see the markers, and keeps analysis far under the router's budget.
+export function computeDenseFeatures(text: PromptText, whole = instructionText(text)): DenseResult {
+  // Markers read at most 1 KB (instruction head + question tail) in one pass, plus one pass over the
+  // ≤ 768-character focus: enough to see the markers, and keeps analysis far under the router's budget.
   const focus = text.focus;
   const w = scanMarkers(whole, LEXICON, resetCounts(wholeScratch));
   const f = scanMarkers(focus, LEXICON, resetCounts(focusScratch));

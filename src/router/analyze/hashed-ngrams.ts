@@ -69,6 +69,7 @@ interface Scratch {
   bigrams: Accumulator;
   chars: Accumulator;
   out: Accumulator;
+  /** One bit per bucket, all zero between calls. */
   sort: Uint32Array;
 }
 
@@ -78,15 +79,15 @@ function accumulators(buckets: number): Scratch {
   let acc = scratch.get(buckets);
   if (!acc) {
     const ns = new Accumulator(buckets);
-    acc = { ns, bigrams: new Accumulator(buckets), chars: new Accumulator(buckets), out: new Accumulator(buckets), sort: new Uint32Array(ns.touched.length) };
+    acc = { ns, bigrams: new Accumulator(buckets), chars: new Accumulator(buckets), out: new Accumulator(buckets), sort: new Uint32Array(Math.ceil(buckets / 32)) };
     scratch.set(buckets, acc);
   }
   return acc;
 }
 
 /**
- * Focus words, word bigrams and character 4-grams in one pass (same tokenization as hashWords and
- * hashChar4 run separately, which the context namespace still uses).
+ * Focus words, word bigrams and character 4-grams (lowercased, whitespace runs collapsed to one space,
+ * digits to one shape) in one pass; words are tokenized exactly as hashWords does for the context.
  */
 function hashFocus(text: string, words: Accumulator, bigrams: Accumulator | null, chars: Accumulator | null): void {
   let h = FNV_OFFSET;
@@ -163,30 +164,6 @@ function hashWords(text: string, acc: Accumulator | null, salt: number, bigramAc
   }
 }
 
-/** Character 4-grams over lowercased text with whitespace runs collapsed to one space. */
-function hashChar4(text: string, acc: Accumulator): void {
-  let c1 = 0;
-  let c2 = 0;
-  let c3 = 0;
-  let filled = 0;
-  let lastSpace = true;
-  for (let i = 0; i < text.length; i++) {
-    let c = lower(text.charCodeAt(i));
-    if (c === 10 || c === 9 || c === 13) c = 32;
-    if (c >= 48 && c <= 57) c = 48;
-    if (c === 32 && lastSpace) continue;
-    lastSpace = c === 32;
-    if (filled >= 3) {
-      const h = Math.imul(Math.imul(Math.imul(c1 ^ FNV_OFFSET, FNV_PRIME) ^ c2, FNV_PRIME) ^ c3, FNV_PRIME) ^ c;
-      acc.add(mix((h ^ SALT_CHAR4) >>> 0), 1);
-    }
-    c1 = c2;
-    c2 = c3;
-    c3 = c;
-    filled++;
-  }
-}
-
 /** Moves the namespace accumulator into the output, L2-normalized and scaled by `weight`. */
 function flush(ns: Accumulator, out: Accumulator, weight: number): void {
   let sq = 0;
@@ -218,15 +195,34 @@ export function hashPromptNgrams(focus: string, context: string, spec: HashingSp
     hashWords(context, ns, SALT_CONTEXT, null);
     flush(ns, out, w.contextWords);
   }
+  // Sorted output without a sort: mark live buckets in a bitmap, then read the bitmap in order.
+  const bits = sort;
   let live = 0;
-  for (let i = 0; i < out.count; i++) if (out.values[out.touched[i]!] !== 0) sort[live++] = out.touched[i]!;
-  // Native numeric sort of a typed array: a comparator-based Array sort was a tenth of the analysis.
-  const sorted = sort.subarray(0, live).sort();
+  for (let i = 0; i < out.count; i++) {
+    const bucket = out.touched[i]!;
+    if (out.values[bucket] === 0) continue;
+    const word = bucket >>> 5;
+    const bit = 1 << (bucket & 31);
+    if ((bits[word]! & bit) === 0) {
+      bits[word] = bits[word]! | bit;
+      live++;
+    }
+  }
   const idx = new Uint32Array(live);
   const val = new Float32Array(live);
-  for (let i = 0; i < live; i++) {
-    idx[i] = sorted[i]!;
-    val[i] = out.values[sorted[i]!]!;
+  let k = 0;
+  for (let word = 0; word < bits.length && k < live; word++) {
+    let m = bits[word]!;
+    if (m === 0) continue;
+    bits[word] = 0;
+    while (m !== 0) {
+      const low = m & -m;
+      const bucket = (word << 5) | (31 - Math.clz32(low));
+      idx[k] = bucket;
+      val[k] = out.values[bucket]!;
+      k++;
+      m ^= low;
+    }
   }
   out.reset();
   return { idx, val };

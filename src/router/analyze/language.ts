@@ -1,3 +1,5 @@
+import { HashTable } from './marker-scan.ts';
+
 /**
  * Language guess from scripts and stop words: cheap, good enough to tell the main languages apart for
  * routing (some small models answer well only in English). Returns an ISO 639-1 code or `und`.
@@ -25,16 +27,47 @@ const STOP_WORDS: Record<string, readonly string[]> = {
   nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'niet', 'op', 'te', 'met', 'voor', 'zijn'],
 };
 
-const STOP_LOOKUP = new Map<string, string[]>();
-for (const [lang, words] of Object.entries(STOP_WORDS)) {
-  for (const w of words) {
-    const langs = STOP_LOOKUP.get(w) ?? [];
-    langs.push(lang);
-    STOP_LOOKUP.set(w, langs);
+const STOP_LANGS = Object.keys(STOP_WORDS);
+/** Stop-word hash → bit mask of the languages it belongs to (looked up while scanning, no word strings). */
+const STOP_TABLE = new HashTable(128);
+STOP_LANGS.forEach((lang, k) => {
+  for (const w of STOP_WORDS[lang]!) STOP_TABLE.or(stopHash(w), 1 << k);
+});
+
+function isStopChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 0xe0 && c <= 0xff);
+}
+
+function stopHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h | 0;
+}
+
+/** Stop-word votes per language over lowercased [a-zà-ÿ] words; a word in k languages gives each 1/k. */
+function stopWordVotes(sample: string, votes: Float64Array): void {
+  let h = 0x811c9dc5;
+  let inWord = false;
+  for (let i = 0; i <= sample.length; i++) {
+    let c = i < sample.length ? sample.charCodeAt(i) : 32;
+    if ((c >= 65 && c <= 90) || (c >= 0xc0 && c <= 0xde && c !== 0xd7)) c += 32;
+    if (isStopChar(c)) {
+      h = Math.imul(h ^ c, 0x01000193);
+      inWord = true;
+    } else if (inWord) {
+      let mask = STOP_TABLE.get(h | 0);
+      if (mask !== 0) {
+        let k = 0;
+        for (let m = mask; m !== 0; m >>>= 1) if (m & 1) k++;
+        for (let j = 0; mask !== 0; j++, mask >>>= 1) if (mask & 1) votes[j]! += 1 / k;
+      }
+      h = 0x811c9dc5;
+      inWord = false;
+    }
   }
 }
 
-const SAMPLE_CHARS = 1024;
+const SAMPLE_CHARS = 512;
 
 export function guessLanguage(text: string): string {
   const sample = text.length > SAMPLE_CHARS ? text.slice(0, SAMPLE_CHARS) : text;
@@ -68,19 +101,15 @@ export function guessLanguage(text: string): string {
   if (bestScriptCount * 3 > letters) return bestScript;
   if (letters === 0) return 'und';
 
-  const votes = new Map<string, number>();
-  for (const word of sample.toLowerCase().split(/[^a-zà-ÿ]+/)) {
-    const langs = STOP_LOOKUP.get(word);
-    if (!langs) continue;
-    for (const lang of langs) votes.set(lang, (votes.get(lang) ?? 0) + 1 / langs.length);
-  }
+  const votes = new Float64Array(STOP_LANGS.length);
+  stopWordVotes(sample, votes);
   let best = 'en';
   let bestVotes = 0;
-  for (const [lang, v] of votes) {
-    if (v > bestVotes) {
+  STOP_LANGS.forEach((lang, k) => {
+    if (votes[k]! > bestVotes) {
       best = lang;
-      bestVotes = v;
+      bestVotes = votes[k]!;
     }
-  }
+  });
   return best;
 }

@@ -27,9 +27,20 @@ export interface PromptText {
   blockCount: number;
 }
 
-export const HEAD_CHARS = 2048;
-export const TAIL_CHARS = 3072;
-const FOCUS_MAX_CHARS = 1024;
+export const HEAD_CHARS = 1024;
+export const TAIL_CHARS = 2048;
+/**
+ * The instruction text the marker scan, task rules and context hashing read: head and tail of the last
+ * user turn. 512 + 512 characters keep the instruction and the question while halving the scan of the
+ * earlier 1 KB + 1 KB (measured: the same cross-validated quality, see docs/router.md).
+ */
+export const INSTRUCTION_HEAD_CHARS = 512;
+export const INSTRUCTION_TAIL_CHARS = 512;
+
+export function instructionText(text: Pick<PromptText, 'lastUser'>): string {
+  return capText(text.lastUser, INSTRUCTION_HEAD_CHARS, INSTRUCTION_TAIL_CHARS);
+}
+const FOCUS_MAX_CHARS = 768;
 const FOCUS_MIN_CHARS = 24;
 
 export function contentText(message: ChatMessage): string {
@@ -50,11 +61,12 @@ export function capText(text: string, headChars = HEAD_CHARS, tailChars = TAIL_C
   return `${text.slice(0, headChars)}\n\n${text.slice(text.length - tailChars)}`;
 }
 
-/** Rough word count without allocating an array of words. */
-function countWords(text: string): number {
+/** Rough word count of the first `limit` characters, without allocating an array of words or a slice. */
+function countWords(text: string, limit: number): number {
   let words = 0;
   let inWord = false;
-  for (let i = 0; i < text.length; i++) {
+  const n = Math.min(text.length, limit);
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     const space = c === 32 || c === 10 || c === 9 || c === 13;
     if (!space && !inWord) words++;
@@ -62,6 +74,9 @@ function countWords(text: string): number {
   }
   return words;
 }
+
+/** Words are counted on this many characters per message and extrapolated: huge pastes stay cheap. */
+const WORD_SAMPLE_CHARS = 1024;
 
 function lastBlock(text: string): { focus: string; blocks: number } {
   let blocks = 1;
@@ -89,10 +104,8 @@ export function extractPromptText(messages: readonly ChatMessage[]): PromptText 
   for (const message of messages) {
     const text = contentText(message);
     totalChars += text.length;
-    // Word counting is linear; cap it per message and extrapolate so huge pastes stay cheap.
-    const sample = text.length > 2048 ? text.slice(0, 2048) : text;
-    const sampleWords = countWords(sample);
-    totalWords += sample.length === text.length ? sampleWords : Math.round((sampleWords * text.length) / sample.length);
+    const sampleWords = countWords(text, WORD_SAMPLE_CHARS);
+    totalWords += text.length <= WORD_SAMPLE_CHARS ? sampleWords : Math.round((sampleWords * text.length) / WORD_SAMPLE_CHARS);
     if (message.role === 'user') {
       userTurns++;
       lastUserRaw = text;

@@ -19,7 +19,8 @@ import type { PromptText } from './prompt-text.ts';
  * - creative_writing: "poem/story/haiku/lyrics/..." with a writing verb (3)
  * - reasoning: reasoning markers ("why/explain/analyze/compare/prove/step by step"), fill-in-the-blank
  *   and multi-step prompts (up to 3)
- * - qa: a question (question mark, wh-word) or multiple-choice options (2)
+ * - qa: a question (question mark, wh-word) or multiple-choice options (2); a block of ≥ 3 options
+ *   without code fences scores 4 and caps coding at 3.5
  * - chat: what remains — greetings, short conversational turns, multi-turn small talk.
  * Ties go to the earlier type in the list above.
  */
@@ -37,11 +38,15 @@ const ORDER: readonly TaskType[] = [
   'chat',
 ];
 
-const EQUATION = /\d\s*[-+*/^=]\s*\d|[a-z]\s*\^\s*\d|\d\s*[a-z]\s*[-+=]/gi;
 const GREETING = /^\s*(hi|hello|hey|thanks|thank you|good (morning|evening|afternoon)|how are you)\b/i;
 
-/** Equation-like spans ("3 + 4", "x^2", "2x ="), counted on the instruction text only, at most 8. */
-function equationHits(text: string): number {
+const EQUATION = /\d\s*[-+*/^=]\s*\d|[a-z]\s*\^\s*\d|\d\s*[a-z]\s*[-+=]/gi;
+
+/**
+ * Equation-like spans, at most 8: "3 + 4" (digit, operator, digit), "x^2" and "2x =". Every form needs a
+ * digit, so callers skip texts without one. (A hand-written scanner measured 2× slower than this regex.)
+ */
+export function equationHits(text: string): number {
   EQUATION.lastIndex = 0;
   let n = 0;
   while (n < 8 && EQUATION.exec(text) !== null) n++;
@@ -79,7 +84,7 @@ export function classifyTaskType(
     (codeNouns > 0 && hits('codeVerb') > 0 ? 3 : codeNouns > 1 ? 1.5 : 0) +
     Math.min(3, dense.code_keywords * 1.2 + dense.code_symbol_density * 20);
   const mathWords = hits('mathTask');
-  const equations = equationHits(instruction);
+  const equations = markers.digits > 0 ? equationHits(instruction) : 0;
   score.math = Math.min(4, mathWords * 1.5 + equations * 1 + dense.math_symbol_density * 30 + (dense.digit_ratio > 0.05 ? 1 : 0));
   if (mathWords === 0 && equations === 0) score.math = Math.min(score.math, 1.5);
   const creative = hits('creative');
@@ -90,6 +95,13 @@ export function classifyTaskType(
   );
   score.qa = dense.questions > 0 || dense.wh_words > 0 || dense.choice_options > 0 ? 2 : 0;
   if (dense.choice_options > 0) score.qa += 0.5;
+  // A full multiple-choice block (≥ 3 options) without code fences is a knowledge question whatever its
+  // subject words say ("which algorithm…", "explain why…"): models' success on it behaves like qa, not
+  // like writing code or open reasoning. Math keeps its own type (ties go to math).
+  if (dense.choice_options >= Math.log1p(3) && dense.code_fences === 0) {
+    score.qa = Math.max(score.qa, 4);
+    score.coding = Math.min(score.coding, 3.5);
+  }
   if (instruction.length < 200 && GREETING.test(instruction)) score.chat = 3;
   if (text.assistantTurns > 0 && score.qa < 2.5) score.chat += 1;
 

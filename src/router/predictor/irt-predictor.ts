@@ -2,6 +2,7 @@ import type { ModelConfig, TaskType } from '../../config/schema.ts';
 import type { PromptAnalysis, PromptFeatures, QualityPredictor } from '../types.ts';
 import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
 import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
+import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
 import { decodeFloats, type PredictorFile } from './model-file.ts';
 
 /** What the predictor needs to know about a catalog model. */
@@ -19,11 +20,14 @@ interface KnownModel {
   plattScale: number;
   plattOffset: number;
   plattByTask: Map<string, { scale: number; offset: number }>;
+  coarse: CoarseHead | null;
 }
 
 /** Difficulty b(x) and discrimination a(x) of one prompt. */
 export interface PromptItem {
   x: SparseVector;
+  /** Dense + task inputs of the coarse heads. */
+  coarse: Float64Array;
   difficulty: number;
   discrimination: number;
 }
@@ -45,6 +49,8 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly quantiles: readonly number[];
   private readonly defaultAbility: number;
   private readonly priorCache = new Map<number, number>();
+  private readonly blendDefault: number;
+  private readonly blendByTask: Map<string, number>;
   private lastItem: { features: PromptFeatures; taskType: TaskType; item: PromptItem } | null = null;
 
   constructor(file: PredictorFile, version: string) {
@@ -57,6 +63,9 @@ export class IrtQualityPredictor implements QualityPredictor {
       std: file.standardization.std,
     };
     const n = featureCount(this.layout);
+    const coarseWidth = this.layout.dense.length + this.layout.taskTypes.length;
+    this.blendDefault = file.blend?.default ?? 1;
+    this.blendByTask = new Map(Object.entries(file.blend?.byTask ?? {}));
     this.difficultyW = decodeFloats(file.difficulty.weights, n);
     this.difficultyBias = file.difficulty.bias;
     this.discriminationW = decodeFloats(file.discrimination.weights, n);
@@ -71,6 +80,7 @@ export class IrtQualityPredictor implements QualityPredictor {
         plattScale: m.platt.scale,
         plattOffset: m.platt.offset,
         plattByTask: new Map(Object.entries(m.platt.byTask ?? {})),
+        coarse: m.coarse ? { bias: m.coarse.bias, weights: Float64Array.from(decodeFloats(m.coarse.weights, coarseWidth)) } : null,
       });
       baseSum += m.thetaBase;
     }
@@ -90,7 +100,8 @@ export class IrtQualityPredictor implements QualityPredictor {
     const x = toSparseVector(features, taskType, this.layout);
     const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
     const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
-    const item = { x, difficulty, discrimination: Math.exp(logA) };
+    const coarse = coarseInputs(x, this.layout, new Float64Array(this.layout.dense.length + this.layout.taskTypes.length));
+    const item = { x, coarse, difficulty, discrimination: Math.exp(logA) };
     this.lastItem = { features, taskType, item };
     return item;
   }
@@ -107,7 +118,11 @@ export class IrtQualityPredictor implements QualityPredictor {
     if (!known) return sigmoid(z);
     if (known.residual) z += dot(known.residual.weights, item.x) + known.residual.bias;
     const byTask = known.plattByTask.get(taskType);
-    return byTask ? sigmoid(byTask.scale * z + byTask.offset) : sigmoid(known.plattScale * z + known.plattOffset);
+    const full = byTask ? byTask.scale * z + byTask.offset : known.plattScale * z + known.plattOffset;
+    if (!known.coarse) return sigmoid(full);
+    const base = coarseLogit(known.coarse, item.coarse);
+    const keep = this.blendByTask.get(taskType) ?? this.blendDefault;
+    return sigmoid(base + keep * (full - base));
   }
 
   /** θ for a model and task: learned when the data is there, else the catalog prior, else the model's base. */

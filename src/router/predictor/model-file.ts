@@ -31,6 +31,8 @@ export const ModelEntry = z.strictObject({
     offset: z.number(),
     byTask: z.record(z.string(), z.strictObject({ scale: z.number(), offset: z.number() })).optional(),
   }),
+  /** Per-model logistic on the dense and task features only: the level per-prompt deviations shrink to. */
+  coarse: Head.optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
@@ -58,6 +60,11 @@ export const PredictorFile = z.strictObject({
   /** log a(x): how sharply the prompt separates strong from weak models. */
   discrimination: Head,
   models: z.record(z.string(), ModelEntry),
+  /**
+   * How much of the full prediction's deviation from the coarse one to keep, per task type (0 = coarse
+   * only, 1 = full): p = σ(z_coarse + κ·(z_full − z_coarse)).
+   */
+  blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }).optional(),
   /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
   typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),
   /** 101 quantiles of b over the training prompts: turns a difficulty into a percentile. */

@@ -44,4 +44,20 @@ describe('trainPredictor', () => {
     trainPredictor(rows.slice(0, 60), { seed: 1, epochs: 1 }, (p) => stages.add(p.stage));
     expect([...stages]).toEqual(['features', 'fit', 'calibrate', 'refit']);
   });
+
+  it('shrinks per-prompt deviations towards the coarse heads by the stored blend', () => {
+    const file = trainPredictor(rows, { ...options, blendDefault: 0, blendByTask: {} });
+    expect(file.models.coder!.coarse).toBeDefined();
+    const coarseOnly = new IrtQualityPredictor(file, 'coarse');
+    const full = new IrtQualityPredictor({ ...file, blend: { default: 1, byTask: {} } }, 'full');
+    // Same structure, different words: only the hashed n-grams tell them apart.
+    const a = analyzePromptText('Write a Python function that sorts a list and returns it.');
+    const b = analyzePromptText('Write a Python function that sorts a tree and returns it.');
+    expect(a.features.dense).toEqual(b.features.dense);
+    const m = [{ id: 'coder' }, { id: 'poet' }, { id: 'big' }];
+    const [ca, cb] = [coarseOnly.predict(a, m), coarseOnly.predict(b, m)];
+    ca.forEach((p, k) => expect(p).toBeCloseTo(cb[k]!, 9));
+    const [fa, fb] = [full.predict(a, m), full.predict(b, m)];
+    expect(fa.some((p, k) => Math.abs(p - fb[k]!) > 1e-4)).toBe(true);
+  });
 });

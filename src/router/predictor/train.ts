@@ -4,6 +4,7 @@ import type { HashingSpec } from '../analyze/hashed-ngrams.ts';
 import { featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { encodeFloats, MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type PredictorFile } from './model-file.ts';
 import type { OutcomeRow } from './outcome-rows.ts';
+import { coarseInputs, fitCoarseHead, type CoarseHead } from './coarse-logistic.ts';
 import { fitPlatt } from './platt.ts';
 import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
 import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
@@ -20,6 +21,11 @@ export interface TrainOptions extends FitOptions {
   calibrationFolds: number;
   /** A (model, task type) pair gets its own Platt pair from this many out-of-fold outcomes on. */
   taskPlattMinRows: number;
+  /** L2 of the coarse per-model logistic heads (dense + task features). */
+  l2Coarse: number;
+  /** Share of the per-prompt deviation kept, by task type, and for other task types (see model-file.ts). */
+  blendByTask: Partial<Record<TaskType, number>>;
+  blendDefault: number;
   /** After calibrating, refit on every row (keeping the calibration) rather than shipping the smaller fit. */
   refitAll: boolean;
   hashing: HashingSpec;
@@ -38,6 +44,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   calibrationShare: 0.15,
   calibrationFolds: 3,
   taskPlattMinRows: 150,
+  l2Coarse: 30,
+  // Chosen by 5-fold CV on the shared data (docs/router.md): per-prompt deviations keep a quarter of their
+  // size on qa and half elsewhere; fully trusted they lost to the zero router in the 11-model view.
+  blendByTask: { qa: 0.25 },
+  blendDefault: 0.5,
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
@@ -107,7 +118,26 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
     const all = Array.from({ length: prepared.length }, (_, i) => i);
     params = fitParams(set, all, opts, opts.seed, (done, total) => onProgress?.({ stage: 'refit', done, total }));
   }
-  return toPredictorFile(set, params, platt, opts);
+  const coarse = fitCoarseHeads(set, opts.l2Coarse);
+  return toPredictorFile(set, params, platt, coarse, opts);
+}
+
+function fitCoarseHeads(set: TrainingSet, l2: number): Map<string, CoarseHead> {
+  const width = set.layout.dense.length + set.layout.taskTypes.length;
+  const inputs = set.vectors.map((x) => coarseInputs(x, set.layout, new Float64Array(width)));
+  const heads = new Map<string, CoarseHead>();
+  for (const model of set.models) {
+    const xs: Float64Array[] = [];
+    const ys: number[] = [];
+    set.rows.forEach((row, r) => {
+      const y = row.scores[model];
+      if (y === undefined) return;
+      xs.push(inputs[r]!);
+      ys.push(y);
+    });
+    heads.set(model, fitCoarseHead(xs, ys, l2));
+  }
+  return heads;
 }
 
 type PlattPair = { scale: number; offset: number; byTask?: Record<string, { scale: number; offset: number }> };
@@ -157,6 +187,7 @@ function toPredictorFile(
   set: TrainingSet,
   params: Params,
   platt: Map<string, PlattPair>,
+  coarse: Map<string, CoarseHead>,
   opts: TrainOptions,
 ): PredictorFile {
   const { layout } = set;
@@ -194,6 +225,7 @@ function toPredictorFile(
       rows,
       residual: params.wr ? { bias: round(params.br[m]!), weights: encodeFloats(params.wr[m]!) } : null,
       platt: platt.get(id) ?? { scale: 1, offset: 0 },
+      ...(coarse.has(id) ? { coarse: { bias: round(coarse.get(id)!.bias), weights: encodeFloats(coarse.get(id)!.weights) } } : {}),
     };
   });
   return {
@@ -204,6 +236,7 @@ function toPredictorFile(
     difficulty: { bias: round(params.bb), weights: encodeFloats(params.wb.subarray(0, n)) },
     discrimination: { bias: round(params.ba), weights: encodeFloats(params.wa.subarray(0, n)) },
     models,
+    blend: { default: opts.blendDefault, byTask: Object.fromEntries(Object.entries(opts.blendByTask).sort((a, b) => a[0].localeCompare(b[0]))) },
     typicalPrompts: { a: sample.map((r) => round(a[r]!)), b: sample.map((r) => round(b[r]!)) },
     difficultyQuantiles: quantiles,
     training: {
@@ -222,6 +255,7 @@ function toPredictorFile(
         calibrationShare: opts.calibrationShare,
         calibrationFolds: opts.calibrationFolds,
         taskPlattMinRows: opts.taskPlattMinRows,
+        l2Coarse: opts.l2Coarse,
         refitAll: opts.refitAll,
       },
     },
