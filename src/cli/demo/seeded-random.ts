@@ -1,14 +1,7 @@
-/** A small seeded PRNG (mulberry32): the demo's traffic must be the same for the same seed on every machine. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { mulberry32 } from '../../util/seeded-random.ts';
+
+/** The demo's traffic must be the same for the same seed on every machine. */
+export const seededRandom = mulberry32;
 
 /** Draws slot fillers for prompt templates from a seeded random source. */
 export interface Picker {
