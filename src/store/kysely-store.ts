@@ -1,15 +1,15 @@
 import { Migrator, type Kysely } from 'kysely';
 import { staticMigrationProvider } from './migrations/index.ts';
-import { chunkRowsForParams } from './insert-chunks.ts';
 import {
-  decodeRequestRow,
-  encodeApiKeyRow,
-  encodeDecisionRow,
-  encodeRequestRow,
-  encodeReservationRow,
-  lastWritePerReservation,
-  toNumber,
-} from './row-codec.ts';
+  DECISIONS_SPEC,
+  REQUESTS_SPEC,
+  RESERVATIONS_SPEC,
+  flattenDecisionRows,
+  flattenRequestRows,
+  flattenReservationRows,
+} from './log-tables.ts';
+import { insertFlatRows } from './multi-row-insert.ts';
+import { decodeRequestRow, encodeApiKeyRow, toNumber } from './row-codec.ts';
 import type { Database } from './schema.ts';
 import type { ApiKeyRow, BudgetReservationRow, DecisionRow, RequestRow, Store } from './types.ts';
 
@@ -33,7 +33,15 @@ export interface BatchSink {
   writeBatch(batch: WriteBatch): Promise<void>;
 }
 
+/** A batch sink that also owns a resource to release after the last write. */
+export interface ClosableBatchSink extends BatchSink {
+  close(): Promise<void>;
+}
+
 export class KyselyStore implements Store, BatchSink {
+  /** Set for SQLite: batches are committed on a write thread instead of through `db`. */
+  private batchSink: ClosableBatchSink | null = null;
+
   constructor(
     /** Exposed for analytics queries; keep SQL inside src/store and src/analytics. */
     readonly db: Kysely<Database>,
@@ -57,24 +65,41 @@ export class KyselyStore implements Store, BatchSink {
     }
   }
 
+  /**
+   * Sends every later `writeBatch` to `sink` (which `close()` closes first). Single-row-set writes
+   * (`insertRequests`, …) and all reads stay on `db`.
+   */
+  writeBatchesThrough(sink: ClosableBatchSink): void {
+    if (this.batchSink !== null) throw new Error('store already writes batches through a sink');
+    this.batchSink = sink;
+  }
+
   insertRequests(rows: RequestRow[]): Promise<void> {
-    return insertRequestsWith(this.db, rows, this.traits.maxQueryParams);
+    return insertFlatRows(this.db, REQUESTS_SPEC, flattenRequestRows(rows), this.traits.maxQueryParams, this.traits.name);
   }
 
   insertDecisions(rows: DecisionRow[]): Promise<void> {
-    return insertDecisionsWith(this.db, rows, this.traits.maxQueryParams);
+    return insertFlatRows(this.db, DECISIONS_SPEC, flattenDecisionRows(rows), this.traits.maxQueryParams, this.traits.name);
   }
 
   upsertReservations(rows: BudgetReservationRow[]): Promise<void> {
-    return upsertReservationsWith(this.db, rows, this.traits.maxQueryParams);
+    return insertFlatRows(this.db, RESERVATIONS_SPEC, flattenReservationRows(rows), this.traits.maxQueryParams, this.traits.name);
   }
 
   async writeBatch(batch: WriteBatch): Promise<void> {
-    const maxParams = this.traits.maxQueryParams;
+    if (this.batchSink !== null) {
+      await this.batchSink.writeBatch(batch);
+      return;
+    }
+    const { maxQueryParams, name } = this.traits;
+    // Flattened before the transaction opens, so a pooled connection is held only for the round trips.
+    const requests = flattenRequestRows(batch.requests);
+    const decisions = flattenDecisionRows(batch.decisions);
+    const reservations = flattenReservationRows(batch.reservations);
     await this.db.transaction().execute(async (trx) => {
-      await insertRequestsWith(trx, batch.requests, maxParams);
-      await insertDecisionsWith(trx, batch.decisions, maxParams);
-      await upsertReservationsWith(trx, batch.reservations, maxParams);
+      await insertFlatRows(trx, REQUESTS_SPEC, requests, maxQueryParams, name);
+      await insertFlatRows(trx, DECISIONS_SPEC, decisions, maxQueryParams, name);
+      await insertFlatRows(trx, RESERVATIONS_SPEC, reservations, maxQueryParams, name);
     });
   }
 
@@ -151,44 +176,14 @@ export class KyselyStore implements Store, BatchSink {
     return this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
   }
 
+  /** Closes the batch sink (after its pending writes) before the main connection. */
   async close(): Promise<void> {
-    await this.db.destroy();
-  }
-}
-
-// Requests and decisions are append-only logs keyed by id: DO NOTHING makes a retried flush whose
-// first attempt did commit (e.g. the connection dropped on COMMIT's reply) harmless.
-async function insertRequestsWith(db: Kysely<Database>, rows: readonly RequestRow[], maxParams: number): Promise<void> {
-  if (rows.length === 0) return;
-  for (const chunk of chunkRowsForParams(rows.map(encodeRequestRow), maxParams)) {
-    await db.insertInto('requests').values(chunk).onConflict((oc) => oc.doNothing()).execute();
-  }
-}
-
-async function insertDecisionsWith(db: Kysely<Database>, rows: readonly DecisionRow[], maxParams: number): Promise<void> {
-  if (rows.length === 0) return;
-  for (const chunk of chunkRowsForParams(rows.map(encodeDecisionRow), maxParams)) {
-    await db.insertInto('decisions').values(chunk).onConflict((oc) => oc.doNothing()).execute();
-  }
-}
-
-async function upsertReservationsWith(
-  db: Kysely<Database>,
-  rows: readonly BudgetReservationRow[],
-  maxParams: number,
-): Promise<void> {
-  if (rows.length === 0) return;
-  for (const chunk of chunkRowsForParams(lastWritePerReservation(rows).map(encodeReservationRow), maxParams)) {
-    await db
-      .insertInto('budget_reservations')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          reserved_usd: eb.ref('excluded.reserved_usd'),
-          settled_usd: eb.ref('excluded.settled_usd'),
-          status: eb.ref('excluded.status'),
-        })),
-      )
-      .execute();
+    const sink = this.batchSink;
+    this.batchSink = null;
+    try {
+      await sink?.close();
+    } finally {
+      await this.db.destroy();
+    }
   }
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { POSTGRES_MAX_PARAMS, SQLITE_MAX_PARAMS } from './insert-chunks.ts';
 import { KyselyStore } from './kysely-store.ts';
 import type { Database } from './schema.ts';
+import { SqliteWriteThread } from './sqlite-write-thread.ts';
 
 export interface OpenStoreOptions {
   /** postgres:// or postgresql:// selects PostgreSQL; absent or empty selects SQLite in `dir`. */
@@ -22,6 +23,11 @@ export interface OpenStoreOptions {
 
 export const SQLITE_FILE_NAME = 'aigw.db';
 
+// WAL lets readers (analytics, CLI, the main thread while the write thread commits) run alongside
+// the writer; NORMAL is durable against process crashes and loses at most the last commits on power
+// loss, which a spend log tolerates. Both connections (main thread and write thread) use these.
+const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000'] as const;
+
 const PG_INT8_OID = 20;
 const PG_NUMERIC_OID = 1700;
 
@@ -29,8 +35,11 @@ const PG_NUMERIC_OID = 1700;
 export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
   const url = opts.databaseUrl?.trim();
   let store: KyselyStore;
+  let sqliteFile: string | undefined;
   if (url === undefined || url === '') {
-    store = openSqliteStore(opts.dir);
+    mkdirSync(opts.dir, { recursive: true });
+    sqliteFile = join(opts.dir, SQLITE_FILE_NAME);
+    store = openSqliteStore(sqliteFile);
   } else if (isPostgresUrl(url)) {
     store = await openPostgresStore(url, opts.schema, opts.poolMax ?? 10, opts.onConnectionError);
   } else {
@@ -38,6 +47,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
   }
   try {
     await store.migrate();
+    // Started after the migrations, which run on the main connection, so the thread prepares its
+    // statements against the final schema.
+    if (sqliteFile !== undefined) store.writeBatchesThrough(await SqliteWriteThread.start({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }));
   } catch (err) {
     await store.close();
     throw err;
@@ -49,14 +61,9 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-function openSqliteStore(dir: string): KyselyStore {
-  mkdirSync(dir, { recursive: true });
-  const database = new BetterSqlite3(join(dir, SQLITE_FILE_NAME));
-  // WAL lets readers (analytics, CLI) run while the writer commits; NORMAL is durable against
-  // process crashes and loses at most the last commits on power loss, which a spend log tolerates.
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
+function openSqliteStore(file: string): KyselyStore {
+  const database = new BetterSqlite3(file);
+  for (const pragma of SQLITE_PRAGMAS) database.pragma(pragma);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return new KyselyStore(db, { name: 'sqlite', maxQueryParams: SQLITE_MAX_PARAMS });
 }
