@@ -2,7 +2,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type { LogTableSpec } from './log-tables.ts';
 import type { Database } from './schema.ts';
 
-export type PlaceholderStyle = 'sqlite' | 'postgres';
+export type BindParamStyle = 'sqlite' | 'postgres';
 
 /** Enough for the few row counts a batch writer produces (full batches plus the odd tail). */
 const MAX_CACHED_STATEMENTS = 64;
@@ -13,7 +13,7 @@ const statementCache = new Map<string, string>();
  * kysely's query builder cost about 2.7 ms per 500 request rows on the main thread; the text only
  * depends on the row count, so it is built once per count and reused.
  */
-export function multiRowInsertSql(spec: LogTableSpec, rowCount: number, style: PlaceholderStyle): string {
+export function multiRowInsertSql(spec: LogTableSpec, rowCount: number, style: BindParamStyle): string {
   const key = `${style}:${spec.table}:${rowCount}`;
   const cached = statementCache.get(key);
   if (cached !== undefined) return cached;
@@ -43,7 +43,7 @@ export async function insertFlatRows(
   spec: LogTableSpec,
   values: readonly unknown[],
   maxParams: number,
-  style: PlaceholderStyle,
+  style: BindParamStyle,
 ): Promise<void> {
   const width = spec.columns.length;
   const totalRows = values.length / width;
