@@ -25,7 +25,8 @@ export function analyzePrompt(messages: readonly ChatMessage[], options: Analyze
   const instruction = instructionText(text);
   const { dense, promptTokens, markers } = computeDenseFeatures(text, instruction);
   const taskType = classifyTaskType(text, dense, markers, instruction);
-  const hashed = hashPromptNgrams(text.focus, instruction, options.hashing ?? DEFAULT_HASHING);
+  // The marker scan already hashed the instruction's words: no second pass over it.
+  const hashed = hashPromptNgrams(text.focus, instruction === text.focus ? null : markers, options.hashing ?? DEFAULT_HASHING);
   const features: PromptFeatures = { dense, hashedIdx: hashed.idx, hashedVal: hashed.val };
   const rule = ruleComplexity(taskType, dense);
   const complexity = options.difficulty ? clamp01(0.5 * rule + 0.5 * options.difficulty(features, taskType)) : rule;

@@ -79,7 +79,7 @@ function resetCounts(c: MarkerCounts): MarkerCounts {
   c.classes.fill(0);
   c.codeKeywords = c.codeFences = c.questionMarks = c.listItems = c.choiceOptions = c.choiceChars = c.choiceNumeric = 0;
   c.headings = c.urls = c.blanks = c.words = c.wordChars = c.codeSymbols = c.mathSymbols = 0;
-  c.digits = c.nonAscii = c.letters = 0;
+  c.digits = c.nonAscii = c.letters = c.wordHashCount = 0;
   return c;
 }
 

@@ -4,7 +4,7 @@ import type { HashingSpec } from './hashed-ngrams.ts';
  * The analyzer's feature layout. A trained model file records the spec it was trained with, and the
  * predictor refuses a file whose spec differs: bucket indices would mean different n-grams.
  */
-export const FEATURE_SPEC_VERSION = 2;
+export const FEATURE_SPEC_VERSION = 3;
 
 export const DEFAULT_HASHING: HashingSpec = {
   buckets: 1 << 14,

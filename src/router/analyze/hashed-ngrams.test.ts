@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hashPromptNgrams } from './hashed-ngrams.ts';
+import { buildLexicon, emptyCounts, scanMarkers } from './marker-scan.ts';
 
 const spec = (w: Partial<Record<'focusWords' | 'focusBigrams' | 'focusChar4' | 'contextWords', number>>) => ({
   buckets: 1 << 12,
@@ -26,5 +27,16 @@ describe('hashPromptNgrams', () => {
     const first = hashPromptNgrams('one two', '', spec({ focusWords: 1 }));
     hashPromptNgrams('three four five', '', spec({ focusWords: 1 }));
     expect(Array.from(hashPromptNgrams('one two', '', spec({ focusWords: 1 })).val)).toEqual(Array.from(first.val));
+  });
+
+  it('hashes context words from the marker scan exactly as from the text', () => {
+    const context = 'Answer the Question below: what is 3.14 * 20? Don\'t use_a calculator; see https://x.org (A) 12 (B) 7';
+    const counts = scanMarkers(context, buildLexicon([['question']]), emptyCounts(1));
+    expect(counts.wordHashCount).toBe(counts.words);
+    const w = spec({ focusWords: 1, contextWords: 0.4 });
+    const fromText = hashPromptNgrams('what is it', context, w);
+    const fromScan = hashPromptNgrams('what is it', counts, w);
+    expect(Array.from(fromScan.idx)).toEqual(Array.from(fromText.idx));
+    expect(Array.from(fromScan.val)).toEqual(Array.from(fromText.val));
   });
 });

@@ -184,15 +184,27 @@ function flush(ns: Accumulator, out: Accumulator, weight: number): void {
   ns.reset();
 }
 
-export function hashPromptNgrams(focus: string, context: string, spec: HashingSpec): HashedVector {
+/** Context words already tokenized and FNV-hashed by the marker scan (see MarkerCounts.wordHashes). */
+export interface HashedWords {
+  wordHashes: Uint32Array;
+  wordHashCount: number;
+}
+
+function addHashedWords(words: HashedWords, acc: Accumulator, salt: number): void {
+  for (let i = 0; i < words.wordHashCount; i++) acc.add(mix((words.wordHashes[i]! ^ salt) >>> 0), 1);
+}
+
+/** `context` is the text (hashed here) or its words as hashed by the marker scan (no second pass). */
+export function hashPromptNgrams(focus: string, context: string | HashedWords | null, spec: HashingSpec): HashedVector {
   const { ns, bigrams, chars, out, sort } = accumulators(spec.buckets);
   const w = spec.weights;
   hashFocus(focus, ns, w.focusBigrams > 0 ? bigrams : null, w.focusChar4 > 0 ? chars : null);
   flush(ns, out, w.focusWords);
   flush(bigrams, out, w.focusBigrams);
   flush(chars, out, w.focusChar4);
-  if (w.contextWords > 0 && context !== focus) {
-    hashWords(context, ns, SALT_CONTEXT, null);
+  if (w.contextWords > 0 && context !== null && context !== focus) {
+    if (typeof context === 'string') hashWords(context, ns, SALT_CONTEXT, null);
+    else addHashedWords(context, ns, SALT_CONTEXT);
     flush(ns, out, w.contextWords);
   }
   // Sorted output without a sort: mark live buckets in a bitmap, then read the bitmap in order.

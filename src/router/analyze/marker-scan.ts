@@ -31,7 +31,16 @@ export interface MarkerCounts {
   digits: number;
   nonAscii: number;
   letters: number;
+  /**
+   * Per word (up to the array's length), FNV-1a of the lowercased word with digit runs collapsed to one
+   * "0": the word tokens of the n-gram hasher, so it can hash context words without another pass.
+   */
+  wordHashes: Uint32Array;
+  wordHashCount: number;
 }
+
+/** Words per scan whose hashes are kept (a 1 KB text has at most 512). */
+export const WORD_HASH_CAPACITY = 1024;
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -158,6 +167,8 @@ export function emptyCounts(classCount: number): MarkerCounts {
     digits: 0,
     nonAscii: 0,
     letters: 0,
+    wordHashes: new Uint32Array(WORD_HASH_CAPACITY),
+    wordHashCount: 0,
   };
 }
 
@@ -207,6 +218,9 @@ export function scanMarkers(text: string, lexicon: Lexicon, out: MarkerCounts): 
   const n = text.length;
   let lower = FNV_OFFSET;
   let raw = FNV_OFFSET;
+  let shape = FNV_OFFSET;
+  let lastDigit = false;
+  const hashes = out.wordHashes;
   let wordStart = -1;
   let prev = 0;
   let prev2 = 0;
@@ -219,16 +233,26 @@ export function scanMarkers(text: string, lexicon: Lexicon, out: MarkerCounts): 
         wordStart = i;
         lower = FNV_OFFSET;
         raw = FNV_OFFSET;
+        shape = FNV_OFFSET;
+        lastDigit = false;
       }
       const lc = c >= 65 && c <= 90 ? c + 32 : c;
       lower = Math.imul(lower ^ lc, FNV_PRIME);
       raw = Math.imul(raw ^ c, FNV_PRIME);
-      if (c >= 48 && c <= 57) out.digits++;
-      else if (c > 127) out.nonAscii++;
+      if (c >= 48 && c <= 57) {
+        out.digits++;
+        if (!lastDigit) shape = Math.imul(shape ^ 48, FNV_PRIME);
+        lastDigit = true;
+        continue;
+      }
+      shape = Math.imul(shape ^ lc, FNV_PRIME);
+      lastDigit = false;
+      if (c > 127) out.nonAscii++;
       else out.letters++;
       continue;
     }
     if (wordStart >= 0) {
+      if (out.wordHashCount < hashes.length) hashes[out.wordHashCount++] = shape >>> 0;
       const w = mix(lower);
       out.words++;
       out.wordChars += i - wordStart;

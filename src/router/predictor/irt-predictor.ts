@@ -4,6 +4,7 @@ import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
 import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
 import { decodeFloats, type PredictorFile } from './model-file.ts';
+import type { BlendWeights } from './blend-select.ts';
 
 /** What the predictor needs to know about a catalog model. */
 export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig, 'upstream_model' | 'quality'>>;
@@ -21,6 +22,9 @@ interface KnownModel {
   plattOffset: number;
   plattByTask: Map<string, { scale: number; offset: number }>;
   coarse: CoarseHead | null;
+  hashed: { bias: number; weights: Float32Array } | null;
+  blend: BlendWeights | null;
+  blendByTask: Map<string, BlendWeights>;
 }
 
 /** Difficulty b(x) and discrimination a(x) of one prompt. */
@@ -81,6 +85,9 @@ export class IrtQualityPredictor implements QualityPredictor {
         plattOffset: m.platt.offset,
         plattByTask: new Map(Object.entries(m.platt.byTask ?? {})),
         coarse: m.coarse ? { bias: m.coarse.bias, weights: Float64Array.from(decodeFloats(m.coarse.weights, coarseWidth)) } : null,
+        hashed: m.hashed ? { bias: m.hashed.bias, weights: decodeFloats(m.hashed.weights, n) } : null,
+        blend: m.blend ? { keep: m.blend.keep, hashed: m.blend.hashed } : null,
+        blendByTask: new Map(Object.entries(m.blend?.byTask ?? {})),
       });
       baseSum += m.thetaBase;
     }
@@ -121,8 +128,15 @@ export class IrtQualityPredictor implements QualityPredictor {
     const full = byTask ? byTask.scale * z + byTask.offset : known.plattScale * z + known.plattOffset;
     if (!known.coarse) return sigmoid(full);
     const base = coarseLogit(known.coarse, item.coarse);
-    const keep = this.blendByTask.get(taskType) ?? this.blendDefault;
-    return sigmoid(base + keep * (full - base));
+    const learned = known.blendByTask.get(taskType) ?? known.blend;
+    if (!learned) {
+      const keep = this.blendByTask.get(taskType) ?? this.blendDefault;
+      return sigmoid(base + keep * (full - base));
+    }
+    let z2 = base + learned.keep * (full - base);
+    if (known.hashed && learned.hashed !== 0) z2 += learned.hashed * (dot(known.hashed.weights, item.x) + known.hashed.bias - base);
+    if (learned.shrink !== undefined && learned.levelLogit !== undefined) z2 = learned.levelLogit + learned.shrink * (z2 - learned.levelLogit);
+    return sigmoid(z2);
   }
 
   /** θ for a model and task: learned when the data is there, else the catalog prior, else the model's base. */

@@ -33,6 +33,25 @@ export const ModelEntry = z.strictObject({
   }),
   /** Per-model logistic on the dense and task features only: the level per-prompt deviations shrink to. */
   coarse: Head.optional(),
+  /** Per-model logistic on the whole feature vector (hashed n-grams + dense + task), no shared difficulty. */
+  hashed: Head.optional(),
+  /**
+   * Stacking weights learned on out-of-fold logits (overrides the file-level `blend` for this model):
+   * z = (1 − keep − hashed)·z_coarse + keep·z_full + hashed·z_hashed; `byTask` per task type.
+   */
+  blend: z
+    .strictObject({
+      keep: z.number(),
+      hashed: z.number(),
+      /**
+       * Per task type; `shrink` ρ and `levelLogit` L (the model's base-rate logit on the task) when the
+       * task's blend was shrunk by routing quality: z = L + ρ·(z_blend − L). ρ = 0 is the zero router.
+       */
+      byTask: z
+        .record(z.string(), z.strictObject({ keep: z.number(), hashed: z.number(), shrink: z.number().optional(), levelLogit: z.number().optional() }))
+        .optional(),
+    })
+    .optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 

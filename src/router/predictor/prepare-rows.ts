@@ -11,6 +11,8 @@ export interface PreparedRow {
   features: PromptFeatures;
   taskType: TaskType;
   scores: Record<string, number>;
+  /** Realized cost per model, when the outcome file has it (used to choose shrinkage by routing quality). */
+  costs?: Record<string, number>;
 }
 
 export function prepareRows(
@@ -27,6 +29,7 @@ export function prepareRows(
       features: { dense: analysis.features.dense, hashedIdx: analysis.features.hashedIdx.slice(), hashedVal: analysis.features.hashedVal.slice() },
       taskType: analysis.taskType,
       scores: row.scores,
+      ...(row.costs ? { costs: row.costs } : {}),
     });
     if (onProgress && (i % 200 === 0 || i === rows.length - 1)) onProgress(i + 1, rows.length);
   }

@@ -46,7 +46,8 @@ describe('trainPredictor', () => {
   });
 
   it('shrinks per-prompt deviations towards the coarse heads by the stored blend', () => {
-    const file = trainPredictor(rows, { ...options, blendDefault: 0, blendByTask: {} });
+    const file = trainPredictor(rows, { ...options, stacking: false, blendDefault: 0, blendByTask: {} });
+    expect(file.models.coder!.blend).toBeUndefined();
     expect(file.models.coder!.coarse).toBeDefined();
     const coarseOnly = new IrtQualityPredictor(file, 'coarse');
     const full = new IrtQualityPredictor({ ...file, blend: { default: 1, byTask: {} } }, 'full');
@@ -59,5 +60,21 @@ describe('trainPredictor', () => {
     ca.forEach((p, k) => expect(p).toBeCloseTo(cb[k]!, 9));
     const [fa, fb] = [full.predict(a, m), full.predict(b, m)];
     expect(fa.some((p, k) => Math.abs(p - fb[k]!) > 1e-4)).toBe(true);
+  });
+
+  it('learns stacking weights per model on the simplex, with a hashed head', () => {
+    const file = trainPredictor(rows, { ...options, stacking: true });
+    for (const entry of Object.values(file.models)) {
+      expect(entry.hashed).toBeDefined();
+      const weights = [entry.blend!, ...Object.values(entry.blend!.byTask ?? {})];
+      for (const w of weights) {
+        expect(w.keep).toBeGreaterThanOrEqual(0);
+        expect(w.hashed).toBeGreaterThanOrEqual(0);
+        expect(w.keep + w.hashed).toBeLessThanOrEqual(1 + 1e-9);
+      }
+    }
+    // The synthetic outcomes are fully determined by the wording, so the per-prompt signal is kept.
+    const coder = file.models.coder!.blend!;
+    expect(coder.keep + coder.hashed).toBeGreaterThan(0.5);
   });
 });

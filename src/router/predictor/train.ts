@@ -4,8 +4,11 @@ import type { HashingSpec } from '../analyze/hashed-ngrams.ts';
 import { featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { encodeFloats, MODEL_FILE_FORMAT, MODEL_FILE_VERSION, type PredictorFile } from './model-file.ts';
 import type { OutcomeRow } from './outcome-rows.ts';
-import { coarseInputs, fitCoarseHead, type CoarseHead } from './coarse-logistic.ts';
+import { coarseLogit, type CoarseHead } from './coarse-logistic.ts';
 import { fitPlatt } from './platt.ts';
+import { coarseInputsOf, fitCoarseHeads, fitHashedHeads, sparseLogit } from './fit-heads.ts';
+import { stackBlends, type ModelBlend, type PlattPair } from './stack-blends.ts';
+import { DEFAULT_HASHED_LOGISTIC, type HashedHead, type HashedLogisticOptions } from './hashed-logistic.ts';
 import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
 import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
 import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
@@ -26,6 +29,20 @@ export interface TrainOptions extends FitOptions {
   /** Share of the per-prompt deviation kept, by task type, and for other task types (see model-file.ts). */
   blendByTask: Partial<Record<TaskType, number>>;
   blendDefault: number;
+  /**
+   * Learn the blend per model (and per task type with ≥ blendMinRows out-of-fold outcomes) by stacking
+   * the coarse head, the full model and a per-model hashed logistic on the inner folds' out-of-fold
+   * logits (blend-select.ts); blendByTask / blendDefault then only serve models without a learned blend.
+   */
+  stacking: boolean;
+  blendMinRows: number;
+  /** Allow the per-model hashed logistic into the stack (else only coarse vs full). */
+  stackHashed: boolean;
+  /** Then shrink each task type's blends by a factor chosen on out-of-fold routing quality (decision-shrink.ts). */
+  decisionShrink: boolean;
+  /** A less-shrunk ρ must beat a more-shrunk one by this much hull area (mean quality) to be chosen. */
+  decisionMargin: number;
+  hashedLogistic: HashedLogisticOptions;
   /** After calibrating, refit on every row (keeping the calibration) rather than shipping the smaller fit. */
   refitAll: boolean;
   hashing: HashingSpec;
@@ -49,6 +66,15 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   // size on qa and half elsewhere; fully trusted they lost to the zero router in the 11-model view.
   blendByTask: { qa: 0.25 },
   blendDefault: 0.5,
+  // Stacking (learned per-model blends + hashed logistic + routing-chosen shrinkage) is implemented and
+  // tested but off: in 5-fold CV it raised MMLU APGR by ≈0.003–0.007 while the RouterBench areas moved
+  // within ±0.003 of the fixed blend, mostly down (docs/router.md, "What was tried").
+  stacking: false,
+  blendMinRows: 150,
+  stackHashed: true,
+  decisionShrink: true,
+  decisionMargin: 0,
+  hashedLogistic: DEFAULT_HASHED_LOGISTIC,
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
@@ -86,7 +112,7 @@ export function trainPredictor(
 export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainOptions>, onProgress?: (p: TrainProgress) => void): PredictorFile {
   const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const set = buildTrainingSet(prepared, opts.hashing.buckets);
-  const { logits, fitted } = outOfFoldLogits(set, opts, onProgress);
+  const { logits, coarseLogits, hashedLogits, fitted } = outOfFoldLogits(set, opts, onProgress);
   const platt = new Map<string, PlattPair>();
   set.models.forEach((model, m) => {
     const all: number[] = [];
@@ -113,34 +139,18 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
     platt.set(model, { scale: round(global.scale), offset: round(global.offset), ...(Object.keys(tasks).length > 0 ? { byTask: tasks } : {}) });
     onProgress?.({ stage: 'calibrate', done: platt.size, total: set.models.length });
   });
+  const blends = opts.stacking
+    ? stackBlends(set.rows, set.models, { full: logits, coarse: coarseLogits, hashed: hashedLogits }, platt, { minRows: opts.blendMinRows, useHashed: opts.stackHashed, decisionShrink: opts.decisionShrink, decisionMargin: opts.decisionMargin })
+    : new Map<string, ModelBlend>();
   let params = fitted;
+  const all = Array.from({ length: prepared.length }, (_, i) => i);
   if (opts.refitAll || !params) {
-    const all = Array.from({ length: prepared.length }, (_, i) => i);
     params = fitParams(set, all, opts, opts.seed, (done, total) => onProgress?.({ stage: 'refit', done, total }));
   }
-  const coarse = fitCoarseHeads(set, opts.l2Coarse);
-  return toPredictorFile(set, params, platt, coarse, opts);
+  const coarse = fitCoarseHeads(set, all, opts.l2Coarse);
+  const hashed = opts.stacking && opts.stackHashed ? fitHashedHeads(set, all, opts) : new Map<string, HashedHead>();
+  return toPredictorFile(set, params, platt, coarse, hashed, blends, opts);
 }
-
-function fitCoarseHeads(set: TrainingSet, l2: number): Map<string, CoarseHead> {
-  const width = set.layout.dense.length + set.layout.taskTypes.length;
-  const inputs = set.vectors.map((x) => coarseInputs(x, set.layout, new Float64Array(width)));
-  const heads = new Map<string, CoarseHead>();
-  for (const model of set.models) {
-    const xs: Float64Array[] = [];
-    const ys: number[] = [];
-    set.rows.forEach((row, r) => {
-      const y = row.scores[model];
-      if (y === undefined) return;
-      xs.push(inputs[r]!);
-      ys.push(y);
-    });
-    heads.set(model, fitCoarseHead(xs, ys, l2));
-  }
-  return heads;
-}
-
-type PlattPair = { scale: number; offset: number; byTask?: Record<string, { scale: number; offset: number }> };
 
 /**
  * Logits each row gets from a fit that never saw it ([row][model], NaN where the row has no outcome):
@@ -151,9 +161,13 @@ function outOfFoldLogits(
   set: TrainingSet,
   opts: TrainOptions,
   onProgress?: (p: TrainProgress) => void,
-): { logits: Float64Array[]; fitted: Params | null } {
+): { logits: Float64Array[]; coarseLogits: Float64Array[]; hashedLogits: Float64Array[]; fitted: Params | null } {
   const n = set.rows.length;
-  const logits = Array.from({ length: n }, () => new Float64Array(set.models.length).fill(Number.NaN));
+  const nan = () => Array.from({ length: n }, () => new Float64Array(set.models.length).fill(Number.NaN));
+  const logits = nan();
+  const coarseLogits = nan();
+  const hashedLogits = nan();
+  const inputs = opts.stacking ? coarseInputsOf(set) : [];
   const k = opts.calibrationFolds;
   let groups: number[][];
   let fitted: Params | null = null;
@@ -172,15 +186,22 @@ function outOfFoldLogits(
     const trainIdx: number[] = [];
     for (let r = 0; r < n; r++) if (!heldSet.has(r)) trainIdx.push(r);
     const params = fitParams(set, trainIdx, opts, opts.seed + done, (d, t) => onProgress?.({ stage: 'fit', done: done * t + d, total: total * t }));
+    const coarse = opts.stacking ? fitCoarseHeads(set, trainIdx, opts.l2Coarse, inputs) : null;
+    const hashed = opts.stacking && opts.stackHashed ? fitHashedHeads(set, trainIdx, opts) : null;
     for (const r of held) {
       set.models.forEach((model, m) => {
-        if (set.rows[r]!.scores[model] !== undefined && params.modelIndex.has(model)) logits[r]![m] = predictLogit(params, set, r, model);
+        if (set.rows[r]!.scores[model] === undefined || !params.modelIndex.has(model)) return;
+        logits[r]![m] = predictLogit(params, set, r, model);
+        const c = coarse?.get(model);
+        if (c) coarseLogits[r]![m] = coarseLogit(c, inputs[r]!);
+        const h = hashed?.get(model);
+        if (h) hashedLogits[r]![m] = sparseLogit(h, set.vectors[r]!);
       });
     }
     if (k < 2) fitted = params;
     done++;
   }
-  return { logits, fitted };
+  return { logits, coarseLogits, hashedLogits, fitted };
 }
 
 function toPredictorFile(
@@ -188,6 +209,8 @@ function toPredictorFile(
   params: Params,
   platt: Map<string, PlattPair>,
   coarse: Map<string, CoarseHead>,
+  hashed: Map<string, HashedHead>,
+  blends: Map<string, ModelBlend>,
   opts: TrainOptions,
 ): PredictorFile {
   const { layout } = set;
@@ -226,6 +249,8 @@ function toPredictorFile(
       residual: params.wr ? { bias: round(params.br[m]!), weights: encodeFloats(params.wr[m]!) } : null,
       platt: platt.get(id) ?? { scale: 1, offset: 0 },
       ...(coarse.has(id) ? { coarse: { bias: round(coarse.get(id)!.bias), weights: encodeFloats(coarse.get(id)!.weights) } } : {}),
+      ...(hashed.has(id) ? { hashed: { bias: round(hashed.get(id)!.bias), weights: encodeFloats(hashed.get(id)!.weights) } } : {}),
+      ...(blends.has(id) ? { blend: blends.get(id)! } : {}),
     };
   });
   return {
@@ -256,6 +281,12 @@ function toPredictorFile(
         calibrationFolds: opts.calibrationFolds,
         taskPlattMinRows: opts.taskPlattMinRows,
         l2Coarse: opts.l2Coarse,
+        stacking: opts.stacking,
+        blendMinRows: opts.blendMinRows,
+        stackHashed: opts.stackHashed,
+        decisionShrink: opts.decisionShrink,
+        decisionMargin: opts.decisionMargin,
+        l2Hashed: opts.hashedLogistic.l2Hashed,
         refitAll: opts.refitAll,
       },
     },
