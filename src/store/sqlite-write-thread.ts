@@ -54,7 +54,7 @@ export class SqliteWriteThread implements ClosableBatchSink {
   private readonly closeTimeoutMs: number;
 
   private constructor(private readonly options: SqliteWriteThreadOptions) {
-    this.rowsPerMessage = Math.max(1, options.rowsPerMessage ?? 500);
+    this.rowsPerMessage = Math.max(1, options.rowsPerMessage ?? 100);
     this.closeTimeoutMs = options.closeTimeoutMs ?? 10_000;
   }
 
