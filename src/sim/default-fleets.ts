@@ -101,7 +101,7 @@ export const DEFAULT_FLEET: SimFleet = SimFleet.parse({
 });
 
 /*
- * DATA_FLEET: the 11 models of the routing outcome data (/work/shared/data), served by the simulator.
+ * DATA_FLEET: the 11 models of the routing outcome data (shared/data beside the repository), served by the simulator.
  *
  * Prices (USD per 1M tokens) are the public list prices at the time RouterBench was recorded
  * (late 2023): OpenAI (gpt-4-1106-preview $10/$30, gpt-3.5-turbo-1106 $1/$2), Anthropic (Claude 1 and 2

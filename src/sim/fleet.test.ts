@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GatewayConfig } from '../config/schema.ts';
@@ -55,7 +56,8 @@ describe('simulated fleets', () => {
   });
 });
 
-const DATA_DIR = '/work/shared/data';
+// The shared outcome data sits beside the repository (../shared/data), on developer machines and in CI.
+const DATA_DIR = resolve(import.meta.dirname, '../../../shared/data');
 const FILES = { qa: 'routerbench-arc-challenge-train.jsonl', reasoning: 'routerbench-winogrande-train.jsonl', coding: 'routerbench-mbpp-train.jsonl' } as const;
 
 describe.skipIf(!existsSync(`${DATA_DIR}/${FILES.qa}`))('DATA_FLEET accuracies', () => {

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatCompletion } from '../providers/chat-schema.ts';
 import { DATA_FLEET, DEFAULT_FLEET } from './fleet.ts';
@@ -53,7 +53,8 @@ describe('sim server with outcomes files', () => {
   });
 });
 
-const ARC = '/work/shared/data/routerbench-arc-challenge-train.jsonl';
+// The shared outcome data sits beside the repository (../shared/data), on developer machines and in CI.
+const ARC = resolve(import.meta.dirname, '../../../shared/data/routerbench-arc-challenge-train.jsonl');
 
 describe.skipIf(!existsSync(ARC))('DATA_FLEET with a real RouterBench outcomes file', () => {
   it('replays the recorded answers of the real models', async () => {
