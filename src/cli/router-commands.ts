@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { buildRouter } from '../gateway/build-router.ts';
 import { needsSimulatedFleet, readConfig, withSimulatedFleet } from '../gateway/resolve-config.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -8,6 +8,7 @@ import { runEvalCommand } from '../router/eval/eval-command.ts';
 import { runScoreCommand } from '../router/eval/score-command.ts';
 import { LiveStats } from '../router/live-stats.ts';
 import { runTrainCommand } from '../router/predictor/train-command.ts';
+import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../router/predictor/train.ts';
 import type { Router } from '../router/router.ts';
 import { printRouteDecision, printSimulation, type SimulatedRoute } from './print-routes.ts';
 
@@ -129,11 +130,28 @@ export function registerRouterCommands(program: Command): void {
     .option('--folds <k>', 'k for k-fold cross-validation', (v) => Number.parseInt(v, 10), 5)
     .option('--seed <n>', 'fold seed', (v) => Number.parseInt(v, 10), 1)
     .option('--model-file <file>', 'score with this trained model instead of cross-validating')
-    .action((opts: { data: string[]; strong?: string; weak?: string; out: string; folds: number; seed: number; modelFile?: string }) => {
-      const report = runEvalCommand({ ...opts, progress: true });
+    .option('--train-options <json>', 'training options of the cross-validated models, e.g. \'{"stacking":true}\'', parseTrainOptions)
+    .action(
+      (opts: { data: string[]; strong?: string; weak?: string; out: string; folds: number; seed: number; modelFile?: string; trainOptions?: Partial<TrainOptions> }) => {
+      const report = runEvalCommand({ ...opts, train: opts.trainOptions, progress: true });
       printEvalSummary(report);
       console.log(`\nreport: ${opts.out}${report.plots.length ? `\nplots: ${report.plots.join(', ')}` : ''}`);
-    });
+    },
+    );
+}
+
+function parseTrainOptions(json: string): Partial<TrainOptions> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    throw new InvalidArgumentError('not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('must be a JSON object');
+  const known = new Set(Object.keys(DEFAULT_TRAIN_OPTIONS));
+  const unknown = Object.keys(parsed).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown training options: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  return parsed as Partial<TrainOptions>;
 }
 
 function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {

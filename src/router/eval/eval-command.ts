@@ -4,6 +4,7 @@ import { analyzePromptText } from '../analyze/analyze-prompt.ts';
 import { loadPredictor } from '../predictor/load-predictor.ts';
 import { readOutcomeFiles, type OutcomeRow } from '../predictor/outcome-rows.ts';
 import { crossValidate } from './cross-validate.ts';
+import type { TrainOptions } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
 import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, type DatasetReport } from './evaluate-routing.ts';
 import { renderSvgPlot } from './svg-plot.ts';
@@ -17,6 +18,8 @@ export interface EvalCommandOptions {
   /** k for k-fold cross-validation (default 5). Ignored when modelFile is given. */
   folds?: number;
   seed?: number;
+  /** Training options for the cross-validated models (the variants docs/router.md compares). */
+  train?: Partial<TrainOptions>;
   /** Score with this trained model instead of cross-validating (for data the model never saw). */
   modelFile?: string;
   progress?: boolean;
@@ -46,7 +49,7 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   } else {
     const bar = options.progress === false ? null : new cliProgress.SingleBar({ format: 'fold {fold}/' + folds + ' {stage} [{bar}] {percentage}%' }, cliProgress.Presets.shades_classic);
     bar?.start(folds * 100, 0, { fold: 1, stage: '' });
-    const cv = crossValidate(rows, { folds, seed }, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
+    const cv = crossValidate(rows, { folds, seed, train: options.train }, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
     bar?.stop();
     predicted = cv.predicted;
     estimated = cv.estimatedCostUsd;

@@ -1,14 +1,7 @@
-/** Seeded PRNG (mulberry32): training, folds and the random router are reproducible for a seed. */
-export function createRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../util/seeded-random.ts';
+
+/** Training, folds and the random router are reproducible for a seed. */
+export const createRng = mulberry32;
 
 /** Fisher–Yates shuffle in place. */
 export function shuffleInPlace<T>(items: T[], rng: () => number): T[] {
