@@ -54,6 +54,26 @@ describe('API keys, budgets and rate limits', () => {
     expect(ok.choices[0]?.message.content).toBeTruthy();
   });
 
+  it('an ordinary key cannot reach admin routes, however the path is spelled', async () => {
+    const key = await createKey({ name: 'ordinary' });
+    for (const path of ['/admin/keys', '/%61dmin/keys', '/admin/%6beys']) {
+      const res = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+      expect(res.status).toBe(403);
+    }
+    expect((await fetch(`${stack.url}/%61dmin/keys`)).status).toBe(401);
+  });
+
+  it('a percent-encoded chat path still leaves its row', async () => {
+    const key = await createKey({ name: 'encoded' });
+    const res = await fetch(`${stack.url}/v1/chat/%63ompletions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await rowStatus({ headers: res.headers })).toMatchObject({ status: 200 });
+  });
+
   it('the key list never shows the key itself', async () => {
     const res = await fetch(`${stack.url}/admin/keys`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     const body = JSON.stringify(await res.json());
@@ -69,6 +89,20 @@ describe('API keys, budgets and rate limits', () => {
     const del = await fetch(`${stack.url}/admin/keys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(del.status).toBe(200);
     await expect(ask(stack.clientWithKey(key))).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+
+  it('revoking every key does not reopen the gateway to requests without one', async () => {
+    const headers = { authorization: `Bearer ${ADMIN_KEY}` };
+    const list = (await (await fetch(`${stack.url}/admin/keys`, { headers })).json()) as { data: Array<{ id: string; revoked_at: string | null }> };
+    for (const k of list.data.filter((k) => k.revoked_at === null)) {
+      await fetch(`${stack.url}/admin/keys/${k.id}`, { method: 'DELETE', headers });
+    }
+    const res = await fetch(`${stack.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(401);
   });
 
   it('a key over its budget gets 429 budget_exceeded', async () => {

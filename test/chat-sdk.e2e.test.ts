@@ -186,6 +186,42 @@ describe('reliability', () => {
     expect(row).toMatchObject({ model_requested: 'sim-mini', model_used: 'sim-standard', attempts: 4, status: 200 });
   });
 
+  it('falls back when the upstream no longer knows the model (404)', async () => {
+    const { response } = await stack.client.chat.completions
+      .create(
+        { model: 'sim-mini', messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-sim-fail': '404', 'x-sim-fail-times': '1', 'x-sim-fail-key': 'gone-1' } },
+      )
+      .withResponse();
+    expect(response.headers.get('x-aigw-model')).toBe('sim-standard');
+  });
+
+  it('a client that leaves stops the upstream call and still leaves a row', async () => {
+    const abort = new AbortController();
+    const pending = fetch(`${stack.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-sim-fail': 'timeout' },
+      body: JSON.stringify({ model: 'sim-nano', messages: [{ role: 'user', content: 'never answered' }], metadata: { probe: 'client-leaves' } }),
+      signal: abort.signal,
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 200));
+    abort.abort();
+    await pending;
+    const g = stack.gateway.runtime.gateway;
+    let row;
+    for (let i = 0; i < 50 && !row; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      await g.writer.flush();
+      const ids = await g.store.listRequestIds();
+      for (const id of ids) {
+        const r = await g.store.getRequest(id);
+        if (r?.metadata?.includes('client-leaves')) row = r;
+      }
+    }
+    expect(row).toMatchObject({ status: 499, error_type: 'client_closed' });
+    expect(g.inFlight.size).toBe(0);
+  });
+
   it('ends a stream cut mid-answer with an error event and no [DONE]', async () => {
     const res = await fetch(`${stack.url}/v1/chat/completions`, {
       method: 'POST',

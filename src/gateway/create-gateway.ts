@@ -17,6 +17,7 @@ import { BatchWriter } from '../store/batch-writer.ts';
 import { openStore } from '../store/open-store.ts';
 import { Catalog } from './catalog.ts';
 import type { Gateway } from './gateway-types.ts';
+import { InFlight } from './in-flight.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;
@@ -33,6 +34,8 @@ export interface GatewayRuntime {
 }
 
 const KEYS_CHECK_TTL_MS = 2_000;
+/** Longest shutdown waits for handlers whose clients already left (their rows are still to be written). */
+const SHUTDOWN_DRAIN_MS = 30_000;
 
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
@@ -83,6 +86,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     breakers,
     metrics,
     logger,
+    inFlight: new InFlight(),
     adminKey: env[config.server.admin_key_env] || undefined,
     simulated: opts.simulated ?? false,
     async keysRequired() {
@@ -93,7 +97,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       return active;
     },
     keysChanged() {
-      keysRequiredCache = { value: false, atMs: 0 };
+      // Once keys have existed, revoking the last one must not reopen the gateway to everyone.
+      if (!keysRequiredCache.value) keysRequiredCache = { value: false, atMs: 0 };
       keys.invalidate();
     },
   };
@@ -114,6 +119,9 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       });
     },
     async close() {
+      if (!(await gateway.inFlight.drained(SHUTDOWN_DRAIN_MS))) {
+        logger.warn({ inFlight: gateway.inFlight.size }, 'shutdown: requests still in flight after the drain timeout');
+      }
       await writer.close();
       await gateway.upstream.close();
       await store.close();

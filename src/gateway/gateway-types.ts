@@ -12,6 +12,7 @@ import type { RoutingBackend } from '../router/backends/routing-backend.ts';
 import type { BatchWriter } from '../store/batch-writer.ts';
 import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
+import type { InFlight } from './in-flight.ts';
 
 /** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
 export interface Gateway {
@@ -30,6 +31,8 @@ export interface Gateway {
   breakers: BreakerRegistry;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Chat requests being handled; shutdown waits for them before the log writer closes. */
+  inFlight: InFlight;
   adminKey: string | undefined;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */
   keysRequired(): Promise<boolean>;

@@ -7,6 +7,9 @@ import { DEFAULT_FLEET } from '../sim/fleet.ts';
 import { createGateway, type GatewayRuntime } from './create-gateway.ts';
 import { needsSimulatedFleet, readConfig, withSimulatedFleet } from './resolve-config.ts';
 
+/** Longest a shutdown waits for open connections (long streams) before closing them. */
+const SHUTDOWN_CONNECTION_LIMIT_MS = 10_000;
+
 export interface ServeOptions {
   cwd: string;
   configPath?: string;
@@ -69,10 +72,16 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
       // Connections that finish their last response while the server drains would otherwise stay
       // open until keep-alive times out; reap them as they go idle.
       const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+      // Draining has a limit: past it, connections still open are closed so the process can exit.
+      const deadline = setTimeout(() => {
+        logger.warn('shutdown: closing connections still open after the drain limit');
+        app.server.closeAllConnections();
+      }, SHUTDOWN_CONNECTION_LIMIT_MS);
       try {
         await app.close();
       } finally {
         clearInterval(reaper);
+        clearTimeout(deadline);
       }
       await runtime.close();
       if (sim) await sim.close();

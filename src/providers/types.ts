@@ -44,7 +44,8 @@ export type UpstreamErrorKind =
   | 'overloaded' // 529 and similar: as server_error
   | 'timeout' // no answer in time: fall back
   | 'connection' // refused/reset: retry, then fall back
-  | 'bad_request' // 400/404/422: the client's request is wrong; no retry, no fallback
+  | 'bad_request' // 400/422: the client's request is wrong; no retry, no fallback
+  | 'not_found' // 404/405: this provider lacks the model or route (deprecated, misconfigured): fall back
   | 'auth' // 401/403: the gateway's upstream key is wrong; fall back
   | 'context_length' // prompt too long for this model: fall back to a larger one
   | 'content_filter'

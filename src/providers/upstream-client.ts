@@ -55,9 +55,22 @@ export class UpstreamClient {
     }
   }
 
-  async close(): Promise<void> {
-    await Promise.all([...this.pools.values()].map((p) => p.close()));
+  /** Closes the pools; requests still pending after `graceMs` are aborted rather than waited for. */
+  async close(graceMs = 5_000): Promise<void> {
+    const pools = [...this.pools.values()];
     this.pools.clear();
+    await Promise.all(
+      pools.map(async (pool) => {
+        const timer = setTimeout(() => void pool.destroy(), graceMs);
+        try {
+          await pool.close();
+        } catch {
+          // destroyed after the grace period
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
   }
 }
 

@@ -50,7 +50,17 @@ export async function callWithFallback<T>(
         attempts.push({ model: target.model.id, ok: true });
         return { ok: true, value, target, attempts };
       } catch (err) {
-        if (!(err instanceof UpstreamCallError)) throw err;
+        if (deps.signal?.aborted) {
+          // The client left: not the model's fault, and nobody is waiting for a fallback.
+          breaker.recordSuccess();
+          const error: UpstreamError = { kind: 'connection', status: 499, message: 'the client closed the request', providerCode: 'client_closed' };
+          attempts.push({ model: target.model.id, ok: false, errorKind: error.kind, status: error.status, message: error.message });
+          return { ok: false, error, clientFault: true, attempts };
+        }
+        if (!(err instanceof UpstreamCallError)) {
+          breaker.recordFailure(now()); // frees a half-open probe slot
+          throw err;
+        }
         const error = err.upstream;
         lastError = error;
         attempts.push({ model: target.model.id, ok: false, errorKind: error.kind, status: error.status, message: error.message });

@@ -35,7 +35,9 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   app.decorateRequest('record', null as unknown as RequestRecord);
 
   app.addHook('onRequest', async (req, reply) => {
-    const path = req.url.split('?', 1)[0] ?? req.url;
+    // The matched route pattern, not the raw URL: `/%61dmin/keys` routes to `/admin/keys` and must be
+    // authorized as it. Unmatched URLs (404s) fall back to the decoded path.
+    const path = req.routeOptions.url ?? decodePath(req.url);
     req.record = newRequestRecord(req.id, Date.now());
     reply.header('x-aigw-request-id', req.id);
     if (!LOGGED_ROUTES.has(path)) req.record.written = true;
@@ -76,6 +78,15 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   return app;
 }
 
+function decodePath(url: string): string {
+  const raw = url.split('?', 1)[0] ?? url;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 function toGatewayError(err: FastifyError | GatewayError, req: FastifyRequest, g: Gateway): GatewayError {
   if (err instanceof GatewayError) return err;
   switch (err.code) {
@@ -90,6 +101,9 @@ function toGatewayError(err: FastifyError | GatewayError, req: FastifyRequest, g
       break;
   }
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return errors.malformedJson(err.message);
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return new GatewayError(err.statusCode, 'invalid_request_error', err.message, { code: err.code ?? null });
+  }
   g.logger.error({ err, requestId: req.id }, 'unhandled error in request');
   return errors.internal(req.id);
 }

@@ -24,6 +24,7 @@ export async function authenticate(g: Gateway, req: FastifyRequest, path: string
   }
   const keysRequired = await g.keysRequired();
   if (isAdminPath(path)) {
+    if (token && keysRequired && (await g.keys.resolve(token))) throw errors.notAdmin();
     if (g.adminKey || keysRequired) throw errors.adminOnly();
     record.isAdmin = true;
     return;

@@ -68,6 +68,8 @@ export const errors = {
     new GatewayError(401, 'authentication_error', 'Invalid or revoked API key.', { code: 'invalid_api_key' }),
   adminOnly: () =>
     new GatewayError(401, 'authentication_error', 'This route requires the admin key.', { code: 'admin_key_required' }),
+  notAdmin: () =>
+    new GatewayError(403, 'permission_error', 'This key may not use admin routes; send the admin key.', { code: 'admin_key_required' }),
   budgetExceeded: (window: string, limitUsd: number, spentUsd: number) =>
     new GatewayError(
       429,

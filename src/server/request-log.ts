@@ -4,6 +4,11 @@ import type { RouteDecision } from '../router/types.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
 
+/** Header values must be visible ASCII; rule names and model ids from the config may not be. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}
+
 /** The x-aigw-* headers every answer carries. Streams send cost and final overhead as trailers. */
 export function gatewayHeaders(
   record: RequestRecord,
@@ -17,14 +22,14 @@ export function gatewayHeaders(
     'x-aigw-overhead-ms': record.row.overhead_ms.toFixed(3),
   };
   if (target) {
-    headers['x-aigw-model'] = target.model.id;
-    headers['x-aigw-provider'] = target.provider.id;
+    headers['x-aigw-model'] = headerSafe(target.model.id);
+    headers['x-aigw-provider'] = headerSafe(target.provider.id);
     if (target.provider.simulated || simulated) headers['x-aigw-simulated'] = 'true';
   }
   if (!opts.streaming) headers['x-aigw-cost-usd'] = record.row.cost_usd.toFixed(10);
   if (decision) {
     headers['x-aigw-decision-id'] = decision.id;
-    headers['x-aigw-route-rule'] = decision.rulesFired.length > 0 ? decision.rulesFired.join(',') : 'default';
+    headers['x-aigw-route-rule'] = headerSafe(decision.rulesFired.length > 0 ? decision.rulesFired.join(',') : 'default');
   }
   return headers;
 }

@@ -49,6 +49,7 @@ export async function pipeStream(
     }
   };
   out.once('close', onClose);
+  if (out.destroyed) onClose();
 
   const t0 = process.hrtime.bigint();
   try {

@@ -24,6 +24,8 @@ export interface AttemptContext {
   record: RequestRecord;
   defaultTimeoutMs: number;
   simHeaders: Record<string, string>;
+  /** Aborted when the client leaves. */
+  signal: AbortSignal;
 }
 
 export interface OpenStream {
@@ -60,6 +62,7 @@ async function openUpstream(
   const res = await ctx.upstream.send(target.provider, httpReq, {
     timeoutMs: target.model.timeout_ms ?? ctx.defaultTimeoutMs,
     extraHeaders: target.provider.simulated ? ctx.simHeaders : undefined,
+    signal: ctx.signal,
   });
   if (res.status >= 400) throw new UpstreamCallError(adapter.mapError(res.status, await readBody(res), res.headers));
   return { adapter, res };

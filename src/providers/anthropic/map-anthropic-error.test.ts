@@ -12,7 +12,7 @@ describe('mapAnthropicError', () => {
     ['error-prompt-too-long.json', 400, 'context_length', 'invalid_request_error'],
     ['error-invalid-request.json', 400, 'bad_request', 'invalid_request_error'],
     ['error-authentication.json', 401, 'auth', 'authentication_error'],
-    ['error-not-found.json', 404, 'bad_request', 'not_found_error'],
+    ['error-not-found.json', 404, 'not_found', 'not_found_error'],
     ['error-api.json', 500, 'server_error', 'api_error'],
   ] as const)('%s (HTTP %i) → %s', (file, status, kind, providerCode) => {
     const err = mapAnthropicError(status, body(file), {});

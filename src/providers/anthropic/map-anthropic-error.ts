@@ -44,6 +44,7 @@ function classify(status: number, f: AnthropicErrorFields): UpstreamErrorKind {
     case 'billing_error':
       return 'auth';
     case 'not_found_error':
+      return 'not_found';
     case 'request_too_large':
       return 'bad_request';
     case 'rate_limit_error':

@@ -12,7 +12,7 @@ describe('mapGeminiError', () => {
     ['error-invalid-argument.json', 400, 'bad_request', 'INVALID_ARGUMENT'],
     ['error-unavailable.json', 503, 'overloaded', 'UNAVAILABLE'],
     ['error-permission-denied.json', 403, 'auth', 'PERMISSION_DENIED'],
-    ['error-not-found.json', 404, 'bad_request', 'NOT_FOUND'],
+    ['error-not-found.json', 404, 'not_found', 'NOT_FOUND'],
     ['error-internal.json', 500, 'server_error', 'INTERNAL'],
     ['error-deadline.json', 504, 'timeout', 'DEADLINE_EXCEEDED'],
   ] as const)('%s (HTTP %i) → %s', (file, status, kind, providerCode) => {

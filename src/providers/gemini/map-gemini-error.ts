@@ -45,7 +45,7 @@ function classify(httpStatus: number, f: GeminiErrorFields): UpstreamErrorKind {
     case 'UNAUTHENTICATED':
       return 'auth';
     case 'NOT_FOUND':
-      return 'bad_request';
+      return 'not_found';
     case 'RESOURCE_EXHAUSTED':
       return 'rate_limited';
     case 'UNAVAILABLE':

@@ -12,7 +12,7 @@ describe('mapOpenAIError', () => {
     ['error-invalid-key.json', 401, 'auth', 'invalid_api_key'],
     ['error-server.json', 500, 'server_error', 'server_error'],
     ['error-vllm-context.json', 400, 'context_length', 'BadRequestError'],
-    ['error-ollama.json', 404, 'bad_request', undefined],
+    ['error-ollama.json', 404, 'not_found', undefined],
     ['error-llamacpp-context.json', 400, 'context_length', 'exceed_context_size_error'],
   ] as const)('%s (HTTP %i) → %s', (file, status, kind, providerCode) => {
     const err = mapOpenAIError(status, body(file), {});

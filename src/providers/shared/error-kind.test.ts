@@ -13,7 +13,8 @@ describe('errorKindForStatus', () => {
     [500, 'server_error'],
     [502, 'server_error'],
     [400, 'bad_request'],
-    [404, 'bad_request'],
+    [404, 'not_found'],
+    [405, 'not_found'],
     [422, 'bad_request'],
     [200, 'server_error'],
   ] as const)('%i → %s', (status, kind) => {

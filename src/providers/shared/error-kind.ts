@@ -7,6 +7,7 @@ export function errorKindForStatus(status: number): UpstreamErrorKind {
   if (status === 408 || status === 504) return 'timeout';
   if (status === 401 || status === 402 || status === 403) return 'auth';
   if (status >= 500) return 'server_error';
+  if (status === 404 || status === 405) return 'not_found';
   if (status >= 400) return 'bad_request';
   // A 2xx/3xx that still failed to parse means the upstream misbehaved.
   return 'server_error';

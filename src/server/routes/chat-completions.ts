@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../../gateway/gateway-types.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
@@ -12,7 +13,7 @@ import { planRoute, type RoutePlan } from '../plan-route.ts';
 import { finishTiming, type RequestRecord } from '../request-record.ts';
 import { gatewayHeaders, recordRequest, recordDecision } from '../request-log.ts';
 import { pipeStream, type StreamResult } from '../stream-completion.ts';
-import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext } from '../upstream-attempts.ts';
+import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from '../upstream-attempts.ts';
 
 /**
  * POST /v1/chat/completions — the request path, top to bottom:
@@ -23,33 +24,62 @@ export function registerChatCompletions(app: FastifyInstance, gateway: () => Gat
   app.post('/v1/chat/completions', async (req, reply) => {
     const g = gateway();
     const record = req.record;
-    const body = parseChatRequest(req.body);
-    record.row.model_requested = body.model;
-    record.row.stream = body.stream === true;
-    if (body.metadata) record.row.metadata = JSON.stringify(body.metadata);
-    if (g.config.server.log_content) record.row.prompt_text = JSON.stringify(body.messages);
-
-    await enforceRateLimit(g, record);
-    const planned = planRoute(g, body, req.headers, record);
-    const plan = planned instanceof Promise ? await planned : planned;
-    if (plan.decision) recordDecision(g, plan.decision, record);
-    const reservation = await reserveBudget(g, record, body, plan.targets);
+    g.inFlight.enter();
+    // A client that leaves stops the upstream work (retries, generation) and still leaves its row.
+    const clientGone = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) clientGone.abort();
+    };
+    reply.raw.once('close', onClose);
+    if (req.raw.socket.destroyed) onClose(); // it left before this handler ran
     try {
-      if (body.stream === true) await streamCompletion(g, req, reply, body, plan);
-      else await completeOnce(g, reply, body, plan);
+      const body = parseChatRequest(req.body);
+      record.row.model_requested = body.model;
+      record.row.stream = body.stream === true;
+      if (body.metadata) record.row.metadata = JSON.stringify(body.metadata);
+      if (g.config.server.log_content) record.row.prompt_text = JSON.stringify(body.messages);
+
+      await enforceRateLimit(g, record);
+      const planned = planRoute(g, body, req.headers, record);
+      const plan = planned instanceof Promise ? await planned : planned;
+      if (plan.decision) recordDecision(g, plan.decision, record);
+      const reservation = await reserveBudget(g, record, body, plan.targets);
+      try {
+        if (body.stream === true) await streamCompletion(g, req, reply, body, plan, clientGone.signal);
+        else await completeOnce(g, reply, body, plan, clientGone.signal);
+      } finally {
+        await settleBudget(g, reservation, record);
+      }
+    } catch (err) {
+      noteFailure(record, err);
+      throw err;
     } finally {
-      await settleBudget(g, reservation, record);
+      g.inFlight.leave();
+      reply.raw.off('close', onClose);
+      if (clientGone.signal.aborted) {
+        // No response reaches the client, so fastify's onResponse hook will not write the row.
+        if (record.row.status < 400) record.row.status = 499;
+        record.row.error_type ??= 'client_closed';
+        recordRequest(g, record);
+      }
     }
   });
 }
 
-async function completeOnce(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan): Promise<void> {
+/** Stamps the row with the error the client is about to get (the error handler sends it). */
+function noteFailure(record: RequestRecord, err: unknown): void {
+  const gwError = err instanceof GatewayError ? err : undefined;
+  record.row.status = gwError?.status ?? 500;
+  record.row.error_type = gwError ? (gwError.code ?? gwError.type) : 'internal_error';
+}
+
+async function completeOnce(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan, signal: AbortSignal): Promise<void> {
   const record = reply.request.record;
-  const outcome = await callUpstream(g, reply.request, body, plan, attemptCompletion);
+  const outcome = await callUpstream(g, reply.request, body, plan, attemptCompletion, signal);
   const { completion, usage } = outcome.value;
   const target = outcome.target;
   const outputText = completion.choices
-    .map((c) => (c.message.content ?? '') + (c.message.tool_calls ?? []).map((t) => t.function.arguments).join(''))
+    .map((c) => (c.message.content ?? '') + (c.message.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join(''))
     .join('');
   const settled = accountUsage(record, target, body, usage, outputText);
   completion.usage = toOpenAIUsage(settled);
@@ -74,21 +104,46 @@ async function streamCompletion(
   reply: FastifyReply,
   body: ChatRequest,
   plan: RoutePlan,
+  signal: AbortSignal,
 ): Promise<void> {
   const record = req.record;
-  const outcome = await callUpstream(g, req, body, plan, attemptStream);
+  const outcome = await callUpstream(g, req, body, plan, attemptStream, signal);
   const open = outcome.value;
   const target = outcome.target;
+  if (signal.aborted) {
+    open.res.body.destroy();
+    throw new GatewayError(499, 'invalid_request_error', 'The client closed the request.', { code: 'client_closed' });
+  }
   finishTiming(record);
   reply.hijack();
   const out = reply.raw;
-  out.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    trailer: 'x-aigw-cost-usd, x-aigw-overhead-ms',
-    ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
-  });
+  try {
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      trailer: 'x-aigw-cost-usd, x-aigw-overhead-ms',
+      ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
+    });
+    await relayStream(g, open, body, out, record);
+  } catch (err) {
+    // Past hijack() fastify's error handler cannot answer for us: end the exchange here.
+    open.res.body.destroy();
+    g.logger.error({ err, requestId: record.row.id }, 'stream relay failed in the gateway');
+    record.row.status = 500;
+    record.row.error_type = 'internal_error';
+    if (!out.headersSent) {
+      out.writeHead(500, { 'content-type': 'application/json', 'x-aigw-request-id': record.row.id });
+      out.end(JSON.stringify(errors.internal(record.row.id).toBody()));
+    } else {
+      out.destroy();
+    }
+  } finally {
+    recordRequest(g, record);
+  }
+}
 
+async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out: ServerResponse, record: RequestRecord): Promise<void> {
+  const target = open.target;
   let settled: NormalizedUsage | undefined;
   const settle = (r: StreamResult) => (settled ??= accountUsage(record, target, body, r.usage, r.outputText));
   const result = await pipeStream(open, body, out, record, settle);
@@ -117,7 +172,6 @@ async function streamCompletion(
     });
     out.end();
   }
-  recordRequest(g, record);
 }
 
 /** Tries the plan's targets with retries, fallback and breakers; throws the client-facing error if none answers. */
@@ -127,6 +181,7 @@ async function callUpstream<T>(
   body: ChatRequest,
   plan: RoutePlan,
   attempt: (ctx: AttemptContext, target: UpstreamTarget) => Promise<T>,
+  signal: AbortSignal,
 ): Promise<Extract<FallbackOutcome<T>, { ok: true }>> {
   const ctx: AttemptContext = {
     upstream: g.upstream,
@@ -134,10 +189,12 @@ async function callUpstream<T>(
     record: req.record,
     defaultTimeoutMs: g.config.reliability.default_timeout_ms,
     simHeaders: simControlHeaders(req.headers),
+    signal,
   };
   const outcome = await callWithFallback(plan.targets, (target) => attempt(ctx, target), {
     breakers: g.breakers,
     reliability: g.config.reliability,
+    signal,
   });
   noteAttempts(g, req.record, outcome);
   if (!outcome.ok) throw upstreamFailure(outcome);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../gateway/gateway-types.ts';
-import { errors, GatewayError } from '../errors.ts';
+import { GatewayError } from '../errors.ts';
 
 /** GET /v1/decisions/:requestId — the routing decision behind a request, for the admin or the key that made it. */
 export function registerDecisionRoutes(app: FastifyInstance, gateway: () => Gateway): void {
@@ -13,7 +13,8 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: () => Gate
       code: 'decision_not_found',
     });
     if (!request) throw notFound;
-    if (!req.record.isAdmin && req.record.key && request.key_id !== req.record.key.id) throw errors.invalidKey();
+    // Another key's request is reported as absent, not forbidden: ids must not be probeable.
+    if (!req.record.isAdmin && req.record.key && request.key_id !== req.record.key.id) throw notFound;
     const decision = await g.store.getDecisionByRequest(req.params.requestId);
     if (!decision) throw notFound;
     reply.send({
