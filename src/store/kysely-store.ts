@@ -11,7 +11,16 @@ import {
 import { insertFlatRows } from './multi-row-insert.ts';
 import { decodeRequestRow, encodeApiKeyRow, toNumber } from './row-codec.ts';
 import type { Database } from './schema.ts';
-import type { ApiKeyRow, BudgetReservationRow, DecisionRow, RequestRow, Store } from './types.ts';
+import type {
+  ApiKeyRow,
+  BudgetReservationRow,
+  DecisionRow,
+  FeedbackRow,
+  RecommendationRow,
+  RecommendationStatus,
+  RequestRow,
+  Store,
+} from './types.ts';
 
 /** What differs between the dialects; everything else is the same kysely code. */
 export interface DialectTraits {
@@ -174,6 +183,44 @@ export class KyselyStore implements Store, BatchSink {
 
   findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined> {
     return this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
+  }
+
+  async upsertFeedback(row: FeedbackRow): Promise<void> {
+    await this.db
+      .insertInto('feedback')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['request_id', 'source']).doUpdateSet((eb) => ({
+          score: eb.ref('excluded.score'),
+          comment: eb.ref('excluded.comment'),
+          created_at: eb.ref('excluded.created_at'),
+        })),
+      )
+      .execute();
+  }
+
+  async listFeedback(requestId: string): Promise<FeedbackRow[]> {
+    const rows = await this.db.selectFrom('feedback').selectAll().where('request_id', '=', requestId).orderBy('source').execute();
+    return rows.map((r) => ({ ...r, score: toNumber(r.score), created_at: toNumber(r.created_at) }));
+  }
+
+  async insertRecommendations(rows: RecommendationRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insertInto('recommendations').values(rows).execute();
+  }
+
+  async getRecommendation(id: string): Promise<RecommendationRow | undefined> {
+    const row = await this.db.selectFrom('recommendations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : { ...row, created_at: toNumber(row.created_at) };
+  }
+
+  async setRecommendationStatus(id: string, status: RecommendationStatus, atMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('recommendations')
+      .set({ status, applied_at: status === 'applied' ? atMs : null })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** Closes the batch sink (after its pending writes) before the main connection. */

@@ -9,7 +9,7 @@ const REQUEST_COLUMNS = [
   'id', 'created_at', 'key_id', 'team', 'model_requested', 'model_used', 'provider', 'status', 'error_type', 'stream',
   'latency_ms', 'ttft_ms', 'upstream_latency_ms', 'overhead_ms', 'attempts', 'input_tokens', 'cached_input_tokens',
   'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'usage_estimated', 'finish_reason', 'task_type',
-  'decision_id', 'metadata', 'prompt_text', 'response_text',
+  'decision_id', 'metadata', 'prompt_text', 'response_text', 'cache_hit', 'cache_saved_usd', 'optimization',
 ] as const satisfies readonly (keyof RequestTable)[];
 
 const DECISION_COLUMNS = [

@@ -48,6 +48,9 @@ export function encodeRequestRow(row: RequestRow): RequestTable {
     metadata: row.metadata,
     prompt_text: row.prompt_text,
     response_text: row.response_text,
+    cache_hit: toSqlBoolean(row.cache_hit),
+    cache_saved_usd: row.cache_saved_usd,
+    optimization: row.optimization,
   };
 }
 
@@ -100,7 +103,13 @@ export function encodeApiKeyRow(row: ApiKeyRow): ApiKeyRow {
 }
 
 export function decodeRequestRow(row: RequestTable): RequestRow {
-  return { ...row, stream: fromSqlBoolean(row.stream), usage_estimated: fromSqlBoolean(row.usage_estimated) };
+  return {
+    ...row,
+    stream: fromSqlBoolean(row.stream),
+    usage_estimated: fromSqlBoolean(row.usage_estimated),
+    cache_hit: fromSqlBoolean(row.cache_hit),
+    cache_saved_usd: toNumber(row.cache_saved_usd),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ApiKeyRow, BudgetReservationRow, DecisionRow, RequestRow } from './types.ts';
+import type { ApiKeyRow, BudgetReservationRow, DecisionRow, FeedbackRow, RecommendationRow, RequestRow } from './types.ts';
 
 /**
  * Booleans are stored as INTEGER 0/1 on both dialects, not as a native pg BOOLEAN, so that analytics
@@ -11,9 +11,10 @@ export type SqlBoolean = 0 | 1;
  * Epoch-ms columns are BIGINT; the pg pool parses INT8 to a JS number (exact below 2^53).
  * Durations and money are DOUBLE PRECISION (SQLite REAL is the same 8-byte IEEE double).
  */
-export interface RequestTable extends Omit<RequestRow, 'stream' | 'usage_estimated'> {
+export interface RequestTable extends Omit<RequestRow, 'stream' | 'usage_estimated' | 'cache_hit'> {
   stream: SqlBoolean;
   usage_estimated: SqlBoolean;
+  cache_hit: SqlBoolean;
 }
 
 export type DecisionTable = DecisionRow;
@@ -27,4 +28,6 @@ export interface Database {
   decisions: DecisionTable;
   api_keys: ApiKeyTable;
   budget_reservations: BudgetReservationTable;
+  feedback: FeedbackRow;
+  recommendations: RecommendationRow;
 }

@@ -88,6 +88,9 @@ export function makeRequestRow(overrides: Partial<RequestRow> = {}): RequestRow 
     metadata: null,
     prompt_text: null,
     response_text: null,
+    cache_hit: false,
+    cache_saved_usd: 0,
+    optimization: null,
     ...overrides,
   };
 }

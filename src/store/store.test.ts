@@ -41,7 +41,7 @@ describe.each(TEST_BACKENDS)('store on $name', (backend) => {
     try {
       expect(await reopened.getRequest(row.id)).toStrictEqual(row);
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(reopened.db);
-      expect(applied.rows.map((r) => r.name)).toStrictEqual(['0001-initial']);
+      expect(applied.rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-feedback-optimization-cache']);
     } finally {
       await reopened.close();
     }
@@ -203,6 +203,36 @@ describe.each(TEST_BACKENDS)('store on $name', (backend) => {
 
     const rows = await store.db.selectFrom('budget_reservations').selectAll().where('id', '=', settledLater.id).execute();
     expect(rows).toStrictEqual([{ ...settledLater, settled_usd: 0.000123456789, status: 'settled' }]);
+  });
+
+  it('keeps one feedback signal per request and source: a repeat replaces the score', async () => {
+    const base = { request_id: 'req-fb', comment: null, created_at: 1_700_000_000_000 };
+    await store.upsertFeedback({ ...base, id: 'fb-1', source: 'user', score: 0.2 });
+    await store.upsertFeedback({ ...base, id: 'fb-2', source: 'judge', score: 0.9 });
+    await store.upsertFeedback({ ...base, id: 'fb-3', source: 'user', score: 1, comment: 'fixed', created_at: 1_700_000_000_500 });
+    const rows = await store.listFeedback('req-fb');
+    expect(rows.map((r) => [r.source, r.score, r.comment])).toEqual([
+      ['judge', 0.9, null],
+      ['user', 1, 'fixed'],
+    ]);
+    expect(rows.find((r) => r.source === 'user')?.id).toBe('fb-1');
+    expect(await store.listFeedback('other')).toEqual([]);
+  });
+
+  it('stores recommendations and moves them from proposed to applied', async () => {
+    await store.insertRecommendations([
+      { id: 'rec-1', created_at: 1_700_000_000_000, kind: 'rule', title: 'route summaries to the cheap tier', payload: '{"a":1}', status: 'proposed', applied_at: null },
+    ]);
+    expect((await store.getRecommendation('rec-1'))?.status).toBe('proposed');
+    expect(await store.setRecommendationStatus('rec-1', 'applied', 1_700_000_001_000)).toBe(true);
+    expect(await store.getRecommendation('rec-1')).toMatchObject({ status: 'applied', applied_at: 1_700_000_001_000, payload: '{"a":1}' });
+    expect(await store.setRecommendationStatus('missing', 'applied', 1)).toBe(false);
+  });
+
+  it('round-trips the cache and optimization columns of a request row', async () => {
+    const row = makeRequestRow({ cache_hit: true, cache_saved_usd: 0.0123, optimization: '{"technique":"re2"}' });
+    await store.insertRequests([row]);
+    expect(await store.getRequest(row.id)).toMatchObject({ cache_hit: true, cache_saved_usd: 0.0123, optimization: '{"technique":"re2"}' });
   });
 });
 

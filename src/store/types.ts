@@ -30,6 +30,12 @@ export interface RequestRow {
   /** Only with `log_content: true`. */
   prompt_text: string | null;
   response_text: string | null;
+  /** Answered from the response cache: no upstream call, `cost_usd` 0. */
+  cache_hit: boolean;
+  /** What the cached answer would have cost upstream (counted apart from spend). */
+  cache_saved_usd: number;
+  /** JSON of the optimizer's record for this request (technique, parameters sent, calls, plain-call estimate), when one ran. */
+  optimization: string | null;
 }
 
 export interface CandidateScore {
@@ -90,6 +96,32 @@ export interface BudgetReservationRow {
   status: ReservationStatus;
 }
 
+/** One quality signal for a request; (request_id, source) is unique, a repeat replaces the score. */
+export interface FeedbackRow {
+  id: string;
+  request_id: string;
+  /** Who gave it: `user`, `judge`, `completion`, or a caller's own label. */
+  source: string;
+  /** 0 (bad) … 1 (good). */
+  score: number;
+  comment: string | null;
+  created_at: number;
+}
+
+export type RecommendationStatus = 'proposed' | 'applied' | 'rejected';
+
+/** A recommendation the analytics produced, kept so `aigw rules apply ID` can find it later. */
+export interface RecommendationRow {
+  id: string;
+  created_at: number;
+  kind: string;
+  title: string;
+  /** JSON of the full recommendation (rule change, expected impact, validation criteria, …). */
+  payload: string;
+  status: RecommendationStatus;
+  applied_at: number | null;
+}
+
 /** The only code that talks SQL. SQLite and PostgreSQL implement it through one kysely layer. */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -107,5 +139,11 @@ export interface Store {
   listApiKeys(): Promise<ApiKeyRow[]>;
   revokeApiKey(idOrPrefix: string, atMs: number): Promise<boolean>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRow | undefined>;
+  /** Inserts, or replaces the score/comment of the same (request_id, source). */
+  upsertFeedback(row: FeedbackRow): Promise<void>;
+  listFeedback(requestId: string): Promise<FeedbackRow[]>;
+  insertRecommendations(rows: RecommendationRow[]): Promise<void>;
+  getRecommendation(id: string): Promise<RecommendationRow | undefined>;
+  setRecommendationStatus(id: string, status: RecommendationStatus, atMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
