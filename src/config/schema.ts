@@ -1,28 +1,11 @@
 import { z } from 'zod';
+import { Goal, TaskType, Tier } from './enums.ts';
+import { CacheConfig } from './cache-schema.ts';
+import { OptimizerConfig } from './optimizer-schema.ts';
+import { QualityConfig } from './quality-schema.ts';
 
-/** Task types the router classifies prompts into; quality priors and rules are keyed by them. */
-export const TASK_TYPES = [
-  'summarization',
-  'extraction',
-  'classification',
-  'translation',
-  'qa',
-  'chat',
-  'coding',
-  'math',
-  'reasoning',
-  'creative_writing',
-] as const;
-export const TaskType = z.enum(TASK_TYPES);
-export type TaskType = z.infer<typeof TaskType>;
-
-export const GOALS = ['cost', 'speed', 'quality', 'balanced'] as const;
-export const Goal = z.enum(GOALS);
-export type Goal = z.infer<typeof Goal>;
-
-export const TIERS = ['economy', 'standard', 'premium'] as const;
-export const Tier = z.enum(TIERS);
-export type Tier = z.infer<typeof Tier>;
+export * from './enums.ts';
+export { CacheConfig, OptimizerConfig, QualityConfig };
 
 const usdPerMTok = z.number().nonnegative();
 
@@ -226,6 +209,9 @@ export const GatewayConfig = z.strictObject({
   models: z.array(ModelConfig).default([]),
   routing: RoutingConfig.default(RoutingConfig.parse({})),
   reliability: ReliabilityConfig.default(ReliabilityConfig.parse({})),
+  optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
+  cache: CacheConfig.default(CacheConfig.parse({})),
+  quality: QualityConfig.default(QualityConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;
