@@ -4,6 +4,10 @@ import { registerServeCommands } from './serve-commands.ts';
 import { registerKeysCommands } from './keys-commands.ts';
 import { registerRouterCommands } from './router-commands.ts';
 import { registerDemoCommand } from './demo/demo-command.ts';
+import { registerRulesCommands } from './rules-commands.ts';
+import { registerReportCommands } from './report-commands.ts';
+import { registerMcpCommands } from './mcp-commands.ts';
+import { registerOptimizeCommands } from './optimize-commands.ts';
 
 export function buildProgram(): Command {
   const program = new Command('aigw')
@@ -15,6 +19,10 @@ export function buildProgram(): Command {
   registerKeysCommands(program);
   registerRouterCommands(program);
   registerDemoCommand(program);
+  registerRulesCommands(program);
+  registerReportCommands(program);
+  registerMcpCommands(program);
+  registerOptimizeCommands(program);
   return program;
 }
 

@@ -9,6 +9,12 @@ export const JudgeConfig = z.strictObject({
   sample_rate: z.partialRecord(z.union([TaskType, z.literal('default')]), z.number().min(0).max(1)).default({ default: 0 }),
   /** Grading instructions per task type; `default` for the rest. */
   rubric: z.partialRecord(z.union([TaskType, z.literal('default')]), z.string().min(1)).default({}),
+  /** Requests waiting for a grade at most; past it new ones are skipped (counted), never queued without bound. */
+  max_queue: z.int().positive().default(1_000),
+  /** Grading calls in flight at once. */
+  concurrency: z.int().positive().max(64).default(2),
+  /** Prompt and answer are each cut to this many characters in the grading prompt, to bound the judge's cost. */
+  max_chars: z.int().positive().default(8_000),
 });
 export type JudgeConfig = z.infer<typeof JudgeConfig>;
 

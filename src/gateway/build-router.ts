@@ -3,6 +3,7 @@ import { analyzePrompt } from '../router/analyze/analyze-prompt.ts';
 import type { LiveStats } from '../router/live-stats.ts';
 import { loadPredictor } from '../router/predictor/load-predictor.ts';
 import { createRouter, type Router } from '../router/router.ts';
+import { techniqueBounds } from '../optimizer/run-technique.ts';
 
 /** The built-in router for a config: the trained predictor, the prompt analyzer and the policy. */
 export function buildRouter(config: GatewayConfig, liveStats: LiveStats, isBreakerOpen?: (modelId: string) => boolean): Router {
@@ -15,5 +16,7 @@ export function buildRouter(config: GatewayConfig, liveStats: LiveStats, isBreak
       analyzePrompt(messages, { difficulty: (features, taskType) => predictor.difficultyPercentile(features, taskType) }),
     liveStats,
     isBreakerOpen,
+    // Lets the router price "cheap model + technique" candidates for task types with a technique plan.
+    techniqueBounds,
   });
 }

@@ -5,7 +5,9 @@ import type { GatewayConfig } from '../config/schema.ts';
 import { KeyResolver } from '../auth/key-resolver.ts';
 import { MemoryRateLimiter } from '../auth/rate-limiter.ts';
 import { RedisRateLimiter } from '../auth/redis-rate-limiter.ts';
+import { createResponseCache } from '../cache/create-response-cache.ts';
 import { MemoryBudgetLedger } from '../costs/memory-budget-ledger.ts';
+import { ObservedLengths } from '../optimizer/recommend/observed-lengths.ts';
 import { RedisBudgetLedger } from '../costs/redis-budget-ledger.ts';
 import { GatewayMetrics } from '../metrics/metrics.ts';
 import { UpstreamClient } from '../providers/upstream-client.ts';
@@ -18,6 +20,8 @@ import { openStore } from '../store/open-store.ts';
 import { Catalog } from './catalog.ts';
 import type { Gateway } from './gateway-types.ts';
 import { InFlight } from './in-flight.ts';
+import { JudgeQueue } from '../quality/judge-queue.ts';
+import { gatewayJudgeComplete } from '../quality/gateway-judge-complete.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;
@@ -64,6 +68,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     : new MemoryRateLimiter();
   const keys = new KeyResolver({ findByHash: (hash) => store.findApiKeyByHash(hash) });
   const liveStats = new LiveStats();
+  const observedLengths = new ObservedLengths(store.db, { onError: (err) => logger.warn({ err }, 'observed completion lengths: refresh failed') });
+  observedLengths.start();
   const breakers = new BreakerRegistry({
     failureThreshold: config.reliability.breaker.failure_threshold,
     cooldownMs: config.reliability.breaker.cooldown_ms,
@@ -82,9 +88,11 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     limiter,
     keys,
     liveStats,
+    observedLengths,
     upstream: new UpstreamClient(),
     breakers,
     metrics,
+    cache: createResponseCache(config.cache, redis, env.AIGW_REDIS_PREFIX ?? 'aigw:'),
     logger,
     inFlight: new InFlight(),
     adminKey: env[config.server.admin_key_env] || undefined,
@@ -102,6 +110,9 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       keys.invalidate();
     },
   };
+
+  // Reads gateway.config on every offer, so a reload changes the judge's model, rates and rubrics.
+  gateway.judge = new JudgeQueue({ config: () => gateway.config.quality.judge, complete: gatewayJudgeComplete(() => gateway), store, logger });
 
   return {
     gateway,
@@ -122,7 +133,10 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       if (!(await gateway.inFlight.drained(SHUTDOWN_DRAIN_MS))) {
         logger.warn({ inFlight: gateway.inFlight.size }, 'shutdown: requests still in flight after the drain timeout');
       }
+      // Grades in progress write their call rows through the writer: finish them first.
+      await gateway.judge?.close();
       await writer.close();
+      await observedLengths.stop();
       await gateway.upstream.close();
       await store.close();
       if (redis) await redis.quit();

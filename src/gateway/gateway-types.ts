@@ -2,8 +2,10 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { BudgetLedger } from '../costs/budget-ledger.ts';
 import type { KeyResolver } from '../auth/key-resolver.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
 import type { RateLimiter } from '../auth/rate-limiter.ts';
 import type { GatewayMetrics } from '../metrics/metrics.ts';
+import type { ObservedLengths } from '../optimizer/recommend/observed-lengths.ts';
 import type { UpstreamClient } from '../providers/upstream-client.ts';
 import type { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import type { LiveStats } from '../router/live-stats.ts';
@@ -13,6 +15,7 @@ import type { BatchWriter } from '../store/batch-writer.ts';
 import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
+import type { JudgeQueue } from '../quality/judge-queue.ts';
 
 /** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
 export interface Gateway {
@@ -30,7 +33,13 @@ export interface Gateway {
   upstream: UpstreamClient;
   breakers: BreakerRegistry;
   metrics: GatewayMetrics;
+  /** Exact-match response cache (Redis when configured, else in-process); used only with `cache.enabled`. */
+  cache: ResponseCache;
   logger: Logger;
+  /** Recent completion lengths per task type, refreshed from the request log in the background (max_tokens sizing). */
+  observedLengths: ObservedLengths;
+  /** Background LLM-as-judge (`quality.judge`); the request path offers each written row (see docs/quality-signals.md). */
+  judge?: JudgeQueue;
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;

@@ -47,6 +47,17 @@ export class GatewayMetrics {
     labelNames: ['model', 'kind'] as const,
     registers: [this.registry],
   });
+  readonly cacheLookups = new Counter({
+    name: 'aigw_cache_lookups_total',
+    help: 'Response cache outcomes per chat request: hit, miss or bypass (client header or sampled request).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly cacheSavedUsd = new Counter({
+    name: 'aigw_cache_saved_usd_total',
+    help: 'What the answers served from the response cache cost when they were first bought upstream.',
+    registers: [this.registry],
+  });
   readonly routingDecisionSeconds = new Histogram({
     name: 'aigw_routing_decision_seconds',
     help: 'Time the router takes to decide.',

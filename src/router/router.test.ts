@@ -97,7 +97,8 @@ describe('decision log content', () => {
     }
     expect(d.candidates[0]?.model).toBe(d.chosenModel);
     expect(d.candidates.at(-1)).toMatchObject({ model: 'llama-local', eligible: false, reason: 'predicted quality 0.72 < required 0.80' });
-    expect(d.fallbacks).toEqual(['gpt-4o', 'claude-haiku', 'llama-local']);
+    // Balanced is cost first above the floor: the cheaper eligible model is the first fallback.
+    expect(d.fallbacks).toEqual(['claude-haiku', 'gpt-4o', 'llama-local']);
   });
 });
 
@@ -148,7 +149,8 @@ describe('caller overrides', () => {
   it('max latency from the caller removes the slow models', () => {
     const d = decided(router().decide(ask(ANALYZE, { overrides: { maxLatencyMs: 13_000, minQuality: 0.5 } })));
     expect(d.candidates.find((c) => c.model === 'gpt-4o')?.reason).toMatch(/^estimated \d+ ms > max 13000 ms$/);
-    expect(d.chosenModel).toBe('claude-haiku');
+    // Both remaining models meet the caller's 0.5; balanced takes the cheaper one.
+    expect(d.chosenModel).toBe('gpt-4o-mini');
   });
 });
 

@@ -6,10 +6,11 @@ import type { LiveModelStats, PromptAnalysis, QualityPredictor, RouteDecision, R
 import { chooseModel, type RankedCandidate } from './policy/choose-model.ts';
 import { estimateCandidate } from './policy/estimate-candidate.ts';
 import { expectedOutputTokens } from './policy/expected-output-tokens.ts';
-import { combineRuleActions, compileRules, matchRules } from './policy/match-rules.ts';
+import { combineRuleActions, compileRules, holdoutRuleNames, matchRules } from './policy/match-rules.ts';
 import { resolveModelRefs, unknownModelRefs } from './policy/model-refs.ts';
 import { describeChoice, describeNoEligible } from './policy/rationale.ts';
 import { resolveConstraints } from './policy/resolve-constraints.ts';
+import { candidateId, compileTechniquePlans, techniqueCandidates, type CompiledTechniquePlan, type TechniqueBoundsOf } from './policy/technique-candidates.ts';
 
 export { parseRoutingOverrides, type OverridesResult, type RequestHeaders } from './policy/parse-overrides.ts';
 
@@ -29,6 +30,8 @@ export interface RouterDeps {
   isBreakerOpen?: (modelId: string) => boolean;
   /** Monotonic clock in nanoseconds; default process.hrtime.bigint. */
   now?: () => bigint;
+  /** The techniques' own bounds; without it the router never proposes "model + technique". */
+  techniqueBounds?: TechniqueBoundsOf;
 }
 
 /** RouteInput plus the request id that keeps A/B splits stable; without it the decision id is used. */
@@ -62,7 +65,7 @@ export interface Router {
 function toCandidateScore(c: RankedCandidate): CandidateScore {
   // `reason` is always written (undefined is left out of the logged JSON) so every score has one shape.
   return {
-    model: c.model.id,
+    model: candidateId(c),
     predictedQuality: c.predictedQuality,
     estCostUsd: c.estCostUsd,
     estLatencyMs: c.estLatencyMs,
@@ -93,6 +96,9 @@ export function createRouter(deps: RouterDeps): Router {
   assertModelRefsKnown(config);
   const version = `${POLICY_VERSION}+${predictor.version}`;
   const rules = compileRules(config.routing.rules, config.models);
+  const optimizer = config.optimizer;
+  const techniquePlans = deps.techniqueBounds && optimizer.enabled ? compileTechniquePlans(optimizer, deps.techniqueBounds) : new Map<TaskType, CompiledTechniquePlan>();
+  const optimizerOffFor = new Set(optimizer.disabled_keys);
   // A Map, not the config object: a client-chosen name like `constructor` must not find a prototype member.
   const routingModels = new Map<string, { virtualModel: VirtualModel; models: ModelConfig[] }>();
   for (const [name, virtualModel] of Object.entries(config.routing.virtual_models)) {
@@ -107,18 +113,17 @@ export function createRouter(deps: RouterDeps): Router {
     const routingModel = routingModels.get(input.routingModel);
     const vm = routingModel?.virtualModel;
     const models = routingModel?.models ?? [];
-    const fired = vm
-      ? matchRules(rules, {
-          routingModel: input.routingModel,
-          taskType: analysis.taskType,
-          complexity: analysis.complexity,
-          promptTokens: analysis.promptTokens,
-          keyId: input.keyId,
-          team: input.team,
-          metadata: input.metadata,
-          requestId: input.requestId ?? id,
-        })
-      : [];
+    const ruleContext = {
+      routingModel: input.routingModel,
+      taskType: analysis.taskType,
+      complexity: analysis.complexity,
+      promptTokens: analysis.promptTokens,
+      keyId: input.keyId,
+      team: input.team,
+      metadata: input.metadata,
+      requestId: input.requestId ?? id,
+    };
+    const fired = vm ? matchRules(rules, ruleContext) : [];
     const combined = combineRuleActions(fired);
     const constraints = resolveConstraints(vm ?? { goal: 'balanced' }, config.routing.default_min_quality, combined, input.overrides);
     const outputTokens = expectedOutputTokens(analysis.taskType, analysis.complexity, analysis.promptTokens, input.maxOutputTokens);
@@ -128,6 +133,10 @@ export function createRouter(deps: RouterDeps): Router {
       if (deps.isBreakerOpen?.(m.id)) estimate.breakerOpen = true;
       return estimate;
     });
+    const techniquePlan = techniquePlans.get(analysis.taskType);
+    if (techniquePlan && !optimizerOffFor.has(input.keyId ?? '') && !optimizerOffFor.has(input.keyName ?? '')) {
+      estimates.push(...techniqueCandidates(techniquePlan, estimates, constraints.minQuality, analysis.promptTokens));
+    }
     const choice = chooseModel({
       estimates,
       constraints,
@@ -166,9 +175,11 @@ export function createRouter(deps: RouterDeps): Router {
       complexity: analysis.complexity,
       constraints,
       chosenModel: choice.chosen.model.id,
+      ...(choice.chosen.technique ? { technique: { spec: choice.chosen.technique.spec, options: choice.chosen.technique.options } } : {}),
       candidates,
       fallbacks: choice.fallbacks,
-      rulesFired: combined.fired,
+      // The held-out side of A/B rules is logged too (`name (holdout)`), so reports can compare the arms.
+      rulesFired: [...combined.fired, ...holdoutRuleNames(rules, ruleContext)],
       rationale,
       routerVersion: version,
       decisionUs,

@@ -51,6 +51,8 @@ export interface RouteInput {
   /** max_tokens / max_completion_tokens of the request, if set. */
   maxOutputTokens?: number;
   keyId?: string;
+  /** The API key's name: `optimizer.disabled_keys` may list keys by id or by name. */
+  keyName?: string;
   team?: string;
   metadata?: Record<string, string>;
   /** Caller overrides from headers or the `aigw` body field. */
@@ -68,6 +70,8 @@ export interface RouteDecision {
   chosenModel: string;
   /** Ranked best first, ineligible ones last with their reason. */
   candidates: CandidateScore[];
+  /** Set when the chosen candidate is "model + technique": the request path runs the technique on `chosenModel`. */
+  technique?: { spec: string; options: Record<string, number> };
   /** Models to try after the chosen one, in order. */
   fallbacks: string[];
   rulesFired: string[];

@@ -10,6 +10,11 @@ import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerRouteDryRun } from './routes/route.ts';
+import { registerOptimizeRoute } from './routes/optimize.ts';
+import { registerFeedbackRoutes } from './routes/feedback.ts';
+import { registerReportRoutes } from './routes/report.ts';
+import { registerAnalyticsRoutes } from './routes/analytics.ts';
+import { registerMcpRoutes } from './routes/mcp.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -75,6 +80,11 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerDecisionRoutes(app, gateway);
   registerAdminRoutes(app, gateway);
   registerRouteDryRun(app, gateway);
+  registerOptimizeRoute(app, gateway);
+  registerFeedbackRoutes(app, gateway);
+  registerReportRoutes(app, gateway);
+  registerAnalyticsRoutes(app, gateway);
+  registerMcpRoutes(app, gateway);
   return app;
 }
 

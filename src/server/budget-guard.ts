@@ -40,6 +40,13 @@ export async function reserveBudget(
     const maxOut = body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens;
     amountUsd = Math.max(amountUsd, maxCostUsd(promptTokens, maxOut * choices, t.model.pricing));
   }
+  return reserveBudgetUsd(g, record, amountUsd);
+}
+
+/** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
+export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
+  const key = record.key;
+  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const verdict = await g.ledger.reserve(
     key.id,
     amountUsd,

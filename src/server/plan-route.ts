@@ -11,6 +11,8 @@ import type { RequestRecord } from './request-record.ts';
 export interface RoutePlan {
   targets: UpstreamTarget[];
   decision: RouteDecision | undefined;
+  /** Set when the router chose "cheap model + technique": the request runs it exactly as if the client had asked. */
+  technique?: { spec: string; options: Record<string, number> };
 }
 
 /** Capabilities a request needs from its model, so the router never picks one that cannot serve it. */
@@ -48,6 +50,7 @@ export function planRoute(
     messages: body.messages,
     maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     keyId: record.key?.id,
+    keyName: record.key?.name,
     team: record.key?.team ?? undefined,
     metadata: body.metadata,
     overrides: overrides.overrides,
@@ -72,5 +75,5 @@ function planFromOutcome(g: Gateway, outcome: RouteOutcome, record: RequestRecor
   const targets = [decision.chosenModel, ...decision.fallbacks]
     .map((id) => g.catalog.target(id))
     .filter((t): t is UpstreamTarget => t !== undefined);
-  return { targets, decision };
+  return decision.technique ? { targets, decision, technique: decision.technique } : { targets, decision };
 }

@@ -1,6 +1,7 @@
 import type { Gateway } from '../gateway/gateway-types.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import type { RouteDecision } from '../router/types.ts';
+import type { RequestRow } from '../store/types.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
 
@@ -48,14 +49,11 @@ export function recordRequest(g: Gateway, record: RequestRecord): void {
   m.overhead.observe(row.overhead_ms / 1000);
   if (row.ttft_ms !== null) m.ttft.observe({ model }, row.ttft_ms / 1000);
   if (row.cost_usd > 0) m.costUsd.inc({ model }, row.cost_usd);
-  if (row.input_tokens > 0) {
-    m.tokens.inc({ model, kind: 'input' }, row.input_tokens);
-    if (row.cached_input_tokens) m.tokens.inc({ model, kind: 'cached_input' }, row.cached_input_tokens);
-    if (row.cache_write_tokens) m.tokens.inc({ model, kind: 'cache_write' }, row.cache_write_tokens);
-  }
-  if (row.output_tokens > 0) m.tokens.inc({ model, kind: 'output' }, row.output_tokens);
-  if (row.reasoning_tokens > 0) m.tokens.inc({ model, kind: 'reasoning' }, row.reasoning_tokens);
+  // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
+  if (!row.cache_hit) countBilledTokens(m, model, row);
   void g.writer.enqueueRequest(row);
+  // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
+  g.judge?.offer(row, record.judgeContent);
 }
 
 export function recordDecision(g: Gateway, decision: RouteDecision, record: RequestRecord): void {
@@ -75,4 +73,14 @@ export function recordDecision(g: Gateway, decision: RouteDecision, record: Requ
     router_version: decision.routerVersion,
     decision_us: decision.decisionUs,
   });
+}
+
+function countBilledTokens(m: Gateway['metrics'], model: string, row: RequestRow): void {
+  if (row.input_tokens > 0) {
+    m.tokens.inc({ model, kind: 'input' }, row.input_tokens);
+    if (row.cached_input_tokens) m.tokens.inc({ model, kind: 'cached_input' }, row.cached_input_tokens);
+    if (row.cache_write_tokens) m.tokens.inc({ model, kind: 'cache_write' }, row.cache_write_tokens);
+  }
+  if (row.output_tokens > 0) m.tokens.inc({ model, kind: 'output' }, row.output_tokens);
+  if (row.reasoning_tokens > 0) m.tokens.inc({ model, kind: 'reasoning' }, row.reasoning_tokens);
 }

@@ -1,5 +1,6 @@
 import type { ApiKeyRow, RequestRow } from '../store/types.ts';
 import type { NormalizedUsage } from '../providers/types.ts';
+import type { JudgeContent } from '../quality/judge-queue.ts';
 
 /** The request row under construction; every path that answers a request fills and writes it once. */
 export interface RequestRecord {
@@ -10,6 +11,8 @@ export interface RequestRecord {
   key: ApiKeyRow | undefined;
   isAdmin: boolean;
   written: boolean;
+  /** Prompt and answer text kept in memory for the judge when the row does not store them (log_content off). */
+  judgeContent?: JudgeContent;
 }
 
 export function newRequestRecord(id: string, nowMs: number): RequestRecord {

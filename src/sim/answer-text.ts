@@ -74,6 +74,20 @@ export function wantsBareLetter(prompt: string): boolean {
   return /without explanation|single (letter|choice)|only the letter|answer with the letter/i.test(prompt) || /answer:\s*$/i.test(prompt);
 }
 
+/**
+ * What a prompt's correct answer is keyed on: the last multiple-choice block (from its "A)" line to the
+ * end), else the last sentence ending in "?", else the whole prompt. A prompt that restates the
+ * question (re-reading, a pipeline's added context) keeps the same correct answer, so graded
+ * techniques are compared on the same key.
+ */
+export function questionKey(prompt: string): string {
+  let lastA = -1;
+  for (const m of prompt.matchAll(/(?:^|\n)\s*\(?A[).:]\s/g)) lastA = m.index;
+  if (lastA !== -1) return prompt.slice(lastA).trim();
+  const questions = prompt.match(/[^.?!\n]*\?/g);
+  return questions ? questions[questions.length - 1]!.trim() : prompt;
+}
+
 /** The letter every "good" simulated model picks for a prompt: shared across models, so answers agree. */
 export function goodLetter(letters: readonly string[], seed: number, prompt: string): string {
   return letters[Math.floor(hashUniform(seed, 'mc', prompt) * letters.length)]!;
@@ -96,8 +110,13 @@ export function multipleChoiceText(letter: string, bare: boolean, model: string,
   return `The answer is ${letter}. ${fillerText(fillerChars, model, ...parts)}`;
 }
 
-export function mathText(good: boolean, model: string, fillerChars: number, seed: number, prompt: string, sample: number): string {
-  const correct = 2 + Math.floor(hashUniform(seed, 'math', prompt) * 997);
+/** The correct value of a simulated maths question (the same for every model and sample). */
+export function mathAnswer(seed: number, question: string): number {
+  return 2 + Math.floor(hashUniform(seed, 'math', question) * 997);
+}
+
+export function mathText(good: boolean, model: string, fillerChars: number, seed: number, prompt: string, sample: number, question = prompt): string {
+  const correct = mathAnswer(seed, question);
   const value = good ? correct : correct + 1 + Math.floor(hashUniform('math-wrong', seed, model, prompt, sample) * 9);
   return `Simulated working from ${model}: ${fillerText(fillerChars, model, prompt, sample)}\nFinal answer: ${value}`;
 }

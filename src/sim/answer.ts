@@ -5,10 +5,12 @@ import {
   fillerText,
   goodLetter,
   letterOfResponse,
+  mathAnswer,
   mathText,
   multipleChoiceLetters,
   multipleChoiceText,
   proseText,
+  questionKey,
   wantsBareLetter,
   wrongLetter,
 } from './answer-text.ts';
@@ -34,6 +36,10 @@ export interface SimPrompt {
   maxTokens?: number;
   n: number;
   stop: string[];
+  /** Sampling temperature when the request set one: above 0, separate requests draw fresh samples (see server.ts). */
+  temperature?: number;
+  /** The request's `seed`: the same seed draws the same samples. */
+  seed?: number;
 }
 
 export interface SimToolCall {
@@ -127,11 +133,11 @@ function answerText(c: ChoiceContext): string {
   }
   const letters = multipleChoiceLetters(text);
   if (letters) {
-    const correct = (c.row && recordedGoodLetter(c.row)) ?? goodLetter(letters, seed, text);
+    const correct = (c.row && recordedGoodLetter(c.row)) ?? goodLetter(letters, seed, questionKey(text));
     const letter = good ? correct : wrongLetter(letters, correct, seed, model.id, text, sample);
     return multipleChoiceText(letter, wantsBareLetter(text), model.id, fillerChars, text, sample);
   }
-  if (c.taskType === 'math') return mathText(good, model.id, fillerChars, seed, text, sample);
+  if (c.taskType === 'math') return mathText(good, model.id, fillerChars, seed, text, sample, questionKey(text));
   if (c.taskType === 'coding') return codeText(good, model.id, fillerChars, text, sample);
   return proseText(good, model.id, c.taskType, fillerChars, text, sample);
 }
@@ -175,9 +181,28 @@ function composeChoice(c: ChoiceContext): SimChoice {
   return { ...limited, completionTokens: reasoningTokens + approxTokens(limited.text), reasoningTokens };
 }
 
+/**
+ * The simulated world's correct final answer to a prompt, as `normalizeAnswer` writes it: the letter
+ * every good model picks for a multiple-choice question, the value for a maths question; undefined
+ * for other prompts (their answers are graded by outcome only). Generates gold answers for
+ * simulation-only eval datasets (bench/optimizer-eval/).
+ */
+export function simAnswerKey(prompt: string, seed: number): string | undefined {
+  const letters = multipleChoiceLetters(prompt);
+  if (letters) return goodLetter(letters, seed, questionKey(prompt));
+  if (classifySimTaskType(prompt) === 'math') return String(mathAnswer(seed, questionKey(prompt)));
+  return undefined;
+}
+
 export interface ComposeContext {
   seed: number;
   outcomes?: OutcomesIndex;
+  /**
+   * Index of this request's first sample (default 0): choice i is sample firstSample + i. Sample 0 is
+   * what a deterministic request gets; the server hands sampling requests fresh indices, so k separate
+   * requests can disagree like k choices of one request do. Each sample is a fair draw at the model's accuracy.
+   */
+  firstSample?: number;
 }
 
 /** The full simulated answer to one request: outcome, usage and the text or tool call of each choice. */
@@ -189,10 +214,11 @@ export function composeAnswer(model: SimModel, prompt: SimPrompt, ctx: ComposeCo
   const recorded = row !== undefined && recordedScore !== undefined ? row : undefined;
   const choices: SimChoice[] = [];
   let outcome = false;
-  for (let sample = 0; sample < prompt.n; sample++) {
+  const first = ctx.firstSample ?? 0;
+  for (let sample = first; sample < first + prompt.n; sample++) {
     const good =
       recordedScore !== undefined && sample === 0 ? recordedScore >= 0.5 : sampleOutcome(model, text, taskType, ctx.seed, sample);
-    if (sample === 0) outcome = good;
+    if (sample === first) outcome = good;
     choices.push(composeChoice({ model, prompt, taskType, seed: ctx.seed, sample, good, row: recorded }));
   }
   return {

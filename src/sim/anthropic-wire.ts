@@ -61,6 +61,7 @@ export function parseAnthropicRequest(body: unknown): AnthropicRequest {
       maxTokens,
       n: 1,
       stop: stopList(body.stop_sequences),
+      temperature: typeof body.temperature === 'number' ? body.temperature : undefined,
     },
   };
 }

@@ -69,6 +69,8 @@ export function parseOpenAIRequest(body: unknown): OpenAIRequest {
       maxTokens: positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens),
       n,
       stop: stopList(body.stop),
+      temperature: typeof body.temperature === 'number' ? body.temperature : undefined,
+      seed: typeof body.seed === 'number' && Number.isInteger(body.seed) ? body.seed : undefined,
     },
   };
 }

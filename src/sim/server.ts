@@ -29,11 +29,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { anthropicError, anthropicMessage, anthropicStreamEvents, parseAnthropicRequest } from './anthropic-wire.ts';
-import { composeAnswer, type SimAnswer } from './answer.ts';
+import { composeAnswer, type SimAnswer, type SimPrompt } from './answer.ts';
 import { emitEvents, sendAfter, sendCutBody } from './emit.ts';
 import { BadControlHeader, FailureControl, type FailMode } from './failures.ts';
 import type { SimFleet, SimModel } from './fleet-schema.ts';
-import { mulberry32 } from './hash.ts';
+import { hashUniform, mulberry32 } from './hash.ts';
 import { openAICompletion, openAIError, openAIStreamEvents, parseOpenAIRequest } from './openai-wire.ts';
 import { loadOutcomesFiles, type OutcomesIndex } from './outcomes-file.ts';
 import { InvalidRequest } from './request-text.ts';
@@ -102,6 +102,29 @@ function answerDelayMs(answer: SimAnswer, model: SimModel, timeScale: number): n
   return ms;
 }
 
+/**
+ * Which samples a request draws. Deterministic requests (no temperature, temperature 0) get samples
+ * 0…n-1 every time, as before. A request with an explicit `seed` gets the samples that seed names.
+ * A request with temperature > 0 and no seed gets the next unused samples of its (model, prompt), so
+ * k separate requests disagree like the k choices of one n = k request — in fact they draw the same
+ * sample set, whichever way `n` is served, which keeps runs reproducible in a fresh simulator.
+ */
+export class SampleCounter {
+  private readonly next = new Map<string, number>();
+  /** Bounds memory on long runs; clearing only restarts the per-prompt sequences. */
+  private static readonly MAX_KEYS = 100_000;
+
+  firstSample(modelId: string, prompt: Pick<SimPrompt, 'n' | 'temperature' | 'seed' | 'lastUserText'>): number {
+    if (prompt.seed !== undefined) return Math.floor(hashUniform('sim-seed', prompt.seed) * 2 ** 31);
+    if (prompt.temperature === undefined || prompt.temperature <= 0) return 0;
+    const key = `${modelId}\u0000${prompt.lastUserText}`;
+    const first = this.next.get(key) ?? 0;
+    if (this.next.size >= SampleCounter.MAX_KEYS) this.next.clear();
+    this.next.set(key, first + prompt.n);
+    return first;
+  }
+}
+
 export async function startSim(opts: SimServerOptions): Promise<SimServer> {
   const { fleet } = opts;
   const seed = opts.seed ?? 0;
@@ -110,6 +133,7 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
   const modelsById = new Map(fleet.models.map((m) => [m.id, m]));
   const failures = new FailureControl(mulberry32(seed ^ 0x5eed), timeScale);
   const stats: SimStats = { requests: 0, byModel: {} };
+  const samples = new SampleCounter();
   let sequence = 0;
 
   function fail(res: ServerResponse, wire: Wire, mode: FailMode, stream: boolean, partial: () => { headers: Record<string, string>; events?: TimedEvent[]; body?: string }): void {
@@ -152,7 +176,7 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
       return;
     }
     const failure = failures.fromHeaders(req.headers) ?? failures.fromErrorRate(model);
-    const answer = composeAnswer(model, parsed.prompt, { seed, outcomes });
+    const answer = composeAnswer(model, parsed.prompt, { seed, outcomes, firstSample: samples.firstSample(model.id, parsed.prompt) });
     const seq = (sequence++).toString(36);
     const id = wire === 'openai' ? `chatcmpl-sim${seq}` : `msg_sim${seq}`;
     const created = Math.floor(Date.now() / 1000);

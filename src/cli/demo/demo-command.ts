@@ -2,6 +2,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DemoSetupError } from './gateway-catalog.ts';
 import { DEMO_DEFAULTS, runDemo } from './run-demo.ts';
 import { formatDemoSummary } from './summary.ts';
+import { demoReportMarkdown } from './demo-report.ts';
+import { generateDemoPrompts } from './prompts.ts';
 
 interface DemoCommandOptions {
   requests: number;
@@ -71,6 +73,11 @@ export function registerDemoCommand(program: Command): void {
             concurrency: opts.concurrency,
           })}`,
         );
+        if (run.startedGateway) {
+          // Only a gateway the demo started writes to the store this process can read.
+          const report = await demoReportMarkdown(process.cwd(), config, run.results, generateDemoPrompts(opts.requests, opts.seed));
+          console.log(`\nRecorded ${report.feedback} simulated outcomes as feedback (source sim-outcome).\n\n${report.markdown}`);
+        }
       } catch (err) {
         if (!(err instanceof DemoSetupError)) throw err;
         console.error(err.message);

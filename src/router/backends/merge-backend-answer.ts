@@ -29,11 +29,14 @@ export function mergeBackendAnswer(backendName: string, builtin: Decided, answer
     ? `chose ${answer.model}, as did the built-in router (${answer.detail})`
     : `chose ${answer.model} over the built-in choice ${base.chosenModel} (${answer.detail})`;
   const order = [base.chosenModel, ...base.fallbacks].filter((m) => m !== answer.model);
+  // The built-in's technique belongs to its model: a different pick runs plain.
+  const { technique, ...rest } = base;
   return {
     ok: true,
     decisionUs,
     decision: {
-      ...base,
+      ...rest,
+      ...(agreed && technique ? { technique } : {}),
       chosenModel: answer.model,
       fallbacks: [...new Set(order)],
       rationale: `${backendName} ${note}; built-in router: ${base.rationale}`,

@@ -39,10 +39,14 @@ describe('chooseModel goals', () => {
     expect(chosenId(choose({ goal: 'quality' }))).toBe('gpt-4o');
   });
 
-  it('balanced: a small quality gain does not justify a much higher price, a large one does', () => {
+  it('balanced: cost first above min_quality; a dearer model wins only when much better for little more money', () => {
     expect(chosenId(choose({ goal: 'balanced' }))).toBe('gpt-4o-mini');
-    const hard = { estimates: [{ ...GPT4O, predictedQuality: 0.9 }, { ...MINI, predictedQuality: 0.72 }] };
-    expect(chosenId(choose({ goal: 'balanced' }, hard))).toBe('gpt-4o');
+    // +0.18 predicted at 17× the price: the cheap model meets the floor, so it stays the choice.
+    const farDearer = { estimates: [{ ...GPT4O, predictedQuality: 0.9 }, { ...MINI, predictedQuality: 0.72 }] };
+    expect(chosenId(choose({ goal: 'balanced' }, farDearer))).toBe('gpt-4o-mini');
+    // The same gain at twice the price is worth it.
+    const slightlyDearer = { estimates: [{ ...GPT4O, predictedQuality: 0.9, estCostUsd: 0.0006 }, { ...MINI, predictedQuality: 0.72 }] };
+    expect(chosenId(choose({ goal: 'balanced' }, slightlyDearer))).toBe('gpt-4o');
   });
 
   it('ranks the eligible by score and falls back in that order', () => {

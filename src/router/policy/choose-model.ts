@@ -42,6 +42,7 @@ function toRanked(
     outputTokens: c.outputTokens,
     errorRate: c.errorRate,
     breakerOpen: c.breakerOpen,
+    technique: c.technique,
     score,
     status,
     reasonCode,
@@ -158,5 +159,7 @@ export function chooseModel(input: ChooseModelInput): ModelChoice {
   if (!chosen) {
     return { ok: false, ranked, httpStatus: ineligible.some((c) => c.reasonCode === 'breaker_open') ? 503 : 400 };
   }
-  return { ok: true, chosen, ranked, fallbacks: usable.slice(1).map((c) => c.model.id), metMinQuality };
+  // Fallbacks are plain models for the provider call: "model + technique" candidates and repeats of the chosen model are left out.
+  const fallbacks = usable.filter((c) => c.technique === undefined && c.model.id !== chosen.model.id).map((c) => c.model.id);
+  return { ok: true, chosen, ranked, fallbacks, metMinQuality };
 }

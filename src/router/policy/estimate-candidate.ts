@@ -1,5 +1,6 @@
 import type { ModelConfig, Pricing } from '../../config/schema.ts';
 import type { LiveModelStats } from '../types.ts';
+import type { CandidateTechnique } from './technique-candidates.ts';
 
 /**
  * How many live samples count as much as the catalog numbers: with n samples the live EWMA gets weight
@@ -21,6 +22,8 @@ export interface CandidateEstimate {
   /** Error rate after weighting by how many live samples back it. */
   errorRate: number;
   breakerOpen: boolean;
+  /** Set on a "model + technique" candidate (technique-candidates.ts); plain models leave it undefined. */
+  technique?: CandidateTechnique | undefined;
 }
 
 /** Same arithmetic as the price catalog: prices are USD per 1M tokens. */
@@ -59,5 +62,6 @@ export function estimateCandidate(
     outputTokens,
     errorRate,
     breakerOpen: live.breakerOpen === true,
+    technique: undefined,
   };
 }

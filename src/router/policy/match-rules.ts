@@ -79,8 +79,19 @@ function includesIfSet(list: readonly string[] | undefined, value: string | unde
   return list === undefined || (value !== undefined && list.includes(value));
 }
 
+/**
+ * Appended to a rule's name in the decision's rule list when the request matched the rule's conditions
+ * but fell in the held-out share of its A/B split, so reports can compare the two arms.
+ */
+export const HOLDOUT_SUFFIX = ' (holdout)';
+
 /** Every condition present must hold; ranges are inclusive at both ends; absent conditions match all. */
 export function ruleMatches(rule: RoutingRule, ctx: RuleContext): boolean {
+  return ruleConditionsMatch(rule, ctx) && inPercentSplit(rule.name, ctx.requestId, rule.percent);
+}
+
+/** The rule's conditions alone, before its A/B split. */
+export function ruleConditionsMatch(rule: RoutingRule, ctx: RuleContext): boolean {
   const m = rule.match;
   if (!includesIfSet(m.routing_models, ctx.routingModel)) return false;
   if (m.task_types && !m.task_types.includes(ctx.taskType)) return false;
@@ -89,11 +100,18 @@ export function ruleMatches(rule: RoutingRule, ctx: RuleContext): boolean {
   if (m.metadata) {
     for (const [key, value] of Object.entries(m.metadata)) if (ctx.metadata?.[key] !== value) return false;
   }
-  return inPercentSplit(rule.name, ctx.requestId, rule.percent);
+  return true;
 }
 
 export function matchRules(rules: readonly CompiledRule[], ctx: RuleContext): CompiledRule[] {
   return rules.filter((compiled) => ruleMatches(compiled.rule, ctx));
+}
+
+/** `name (holdout)` for each A/B rule whose conditions match but whose split leaves this request out. */
+export function holdoutRuleNames(rules: readonly CompiledRule[], ctx: RuleContext): string[] {
+  return rules
+    .filter(({ rule }) => rule.percent < 100 && ruleConditionsMatch(rule, ctx) && !inPercentSplit(rule.name, ctx.requestId, rule.percent))
+    .map(({ rule }) => `${rule.name}${HOLDOUT_SUFFIX}`);
 }
 
 export function combineRuleActions(fired: readonly CompiledRule[]): CombinedRuleAction {

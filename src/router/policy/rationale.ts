@@ -2,6 +2,7 @@ import type { TaskType } from '../../config/schema.ts';
 import type { RoutingConstraints } from '../types.ts';
 import type { RankedCandidate } from './choose-model.ts';
 import { formatRatio, formatUsd } from './format.ts';
+import { candidateId } from './technique-candidates.ts';
 
 export interface RationaleInput {
   taskType: TaskType;
@@ -26,27 +27,42 @@ const q = (c: RankedCandidate): string => c.predictedQuality.toFixed(2);
 
 /** How the chosen model compares with a weaker-or-equal alternative that the goal might have picked. */
 function compareWithRunnerUp(chosen: RankedCandidate, other: RankedCandidate): string {
-  if (other.estCostUsd === 0 && chosen.estCostUsd > 0) return `${other.model.id} is free but predicted only ${q(other)}`;
-  if (chosen.estCostUsd === 0 && other.estCostUsd > 0) return `free, unlike ${other.model.id} (predicted ${q(other)})`;
+  if (other.estCostUsd === 0 && chosen.estCostUsd > 0) return `${candidateId(other)} is free but predicted only ${q(other)}`;
+  if (chosen.estCostUsd === 0 && other.estCostUsd > 0) return `free, unlike ${candidateId(other)} (predicted ${q(other)})`;
   const costRatio = other.estCostUsd / chosen.estCostUsd;
   const inverseCostRatio = chosen.estCostUsd / other.estCostUsd;
   if (inverseCostRatio >= NOTABLE_RATIO) {
-    return `${other.model.id} is ${formatRatio(inverseCostRatio)} cheaper but predicted only ${q(other)}`;
+    return `${candidateId(other)} is ${formatRatio(inverseCostRatio)} cheaper but predicted only ${q(other)}`;
   }
-  if (costRatio >= NOTABLE_RATIO) return `${formatRatio(costRatio)} cheaper than ${other.model.id} (predicted ${q(other)})`;
-  return `ahead of ${other.model.id} (predicted ${q(other)}) at about the same cost`;
+  if (costRatio >= NOTABLE_RATIO) return `${formatRatio(costRatio)} cheaper than ${candidateId(other)} (predicted ${q(other)})`;
+  return `ahead of ${candidateId(other)} (predicted ${q(other)}) at about the same cost`;
 }
 
 /** How the chosen model compares with a stronger one it was picked over. */
 function compareWithStronger(chosen: RankedCandidate, stronger: RankedCandidate, goal: RoutingConstraints['goal']): string {
   const costRatio = stronger.estCostUsd / chosen.estCostUsd;
   const latencyRatio = stronger.estLatencyMs / chosen.estLatencyMs;
-  const strongerText = `${stronger.model.id} (predicted ${q(stronger)})`;
+  const strongerText = `${candidateId(stronger)} (predicted ${q(stronger)})`;
   if (chosen.estCostUsd === 0 && stronger.estCostUsd > 0) return `free, unlike ${strongerText} at ${formatUsd(stronger.estCostUsd)}`;
   if (goal === 'speed' && latencyRatio >= NOTABLE_RATIO) return `${formatRatio(latencyRatio)} faster than ${strongerText}`;
   if (costRatio >= NOTABLE_RATIO) return `${formatRatio(costRatio)} cheaper than ${strongerText}`;
   if (latencyRatio >= NOTABLE_RATIO) return `${formatRatio(latencyRatio)} faster than ${strongerText}`;
   return `preferred over ${strongerText}`;
+}
+
+/**
+ * When the chosen candidate runs a technique: what the model alone was predicted. When a technique
+ * candidate was offered but lost: its numbers, so the log shows it was weighed.
+ */
+function describeTechnique(chosen: RankedCandidate, ranked: readonly RankedCandidate[], mentioned: RankedCandidate | undefined): string {
+  if (chosen.technique) {
+    const t = chosen.technique;
+    return ` (${chosen.model.id} alone predicted ${t.plainQuality.toFixed(2)} at ${formatUsd(t.plainCostUsd)}; ${t.upstreamRequests} upstream requests)`;
+  }
+  const offered = ranked.filter((c) => c.technique !== undefined && c !== chosen && c !== mentioned);
+  if (offered.length === 0) return '';
+  const parts = offered.map((c) => `${candidateId(c)} predicted ${q(c)} at ${formatUsd(c.estCostUsd)}`);
+  return `; not chosen: ${parts.join(', ')}`;
 }
 
 /**
@@ -59,7 +75,7 @@ export function describeChoice(input: RationaleInput, chosen: RankedCandidate, r
   const min = input.constraints.minQuality.toFixed(2);
   const cost = formatUsd(chosen.estCostUsd);
   if (!metMinQuality) {
-    return `${head}: no model reaches the required ${min}, so the best predicted one was chosen, ${chosen.model.id} at ${q(chosen)} (${cost})${rules}.`;
+    return `${head}: no model reaches the required ${min}, so the best predicted one was chosen, ${candidateId(chosen)} at ${q(chosen)} (${cost})${rules}.`;
   }
   const others = ranked.filter((c) => c !== chosen && c.status !== 'ineligible');
   let stronger: RankedCandidate | undefined;
@@ -70,11 +86,11 @@ export function describeChoice(input: RationaleInput, chosen: RankedCandidate, r
     : runnerUp
       ? compareWithRunnerUp(chosen, runnerUp)
       : 'the only eligible model';
-  return `${head}: ${chosen.model.id} predicted ${q(chosen)} ≥ required ${min} at ${cost}, ${comparison}${rules}.`;
+  return `${head}: ${candidateId(chosen)} predicted ${q(chosen)} ≥ required ${min} at ${cost}, ${comparison}${describeTechnique(chosen, ranked, stronger ?? runnerUp)}${rules}.`;
 }
 
 /** Why nothing could serve the request, model by model. */
 export function describeNoEligible(input: RationaleInput, ranked: readonly RankedCandidate[]): string {
-  const reasons = ranked.map((c) => `${c.model.id} (${c.reason ?? 'not eligible'})`).join(', ');
+  const reasons = ranked.map((c) => `${candidateId(c)} (${c.reason ?? 'not eligible'})`).join(', ');
   return `no eligible model for ${describeRequest(input)}: ${reasons || 'no candidate models configured'}${describeRules(input.rulesFired)}.`;
 }

@@ -22,6 +22,12 @@ describe('goalScore', () => {
     expect(goalScore('balanced', est('gpt-4o', 0.9, 0.001, 10_000), ref)).toBeCloseTo(0.9 - BALANCED_LAMBDA_LATENCY, 3);
   });
 
+  it('is cost first: +0.18 predicted does not pay for 25× the price, +0.15 pays for twice the price', () => {
+    const cheap = goalScore('balanced', est('mini', 0.74, 0.001, 1_000), ref);
+    expect(goalScore('balanced', est('large', 0.92, 0.025, 1_000), ref)).toBeLessThan(cheap);
+    expect(goalScore('balanced', est('standard', 0.89, 0.002, 1_000), ref)).toBeGreaterThan(cheap);
+  });
+
   it('stays finite for free models', () => {
     const free = { minCostUsd: 0, minLatencyMs: 0 };
     expect(Number.isFinite(goalScore('balanced', est('llama-local', 0.5, 0.002, 300), free))).toBe(true);

@@ -2,12 +2,16 @@ import type { Goal } from '../../config/schema.ts';
 import type { CandidateEstimate } from './estimate-candidate.ts';
 
 /**
- * Balanced goal: utility = quality − λ_cost·log10(cost / cheapest) − λ_latency·log10(latency / fastest),
- * over the candidates that pass the hard constraints. With λ_cost = 0.1 a model ten times the price must
- * be predicted 0.10 better to win; with λ_latency = 0.05 ten times slower must be 0.05 better.
+ * Balanced goal (the default for `auto`): cost first among the models that meet min_quality, with a
+ * modest preference for quality. utility = quality − λ_cost·log10(cost / cheapest) −
+ * λ_latency·log10(latency / fastest), cheapest and fastest taken among the models that meet every
+ * constraint. λ_cost = 0.3: twice the price needs a predicted quality 0.09 higher, ten times the price
+ * 0.3 higher — so above the floor the cheaper model wins unless a dearer one is clearly better for
+ * little extra money. λ_latency = 0.1: ten times slower must be 0.1 better. (Before: 0.1 and 0.05,
+ * which sent a simple question to a premium model 25× the price for a predicted +0.18.)
  */
-export const BALANCED_LAMBDA_COST = 0.1;
-export const BALANCED_LAMBDA_LATENCY = 0.05;
+export const BALANCED_LAMBDA_COST = 0.3;
+export const BALANCED_LAMBDA_LATENCY = 0.1;
 /** Added to cost and latency before taking ratios, so free local models and 0 ms estimates stay finite. */
 export const COST_FLOOR_USD = 1e-6;
 export const LATENCY_FLOOR_MS = 1;

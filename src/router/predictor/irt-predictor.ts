@@ -5,6 +5,7 @@ import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVecto
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
 import { decodeFloats, type PredictorFile } from './model-file.ts';
 import type { BlendWeights } from './blend-select.ts';
+import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
 
 /** What the predictor needs to know about a catalog model. */
 export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig, 'upstream_model' | 'quality'>>;
@@ -12,6 +13,12 @@ export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig
 /** A learned per-task ability is trusted over a catalog prior once it rests on this many rows. */
 export const MIN_TASK_ROWS = 30;
 const LOG_A_LIMIT = 3;
+/** A linear probability can leave [0, 1]; a ridge prediction is clamped to [1%, 99%]. */
+const RIDGE_FLOOR = 0.01;
+
+function clamp(x: number, lo: number, hi: number): number {
+  return x < lo ? lo : x > hi ? hi : x;
+}
 
 interface KnownModel {
   thetaBase: number;
@@ -25,6 +32,7 @@ interface KnownModel {
   hashed: { bias: number; weights: Float32Array } | null;
   blend: BlendWeights | null;
   blendByTask: Map<string, BlendWeights>;
+  ridge: RidgeHead | null;
 }
 
 /** Difficulty b(x) and discrimination a(x) of one prompt. */
@@ -32,6 +40,8 @@ export interface PromptItem {
   x: SparseVector;
   /** Dense + task inputs of the coarse heads. */
   coarse: Float64Array;
+  /** 1/‖idf ∘ x_hashed‖ for the ridge heads (0 without them). */
+  ridgeScale: number;
   difficulty: number;
   discrimination: number;
 }
@@ -55,6 +65,9 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly priorCache = new Map<number, number>();
   private readonly blendDefault: number;
   private readonly blendByTask: Map<string, number>;
+  private readonly ridgeIdf: Float32Array | null;
+  private readonly ridgeBlendDefault: number;
+  private readonly ridgeBlendByTask: Map<string, number>;
   private lastItem: { features: PromptFeatures; taskType: TaskType; item: PromptItem } | null = null;
 
   constructor(file: PredictorFile, version: string) {
@@ -70,6 +83,9 @@ export class IrtQualityPredictor implements QualityPredictor {
     const coarseWidth = this.layout.dense.length + this.layout.taskTypes.length;
     this.blendDefault = file.blend?.default ?? 1;
     this.blendByTask = new Map(Object.entries(file.blend?.byTask ?? {}));
+    this.ridgeIdf = file.ridge ? decodeFloats(file.ridge.idf, this.layout.buckets) : null;
+    this.ridgeBlendDefault = file.ridge?.blend.default ?? 0;
+    this.ridgeBlendByTask = new Map(Object.entries(file.ridge?.blend.byTask ?? {}));
     this.difficultyW = decodeFloats(file.difficulty.weights, n);
     this.difficultyBias = file.difficulty.bias;
     this.discriminationW = decodeFloats(file.discrimination.weights, n);
@@ -88,6 +104,7 @@ export class IrtQualityPredictor implements QualityPredictor {
         hashed: m.hashed ? { bias: m.hashed.bias, weights: decodeFloats(m.hashed.weights, n) } : null,
         blend: m.blend ? { keep: m.blend.keep, hashed: m.blend.hashed } : null,
         blendByTask: new Map(Object.entries(m.blend?.byTask ?? {})),
+        ridge: m.ridge && this.ridgeIdf ? { weights: decodeFloats(m.ridge, this.layout.buckets) } : null,
       });
       baseSum += m.thetaBase;
     }
@@ -108,7 +125,8 @@ export class IrtQualityPredictor implements QualityPredictor {
     const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
     const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
     const coarse = coarseInputs(x, this.layout, new Float64Array(this.layout.dense.length + this.layout.taskTypes.length));
-    const item = { x, coarse, difficulty, discrimination: Math.exp(logA) };
+    const ridgeScale = this.ridgeIdf ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
+    const item = { x, coarse, ridgeScale, difficulty, discrimination: Math.exp(logA) };
     this.lastItem = { features, taskType, item };
     return item;
   }
@@ -120,6 +138,16 @@ export class IrtQualityPredictor implements QualityPredictor {
 
   probability(item: PromptItem, taskType: TaskType, model: ModelQualityRef): number {
     const known = this.models.get(model.id) ?? (model.upstream_model ? this.models.get(model.upstream_model) : undefined);
+    const p = this.irtProbability(item, taskType, model, known);
+    if (!known?.ridge || !known.coarse) return p;
+    const beta = this.ridgeBlendByTask.get(taskType) ?? this.ridgeBlendDefault;
+    if (beta === 0) return p;
+    const level = sigmoid(coarseLogit(known.coarse, item.coarse));
+    const ridge = clamp(level + ridgeDeviation(known.ridge, item.x, item.ridgeScale, this.layout.buckets), RIDGE_FLOOR, 1 - RIDGE_FLOOR);
+    return (1 - beta) * p + beta * ridge;
+  }
+
+  private irtProbability(item: PromptItem, taskType: TaskType, model: ModelQualityRef, known: KnownModel | undefined): number {
     const theta = this.ability(known, taskType, model);
     let z = item.discrimination * (theta - item.difficulty);
     if (!known) return sigmoid(z);

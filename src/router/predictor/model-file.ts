@@ -52,6 +52,8 @@ export const ModelEntry = z.strictObject({
         .optional(),
     })
     .optional(),
+  /** TF-IDF ridge head over the hashed buckets (weights pre-multiplied by the file's `ridge.idf`). */
+  ridge: z.string().optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
@@ -84,6 +86,13 @@ export const PredictorFile = z.strictObject({
    * only, 1 = full): p = σ(z_coarse + κ·(z_full − z_coarse)).
    */
   blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }).optional(),
+  /**
+   * Per-model ridge heads (ridge-head.ts): idf per hashed bucket, and the share β of the ridge
+   * probability in the final one, per task type: p = (1 − β)·p_irt + β·(p_coarse + w·x̃).
+   */
+  ridge: z
+    .strictObject({ idf: z.string(), blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }) })
+    .optional(),
   /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
   typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),
   /** 101 quantiles of b over the training prompts: turns a difficulty into a percentile. */

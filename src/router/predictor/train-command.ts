@@ -23,6 +23,7 @@ const STAGE_LABEL: Record<TrainProgress['stage'], string> = {
   fit: 'fitting',
   calibrate: 'calibrating',
   refit: 'refitting on all rows',
+  ridge: 'fitting text heads',
 };
 
 /** `aigw router train --data FILE... --out FILE [--seed N]`: deterministic for a seed. */

@@ -42,7 +42,7 @@ describe('trainPredictor', () => {
   it('reports progress through every stage', () => {
     const stages = new Set<string>();
     trainPredictor(rows.slice(0, 60), { seed: 1, epochs: 1 }, (p) => stages.add(p.stage));
-    expect([...stages]).toEqual(['features', 'fit', 'calibrate', 'refit']);
+    expect([...stages]).toEqual(['features', 'fit', 'calibrate', 'refit', 'ridge']);
   });
 
   it('shrinks per-prompt deviations towards the coarse heads by the stored blend', () => {

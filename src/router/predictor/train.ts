@@ -9,6 +9,8 @@ import { fitPlatt } from './platt.ts';
 import { coarseInputsOf, fitCoarseHeads, fitHashedHeads, sparseLogit } from './fit-heads.ts';
 import { stackBlends, type ModelBlend, type PlattPair } from './stack-blends.ts';
 import { DEFAULT_HASHED_LOGISTIC, type HashedHead, type HashedLogisticOptions } from './hashed-logistic.ts';
+import { DEFAULT_RIDGE, type RidgeOptions } from './ridge-head.ts';
+import { fitRidgeHeads, type RidgeHeads } from './fit-ridge.ts';
 import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
 import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
 import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
@@ -43,6 +45,13 @@ export interface TrainOptions extends FitOptions {
   /** A less-shrunk ρ must beat a more-shrunk one by this much hull area (mean quality) to be chosen. */
   decisionMargin: number;
   hashedLogistic: HashedLogisticOptions;
+  /**
+   * Per-model TF-IDF ridge heads (ridge-head.ts), mixed into the probability:
+   * p = (1 − β_task)·p_irt + β_task·p_ridge. β = 0 everywhere turns them off (no heads are stored).
+   */
+  ridge: RidgeOptions;
+  ridgeBlendByTask: Partial<Record<TaskType, number>>;
+  ridgeBlendDefault: number;
   /** After calibrating, refit on every row (keeping the calibration) rather than shipping the smaller fit. */
   refitAll: boolean;
   hashing: HashingSpec;
@@ -75,12 +84,15 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   decisionShrink: true,
   decisionMargin: 0,
   hashedLogistic: DEFAULT_HASHED_LOGISTIC,
+  ridge: DEFAULT_RIDGE,
+  ridgeBlendByTask: {},
+  ridgeBlendDefault: 0.5,
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
 
 export interface TrainProgress {
-  stage: 'features' | 'fit' | 'calibrate' | 'refit';
+  stage: 'features' | 'fit' | 'calibrate' | 'refit' | 'ridge';
   done: number;
   total: number;
 }
@@ -149,7 +161,8 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
   }
   const coarse = fitCoarseHeads(set, all, opts.l2Coarse);
   const hashed = opts.stacking && opts.stackHashed ? fitHashedHeads(set, all, opts) : new Map<string, HashedHead>();
-  return toPredictorFile(set, params, platt, coarse, hashed, blends, opts);
+  const ridge = ridgeInUse(opts) ? fitRidgeHeads(set, all, coarse, opts.ridge, (done, total) => onProgress?.({ stage: 'ridge', done, total })) : null;
+  return toPredictorFile(set, params, platt, coarse, hashed, blends, ridge, opts);
 }
 
 /**
@@ -211,6 +224,7 @@ function toPredictorFile(
   coarse: Map<string, CoarseHead>,
   hashed: Map<string, HashedHead>,
   blends: Map<string, ModelBlend>,
+  ridge: RidgeHeads | null,
   opts: TrainOptions,
 ): PredictorFile {
   const { layout } = set;
@@ -251,6 +265,7 @@ function toPredictorFile(
       ...(coarse.has(id) ? { coarse: { bias: round(coarse.get(id)!.bias), weights: encodeFloats(coarse.get(id)!.weights) } } : {}),
       ...(hashed.has(id) ? { hashed: { bias: round(hashed.get(id)!.bias), weights: encodeFloats(hashed.get(id)!.weights) } } : {}),
       ...(blends.has(id) ? { blend: blends.get(id)! } : {}),
+      ...(ridge?.heads.has(id) ? { ridge: encodeFloats(ridge.heads.get(id)!.weights) } : {}),
     };
   });
   return {
@@ -262,6 +277,14 @@ function toPredictorFile(
     discrimination: { bias: round(params.ba), weights: encodeFloats(params.wa.subarray(0, n)) },
     models,
     blend: { default: opts.blendDefault, byTask: Object.fromEntries(Object.entries(opts.blendByTask).sort((a, b) => a[0].localeCompare(b[0]))) },
+    ...(ridge
+      ? {
+          ridge: {
+            idf: encodeFloats(ridge.idf),
+            blend: { default: opts.ridgeBlendDefault, byTask: Object.fromEntries(Object.entries(opts.ridgeBlendByTask).sort((a, b) => a[0].localeCompare(b[0]))) },
+          },
+        }
+      : {}),
     typicalPrompts: { a: sample.map((r) => round(a[r]!)), b: sample.map((r) => round(b[r]!)) },
     difficultyQuantiles: quantiles,
     training: {
@@ -288,9 +311,15 @@ function toPredictorFile(
         decisionMargin: opts.decisionMargin,
         l2Hashed: opts.hashedLogistic.l2Hashed,
         refitAll: opts.refitAll,
+        ridgeL2: opts.ridge.l2,
+        ridgeIterations: opts.ridge.iterations,
       },
     },
   };
+}
+
+function ridgeInUse(opts: TrainOptions): boolean {
+  return opts.ridgeBlendDefault > 0 || Object.values(opts.ridgeBlendByTask).some((b) => (b ?? 0) > 0);
 }
 
 function round(x: number): number {

@@ -1,24 +1,31 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from '../../cache/serve-from-cache.ts';
 import type { Gateway } from '../../gateway/gateway-types.ts';
+import { selectTechnique } from '../../optimizer/optillm-conventions.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
 import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../../providers/types.ts';
 import { callWithFallback } from '../../reliability/call-with-fallback.ts';
 import type { FallbackOutcome } from '../../reliability/call-with-fallback.ts';
 import { accountUsage } from '../accounting.ts';
+import { keepJudgeContent } from '../../quality/keep-judge-content.ts';
 import { enforceRateLimit, reserveBudget, settleBudget } from '../budget-guard.ts';
 import { errors, GatewayError } from '../errors.ts';
 import { parseChatRequest } from '../parse-chat-request.ts';
+import { chooseTechnique, completeOptimized, conventionDeps } from '../optimized-completion.ts';
 import { planRoute, type RoutePlan } from '../plan-route.ts';
 import { finishTiming, type RequestRecord } from '../request-record.ts';
 import { gatewayHeaders, recordRequest, recordDecision } from '../request-log.ts';
 import { pipeStream, type StreamResult } from '../stream-completion.ts';
+import { upstreamFailure } from '../upstream-failure.ts';
 import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from '../upstream-attempts.ts';
 
 /**
  * POST /v1/chat/completions — the request path, top to bottom:
  * auth (onRequest hook) → validate → rate limit → route → reserve budget → call upstream with
  * retries, fallback and breakers → account usage and cost → settle budget → respond → log (batched).
+ * A request with a technique (OptiLLM selector or the router's choice) branches after routing to
+ * completeOptimized, which runs these steps for every call of the technique and sums them.
  */
 export function registerChatCompletions(app: FastifyInstance, gateway: () => Gateway): void {
   app.post('/v1/chat/completions', async (req, reply) => {
@@ -33,20 +40,33 @@ export function registerChatCompletions(app: FastifyInstance, gateway: () => Gat
     reply.raw.once('close', onClose);
     if (req.raw.socket.destroyed) onClose(); // it left before this handler ran
     try {
-      const body = parseChatRequest(req.body);
-      record.row.model_requested = body.model;
-      record.row.stream = body.stream === true;
-      if (body.metadata) record.row.metadata = JSON.stringify(body.metadata);
-      if (g.config.server.log_content) record.row.prompt_text = JSON.stringify(body.messages);
+      const asked = parseChatRequest(req.body);
+      record.row.model_requested = asked.model;
+      record.row.stream = asked.stream === true;
+      if (asked.metadata) record.row.metadata = JSON.stringify(asked.metadata);
+      if (g.config.server.log_content) record.row.prompt_text = JSON.stringify(asked.messages);
+      // OptiLLM technique selectors (model prefix, optillm_approach, <optillm_approach> tag) come off here.
+      const { request: body, selection } = selectTechnique(asked, conventionDeps(g));
 
       await enforceRateLimit(g, record);
       const planned = planRoute(g, body, req.headers, record);
       const plan = planned instanceof Promise ? await planned : planned;
       if (plan.decision) recordDecision(g, plan.decision, record);
+      const technique = chooseTechnique(g, record, selection, plan);
+      if (technique) {
+        await completeOptimized(g, req, reply, body, plan, technique, clientGone.signal);
+        return;
+      }
+      // Exact-match cache: after routing (the key names the model), before any budget is held.
+      const cache = await lookupResponseCache(g, reply, body, plan);
+      if (cache.hit) {
+        answerFromCache(g, reply, body, plan, cache);
+        return;
+      }
       const reservation = await reserveBudget(g, record, body, plan.targets);
       try {
-        if (body.stream === true) await streamCompletion(g, req, reply, body, plan, clientGone.signal);
-        else await completeOnce(g, reply, body, plan, clientGone.signal);
+        if (body.stream === true) await streamCompletion(g, req, reply, body, plan, clientGone.signal, cache);
+        else await completeOnce(g, reply, body, plan, clientGone.signal, cache);
       } finally {
         await settleBudget(g, reservation, record);
       }
@@ -73,7 +93,14 @@ function noteFailure(record: RequestRecord, err: unknown): void {
   record.row.error_type = gwError ? (gwError.code ?? gwError.type) : 'internal_error';
 }
 
-async function completeOnce(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan, signal: AbortSignal): Promise<void> {
+async function completeOnce(
+  g: Gateway,
+  reply: FastifyReply,
+  body: ChatRequest,
+  plan: RoutePlan,
+  signal: AbortSignal,
+  cache: CacheTicket,
+): Promise<void> {
   const record = reply.request.record;
   const outcome = await callUpstream(g, reply.request, body, plan, attemptCompletion, signal);
   const { completion, usage } = outcome.value;
@@ -86,6 +113,7 @@ async function completeOnce(g: Gateway, reply: FastifyReply, body: ChatRequest, 
   completion.model = target.model.id;
   record.row.finish_reason = completion.choices[0]?.finish_reason ?? null;
   if (g.config.server.log_content) record.row.response_text = outputText;
+  keepJudgeContent(g, record, body.messages, outputText);
   record.row.status = 200;
   g.liveStats.record(target.model.id, {
     ttftMs: Number(record.upstreamNs) / 1e6,
@@ -96,6 +124,7 @@ async function completeOnce(g: Gateway, reply: FastifyReply, body: ChatRequest, 
   finishTiming(record);
   reply.headers(gatewayHeaders(record, target, plan.decision, g.simulated));
   reply.header('content-type', 'application/json').send(JSON.stringify(completion));
+  storeCompletion(g, cache, completion, target, record);
 }
 
 async function streamCompletion(
@@ -105,10 +134,11 @@ async function streamCompletion(
   body: ChatRequest,
   plan: RoutePlan,
   signal: AbortSignal,
+  cache: CacheTicket,
 ): Promise<void> {
   const record = req.record;
   const outcome = await callUpstream(g, req, body, plan, attemptStream, signal);
-  const open = outcome.value;
+  const open = observeForCache(cache, outcome.value);
   const target = outcome.target;
   if (signal.aborted) {
     open.res.body.destroy();
@@ -125,6 +155,7 @@ async function streamCompletion(
       ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
     });
     await relayStream(g, open, body, out, record);
+    storeStreamed(g, cache, open, record);
   } catch (err) {
     // Past hijack() fastify's error handler cannot answer for us: end the exchange here.
     open.res.body.destroy();
@@ -158,6 +189,7 @@ async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out:
   record.row.finish_reason = result.finishReason;
   if (result.firstTokenAtNs !== undefined) record.row.ttft_ms = Number(result.firstTokenAtNs - record.startNs) / 1e6;
   if (g.config.server.log_content) record.row.response_text = result.outputText;
+  keepJudgeContent(g, record, body.messages, result.outputText);
   g.liveStats.record(target.model.id, {
     ttftMs: result.firstTokenAtNs !== undefined ? Number(result.firstTokenAtNs - open.headersAtNs) / 1e6 : undefined,
     outputTokens: record.row.output_tokens,
@@ -213,24 +245,4 @@ function noteAttempts(g: Gateway, record: RequestRecord, outcome: FallbackOutcom
   } else if (last) {
     record.row.model_used = last.model;
   }
-}
-
-/** The client-facing error for a request no candidate could answer. */
-function upstreamFailure(outcome: Extract<FallbackOutcome<unknown>, { ok: false }>): GatewayError {
-  const { error } = outcome;
-  if (outcome.clientFault) {
-    return new GatewayError(error.status >= 400 && error.status < 500 ? error.status : 400, 'invalid_request_error', error.message, {
-      code: error.providerCode ?? error.kind,
-    });
-  }
-  const tried = [...new Set(outcome.attempts.map((a) => a.model))].join(', ');
-  const detail = `${error.message} (tried: ${tried || 'none'})`;
-  const allTimeouts = outcome.attempts.length > 0 && outcome.attempts.every((a) => a.errorKind === 'timeout');
-  if (outcome.attempts.length > 0 && outcome.attempts.every((a) => a.errorKind === 'context_length')) {
-    return new GatewayError(400, 'invalid_request_error', `The prompt is too long for every candidate model: ${detail}`, {
-      param: 'messages',
-      code: 'context_length_exceeded',
-    });
-  }
-  return allTimeouts ? errors.upstreamTimeout(detail) : errors.noHealthyUpstream(detail);
 }

@@ -1,0 +1,114 @@
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../store/schema.ts';
+import type { AnalysisQuery } from './analysis-query.ts';
+import { percentilesByGroup } from './percentiles.ts';
+import { isoOf, num, ratio, requestWindowSql } from './request-window.ts';
+import { roundSig } from './stats.ts';
+
+export const BottlenecksOptions = z.object({
+  slow_decision_ms: z.coerce.number().positive().default(1).describe('A routing decision slower than this is slow (ms)'),
+  spike_factor: z.coerce.number().min(1).default(3).describe('An hour whose average latency is this many times the model median is a spike'),
+  spike_min_requests: z.coerce.number().int().positive().default(2).describe('Fewest requests in a model-hour to call it a spike'),
+  error_rate_threshold: z.coerce.number().min(0).max(1).default(0.5).describe('A minute with at least this share of server errors is a burst'),
+  burst_min_requests: z.coerce.number().int().positive().default(5).describe('Fewest requests in a minute to call it a burst'),
+  limit: z.coerce.number().int().positive().max(1000).default(10).describe('Most items listed per finding'),
+});
+export type BottlenecksOptions = z.input<typeof BottlenecksOptions>;
+
+export interface Bottlenecks {
+  sample_size: number;
+  data_gaps: string[];
+  options: z.output<typeof BottlenecksOptions>;
+  slow_decisions: {
+    threshold_ms: number;
+    routed_requests: number;
+    count: number;
+    share: number | null;
+    slowest: { request_id: string; created_at: string; task_type: string; decision_ms: number }[];
+  };
+  /** Model-hours whose average latency is far above the model's median over the window. */
+  latency_spikes: { model: string; hour_start: string; requests: number; avg_latency_ms: number; model_median_latency_ms: number; ratio: number }[];
+  /** Minutes in which the server-error (status ≥ 500) rate reached the threshold. */
+  error_bursts: { minute_start: string; requests: number; errors: number; error_rate: number; error_types: { error_type: string; requests: number }[] }[];
+}
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** Slow routing decisions, upstream latency spikes and error bursts in the window. */
+export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: BottlenecksOptions = {}): Promise<Bottlenecks> {
+  const o = BottlenecksOptions.parse(opts);
+  const where = requestWindowSql(q);
+  const slowUs = o.slow_decision_ms * 1000;
+  const hour = sql`(r.created_at / ${sql.lit(HOUR_MS)}) * ${sql.lit(HOUR_MS)}`;
+  const minute = sql`(r.created_at / ${sql.lit(MINUTE_MS)}) * ${sql.lit(MINUTE_MS)}`;
+  const [total, decisions, slowest, medians, hours, minutes, errorTypes] = await Promise.all([
+    sql<{ n: unknown }>`select count(*) as n from requests r where ${where}`.execute(db),
+    sql<{ n: unknown; slow: unknown }>`
+      select count(*) as n, sum(case when d.decision_us > ${slowUs} then 1 else 0 end) as slow
+      from decisions d join requests r on r.id = d.request_id where ${where}`.execute(db),
+    sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
+      select d.request_id, r.created_at, d.task_type, d.decision_us from decisions d join requests r on r.id = d.request_id
+      where ${where} and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
+    percentilesByGroup(db, sql`select r.model_used as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [50]),
+    sql<{ model: string; b: unknown; n: unknown; avg: unknown }>`
+      select r.model_used as model, ${hour} as b, count(*) as n, avg(r.latency_ms) as avg
+      from requests r where ${where} and r.model_used is not null group by r.model_used, ${hour}`.execute(db),
+    sql<{ b: unknown; n: unknown; errors: unknown }>`
+      select ${minute} as b, count(*) as n, sum(case when r.status >= 500 then 1 else 0 end) as errors
+      from requests r where ${where} group by ${minute}
+      having count(*) >= ${o.burst_min_requests} and sum(case when r.status >= 500 then 1 else 0 end) > 0`.execute(db),
+    sql<{ b: unknown; error_type: string | null; n: unknown }>`
+      select ${minute} as b, r.error_type, count(*) as n from requests r where ${where} and r.status >= 500
+      group by ${minute}, r.error_type`.execute(db),
+  ]);
+  const routed = num(decisions.rows[0]?.n);
+  const slow = num(decisions.rows[0]?.slow);
+  const latency_spikes = hours.rows
+    .map((h) => {
+      const median = medians.get(h.model)?.p50 ?? 0;
+      const avg = num(h.avg);
+      return { model: h.model, hour_start: isoOf(num(h.b)), requests: num(h.n), avg_latency_ms: roundSig(avg) ?? 0, model_median_latency_ms: median, ratio: median > 0 ? (roundSig(avg / median, 4) ?? 0) : 0 };
+    })
+    .filter((s) => s.requests >= o.spike_min_requests && s.model_median_latency_ms > 0 && s.ratio >= o.spike_factor)
+    .sort((a, b) => b.ratio - a.ratio || a.hour_start.localeCompare(b.hour_start))
+    .slice(0, o.limit);
+  const typesByMinute = new Map<number, { error_type: string; requests: number }[]>();
+  for (const t of errorTypes.rows) {
+    const list = typesByMinute.get(num(t.b)) ?? [];
+    list.push({ error_type: t.error_type ?? '(unknown)', requests: num(t.n) });
+    typesByMinute.set(num(t.b), list);
+  }
+  const error_bursts = minutes.rows
+    .map((m) => ({ b: num(m.b), requests: num(m.n), errors: num(m.errors) }))
+    .filter((m) => m.errors / m.requests >= o.error_rate_threshold)
+    .sort((a, b) => b.errors / b.requests - a.errors / a.requests || b.errors - a.errors || a.b - b.b)
+    .slice(0, o.limit)
+    .map((m) => ({
+      minute_start: isoOf(m.b),
+      requests: m.requests,
+      errors: m.errors,
+      error_rate: roundSig(m.errors / m.requests) ?? 0,
+      error_types: (typesByMinute.get(m.b) ?? []).sort((a, b) => b.requests - a.requests),
+    }));
+  const n = num(total.rows[0]?.n);
+  const gaps: string[] = [];
+  if (n === 0) gaps.push('no requests in this window: no bottlenecks to find');
+  else if (routed === 0) gaps.push('no routed requests in this window: routing decision times unavailable');
+  gaps.push('queue depth is not recorded in the request log: queueing problems show only as latency');
+  return {
+    sample_size: n,
+    data_gaps: gaps,
+    options: o,
+    slow_decisions: {
+      threshold_ms: o.slow_decision_ms,
+      routed_requests: routed,
+      count: slow,
+      share: roundSig(ratio(slow, routed)),
+      slowest: slowest.rows.map((s) => ({ request_id: s.request_id, created_at: isoOf(num(s.created_at)), task_type: s.task_type, decision_ms: num(s.decision_us) / 1000 })),
+    },
+    latency_spikes,
+    error_bursts,
+  };
+}

@@ -1,0 +1,64 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { AnalysisQuery } from './analysis-query.ts';
+import { isoOf, num } from './request-window.ts';
+import { roundSig } from './stats.ts';
+
+export interface BudgetUse {
+  key_id: string;
+  key_name: string;
+  period: 'daily' | 'monthly';
+  /** The UTC calendar day or month the budget enforces, the one holding the window's end. */
+  period_start: string;
+  budget_usd: number;
+  spent_usd: number;
+  /** spent / budget, 0–1 (above 1 when reservations were overrun). */
+  utilization: number;
+}
+
+export interface BudgetUtilization {
+  budgets: BudgetUse[];
+  /** The most-used budget's utilization (the key closest to its cap); null when no key has a budget. */
+  budget_utilization: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Spend of each budgeted key in the budget period that holds the window's end (UTC day / month, as
+ * the budget ledger enforces them), against its budget. Key filters apply; task type and model
+ * filters do not — a budget caps all of a key's spend.
+ */
+export async function budgetUtilization(db: Kysely<Database>, q: AnalysisQuery): Promise<BudgetUtilization> {
+  const keys = await db
+    .selectFrom('api_keys')
+    .select(['id', 'name', 'budget_daily_usd', 'budget_monthly_usd'])
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('budget_daily_usd', 'is not', null), eb('budget_monthly_usd', 'is not', null)]))
+    .$if(q.keyIds.length > 0, (qb) => qb.where('id', 'in', q.keyIds))
+    .orderBy('id')
+    .execute();
+  if (keys.length === 0) return { budgets: [], budget_utilization: null };
+  const end = new Date(q.toMs - 1);
+  const dayStartMs = Math.floor((q.toMs - 1) / DAY_MS) * DAY_MS;
+  const monthStartMs = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1);
+  const spend = await sql<{ key_id: string; day: unknown; month: unknown }>`
+    select r.key_id, sum(case when r.created_at >= ${dayStartMs} then r.cost_usd else 0 end) as day, sum(r.cost_usd) as month
+    from requests r
+    where r.key_id in (${sql.join(keys.map((k) => k.id))}) and r.created_at >= ${monthStartMs} and r.created_at < ${q.toMs}
+    group by r.key_id`.execute(db);
+  const byKey = new Map(spend.rows.map((s) => [s.key_id, { day: num(s.day), month: num(s.month) }]));
+  const budgets: BudgetUse[] = [];
+  for (const k of keys) {
+    const spent = byKey.get(k.id) ?? { day: 0, month: 0 };
+    const daily = k.budget_daily_usd === null ? null : num(k.budget_daily_usd);
+    const monthly = k.budget_monthly_usd === null ? null : num(k.budget_monthly_usd);
+    if (daily !== null && daily > 0) {
+      budgets.push({ key_id: k.id, key_name: k.name, period: 'daily', period_start: isoOf(dayStartMs), budget_usd: daily, spent_usd: roundSig(spent.day) ?? 0, utilization: roundSig(spent.day / daily) ?? 0 });
+    }
+    if (monthly !== null && monthly > 0) {
+      budgets.push({ key_id: k.id, key_name: k.name, period: 'monthly', period_start: isoOf(monthStartMs), budget_usd: monthly, spent_usd: roundSig(spent.month) ?? 0, utilization: roundSig(spent.month / monthly) ?? 0 });
+    }
+  }
+  return { budgets, budget_utilization: budgets.length ? Math.max(...budgets.map((b) => b.utilization)) : null };
+}

@@ -1,0 +1,113 @@
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../store/schema.ts';
+import type { AnalysisQuery } from './analysis-query.ts';
+import { costTrend } from './cost-trend.ts';
+import { percentiles } from './percentiles.ts';
+import { num, ratio, requestWindowSql } from './request-window.ts';
+import { roundSig } from './stats.ts';
+
+export const CostDriversOptions = z.object({
+  long_prompt_tokens: z.coerce.number().int().positive().default(4000).describe('A prompt with more input tokens than this is long'),
+  top: z.coerce.number().int().positive().max(100).default(5).describe('How many keys, task types and models to list'),
+  spike_factor: z.coerce.number().min(1).default(3).describe('An hour costing this many times the median non-zero hour is a spike'),
+  low_complexity_max: z.coerce.number().min(0).max(1).default(0.4).describe('Premium-tier requests at or below this complexity count as overuse'),
+  tier_of: z.record(z.string(), z.string()).optional().describe('Model id → tier from the config catalog'),
+});
+export type CostDriversOptions = z.input<typeof CostDriversOptions>;
+
+interface Driver {
+  requests: number;
+  cost_usd: number;
+  share: number;
+}
+
+export interface CostDrivers {
+  sample_size: number;
+  data_gaps: string[];
+  total_cost_usd: number;
+  top_keys: (Driver & { key_id: string })[];
+  top_task_types: (Driver & { task_type: string })[];
+  top_models: (Driver & { model: string })[];
+  /** Input tokens per request, nearest-rank percentiles. */
+  input_tokens: { p50: number | null; p90: number | null; p99: number | null; max: number | null };
+  long_prompts: { threshold_tokens: number; requests: number; share_of_requests: number | null; cost_usd: number; share_of_cost: number | null };
+  /** Hours costing `spike_factor` × the median non-zero hour or more. */
+  cost_spikes: { hour_start: string; cost_usd: number; requests: number; times_median: number }[];
+  /** Routed requests sent to premium-tier models at low complexity (needs tier_of). */
+  premium_low_complexity: { requests: number; cost_usd: number; share_of_cost: number | null } | null;
+}
+
+async function topBy<K extends string>(db: Kysely<Database>, q: AnalysisQuery, column: string, label: K, top: number, totalUsd: number): Promise<(Driver & Record<K, string>)[]> {
+  const col = sql.ref(`r.${column}`);
+  const rows = await sql<{ name: string | null; n: unknown; cost: unknown }>`
+    select ${col} as name, count(*) as n, sum(r.cost_usd) as cost from requests r where ${requestWindowSql(q)}
+    group by ${col} order by sum(r.cost_usd) desc, count(*) desc limit ${top}`.execute(db);
+  return rows.rows.map((r) => ({ [label]: r.name ?? '(none)', requests: num(r.n), cost_usd: roundSig(num(r.cost)) ?? 0, share: roundSig(ratio(num(r.cost), totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>);
+}
+
+function median(values: readonly number[]): number | null {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? (sorted[Math.ceil(sorted.length / 2) - 1] ?? null) : null;
+}
+
+/** Top keys, task types and models by spend; long prompts; cost spikes; premium models on easy requests. */
+export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: CostDriversOptions = {}): Promise<CostDrivers> {
+  const o = CostDriversOptions.parse(opts);
+  const where = requestWindowSql(q);
+  const totals = await sql<{ n: unknown; cost: unknown; long_n: unknown; long_cost: unknown; max_in: unknown }>`
+    select count(*) as n, sum(r.cost_usd) as cost, max(r.input_tokens) as max_in,
+      sum(case when r.input_tokens > ${o.long_prompt_tokens} then 1 else 0 end) as long_n,
+      sum(case when r.input_tokens > ${o.long_prompt_tokens} then r.cost_usd else 0 end) as long_cost
+    from requests r where ${where}`.execute(db);
+  const t = totals.rows[0];
+  const n = num(t?.n);
+  const total = num(t?.cost);
+  const premiumModels = o.tier_of ? Object.entries(o.tier_of).filter(([, tier]) => tier === 'premium').map(([m]) => m) : [];
+  const [keys, tasks, models, tokens, hourly, premium] = await Promise.all([
+    topBy(db, q, 'key_id', 'key_id', o.top, total),
+    topBy(db, q, 'task_type', 'task_type', o.top, total),
+    topBy(db, q, 'model_used', 'model', o.top, total),
+    percentiles(db, sql`select r.input_tokens as x from requests r where ${where}`, [50, 90, 99]),
+    costTrend(db, q, 'hour'),
+    premiumModels.length
+      ? sql<{ n: unknown; cost: unknown }>`
+          select count(*) as n, sum(r.cost_usd) as cost from decisions d join requests r on r.id = d.request_id
+          where ${where} and d.complexity <= ${o.low_complexity_max} and r.model_used in (${sql.join(premiumModels)})`.execute(db)
+      : undefined,
+  ]);
+  const costly = hourly.trend.filter((h) => h.cost_usd > 0);
+  const medianHourUsd = median(costly.map((h) => h.cost_usd));
+  const cost_spikes =
+    medianHourUsd === null || costly.length < 3
+      ? []
+      : costly
+          .filter((h) => h.cost_usd >= o.spike_factor * medianHourUsd)
+          .map((h) => ({ hour_start: h.bucket_start, cost_usd: h.cost_usd, requests: h.requests, times_median: roundSig(h.cost_usd / medianHourUsd, 4) ?? 0 }))
+          .sort((a, b) => b.cost_usd - a.cost_usd);
+  const gaps: string[] = [];
+  if (n === 0) gaps.push('no requests in this window: no cost drivers to find');
+  else if (total === 0) gaps.push('the window cost nothing (local models or cache hits): cost shares are undefined');
+  if (n > 0 && costly.length < 3) gaps.push(`spend in only ${costly.length} hour(s): too few to call any hour a spike`);
+  if (!o.tier_of) gaps.push('no model catalog was given (tier_of): premium-model overuse unavailable');
+  else if (premiumModels.length === 0) gaps.push('the catalog has no premium-tier model: premium-model overuse not applicable');
+  const p = premium?.rows[0];
+  return {
+    sample_size: n,
+    data_gaps: gaps,
+    total_cost_usd: roundSig(total) ?? 0,
+    top_keys: keys,
+    top_task_types: tasks,
+    top_models: models,
+    input_tokens: { p50: tokens.p50 ?? null, p90: tokens.p90 ?? null, p99: tokens.p99 ?? null, max: n > 0 ? num(t?.max_in) : null },
+    long_prompts: {
+      threshold_tokens: o.long_prompt_tokens,
+      requests: num(t?.long_n),
+      share_of_requests: roundSig(ratio(num(t?.long_n), n)),
+      cost_usd: roundSig(num(t?.long_cost)) ?? 0,
+      share_of_cost: roundSig(ratio(num(t?.long_cost), total)),
+    },
+    cost_spikes,
+    premium_low_complexity: premium ? { requests: num(p?.n), cost_usd: roundSig(num(p?.cost)) ?? 0, share_of_cost: roundSig(ratio(num(p?.cost), total)) } : null,
+  };
+}

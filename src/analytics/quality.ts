@@ -1,0 +1,58 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { AnalysisQuery } from './analysis-query.ts';
+import { requestWindowSql } from './request-window.ts';
+
+/**
+ * How a request's quality (0–1) is derived from its signals, as SQL every analysis reuses.
+ *
+ * 1. Explicit signals in `feedback`, by precedence of who gave them: people (`user` and every caller
+ *    label) over the `judge` over a stored `completion` row. Several signals of the best-ranked kind
+ *    are averaged (thumbs are stored as 1 / 0). This is the order of src/analytics/recommend/request-quality.ts.
+ * 2. Without any feedback row, the request row's own completion signal: an error status (≥ 400, except
+ *    499 — the client left, which says nothing about the answer) or a finish reason of `length` or
+ *    `content_filter` means the task was not completed: quality 0.
+ * 3. Otherwise quality is unknown (NULL): the request is left out of quality averages and counted as
+ *    unrated. A normal `stop` is not evidence of a good answer, so it does not count as one.
+ */
+export const QUALITY_SOURCES = ['user', 'judge', 'completion'] as const;
+export type QualitySource = (typeof QUALITY_SOURCES)[number];
+
+/** The finish reasons that mean the answer was cut off or withheld. */
+export const INCOMPLETE_FINISH_REASONS = ['length', 'content_filter'] as const;
+
+/** SQL true when the request row itself shows the task was not completed. */
+export function completionFailureSql(alias = 'r'): RawBuilder<unknown> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql`((${col('status')} >= 400 and ${col('status')} <> 499) or ${col('finish_reason')} in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
+}
+
+// Lower rank wins: people, then the judge, then stored completion signals.
+const SOURCE_RANK_SQL = sql`case f.source when 'judge' then 1 when 'completion' then 2 else 0 end`;
+
+/**
+ * The window's requests, one row each, with the columns the analyses read plus
+ * `quality` (0–1 or NULL) and `quality_source` ('user' | 'judge' | 'completion' or NULL).
+ * Use as a CTE: `with sr as (${scoredRequestsSql(q)}) select … from sr`.
+ */
+export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toMs: number } = q): RawBuilder<unknown> {
+  const failed = completionFailureSql('r');
+  return sql`
+    select r.id, r.created_at, r.key_id, r.team, r.model_used, r.task_type, r.status, r.error_type, r.finish_reason,
+      r.cost_usd, r.latency_ms, r.input_tokens, r.cache_hit, r.cache_saved_usd,
+      coalesce(e.score, case when ${failed} then 0.0 end) as quality,
+      case
+        when e.score is not null then (case e.best when 0 then 'user' when 1 then 'judge' else 'completion' end)
+        when ${failed} then 'completion'
+      end as quality_source
+    from requests r
+    left join (
+      select request_id, avg(score) as score, min(src_rank) as best from (
+        select f.request_id, f.score, ${SOURCE_RANK_SQL} as src_rank, min(${SOURCE_RANK_SQL}) over (partition by f.request_id) as best_rank
+        from feedback f join requests rf on rf.id = f.request_id
+        where ${requestWindowSql(q, 'rf', range)}
+      ) ranked
+      where src_rank = best_rank
+      group by request_id
+    ) e on e.request_id = r.id
+    where ${requestWindowSql(q, 'r', range)}`;
+}

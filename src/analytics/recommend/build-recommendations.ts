@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { Goal, type GatewayConfig } from '../../config/schema.ts';
+import type { Database } from '../../store/schema.ts';
+import type { Store } from '../../store/types.ts';
+import { storeRecommendations } from './store-recommendations.ts';
+import { AnalysisParams, resolveAnalysisQuery } from '../analysis-query.ts';
+import { assessRisk, confidenceOf, effortOf, ruleYaml, segmentRatings, toExpectedImpact, validationCriteria } from './assess.ts';
+import { calibrate } from './calibrate.ts';
+import { analyzeDecisions, type DecisionAnalysis } from './decision-analysis.ts';
+import { DEFAULT_MAX_HISTORY_ROWS, loadHistory, type History } from './load-history.ts';
+import { costReductionPlan, goalConflicts, goalScenarios, modelMixChanges, phasedPlan } from './plan.ts';
+import { avgCostUsd, avgLatencyMs, avgQuality, replayPolicyChange, type ReplayContext } from './replay.ts';
+import { searchRuleChanges, type SearchConstraints, type SearchHit } from './search.ts';
+import type { Confidence, RecommendationSet, RuleRecommendation } from './types.ts';
+
+export const RecommendParams = AnalysisParams.extend({
+  optimization_goal: Goal.default('cost').describe('Primary target: cost, speed, quality or balanced'),
+  cost_threshold: z.number().positive().optional().describe('Maximum acceptable average cost per request (USD)'),
+  quality_threshold: z.number().min(0).max(1).default(0.8).describe('Minimum required quality score (0-1)'),
+  target_reduction_pct: z.number().min(0).max(100).default(20).describe('Cost reduction the plan aims for, in percent'),
+  max_recommendations: z.int().min(1).max(20).default(5),
+});
+export type RecommendParams = z.input<typeof RecommendParams>;
+
+/** Below this many routed requests in the window the numbers are reported with `confidence: low`. */
+export const MIN_REQUESTS = 50;
+/** Below this many rated requests quality rests mostly on the predictor. */
+export const MIN_RATED_REQUESTS = 30;
+
+function missingData(history: History): string[] {
+  const missing: string[] = [];
+  const rated = history.rows.filter((r) => r.quality !== null).length;
+  if (history.totalRequests === 0) missing.push('no routed requests in the window: extend the timeframe or route traffic through a virtual model (`model: "auto"`)');
+  else if (history.totalRequests < MIN_REQUESTS) missing.push(`only ${history.totalRequests} routed requests in the window (${MIN_REQUESTS} wanted): extend the timeframe`);
+  if (history.totalRequests > 0 && rated === 0) {
+    missing.push('no quality signals: send POST /v1/feedback or enable `quality.judge` sampling; quality below is the router\'s prediction only');
+  } else if (rated > 0 && rated < MIN_RATED_REQUESTS) {
+    missing.push(`only ${rated} requests with a quality signal (${MIN_RATED_REQUESTS} wanted): raise the judge sample rate or collect feedback`);
+  }
+  return missing;
+}
+
+function overallConfidence(history: History, missing: readonly string[]): Confidence {
+  if (missing.length > 0) return 'low';
+  const rated = history.rows.filter((r) => r.quality !== null).length;
+  return rated >= 200 ? 'high' : 'medium';
+}
+
+function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext, c: SearchConstraints, lowData: boolean): RuleRecommendation {
+  const impact = toExpectedImpact(replayPolicyChange(history.rows, ctx, [hit.rule]), history.sampleScale);
+  const complexity = hit.rule.match.complexity?.max;
+  const segment = `${hit.taskType} requests${complexity === undefined ? '' : ` with complexity ≤ ${complexity}`}`;
+  const target = hit.rule.action.prefer?.[0] ?? `the ${c.goal} goal's choice`;
+  const title = `Route ${segment} to ${target}`;
+  const rule = { ...hit.rule, description: title };
+  const confidence = lowData ? 'low' : confidenceOf(segmentRatings(history.rows, rule), impact);
+  const costText = `${impact.costChangePct >= 0 ? '+' : ''}${impact.costChangePct.toFixed(1)}% cost ($${impact.costChangeUsd.toFixed(4)} over the window)`;
+  return {
+    id: `rec_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    kind: 'routing_rule',
+    category: c.goal === 'cost' ? 'Cost Optimization' : c.goal === 'speed' ? 'Latency Optimization' : c.goal === 'quality' ? 'Quality Improvement' : 'Balanced Routing',
+    title,
+    currentState: `${segment}: ${impact.matchedRequests} requests, average quality ${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'}`,
+    recommendedChange: `add rule ${rule.name}: prefer ${target} with goal ${rule.action.goal ?? 'unchanged'} and min_quality ${rule.action.min_quality ?? 'unchanged'} for ${segment}`,
+    rationale:
+      `Replaying the window's ${impact.requests} decisions through the policy with this rule switches ${impact.affectedRequests} ` +
+      `(${(impact.affectedShare * 100).toFixed(1)}%) requests: ${costText}, segment quality ` +
+      `${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'} → ${impact.segmentQualityAfter?.toFixed(3) ?? 'n/a'} ` +
+      `(observed where the choice is unchanged, calibrated prediction where it changes).`,
+    rule,
+    ruleYaml: ruleYaml(rule),
+    expectedImpact: impact,
+    effort: effortOf(impact),
+    risk: assessRisk(impact, c),
+    validationCriteria: validationCriteria(rule, impact, c),
+    confidence,
+    meetsConstraints: {
+      cost: c.maxCostUsdPerRequest === undefined || impact.avgCostUsdAfter < c.maxCostUsdPerRequest,
+      quality: impact.avgQualityAfter === null || impact.avgQualityAfter > c.minQuality,
+    },
+  };
+}
+
+export interface Recommendations extends RecommendationSet {
+  decisions: DecisionAnalysis;
+}
+
+/**
+ * The recommendation analysis end to end: load the window, calibrate the router's estimates against
+ * what happened, analyse the decisions, search rule changes under the constraints and replay each one.
+ * Never throws for lack of data: it answers with `confidence: low` and says what is missing.
+ */
+export async function buildRecommendations(
+  db: Kysely<Database>,
+  config: GatewayConfig,
+  input: RecommendParams,
+  opts: {
+    nowMs?: number;
+    maxHistoryRows?: number;
+    /** Where to keep the generated recommendations (status `proposed`) so `aigw rules apply ID` finds them. */
+    persistTo?: Pick<Store, 'insertRecommendations'>;
+  } = {},
+): Promise<Recommendations> {
+  const p = RecommendParams.parse(input);
+  const q = resolveAnalysisQuery(p, opts.nowMs ?? Date.now());
+  const history = await loadHistory(db, q, opts.maxHistoryRows ?? DEFAULT_MAX_HISTORY_ROWS);
+  const ctx: ReplayContext = { config, calibration: calibrate(history.rows) };
+  const c: SearchConstraints = { goal: p.optimization_goal, maxCostUsdPerRequest: p.cost_threshold, minQuality: p.quality_threshold };
+  const missing = missingData(history);
+  const lowData = missing.length > 0;
+  const hits = searchRuleChanges(history.rows, ctx, c);
+  const recommendations = hits.slice(0, p.max_recommendations).map((hit) => recommendationFor(hit, history, ctx, c, lowData));
+  const now = replayPolicyChange(history.rows, ctx, []);
+  const combined = recommendations.length > 0 ? toExpectedImpact(replayPolicyChange(history.rows, ctx, recommendations.map((r) => r.rule)), history.sampleScale) : null;
+  const scenarios = goalScenarios(history.rows, ctx, c, p.max_recommendations, hits);
+  if (opts.persistTo && recommendations.length > 0) {
+    try {
+      await storeRecommendations(opts.persistTo, recommendations, opts.nowMs ?? Date.now());
+    } catch (err) {
+      // The analysis stands without the store; say so instead of failing the report.
+      missing.push(`the recommendations could not be stored (${err instanceof Error ? err.message : String(err)}): \`aigw rules apply\` will not find their ids`);
+    }
+  }
+  return {
+    goal: c.goal,
+    constraints: { maxCostUsdPerRequest: c.maxCostUsdPerRequest, minQuality: c.minQuality },
+    window: {
+      fromMs: q.fromMs,
+      toMs: q.toMs,
+      requests: history.totalRequests,
+      analyzedRequests: history.rows.length,
+      sampleScale: history.sampleScale,
+      withQualitySignal: history.rows.filter((r) => r.quality !== null).length,
+    },
+    current: { avgCostUsd: avgCostUsd(now.baseline), avgQuality: avgQuality(now.baseline), avgLatencyMs: avgLatencyMs(now.baseline), totalCostUsd: now.baseline.costUsd * history.sampleScale },
+    confidence: overallConfidence(history, missing),
+    missing,
+    recommendations,
+    combinedImpact: combined,
+    modelMix: modelMixChanges(history.rows, ctx, recommendations),
+    costReductionPlan: costReductionPlan(history.rows, ctx, recommendations, c, p.target_reduction_pct),
+    phases: phasedPlan(recommendations, missing),
+    scenarios,
+    conflicts: goalConflicts(scenarios, c),
+    decisions: analyzeDecisions(history.rows, ctx, c.goal, c.minQuality),
+  };
+}

@@ -1,0 +1,205 @@
+import type { Kysely } from 'kysely';
+import type { GatewayConfig } from '../../config/schema.ts';
+import type { Database } from '../../store/schema.ts';
+import { resolveAnalysisQuery, type AnalysisParams, type AnalysisQuery } from '../analysis-query.ts';
+import { buildRecommendations, type Recommendations } from '../recommend/build-recommendations.ts';
+import { AnalysisUnavailableError, DESCRIPTIVE_ANALYSES, analyses, type AnalysisResult, type DescriptiveAnalysisId } from './analyses.ts';
+import { RECOMMENDATIONS_SOURCE, expectedOutcomesOf, implementationPlanOf, modelSelectionMatrix, opportunitiesOf, toReportRecommendation } from './assemble-recommendations.ts';
+import { numberField, pairsField, stringField, type Fields } from './read-fields.ts';
+import { REPORT_TITLE, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
+import type { ReportParams } from './report-params.ts';
+
+export interface ReportOptions {
+  goal: 'cost' | 'speed' | 'quality' | 'balanced';
+  costThresholdUsd?: number;
+  qualityThreshold?: number;
+  /** Fraction: 0.2 plans for 20% lower cost. */
+  targetReduction: number;
+  /** The routing config in force: the history is replayed against its catalog and rules. */
+  config: GatewayConfig;
+}
+
+export function reportOptionsOf(p: ReportParams, config: GatewayConfig): ReportOptions {
+  return { goal: p.goal, costThresholdUsd: p.cost_threshold, qualityThreshold: p.quality_threshold, targetReduction: p.target_reduction, config };
+}
+
+const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, string> = {
+  routing_analytics: 'requests (⋈ decisions for routing latency) with created_at in [from, to), filtered by task type, key and model',
+  routing_costs: 'SUM(cost_usd) of requests in [from, to) grouped by model, task type, key and tier; per-bucket trend',
+  quality_metrics: 'feedback ⋈ requests in [from, to): quality by model and task type, completion by finish reason',
+  request_patterns: 'decisions ⋈ requests in [from, to): task type mix, complexity, requests per hour and weekday',
+  model_performance: 'requests ⋈ feedback in [from, to) per model and task type',
+  bottlenecks: 'decisions and requests in [from, to): decision time, upstream latency and error bursts',
+  cost_drivers: 'requests in [from, to) ranked by cost per key, task type, model and prompt length',
+  quality_issues: 'feedback ⋈ requests in [from, to) below the quality threshold',
+  recommendations: 'decisions ⋈ requests ⋈ feedback in [from, to), replayed through the current policy and each changed policy (buildRecommendations)',
+};
+
+/** The descriptive analyses the report's Current State section draws on. */
+const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns'];
+
+type Gathered = Partial<Record<DescriptiveAnalysisId, AnalysisResult>>;
+
+async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, gaps: string[]): Promise<Gathered> {
+  const results = await Promise.all(
+    REPORTED_ANALYSES.map(async (id) => {
+      try {
+        return [id, await (await analyses.descriptive(id))(db, q, id === 'routing_costs' ? { group_by: ['model', 'task_type'] } : {})] as const;
+      } catch (err) {
+        if (!(err instanceof AnalysisUnavailableError)) throw err;
+        gaps.push(`${err.message}; the numbers it would give are n/a.`);
+        return [id, undefined] as const;
+      }
+    }),
+  );
+  const out: Gathered = {};
+  for (const [id, r] of results) if (r) out[id] = r;
+  return out;
+}
+
+/** The report document: descriptive analyses and the replayed recommendations, each number with its source. */
+export async function buildReport(db: Kysely<Database>, params: AnalysisParams, opts: ReportOptions, nowMs: number): Promise<ReportDocument> {
+  const q = resolveAnalysisQuery(params, nowMs);
+  const gaps: string[] = [];
+  const [d, set] = await Promise.all([
+    gatherDescriptive(db, q, gaps),
+    buildRecommendations(
+      db,
+      opts.config,
+      {
+        ...params,
+        optimization_goal: opts.goal,
+        ...(opts.costThresholdUsd !== undefined ? { cost_threshold: opts.costThresholdUsd } : {}),
+        ...(opts.qualityThreshold !== undefined ? { quality_threshold: opts.qualityThreshold } : {}),
+        target_reduction_pct: opts.targetReduction * 100,
+      },
+      { nowMs },
+    ),
+  ]);
+  for (const r of Object.values(d)) gaps.push(...r.data_gaps);
+  gaps.push(...set.missing, ...set.conflicts, set.costReductionPlan.statement);
+  const recs = set.recommendations.map(toReportRecommendation);
+  const from = new Date(q.fromMs).toISOString();
+  const to = new Date(q.toMs).toISOString();
+  const sources: Source[] = [
+    ...REPORTED_ANALYSES.map((id) => {
+      const r = d[id];
+      return { id, analysis: DESCRIPTIVE_ANALYSES[id][0], query: r ? QUERIES[id] : `not available in this build (${QUERIES[id]})`, sample_size: r?.sample_size ?? 0 };
+    }),
+    { id: RECOMMENDATIONS_SOURCE, analysis: 'buildRecommendations', query: QUERIES.recommendations, sample_size: set.window.requests },
+  ];
+  const c = set.combinedImpact;
+  return {
+    title: REPORT_TITLE,
+    generated_at: new Date(nowMs).toISOString(),
+    parameters: {
+      from,
+      to,
+      timeframe: params.from ? 'custom' : (params.timeframe ?? '24h'),
+      task_types: params.task_types ?? [],
+      goal: opts.goal,
+      cost_threshold_usd: opts.costThresholdUsd ?? null,
+      quality_threshold: set.constraints.minQuality,
+      target_reduction: opts.targetReduction,
+    },
+    executive_summary: {
+      analysis_period: `${from} – ${to}${params.from ? '' : ` (${params.timeframe ?? '24h'})`}`,
+      total_requests: { value: set.window.requests, unit: 'count', source: RECOMMENDATIONS_SOURCE },
+      avg_cost_usd: { value: set.current.avgCostUsd, unit: 'usd', source: RECOMMENDATIONS_SOURCE },
+      avg_quality: { value: set.current.avgQuality, unit: 'score', source: RECOMMENDATIONS_SOURCE },
+      optimization_potential_pct: { value: c ? -c.costChangePct : 0, unit: 'percent', source: RECOMMENDATIONS_SOURCE },
+      recommended_actions: { value: recs.length, unit: 'count', source: RECOMMENDATIONS_SOURCE },
+    },
+    current_state: currentState(d, set),
+    opportunities: opportunitiesOf(recs),
+    routing_rules: { rules: recs, model_selection_matrix: modelSelectionMatrix(set) },
+    implementation_plan: implementationPlanOf(set),
+    expected_outcomes: expectedOutcomesOf(set),
+    monitoring: monitoringOf(set, opts),
+    data_gaps: [...new Set(gaps)],
+    sources,
+  };
+}
+
+function m(value: number | null, unit: Metric['unit'], source: string): Metric {
+  return { value, unit, source };
+}
+
+function breakdownOf(r: Fields | undefined, source: string, path: string, nameKeys: string[], valueKeys: string[], unit: Metric['unit']): Breakdown[] {
+  const pairs = pairsField(r, path, nameKeys, valueKeys).sort((a, b) => b.value - a.value);
+  const total = pairs.reduce((s, p) => s + p.value, 0);
+  return pairs.map((p) => ({ name: p.name, value: m(p.value, unit, source), share_pct: m(total > 0 ? (p.value / total) * 100 : null, 'percent', source) }));
+}
+
+function currentState(d: Gathered, set: Recommendations): ReportDocument['current_state'] {
+  const ra = d.routing_analytics;
+  const rc = d.routing_costs;
+  const qm = d.quality_metrics;
+  const rp = d.request_patterns;
+  const trendRaw = rc ? pairsField(rc, 'trend', ['bucket_start', 'bucket', 'period'], ['cost_usd', 'costUsd']) : [];
+  const requestsByBucket = new Map(rc ? pairsField(rc, 'trend', ['bucket_start', 'bucket', 'period'], ['requests']).map((p) => [p.name, p.value]) : []);
+  const trendChange = numberField(rc, 'trend_change_pct', 'cost_trend.change_pct', 'change_pct');
+  const peakHour = stringField(rp, 'peak_hour', 'peak.hour', 'peak_hours.0.hour');
+  const peakDay = stringField(rp, 'peak_day', 'peak.day', 'peak_days.0.day');
+  return {
+    performance: {
+      avg_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.avg', 'routing_latency.avg_ms', 'avg_routing_latency_ms'), 'ms', 'routing_analytics'),
+      p95_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.p95', 'routing_latency.p95_ms', 'p95_routing_latency_ms'), 'ms', 'routing_analytics'),
+      avg_request_latency_ms: m(numberField(ra, 'request_latency_ms.avg', 'latency_ms.avg', 'avg_latency_ms') ?? set.current.avgLatencyMs, 'ms', ra ? 'routing_analytics' : RECOMMENDATIONS_SOURCE),
+      success_rate_pct: m(percentOf(numberField(ra, 'success_rate', 'success_rate_pct')), 'percent', 'routing_analytics'),
+      model_distribution: breakdownOf(ra, 'routing_analytics', 'model_distribution', ['model', 'name'], ['requests', 'count'], 'count'),
+      peak_usage: peakHour || peakDay ? [peakDay && `busiest day ${peakDay}`, peakHour && `busiest hour ${peakHour}`].filter(Boolean).join(', ') : 'n/a (request patterns unavailable)',
+    },
+    cost: {
+      total_spend_usd: m(numberField(rc, 'total_cost_usd', 'total_usd') ?? set.current.totalCostUsd, 'usd', rc ? 'routing_costs' : RECOMMENDATIONS_SOURCE),
+      by_task_type: breakdownOf(rc, 'routing_costs', 'by_task_type', ['task_type', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
+      by_model: breakdownOf(rc, 'routing_costs', 'by_model', ['model', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
+      budget_utilization_pct: m(percentOf(numberField(rc, 'budget_utilization', 'budget_utilization_pct', 'budget.utilization')), 'percent', 'routing_costs'),
+      trend_direction: trendChange === null ? 'unknown' : trendChange > 1 ? 'up' : trendChange < -1 ? 'down' : 'flat',
+      trend_change_pct: m(trendChange, 'percent', 'routing_costs'),
+      trend: trendRaw.map((p) => ({ bucket_start: p.name, cost_usd: p.value, requests: requestsByBucket.get(p.name) ?? 0 })),
+    },
+    quality: {
+      avg_quality: m(numberField(qm, 'avg_quality', 'average_quality') ?? set.current.avgQuality, 'score', qm ? 'quality_metrics' : RECOMMENDATIONS_SOURCE),
+      by_model: breakdownOf(qm, 'quality_metrics', 'by_model', ['model', 'name'], ['avg_quality', 'quality'], 'score'),
+      completion_rate_pct: m(percentOf(numberField(qm, 'completion_rate', 'task_completion_rate', 'completion_rate_pct')), 'percent', 'quality_metrics'),
+      quality_cost_correlation: m(numberField(qm, 'quality_cost_correlation', 'correlation'), 'ratio', 'quality_metrics'),
+    },
+  };
+}
+
+/** Rates come as 0–1 fractions; the report prints percent. */
+function percentOf(rate: number | null): number | null {
+  return rate === null ? null : rate <= 1 ? rate * 100 : rate;
+}
+
+function monitoringOf(set: Recommendations, opts: ReportOptions): ReportDocument['monitoring'] {
+  const src = RECOMMENDATIONS_SOURCE;
+  return [
+    {
+      name: 'Average cost per request',
+      current: m(set.current.avgCostUsd, 'usd', src),
+      target: opts.costThresholdUsd !== undefined ? `< $${opts.costThresholdUsd}` : `${(opts.targetReduction * 100).toFixed(0)}% below today`,
+      check: 'Compare in the next report over the same timeframe (aigw report).',
+    },
+    {
+      name: 'Average quality',
+      current: m(set.current.avgQuality, 'score', src),
+      target: `≥ ${set.constraints.minQuality}`,
+      check: 'Quality signals (POST /v1/feedback, judge, completion) on the changed segments; roll back a rule whose segment falls below the floor.',
+    },
+    {
+      name: 'Average latency',
+      current: m(set.current.avgLatencyMs, 'ms', src),
+      target: 'no worse than today',
+      check: 'p95 latency per model in GET /v1/analytics and the dashboard.',
+    },
+    {
+      name: 'Requests with a quality signal',
+      current: m(set.window.withQualitySignal, 'count', src),
+      target: '≥ 30 per changed segment',
+      check: 'Below that, quality numbers are predictions rather than measurements.',
+    },
+    ...set.recommendations.flatMap((r) => r.validationCriteria.map((v) => ({ name: `Validate ${r.id}`, current: m(r.expectedImpact.segmentQualityBefore, 'score', src), target: v, check: `A/B arm of ${r.id} against its holdout.` }))),
+  ];
+}

@@ -1,0 +1,95 @@
+import { REPORT_TITLE, type Metric, type ReportDocument, type ReportRecommendation } from './report-document.ts';
+
+const metric = (value: number | null, unit: Metric['unit'], source: string): Metric => ({ value, unit, source });
+
+/** A small, complete report document with known numbers, for the renderer tests. */
+export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): ReportDocument {
+  const rule: ReportRecommendation = {
+    id: 'rec_cheap_qa',
+    category: 'Route simple QA to sim-small',
+    current_state: 'qa at low complexity goes to sim-large (62% of qa requests)',
+    recommended_change: 'Add rule qa-low-to-small: task_type qa, complexity < 0.4 → sim-small',
+    expected_impact: 'Replayed over 400 qa requests: 41% cheaper at quality 0.86 (was 0.88)',
+    cost_change_pct: metric(-41.2, 'percent', 'recommendations'),
+    quality_change: metric(-0.02, 'score', 'recommendations'),
+    latency_change_pct: metric(-18, 'percent', 'recommendations'),
+    savings_usd: metric(1.234567, 'usd', 'recommendations'),
+    effort: 'Low',
+    risk: 'Low',
+    validation_criteria: ['qa quality stays ≥ 0.8 over 200 rated requests', 'qa cost per request falls ≥ 30%'],
+    rule: 'name: qa-low-to-small',
+  };
+  return {
+    title: REPORT_TITLE,
+    generated_at: '2026-01-08T00:00:00.000Z',
+    parameters: { from: '2026-01-01T00:00:00.000Z', to: '2026-01-08T00:00:00.000Z', timeframe: '7d', task_types: [], goal: 'cost', cost_threshold_usd: 0.01, quality_threshold: 0.8, target_reduction: 0.2 },
+    executive_summary: {
+      analysis_period: '2026-01-01T00:00:00.000Z – 2026-01-08T00:00:00.000Z (7d)',
+      total_requests: metric(1234, 'count', 'routing_analytics'),
+      avg_cost_usd: metric(0.00321, 'usd', 'routing_costs'),
+      avg_quality: metric(0.842, 'score', 'quality_metrics'),
+      optimization_potential_pct: metric(41.2, 'percent', 'recommendations'),
+      recommended_actions: metric(1, 'count', 'recommendations'),
+    },
+    current_state: {
+      performance: {
+        avg_routing_latency_ms: metric(0.084, 'ms', 'routing_analytics'),
+        p95_routing_latency_ms: metric(0.2, 'ms', 'routing_analytics'),
+        avg_request_latency_ms: metric(812.5, 'ms', 'routing_analytics'),
+        success_rate_pct: metric(98.5, 'percent', 'routing_analytics'),
+        model_distribution: [
+          { name: 'sim-large', value: metric(800, 'count', 'routing_analytics'), share_pct: metric(64.8, 'percent', 'routing_analytics') },
+          { name: 'sim-small', value: metric(434, 'count', 'routing_analytics'), share_pct: metric(35.2, 'percent', 'routing_analytics') },
+        ],
+        peak_usage: 'Tuesdays 14:00 UTC (96 requests in the busiest hour)',
+      },
+      cost: {
+        total_spend_usd: metric(3.96, 'usd', 'routing_costs'),
+        by_task_type: [{ name: 'qa', value: metric(2.5, 'usd', 'routing_costs'), share_pct: metric(63.1, 'percent', 'routing_costs') }],
+        by_model: [{ name: 'sim-large', value: metric(3.5, 'usd', 'routing_costs'), share_pct: metric(88.4, 'percent', 'routing_costs') }],
+        budget_utilization_pct: metric(null, 'percent', 'routing_costs'),
+        trend_direction: 'up',
+        trend_change_pct: metric(12.5, 'percent', 'routing_costs'),
+        trend: [
+          { bucket_start: '2026-01-01T00:00:00.000Z', cost_usd: 0.5, requests: 150 },
+          { bucket_start: '2026-01-02T00:00:00.000Z', cost_usd: 0.6, requests: 170 },
+          { bucket_start: '2026-01-03T00:00:00.000Z', cost_usd: 0.55, requests: 160 },
+        ],
+      },
+      quality: {
+        avg_quality: metric(0.842, 'score', 'quality_metrics'),
+        by_model: [{ name: 'sim-large', value: metric(0.88, 'score', 'quality_metrics'), share_pct: metric(64.8, 'percent', 'quality_metrics') }],
+        completion_rate_pct: metric(97.1, 'percent', 'quality_metrics'),
+        quality_cost_correlation: metric(0.31, 'ratio', 'quality_metrics'),
+      },
+    },
+    opportunities: { high: [rule], medium: [], low: [] },
+    routing_rules: {
+      rules: [rule],
+      model_selection_matrix: [
+        { task_type: 'qa', complexity_band: 'low (< 0.4)', model: 'sim-small', current_model: 'sim-large', expected_quality: metric(0.86, 'score', 'recommendations'), expected_cost_usd: metric(0.0004, 'usd', 'recommendations'), requests: metric(400, 'count', 'recommendations') },
+      ],
+    },
+    implementation_plan: {
+      phase_1: [{ action: 'Apply rule qa-low-to-small on 10% of traffic', recommendation_id: 'rec_cheap_qa', effort: 'Low', risk: 'Low', timeline: 'week 1' }],
+      phase_2: [],
+      phase_3: [],
+    },
+    expected_outcomes: {
+      cost_reduction_pct: metric(41.2, 'percent', 'recommendations'),
+      cost_reduction_usd: metric(1.234567, 'usd', 'recommendations'),
+      latency_improvement_pct: metric(18, 'percent', 'recommendations'),
+      quality_change: metric(-0.02, 'score', 'recommendations'),
+      roi_timeline: 'immediate: the change is a config edit',
+    },
+    monitoring: [{ name: 'Average quality', current: metric(0.842, 'score', 'quality_metrics'), target: '≥ 0.8', check: 'weekly report' }],
+    data_gaps: ['No API key has a budget, so budget utilization is not defined.'],
+    sources: [
+      { id: 'routing_analytics', analysis: 'routingAnalytics', query: 'requests ⋈ decisions in the window', sample_size: 1234 },
+      { id: 'routing_costs', analysis: 'routingCosts', query: 'SUM(cost_usd) by model, task type', sample_size: 1234 },
+      { id: 'quality_metrics', analysis: 'qualityMetrics', query: 'feedback ⋈ requests', sample_size: 600 },
+      { id: 'recommendations', analysis: 'recommend', query: 'replay of the history', sample_size: 600 },
+    ],
+    ...overrides,
+  };
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+export const REPORT_TITLE = 'LLM Routing Optimization Report';
+
+/** Where a number came from: the analysis that computed it, so a reader can re-run the query. */
+export const SourceId = z.string().min(1);
+
+export const Unit = z.enum(['usd', 'ms', 'percent', 'ratio', 'score', 'count', 'per_usd']);
+export type Unit = z.infer<typeof Unit>;
+
+/** A number of the report with its unit and source; `value: null` when the data to compute it is missing. */
+export const Metric = z.object({ value: z.number().nullable(), unit: Unit, source: SourceId });
+export type Metric = z.infer<typeof Metric>;
+
+export const Level = z.enum(['Low', 'Medium', 'High']);
+export type Level = z.infer<typeof Level>;
+
+/** One recommendation in the seed's "Routing Rule Recommendations" format. */
+export const ReportRecommendation = z.object({
+  id: z.string(),
+  category: z.string(),
+  current_state: z.string(),
+  recommended_change: z.string(),
+  expected_impact: z.string(),
+  cost_change_pct: Metric,
+  quality_change: Metric,
+  latency_change_pct: Metric,
+  savings_usd: Metric,
+  effort: Level,
+  risk: Level,
+  validation_criteria: z.array(z.string()),
+  /** The config change that applies it (`aigw rules apply ID`), when it is a rule change. */
+  rule: z.string().nullable(),
+});
+export type ReportRecommendation = z.infer<typeof ReportRecommendation>;
+
+export const MatrixCell = z.object({
+  task_type: z.string(),
+  complexity_band: z.string(),
+  model: z.string(),
+  current_model: z.string().nullable(),
+  expected_quality: Metric,
+  expected_cost_usd: Metric,
+  requests: Metric,
+});
+export type MatrixCell = z.infer<typeof MatrixCell>;
+
+export const PlanItem = z.object({ action: z.string(), recommendation_id: z.string().nullable(), effort: Level, risk: Level, timeline: z.string() });
+export type PlanItem = z.infer<typeof PlanItem>;
+
+export const Kpi = z.object({ name: z.string(), current: Metric, target: z.string(), check: z.string() });
+
+export const Breakdown = z.object({ name: z.string(), value: Metric, share_pct: Metric });
+export type Breakdown = z.infer<typeof Breakdown>;
+
+export const Source = z.object({ id: SourceId, analysis: z.string(), query: z.string(), sample_size: z.number().int().nonnegative() });
+export type Source = z.infer<typeof Source>;
+
+export const TrendPoint = z.object({ bucket_start: z.string(), cost_usd: z.number(), requests: z.number() });
+
+export const ReportDocument = z.object({
+  title: z.literal(REPORT_TITLE),
+  generated_at: z.string(),
+  parameters: z.object({
+    from: z.string(),
+    to: z.string(),
+    timeframe: z.string(),
+    task_types: z.array(z.string()),
+    goal: z.enum(['cost', 'speed', 'quality', 'balanced']),
+    cost_threshold_usd: z.number().nullable(),
+    quality_threshold: z.number().nullable(),
+    target_reduction: z.number(),
+  }),
+  executive_summary: z.object({
+    analysis_period: z.string(),
+    total_requests: Metric,
+    avg_cost_usd: Metric,
+    avg_quality: Metric,
+    optimization_potential_pct: Metric,
+    recommended_actions: Metric,
+  }),
+  current_state: z.object({
+    performance: z.object({
+      avg_routing_latency_ms: Metric,
+      p95_routing_latency_ms: Metric,
+      avg_request_latency_ms: Metric,
+      success_rate_pct: Metric,
+      model_distribution: z.array(Breakdown),
+      peak_usage: z.string(),
+    }),
+    cost: z.object({
+      total_spend_usd: Metric,
+      by_task_type: z.array(Breakdown),
+      by_model: z.array(Breakdown),
+      budget_utilization_pct: Metric,
+      trend_direction: z.enum(['up', 'down', 'flat', 'unknown']),
+      trend_change_pct: Metric,
+      trend: z.array(TrendPoint),
+    }),
+    quality: z.object({
+      avg_quality: Metric,
+      by_model: z.array(Breakdown),
+      completion_rate_pct: Metric,
+      quality_cost_correlation: Metric,
+    }),
+  }),
+  opportunities: z.object({ high: z.array(ReportRecommendation), medium: z.array(ReportRecommendation), low: z.array(ReportRecommendation) }),
+  routing_rules: z.object({ rules: z.array(ReportRecommendation), model_selection_matrix: z.array(MatrixCell) }),
+  implementation_plan: z.object({ phase_1: z.array(PlanItem), phase_2: z.array(PlanItem), phase_3: z.array(PlanItem) }),
+  expected_outcomes: z.object({
+    cost_reduction_pct: Metric,
+    cost_reduction_usd: Metric,
+    latency_improvement_pct: Metric,
+    quality_change: Metric,
+    roi_timeline: z.string(),
+  }),
+  monitoring: z.array(Kpi),
+  /** Plain statements of what is missing or uncertain (insufficient data, missing metrics, conflicting goals). */
+  data_gaps: z.array(z.string()),
+  /** Every analysis the numbers came from, with the query it ran and the rows it saw. */
+  sources: z.array(Source),
+});
+export type ReportDocument = z.infer<typeof ReportDocument>;

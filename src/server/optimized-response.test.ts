@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { answerPieces, clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
+
+const reply: OptimizedReply = {
+  id: 'chatcmpl-r1',
+  created: 1_700_000_000,
+  model: 'sim-mini',
+  answer: 'The answer is 51 because 17 times 3 is 51. Final answer: 51',
+  finishReason: 'stop',
+  usage: { inputTokens: 120, cachedInputTokens: 10, cacheWriteTokens: 0, outputTokens: 90, reasoningTokens: 30 },
+};
+
+function parseEvents(events: string[]): unknown[] {
+  return events.map((e) => {
+    expect(e.startsWith('data: ') && e.endsWith('\n\n')).toBe(true);
+    const data = e.slice(6, -2);
+    return data === '[DONE]' ? data : (JSON.parse(data) as unknown);
+  });
+}
+
+describe('optimized answers', () => {
+  it('is a chat.completion with the summed usage in OpenAI shape', () => {
+    expect(optimizedCompletion(reply)).toEqual({
+      id: 'chatcmpl-r1',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'sim-mini',
+      choices: [{ index: 0, message: { role: 'assistant', content: reply.answer }, finish_reason: 'stop', logprobs: null }],
+      usage: {
+        prompt_tokens: 120,
+        completion_tokens: 90,
+        total_tokens: 210,
+        prompt_tokens_details: { cached_tokens: 10 },
+        completion_tokens_details: { reasoning_tokens: 30 },
+      },
+    });
+  });
+
+  it('maps a technique-specific finish reason to stop', () => {
+    expect(clientFinishReason('length')).toBe('length');
+    expect(clientFinishReason('majority')).toBe('stop');
+  });
+
+  it('splits the answer at whitespace into pieces that join back exactly', () => {
+    const long = 'word '.repeat(40) + 'end\nnext line';
+    const pieces = answerPieces(long);
+    expect(pieces.join('')).toBe(long);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const p of pieces.slice(0, -1)) expect(p.length).toBeLessThanOrEqual(48);
+    expect(answerPieces('')).toEqual([]);
+  });
+
+  it('streams role, content, finish, usage (when asked) and [DONE]', () => {
+    const events = parseEvents(optimizedStreamEvents(reply, true)) as Array<Record<string, unknown> | string>;
+    expect(events.at(-1)).toBe('[DONE]');
+    const chunks = events.slice(0, -1) as Array<{ object: string; id: string; choices: Array<{ delta: { role?: string; content?: string }; finish_reason: string | null }>; usage?: unknown }>;
+    for (const c of chunks) expect(c).toMatchObject({ object: 'chat.completion.chunk', id: 'chatcmpl-r1', model: 'sim-mini' });
+    expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe(reply.answer);
+    const finish = chunks.at(-2);
+    expect(finish?.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 120, completion_tokens: 90, total_tokens: 210 } });
+    expect(chunks.filter((c) => c.usage !== undefined)).toHaveLength(1);
+  });
+
+  it('sends no usage chunk unless asked', () => {
+    const events = parseEvents(optimizedStreamEvents(reply, false)) as Array<Record<string, unknown> | string>;
+    expect(events.filter((e) => typeof e === 'object' && 'usage' in e)).toEqual([]);
+    expect(events.at(-2)).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
+  });
+});

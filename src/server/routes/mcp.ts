@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { Gateway } from '../../gateway/gateway-types.ts';
+import { MCP_SERVER_NAMES, createMcpServer, type McpServerName } from '../../mcp/create-server.ts';
+import { contextOfStore } from '../../mcp/store-context.ts';
+import { GatewayError } from '../errors.ts';
+
+/**
+ * The MCP servers over Streamable HTTP at /mcp/<name> (admin key: the onRequest hook treats /mcp/
+ * as admin). Stateless: each POST gets a fresh server and transport, so any replica can answer
+ * any request and nothing is kept between calls. Server-initiated streams (GET) and session
+ * deletion (DELETE) have no meaning without sessions: 405.
+ */
+export function registerMcpRoutes(app: FastifyInstance, gateway: () => Gateway): void {
+  for (const name of MCP_SERVER_NAMES) {
+    const path = `/mcp/${name}`;
+    app.post(path, async (req, reply) => {
+      reply.hijack();
+      await serveOneMcpRequest(name, gateway, req.raw, reply.raw, req.body);
+    });
+    app.route({
+      method: ['GET', 'DELETE'],
+      url: path,
+      handler: async (_req, reply) => {
+        reply.header('allow', 'POST');
+        throw new GatewayError(405, 'invalid_request_error', `${path} is stateless: send JSON-RPC with POST.`, { code: 'method_not_allowed' });
+      },
+    });
+  }
+}
+
+async function serveOneMcpRequest(
+  name: McpServerName,
+  gateway: () => Gateway,
+  req: import('node:http').IncomingMessage,
+  res: import('node:http').ServerResponse,
+  body: unknown,
+): Promise<void> {
+  const server = createMcpServer(name, contextOfStore(() => gateway().store, () => gateway().config));
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  try {
+    await server.connect(transport);
+    await transport.handleRequest(req, res, body);
+  } catch (err) {
+    gateway().logger.error({ err }, 'MCP request failed');
+    if (!res.headersSent) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null }));
+    }
+  }
+}

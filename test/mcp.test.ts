@@ -1,0 +1,197 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TestStack } from './helpers/test-stack.ts';
+
+const ADMIN_KEY = 'test-admin-key-mcp-0123456789';
+const REQUESTS = 40;
+const BIN = resolve(import.meta.dirname, '../bin/aigw.mjs');
+const INTELLIGENCE_TOOLS = [
+  'get_routing_analytics',
+  'get_quality_metrics',
+  'analyze_request_patterns',
+  'evaluate_model_performance',
+  'analyze_routing_decisions',
+  'identify_bottlenecks',
+  'identify_quality_issues',
+  'optimize_routing_rules',
+  'optimize_model_mix',
+  'create_optimization_plan',
+  'assess_optimization_risks',
+];
+const COST_TOOLS = ['get_routing_costs', 'identify_cost_drivers', 'generate_cost_optimization_plan'];
+
+let stack: TestStack;
+
+/** A history the recommendations can work on: routed requests of two kinds, each rated. */
+async function seedHistory(): Promise<void> {
+  for (let i = 0; i < REQUESTS; i += 1) {
+    const content = i % 2 === 0 ? `What is the capital of country number ${i}?` : `Write a Python function that returns the ${i}th prime number, with tests.`;
+    const { response } = await stack.client.chat.completions.create({ model: 'auto', messages: [{ role: 'user', content }], max_tokens: 40 }).withResponse();
+    const requestId = response.headers.get('x-aigw-request-id');
+    const res = await fetch(`${stack.url}/v1/feedback`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ request_id: requestId, score: i % 3 === 0 ? 0 : 1, source: 'sim-outcome' }),
+    });
+    expect(res.status).toBeLessThan(300);
+  }
+  await stack.gateway.runtime.gateway.writer.flush();
+}
+
+async function httpClient(server: string): Promise<Client> {
+  const client = new Client({ name: 'aigw-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp/${server}`), { requestInit: { headers: { authorization: `Bearer ${ADMIN_KEY}` } } }));
+  return client;
+}
+
+async function stdioClient(configPath: string, server = 'intelligence-router'): Promise<Client> {
+  const client = new Client({ name: 'aigw-test', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', server, '--config', configPath], cwd: stack.dir, stderr: 'pipe' }));
+  return client;
+}
+
+const textOf = (r: CallToolResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
+
+function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  return client.callTool({ name, arguments: args }) as Promise<CallToolResult>;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { AIGW_ADMIN_KEY: ADMIN_KEY } });
+  await seedHistory();
+}, 60_000);
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('MCP over Streamable HTTP on the gateway', () => {
+  it('refuses requests without the admin key', async () => {
+    const res = await fetch(`${stack.url}/mcp/intelligence-router`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('lists the intelligence-router tools, each with input and output schemas', async () => {
+    const client = await httpClient('intelligence-router');
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...INTELLIGENCE_TOOLS].sort());
+    for (const t of tools) {
+      expect(t.outputSchema?.type).toBe('object');
+      expect(Object.keys(t.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['timeframe', 'from', 'to', 'task_types']));
+    }
+    const rules = tools.find((t) => t.name === 'optimize_routing_rules');
+    expect(Object.keys(rules?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['goal', 'constraints', 'cost_threshold', 'quality_threshold']));
+    await client.close();
+  });
+
+  it('optimize_routing_rules answers with structured content over the whole seeded history', async () => {
+    const client = await httpClient('intelligence-router');
+    const r = await call(client, 'optimize_routing_rules', { timeframe: '24h', goal: 'cost', constraints: 'cost<0.05,quality>0.5' });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent as { sample_size: number; goal: string; recommendations: Array<{ id: string; ruleYaml: string }>; window: { from: string; to: string } };
+    expect(s.sample_size).toBe(REQUESTS);
+    expect(s.goal).toBe('cost');
+    expect(Date.parse(s.window.to) - Date.parse(s.window.from)).toBe(86_400_000);
+    for (const rec of s.recommendations) expect(rec.ruleYaml).toContain('name:');
+    expect(textOf(r)).toContain('routing-rule change(s) for goal cost');
+    await client.close();
+  });
+
+  it('analyze_routing_decisions counts the rated decisions', async () => {
+    const client = await httpClient('intelligence-router');
+    const r = await call(client, 'analyze_routing_decisions', { timeframe: '24h', criteria: 'cost', quality_threshold: 0.5 });
+    expect(r.isError).toBeFalsy();
+    expect((r.structuredContent as { analyzed: number }).analyzed).toBe(REQUESTS);
+    await client.close();
+  });
+
+  it('reports bad arguments, constraints it cannot read and unknown ids as tool errors', async () => {
+    const client = await httpClient('intelligence-router');
+    const badWindow = await call(client, 'get_routing_analytics', { timeframe: '2w' });
+    expect(badWindow.isError).toBe(true);
+    expect(textOf(badWindow)).toMatch(/timeframe/);
+    const badConstraints = await call(client, 'optimize_routing_rules', { constraints: 'cost>0.01' });
+    expect(badConstraints.isError).toBe(true);
+    expect(textOf(badConstraints)).toContain('Invalid arguments: constraint "cost>0.01" points the wrong way');
+    const halfWindow = await call(client, 'optimize_model_mix', { from: '2026-01-01T00:00:00Z' });
+    expect(textOf(halfWindow)).toContain('give both `from` and `to`');
+    const unknownId = await call(client, 'assess_optimization_risks', { changes: 'rec_does_not_exist' });
+    expect(textOf(unknownId)).toContain('no recommendation rec_does_not_exist in this window');
+    await client.close();
+  });
+
+  it('says there is too little data for an empty window', async () => {
+    const client = await httpClient('intelligence-router');
+    const r = await call(client, 'optimize_routing_rules', { from: '2001-01-01T00:00:00Z', to: '2001-01-02T00:00:00Z' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toBe('Insufficient data: no routed requests between 2001-01-01T00:00:00.000Z and 2001-01-02T00:00:00.000Z. Extend the timeframe or collect more traffic, then retry.');
+    await client.close();
+  });
+
+  it('serves the optimize_llm_routing prompt with the five steps', async () => {
+    const client = await httpClient('intelligence-router');
+    const { prompts } = await client.listPrompts();
+    expect(prompts.map((p) => p.name)).toEqual(['optimize_llm_routing']);
+    const p = await client.getPrompt({ name: 'optimize_llm_routing', arguments: { analysis_timeframe: '30d', optimization_goal: 'cost', cost_threshold: '0.02', quality_threshold: '0.9' } });
+    const text = p.messages[0]?.content.type === 'text' ? p.messages[0].content.text : '';
+    for (const step of ['Step 1', 'Step 2', 'Step 3', 'Step 4', 'Step 5']) expect(text).toContain(step);
+    expect(text).toContain('optimize_routing_rules timeframe="30d", goal="cost", constraints="cost<0.02,quality>0.9"');
+    expect(text).toContain('cost-tracker generate_cost_optimization_plan target_reduction="20%"');
+    await client.close();
+  });
+
+  it('cost-tracker lists its tools and plans a target reduction', async () => {
+    const client = await httpClient('cost-tracker');
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...COST_TOOLS].sort());
+    const r = await call(client, 'generate_cost_optimization_plan', { target_reduction: '20%', timeframe: '24h', quality_threshold: 0.5 });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent as { plan: { targetReductionPct: number; reachable: boolean; statement: string }; sample_size: number };
+    expect(s.plan.targetReductionPct).toBe(20);
+    expect(s.sample_size).toBe(REQUESTS);
+    expect(textOf(r)).toContain(s.plan.statement);
+    const bad = await call(client, 'generate_cost_optimization_plan', { target_reduction: '150%' });
+    expect(textOf(bad)).toMatch(/target_reduction must be between 0% and 100%/);
+    await client.close();
+  });
+
+  it('descriptive tools either answer over the history or name the missing analysis', async () => {
+    const client = await httpClient('intelligence-router');
+    const r = await call(client, 'get_routing_analytics', { timeframe: '24h' });
+    if (r.isError) expect(textOf(r)).toContain('the routing analytics analysis is not part of this build');
+    else expect((r.structuredContent as { sample_size: number }).sample_size).toBe(REQUESTS);
+    await client.close();
+  });
+});
+
+describe('MCP over stdio (aigw mcp)', () => {
+  it('lists the tools and answers from the configured store', async () => {
+    const client = await stdioClient(join(stack.dir, 'aigw.yaml'));
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual([...INTELLIGENCE_TOOLS].sort());
+    const r = await call(client, 'create_optimization_plan', { timeframe: '24h', goal: 'cost', quality_threshold: 0.5 });
+    expect(r.isError).toBeFalsy();
+    const s = r.structuredContent as { sample_size: number; phases: Array<{ name: string; timeline: string }> };
+    expect(s.sample_size).toBe(REQUESTS);
+    expect(s.phases.map((p) => p.timeline)).toEqual(['Week 1', 'Weeks 2-4', 'Months 2-3']);
+    await client.close();
+  }, 30_000);
+
+  it('answers with "store unavailable" when the database cannot be reached', async () => {
+    const configPath = join(stack.dir, 'unreachable.yaml');
+    writeFileSync(configPath, JSON.stringify({ store: { database_url: 'postgres://postgres@127.0.0.1:1/nothing' } }));
+    const client = await stdioClient(configPath, 'cost-tracker');
+    const r = await call(client, 'generate_cost_optimization_plan', { timeframe: '1h' });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toMatch(/^Store unavailable: cannot open the store: .*ECONNREFUSED/);
+    await client.close();
+  }, 30_000);
+});
