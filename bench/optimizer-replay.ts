@@ -105,11 +105,24 @@ async function send(req: DemoRequest, maxTokens?: number): Promise<Sent> {
   };
 }
 
+/** Why /v1/optimize gave no max_tokens, by reason with the task type's name taken out. */
+const skippedBecause = new Map<string, number>();
+
 async function recommendedMaxTokens(req: DemoRequest): Promise<number | undefined> {
   const res = await app.inject({ method: 'POST', url: '/v1/optimize', payload: bodyOf(req) });
   if (res.statusCode !== 200) throw new Error(`/v1/optimize answered ${res.statusCode}: ${res.body}`);
-  const json = res.json() as { parameters: Array<{ parameter: string; recommended: number }> };
-  return json.parameters.find((p) => p.parameter === 'max_tokens')?.recommended;
+  const json = res.json() as {
+    task_type: string;
+    parameters: Array<{ parameter: string; recommended: number }>;
+    not_recommended: Array<{ what: string; reason: string }>;
+  };
+  const recommended = json.parameters.find((p) => p.parameter === 'max_tokens')?.recommended;
+  const skipped = json.not_recommended.find((n) => n.what === 'max_tokens');
+  if (recommended === undefined && skipped) {
+    const reason = skipped.reason.replace(/^\d+ /, 'N ').replace(json.task_type, '<task type>');
+    skippedBecause.set(reason, (skippedBecause.get(reason) ?? 0) + 1);
+  }
+  return recommended;
 }
 
 /** Runs `fn` over `items` with CONCURRENCY in flight; results in item order. */
@@ -174,6 +187,7 @@ try {
   const caps: Array<Array<number | undefined>> = [];
   for (const sizing of SIZINGS) {
     runtime.reload(configFor(sizing));
+    skippedBecause.clear();
     caps.push(await pool(replay, (r) => recommendedMaxTokens(r)));
   }
 
@@ -197,6 +211,7 @@ try {
     fleet: 'default simulated fleet, error_rate 0 (SIMULATED models)',
     history: { requests: history.length, ok: recorded.filter((s) => s.status === 200).length },
     replayed: replay.length,
+    maxTokensNotRecommended: Object.fromEntries(skippedBecause),
     arms: arms.map((a) => ({
       ...a,
       vsRecorded: {

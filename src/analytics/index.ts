@@ -3,12 +3,12 @@
 // names up (src/analytics/report/analyses.ts), so they are stable.
 export { AnalysisParams, AnalysisParamsError, resolveAnalysisQuery, TIMEFRAMES, type AnalysisQuery, type Timeframe } from './analysis-query.ts';
 export { routingAnalytics, type RoutingAnalytics } from './routing-analytics.ts';
-export { routingCosts, modelTiers, type RoutingCosts, type RoutingCostsOptions } from './routing-costs.ts';
+export { routingCosts, modelTiers, COST_GROUPS, type RoutingCosts, type RoutingCostsOptions, type CostGroup } from './routing-costs.ts';
 export { qualityMetrics, type QualityMetrics } from './quality-metrics.ts';
 export { requestPatterns, type RequestPatterns } from './request-patterns.ts';
-export { modelPerformance, type ModelPerformance, type ModelPerformanceOptions } from './model-performance.ts';
-export { bottlenecks, type Bottlenecks, type BottlenecksOptions } from './bottlenecks.ts';
-export { costDrivers, type CostDrivers, type CostDriversOptions } from './cost-drivers.ts';
-export { qualityIssues, type QualityIssues, type QualityIssuesOptions } from './quality-issues.ts';
+export { modelPerformance, type ModelPerformance, type ModelPerformanceRow } from './model-performance.ts';
+export { bottlenecks, BottlenecksOptions, type Bottlenecks } from './bottlenecks.ts';
+export { costDrivers, CostDriversOptions, type CostDrivers } from './cost-drivers.ts';
+export { qualityIssues, QualityIssuesOptions, type QualityIssues } from './quality-issues.ts';
 export { scoredRequestsSql, completionFailureSql, QUALITY_SOURCES, type QualitySource } from './quality.ts';
-export { DESCRIPTIVE_ANALYSIS_NAMES, runDescriptiveAnalysis, type DescriptiveAnalysisName } from './registry.ts';
+export { DESCRIPTIVE_ANALYSIS_NAMES, analysisOptionsSchema, isDescriptiveAnalysisName, runDescriptiveAnalysis, type AnalysisHost, type DescriptiveAnalysisName } from './registry.ts';

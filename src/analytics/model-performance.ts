@@ -38,7 +38,6 @@ export interface ModelPerformance {
   by_model: ModelPerformanceRow[];
 }
 
-export type ModelPerformanceOptions = Record<string, never>;
 
 const SEP = '|';
 
@@ -49,7 +48,7 @@ interface CellRow {
   rated: unknown;
   sq: unknown;
   sq2: unknown;
-  avg_latency: unknown;
+  sum_latency: unknown;
   cost: unknown;
   errors: unknown;
   timeouts: unknown;
@@ -69,7 +68,7 @@ function rowOf(model: string, taskType: string, c: CellRow, p95: number | undefi
     avg_quality: roundSig(m.mean),
     ci95_low: roundSig(m.ci95_low),
     ci95_high: roundSig(m.ci95_high),
-    avg_latency_ms: roundSig(n > 0 ? num(c.avg_latency) : null),
+    avg_latency_ms: roundSig(ratio(num(c.sum_latency), n)),
     p95_latency_ms: p95 === undefined ? null : roundSig(p95),
     avg_cost_usd: roundSig(avgCost),
     total_cost_usd: roundSig(cost) ?? 0,
@@ -80,22 +79,34 @@ function rowOf(model: string, taskType: string, c: CellRow, p95: number | undefi
   };
 }
 
+const SUMMED = ['n', 'rated', 'sq', 'sq2', 'sum_latency', 'cost', 'errors', 'timeouts'] as const;
+
+/** A model's row is the sum of its cells (every column is a count or a sum). */
+function sumPerModel(cells: readonly CellRow[]): CellRow[] {
+  const byModel = new Map<string, CellRow>();
+  for (const c of cells) {
+    const key = c.model ?? '';
+    const acc = byModel.get(key) ?? { model: c.model, task_type: '(all)', n: 0, rated: 0, sq: 0, sq2: 0, sum_latency: 0, cost: 0, errors: 0, timeouts: 0 };
+    for (const k of SUMMED) acc[k] = num(acc[k]) + num(c[k]);
+    byModel.set(key, acc);
+  }
+  return [...byModel.values()].sort((a, b) => num(b.n) - num(a.n) || String(a.model).localeCompare(String(b.model)));
+}
+
 /** Per model × task type (and per model): quality, latency (avg, p95), cost efficiency, reliability. */
 export async function modelPerformance(db: Kysely<Database>, q: AnalysisQuery): Promise<ModelPerformance> {
-  const cells = (byTask: boolean) => sql<CellRow>`
-    with sr as (${scoredRequestsSql(q)})
-    select sr.model_used as model, ${byTask ? sql`sr.task_type` : sql`'(all)'`} as task_type, count(*) as n,
-      count(sr.quality) as rated, sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
-      avg(sr.latency_ms) as avg_latency, sum(sr.cost_usd) as cost,
-      sum(case when sr.status >= 500 then 1 else 0 end) as errors,
-      sum(case when sr.status in (504, 408) or lower(coalesce(sr.error_type, '')) like '%timeout%' then 1 else 0 end) as timeouts
-    from sr where sr.model_used is not null
-    group by sr.model_used${byTask ? sql`, sr.task_type` : sql``}
-    order by count(*) desc, sr.model_used${byTask ? sql`, sr.task_type` : sql``}`;
   const where = requestWindowSql(q);
-  const [perCell, perModel, cellP95, modelP95] = await Promise.all([
-    cells(true).execute(db),
-    cells(false).execute(db),
+  const [perCell, cellP95, modelP95] = await Promise.all([
+    sql<CellRow>`
+      with sr as (${scoredRequestsSql(q)})
+      select sr.model_used as model, sr.task_type, count(*) as n,
+        count(sr.quality) as rated, sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
+        sum(sr.latency_ms) as sum_latency, sum(sr.cost_usd) as cost,
+        sum(case when sr.status >= 500 then 1 else 0 end) as errors,
+        sum(case when sr.status in (504, 408) or lower(coalesce(sr.error_type, '')) like '%timeout%' then 1 else 0 end) as timeouts
+      from sr where sr.model_used is not null
+      group by sr.model_used, sr.task_type
+      order by count(*) desc, sr.model_used, sr.task_type`.execute(db),
     percentilesByGroup(db, sql`select r.model_used || '${sql.raw(SEP)}' || coalesce(r.task_type, '(none)') as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [95]),
     percentilesByGroup(db, sql`select r.model_used as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [95]),
   ]);
@@ -104,7 +115,7 @@ export async function modelPerformance(db: Kysely<Database>, q: AnalysisQuery): 
     const task = c.task_type ?? '(none)';
     return rowOf(model, task, c, cellP95.get(`${model}${SEP}${task}`)?.p95);
   });
-  const by_model = perModel.rows.map((c) => rowOf(c.model ?? '(none)', '(all)', c, modelP95.get(c.model ?? '')?.p95));
+  const by_model = sumPerModel(perCell.rows).map((c) => rowOf(c.model ?? '(none)', '(all)', c, modelP95.get(c.model ?? '')?.p95));
   const total = models.reduce((s, m) => s + m.requests, 0);
   const gaps: string[] = [];
   if (total === 0) gaps.push('no requests that reached a model in this window: model performance unavailable');

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { INCOMPLETE_FINISH_REASONS, QUALITY_SOURCES, scoredRequestsSql, type QualitySource } from './quality.ts';
@@ -38,76 +38,114 @@ export interface QualityMetrics {
 
 const COMPLETED_SQL = sql`(sr.status < 400 and coalesce(sr.finish_reason, '') not in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
 
-interface GroupRow {
-  name: string | null;
-  n: unknown;
-  rated: unknown;
-  sq: unknown;
-  sq2: unknown;
-  completed: unknown;
+/** Sums of one (model, task type, quality source) cell; every figure of the analysis is a sum of these. */
+interface Cell {
+  model: string;
+  taskType: string;
+  source: string | null;
+  n: number;
+  rated: number;
+  sq: number;
+  sq2: number;
+  /** Cost sums over rated requests only, for the correlation. */
+  sc: number;
+  sc2: number;
+  sqc: number;
+  completed: number;
+  truncated: number;
+  filtered: number;
+  failed: number;
 }
 
-async function qualityBy(db: Kysely<Database>, q: AnalysisQuery, column: 'model_used' | 'task_type'): Promise<(QualityGroup & { name: string })[]> {
-  const col = sql.ref(`sr.${column}`);
-  const rows = await sql<GroupRow>`
+type Sums = Omit<Cell, 'model' | 'taskType' | 'source'>;
+const ZERO: Sums = { n: 0, rated: 0, sq: 0, sq2: 0, sc: 0, sc2: 0, sqc: 0, completed: 0, truncated: 0, filtered: 0, failed: 0 };
+
+function add(a: Sums, b: Sums): Sums {
+  const out = { ...a };
+  for (const k of Object.keys(ZERO) as (keyof Sums)[]) out[k] += b[k];
+  return out;
+}
+
+/**
+ * One pass over the window: sums per (model, task type, quality source). Totals, the per-model and
+ * per-task rows, the source counts and the correlation are all sums of these, so the scored-requests
+ * CTE (a join of requests with ranked feedback) runs once rather than once per figure.
+ */
+async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<Cell[]> {
+  const rows = await sql<Record<string, unknown>>`
     with sr as (${scoredRequestsSql(q)})
-    select ${col} as name, count(*) as n, count(sr.quality) as rated, sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
-      sum(case when ${COMPLETED_SQL} then 1 else 0 end) as completed
-    from sr group by ${col} order by count(*) desc, ${col}`.execute(db);
-  return rows.rows.map((r) => ({ name: r.name ?? '(none)', ...groupOf(r) }));
+    select sr.model_used as model, sr.task_type, sr.quality_source as source, count(*) as n, count(sr.quality) as rated,
+      sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
+      sum(case when sr.quality is not null then sr.cost_usd else 0 end) as sc,
+      sum(case when sr.quality is not null then sr.cost_usd * sr.cost_usd else 0 end) as sc2,
+      sum(sr.quality * sr.cost_usd) as sqc,
+      sum(case when ${COMPLETED_SQL} then 1 else 0 end) as completed,
+      sum(case when sr.status < 400 and sr.finish_reason = 'length' then 1 else 0 end) as truncated,
+      sum(case when sr.status < 400 and sr.finish_reason = 'content_filter' then 1 else 0 end) as filtered,
+      sum(case when sr.status >= 400 then 1 else 0 end) as failed
+    from sr group by sr.model_used, sr.task_type, sr.quality_source`.execute(db);
+  return rows.rows.map((r) => ({
+    model: typeof r['model'] === 'string' ? r['model'] : '(none)',
+    taskType: typeof r['task_type'] === 'string' ? r['task_type'] : '(none)',
+    source: typeof r['source'] === 'string' ? r['source'] : null,
+    n: num(r['n']),
+    rated: num(r['rated']),
+    sq: num(r['sq']),
+    sq2: num(r['sq2']),
+    sc: num(r['sc']),
+    sc2: num(r['sc2']),
+    sqc: num(r['sqc']),
+    completed: num(r['completed']),
+    truncated: num(r['truncated']),
+    filtered: num(r['filtered']),
+    failed: num(r['failed']),
+  }));
 }
 
-export function groupOf(r: Omit<GroupRow, 'name'>): QualityGroup {
-  const m = meanInterval(num(r.rated), num(r.sq), num(r.sq2));
+function sumBy(cells: readonly Cell[], keyOf: (c: Cell) => string): { name: string; sums: Sums }[] {
+  const groups = new Map<string, Sums>();
+  for (const c of cells) groups.set(keyOf(c), add(groups.get(keyOf(c)) ?? ZERO, c));
+  return [...groups.entries()].map(([name, sums]) => ({ name, sums })).sort((a, b) => b.sums.n - a.sums.n || a.name.localeCompare(b.name));
+}
+
+export function groupOf(s: Sums): QualityGroup {
+  const m = meanInterval(s.rated, s.sq, s.sq2);
   return {
-    requests: num(r.n),
+    requests: s.n,
     rated: m.n,
     avg_quality: roundSig(m.mean),
     ci95_low: roundSig(m.ci95_low),
     ci95_high: roundSig(m.ci95_high),
-    completion_rate: roundSig(ratio(num(r.completed), num(r.n))),
+    completion_rate: roundSig(ratio(s.completed, s.n)),
   };
 }
 
-function correlationSql(q: AnalysisQuery): RawBuilder<{ n: unknown; sxy: unknown; sxx: unknown; syy: unknown }> {
-  // Centred sums (two passes through a CTE) rather than raw sums of products: costs are tiny numbers.
-  return sql`
-    with sr as (${scoredRequestsSql(q)}),
-    rated as (select sr.quality as y, sr.cost_usd as x from sr where sr.quality is not null),
-    m as (select avg(x) as mx, avg(y) as my from rated)
-    select count(*) as n, sum((x - m.mx) * (y - m.my)) as sxy, sum((x - m.mx) * (x - m.mx)) as sxx, sum((y - m.my) * (y - m.my)) as syy
-    from rated cross join m`;
+/** Pearson r of quality and cost from raw sums; variation below 1e-12 of the raw second moment counts as none. */
+function correlationOf(s: Sums): number | null {
+  const n = s.rated;
+  if (n < 3) return null;
+  const sxx = s.sc2 - (s.sc * s.sc) / n;
+  const syy = s.sq2 - (s.sq * s.sq) / n;
+  const sxy = s.sqc - (s.sc * s.sq) / n;
+  if (sxx <= 1e-12 * s.sc2 || syy <= 1e-12 * s.sq2) return null;
+  return pearson(n, sxy, sxx, syy);
 }
 
 /** Average quality by model and task type with 95% intervals, quality–cost correlation, task completion rates. */
 export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Promise<QualityMetrics> {
-  const [totals, sources, byModel, byTask, corr, people] = await Promise.all([
-    sql<GroupRow & { truncated: unknown; filtered: unknown; failed: unknown }>`
-      with sr as (${scoredRequestsSql(q)})
-      select count(*) as n, count(sr.quality) as rated, sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
-        sum(case when ${COMPLETED_SQL} then 1 else 0 end) as completed,
-        sum(case when sr.status < 400 and sr.finish_reason = 'length' then 1 else 0 end) as truncated,
-        sum(case when sr.status < 400 and sr.finish_reason = 'content_filter' then 1 else 0 end) as filtered,
-        sum(case when sr.status >= 400 then 1 else 0 end) as failed
-      from sr`.execute(db),
-    sql<{ source: string; n: unknown }>`
-      with sr as (${scoredRequestsSql(q)}) select sr.quality_source as source, count(*) as n from sr where sr.quality_source is not null group by sr.quality_source`.execute(db),
-    qualityBy(db, q, 'model_used'),
-    qualityBy(db, q, 'task_type'),
-    correlationSql(q).execute(db),
+  const [cells, people] = await Promise.all([
+    cellSums(db, q),
     sql<{ n: unknown; avg: unknown }>`
       select count(*) as n, avg(f.score) as avg from feedback f join requests r on r.id = f.request_id
       where ${requestWindowSql(q)} and f.source not in ('judge', 'completion')`.execute(db),
   ]);
-  const t = totals.rows[0];
-  const n = num(t?.n);
-  const overall = groupOf(t ?? { n: 0, rated: 0, sq: 0, sq2: 0, completed: 0 });
-  const completed = num(t?.completed);
-  const c = corr.rows[0];
-  const corrN = num(c?.n);
-  const completionCi = wilsonInterval(completed, n);
+  const total = cells.reduce<Sums>((acc, c) => add(acc, c), ZERO);
+  const n = total.n;
+  const overall = groupOf(total);
+  const completionCi = wilsonInterval(total.completed, n);
   const quality_sources = Object.fromEntries(QUALITY_SOURCES.map((s) => [s, 0])) as Record<QualitySource, number>;
-  for (const s of sources.rows) if ((QUALITY_SOURCES as readonly string[]).includes(s.source)) quality_sources[s.source as QualitySource] = num(s.n);
+  for (const c of cells) if (c.source !== null && (QUALITY_SOURCES as readonly string[]).includes(c.source)) quality_sources[c.source as QualitySource] += c.n;
+  const correlation = correlationOf(total);
   const gaps: string[] = [];
   if (n === 0) gaps.push('no requests in this window: quality metrics unavailable');
   else if (overall.rated === 0) gaps.push('no quality signals in this window: quality metrics unavailable; send POST /v1/feedback or enable quality.judge sampling');
@@ -116,7 +154,8 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
     gaps.push('every quality value comes from failed or cut-off completions (scored 0): averages are a floor, not a measurement of answered requests');
   }
   if (n > 0 && overall.rated > 0 && overall.rated < n) gaps.push(`${n - overall.rated} of ${n} requests have no quality signal and are left out of quality averages`);
-  if (overall.rated > 0 && corrN >= 3 && correlationOf(c) === null) gaps.push('quality or cost does not vary across rated requests: quality–cost correlation undefined');
+  if (overall.rated >= 3 && correlation === null) gaps.push('quality or cost does not vary across rated requests: quality–cost correlation undefined');
+  const peopleN = num(people.rows[0]?.n);
   return {
     sample_size: n,
     data_gaps: gaps,
@@ -124,17 +163,13 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
     avg_quality: overall.avg_quality,
     avg_quality_ci95: overall.ci95_low === null || overall.ci95_high === null ? null : [overall.ci95_low, overall.ci95_high],
     quality_sources,
-    by_model: byModel.map(({ name, ...g }) => ({ model: name, ...g })),
-    by_task_type: byTask.map(({ name, ...g }) => ({ task_type: name, ...g })),
-    quality_cost_correlation: roundSig(correlationOf(c), 4),
-    correlation_sample_size: corrN,
-    completion_rate: roundSig(ratio(completed, n)),
+    by_model: sumBy(cells, (c) => c.model).map((g) => ({ model: g.name, ...groupOf(g.sums) })),
+    by_task_type: sumBy(cells, (c) => c.taskType).map((g) => ({ task_type: g.name, ...groupOf(g.sums) })),
+    quality_cost_correlation: roundSig(correlation, 4),
+    correlation_sample_size: total.rated,
+    completion_rate: roundSig(ratio(total.completed, n)),
     completion_rate_ci95: completionCi ? [roundSig(completionCi.low) ?? 0, roundSig(completionCi.high) ?? 0] : null,
-    completion: { completed, truncated: num(t?.truncated), content_filtered: num(t?.filtered), failed: num(t?.failed) },
-    user_satisfaction: { ratings: num(people.rows[0]?.n), avg_score: roundSig(num(people.rows[0]?.n) > 0 ? num(people.rows[0]?.avg) : null) },
+    completion: { completed: total.completed, truncated: total.truncated, content_filtered: total.filtered, failed: total.failed },
+    user_satisfaction: { ratings: peopleN, avg_score: roundSig(peopleN > 0 ? num(people.rows[0]?.avg) : null) },
   };
-}
-
-function correlationOf(c: { n: unknown; sxy: unknown; sxx: unknown; syy: unknown } | undefined): number | null {
-  return c ? pearson(num(c.n), num(c.sxy), num(c.sxx), num(c.syy)) : null;
 }

@@ -26,33 +26,40 @@ export function completionFailureSql(alias = 'r'): RawBuilder<unknown> {
   return sql`((${col('status')} >= 400 and ${col('status')} <> 499) or ${col('finish_reason')} in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
 }
 
-// Lower rank wins: people, then the judge, then stored completion signals.
-const SOURCE_RANK_SQL = sql`case f.source when 'judge' then 1 when 'completion' then 2 else 0 end`;
+/** Feedback sources ranked below people: everything else (`user`, caller labels) ranks first. */
+const JUDGE = 'judge';
+const COMPLETION = 'completion';
 
 /**
  * The window's requests, one row each, with the columns the analyses read plus
  * `quality` (0–1 or NULL) and `quality_source` ('user' | 'judge' | 'completion' or NULL).
  * Use as a CTE: `with sr as (${scoredRequestsSql(q)}) select … from sr`.
+ *
+ * The feedback of the window's requests is summed per request and rank in one GROUP BY (sum and count of
+ * people's, the judge's and completion scores); the best rank present wins — coalesce(people, judge,
+ * completion) — so no window function or second pass is needed.
  */
 export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toMs: number } = q): RawBuilder<unknown> {
   const failed = completionFailureSql('r');
+  const people = sql`f.source not in (${JUDGE}, ${COMPLETION})`;
   return sql`
     select r.id, r.created_at, r.key_id, r.team, r.model_used, r.task_type, r.status, r.error_type, r.finish_reason,
       r.cost_usd, r.latency_ms, r.input_tokens, r.cache_hit, r.cache_saved_usd,
-      coalesce(e.score, case when ${failed} then 0.0 end) as quality,
+      coalesce(e.people / e.people_n, e.judge / e.judge_n, e.completion / e.completion_n, case when ${failed} then 0.0 end) as quality,
       case
-        when e.score is not null then (case e.best when 0 then 'user' when 1 then 'judge' else 'completion' end)
-        when ${failed} then 'completion'
+        when e.people_n > 0 then 'user'
+        when e.judge_n > 0 then 'judge'
+        when e.completion_n > 0 or ${failed} then 'completion'
       end as quality_source
     from requests r
     left join (
-      select request_id, avg(score) as score, min(src_rank) as best from (
-        select f.request_id, f.score, ${SOURCE_RANK_SQL} as src_rank, min(${SOURCE_RANK_SQL}) over (partition by f.request_id) as best_rank
-        from feedback f join requests rf on rf.id = f.request_id
-        where ${requestWindowSql(q, 'rf', range)}
-      ) ranked
-      where src_rank = best_rank
-      group by request_id
+      select f.request_id,
+        sum(case when ${people} then f.score end) as people, sum(case when ${people} then 1 end) as people_n,
+        sum(case when f.source = ${JUDGE} then f.score end) as judge, sum(case when f.source = ${JUDGE} then 1 end) as judge_n,
+        sum(case when f.source = ${COMPLETION} then f.score end) as completion, sum(case when f.source = ${COMPLETION} then 1 end) as completion_n
+      from feedback f join requests rf on rf.id = f.request_id
+      where ${requestWindowSql(q, 'rf', range)}
+      group by f.request_id
     ) e on e.request_id = r.id
     where ${requestWindowSql(q, 'r', range)}`;
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentiles } from './percentiles.ts';
-import { num, numOrNull, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
+import { num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
 import { roundSig } from './stats.ts';
 
 export interface LatencySummaryMs {
@@ -39,46 +39,57 @@ function latencySummary(n: number, avg: number | null, p: { p50?: number; p95?: 
 /** Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates. */
 export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): Promise<RoutingAnalytics> {
   const where = requestWindowSql(q);
-  const [totals, models, failures, decisions] = await Promise.all([
-    sql<{ n: unknown; ok: unknown; hits: unknown; avg_latency: unknown }>`
-      select count(*) as n, sum(case when r.status < 400 then 1 else 0 end) as ok,
-        sum(r.cache_hit) as hits, avg(r.latency_ms) as avg_latency
-      from requests r where ${where}`.execute(db),
-    sql<{ model: string | null; n: unknown }>`
-      select r.model_used as model, count(*) as n from requests r where ${where}
-      group by r.model_used order by count(*) desc, r.model_used`.execute(db),
-    sql<{ status: unknown; error_type: string | null; n: unknown }>`
-      select r.status, r.error_type, count(*) as n from requests r where ${where} and r.status >= 400
-      group by r.status, r.error_type order by count(*) desc, r.status`.execute(db),
-    sql<{ n: unknown; avg_us: unknown }>`
-      select count(*) as n, avg(d.decision_us) as avg_us
-      from decisions d join requests r on r.id = d.request_id where ${where}`.execute(db),
-  ]);
-  const [decisionPct, latencyPct] = await Promise.all([
+  // One grouped pass over the requests gives totals, the model distribution and the failures.
+  const [groups, decisionPct, latencyPct] = await Promise.all([
+    sql<{ model: string | null; status: unknown; error_type: string | null; n: unknown; hits: unknown; latency: unknown }>`
+      select r.model_used as model, case when r.status >= 400 then r.status else 0 end as status,
+        case when r.status >= 400 then r.error_type end as error_type,
+        count(*) as n, sum(r.cache_hit) as hits, sum(r.latency_ms) as latency
+      from requests r where ${where}
+      group by r.model_used, case when r.status >= 400 then r.status else 0 end, case when r.status >= 400 then r.error_type end`.execute(db),
     percentiles(db, sql`select d.decision_us as x from decisions d join requests r on r.id = d.request_id where ${where}`, [50, 95, 99]),
     percentiles(db, sql`select r.latency_ms as x from requests r where ${where}`, [50, 95, 99]),
   ]);
-  const t = totals.rows[0];
-  const total = num(t?.n);
-  const ok = num(t?.ok);
-  const routed = num(decisions.rows[0]?.n);
+  let total = 0;
+  let ok = 0;
+  let hits = 0;
+  let latencySum = 0;
+  const perModel = new Map<string | null, number>();
+  const failures: RoutingAnalytics['failures'] = [];
+  for (const g of groups.rows) {
+    const n = num(g.n);
+    total += n;
+    hits += num(g.hits);
+    latencySum += num(g.latency);
+    perModel.set(g.model, (perModel.get(g.model) ?? 0) + n);
+    const status = num(g.status);
+    if (status === 0) ok += n;
+    else {
+      const same = failures.find((f) => f.status === status && f.error_type === g.error_type);
+      if (same) same.requests += n;
+      else failures.push({ status, error_type: g.error_type, requests: n });
+    }
+  }
+  failures.sort((a, b) => b.requests - a.requests || a.status - b.status);
+  const models = [...perModel.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+  const routed = decisionPct.n ?? 0;
   const gaps: string[] = [];
   if (total === 0) gaps.push('no requests in this window: nothing to analyse; widen the timeframe or check the filters');
   else if (routed === 0) gaps.push('no routed requests in this window (clients named models directly): routing latency unavailable');
   else if (routed < SMALL_SAMPLE) gaps.push(`only ${routed} routed requests: routing latency percentiles rest on few values`);
-  const unknownModel = models.rows.find((m) => m.model === null);
-  if (unknownModel) gaps.push(`${num(unknownModel.n)} requests never reached a model (rejected before routing): listed as model "(none)"`);
+  const unrouted = perModel.get(null);
+  if (unrouted) gaps.push(`${unrouted} requests never reached a model (rejected before routing): listed as model "(none)"`);
   return {
     sample_size: total,
     data_gaps: gaps,
     total_requests: total,
     routed_requests: routed,
-    routing_latency_ms: latencySummary(routed, numOrNull(decisions.rows[0]?.avg_us), decisionPct, 1000),
-    request_latency_ms: latencySummary(total, numOrNull(t?.avg_latency), latencyPct, 1),
-    model_distribution: models.rows.map((m) => ({ model: m.model ?? '(none)', requests: num(m.n), share: roundSig(num(m.n) / total) ?? 0 })),
+    routing_latency_ms: latencySummary(routed, decisionPct.mean ?? null, decisionPct, 1000),
+    request_latency_ms: latencySummary(total, ratio(latencySum, total), latencyPct, 1),
+    model_distribution: models.map(([model, n]) => ({ model: model ?? '(none)', requests: n, share: roundSig(n / total) ?? 0 })),
     success_rate: ratio(ok, total),
     failure_rate: ratio(total - ok, total),
-    failures: failures.rows.map((f) => ({ status: num(f.status), error_type: f.error_type, requests: num(f.n) })),
-    cache_hits: num(t?.hits),
+    failures,
+    cache_hits: hits,
   };
 }

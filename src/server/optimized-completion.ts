@@ -13,6 +13,7 @@ import { optimizationJson } from './optimization-record.ts';
 import { clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
 import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
+import { keepJudgeContent } from '../quality/keep-judge-content.ts';
 import { gatewayHeaders, recordRequest } from './request-log.ts';
 import { boundsOf, runTechnique, techniqueNames } from './technique-runner.ts';
 import { simControlHeaders } from './upstream-attempts.ts';
@@ -124,6 +125,7 @@ function respond(
   const finishReason = clientFinishReason(answer.finishReason);
   record.row.finish_reason = finishReason;
   if (g.config.server.log_content) record.row.response_text = answer.answer;
+  keepJudgeContent(g, record, body.messages, answer.answer);
   record.row.status = 200;
   const target = ledger.lastTarget ?? plan.targets[0];
   const out: OptimizedReply = {

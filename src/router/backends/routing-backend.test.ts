@@ -16,8 +16,9 @@ process.env[ND_KEY_ENV] = 'nd-test-key';
 // Every prompt analyzes as an easy chat: gpt-4o-mini, claude-haiku and gpt-4o are eligible, llama-local
 // falls below the default minimum quality, and the built-in router picks gpt-4o-mini (balanced goal).
 const BUILTIN_CHOICE = 'gpt-4o-mini';
-// The built-in keeps the ruled-out local model as the last fallback.
-const BUILTIN_ORDER = ['gpt-4o-mini', 'gpt-4o', 'claude-haiku', 'llama-local'];
+// The built-in keeps the ruled-out local model as the last fallback; balanced is cost first above the
+// floor, so the cheaper claude-haiku ranks before gpt-4o.
+const BUILTIN_ORDER = ['gpt-4o-mini', 'claude-haiku', 'gpt-4o', 'llama-local'];
 
 interface BackendCase {
   name: 'builtin' | 'notdiamond' | 'routellm';
@@ -191,8 +192,8 @@ describe('what each service is sent', () => {
       // Best first as the built-in ranked them; llama-local is not eligible, so it is not offered.
       llm_providers: [
         { provider: 'openai', model: 'gpt-4o-mini', is_custom: false, context_length: 128_000, input_price: 0.15, output_price: 0.6, latency: 0.4 },
-        { provider: 'openai', model: 'gpt-4o', is_custom: false, context_length: 128_000, input_price: 2.5, output_price: 10, latency: 0.6 },
         { provider: 'anthropic', model: 'claude-haiku', is_custom: false, context_length: 200_000, input_price: 0.8, output_price: 4, latency: 0.5 },
+        { provider: 'openai', model: 'gpt-4o', is_custom: false, context_length: 128_000, input_price: 2.5, output_price: 10, latency: 0.6 },
       ],
     });
   });

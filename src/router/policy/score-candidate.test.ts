@@ -23,9 +23,9 @@ describe('goalScore', () => {
   });
 
   it('is cost first: +0.18 predicted does not pay for 25× the price, +0.15 pays for twice the price', () => {
-    const cheap = goalScore('balanced', est('mini', 0.74, 0.001, 1_000), ref);
-    expect(goalScore('balanced', est('large', 0.92, 0.025, 1_000), ref)).toBeLessThan(cheap);
-    expect(goalScore('balanced', est('standard', 0.89, 0.002, 1_000), ref)).toBeGreaterThan(cheap);
+    const cheap = goalScore('balanced', est('gpt-4o-mini', 0.74, 0.001, 1_000), ref);
+    expect(goalScore('balanced', est('gpt-4o', 0.92, 0.025, 1_000), ref)).toBeLessThan(cheap);
+    expect(goalScore('balanced', est('claude-haiku', 0.89, 0.002, 1_000), ref)).toBeGreaterThan(cheap);
   });
 
   it('stays finite for free models', () => {

@@ -125,7 +125,7 @@ export class IrtQualityPredictor implements QualityPredictor {
     const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
     const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
     const coarse = coarseInputs(x, this.layout, new Float64Array(this.layout.dense.length + this.layout.taskTypes.length));
-    const ridgeScale = this.ridgeIdf ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
+    const ridgeScale = this.ridgeIdf && this.ridgeShare(taskType) > 0 ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
     const item = { x, coarse, ridgeScale, difficulty, discrimination: Math.exp(logA) };
     this.lastItem = { features, taskType, item };
     return item;
@@ -138,16 +138,22 @@ export class IrtQualityPredictor implements QualityPredictor {
 
   probability(item: PromptItem, taskType: TaskType, model: ModelQualityRef): number {
     const known = this.models.get(model.id) ?? (model.upstream_model ? this.models.get(model.upstream_model) : undefined);
-    const p = this.irtProbability(item, taskType, model, known);
+    const base = known?.coarse ? coarseLogit(known.coarse, item.coarse) : 0;
+    const p = this.irtProbability(item, taskType, model, known, base);
     if (!known?.ridge || !known.coarse) return p;
-    const beta = this.ridgeBlendByTask.get(taskType) ?? this.ridgeBlendDefault;
+    const beta = this.ridgeShare(taskType);
     if (beta === 0) return p;
-    const level = sigmoid(coarseLogit(known.coarse, item.coarse));
+    const level = sigmoid(base);
     const ridge = clamp(level + ridgeDeviation(known.ridge, item.x, item.ridgeScale, this.layout.buckets), RIDGE_FLOOR, 1 - RIDGE_FLOOR);
     return (1 - beta) * p + beta * ridge;
   }
 
-  private irtProbability(item: PromptItem, taskType: TaskType, model: ModelQualityRef, known: KnownModel | undefined): number {
+  /** β: the share of the ridge heads' probability in the final one for this task type. */
+  private ridgeShare(taskType: TaskType): number {
+    return this.ridgeBlendByTask.get(taskType) ?? this.ridgeBlendDefault;
+  }
+
+  private irtProbability(item: PromptItem, taskType: TaskType, model: ModelQualityRef, known: KnownModel | undefined, base: number): number {
     const theta = this.ability(known, taskType, model);
     let z = item.discrimination * (theta - item.difficulty);
     if (!known) return sigmoid(z);
@@ -155,7 +161,6 @@ export class IrtQualityPredictor implements QualityPredictor {
     const byTask = known.plattByTask.get(taskType);
     const full = byTask ? byTask.scale * z + byTask.offset : known.plattScale * z + known.plattOffset;
     if (!known.coarse) return sigmoid(full);
-    const base = coarseLogit(known.coarse, item.coarse);
     const learned = known.blendByTask.get(taskType) ?? known.blend;
     if (!learned) {
       const keep = this.blendByTask.get(taskType) ?? this.blendDefault;

@@ -62,6 +62,24 @@ describe('trainPredictor', () => {
     expect(fa.some((p, k) => Math.abs(p - fb[k]!) > 1e-4)).toBe(true);
   });
 
+  it('mixes the ridge heads into the probability by the stored share per task type', () => {
+    const file = trainPredictor(rows, { ...options, ridgeBlendByTask: { coding: 0.5 }, ridgeBlendDefault: 0 });
+    expect(file.ridge?.blend).toEqual({ default: 0, byTask: { coding: 0.5 } });
+    expect(file.models.coder!.ridge).toBeDefined();
+    const withRidge = new IrtQualityPredictor(file, 'ridge');
+    const withoutRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, blend: { default: 0, byTask: {} } } }, 'irt');
+    const onlyRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, blend: { default: 0, byTask: { coding: 1 } } } }, 'ridge-only');
+    const code = analyzePromptText('Write a Python function that sorts a list and returns it.');
+    expect(code.taskType).toBe('coding');
+    const m = [{ id: 'coder' }, { id: 'poet' }, { id: 'big' }];
+    const [mixed, irt, ridge] = [withRidge.predict(code, m), withoutRidge.predict(code, m), onlyRidge.predict(code, m)];
+    mixed.forEach((p, k) => expect(p).toBeCloseTo(0.5 * irt[k]! + 0.5 * ridge[k]!, 6));
+    // The ridge head alone also knows the coder is right on code and the poet is not.
+    expect(ridge[0]!).toBeGreaterThan(ridge[1]! + 0.5);
+    // Trained without any share, no ridge heads are stored.
+    expect(trainPredictor(rows, { ...options, ridgeBlendByTask: {}, ridgeBlendDefault: 0 }).ridge).toBeUndefined();
+  });
+
   it('learns stacking weights per model on the simplex, with a hashed head', () => {
     const file = trainPredictor(rows, { ...options, stacking: true });
     for (const entry of Object.values(file.models)) {

@@ -84,9 +84,11 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   decisionShrink: true,
   decisionMargin: 0,
   hashedLogistic: DEFAULT_HASHED_LOGISTIC,
+  // Chosen by 5-fold CV on the shared data (docs/router.md, round 4): on qa (MMLU + ARC, 10.8k rows) half
+  // the probability comes from the TF-IDF ridge heads; elsewhere (≤ 900 rows per task) they did not help.
   ridge: DEFAULT_RIDGE,
-  ridgeBlendByTask: {},
-  ridgeBlendDefault: 0.5,
+  ridgeBlendByTask: { qa: 0.5 },
+  ridgeBlendDefault: 0,
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
@@ -122,7 +124,8 @@ export function trainPredictor(
 }
 
 export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainOptions>, onProgress?: (p: TrainProgress) => void): PredictorFile {
-  const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+  // `ridge` may come partial from --train-options JSON (e.g. {"ridge":{"l2":4}}).
+  const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options, ridge: { ...DEFAULT_RIDGE, ...options.ridge } };
   const set = buildTrainingSet(prepared, opts.hashing.buckets);
   const { logits, coarseLogits, hashedLogits, fitted } = outOfFoldLogits(set, opts, onProgress);
   const platt = new Map<string, PlattPair>();

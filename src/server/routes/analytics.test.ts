@@ -6,7 +6,7 @@ const ADMIN_KEY = 'analytics-admin-key-0123456789';
 let stack: TestStack;
 let userKey: string;
 
-async function get(path: string, key: string | undefined = ADMIN_KEY): Promise<{ status: number; json: Record<string, unknown> }> {
+async function get(path: string, key: string | null = ADMIN_KEY): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${stack.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
@@ -62,7 +62,7 @@ describe('GET /v1/analytics/:name over HTTP', () => {
   it('answers 400 naming the bad parameter', async () => {
     const cases: [string, string][] = [
       ['/v1/analytics/routing?timeframe=2h', 'timeframe'],
-      ['/v1/analytics/routing?from=2026-01-05T00:00:00Z', 'from'],
+      ['/v1/analytics/routing?from=2026-01-05T00:00:00Z', 'to'], // the missing half is named
       [`/v1/analytics/routing?from=${encodeURIComponent(KNOWN_WINDOW.to)}&to=${encodeURIComponent(KNOWN_WINDOW.from)}`, 'to'],
       ['/v1/analytics/routing?from=yesterday&to=today', 'from'],
       ['/v1/analytics/costs?group_by=model,colour', 'group_by[1]'],
@@ -78,7 +78,7 @@ describe('GET /v1/analytics/:name over HTTP', () => {
   });
 
   it('needs the admin key, and answers 404 for an unknown analysis', async () => {
-    expect((await get(`/v1/analytics/routing?${windowQuery}`, undefined)).status).toBe(401);
+    expect((await get(`/v1/analytics/routing?${windowQuery}`, null)).status).toBe(401);
     const withUserKey = await get(`/v1/analytics/routing?${windowQuery}`, userKey);
     expect(withUserKey.status).toBe(403);
     const unknown = await get('/v1/analytics/horoscope');

@@ -23,6 +23,7 @@ export function registerRouteDryRun(app: FastifyInstance, gateway: () => Gateway
             goal: d.constraints.goal,
             constraints: d.constraints,
             chosen_model: d.chosenModel,
+            technique: d.technique ?? null,
             candidates: d.candidates,
             rules: d.rulesFired,
             rationale: d.rationale,
