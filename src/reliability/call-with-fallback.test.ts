@@ -16,6 +16,21 @@ const fail = (e: Partial<UpstreamError> & { kind: UpstreamError['kind'] }) =>
   new UpstreamCallError({ status: 500, message: e.kind, ...e });
 
 describe('callWithFallback', () => {
+  it('leaves the breaker to the caller with callerRecordsSuccess: failures before the success still count', async () => {
+    const breakers = new BreakerRegistry({ failureThreshold: 2, cooldownMs: 1000 });
+    let calls = 0;
+    const attempt = async () => {
+      calls++;
+      if (calls === 1) throw fail({ kind: 'server_error' });
+      return 'ok';
+    };
+    const out = await callWithFallback([target('a')], attempt, { breakers, reliability, callerRecordsSuccess: true });
+    expect(out.ok).toBe(true);
+    // The failed first try is not wiped by the open stream: one more failure opens the breaker.
+    breakers.get('a').recordFailure(0);
+    expect(breakers.get('a').state(0)).toBe('open');
+  });
+
   it('retries a retryable error on the same model, then succeeds', async () => {
     let calls = 0;
     const out = await callWithFallback([target('a'), target('b')], async (t) => {

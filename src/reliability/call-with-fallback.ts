@@ -25,11 +25,13 @@ const NOT_HEALTH = new Set<UpstreamError['kind']>(['context_length']);
 /**
  * Tries each candidate in order: retries retryable failures of the same model with backoff (honouring
  * retry-after up to a cap), then falls back to the next candidate; skips models whose breaker is open.
+ * With `callerRecordsSuccess` a successful attempt leaves the breaker as it is: a stream is only a
+ * success once it has ended cleanly, so the relay records its outcome (and frees a half-open probe).
  */
 export async function callWithFallback<T>(
   targets: readonly UpstreamTarget[],
   attempt: (target: UpstreamTarget) => Promise<T>,
-  deps: { breakers: BreakerRegistry; reliability: ReliabilityConfig; now?: () => number; signal?: AbortSignal },
+  deps: { breakers: BreakerRegistry; reliability: ReliabilityConfig; now?: () => number; signal?: AbortSignal; callerRecordsSuccess?: boolean },
 ): Promise<FallbackOutcome<T>> {
   const now = deps.now ?? Date.now;
   const { reliability } = deps;
@@ -46,7 +48,7 @@ export async function callWithFallback<T>(
       }
       try {
         const value = await attempt(target);
-        breaker.recordSuccess();
+        if (!deps.callerRecordsSuccess) breaker.recordSuccess();
         attempts.push({ model: target.model.id, ok: true });
         return { ok: true, value, target, attempts };
       } catch (err) {

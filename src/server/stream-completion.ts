@@ -76,8 +76,8 @@ export async function pipeStream(
       return true;
     };
     let flowing = true;
-    for await (const buf of open.res.body) {
-      flowing = forward(parser.push(buf as Buffer));
+    for await (const buf of open.body) {
+      flowing = forward(parser.push(buf));
       if (!flowing) break;
     }
     if (flowing && !clientClosed) forward(parser.end());

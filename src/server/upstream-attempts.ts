@@ -3,6 +3,7 @@ import { UpstreamCallError } from '../providers/upstream-client.ts';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { MappedCompletion, ProviderAdapter, UpstreamTarget } from '../providers/types.ts';
+import { checkStreamStart } from './first-stream-event.ts';
 import type { RequestRecord } from './request-record.ts';
 
 /**
@@ -34,6 +35,8 @@ export interface OpenStream {
   target: UpstreamTarget;
   /** When the upstream's response headers arrived (hrtime ns). */
   headersAtNs: bigint;
+  /** The body to relay: the bytes read while checking the stream's start, then the rest. */
+  body: AsyncIterable<Buffer>;
 }
 
 /** One non-stream upstream call: send, read, map; upstream errors are thrown as UpstreamCallError. */
@@ -44,11 +47,17 @@ export function attemptCompletion(ctx: AttemptContext, target: UpstreamTarget): 
   });
 }
 
-/** Opens an upstream stream; only a 2xx with headers counts as success, so errors before the first byte can still fall back. */
+/**
+ * Opens an upstream stream. It counts as a success only once the first piece of the answer arrived,
+ * so an error status, an error event before the answer, or a stream that closes early can still
+ * be retried or fall back: the client has been sent nothing yet.
+ */
 export function attemptStream(ctx: AttemptContext, target: UpstreamTarget): Promise<OpenStream> {
   return timedUpstream(ctx.record, async () => {
     const { adapter, res } = await openUpstream(ctx, target, true);
-    return { res, adapter, target, headersAtNs: process.hrtime.bigint() };
+    const headersAtNs = process.hrtime.bigint();
+    const body = await checkStreamStart(res.body, adapter, target, ctx.record.row.id);
+    return { res, adapter, target, headersAtNs, body };
   });
 }
 

@@ -6,6 +6,7 @@ export type FailMode =
   | { kind: 'status'; status: number; retryAfterS?: number }
   | { kind: 'timeout' }
   | { kind: 'cut' }
+  | { kind: 'stream_error' }
   | { kind: 'connection' };
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -17,9 +18,9 @@ export class BadControlHeader extends Error {}
 
 function parseMode(value: string, retryAfterS: number | undefined): FailMode {
   const v = value.trim().toLowerCase();
-  if (v === 'timeout' || v === 'cut' || v === 'connection') return { kind: v };
+  if (v === 'timeout' || v === 'cut' || v === 'stream_error' || v === 'connection') return { kind: v };
   if (/^[45]\d\d$/.test(v)) return retryAfterS === undefined ? { kind: 'status', status: Number(v) } : { kind: 'status', status: Number(v), retryAfterS };
-  throw new BadControlHeader(`x-sim-fail must be an HTTP status 400-599, timeout, cut or connection; got "${value}"`);
+  throw new BadControlHeader(`x-sim-fail must be an HTTP status 400-599, timeout, cut, stream_error or connection; got "${value}"`);
 }
 
 function nonNegativeNumber(name: string, value: string | undefined): number | undefined {

@@ -10,10 +10,13 @@
  *   x-sim-task-type             the simulator's own task type of the last user message
  *
  * Test-control request headers (for exercising the gateway's reliability code):
- *   x-sim-fail: 500|429|<any 400-599>|timeout|cut|connection
+ *   x-sim-fail: 500|429|<any 400-599>|timeout|cut|stream_error|connection
  *       <status>    answer with that status and the wire format's error body
  *       timeout     never answer; the connection stays open until the client gives up
  *       cut         send headers and part of the body/stream, then destroy the socket
+ *       stream_error  a stream answers 200, then an error event as its first event (OpenAI-style
+ *                   `data: {"error": …}`, Anthropic `event: error` overloaded_error); a non-stream
+ *                   request gets a 500
  *       connection  destroy the socket at once, before any byte is sent
  *   x-sim-fail-times: N      fail only the first N requests carrying the same x-sim-fail-key
  *                            (absent: every request carrying x-sim-fail fails)
@@ -75,6 +78,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 function errorBody(wire: Wire, status: number, message: string, param: string | null = null, code: string | null = null): unknown {
   return wire === 'openai' ? openAIError(status, message, param, code) : anthropicError(status, message);
+}
+
+/** The error event a provider sends in place of the answer after a 200 (Anthropic: overloaded). */
+function streamErrorEvent(wire: Wire): string {
+  if (wire === 'openai') return `data: ${JSON.stringify(openAIError(500, failureMessage(500)))}\n\n`;
+  return `event: error\ndata: ${JSON.stringify(anthropicError(529, 'Overloaded (simulated).'))}\n\n`;
 }
 
 function failureMessage(status: number): string {
@@ -142,6 +151,13 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
     } else if (mode.kind === 'status') {
       const headers: Record<string, string> = mode.retryAfterS === undefined ? {} : { 'retry-after': String(mode.retryAfterS) };
       sendJson(res, mode.status, errorBody(wire, mode.status, failureMessage(mode.status)), headers);
+    } else if (mode.kind === 'stream_error') {
+      if (stream) {
+        res.writeHead(200, partial().headers);
+        res.end(streamErrorEvent(wire));
+      } else {
+        sendJson(res, 500, errorBody(wire, 500, failureMessage(500)));
+      }
     } else if (mode.kind === 'cut') {
       const p = partial();
       if (stream && p.events) {

@@ -137,10 +137,12 @@ async function streamCompletion(
   cache: CacheTicket,
 ): Promise<void> {
   const record = req.record;
-  const outcome = await callUpstream(g, req, body, plan, attemptStream, signal);
+  const outcome = await callUpstream(g, req, body, plan, attemptStream, signal, { callerRecordsSuccess: true });
   const open = observeForCache(cache, outcome.value);
   const target = outcome.target;
+  const breaker = g.breakers.get(target.model.id);
   if (signal.aborted) {
+    breaker.recordSuccess(); // the client left: says nothing of the model's health
     open.res.body.destroy();
     throw new GatewayError(499, 'invalid_request_error', 'The client closed the request.', { code: 'client_closed' });
   }
@@ -155,9 +157,13 @@ async function streamCompletion(
       ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
     });
     await relayStream(g, open, body, out, record);
+    // A stream that failed mid-answer counts against the model like a failed call.
+    if (record.row.status === 502) breaker.recordFailure(Date.now());
+    else breaker.recordSuccess();
     storeStreamed(g, cache, open, record);
   } catch (err) {
     // Past hijack() fastify's error handler cannot answer for us: end the exchange here.
+    breaker.recordSuccess(); // the gateway's own fault, not the model's; frees a half-open probe
     open.res.body.destroy();
     g.logger.error({ err, requestId: record.row.id }, 'stream relay failed in the gateway');
     record.row.status = 500;
@@ -214,6 +220,7 @@ async function callUpstream<T>(
   plan: RoutePlan,
   attempt: (ctx: AttemptContext, target: UpstreamTarget) => Promise<T>,
   signal: AbortSignal,
+  options: { callerRecordsSuccess?: boolean } = {},
 ): Promise<Extract<FallbackOutcome<T>, { ok: true }>> {
   const ctx: AttemptContext = {
     upstream: g.upstream,
@@ -227,6 +234,7 @@ async function callUpstream<T>(
     breakers: g.breakers,
     reliability: g.config.reliability,
     signal,
+    callerRecordsSuccess: options.callerRecordsSuccess,
   });
   noteAttempts(g, req.record, outcome);
   if (!outcome.ok) throw upstreamFailure(outcome);
