@@ -15,11 +15,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function rowOf(requestId: string | null) {
-  expect(requestId).toBeTruthy();
-  await stack.gateway.runtime.gateway.writer.flush();
-  return stack.gateway.runtime.gateway.store.getRequest(requestId ?? '');
-}
+const rowOf = (requestId: string | null) => stack.rowOf(requestId);
 
 describe('chat completions through the openai SDK', () => {
   it('lists configured and routing models', async () => {

@@ -17,11 +17,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function rowOf(requestId: string | null) {
-  expect(requestId).toBeTruthy();
-  await stack.gateway.runtime.gateway.writer.flush();
-  return stack.gateway.runtime.gateway.store.getRequest(requestId ?? '');
-}
+const rowOf = (requestId: string | null) => stack.rowOf(requestId);
 
 function streamBody(model: string, content: string): string {
   return JSON.stringify({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content }] });

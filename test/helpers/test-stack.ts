@@ -21,6 +21,8 @@ export interface TestStack {
   url: string;
   client: OpenAI;
   clientWithKey(key: string): OpenAI;
+  /** The stored row of a request, after the batched writer has flushed. */
+  rowOf(requestId: string | null): ReturnType<RunningGateway['runtime']['gateway']['store']['getRequest']>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,11 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     url: gateway.url,
     client: clientWithKey('no-key-needed'),
     clientWithKey,
+    async rowOf(requestId) {
+      if (!requestId) throw new Error('the response carried no x-aigw-request-id');
+      await gateway.runtime.gateway.writer.flush();
+      return gateway.runtime.gateway.store.getRequest(requestId);
+    },
     async close() {
       await gateway.shutdown();
       await sim.close();
