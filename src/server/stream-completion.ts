@@ -19,6 +19,18 @@ export interface StreamResult {
 
 const SSE_DONE = 'data: [DONE]\n\n';
 
+function drainedOrClosed(out: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+  });
+}
+
 function sseData(value: unknown): string {
   return `data: ${JSON.stringify(value)}\n\n`;
 }
@@ -79,6 +91,8 @@ export async function pipeStream(
     for await (const buf of open.body) {
       flowing = forward(parser.push(buf));
       if (!flowing) break;
+      // A slow client must slow the upstream read down, not grow the gateway's memory.
+      if (out.writableNeedDrain) await drainedOrClosed(out);
     }
     if (flowing && !clientClosed) forward(parser.end());
   } catch (err) {
