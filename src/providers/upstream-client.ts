@@ -16,19 +16,27 @@ export class UpstreamCallError extends Error {
 }
 
 /**
- * The only code that opens connections to upstreams: one undici keep-alive pool per origin.
+ * The only code that opens connections to upstreams: one undici keep-alive pool per provider and
+ * origin, so two providers on one host (two vLLM models behind one proxy) each get the
+ * `max_connections` they were configured with. A reload that changes a provider's origin or pool
+ * size gets a new pool; the old one closes once its requests are done.
  * `timeoutMs` bounds the wait for response headers and every gap between body chunks.
  */
 export class UpstreamClient {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, { pool: Pool; origin: string; maxConnections: number }>();
 
-  private poolFor(origin: string, maxConnections: number): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, { connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
-      this.pools.set(origin, pool);
-    }
+  private poolFor(providerId: string, origin: string, maxConnections: number): Pool {
+    const current = this.pools.get(providerId);
+    if (current && current.origin === origin && current.maxConnections === maxConnections) return current.pool;
+    if (current) void current.pool.close().catch(() => undefined);
+    const pool = new Pool(origin, { connections: maxConnections, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.pools.set(providerId, { pool, origin, maxConnections });
     return pool;
+  }
+
+  /** How many pools are open (one per provider in use). */
+  poolCount(): number {
+    return this.pools.size;
   }
 
   async send(
@@ -37,7 +45,7 @@ export class UpstreamClient {
     opts: { timeoutMs: number; signal?: AbortSignal; extraHeaders?: Record<string, string> },
   ): Promise<UpstreamResponse> {
     const base = new URL(provider.base_url);
-    const pool = this.poolFor(base.origin, provider.max_connections);
+    const pool = this.poolFor(provider.id, base.origin, provider.max_connections);
     const path = base.pathname.replace(/\/$/, '') + req.path;
     try {
       const res = await pool.request({
@@ -57,7 +65,7 @@ export class UpstreamClient {
 
   /** Closes the pools; requests still pending after `graceMs` are aborted rather than waited for. */
   async close(graceMs = 5_000): Promise<void> {
-    const pools = [...this.pools.values()];
+    const pools = [...this.pools.values()].map((p) => p.pool);
     this.pools.clear();
     await Promise.all(
       pools.map(async (pool) => {
