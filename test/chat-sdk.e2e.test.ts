@@ -138,6 +138,23 @@ describe('chat completions through the openai SDK', () => {
     expect(() => JSON.parse(res.choices[0]?.message.content ?? '')).not.toThrow();
   });
 
+  it('refuses n > 1 for a model whose upstream has no n, and routes n > 1 only to models that have it', async () => {
+    // sim-reasoner is declared supports_n: false in the default simulated fleet.
+    const refused = await stack.client.chat.completions
+      .create({ model: 'sim-reasoner', messages: [{ role: 'user', content: 'Name a colour.' }], n: 2 })
+      .then(() => undefined, (err: unknown) => err);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((refused as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
+    const { response } = await stack.client.chat.completions
+      .create({ model: 'auto-quality', messages: [{ role: 'user', content: 'Prove that the square root of 2 is irrational, step by step.' }], n: 2 })
+      .withResponse();
+    expect(response.headers.get('x-aigw-model')).not.toBe('sim-reasoner');
+    const decision = (await (await fetch(`${stack.url}/v1/decisions/${response.headers.get('x-aigw-request-id')}`)).json()) as {
+      candidates: Array<{ model: string; eligible: boolean; reason?: string }>;
+    };
+    expect(JSON.stringify(decision.candidates.find((c) => c.model === 'sim-reasoner'))).toContain('no n > 1 support');
+  });
+
   it('routes `auto` and explains the decision', async () => {
     const { data, response } = await stack.client.chat.completions
       .create({ model: 'auto', messages: [{ role: 'user', content: 'Summarize in one line: the meeting moved to Tuesday at 3pm.' }] })

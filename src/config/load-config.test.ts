@@ -76,4 +76,14 @@ describe('parseConfigYaml', () => {
   it('reports YAML syntax errors with a line number', () => {
     expect(problemsOf('models: [\n  - id: x\n')[0]).toMatch(/^YAML syntax \(line \d+\)/);
   });
+
+  it('never lets a model on an anthropic provider claim n (the Messages API has none)', () => {
+    const claude = '  - { id: claude-haiku, provider: anthropic, pricing: { input: 0.8, output: 4 }, context_window: 200000, max_output_tokens: 8192, supports_n: true }\n';
+    const yaml = valid
+      .replace('providers:\n', 'providers:\n  - { id: anthropic, type: anthropic, base_url: https://api.anthropic.com }\n')
+      .replace('routing:\n', `${claude}routing:\n`);
+    const config = parseConfigYaml(yaml);
+    expect(config.models.find((m) => m.id === 'claude-haiku')?.supports_n).toBe(false);
+    expect(config.models.find((m) => m.id === 'gpt-4o')?.supports_n).toBe(true);
+  });
 });

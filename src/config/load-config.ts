@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { GatewayConfig } from './schema.ts';
 import { checkReferences } from './check-references.ts';
+import { applyProviderLimits } from './provider-limits.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -33,7 +34,7 @@ export function parseConfig(raw: unknown, source = 'config'): GatewayConfig {
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   const refProblems = checkReferences(result.data);
   if (refProblems.length > 0) throw new ConfigError(source, refProblems);
-  return result.data;
+  return applyProviderLimits(result.data);
 }
 
 export function parseConfigYaml(text: string, source = 'config'): GatewayConfig {

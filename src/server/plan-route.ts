@@ -24,7 +24,19 @@ export function requiredCapabilities(body: ChatRequest): string[] {
     (m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'),
   );
   if (hasImage) caps.push('vision');
+  if ((body.n ?? 1) > 1) caps.push('n');
   return caps;
+}
+
+/** A named model and the fallbacks that can serve the request's n; n > 1 on a model without it is the client's to fix. */
+function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
+  const targets = g.catalog.withFallbacks(body.model);
+  if (targets.length === 0) throw errors.modelNotFound(body.model);
+  if ((body.n ?? 1) <= 1) return targets;
+  if (!targets[0]!.model.supports_n) {
+    throw errors.invalidField('n', `Model '${body.model}' cannot return n > 1 choices in one request (its upstream has no n); send n separate requests, or use a model with supports_n.`);
+  }
+  return targets.filter((t) => t.model.supports_n);
 }
 
 /**
@@ -38,11 +50,7 @@ export function planRoute(
   record: RequestRecord,
 ): RoutePlan | Promise<RoutePlan> {
   const catalog = g.catalog;
-  if (!catalog.isVirtual(body.model)) {
-    const targets = catalog.withFallbacks(body.model);
-    if (targets.length === 0) throw errors.modelNotFound(body.model);
-    return { targets, decision: undefined };
-  }
+  if (!catalog.isVirtual(body.model)) return { targets: namedTargets(g, body), decision: undefined };
   const overrides = parseRoutingOverrides(headers, body.aigw);
   if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
   const input = {

@@ -87,7 +87,9 @@ function checkHardConstraints(c: CandidateEstimate, input: ChooseModelInput): Ha
     if (!models.has(model.id)) return { code: 'not_required', reason: `not among the models rule ${rule} requires` };
   }
   for (const capability of input.requiredCapabilities ?? []) {
-    if (!model.capabilities.includes(capability)) return { code: 'missing_capability', reason: `no ${capability} support` };
+    // `n` (several choices in one call) is the model's supports_n flag, not a listed capability.
+    const has = capability === 'n' ? model.supports_n : model.capabilities.includes(capability);
+    if (!has) return { code: 'missing_capability', reason: capability === 'n' ? 'no n > 1 support' : `no ${capability} support` };
   }
   const outputRoom = Math.min(input.requestMaxOutputTokens ?? c.outputTokens, model.max_output_tokens);
   const neededTokens = input.promptTokens + outputRoom;
