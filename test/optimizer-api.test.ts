@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costUsd } from '../src/costs/cost.ts';
 import type { OptimizationJson } from '../src/server/optimization-record.ts';
-import type { RequestRow } from '../src/store/types.ts';
+import type { CandidateScore, DecisionRow, RequestRow } from '../src/store/types.ts';
 import { RecordingProxy, type UpstreamSeen } from './helpers/recording-proxy.ts';
 import { postJson, startTestStack, type TestStack } from './helpers/test-stack.ts';
 
@@ -57,6 +57,12 @@ async function rowOf(requestId: string | null | undefined): Promise<RequestRow> 
   const row = await stack.gateway.runtime.gateway.store.getRequest(requestId ?? '');
   expect(row).toBeDefined();
   return row!;
+}
+
+async function decisionOf(requestId: string): Promise<DecisionRow> {
+  const decision = await stack.gateway.runtime.gateway.store.getDecisionByRequest(requestId);
+  expect(decision).toBeDefined();
+  return decision!;
 }
 
 function optimizationOf(row: RequestRow): OptimizationJson {
@@ -216,9 +222,35 @@ describe('selecting a technique the OptiLLM ways', () => {
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
     expect(row).toMatchObject({ status: 200, model_requested: 'auto', task_type: 'math', decision_id: response.headers.get('x-aigw-decision-id') });
     expect(optimizationOf(row)).toMatchObject({ technique: 'self_consistency', source: 'router', options: { k: 3 }, upstream_calls: 1 });
-    // A key with the optimizer off gets the plain model instead.
+    // The decision log shows that the pairing was chosen and why: ranked first among the candidates,
+    // predicted to meet the target for less than every plain model that meets it, the model alone not.
+    const decision = await decisionOf(row.id);
+    const pairing = `${data.model}+self_consistency(k=3)`;
+    const candidates = JSON.parse(decision.candidates) as CandidateScore[];
+    expect(decision.chosen_model).toBe(data.model);
+    expect(candidates[0]).toMatchObject({ model: pairing, eligible: true });
+    expect(candidates[0]!.predictedQuality).toBeGreaterThanOrEqual(0.6);
+    const plainMeeting = candidates.filter((c) => c.eligible && !c.model.includes('+'));
+    expect(plainMeeting.length).toBeGreaterThan(0);
+    expect(candidates[0]!.estCostUsd).toBeLessThan(Math.min(...plainMeeting.map((c) => c.estCostUsd)));
+    expect(candidates.find((c) => c.model === data.model)).toMatchObject({ eligible: false, reason: expect.stringContaining('< required 0.60') });
+    expect(decision.rationale).toContain(`${pairing} predicted`);
+    expect(decision.rationale).toContain(`${data.model} alone predicted`);
+
+    // A key with the optimizer off gets the plain model instead, and its decision offers no pairing.
     const plain = await offKey.chat.completions.create(params).withResponse();
     expect(plain.response.headers.get('x-aigw-technique')).toBeNull();
+    const plainDecision = await decisionOf((await rowOf(plain.response.headers.get('x-aigw-request-id'))).id);
+    expect((JSON.parse(plainDecision.candidates) as CandidateScore[]).filter((c) => c.model.includes('+'))).toEqual([]);
+
+    // With goal quality the pairing loses to a stronger plain model; the rationale says it was not chosen.
+    const quality = await onKey.chat.completions
+      .create(body<OpenAI.ChatCompletionCreateParamsNonStreaming>({ ...params, aigw: { goal: 'quality', min_quality: 0.6 } }))
+      .withResponse();
+    expect(quality.response.headers.get('x-aigw-technique')).toBeNull();
+    const qualityRow = await rowOf(quality.response.headers.get('x-aigw-request-id'));
+    expect(qualityRow.optimization).toBeNull();
+    expect((await decisionOf(qualityRow.id)).rationale).toMatch(new RegExp(`not chosen: .*${pairing.replace(/[()+]/g, '\\$&')} predicted`));
   });
 
   it('none-<model> is a plain call: no technique, no optimization record', async () => {
