@@ -1,0 +1,87 @@
+/**
+ * Times the optimization report and each analysis it draws on, over a store: the same calls
+ * `aigw report` makes (buildReport, then rendering), then each analysis alone so the slow ones show.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Kysely } from 'kysely';
+import { resolveAnalysisQuery, type Timeframe } from '../../src/analytics/analysis-query.ts';
+import { buildRecommendations } from '../../src/analytics/recommend/build-recommendations.ts';
+import { analyses, type DescriptiveAnalysisId } from '../../src/analytics/report/analyses.ts';
+import { buildReport, reportOptionsOf } from '../../src/analytics/report/build-report.ts';
+import type { ReportParams } from '../../src/analytics/report/report-params.ts';
+import { renderReport } from '../../src/analytics/report/render-report.ts';
+import { parseReportOptions } from '../../src/cli/report-commands.ts';
+import type { GatewayConfig } from '../../src/config/schema.ts';
+import type { Database } from '../../src/store/schema.ts';
+import { analysisParamsOf } from '../../src/mcp/tool-context.ts';
+
+/** Every descriptive analysis (the report uses the first four; MCP tools and GET /v1/analytics use all). */
+const TIMED_ANALYSES: readonly DescriptiveAnalysisId[] = [
+  'routing_analytics',
+  'routing_costs',
+  'quality_metrics',
+  'request_patterns',
+  'model_performance',
+  'bottlenecks',
+  'cost_drivers',
+  'quality_issues',
+];
+export const REPORT_ANALYSES: ReadonlySet<string> = new Set(['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'recommendations']);
+
+export interface TimedRuns {
+  runsMs: number[];
+  p50Ms: number;
+  maxMs: number;
+}
+
+export interface TimeframeTiming {
+  timeframe: Timeframe;
+  /** Requests in the window (from the report's executive summary). */
+  requests: number;
+  report: TimedRuns;
+  /** Analysis id → its runs alone; `recommendations` is buildRecommendations. */
+  analyses: Record<string, TimedRuns>;
+}
+
+export function summarizeRuns(runsMs: readonly number[]): TimedRuns {
+  const sorted = [...runsMs].sort((a, b) => a - b);
+  const rounded = (ms: number) => Math.round(ms * 10) / 10;
+  return { runsMs: runsMs.map(rounded), p50Ms: rounded(sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN), maxMs: rounded(sorted[sorted.length - 1] ?? Number.NaN) };
+}
+
+async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<TimedRuns> {
+  const runsMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const startedMs = performance.now();
+    await fn();
+    runsMs.push(performance.now() - startedMs);
+  }
+  return summarizeRuns(runsMs);
+}
+
+/** What `aigw report --timeframe <tf>` parses, with the command's defaults. */
+function reportParamsFor(timeframe: Timeframe): ReportParams {
+  return parseReportOptions({ timeframe, goal: 'balanced', targetReduction: '20%', format: 'md' });
+}
+
+export async function timeTimeframe(db: Kysely<Database>, config: GatewayConfig, timeframe: Timeframe, nowMs: number, runs: number): Promise<TimeframeTiming> {
+  const params = reportParamsFor(timeframe);
+  const analysisParams = analysisParamsOf(params);
+  const options = reportOptionsOf(params, config);
+  let requests = 0;
+  const report = await timeRuns(runs, async () => {
+    const doc = await buildReport(db, analysisParams, options, nowMs);
+    renderReport(doc, params.format);
+    requests = Number(doc.executive_summary.total_requests.value ?? 0);
+  });
+  const q = resolveAnalysisQuery(analysisParams, nowMs);
+  const timed: Record<string, TimedRuns> = {};
+  for (const id of TIMED_ANALYSES) {
+    const analysis = await analyses.descriptive(id);
+    const opts = id === 'routing_costs' ? { group_by: ['model', 'task_type'] } : {};
+    timed[id] = await timeRuns(runs, () => analysis(db, q, opts));
+  }
+  const recommendParams = { ...analysisParams, optimization_goal: options.goal, target_reduction_pct: options.targetReduction * 100 };
+  timed['recommendations'] = await timeRuns(runs, () => buildRecommendations(db, config, recommendParams, { nowMs }));
+  return { timeframe, requests, report, analyses: timed };
+}
