@@ -31,7 +31,8 @@ export interface CreateGatewayOptions {
 }
 
 export interface GatewayRuntime {
-  gateway: Gateway;
+  /** The current snapshot; read it once per request. */
+  readonly gateway: Gateway;
   /** Swaps config, catalog and router; in-flight requests keep the objects they started with. */
   reload(config: GatewayConfig): void;
   close(): Promise<void>;
@@ -77,7 +78,9 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const routerFor = (c: GatewayConfig) => buildRouter(c, liveStats, (id) => breakers.get(id).isOpen(Date.now()));
 
   let keysRequiredCache = { value: false, atMs: 0 };
-  const gateway: Gateway = {
+  // The current snapshot. A reload replaces it whole (never edits it), so a request that took a
+  // snapshot at its start sees one consistent config, catalog and router to its end.
+  let current: Gateway = {
     config,
     catalog: new Catalog(config, env),
     router: routerFor(config),
@@ -111,25 +114,26 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     },
   };
 
-  // Reads gateway.config on every offer, so a reload changes the judge's model, rates and rubrics.
-  gateway.judge = new JudgeQueue({ config: () => gateway.config.quality.judge, complete: gatewayJudgeComplete(() => gateway), store, logger });
+  // Reads the current config on every offer, so a reload changes the judge's model, rates and rubrics.
+  current.judge = new JudgeQueue({ config: () => current.config.quality.judge, complete: gatewayJudgeComplete(() => current), store, logger });
 
   return {
-    gateway,
+    get gateway() {
+      return current;
+    },
     reload(next: GatewayConfig) {
       // Build everything first so a config the router refuses leaves the running one in place.
       const router = routerFor(next);
       const routingBackend = createRoutingBackend(next);
-      gateway.router = router;
-      gateway.routingBackend = routingBackend;
-      gateway.catalog = new Catalog(next, env);
-      gateway.config = next;
-      gateway.breakers.configure({
+      const catalog = new Catalog(next, env);
+      current = { ...current, config: next, catalog, router, routingBackend };
+      breakers.configure({
         failureThreshold: next.reliability.breaker.failure_threshold,
         cooldownMs: next.reliability.breaker.cooldown_ms,
       });
     },
     async close() {
+      const gateway = current;
       if (!(await gateway.inFlight.drained(SHUTDOWN_DRAIN_MS))) {
         logger.warn({ inFlight: gateway.inFlight.size }, 'shutdown: requests still in flight after the drain timeout');
       }
