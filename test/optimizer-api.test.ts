@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costUsd } from '../src/costs/cost.ts';
 import type { OptimizationJson } from '../src/server/optimization-record.ts';
+import type { OptimizationImpact } from '../src/server/routes/optimization-impact.ts';
 import type { CandidateScore, DecisionRow, RequestRow } from '../src/store/types.ts';
 import { RecordingProxy, type UpstreamSeen } from './helpers/recording-proxy.ts';
 import { postJson, startTestStack, type TestStack } from './helpers/test-stack.ts';
@@ -18,6 +19,8 @@ const proxy = new RecordingProxy();
 let stack: TestStack;
 let onKey: OpenAI;
 let offKey: OpenAI;
+let onKeySecret: string;
+let offKeySecret: string;
 
 async function createKey(name: string): Promise<string> {
   const res = await postJson(`${stack.url}/admin/keys`, { name }, { authorization: `Bearer ${ADMIN_KEY}` });
@@ -43,8 +46,10 @@ beforeAll(async () => {
       };
     },
   });
-  onKey = stack.clientWithKey(await createKey('opt-on'));
-  offKey = stack.clientWithKey(await createKey('opt-off'));
+  onKeySecret = await createKey('opt-on');
+  offKeySecret = await createKey('opt-off');
+  onKey = stack.clientWithKey(onKeySecret);
+  offKey = stack.clientWithKey(offKeySecret);
 });
 afterAll(async () => {
   await stack?.close();
@@ -270,6 +275,68 @@ async function refused(client: OpenAI, params: OpenAI.ChatCompletionCreateParams
   const row = await rowOf(apiError.headers?.get('x-aigw-request-id'));
   return { err: apiError, row };
 }
+
+async function impactOf(requestId: string, secret: string): Promise<{ status: number; json: OptimizationImpact }> {
+  const res = await fetch(`${stack.url}/v1/optimizations/${requestId}`, { headers: { authorization: `Bearer ${secret}` } });
+  return { status: res.status, json: (await res.json()) as OptimizationImpact };
+}
+
+describe('impact log: GET /v1/optimizations/:requestId', () => {
+  it('shows the router recommendation against what was sent and spent, then the quality signal once it arrives', async () => {
+    const { response } = await onKey.chat.completions
+      .create(body<OpenAI.ChatCompletionCreateParamsNonStreaming>({ model: 'auto', messages: [{ role: 'user', content: 'Solve for x: 5x - 4 = 21. What is x?' }], aigw: { goal: 'cost', min_quality: 0.6 } }))
+      .withResponse();
+    expect(response.headers.get('x-aigw-technique-source')).toBe('router');
+    const row = await rowOf(response.headers.get('x-aigw-request-id'));
+    const decision = await decisionOf(row.id);
+    const pairing = (JSON.parse(decision.candidates) as CandidateScore[])[0]!;
+    const plainAlone = (JSON.parse(decision.candidates) as CandidateScore[]).find((c) => c.model === decision.chosen_model)!;
+
+    const before = await impactOf(row.id, onKeySecret);
+    expect(before.status).toBe(200);
+    const opt = before.json.optimization;
+    expect(opt).toMatchObject({
+      technique: 'self_consistency',
+      source: 'router',
+      recommendation: {
+        decision_id: decision.id,
+        candidate: pairing.model,
+        predicted_quality: pairing.predictedQuality,
+        est_cost_usd: pairing.estCostUsd,
+        plain_predicted_quality: plainAlone.predictedQuality,
+        plain_est_cost_usd: plainAlone.estCostUsd,
+      },
+      params_sent: { model: decision.chosen_model },
+      upstream_calls: 1,
+    });
+    expect(opt.calls[0]?.params.n).toBe(3);
+    expect(before.json.decision_id).toBe(decision.id);
+    expect(before.json.extra_cost_usd).toBeCloseTo(opt.cost_usd - opt.plain_estimate_usd, 15);
+    expect(before.json.cost_vs_plain).toBeCloseTo(opt.cost_usd / opt.plain_estimate_usd, 12);
+    expect(before.json.quality).toEqual({ score: null, vs_predicted: null, signals: [] });
+
+    const rated = await postJson(`${stack.url}/v1/feedback`, { request_id: row.id, thumbs: 'down', comment: 'x is 5' }, { authorization: `Bearer ${onKeySecret}` });
+    expect(rated.status).toBe(200);
+    const after = await impactOf(row.id, onKeySecret);
+    expect(after.json.quality.score).toBe(0);
+    expect(after.json.quality.vs_predicted).toBeCloseTo(-pairing.predictedQuality, 12);
+    expect(after.json.quality.signals).toEqual([expect.objectContaining({ source: 'user', score: 0, comment: 'x is 5' })]);
+    // The spend log is not rewritten by a late score.
+    expect(after.json.optimization).toEqual(opt);
+  });
+
+  it("answers 404 for a plain request and for another key's request", async () => {
+    const { response } = await onKey.chat.completions.create({ model: 're2-sim-mini', messages: [{ role: 'user', content: MATH }] }).withResponse();
+    const id = response.headers.get('x-aigw-request-id')!;
+    expect((await impactOf(id, onKeySecret)).json.optimization).toMatchObject({ technique: 're2', source: 'prefix' });
+    expect((await impactOf(id, onKeySecret)).json.optimization).not.toHaveProperty('recommendation');
+    expect((await impactOf(id, offKeySecret)).status).toBe(404);
+    const plain = await onKey.chat.completions.create({ model: 'sim-mini', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    const missing = await impactOf(plain.response.headers.get('x-aigw-request-id')!, onKeySecret);
+    expect(missing.status).toBe(404);
+    expect(missing.json).toMatchObject({ error: { code: 'optimization_not_found' } });
+  });
+});
 
 describe('refusals', () => {
   it('an unknown technique is a 400 that lists the valid ones', async () => {

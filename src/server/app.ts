@@ -11,6 +11,7 @@ import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerRouteDryRun } from './routes/route.ts';
 import { registerOptimizeRoute } from './routes/optimize.ts';
+import { registerOptimizationImpactRoute } from './routes/optimization-impact.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerReportRoutes } from './routes/report.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
@@ -81,6 +82,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerAdminRoutes(app, gateway);
   registerRouteDryRun(app, gateway);
   registerOptimizeRoute(app, gateway);
+  registerOptimizationImpactRoute(app, gateway);
   registerFeedbackRoutes(app, gateway);
   registerReportRoutes(app, gateway);
   registerAnalyticsRoutes(app, gateway);

@@ -4,6 +4,7 @@ import { ChatRequest } from '../providers/chat-schema.ts';
 import { makeTestTarget } from '../providers/shared/test-target.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { CallLedger, type CallLog } from './gateway-complete.ts';
+import type { RouteDecision } from '../router/types.ts';
 import { optimizationJson, plainEstimateUsd } from './optimization-record.ts';
 
 // makeTestTarget prices at $1 input / $2 output per 1M tokens.
@@ -68,5 +69,26 @@ describe('optimization JSON', () => {
     expect(json.calls[1]).toMatchObject({ label: 'moa:critique', failed: true });
     expect(json.error).toBe('No healthy upstream could answer');
     expect(plainEstimateUsd(request, ledger, target)).toBeCloseTo((countMessageTokens(request.messages) + 80 * 2) / 1e6, 15);
+  });
+
+  it("copies the router's predictions for the chosen pairing and for the model alone; a client's selector has none", () => {
+    const ledger = ledgerOf([{ label: 'self_consistency:sample', upstreamRequests: 1, usage: usage(50, 500), costUsd: 0.00105, n: 5 }]);
+    const candidate = (model: string, predictedQuality: number, estCostUsd: number, eligible: boolean) => ({ model, predictedQuality, estCostUsd, estLatencyMs: 100, score: 0, eligible });
+    const decision = {
+      id: 'dec_1',
+      chosenModel: 'cheap',
+      technique: { spec: 'self_consistency', options: { k: 5 } },
+      candidates: [candidate('other+self_consistency(k=5)', 0.9, 0.01, false), candidate('cheap+self_consistency(k=5)', 0.82, 0.002, true), candidate('dear', 0.85, 0.006, true), candidate('cheap', 0.7, 0.0004, false)],
+    } as unknown as RouteDecision;
+    const facts = { technique: 'self_consistency', options: { k: 5 }, request, bounds: { maxUpstreamRequests: 5, maxCompletionTokens: 500 }, ledger, primary: target, decision };
+    expect(optimizationJson({ ...facts, source: 'router' }).recommendation).toEqual({
+      decision_id: 'dec_1',
+      candidate: 'cheap+self_consistency(k=5)',
+      predicted_quality: 0.82,
+      est_cost_usd: 0.002,
+      plain_predicted_quality: 0.7,
+      plain_est_cost_usd: 0.0004,
+    });
+    expect(optimizationJson({ ...facts, source: 'body' })).not.toHaveProperty('recommendation');
   });
 });

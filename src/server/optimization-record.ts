@@ -4,6 +4,7 @@ import type { TechniqueSource } from '../optimizer/optillm-conventions.ts';
 import type { TechniqueBounds } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { NormalizedUsage, UpstreamTarget } from '../providers/types.ts';
+import type { RouteDecision } from '../router/types.ts';
 import type { CallLedger, CallLog } from './gateway-complete.ts';
 
 /** Token counts in the row's snake_case vocabulary. */
@@ -20,6 +21,8 @@ export interface OptimizationJson {
   technique: string;
   source: TechniqueSource;
   options: Record<string, number>;
+  /** Set when the router recommended the technique (`source: router`): what it predicted, to hold against what happened. */
+  recommendation?: RouterRecommendation;
   /** The sampling parameters of the client's request as sent; each call's own overrides are in `calls[].params`. */
   params_sent: { model: string; temperature: number | null; top_p: number | null; max_tokens: number | null };
   bounds: { max_upstream_requests: number; max_completion_tokens: number };
@@ -42,10 +45,24 @@ export interface OptimizationJson {
   error?: string;
 }
 
+/** The router's numbers for "model + technique" and for the model alone, copied from its decision. */
+export interface RouterRecommendation {
+  decision_id: string;
+  /** The candidate id, e.g. `sim-mini+self_consistency(k=5)`. */
+  candidate: string;
+  predicted_quality: number;
+  est_cost_usd: number;
+  /** The same model without the technique; null when the decision did not score it. */
+  plain_predicted_quality: number | null;
+  plain_est_cost_usd: number | null;
+}
+
 export interface OptimizationFacts {
   technique: string;
   source: TechniqueSource;
   options: Record<string, number>;
+  /** The routing decision, when the router chose the technique. */
+  decision?: RouteDecision | undefined;
   request: ChatRequest;
   bounds: TechniqueBounds;
   ledger: CallLedger;
@@ -55,10 +72,12 @@ export interface OptimizationFacts {
 
 export function optimizationJson(f: OptimizationFacts): OptimizationJson {
   const { ledger, request } = f;
+  const recommendation = f.source === 'router' && f.decision ? routerRecommendation(f.decision) : undefined;
   const out: OptimizationJson = {
     technique: f.technique,
     source: f.source,
     options: f.options,
+    ...(recommendation ? { recommendation } : {}),
     params_sent: {
       model: f.primary?.model.id ?? request.model,
       temperature: request.temperature ?? null,
@@ -82,6 +101,22 @@ export function optimizationJson(f: OptimizationFacts): OptimizationJson {
   };
   if (f.error !== undefined) out.error = f.error;
   return out;
+}
+
+/** The chosen "model + technique" candidate of a decision and the plain model's own scores; undefined without one. */
+export function routerRecommendation(decision: RouteDecision): RouterRecommendation | undefined {
+  // Candidate ids are `<model>+<technique>(<options>)`; the decision ranks the chosen one first among them.
+  const pairing = decision.candidates.find((c) => c.eligible && c.model.startsWith(`${decision.chosenModel}+`));
+  if (!pairing) return undefined;
+  const plain = decision.candidates.find((c) => c.model === decision.chosenModel);
+  return {
+    decision_id: decision.id,
+    candidate: pairing.model,
+    predicted_quality: pairing.predictedQuality,
+    est_cost_usd: pairing.estCostUsd,
+    plain_predicted_quality: plain?.predictedQuality ?? null,
+    plain_est_cost_usd: plain?.estCostUsd ?? null,
+  };
 }
 
 export function usageJson(u: NormalizedUsage): UsageJson {

@@ -78,7 +78,7 @@ export async function completeOptimized(
   const reservation = await reserveBudgetUsd(g, record, reserveUsd(body, bounds, plan.targets));
   try {
     const { complete, ledger } = createGatewayComplete({ g, request: body, targets: plan.targets, record, simHeaders: simControlHeaders(req.headers), signal });
-    const facts = { technique: selection.spec, source: selection.source, options: selection.options, request: body, bounds, ledger, primary: plan.targets[0] };
+    const facts = { technique: selection.spec, source: selection.source, options: selection.options, decision: plan.decision, request: body, bounds, ledger, primary: plan.targets[0] };
     let answer: OptimizedAnswer;
     try {
       answer = await runTechnique(selection.spec, { request: body, complete, options: selection.options, signal });
