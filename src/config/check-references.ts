@@ -1,3 +1,4 @@
+import { techniqueBounds, TechniqueOptionError } from '../optimizer/run-technique.ts';
 import type { GatewayConfig } from './schema.ts';
 import { TIERS } from './schema.ts';
 
@@ -36,5 +37,21 @@ export function checkReferences(config: GatewayConfig): string[] {
       rule.action[field]?.forEach((ref, j) => checkRef(ref, `routing.rules[${i}].action.${field}[${j}]`));
     }
   });
+  problems.push(...checkTechniquePlans(config));
+  return problems;
+}
+
+/** Technique plans get the check a request's selector gets: names the registry knows, options in range. */
+function checkTechniquePlans(config: GatewayConfig): string[] {
+  const problems: string[] = [];
+  for (const [taskType, plan] of Object.entries(config.optimizer.task_types)) {
+    if (!plan) continue;
+    try {
+      techniqueBounds(plan.technique, { model: 'config', messages: [{ role: 'user', content: '' }] }, plan.options);
+    } catch (err) {
+      const field = err instanceof TechniqueOptionError ? 'options' : 'technique';
+      problems.push(`optimizer.task_types.${taskType}.${field}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return problems;
 }
