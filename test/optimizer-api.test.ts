@@ -378,6 +378,17 @@ describe('refusals', () => {
     expect(upstream()).toEqual([]);
   });
 
+  it('n > 1 or tools together with a technique are a 400 naming the parameter, before any upstream call', async () => {
+    const upstream = proxy.mark();
+    const withN = await refused(onKey, { model: 're2-sim-mini', messages: [{ role: 'user', content: MATH }], n: 2 });
+    expect(withN.err).toMatchObject({ status: 400, code: 'unsupported_with_technique', param: 'n' });
+    expect(withN.row).toMatchObject({ status: 400, error_type: 'unsupported_with_technique' });
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'calc', parameters: { type: 'object', properties: {} } } }];
+    const withTools = await refused(onKey, body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], tools, optillm_approach: 'moa' }));
+    expect(withTools.err).toMatchObject({ status: 400, code: 'unsupported_with_technique', param: 'tools' });
+    expect(upstream()).toEqual([]);
+  });
+
   it('a key in optimizer.disabled_keys gets a 400 saying the optimizer is off for it', async () => {
     const upstream = proxy.mark();
     const { err, row } = await refused(offKey, { model: 're2-sim-mini', messages: [{ role: 'user', content: MATH }] });
