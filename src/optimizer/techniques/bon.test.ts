@@ -11,6 +11,7 @@ describe('bon', () => {
       ['bon:sample', 3],
       ['bon:rate', 1],
     ]);
+    expect(s.calls[0]).toEqual({ label: 'bon:sample', messages: REQUEST.messages, n: 3, temperature: 0.8, max_tokens: 100 });
     expect(s.prompts()[1]).toContain('Candidate 1:\nA\n\nCandidate 2:\nB\n\nCandidate 3:\nC');
     expect(s.calls[1]).toMatchObject({ temperature: 0, max_tokens: 16 * 3 + 32 });
     expect(out.answer).toBe('B');

@@ -14,6 +14,9 @@ describe('mcts', () => {
       ['mcts:expand', 2],
       ['mcts:rate', 1],
     ]);
+    // The first expansion samples the client's own messages; later ones refine the best node so far.
+    expect(s.calls[0]).toEqual({ label: 'mcts:expand', messages: REQUEST.messages, n: 2, temperature: 1, max_tokens: 100 });
+    expect(s.prompts()[1]).toContain('Candidate 1:\na\n\nCandidate 2:\nb');
     expect(systemNote(s.calls[2]!)).toBe(refineNote('b'));
     expect(s.prompts()[3]).toContain('Candidate 1:\nb\n\nCandidate 2:\nb1\n\nCandidate 3:\nb2');
     expect(out.answer).toBe('b1');
