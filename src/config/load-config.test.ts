@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigYaml } from './load-config.ts';
+import { problemsOf } from './config-problems.test-support.ts';
+import { parseConfigYaml } from './load-config.ts';
 
 const valid = `
 providers:
@@ -28,16 +29,6 @@ routing:
       match: { task_types: [summarization], complexity: { max: 0.3 } }
       action: { prefer: [tier:economy] }
 `;
-
-function problemsOf(yaml: string): string[] {
-  try {
-    parseConfigYaml(yaml);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('parseConfigYaml', () => {
   it('accepts a valid file and fills defaults', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigYaml } from './load-config.ts';
+import { problemsOf } from './config-problems.test-support.ts';
+import { parseConfigYaml } from './load-config.ts';
 
 const BASE = `
 providers:
@@ -7,16 +8,6 @@ providers:
 models:
   - { id: cheap, provider: sim, tier: economy, pricing: { input: 0.15, output: 0.6 }, context_window: 128000, max_output_tokens: 16384 }
 `;
-
-function problemsOf(yaml: string): string[] {
-  try {
-    parseConfigYaml(yaml);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
 
 describe('optimizer config in YAML', () => {
   it('reads per-task-type technique plans and fills their defaults', () => {
