@@ -3,6 +3,7 @@ import { costUsd, sumUsd } from '../costs/cost.ts';
 import type { Pricing } from '../config/schema.ts';
 import type { ChatCompletion, ChatRequest, OpenAIUsage } from '../providers/chat-schema.ts';
 import type { NormalizedUsage } from '../providers/types.ts';
+import { callBody } from './call-body.ts';
 import { sumUsage } from './sum-usage.ts';
 import type { Complete, CompletionCall, CompletionResult } from './types.ts';
 
@@ -48,20 +49,6 @@ export class HttpCompleteError extends Error {
   ) {
     super(message);
   }
-}
-
-export function callRequestBody(base: ChatRequest, call: CompletionCall, choices: number): ChatRequest {
-  const body: ChatRequest = { ...base, messages: call.messages, stream: false };
-  delete body.stream_options;
-  if (choices > 1) body.n = choices;
-  else delete body.n;
-  if (call.temperature !== undefined) body.temperature = call.temperature;
-  if (call.top_p !== undefined) body.top_p = call.top_p;
-  if (call.max_tokens !== undefined) {
-    if (body.max_completion_tokens != null) body.max_completion_tokens = call.max_tokens;
-    else body.max_tokens = call.max_tokens;
-  }
-  return body;
 }
 
 export function usageOf(u: OpenAIUsage | undefined): NormalizedUsage {
@@ -130,8 +117,8 @@ export function httpComplete(opts: HttpCompleteOptions): Complete {
     const n = call.n ?? 1;
     const responses =
       n > 1 && opts.supportsN === false
-        ? await Promise.all(Array.from({ length: n }, () => post(callRequestBody(opts.request, call, 1))))
-        : [await post(callRequestBody(opts.request, call, n))];
+        ? await Promise.all(Array.from({ length: n }, () => post(callBody(opts.request, call, 1))))
+        : [await post(callBody(opts.request, call, n))];
     const choices = responses.flatMap((r) => r.completion.choices);
     if (choices.length !== n) throw new HttpCompleteError(502, `${url} returned ${choices.length} choices for '${call.label}'; asked for ${n}`);
     const sources = new Set(responses.map((r) => r.costSource));

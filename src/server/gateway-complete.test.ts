@@ -4,7 +4,7 @@ import { costUsd } from '../costs/cost.ts';
 import type { Gateway } from '../gateway/gateway-types.ts';
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { GatewayError } from './errors.ts';
-import { callBody, createGatewayComplete } from './gateway-complete.ts';
+import { createGatewayComplete } from './gateway-complete.ts';
 import { newRequestRecord } from './request-record.ts';
 
 let stack: TestStack;
@@ -110,24 +110,5 @@ describe('createGatewayComplete over the simulated fleet', () => {
     expect((err as GatewayError).status).toBe(400);
     expect(failing.ledger.calls).toEqual([expect.objectContaining({ label: 'second', failed: true, upstreamRequests: 0 })]);
     expect(ok.ledger.costUsd).toBe(spentUsd);
-  });
-});
-
-describe('callBody', () => {
-  it('sends the call messages and overrides, never a stream, and n only above 1', () => {
-    const request = ChatRequest.parse({
-      model: 'm',
-      messages: question,
-      stream: true,
-      stream_options: { include_usage: true },
-      max_completion_tokens: 500,
-      temperature: 0.1,
-      seed: 7,
-    });
-    const body = callBody(request, { label: 'l', messages: [{ role: 'user', content: 'rephrased' }], max_tokens: 64, temperature: 1 }, 1);
-    expect(body).toEqual({ model: 'm', messages: [{ role: 'user', content: 'rephrased' }], stream: false, max_completion_tokens: 64, temperature: 1, seed: 7 });
-    const withN = callBody(ChatRequest.parse({ model: 'm', messages: question, max_tokens: 100 }), { label: 'l', messages: question, max_tokens: 50 }, 4);
-    expect(withN).toMatchObject({ n: 4, max_tokens: 50 });
-    expect(withN).not.toHaveProperty('max_completion_tokens');
   });
 });

@@ -1,6 +1,7 @@
 import { costUsd, sumUsd } from '../costs/cost.ts';
 import { countMessageTokens, countTextTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from '../gateway/gateway-types.ts';
+import { callBody } from '../optimizer/call-body.ts';
 import type { CallRecord, Complete, CompletionCall, CompletionResult } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import { ZERO_USAGE, type MappedCompletion, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
@@ -176,22 +177,6 @@ function measure(target: UpstreamTarget, body: ChatRequest, mapped: MappedComple
     estimated: mapped.usage === undefined,
     target,
   };
-}
-
-/** The request one call sends: the client's request with the call's messages and sampling overrides, never streamed. */
-export function callBody(request: ChatRequest, call: CompletionCall, choices: number): ChatRequest {
-  const body: ChatRequest = { ...request, messages: call.messages, stream: false };
-  delete body.stream_options;
-  if (choices > 1) body.n = choices;
-  else delete body.n;
-  if (call.temperature !== undefined) body.temperature = call.temperature;
-  if (call.top_p !== undefined) body.top_p = call.top_p;
-  if (call.max_tokens !== undefined) {
-    // Some models refuse max_tokens next to max_completion_tokens: set the one the client used.
-    if (body.max_completion_tokens != null) body.max_completion_tokens = call.max_tokens;
-    else body.max_tokens = call.max_tokens;
-  }
-  return body;
 }
 
 function paramsOf(call: CompletionCall, request: ChatRequest, n: number): CallLog['params'] {
