@@ -467,7 +467,10 @@ describe('budgets', () => {
 describe('optimizer switched off globally', () => {
   let off: TestStack;
   beforeAll(async () => {
-    off = await startTestStack({ config: (base) => ({ ...base, optimizer: { enabled: false } }) });
+    // The same technique plan as the main stack, switched off: the router must not propose it either.
+    off = await startTestStack({
+      config: (base) => ({ ...base, optimizer: { enabled: false, task_types: { math: { technique: 'self_consistency', options: { k: 3 }, tiers: ['economy'] } } } }),
+    });
   });
   afterAll(async () => {
     await off?.close();
@@ -488,5 +491,20 @@ describe('optimizer switched off globally', () => {
       const row = await off.gateway.runtime.gateway.store.getRequest(apiError.headers?.get('x-aigw-request-id') ?? '');
       expect(row).toMatchObject({ status: 400, error_type: 'optimizer_disabled' });
     }
+  });
+
+  it('the router proposes no "model + technique" either; the plain model answers', async () => {
+    const params = body<OpenAI.ChatCompletionCreateParamsNonStreaming>({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Solve for x: 3x + 7 = 22. What is x?' }],
+      aigw: { goal: 'cost', min_quality: 0.6 },
+    });
+    const { response } = await off.client.chat.completions.create(params).withResponse();
+    expect(response.headers.get('x-aigw-technique')).toBeNull();
+    await off.gateway.runtime.gateway.writer.flush();
+    const requestId = response.headers.get('x-aigw-request-id') ?? '';
+    expect(await off.gateway.runtime.gateway.store.getRequest(requestId)).toMatchObject({ status: 200, task_type: 'math', optimization: null });
+    const decision = await off.gateway.runtime.gateway.store.getDecisionByRequest(requestId);
+    expect((JSON.parse(decision!.candidates) as CandidateScore[]).filter((c) => c.model.includes('+'))).toEqual([]);
   });
 });
