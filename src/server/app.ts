@@ -16,6 +16,7 @@ import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerReportRoutes } from './routes/report.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
+import { registerDashboardRoutes } from './routes/dashboard.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,7 +26,7 @@ declare module 'fastify' {
 
 /** Routes whose every request leaves a row in the spend log. */
 const LOGGED_ROUTES = new Set(['/v1/chat/completions']);
-const PUBLIC_ROUTES = new Set(['/health', '/metrics']);
+const PUBLIC_ROUTES = new Set(['/health', '/metrics', '/dashboard', '/dashboard/app.js']);
 
 export function buildApp(gateway: () => Gateway): FastifyInstance {
   const g0 = gateway();
@@ -87,6 +88,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerReportRoutes(app, gateway);
   registerAnalyticsRoutes(app, gateway);
   registerMcpRoutes(app, gateway);
+  registerDashboardRoutes(app);
   return app;
 }
 
