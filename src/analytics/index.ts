@@ -1,6 +1,6 @@
 // The descriptive analyses: one function per analysis, each `(db, q, opts?) => Promise<result>` with
 // plain JSON results that carry `sample_size` and `data_gaps`. The report and MCP layers look these
-// names up (src/analytics/report/analyses.ts), so they are stable.
+// names up through the registry (src/analytics/registry.ts, src/analytics/report/analyses.ts), so they are stable.
 export { AnalysisParams, AnalysisParamsError, resolveAnalysisQuery, TIMEFRAMES, type AnalysisQuery, type Timeframe } from './analysis-query.ts';
 export { routingAnalytics, type RoutingAnalytics } from './routing-analytics.ts';
 export { routingCosts, modelTiers, COST_GROUPS, type RoutingCosts, type RoutingCostsOptions, type CostGroup } from './routing-costs.ts';

@@ -62,7 +62,9 @@ export function registerReportCommands(program: Command): void {
       const params = parseReportOptions(opts);
       const ctx = lazyConfiguredStoreContext(process.cwd(), program.opts<{ config?: string }>().config);
       try {
-        const doc = await buildReport(await ctx.db(), analysisParamsOf(params), reportOptionsOf(params, ctx.config()), Date.now());
+        const store = await ctx.store();
+        // Stored so the report's `aigw rules apply ID` lines find their recommendations.
+        const doc = await buildReport(store.db, analysisParamsOf(params), { ...reportOptionsOf(params, ctx.config()), persistTo: store }, Date.now());
         const text = renderReport(doc, params.format);
         if (opts.out) {
           writeFileSync(opts.out, text);

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
+import { buildReport } from '../analytics/report/build-report.ts';
+import { renderReport } from '../analytics/report/render-report.ts';
 import { analyzeRules, loadHistory } from '../analytics/recommend/index.ts';
 import { storeRecommendations } from '../analytics/recommend/store-recommendations.ts';
 import type { RuleRecommendation } from '../analytics/recommend/types.ts';
@@ -149,5 +151,12 @@ describe('an applied A/B rule in a running gateway', () => {
     const ab = analyzeRules(history.rows).abTests;
     expect(ab).toHaveLength(1);
     expect(ab[0]).toMatchObject({ rule: 'rec-all-nano', applied: { fires: applied }, holdout: { fires: held } });
+    // The next report measures the split.
+    const doc = await buildReport((g().store as unknown as { db: Parameters<typeof buildReport>[0] }).db, { timeframe: '1h' }, { goal: 'cost', targetReduction: 0.2, config: g().config }, Date.now() + 1);
+    expect(renderReport(doc, 'md')).toContain(
+      `  - rec-all-nano: applied ${applied}[^recommendations] vs holdout ${held}[^recommendations] requests, quality `,
+    );
+    // Answers cut at max_tokens 20 score 0 on both arms (finish_reason length): no difference to measure.
+    expect(doc.current_state.decisions.ab_tests[0]?.verdict).toMatch(/^no measurable quality difference \(95% CI \+0\.000…\+0\.000\)/);
   });
 });

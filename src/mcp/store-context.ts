@@ -27,6 +27,8 @@ export function servedConfig(cwd: string, configPath: string | undefined, env: N
 }
 
 export interface LazyStoreContext extends ToolContext {
+  /** The store itself (opened as `db()` opens it), for writes such as storing recommendations. */
+  store(): Promise<KyselyStore>;
   close(): Promise<void>;
 }
 
@@ -46,18 +48,20 @@ export function lazyConfiguredStoreContext(cwd: string, configPath: string | und
       throw new StoreUnavailableError(`cannot open the store: ${messageOf(err)}`);
     }
   };
+  const store = async (): Promise<KyselyStore> => {
+    opening ??= open();
+    try {
+      return await opening;
+    } catch (err) {
+      opening = undefined;
+      throw err;
+    }
+  };
   return {
     nowMs,
     config: () => (config ??= servedConfig(cwd, configPath)),
-    async db() {
-      opening ??= open();
-      try {
-        return (await opening).db;
-      } catch (err) {
-        opening = undefined;
-        throw err;
-      }
-    },
+    db: async () => (await store()).db,
+    store,
     async close() {
       const pending = opening;
       opening = undefined;

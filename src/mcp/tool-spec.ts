@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { AnalysisUnavailableError } from '../analytics/report/analyses.ts';
+import { AnalysisParamsError } from '../analytics/analysis-query.ts';
 import { ConstraintsError } from './tool-inputs.ts';
 import { InsufficientDataError, StoreUnavailableError, ToolArgumentError, messageOf, type ToolContext } from './tool-context.ts';
 
@@ -55,8 +55,7 @@ export function toolError(err: unknown): CallToolResult {
 function describeToolError(err: unknown): string {
   if (err instanceof StoreUnavailableError) return `Store unavailable: ${err.message}. Check the gateway's store (database_url / store.dir) and retry later.`;
   if (err instanceof InsufficientDataError) return `Insufficient data: ${err.message}. Extend the timeframe or collect more traffic, then retry.`;
-  if (err instanceof AnalysisUnavailableError) return `Analysis unavailable: ${err.message}.`;
-  if (err instanceof ToolArgumentError || err instanceof ConstraintsError) return `Invalid arguments: ${err.message}`;
+  if (err instanceof ToolArgumentError || err instanceof ConstraintsError || err instanceof AnalysisParamsError) return `Invalid arguments: ${err.message}`;
   if (err instanceof z.ZodError) return `Invalid arguments: ${err.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`;
   return `Tool failed: ${messageOf(err)}`;
 }

@@ -22,6 +22,8 @@ export function toExpectedImpact(r: ReplayResult, sampleScale: number): Expected
     avgQualityAfter: avgQuality(r.expected),
     segmentQualityBefore: avgQuality(r.segmentBaseline),
     segmentQualityAfter: avgQuality(r.segmentExpected),
+    segmentAvgCostUsdBefore: r.matched > 0 ? avgCostUsd(r.segmentBaseline) : null,
+    segmentAvgCostUsdAfter: r.matched > 0 ? avgCostUsd(r.segmentExpected) : null,
     avgLatencyMsBefore: avgLatencyMs(r.baseline),
     avgLatencyMsAfter: avgLatencyMs(r.expected),
     latencyChangePct: pct(r.baseline.latencyMs, r.expected.latencyMs),

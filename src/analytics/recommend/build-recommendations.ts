@@ -11,7 +11,7 @@ import { calibrate } from './calibrate.ts';
 import { analyzeDecisions, type DecisionAnalysis } from './decision-analysis.ts';
 import { DEFAULT_MAX_HISTORY_ROWS, loadHistory, type History } from './load-history.ts';
 import { costReductionPlan, goalConflicts, goalScenarios, modelMixChanges, phasedPlan } from './plan.ts';
-import { avgCostUsd, avgLatencyMs, avgQuality, replayPolicyChange, type ReplayContext } from './replay.ts';
+import { avgCostUsd, avgLatencyMs, avgQuality, replayPolicyChange, ruleMatchesRow, type ReplayContext } from './replay.ts';
 import { searchRuleChanges, type SearchConstraints, type SearchHit } from './search.ts';
 import type { Confidence, RecommendationSet, RuleRecommendation } from './types.ts';
 
@@ -52,18 +52,24 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
   const impact = toExpectedImpact(replayPolicyChange(history.rows, ctx, [hit.rule]), history.sampleScale);
   const complexity = hit.rule.match.complexity?.max;
   const segment = `${hit.taskType} requests${complexity === undefined ? '' : ` with complexity ≤ ${complexity}`}`;
-  const target = hit.rule.action.prefer?.[0] ?? `the ${c.goal} goal's choice`;
+  const preferred = hit.rule.action.prefer?.[0];
+  const target = preferred ?? `the ${c.goal} goal's choice`;
   const title = `Route ${segment} to ${target}`;
   const rule = { ...hit.rule, description: title };
   const confidence = lowData ? 'low' : confidenceOf(segmentRatings(history.rows, rule), impact);
   const costText = `${impact.costChangePct >= 0 ? '+' : ''}${impact.costChangePct.toFixed(1)}% cost ($${impact.costChangeUsd.toFixed(4)} over the window)`;
+  const floor = rule.action.min_quality;
+  // Say what the rule changes against what the policy does now, in the operator's words.
+  const how = preferred
+    ? `prefer ${preferred} (goal ${rule.action.goal ?? c.goal}, quality floor ${floor ?? ctx.config.routing.default_min_quality})`
+    : `route by goal ${rule.action.goal ?? c.goal} with quality floor ${floor ?? ctx.config.routing.default_min_quality} (policy default: ${ctx.config.routing.default_min_quality})`;
   return {
     id: `rec_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
     kind: 'routing_rule',
-    category: c.goal === 'cost' ? 'Cost Optimization' : c.goal === 'speed' ? 'Latency Optimization' : c.goal === 'quality' ? 'Quality Improvement' : 'Balanced Routing',
+    category: `${c.goal === 'cost' ? 'Cost Optimization' : c.goal === 'speed' ? 'Latency Optimization' : c.goal === 'quality' ? 'Quality Improvement' : 'Balanced Routing'}: ${segment}`,
     title,
-    currentState: `${segment}: ${impact.matchedRequests} requests, average quality ${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'}`,
-    recommendedChange: `add rule ${rule.name}: prefer ${target} with goal ${rule.action.goal ?? 'unchanged'} and min_quality ${rule.action.min_quality ?? 'unchanged'} for ${segment}`,
+    currentState: `${segment}: ${impact.matchedRequests} requests, mostly on ${mostUsedModel(history, rule) ?? 'n/a'}, average quality ${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'}, $${impact.segmentAvgCostUsdBefore?.toFixed(6) ?? 'n/a'} per request`,
+    recommendedChange: `add rule ${rule.name}: for ${segment}, ${how}`,
     rationale:
       `Replaying the window's ${impact.requests} decisions through the policy with this rule switches ${impact.affectedRequests} ` +
       `(${(impact.affectedShare * 100).toFixed(1)}%) requests: ${costText}, segment quality ` +
@@ -81,6 +87,16 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
       quality: impact.avgQualityAfter === null || impact.avgQualityAfter > c.minQuality,
     },
   };
+}
+
+/** The model that answered most of the rule's segment now. */
+function mostUsedModel(history: History, rule: RuleRecommendation['rule']): string | undefined {
+  const counts = new Map<string, number>();
+  for (const row of history.rows) {
+    if (row.status >= 400 || !ruleMatchesRow(rule, row) || !row.modelUsed) continue;
+    counts.set(row.modelUsed, (counts.get(row.modelUsed) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
 export interface Recommendations extends RecommendationSet {

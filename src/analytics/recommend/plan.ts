@@ -1,6 +1,6 @@
 import type { Goal } from '../../config/schema.ts';
 import type { HistoryRow } from './load-history.ts';
-import { replayPolicyChange, type ReplayContext } from './replay.ts';
+import { addOutcome, avgCostUsd, avgQuality, emptyTotals, observedOutcome, replayPolicyChange, type OutcomeTotals, type ReplayContext } from './replay.ts';
 import { toExpectedImpact } from './assess.ts';
 import { searchRuleChanges, type SearchConstraints, type SearchHit } from './search.ts';
 import type { CostReductionPlan, GoalScenario, ModelMixChange, PlanPhase, RuleRecommendation } from './types.ts';
@@ -17,8 +17,18 @@ function shares(counts: ReadonlyMap<string, number>): Record<string, number> {
 export function modelMixChanges(rows: readonly HistoryRow[], ctx: ReplayContext, recs: readonly RuleRecommendation[]): ModelMixChange[] {
   const now = replayPolicyChange(rows, ctx, []);
   const next = replayPolicyChange(rows, ctx, recs.map((r) => r.rule));
+  // The task type's observed numbers (as the replay's baseline sees them), for the matrix rows no rule changes.
+  const observed = new Map<string, OutcomeTotals>();
+  for (const row of rows) {
+    const t = observed.get(row.taskType) ?? emptyTotals();
+    addOutcome(t, observedOutcome(row, ctx));
+    observed.set(row.taskType, t);
+  }
   return [...now.mixByTaskType.keys()].sort().map((taskType) => ({
     taskType,
+    requests: observed.get(taskType)?.requests ?? 0,
+    avgCostUsd: avgCostUsd(observed.get(taskType) ?? emptyTotals()),
+    avgQuality: avgQuality(observed.get(taskType) ?? emptyTotals()),
     current: shares(now.mixByTaskType.get(taskType) ?? new Map()),
     recommended: shares(next.mixByTaskType.get(taskType) ?? new Map()),
   }));

@@ -20,6 +20,9 @@ export interface ExpectedImpact {
   /** Of the requests the rule matches. */
   segmentQualityBefore: number | null;
   segmentQualityAfter: number | null;
+  /** Average cost per request of the requests the rule matches, before and after. */
+  segmentAvgCostUsdBefore: number | null;
+  segmentAvgCostUsdAfter: number | null;
   avgLatencyMsBefore: number;
   avgLatencyMsAfter: number;
   latencyChangePct: number;
@@ -57,6 +60,10 @@ export interface RuleRecommendation {
 
 export interface ModelMixChange {
   taskType: string;
+  /** The task type's answered requests in the window, their observed average cost and quality (null: none rated). */
+  requests: number;
+  avgCostUsd: number;
+  avgQuality: number | null;
   /** Share of the task type's requests per model, now and with the recommended rules. */
   current: Record<string, number>;
   recommended: Record<string, number>;

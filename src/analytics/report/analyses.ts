@@ -2,22 +2,23 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../store/schema.ts';
 import type { AnalysisQuery } from '../analysis-query.ts';
+import { runDescriptiveAnalysis, type AnalysisHost, type DescriptiveAnalysisName } from '../registry.ts';
 
 /**
- * The seam between the report and MCP layers and the descriptive analyses of src/analytics/index.ts:
- * looked up by name when first used, so a build that lacks one still serves the others (and the
- * recommendations) and says plainly which analysis is missing instead of failing to start.
+ * The descriptive analyses as the report, the MCP tools and the bench name them: report id → the
+ * registry name (`GET /v1/analytics/:name`) and the exported function, which the report's Sources
+ * section prints so a reader can find and re-run the query.
  */
 export const DESCRIPTIVE_ANALYSES = {
-  routing_analytics: ['routingAnalytics', 'getRoutingAnalytics'],
-  routing_costs: ['routingCosts', 'getRoutingCosts'],
-  quality_metrics: ['qualityMetrics', 'getQualityMetrics'],
-  request_patterns: ['requestPatterns', 'analyzeRequestPatterns'],
-  model_performance: ['modelPerformance', 'evaluateModelPerformance'],
-  bottlenecks: ['bottlenecks', 'identifyBottlenecks'],
-  cost_drivers: ['costDrivers', 'identifyCostDrivers'],
-  quality_issues: ['qualityIssues', 'identifyQualityIssues'],
-} as const;
+  routing_analytics: { name: 'routing', fn: 'routingAnalytics' },
+  routing_costs: { name: 'costs', fn: 'routingCosts' },
+  quality_metrics: { name: 'quality', fn: 'qualityMetrics' },
+  request_patterns: { name: 'patterns', fn: 'requestPatterns' },
+  model_performance: { name: 'model-performance', fn: 'modelPerformance' },
+  bottlenecks: { name: 'bottlenecks', fn: 'bottlenecks' },
+  cost_drivers: { name: 'cost-drivers', fn: 'costDrivers' },
+  quality_issues: { name: 'quality-issues', fn: 'qualityIssues' },
+} as const satisfies Record<string, { name: DescriptiveAnalysisName; fn: string }>;
 export type DescriptiveAnalysisId = keyof typeof DESCRIPTIVE_ANALYSES;
 
 /** What every descriptive analysis returns besides its own fields. */
@@ -29,47 +30,14 @@ export type AnalysisResult = z.infer<typeof AnalysisEnvelope>;
 
 export type DescriptiveAnalysis = (db: Kysely<Database>, q: AnalysisQuery, opts?: Record<string, unknown>) => Promise<AnalysisResult>;
 
-export class AnalysisUnavailableError extends Error {}
-
-type ModuleExports = Record<string, unknown>;
-
-// Specifiers in variables: the modules are resolved when the process runs, not when it compiles.
-const DESCRIPTIVE_MODULE = '../index.ts';
-
-async function importOptional(specifier: string): Promise<ModuleExports> {
-  try {
-    return (await import(new URL(specifier, import.meta.url).href)) as ModuleExports;
-  } catch (err) {
-    if (err instanceof Error && /Cannot find module|ERR_MODULE_NOT_FOUND|Failed to load url/i.test(`${(err as Error & { code?: string }).code ?? ''} ${err.message}`)) return {};
-    throw err;
-  }
-}
-
-function pick(exports: ModuleExports, names: readonly string[]): ((...args: never[]) => unknown) | undefined {
-  for (const name of names) {
-    const fn = exports[name];
-    if (typeof fn === 'function') return fn as (...args: never[]) => unknown;
-  }
-  return undefined;
-}
-
 export interface Analyses {
-  descriptive(id: DescriptiveAnalysisId): Promise<DescriptiveAnalysis>;
+  /** The analysis by report id; `host` carries what a query string cannot (the catalog's model tiers). */
+  descriptive(id: DescriptiveAnalysisId, host?: AnalysisHost): Promise<DescriptiveAnalysis>;
 }
 
-let loaded: Promise<{ descriptive: ModuleExports }> | undefined;
-
-/** The descriptive analyses of this build; `descriptive(id)` rejects with AnalysisUnavailableError when one is absent. */
 export const analyses: Analyses = {
-  async descriptive(id) {
-    loaded ??= loadModules();
-    const fn = pick((await loaded).descriptive, DESCRIPTIVE_ANALYSES[id]);
-    if (!fn) throw new AnalysisUnavailableError(`the ${id.replaceAll('_', ' ')} analysis is not part of this build (src/analytics/index.ts exports none of ${DESCRIPTIVE_ANALYSES[id].join(', ')})`);
-    const analysis = fn as unknown as (db: Kysely<Database>, q: AnalysisQuery, opts?: Record<string, unknown>) => Promise<unknown>;
-    return async (db, q, opts) => AnalysisEnvelope.parse(await analysis(db, q, opts));
+  async descriptive(id, host = {}) {
+    const { name } = DESCRIPTIVE_ANALYSES[id];
+    return async (db, q, opts = {}) => AnalysisEnvelope.parse(await runDescriptiveAnalysis(db, name, q, opts, host));
   },
 };
-
-async function loadModules(): Promise<{ descriptive: ModuleExports }> {
-  return { descriptive: await importOptional(DESCRIPTIVE_MODULE) };
-}

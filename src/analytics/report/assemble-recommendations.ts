@@ -18,7 +18,7 @@ export function toReportRecommendation(r: RuleRecommendation): ReportRecommendat
     category: r.category,
     current_state: r.currentState,
     recommended_change: r.recommendedChange,
-    expected_impact: `${r.title}: replayed over ${i.requests.toLocaleString('en-US')} requests, it switches ${i.affectedRequests.toLocaleString('en-US')} (${(i.affectedShare * 100).toFixed(1)}%); confidence ${r.confidence}. ${r.rationale}`,
+    expected_impact: `${r.title}: replayed over ${i.requests.toLocaleString('en-US')} requests, it switches ${i.affectedRequests.toLocaleString('en-US')} (${(i.affectedShare * 100).toFixed(1)}%); segment quality ${i.segmentQualityBefore?.toFixed(3) ?? 'n/a'} → ${i.segmentQualityAfter?.toFixed(3) ?? 'n/a'}; confidence ${r.confidence}`,
     cost_change_pct: metric(i.costChangePct, 'percent'),
     quality_change: metric(qualityDelta(i.avgQualityBefore, i.avgQualityAfter), 'score'),
     latency_change_pct: metric(i.latencyChangePct, 'percent'),
@@ -26,6 +26,8 @@ export function toReportRecommendation(r: RuleRecommendation): ReportRecommendat
     effort: r.effort,
     risk: r.risk.level,
     validation_criteria: r.validationCriteria,
+    rationale: r.rationale,
+    risk_assessment: { quality: r.risk.qualityRisk, performance: r.risk.performanceRisk, cost: r.risk.costRisk, mitigations: r.risk.mitigations },
     rule: r.ruleYaml,
   };
 }
@@ -42,7 +44,7 @@ export function impactLevel(r: ReportRecommendation): 'high' | 'medium' | 'low' 
   return 'low';
 }
 
-export function opportunitiesOf(recs: readonly ReportRecommendation[]): ReportDocument['opportunities'] {
+export function opportunitiesOf(recs: readonly ReportRecommendation[]): Pick<ReportDocument['opportunities'], 'high' | 'medium' | 'low'> {
   return {
     high: recs.filter((r) => impactLevel(r) === 'high'),
     medium: recs.filter((r) => impactLevel(r) === 'medium'),
@@ -65,8 +67,8 @@ function bandOf(min: number | undefined, max: number | undefined): string {
 
 /**
  * Task type × complexity band → model: each recommended rule's segment gets its preferred model
- * (with the replayed quality and cost of that segment); the rest of each task type keeps the model
- * the recommended mix uses most.
+ * (with the replayed quality and cost per request of that segment); the rest of each task type keeps
+ * the model the recommended mix uses most, with its observed numbers where no rule touches it.
  */
 export function modelSelectionMatrix(set: Recommendations): MatrixCell[] {
   const cells: MatrixCell[] = [];
@@ -80,7 +82,7 @@ export function modelSelectionMatrix(set: Recommendations): MatrixCell[] {
         model: r.rule.action.prefer?.[0] ?? `best for goal ${r.rule.action.goal ?? set.goal}`,
         current_model: topModel(mix.current),
         expected_quality: metric(i.segmentQualityAfter, 'score'),
-        expected_cost_usd: metric(i.avgCostUsdAfter, 'usd'),
+        expected_cost_usd: metric(i.segmentAvgCostUsdAfter, 'usd'),
         requests: metric(i.matchedRequests, 'count'),
       });
     }
@@ -93,9 +95,10 @@ export function modelSelectionMatrix(set: Recommendations): MatrixCell[] {
         complexity_band: maxes.length ? `> ${Math.min(...maxes)}` : 'all',
         model: rest,
         current_model: topModel(mix.current),
-        expected_quality: metric(null, 'score'),
-        expected_cost_usd: metric(null, 'usd'),
-        requests: metric(null, 'count'),
+        // No rule changes this part: what it does now is what to expect (the whole task type when no rule touches it).
+        expected_quality: metric(rules.length === 0 ? mix.avgQuality : null, 'score'),
+        expected_cost_usd: metric(rules.length === 0 ? mix.avgCostUsd : null, 'usd'),
+        requests: metric(rules.length === 0 ? mix.requests : mix.requests - rules.reduce((n, r) => n + r.expectedImpact.matchedRequests, 0), 'count'),
       });
     }
   }

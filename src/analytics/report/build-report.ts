@@ -3,9 +3,12 @@ import type { GatewayConfig } from '../../config/schema.ts';
 import type { Database } from '../../store/schema.ts';
 import { resolveAnalysisQuery, type AnalysisParams, type AnalysisQuery } from '../analysis-query.ts';
 import { buildRecommendations, type Recommendations } from '../recommend/build-recommendations.ts';
-import { AnalysisUnavailableError, DESCRIPTIVE_ANALYSES, analyses, type AnalysisResult, type DescriptiveAnalysisId } from './analyses.ts';
+import { DESCRIPTIVE_ANALYSES, analyses, type AnalysisResult, type DescriptiveAnalysisId } from './analyses.ts';
+import { modelTiers } from '../routing-costs.ts';
+import type { Store } from '../../store/types.ts';
+import { costPlanAndScenariosOf, decisionSummaryOf } from './report-decisions.ts';
 import { RECOMMENDATIONS_SOURCE, expectedOutcomesOf, implementationPlanOf, modelSelectionMatrix, opportunitiesOf, toReportRecommendation } from './assemble-recommendations.ts';
-import { numberField, pairsField, stringField, type Fields } from './read-fields.ts';
+import { numberField, pairsField, type Fields } from './read-fields.ts';
 import { REPORT_TITLE, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
 import type { ReportParams } from './report-params.ts';
 
@@ -17,6 +20,8 @@ export interface ReportOptions {
   targetReduction: number;
   /** The routing config in force: the history is replayed against its catalog and rules. */
   config: GatewayConfig;
+  /** Where to keep the report's recommendations (status `proposed`), so its `aigw rules apply ID` lines work. */
+  persistTo?: Pick<Store, 'insertRecommendations'>;
 }
 
 export function reportOptionsOf(p: ReportParams, config: GatewayConfig): ReportOptions {
@@ -40,21 +45,12 @@ const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics'
 
 type Gathered = Partial<Record<DescriptiveAnalysisId, AnalysisResult>>;
 
-async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, gaps: string[]): Promise<Gathered> {
+async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config: GatewayConfig): Promise<Gathered> {
+  const host = { tierOf: modelTiers(config) };
   const results = await Promise.all(
-    REPORTED_ANALYSES.map(async (id) => {
-      try {
-        return [id, await (await analyses.descriptive(id))(db, q, id === 'routing_costs' ? { group_by: ['model', 'task_type'] } : {})] as const;
-      } catch (err) {
-        if (!(err instanceof AnalysisUnavailableError)) throw err;
-        gaps.push(`${err.message}; the numbers it would give are n/a.`);
-        return [id, undefined] as const;
-      }
-    }),
+    REPORTED_ANALYSES.map(async (id) => [id, await (await analyses.descriptive(id, host))(db, q, id === 'routing_costs' ? { group_by: ['model', 'task_type', 'tier'] } : {})] as const),
   );
-  const out: Gathered = {};
-  for (const [id, r] of results) if (r) out[id] = r;
-  return out;
+  return Object.fromEntries(results) as Gathered;
 }
 
 /** The report document: descriptive analyses and the replayed recommendations, each number with its source. */
@@ -62,7 +58,7 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
   const q = resolveAnalysisQuery(params, nowMs);
   const gaps: string[] = [];
   const [d, set] = await Promise.all([
-    gatherDescriptive(db, q, gaps),
+    gatherDescriptive(db, q, opts.config),
     buildRecommendations(
       db,
       opts.config,
@@ -73,18 +69,21 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
         ...(opts.qualityThreshold !== undefined ? { quality_threshold: opts.qualityThreshold } : {}),
         target_reduction_pct: opts.targetReduction * 100,
       },
-      { nowMs },
+      { nowMs, ...(opts.persistTo ? { persistTo: opts.persistTo } : {}) },
     ),
   ]);
   for (const r of Object.values(d)) gaps.push(...r.data_gaps);
-  gaps.push(...set.missing, ...set.conflicts, set.costReductionPlan.statement);
+  if (numberField(d.routing_costs, 'trend_change_pct') === null && set.current.totalCostUsd > 0) {
+    gaps.push('the first half of the window cost nothing (traffic began in its second half): no cost trend yet; the next report over the same timeframe gives one');
+  }
+  gaps.push(...set.missing, ...set.conflicts);
   const recs = set.recommendations.map(toReportRecommendation);
   const from = new Date(q.fromMs).toISOString();
   const to = new Date(q.toMs).toISOString();
   const sources: Source[] = [
     ...REPORTED_ANALYSES.map((id) => {
       const r = d[id];
-      return { id, analysis: DESCRIPTIVE_ANALYSES[id][0], query: r ? QUERIES[id] : `not available in this build (${QUERIES[id]})`, sample_size: r?.sample_size ?? 0 };
+      return { id, analysis: DESCRIPTIVE_ANALYSES[id].fn, query: `${QUERIES[id]} (GET /v1/analytics/${DESCRIPTIVE_ANALYSES[id].name})`, sample_size: r?.sample_size ?? 0 };
     }),
     { id: RECOMMENDATIONS_SOURCE, analysis: 'buildRecommendations', query: QUERIES.recommendations, sample_size: set.window.requests },
   ];
@@ -104,14 +103,16 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
     },
     executive_summary: {
       analysis_period: `${from} – ${to}${params.from ? '' : ` (${params.timeframe ?? '24h'})`}`,
-      total_requests: { value: set.window.requests, unit: 'count', source: RECOMMENDATIONS_SOURCE },
-      avg_cost_usd: { value: set.current.avgCostUsd, unit: 'usd', source: RECOMMENDATIONS_SOURCE },
-      avg_quality: { value: set.current.avgQuality, unit: 'score', source: RECOMMENDATIONS_SOURCE },
+      // All requests of the window, as Current State counts them; the routed ones are what the recommendations replay.
+      total_requests: m(numberField(d.routing_analytics, 'total_requests') ?? set.window.requests, 'count', 'routing_analytics'),
+      routed_requests: m(set.window.requests, 'count', RECOMMENDATIONS_SOURCE),
+      avg_cost_usd: m(numberField(d.routing_costs, 'avg_cost_per_request_usd') ?? set.current.avgCostUsd, 'usd', 'routing_costs'),
+      avg_quality: m(numberField(d.quality_metrics, 'avg_quality') ?? set.current.avgQuality, 'score', 'quality_metrics'),
       optimization_potential_pct: { value: c ? -c.costChangePct : 0, unit: 'percent', source: RECOMMENDATIONS_SOURCE },
       recommended_actions: { value: recs.length, unit: 'count', source: RECOMMENDATIONS_SOURCE },
     },
     current_state: currentState(d, set),
-    opportunities: opportunitiesOf(recs),
+    opportunities: { ...opportunitiesOf(recs), ...costPlanAndScenariosOf(set) },
     routing_rules: { rules: recs, model_selection_matrix: modelSelectionMatrix(set) },
     implementation_plan: implementationPlanOf(set),
     expected_outcomes: expectedOutcomesOf(set),
@@ -125,13 +126,30 @@ function m(value: number | null, unit: Metric['unit'], source: string): Metric {
   return { value, unit, source };
 }
 
-function breakdownOf(r: Fields | undefined, source: string, path: string, nameKeys: string[], valueKeys: string[], unit: Metric['unit']): Breakdown[] {
+/** Requests the client sent to a named model carry no task type: the router never classified them. */
+const UNCLASSIFIED = 'unclassified (model named by the client)';
+
+/** Name/value pairs, largest first; `shares: false` for averages, whose share of a sum means nothing. */
+function breakdownOf(r: Fields | undefined, source: string, path: string, nameKeys: string[], valueKeys: string[], unit: Metric['unit'], shares = true): Breakdown[] {
   const pairs = pairsField(r, path, nameKeys, valueKeys).sort((a, b) => b.value - a.value);
   const total = pairs.reduce((s, p) => s + p.value, 0);
-  return pairs.map((p) => ({ name: p.name, value: m(p.value, unit, source), share_pct: m(total > 0 ? (p.value / total) * 100 : null, 'percent', source) }));
+  return pairs.map((p) => ({
+    name: p.name === '(none)' ? UNCLASSIFIED : p.name,
+    value: m(p.value, unit, source),
+    share_pct: m(shares && total > 0 ? (p.value / total) * 100 : null, 'percent', source),
+  }));
+}
+
+/** "busiest hour 14:00 UTC (96 requests), busiest day Tue (400 requests)" from request patterns. */
+function peakUsageOf(rp: Fields | undefined): string {
+  const hour = pairsField(rp, 'peak_hours', ['hour'], ['requests'])[0];
+  const day = pairsField(rp, 'by_day', ['day'], ['requests']).sort((a, b) => b.value - a.value)[0];
+  const parts = [hour && `busiest hour ${hour.name} (${hour.value} requests)`, day && day.value > 0 && `busiest day ${day.name} (${day.value} requests)`].filter(Boolean);
+  return parts.length > 0 ? parts.join(', ') : 'n/a (no requests in the window)';
 }
 
 function currentState(d: Gathered, set: Recommendations): ReportDocument['current_state'] {
+  const failureRate = numberField(d.routing_analytics, 'failure_rate');
   const ra = d.routing_analytics;
   const rc = d.routing_costs;
   const qm = d.quality_metrics;
@@ -139,16 +157,15 @@ function currentState(d: Gathered, set: Recommendations): ReportDocument['curren
   const trendRaw = rc ? pairsField(rc, 'trend', ['bucket_start', 'bucket', 'period'], ['cost_usd', 'costUsd']) : [];
   const requestsByBucket = new Map(rc ? pairsField(rc, 'trend', ['bucket_start', 'bucket', 'period'], ['requests']).map((p) => [p.name, p.value]) : []);
   const trendChange = numberField(rc, 'trend_change_pct', 'cost_trend.change_pct', 'change_pct');
-  const peakHour = stringField(rp, 'peak_hour', 'peak.hour', 'peak_hours.0.hour');
-  const peakDay = stringField(rp, 'peak_day', 'peak.day', 'peak_days.0.day');
   return {
     performance: {
       avg_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.avg', 'routing_latency.avg_ms', 'avg_routing_latency_ms'), 'ms', 'routing_analytics'),
       p95_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.p95', 'routing_latency.p95_ms', 'p95_routing_latency_ms'), 'ms', 'routing_analytics'),
       avg_request_latency_ms: m(numberField(ra, 'request_latency_ms.avg', 'latency_ms.avg', 'avg_latency_ms') ?? set.current.avgLatencyMs, 'ms', ra ? 'routing_analytics' : RECOMMENDATIONS_SOURCE),
       success_rate_pct: m(percentOf(numberField(ra, 'success_rate', 'success_rate_pct')), 'percent', 'routing_analytics'),
+      failure_rate_pct: m(percentOf(failureRate), 'percent', 'routing_analytics'),
       model_distribution: breakdownOf(ra, 'routing_analytics', 'model_distribution', ['model', 'name'], ['requests', 'count'], 'count'),
-      peak_usage: peakHour || peakDay ? [peakDay && `busiest day ${peakDay}`, peakHour && `busiest hour ${peakHour}`].filter(Boolean).join(', ') : 'n/a (request patterns unavailable)',
+      peak_usage: peakUsageOf(rp),
     },
     cost: {
       total_spend_usd: m(numberField(rc, 'total_cost_usd', 'total_usd') ?? set.current.totalCostUsd, 'usd', rc ? 'routing_costs' : RECOMMENDATIONS_SOURCE),
@@ -161,10 +178,11 @@ function currentState(d: Gathered, set: Recommendations): ReportDocument['curren
     },
     quality: {
       avg_quality: m(numberField(qm, 'avg_quality', 'average_quality') ?? set.current.avgQuality, 'score', qm ? 'quality_metrics' : RECOMMENDATIONS_SOURCE),
-      by_model: breakdownOf(qm, 'quality_metrics', 'by_model', ['model', 'name'], ['avg_quality', 'quality'], 'score'),
+      by_model: breakdownOf(qm, 'quality_metrics', 'by_model', ['model', 'name'], ['avg_quality', 'quality'], 'score', false),
       completion_rate_pct: m(percentOf(numberField(qm, 'completion_rate', 'task_completion_rate', 'completion_rate_pct')), 'percent', 'quality_metrics'),
       quality_cost_correlation: m(numberField(qm, 'quality_cost_correlation', 'correlation'), 'ratio', 'quality_metrics'),
     },
+    decisions: decisionSummaryOf(set),
   };
 }
 
@@ -200,6 +218,12 @@ function monitoringOf(set: Recommendations, opts: ReportOptions): ReportDocument
       target: '≥ 30 per changed segment',
       check: 'Below that, quality numbers are predictions rather than measurements.',
     },
-    ...set.recommendations.flatMap((r) => r.validationCriteria.map((v) => ({ name: `Validate ${r.id}`, current: m(r.expectedImpact.segmentQualityBefore, 'score', src), target: v, check: `A/B arm of ${r.id} against its holdout.` }))),
+    // One line per change: its segment's quality now, and every criterion its A/B arm must meet.
+    ...set.recommendations.map((r) => ({
+      name: `Validate ${r.id} (${r.rule.name})`,
+      current: m(r.expectedImpact.segmentQualityBefore, 'score', src),
+      target: r.validationCriteria.join('; '),
+      check: `Segment quality now is the number shown; after \`aigw rules apply ${r.id} --percent 20\` the next report's A/B section compares the arm with its holdout.`,
+    })),
   ];
 }

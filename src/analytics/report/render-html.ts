@@ -22,7 +22,8 @@ function li(label: string, html: string): string {
 
 function breakdownTable(title: string, items: readonly Breakdown[]): string {
   if (items.length === 0) return `<p class="muted">${esc(title)}: n/a</p>`;
-  return `<table><tr><th>${esc(title)}</th><th>Value</th><th>Share</th></tr>${items.map((b) => `<tr><td>${esc(b.name)}</td><td>${m(b.value)}</td><td>${m(b.share_pct)}</td></tr>`).join('')}</table>`;
+  const shares = items.some((b) => b.share_pct.value !== null);
+  return `<table><tr><th>${esc(title)}</th><th>Value</th>${shares ? '<th>Share</th>' : ''}</tr>${items.map((b) => `<tr><td>${esc(b.name)}</td><td>${m(b.value)}</td>${shares ? `<td>${m(b.share_pct)}</td>` : ''}</tr>`).join('')}</table>`;
 }
 
 function recommendation(r: ReportRecommendation): string {
@@ -32,9 +33,49 @@ function recommendation(r: ReportRecommendation): string {
     li('Expected Impact', `${esc(r.expected_impact)} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`),
     li('Implementation Effort', esc(r.effort)),
     li('Risk Level', esc(r.risk)),
+    li('Risk Assessment', esc(`quality — ${r.risk_assessment.quality}; performance — ${r.risk_assessment.performance}; cost — ${r.risk_assessment.cost}. Mitigation: ${r.risk_assessment.mitigations.join('; ')}`)),
     li('Validation Criteria', esc(r.validation_criteria.join('; '))),
     ...(r.rule ? [li('Apply', `<code>aigw rules apply ${esc(r.id)}</code>`)] : []),
   ].join('')}</ul></div>`;
+}
+
+function ruleSet(rules: readonly ReportRecommendation[]): string {
+  if (rules.length === 0) return '<p class="muted">No rule change meets the constraints on this history.</p>';
+  return rules.map((r) => `<h4><code>${esc(r.id)}</code>: ${esc(r.category)}</h4><p>${esc(r.rationale)}</p><pre><code>${esc(r.rule ?? '')}</code></pre>`).join('');
+}
+
+function decisions(doc: ReportDocument): string {
+  const d = doc.current_state.decisions;
+  const items = [
+    li('Decision Accuracy', `${m(d.optimal_share_pct)} of ${m(d.analyzed)} rated decisions chose the hindsight-best model under goal ${esc(doc.parameters.goal)}`),
+    li('Missed Savings', `${m(d.missed_savings_usd)} (${m(d.missed_savings_share_pct)} of their spend)`),
+  ];
+  const byType = d.by_task_type.length
+    ? `<table><tr><th>Task type</th><th>Rated decisions</th><th>Optimal</th><th>Missed savings</th><th>Best in hindsight</th></tr>${d.by_task_type
+        .map((t) => `<tr><td>${esc(t.task_type)}</td><td>${m(t.analyzed)}</td><td>${m(t.optimal_share_pct)}</td><td>${m(t.missed_savings_usd)}</td><td>${esc(t.best_model)}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  const rules = d.rules.length
+    ? `<table><tr><th>Rule</th><th>Fires</th><th>Quality</th><th>Cost/request</th><th>Latency</th></tr>${d.rules
+        .map((r) => `<tr><td>${esc(r.rule)}</td><td>${m(r.fires)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_latency_ms)}</td></tr>`)
+        .join('')}</table>`
+    : '<p class="muted">No configured rule fired in this window.</p>';
+  const ab = d.ab_tests.length
+    ? `<h4>A/B Splits</h4><ul>${d.ab_tests.map((t) => li(t.rule, `applied ${m(t.applied_fires)} vs holdout ${m(t.holdout_fires)}, quality ${m(t.quality_delta, { signed: true })}, cost ${m(t.cost_delta_usd, { signed: true })}/request — ${esc(t.verdict)}`)).join('')}</ul>`
+    : '';
+  return `<h3>Routing Decisions</h3><ul>${items.join('')}</ul>${byType}<h4>Rule Effectiveness</h4>${rules}${ab}`;
+}
+
+function costPlan(doc: ReportDocument): string {
+  const p = doc.opportunities.cost_reduction_plan;
+  const trade = p.trade_offs.map((t) => li(`At quality floor ${t.quality_floor}`, `${m(t.expected_reduction_pct)} lower cost, quality ${m(t.expected_quality)}`)).join('');
+  const scenarios = doc.opportunities.trade_off_scenarios;
+  const table = scenarios.length
+    ? `<h3>Trade-off Scenarios (the same search under each goal)</h3><table><tr><th>Goal</th><th>Changes</th><th>Cost/request</th><th>Quality</th><th>Latency</th><th>Cost change</th></tr>${scenarios
+        .map((r) => `<tr><td>${esc(r.goal)}${r.goal === doc.parameters.goal ? ' (chosen)' : ''}</td><td>${m(r.recommendations)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_latency_ms)}</td><td>${m(r.cost_change_pct, { signed: true })}</td></tr>`)
+        .join('')}</table>`
+    : '';
+  return `<h3>Cost Reduction Plan (target ${esc(formatValue(p.target_pct))})</h3><p>${esc(p.statement)}</p>${trade ? `<ul>${trade}</ul>` : ''}${table}`;
 }
 
 function recommendations(items: readonly ReportRecommendation[]): string {
@@ -66,14 +107,14 @@ export function renderReportHtml(doc: ReportDocument): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.title)}</title><style>${CSS}</style></head><body>
 <h1>${esc(doc.title)}</h1>
-<p class="muted">Generated ${esc(doc.generated_at)} · goal <strong>${esc(doc.parameters.goal)}</strong> · cost &lt; ${doc.parameters.cost_threshold_usd ?? 'none'} USD · quality &gt; ${doc.parameters.quality_threshold ?? 'none'}</p>
+<p class="muted">Generated ${esc(doc.generated_at)} · goal <strong>${esc(doc.parameters.goal)}</strong> · ${doc.parameters.cost_threshold_usd === null ? 'no cost cap' : `cost &lt; ${doc.parameters.cost_threshold_usd} USD`} · quality &gt; ${doc.parameters.quality_threshold ?? 'none'}</p>
 <h2>Executive Summary</h2><ul>
-${li('Analysis Period', esc(s.analysis_period))}${li('Total Requests Analyzed', m(s.total_requests))}${li('Current Average Cost', m(s.avg_cost_usd))}
+${li('Analysis Period', esc(s.analysis_period))}${li('Total Requests Analyzed', `${m(s.total_requests)} (${m(s.routed_requests)} routed by the router)`)}${li('Current Average Cost', m(s.avg_cost_usd))}
 ${li('Current Average Quality', m(s.avg_quality))}${li('Optimization Potential', `${m(s.optimization_potential_pct)} lower cost`)}${li('Recommended Actions', m(s.recommended_actions))}</ul>
 <h2>Current State Analysis</h2>
 ${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 <h3>Performance Metrics</h3><ul>
-${li('Average Routing Latency', `${m(p.avg_routing_latency_ms)} (p95 ${m(p.p95_routing_latency_ms)}; whole request ${m(p.avg_request_latency_ms)})`)}${li('Success Rate', m(p.success_rate_pct))}${li('Peak Usage', esc(p.peak_usage))}</ul>
+${li('Average Routing Latency', `${m(p.avg_routing_latency_ms)} (p95 ${m(p.p95_routing_latency_ms)}; whole request ${m(p.avg_request_latency_ms)})`)}${li('Success Rate', `${m(p.success_rate_pct)} (failures ${m(p.failure_rate_pct)})`)}${li('Peak Usage', esc(p.peak_usage))}</ul>
 ${breakdownTable('Model (requests)', p.model_distribution)}
 <h3>Cost Analysis</h3><ul>
 ${li('Total Spend', m(c.total_spend_usd))}${li('Budget Utilization', m(c.budget_utilization_pct))}${li('Cost Trend', `${esc(c.trend_direction)} (${m(c.trend_change_pct, { signed: true })})`)}</ul>
@@ -81,12 +122,14 @@ ${breakdownTable('Task type (cost)', c.by_task_type)}${breakdownTable('Model (co
 <h3>Quality Metrics</h3><ul>
 ${li('Average Quality Score', `${m(q.avg_quality)}/1.0`)}${li('Task Completion Rate', m(q.completion_rate_pct))}${li('Quality–Cost Correlation', m(q.quality_cost_correlation))}</ul>
 ${breakdownTable('Model (quality)', q.by_model)}
+${decisions(doc)}
 <h2>Optimization Opportunities</h2>
 <h3>High-Impact Improvements</h3>${recommendations(doc.opportunities.high)}
 <h3>Medium-Impact Improvements</h3>${recommendations(doc.opportunities.medium)}
 <h3>Low-Impact Improvements</h3>${recommendations(doc.opportunities.low)}
+${costPlan(doc)}
 <h2>Recommended Routing Rules</h2>
-<h3>Updated Rule Set</h3>${doc.routing_rules.rules.length === 0 ? '<p class="muted">No rule change meets the constraints on this history.</p>' : doc.routing_rules.rules.map(recommendation).join('')}
+<h3>Updated Rule Set</h3>${ruleSet(doc.routing_rules.rules)}
 <h3>Model Selection Matrix</h3>${matrix(doc)}
 <h2>Implementation Plan</h2>
 <h3>Phase 1: Immediate Changes (Week 1)</h3>${plan(doc.implementation_plan.phase_1)}

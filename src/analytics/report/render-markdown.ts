@@ -8,7 +8,7 @@ function m(metric: Metric, opts: { signed?: boolean } = {}): string {
 
 function breakdown(items: readonly Breakdown[], limit = 6): string {
   if (items.length === 0) return 'n/a';
-  const shown = items.slice(0, limit).map((b) => `${b.name} ${m(b.value)} (${formatValue(b.share_pct)})`);
+  const shown = items.slice(0, limit).map((b) => `${b.name} ${m(b.value)}${b.share_pct.value === null ? '' : ` (${formatValue(b.share_pct)})`}`);
   return items.length > limit ? `${shown.join(', ')}, and ${items.length - limit} more` : shown.join(', ');
 }
 
@@ -20,9 +20,56 @@ export function renderRecommendationMarkdown(r: ReportRecommendation, heading = 
     `- **Expected Impact**: ${r.expected_impact} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`,
     `- **Implementation Effort**: ${r.effort}`,
     `- **Risk Level**: ${r.risk}`,
+    `- **Risk Assessment**: quality — ${r.risk_assessment.quality}; performance — ${r.risk_assessment.performance}; cost — ${r.risk_assessment.cost}. Mitigation: ${r.risk_assessment.mitigations.join('; ')}`,
     `- **Validation Criteria**: ${r.validation_criteria.join('; ')}`,
-    ...(r.rule ? [`- **Apply**: \`aigw rules apply ${r.id}\``] : []),
+    ...(r.rule ? [`- **Apply**: \`aigw rules apply ${r.id}\` (or \`--percent 20\` for an A/B split)`] : []),
   ].join('\n');
+}
+
+/** The rule set as config: each rule's YAML with its one-line rationale (the full format is under Opportunities). */
+function ruleSet(rules: readonly ReportRecommendation[]): string {
+  if (rules.length === 0) return '_No rule change meets the constraints on this history._';
+  return rules
+    .map((r) => [`#### \`${r.id}\`: ${r.category}`, r.rationale, '', '```yaml', (r.rule ?? '').trimEnd(), '```'].join('\n'))
+    .join('\n\n');
+}
+
+function decisionsSection(doc: ReportDocument): string[] {
+  const d = doc.current_state.decisions;
+  const lines = [
+    '### Routing Decisions',
+    `- **Decision Accuracy**: ${m(d.optimal_share_pct)} of ${m(d.analyzed)} rated decisions chose the model that was best in hindsight under goal ${doc.parameters.goal}`,
+    `- **Missed Savings**: ${m(d.missed_savings_usd)} (${m(d.missed_savings_share_pct)} of their spend)`,
+    ...d.by_task_type.slice(0, 6).map((t) => `  - ${t.task_type}: ${m(t.optimal_share_pct)} optimal over ${m(t.analyzed)}, missed ${m(t.missed_savings_usd)}, best in hindsight mostly ${t.best_model}`),
+  ];
+  if (d.rules.length > 0) {
+    lines.push('- **Rule Effectiveness**:', ...d.rules.map((r) => `  - ${r.rule}: ${m(r.fires)} fires, quality ${m(r.avg_quality)}, ${m(r.avg_cost_usd)}/request, ${m(r.avg_latency_ms)}`));
+  } else {
+    lines.push('- **Rule Effectiveness**: no configured rule fired in this window');
+  }
+  if (d.ab_tests.length > 0) {
+    lines.push('- **A/B Splits**:', ...d.ab_tests.map((t) => `  - ${t.rule}: applied ${m(t.applied_fires)} vs holdout ${m(t.holdout_fires)} requests, quality ${m(t.quality_delta, { signed: true })}, cost ${m(t.cost_delta_usd, { signed: true })}/request — ${t.verdict}`));
+  }
+  return lines;
+}
+
+function costPlanSection(doc: ReportDocument): string[] {
+  const p = doc.opportunities.cost_reduction_plan;
+  const lines = [`### Cost Reduction Plan (target ${formatValue(p.target_pct)})`, `- ${p.statement}`];
+  if (p.recommendation_ids.length > 0) lines.push(`- **Changes**: ${p.recommendation_ids.map((id) => `\`${id}\``).join(', ')} — expected ${m(p.expected_reduction_pct)} lower cost at quality ${m(p.expected_quality)}`);
+  for (const t of p.trade_offs) lines.push(`- **At quality floor ${t.quality_floor}**: ${m(t.expected_reduction_pct)} lower cost, quality ${m(t.expected_quality)}`);
+  return lines;
+}
+
+function scenarioTable(doc: ReportDocument): string[] {
+  const rows = doc.opportunities.trade_off_scenarios;
+  if (rows.length === 0) return [];
+  return [
+    '### Trade-off Scenarios (the same search under each goal)',
+    '| Goal | Changes | Cost/request | Quality | Latency | Cost change |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.goal}${r.goal === doc.parameters.goal ? ' (chosen)' : ''} | ${m(r.recommendations)} | ${m(r.avg_cost_usd)} | ${m(r.avg_quality)} | ${m(r.avg_latency_ms)} | ${m(r.cost_change_pct, { signed: true })} |`),
+  ];
 }
 
 function recommendationList(items: readonly ReportRecommendation[], empty: string): string {
@@ -62,11 +109,11 @@ export function renderReportMarkdown(doc: ReportDocument): string {
   const lines = [
     `# ${doc.title}`,
     '',
-    `_Generated ${doc.generated_at} · goal **${params.goal}** · constraints: cost < ${params.cost_threshold_usd === null ? 'none' : `$${params.cost_threshold_usd}`}, quality > ${params.quality_threshold ?? 'none'}${params.task_types.length ? ` · task types: ${params.task_types.join(', ')}` : ''}_`,
+    `_Generated ${doc.generated_at} · goal **${params.goal}** · constraints: ${params.cost_threshold_usd === null ? 'no cost cap' : `cost < $${params.cost_threshold_usd}`}, quality > ${params.quality_threshold ?? 'none'}${params.task_types.length ? ` · task types: ${params.task_types.join(', ')}` : ''}_`,
     '',
     '## Executive Summary',
     `- **Analysis Period**: ${s.analysis_period}`,
-    `- **Total Requests Analyzed**: ${m(s.total_requests)}`,
+    `- **Total Requests Analyzed**: ${m(s.total_requests)} (${m(s.routed_requests)} routed by the router)`,
     `- **Current Average Cost**: ${m(s.avg_cost_usd)}`,
     `- **Current Average Quality**: ${m(s.avg_quality)}`,
     `- **Optimization Potential**: ${m(s.optimization_potential_pct)} lower cost`,
@@ -76,9 +123,9 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     '',
     '### Performance Metrics',
     `- **Average Routing Latency**: ${m(p.avg_routing_latency_ms)} (p95 ${m(p.p95_routing_latency_ms)}; whole request ${m(p.avg_request_latency_ms)})`,
-    `- **Success Rate**: ${m(p.success_rate_pct)}`,
+    `- **Success Rate**: ${m(p.success_rate_pct)} (failures ${m(p.failure_rate_pct)})`,
     `- **Model Distribution**: ${breakdown(p.model_distribution)}`,
-    `- **Peak Usage**: ${p.peak_usage}`,
+    `- **Peak Usage**: ${p.peak_usage}${doc.sources.some((x) => x.id === 'request_patterns') ? '[^request_patterns]' : ''}`,
     '',
     '### Cost Analysis',
     `- **Total Spend**: ${m(c.total_spend_usd)}`,
@@ -93,6 +140,8 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     `- **Task Completion Rate**: ${m(q.completion_rate_pct)}`,
     `- **Quality–Cost Correlation**: ${m(q.quality_cost_correlation)}`,
     '',
+    ...decisionsSection(doc),
+    '',
     '## Optimization Opportunities',
     '',
     '### High-Impact Improvements',
@@ -104,12 +153,14 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     '### Low-Impact Improvements',
     recommendationList(doc.opportunities.low, 'None found.'),
     '',
+    ...costPlanSection(doc),
+    '',
+    ...scenarioTable(doc),
+    '',
     '## Recommended Routing Rules',
     '',
     '### Updated Rule Set',
-    doc.routing_rules.rules.length === 0
-      ? '_No rule change meets the constraints on this history._'
-      : doc.routing_rules.rules.map((r) => renderRecommendationMarkdown(r, '####')).join('\n\n'),
+    ruleSet(doc.routing_rules.rules),
     '',
     '### Model Selection Matrix',
     matrixTable(doc),

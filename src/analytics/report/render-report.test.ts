@@ -59,6 +59,36 @@ describe('renderReport', () => {
     expect(md).toContain('[^routing_analytics]: `routingAnalytics` over 1,234 rows — requests ⋈ decisions in the window');
   });
 
+  it('prints the routing decision analysis, rule effectiveness and the A/B verdict under Current State', () => {
+    const md = renderReport(doc, 'md');
+    expect(md).toContain('- **Decision Accuracy**: 58.5%[^recommendations] of 600[^recommendations] rated decisions chose the model that was best in hindsight under goal cost');
+    expect(md).toContain('- **Missed Savings**: $0.4200[^recommendations] (21%[^recommendations] of their spend)');
+    expect(md).toContain('  - qa: 40%[^recommendations] optimal over 400[^recommendations], missed $0.4000[^recommendations], best in hindsight mostly sim-small');
+    expect(md).toContain('  - cheap-summaries: 120[^recommendations] fires, quality 0.9[^recommendations], $0.000200[^recommendations]/request, 300 ms[^recommendations]');
+    expect(md).toContain('  - try-small: applied 50[^recommendations] vs holdout 200[^recommendations] requests, quality -0.01[^recommendations], cost -$0.000300[^recommendations]/request — no measurable quality difference');
+    expect(md.indexOf('### Routing Decisions')).toBeLessThan(md.indexOf('## Optimization Opportunities'));
+  });
+
+  it('prints the cost reduction plan, the goal scenarios and each change\'s risk assessment', () => {
+    const md = renderReport(doc, 'md');
+    expect(md).toContain('### Cost Reduction Plan (target 20%)\n- 1 change(s) reach the 20% target');
+    expect(md).toContain('- **Changes**: `rec_cheap_qa` — expected 41.2%[^recommendations] lower cost at quality 0.835[^recommendations]');
+    expect(md).toContain('| cost (chosen) | 1[^recommendations] | $0.001900[^recommendations] | 0.835[^recommendations] | 700 ms[^recommendations] | -41.2%[^recommendations] |');
+    expect(md).toContain('- **Risk Assessment**: quality — segment quality 0.880 → 0.860 (floor 0.80); performance — average latency 900 → 700 ms; cost — average cost $0.000700 → $0.000400. Mitigation: apply as an A/B split first');
+  });
+
+  it('writes the updated rule set as config with its rationale, not a second copy of the recommendations', () => {
+    const md = renderReport(doc, 'md');
+    const ruleSet = md.slice(md.indexOf('### Updated Rule Set'), md.indexOf('### Model Selection Matrix'));
+    expect(ruleSet).toContain('#### `rec_cheap_qa`: Route simple QA to sim-small\nReplaying 400 qa decisions with the rule switches 250 to sim-small.\n\n```yaml\nrouting:\n  rules:\n    - name: qa-low-to-small\n```');
+    expect(ruleSet).not.toContain('**Current State**');
+  });
+
+  it('prints averages without a share of their sum', () => {
+    const md = renderReport(doc, 'md');
+    expect(md).toContain('- **Quality by Model**: sim-large 0.88[^quality_metrics]\n');
+  });
+
   it('states data gaps plainly', () => {
     expect(renderReport(doc, 'md')).toContain('- No API key has a budget, so budget utilization is not defined.');
   });
@@ -80,7 +110,8 @@ describe('renderReport', () => {
     expect(html).toContain('Cost trend');
     expect(html).toContain('Model mix (share of requests)');
     expect(html).not.toMatch(/<script|<link |src="http/);
-    for (const h of ['Executive Summary', 'Model Selection Matrix', 'Phase 3: Strategic Enhancements (Months 2-3)', 'Monitoring and Validation']) expect(html).toContain(`>${h}</h`);
+    for (const h of ['Executive Summary', 'Routing Decisions', 'Cost Reduction Plan (target 20%)', 'Model Selection Matrix', 'Phase 3: Strategic Enhancements (Months 2-3)', 'Monitoring and Validation']) expect(html).toContain(`>${h}</h`);
+    expect(html).toContain('<pre><code>routing:\n  rules:\n    - name: qa-low-to-small\n</code></pre>');
     expect(html).toContain('id="src-routing_costs"');
   });
 

@@ -17,7 +17,9 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
     effort: 'Low',
     risk: 'Low',
     validation_criteria: ['qa quality stays ≥ 0.8 over 200 rated requests', 'qa cost per request falls ≥ 30%'],
-    rule: 'name: qa-low-to-small',
+    rationale: 'Replaying 400 qa decisions with the rule switches 250 to sim-small.',
+    risk_assessment: { quality: 'segment quality 0.880 → 0.860 (floor 0.80)', performance: 'average latency 900 → 700 ms', cost: 'average cost $0.000700 → $0.000400', mitigations: ['apply as an A/B split first'] },
+    rule: 'routing:\n  rules:\n    - name: qa-low-to-small\n',
   };
   return {
     title: REPORT_TITLE,
@@ -26,6 +28,7 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
     executive_summary: {
       analysis_period: '2026-01-01T00:00:00.000Z – 2026-01-08T00:00:00.000Z (7d)',
       total_requests: metric(1234, 'count', 'routing_analytics'),
+      routed_requests: metric(1100, 'count', 'recommendations'),
       avg_cost_usd: metric(0.00321, 'usd', 'routing_costs'),
       avg_quality: metric(0.842, 'score', 'quality_metrics'),
       optimization_potential_pct: metric(41.2, 'percent', 'recommendations'),
@@ -37,6 +40,7 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         p95_routing_latency_ms: metric(0.2, 'ms', 'routing_analytics'),
         avg_request_latency_ms: metric(812.5, 'ms', 'routing_analytics'),
         success_rate_pct: metric(98.5, 'percent', 'routing_analytics'),
+        failure_rate_pct: metric(1.5, 'percent', 'routing_analytics'),
         model_distribution: [
           { name: 'sim-large', value: metric(800, 'count', 'routing_analytics'), share_pct: metric(64.8, 'percent', 'routing_analytics') },
           { name: 'sim-small', value: metric(434, 'count', 'routing_analytics'), share_pct: metric(35.2, 'percent', 'routing_analytics') },
@@ -58,12 +62,47 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
       },
       quality: {
         avg_quality: metric(0.842, 'score', 'quality_metrics'),
-        by_model: [{ name: 'sim-large', value: metric(0.88, 'score', 'quality_metrics'), share_pct: metric(64.8, 'percent', 'quality_metrics') }],
+        by_model: [{ name: 'sim-large', value: metric(0.88, 'score', 'quality_metrics'), share_pct: metric(null, 'percent', 'quality_metrics') }],
         completion_rate_pct: metric(97.1, 'percent', 'quality_metrics'),
         quality_cost_correlation: metric(0.31, 'ratio', 'quality_metrics'),
       },
+      decisions: {
+        analyzed: metric(600, 'count', 'recommendations'),
+        optimal_share_pct: metric(58.5, 'percent', 'recommendations'),
+        missed_savings_usd: metric(0.42, 'usd', 'recommendations'),
+        missed_savings_share_pct: metric(21, 'percent', 'recommendations'),
+        by_task_type: [{ task_type: 'qa', analyzed: metric(400, 'count', 'recommendations'), optimal_share_pct: metric(40, 'percent', 'recommendations'), missed_savings_usd: metric(0.4, 'usd', 'recommendations'), best_model: 'sim-small' }],
+        rules: [{ rule: 'cheap-summaries', fires: metric(120, 'count', 'recommendations'), avg_quality: metric(0.9, 'score', 'recommendations'), avg_cost_usd: metric(0.0002, 'usd', 'recommendations'), avg_latency_ms: metric(300, 'ms', 'recommendations') }],
+        ab_tests: [
+          {
+            rule: 'try-small',
+            applied_fires: metric(50, 'count', 'recommendations'),
+            holdout_fires: metric(200, 'count', 'recommendations'),
+            quality_delta: metric(-0.01, 'score', 'recommendations'),
+            quality_delta_ci95: [-0.05, 0.03],
+            cost_delta_usd: metric(-0.0003, 'usd', 'recommendations'),
+            verdict: 'no measurable quality difference (95% CI -0.050…+0.030); it saves $0.000300 per request',
+          },
+        ],
+      },
     },
-    opportunities: { high: [rule], medium: [], low: [] },
+    opportunities: {
+      high: [rule],
+      medium: [],
+      low: [],
+      cost_reduction_plan: {
+        target_pct: metric(20, 'percent', 'recommendations'),
+        reachable: true,
+        expected_reduction_pct: metric(41.2, 'percent', 'recommendations'),
+        expected_quality: metric(0.835, 'score', 'recommendations'),
+        recommendation_ids: ['rec_cheap_qa'],
+        statement: '1 change(s) reach the 20% target: expected 41.2% lower cost at average quality 0.835 (floor 0.8).',
+        trade_offs: [],
+      },
+      trade_off_scenarios: [
+        { goal: 'cost', recommendations: metric(1, 'count', 'recommendations'), avg_cost_usd: metric(0.0019, 'usd', 'recommendations'), avg_quality: metric(0.835, 'score', 'recommendations'), avg_latency_ms: metric(700, 'ms', 'recommendations'), cost_change_pct: metric(-41.2, 'percent', 'recommendations') },
+      ],
+    },
     routing_rules: {
       rules: [rule],
       model_selection_matrix: [

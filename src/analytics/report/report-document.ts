@@ -29,6 +29,9 @@ export const ReportRecommendation = z.object({
   effort: Level,
   risk: Level,
   validation_criteria: z.array(z.string()),
+  /** Why, from the replay: what switches and what it does to the segment. */
+  rationale: z.string(),
+  risk_assessment: z.object({ quality: z.string(), performance: z.string(), cost: z.string(), mitigations: z.array(z.string()) }),
   /** The config change that applies it (`aigw rules apply ID`), when it is a rule change. */
   rule: z.string().nullable(),
 });
@@ -56,6 +59,41 @@ export type Breakdown = z.infer<typeof Breakdown>;
 export const Source = z.object({ id: SourceId, analysis: z.string(), query: z.string(), sample_size: z.number().int().nonnegative() });
 export type Source = z.infer<typeof Source>;
 
+/** Routing decisions in hindsight: did the router pick the best model under the goal, and what did each rule do. */
+export const DecisionSummary = z.object({
+  analyzed: Metric,
+  optimal_share_pct: Metric,
+  missed_savings_usd: Metric,
+  missed_savings_share_pct: Metric,
+  by_task_type: z.array(z.object({ task_type: z.string(), analyzed: Metric, optimal_share_pct: Metric, missed_savings_usd: Metric, best_model: z.string() })),
+  rules: z.array(z.object({ rule: z.string(), fires: Metric, avg_quality: Metric, avg_cost_usd: Metric, avg_latency_ms: Metric })),
+  /** Rules applied to a share of traffic (`aigw rules apply ID --percent P`): the applied arm against the holdout. */
+  ab_tests: z.array(
+    z.object({ rule: z.string(), applied_fires: Metric, holdout_fires: Metric, quality_delta: Metric, quality_delta_ci95: z.tuple([z.number(), z.number()]).nullable(), cost_delta_usd: Metric, verdict: z.string() }),
+  ),
+});
+export type DecisionSummary = z.infer<typeof DecisionSummary>;
+
+export const CostReductionPlanSection = z.object({
+  target_pct: Metric,
+  reachable: z.boolean(),
+  expected_reduction_pct: Metric,
+  expected_quality: Metric,
+  recommendation_ids: z.array(z.string()),
+  statement: z.string(),
+  trade_offs: z.array(z.object({ quality_floor: z.number(), expected_reduction_pct: Metric, expected_quality: Metric })),
+});
+
+/** The same search under each goal, replayed: the trade-off when goals conflict. */
+export const GoalScenarioRow = z.object({
+  goal: z.enum(['cost', 'speed', 'quality', 'balanced']),
+  recommendations: Metric,
+  avg_cost_usd: Metric,
+  avg_quality: Metric,
+  avg_latency_ms: Metric,
+  cost_change_pct: Metric,
+});
+
 export const TrendPoint = z.object({ bucket_start: z.string(), cost_usd: z.number(), requests: z.number() });
 
 export const ReportDocument = z.object({
@@ -74,6 +112,8 @@ export const ReportDocument = z.object({
   executive_summary: z.object({
     analysis_period: z.string(),
     total_requests: Metric,
+    /** Of those, the requests the router decided (the ones the recommendations replay). */
+    routed_requests: Metric,
     avg_cost_usd: Metric,
     avg_quality: Metric,
     optimization_potential_pct: Metric,
@@ -85,6 +125,7 @@ export const ReportDocument = z.object({
       p95_routing_latency_ms: Metric,
       avg_request_latency_ms: Metric,
       success_rate_pct: Metric,
+      failure_rate_pct: Metric,
       model_distribution: z.array(Breakdown),
       peak_usage: z.string(),
     }),
@@ -103,8 +144,15 @@ export const ReportDocument = z.object({
       completion_rate_pct: Metric,
       quality_cost_correlation: Metric,
     }),
+    decisions: DecisionSummary,
   }),
-  opportunities: z.object({ high: z.array(ReportRecommendation), medium: z.array(ReportRecommendation), low: z.array(ReportRecommendation) }),
+  opportunities: z.object({
+    high: z.array(ReportRecommendation),
+    medium: z.array(ReportRecommendation),
+    low: z.array(ReportRecommendation),
+    cost_reduction_plan: CostReductionPlanSection,
+    trade_off_scenarios: z.array(GoalScenarioRow),
+  }),
   routing_rules: z.object({ rules: z.array(ReportRecommendation), model_selection_matrix: z.array(MatrixCell) }),
   implementation_plan: z.object({ phase_1: z.array(PlanItem), phase_2: z.array(PlanItem), phase_3: z.array(PlanItem) }),
   expected_outcomes: z.object({

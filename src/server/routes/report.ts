@@ -27,7 +27,8 @@ export function registerReportRoutes(app: FastifyInstance, gateway: () => Gatewa
       throw err;
     }
     await g.writer.flush();
-    const doc = await buildReport(analyticsDbOf(g.store), params, reportOptionsOf(parsed.data, g.config), nowMs);
+    // Stored so the report's `aigw rules apply ID` lines find their recommendations.
+    const doc = await buildReport(analyticsDbOf(g.store), params, { ...reportOptionsOf(parsed.data, g.config), persistTo: g.store }, nowMs);
     reply.type(REPORT_CONTENT_TYPES[parsed.data.format]).send(renderReport(doc, parsed.data.format));
   });
 }
