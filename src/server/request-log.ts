@@ -4,6 +4,7 @@ import type { RouteDecision } from '../router/types.ts';
 import type { RequestRow } from '../store/types.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
+import { writeToolCallSignal } from '../quality/tool-call-signal.ts';
 
 /** Header values must be visible ASCII; rule names and model ids from the config may not be. */
 function headerSafe(value: string): string {
@@ -54,6 +55,7 @@ export function recordRequest(g: Gateway, record: RequestRecord): void {
   void g.writer.enqueueRequest(row);
   // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
   g.judge?.offer(row, record.judgeContent);
+  writeToolCallSignal(g, record);
 }
 
 export function recordDecision(g: Gateway, decision: RouteDecision, record: RequestRecord): void {

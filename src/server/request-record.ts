@@ -13,6 +13,8 @@ export interface RequestRecord {
   written: boolean;
   /** Prompt and answer text kept in memory for the judge when the row does not store them (log_content off). */
   judgeContent?: JudgeContent;
+  /** Tool calls in the answer that an agent could not run (src/quality/tool-call-signal.ts); stored as the `completion` signal. */
+  toolCallErrors?: string[];
 }
 
 export function newRequestRecord(id: string, nowMs: number): RequestRecord {

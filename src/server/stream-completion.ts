@@ -5,6 +5,7 @@ import type { NormalizedUsage, UpstreamError } from '../providers/types.ts';
 import { toOpenAIUsage } from '../providers/types.ts';
 import type { OpenStream } from './upstream-attempts.ts';
 import type { RequestRecord } from './request-record.ts';
+import { accumulateToolCallDeltas } from '../quality/tool-call-signal.ts';
 
 export interface StreamResult {
   /** Usage the upstream reported, if any. */
@@ -15,6 +16,8 @@ export interface StreamResult {
   /** Set when the stream did not end cleanly: an upstream error event, a cut, or the client leaving. */
   failure: { kind: UpstreamError['kind'] | 'client_closed'; message: string } | undefined;
   firstTokenAtNs: bigint | undefined;
+  /** The answer's tool calls, put together from their deltas (for the tool-call completion signal). */
+  toolCalls: Array<{ name: string; arguments: string }>;
 }
 
 const SSE_DONE = 'data: [DONE]\n\n';
@@ -51,7 +54,8 @@ export async function pipeStream(
   const parser = new SseParser();
   const mapper = open.adapter.createStreamMapper(open.target, record.row.id);
   const texts: string[] = [];
-  const result: StreamResult = { usage: undefined, outputText: '', finishReason: null, failure: undefined, firstTokenAtNs: undefined };
+  const result: StreamResult = { usage: undefined, outputText: '', finishReason: null, failure: undefined, firstTokenAtNs: undefined, toolCalls: [] };
+  const toolCalls = new Map<number, { name: string; arguments: string }>();
   let template: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
   let clientClosed = false;
   const onClose = () => {
@@ -79,6 +83,7 @@ export async function pipeStream(
           for (const choice of chunk.choices) {
             if (choice.delta.content) texts.push(choice.delta.content);
             for (const call of choice.delta.tool_calls ?? []) if (call.function?.arguments) texts.push(call.function.arguments);
+            if (choice.delta.tool_calls) accumulateToolCallDeltas(toolCalls, choice.delta.tool_calls);
             if (choice.finish_reason) result.finishReason = choice.finish_reason;
           }
           result.firstTokenAtNs ??= process.hrtime.bigint();
@@ -109,6 +114,7 @@ export async function pipeStream(
   }
   result.usage = mapper.usage();
   result.outputText = texts.join('');
+  result.toolCalls = [...toolCalls.entries()].sort((a, b) => a[0] - b[0]).map(([, call]) => call);
   if (clientClosed) return result;
 
   if (result.failure) {

@@ -9,6 +9,7 @@ import { callWithFallback } from '../../reliability/call-with-fallback.ts';
 import type { FallbackOutcome } from '../../reliability/call-with-fallback.ts';
 import { accountUsage } from '../accounting.ts';
 import { keepJudgeContent } from '../../quality/keep-judge-content.ts';
+import { keepToolCallSignal } from '../../quality/tool-call-signal.ts';
 import { enforceRateLimit, reserveBudget, settleBudget } from '../budget-guard.ts';
 import { errors, GatewayError } from '../errors.ts';
 import { parseChatRequest } from '../parse-chat-request.ts';
@@ -49,10 +50,11 @@ export function registerChatCompletions(app: FastifyInstance, gateway: () => Gat
       const { request: body, selection } = selectTechnique(asked, conventionDeps(g));
 
       await enforceRateLimit(g, record);
-      const planned = planRoute(g, body, req.headers, record);
+      // A client's technique serves n from its own samples, so the model needs no upstream n.
+      const planned = planRoute(g, selection && selection.spec !== 'none' ? { ...body, n: undefined } : body, req.headers, record);
       const plan = planned instanceof Promise ? await planned : planned;
       if (plan.decision) recordDecision(g, plan.decision, record);
-      const technique = chooseTechnique(g, record, selection, plan);
+      const technique = chooseTechnique(g, record, selection, plan, body);
       if (technique) {
         await completeOptimized(g, req, reply, body, plan, technique, clientGone.signal);
         return;
@@ -114,6 +116,7 @@ async function completeOnce(
   record.row.finish_reason = completion.choices[0]?.finish_reason ?? null;
   if (g.config.server.log_content) record.row.response_text = outputText;
   keepJudgeContent(g, record, body.messages, outputText);
+  keepToolCallSignal(record, body.tools, completion.choices.flatMap((c) => c.message.tool_calls ?? []));
   record.row.status = 200;
   g.liveStats.record(target.model.id, {
     ttftMs: Number(record.upstreamNs) / 1e6,
@@ -196,6 +199,7 @@ async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out:
   if (result.firstTokenAtNs !== undefined) record.row.ttft_ms = Number(result.firstTokenAtNs - record.startNs) / 1e6;
   if (g.config.server.log_content) record.row.response_text = result.outputText;
   keepJudgeContent(g, record, body.messages, result.outputText);
+  if (!result.failure) keepToolCallSignal(record, body.tools, result.toolCalls.map((c) => ({ function: c })));
   g.liveStats.record(target.model.id, {
     ttftMs: result.firstTokenAtNs !== undefined ? Number(result.firstTokenAtNs - open.headersAtNs) / 1e6 : undefined,
     outputTokens: record.row.output_tokens,
