@@ -1,11 +1,12 @@
 /**
  * `npm run bench:overhead` — the gateway's added latency and throughput against calling the
- * simulated upstream directly (issue 2). Three processes on one machine: this one (autocannon), the
- * simulated upstream, and `aigw serve` with the default config (SQLite store writing every row).
+ * simulated upstream directly (issue 2) and against the Portkey gateway proxying to the same
+ * upstream. Four processes on one machine: this one (autocannon), the simulated upstream, `aigw
+ * serve` with the default config (SQLite store writing every row) and Portkey's `start-server.js`.
  *
  * Flags: --duration S (10, per target, split in --rounds 5 interleaved slices), --stream-duration S (5),
  * --warmup S (2), --connections 1,10,
- * --no-stream, --profile (run the gateway under node --cpu-prof and summarize where its time goes),
+ * --no-stream, --no-portkey (leave the Portkey gateway out), --profile (run the gateway under node --cpu-prof and summarize where its time goes),
  * --defer-log (hold log rows in memory until shutdown: the same run without store writes), --out FILE
  * (bench/results/overhead.json; a profile goes beside it), --docs FILE (docs/performance.md), --no-docs,
  * --from-json FILE (measure nothing: render the tables and the docs block from an earlier results file).
@@ -17,14 +18,14 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { DEFAULT_FLEET, fleetCatalog, withoutErrors } from '../src/sim/fleet.ts';
-import { startGatewayProcess, startSimProcess, type ServerProcess } from './lib/child-processes.ts';
+import { startGatewayProcess, startPortkeyProcess, startSimProcess, type ServerProcess } from './lib/child-processes.ts';
 import { summarizeCpuProfile, type CpuProfile } from './lib/cpu-profile-summary.ts';
 import { countByModelUsed, readGatewayRequestRows, rowsInWindow } from './lib/gateway-request-rows.ts';
 import { summarizeLatencies } from './lib/latency-stats.ts';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
 import { renderOverheadConsole, renderOverheadMarkdown } from './lib/overhead-report.ts';
-import { measureGroup, type MeasuredRun } from './lib/measure-run.ts';
-import { compareToDirect, type OverheadResults, type RunResult, type Target } from './lib/overhead-results.ts';
+import { measureGroup, type MeasuredRun, type PlannedTarget } from './lib/measure-run.ts';
+import { compareToDirect, isAigwTarget, type OverheadResults, type RunResult } from './lib/overhead-results.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '5' },
     connections: { type: 'string', default: '1,10' },
     'no-stream': { type: 'boolean', default: false },
+    'no-portkey': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results/overhead.json' },
     docs: { type: 'string', default: 'docs/performance.md' },
@@ -87,8 +89,8 @@ function bodyFor(model: string, stream: boolean): string {
 }
 
 /** One request through each path before measuring: fails loudly instead of benchmarking errors. */
-async function probe(url: string, model: string, stream: boolean): Promise<Headers> {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bodyFor(model, stream) });
+async function probe(url: string, model: string, stream: boolean, headers: Record<string, string> = {}): Promise<Headers> {
+  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyFor(model, stream) });
   const text = await res.text();
   const ok = res.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"choices"'));
   if (!ok) throw new Error(`probe of ${url} (model ${model}, stream ${stream}) failed: ${res.status} ${text.slice(0, 300)}`);
@@ -127,6 +129,8 @@ async function main(): Promise<void> {
       nodeFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     processes.push(gateway);
+    const portkey = args['no-portkey'] ? undefined : await startPortkeyProcess({ cwd: workDir, upstreamUrl: sim.url });
+    if (portkey) processes.push(portkey);
 
     const routed = (await probe(gateway.url, 'auto', false)).get('x-aigw-model');
     if (!routed) throw new Error('the gateway did not say which model answered (x-aigw-model)');
@@ -135,14 +139,16 @@ async function main(): Promise<void> {
       await probe(sim.url, namedModel, stream);
       await probe(gateway.url, namedModel, stream);
       await probe(gateway.url, 'auto', stream);
+      if (portkey) await probe(portkey.url, namedModel, stream, portkey.info.headers);
     }
 
-    const plan: { target: Target; baseUrl: string; model: string }[] = [
+    const plan: Omit<PlannedTarget, 'body'>[] = [
       { target: 'direct', baseUrl: sim.url, model: namedModel },
-      { target: 'gateway-named', baseUrl: gateway.url, model: namedModel },
-      { target: 'gateway-auto', baseUrl: gateway.url, model: 'auto' },
+      { target: 'gateway-named', baseUrl: gateway.url, model: namedModel, proxy: 'gateway' },
+      { target: 'gateway-auto', baseUrl: gateway.url, model: 'auto', proxy: 'gateway' },
+      ...(portkey ? [{ target: 'portkey', baseUrl: portkey.url, model: namedModel, headers: portkey.info.headers, proxy: 'portkey' } as const] : []),
     ];
-    const pids = { gateway: gateway.pid, sim: sim.pid, loadGenerator: process.pid };
+    const pids = { gateway: gateway.pid, ...(portkey ? { portkey: portkey.pid } : {}), sim: sim.pid, loadGenerator: process.pid };
     const measured: MeasuredRun[] = [];
     for (const stream of streamModes) {
       for (const connections of connectionCounts) {
@@ -167,7 +173,7 @@ async function main(): Promise<void> {
     const rows = await readGatewayRequestRows(join(workDir, 'data'));
     const runs: RunResult[] = measured.map(({ run, load }) => {
       const base: RunResult = { ...run, latency: summarizeLatencies(load.latenciesMs) };
-      if (run.target === 'direct') return base;
+      if (!isAigwTarget(run.target)) return base;
       const mine = load.windows.flatMap((w) => rowsInWindow(rows, { ...w, modelRequested: run.model, stream: run.stream }));
       return {
         ...base,
@@ -201,8 +207,10 @@ async function main(): Promise<void> {
         simTimeScale: SIM_TIME_SCALE,
         requestBody: REQUEST_BODY,
         namedModel,
-        topology:
-          'three processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (`bench/overhead.ts` itself, autocannon), the simulated upstream (`bench/lib/sim-child.ts`, default fleet without injected errors) and the gateway (`node bin/aigw.mjs serve --port 0`, its own process and cwd). Direct runs send the same body to the simulator; gateway runs go through the gateway to the same simulator.',
+        topology: portkey
+          ? `four processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (\`bench/overhead.ts\` itself, autocannon), the simulated upstream (\`bench/lib/sim-child.ts\`, default fleet without injected errors), the gateway (\`node bin/aigw.mjs serve --port 0\`, its own process and cwd) and the Portkey gateway (${portkey.info.package} ${portkey.info.version}, \`${portkey.info.command}\`). Direct runs send the same body to the simulator; gateway runs go through aigw, Portkey runs through Portkey (headers ${Object.entries(portkey.info.headers).map(([k, v]) => `\`${k}: ${v}\``).join(', ')}), to the same simulator.`
+          : 'three processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (`bench/overhead.ts` itself, autocannon), the simulated upstream (`bench/lib/sim-child.ts`, default fleet without injected errors) and the gateway (`node bin/aigw.mjs serve --port 0`, its own process and cwd). Direct runs send the same body to the simulator; gateway runs go through the gateway to the same simulator.',
+        ...(portkey ? { portkey: portkey.info } : {}),
         gatewayConfig: `the simulated fleet only (\`fleetCatalog\`); everything else default: SQLite store in \`./data\` writing one row per request plus one decision row per routed request ${args['defer-log'] ? '(DEFERRED by --defer-log: every row held in memory and written at shutdown, to measure the gateway without its store writes)' : '(batch 500, flush every 200 ms)'}, built-in router, in-memory budgets and rate limits, no API keys, no Redis.`,
       },
       targets: TARGETS,

@@ -1,16 +1,24 @@
 /**
- * The benchmark's server processes: the simulated upstream (bench/lib/sim-child.ts) and the gateway
- * (`aigw serve`, exactly as users start it). Each runs in its own process so that neither shares an
- * event loop with the other or with the load generator.
+ * The benchmark's server processes: the simulated upstream (bench/lib/sim-child.ts), the gateway
+ * (`aigw serve`, exactly as users start it) and the Portkey gateway it is compared with (its npm
+ * package's own `start-server.js`). Each runs in its own process so that none shares an event loop
+ * with another or with the load generator.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { PortkeyInfo } from './overhead-results.ts';
 import type { SimChildReady } from './sim-child.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const AIGW_BIN = fileURLToPath(new URL('../../bin/aigw.mjs', import.meta.url));
 const SIM_CHILD = fileURLToPath(new URL('./sim-child.ts', import.meta.url));
+const PORTKEY_PACKAGE = '@portkey-ai/gateway';
+const PORTKEY_DIR = fileURLToPath(new URL(`../../node_modules/${PORTKEY_PACKAGE}/`, import.meta.url));
+const PORTKEY_BIN = `${PORTKEY_DIR}build/start-server.js`;
+const READY_POLL_MS = 50;
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -127,4 +135,81 @@ export async function startGatewayProcess(opts: GatewayProcessOptions): Promise<
   const url = await withTimeout(ready, 'gateway', child);
   child.removeAllListeners('exit');
   return { url, pid: child.pid ?? -1, stop: stopper(child) };
+}
+
+/**
+ * The headers that make the Portkey gateway proxy an OpenAI-format request to `upstreamUrl`: its
+ * `openai` provider with a custom host (the upstream's `/v1`), header names as its server reads them.
+ */
+export function portkeyHeaders(upstreamUrl: string): Record<string, string> {
+  return { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl.replace(/\/+$/, '')}/v1` };
+}
+
+/** Portkey's CLI takes only `--port=N` (no port 0, no host): a port the kernel just handed out and freed. */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no TCP port from the kernel');
+  return address.port;
+}
+
+/** Resolves once `url` answers 200 (polling), or rejects if the child exits first. */
+function waitForHttp200(url: string, child: ChildProcess, what: string, stderr: () => string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    failOnEarlyExit(child, what, stderr, (e) => {
+      done = true;
+      reject(e);
+    });
+    const poll = async (): Promise<void> => {
+      while (!done) {
+        try {
+          const res = await fetch(url);
+          await res.arrayBuffer();
+          if (res.status === 200) {
+            done = true;
+            resolve();
+            return;
+          }
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, READY_POLL_MS));
+      }
+    };
+    void poll();
+  });
+}
+
+export interface PortkeyProcess extends ServerProcess {
+  info: PortkeyInfo;
+}
+
+/**
+ * Starts the Portkey gateway from its installed npm package, `--headless` (no log console UI), on a
+ * free port, and waits until `GET /` answers. `info.headers` send a request through it to `upstreamUrl`.
+ */
+export async function startPortkeyProcess(opts: { cwd: string; upstreamUrl: string }): Promise<PortkeyProcess> {
+  const { version } = JSON.parse(readFileSync(`${PORTKEY_DIR}package.json`, 'utf8')) as { version: string };
+  const port = await freeLoopbackPort();
+  const args = [`--port=${port}`, '--headless'];
+  // Its default trusted custom hosts include 127.0.0.1, where the simulator listens; a caller's own list must not narrow them.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.TRUSTED_CUSTOM_HOSTS;
+  const child = spawn(process.execPath, [PORTKEY_BIN, ...args], { cwd: opts.cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = collectStderr(child);
+  const url = `http://127.0.0.1:${port}`;
+  await withTimeout(waitForHttp200(`${url}/`, child, 'Portkey gateway', stderr), 'Portkey gateway', child);
+  child.removeAllListeners('exit');
+  return {
+    url,
+    pid: child.pid ?? -1,
+    stop: stopper(child),
+    info: { package: PORTKEY_PACKAGE, version, command: ['node', `node_modules/${PORTKEY_PACKAGE}/build/start-server.js`, ...args].join(' '), headers: portkeyHeaders(opts.upstreamUrl) },
+  };
 }

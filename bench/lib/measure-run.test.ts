@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { measureGroup } from './measure-run.ts';
 
-async function okServer(): Promise<{ server: Server; url: string }> {
+async function okServer(seenHeaders: string[] = []): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
+    seenHeaders.push(String(req.headers['x-target'] ?? ''));
     req.resume();
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
   });
@@ -49,5 +50,34 @@ describe('measureGroup', () => {
     }
     expect(direct!.run.cpuMsPerRequest).not.toHaveProperty('gateway');
     if (process.platform === 'linux') expect(direct!.run.cpuMsPerRequest.loadGenerator).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('sends each target its own headers and reports the CPU of its own proxy only', async () => {
+    const seenA: string[] = [];
+    const seenB: string[] = [];
+    const a = await okServer(seenA);
+    const b = await okServer(seenB);
+    servers.push(a.server, b.server);
+    const runs = await measureGroup({
+      targets: [
+        { target: 'gateway-named', baseUrl: a.url, model: 'sim-mini', body: '{}', proxy: 'gateway' },
+        { target: 'portkey', baseUrl: b.url, model: 'sim-mini', body: '{}', headers: { 'x-target': 'portkey' }, proxy: 'portkey' },
+      ],
+      stream: false,
+      connections: 1,
+      warmupS: 0.2,
+      durationS: 0.4,
+      rounds: 1,
+      pauseMs: 0,
+      // Both "proxies" are this process: only which key each run reports is under test.
+      pids: { gateway: process.pid, portkey: process.pid },
+      ticksPerS: 100,
+    });
+    expect(new Set(seenA)).toEqual(new Set(['']));
+    expect(new Set(seenB)).toEqual(new Set(['portkey']));
+    expect(Object.keys(runs[0]!.run.cpuMsPerRequest)).toEqual(expect.arrayContaining(['gateway']));
+    expect(runs[0]!.run.cpuMsPerRequest).not.toHaveProperty('portkey');
+    expect(Object.keys(runs[1]!.run.cpuMsPerRequest)).toEqual(expect.arrayContaining(['portkey']));
+    expect(runs[1]!.run.cpuMsPerRequest).not.toHaveProperty('gateway');
   }, 30_000);
 });

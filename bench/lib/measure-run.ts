@@ -8,6 +8,10 @@ export interface PlannedTarget {
   baseUrl: string;
   model: string;
   body: string;
+  /** Extra request headers for this target only. */
+  headers?: Record<string, string>;
+  /** The key in `pids` of the proxy on this target's path, whose CPU per request is reported; none for direct. */
+  proxy?: 'gateway' | 'portkey';
 }
 
 export interface GroupOptions {
@@ -19,7 +23,7 @@ export interface GroupOptions {
   durationS: number;
   rounds: number;
   pauseMs: number;
-  /** Processes whose CPU time is counted (gateway, sim, loadGenerator). */
+  /** Processes whose CPU time is counted (gateway, portkey, sim, loadGenerator). */
   pids: Record<string, number>;
   ticksPerS: number;
 }
@@ -37,9 +41,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * targets alike instead of on whichever happened to be running.
  */
 export async function measureGroup(o: GroupOptions): Promise<MeasuredRun[]> {
-  const url = (t: PlannedTarget) => `${t.baseUrl}/v1/chat/completions`;
+  const runSlice = (t: PlannedTarget, durationS: number) =>
+    runLoad({ url: `${t.baseUrl}/v1/chat/completions`, body: t.body, headers: t.headers, connections: o.connections, durationS });
   if (o.warmupS > 0) {
-    for (const t of o.targets) await runLoad({ url: url(t), body: t.body, connections: o.connections, durationS: o.warmupS });
+    for (const t of o.targets) await runSlice(t, o.warmupS);
   }
   const parts = o.targets.map(() => [] as LoadResult[]);
   const cpu: (CpuDelta | undefined)[] = o.targets.map(() => undefined);
@@ -49,7 +54,7 @@ export async function measureGroup(o: GroupOptions): Promise<MeasuredRun[]> {
       // Lets the gateway's batched log flush of the previous slice land between slices.
       await sleep(o.pauseMs);
       const before = snapshotCpu(o.pids);
-      parts[i]!.push(await runLoad({ url: url(t), body: t.body, connections: o.connections, durationS: sliceS }));
+      parts[i]!.push(await runSlice(t, sliceS));
       const delta = cpuDelta(before, snapshotCpu(o.pids));
       cpu[i] = cpu[i] ? addCpuDeltas(cpu[i]!, delta) : delta;
     }
@@ -75,7 +80,7 @@ export async function measureGroup(o: GroupOptions): Promise<MeasuredRun[]> {
       timeouts: load.timeouts,
       requestsPerS: load.requestsPerS,
       cpuMsPerRequest: {
-        ...(t.target === 'direct' ? {} : { gateway: perRequest.msPerRequest.gateway }),
+        ...(t.proxy ? { [t.proxy]: perRequest.msPerRequest[t.proxy] } : {}),
         sim: perRequest.msPerRequest.sim,
         loadGenerator: perRequest.msPerRequest.loadGenerator,
       },

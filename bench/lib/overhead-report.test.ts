@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencySummary } from './latency-stats.ts';
-import { addedLatencyTable, renderOverheadMarkdown, targetVerdict, throughputTable } from './overhead-report.ts';
-import { compareToDirect, type OverheadResults, type RunResult } from './overhead-results.ts';
+import {
+  addedLatencyTable,
+  renderOverheadConsole,
+  renderOverheadMarkdown,
+  targetVerdict,
+  throughputTable,
+  versusPortkeyTable,
+  visitedTargetsText,
+} from './overhead-report.ts';
+import { compareToDirect, isAigwTarget, type OverheadResults, type RunResult } from './overhead-results.ts';
 
 const lat = (p50Ms: number, p99Ms: number): LatencySummary => ({ count: 100, meanMs: p50Ms, p50Ms, p90Ms: p50Ms, p99Ms, maxMs: p99Ms });
 
@@ -18,9 +26,9 @@ function run(target: RunResult['target'], connections: number, p50: number, p99:
     timeouts: 0,
     requestsPerS: rps,
     latency: lat(p50, p99),
-    cpuMsPerRequest: target === 'direct' ? { sim: 0.2 } : { gateway: 0.4, sim: 0.2 },
+    cpuMsPerRequest: target === 'direct' ? { sim: 0.2 } : target === 'portkey' ? { portkey: 0.9, sim: 0.2 } : { gateway: 0.4, sim: 0.2 },
     otherCpuShare: 0.01,
-    ...(target === 'direct' ? {} : { gatewayOverhead: lat(0.1, 0.3), rowsLogged: rps * 10, modelUsed: { 'sim-mini': rps * 10 } }),
+    ...(isAigwTarget(target) ? { gatewayOverhead: lat(0.1, 0.3), rowsLogged: rps * 10, modelUsed: { 'sim-mini': rps * 10 } } : {}),
   };
 }
 
@@ -120,5 +128,60 @@ describe('report tables', () => {
     expect(renderOverheadMarkdown({ ...results(), source: { commit: 'abc1234', uncommittedSrcChanges: true } })).toContain(
       'Gateway source: commit `abc1234` plus uncommitted changes in src/.',
     );
+  });
+});
+
+describe('Portkey beside aigw', () => {
+  const withPortkey = (): OverheadResults => {
+    const r = results();
+    r.runs = [...runs, run('portkey', 1, 1.25, 6.0, 600), run('portkey', 1, 26.0, 30.0, 38, true)];
+    r.comparisons = compareToDirect(r.runs, TARGETS);
+    r.config.portkey = {
+      package: '@portkey-ai/gateway',
+      version: '1.15.2',
+      command: 'node node_modules/@portkey-ai/gateway/build/start-server.js --port=1234 --headless',
+      headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:9/v1' },
+    };
+    return r;
+  };
+
+  it('only aigw targets carry request rows', () => {
+    expect(['direct', 'gateway-named', 'gateway-auto', 'portkey'].map((t) => isAigwTarget(t as RunResult['target']))).toEqual([false, true, true, false]);
+  });
+
+  it('compares Portkey with direct like the aigw variants, without holding it to aigw\'s target', () => {
+    const r = withPortkey();
+    const c = r.comparisons.find((x) => x.target === 'portkey' && !x.stream)!;
+    expect(c.addedP50Ms).toBeCloseTo(1.0, 12);
+    expect(c.addedP99Ms).toBeCloseTo(5.0, 12);
+    expect(c.throughputRatio).toBeCloseTo(0.2, 12);
+    expect(c.gatewayOverheadP50Ms).toBeUndefined();
+    expect(addedLatencyTable(r)).toContain('| Portkey gateway | json | 1 | 0.250 | 1.250 | **+1.000** | 1.000 | 6.000 | **+5.000** | – |');
+    expect(throughputTable(r)).toContain('| Portkey gateway | json | 1 | 600 | 0.20 | 0.900 | 0.200 | – | – | – | 0 | 1% |');
+  });
+
+  it('puts aigw named, aigw auto and Portkey side by side per mode and concurrency', () => {
+    const t = versusPortkeyTable(withPortkey());
+    expect(t[0]).toBe(
+      '| mode | conns | added p50 ms aigw named | added p50 ms aigw auto | added p50 ms Portkey | added p99 ms aigw named | added p99 ms aigw auto | added p99 ms Portkey | req/s direct | req/s aigw named | req/s aigw auto | req/s Portkey |',
+    );
+    expect(t[1]).toBe('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    expect(t.slice(2)).toEqual([
+      '| json | 1 | +0.350 | +0.450 | +1.000 | +1.500 | +3.000 | +5.000 | 3000 | 1200 | 1000 | 600 |',
+      '| json | 10 | – | +3.000 | – | – | +20.000 | – | 4000 | – | 2000 | – |',
+      '| stream | 1 | – | +0.700 | +25.800 | – | +2.100 | +29.100 | 3500 | – | 900 | 38 |',
+    ]);
+    expect(versusPortkeyTable(results())).toEqual([]);
+  });
+
+  it('names every target the rounds visit and says how Portkey was set up', () => {
+    expect(visitedTargetsText(results())).toBe('direct, named and auto');
+    expect(visitedTargetsText(withPortkey())).toBe('direct, named, auto and Portkey');
+    const md = renderOverheadMarkdown(withPortkey());
+    expect(md).toContain('slices that visit direct, named, auto and Portkey in turn');
+    expect(md).toContain('### aigw beside Portkey');
+    expect(md).toContain('Portkey config: none beyond the two headers');
+    expect(renderOverheadMarkdown(results())).not.toContain('Portkey');
+    expect(renderOverheadConsole(withPortkey())).toContain('| json | 1 | +0.350 | +0.450 | +1.000 |');
   });
 });

@@ -1,6 +1,12 @@
 import type { LatencySummary } from './latency-stats.ts';
 
-export type Target = 'direct' | 'gateway-named' | 'gateway-auto';
+/** `direct` calls the simulated upstream; the aigw targets and `portkey` proxy to it. */
+export type Target = 'direct' | 'gateway-named' | 'gateway-auto' | 'portkey';
+
+/** The targets that go through aigw (and so have request rows and x-aigw-overhead-ms). */
+export function isAigwTarget(target: Target): target is 'gateway-named' | 'gateway-auto' {
+  return target === 'gateway-named' || target === 'gateway-auto';
+}
 
 /** One measured autocannon run (warm-up runs are not recorded). */
 export interface RunResult {
@@ -17,15 +23,18 @@ export interface RunResult {
   requestsPerS: number;
   /** Client-side response time (request written → response complete), every 2xx response. */
   latency: LatencySummary;
-  /** CPU time (user + system) per answered request, per process; absent where /proc is unavailable. */
-  cpuMsPerRequest: { gateway?: number; sim?: number; loadGenerator?: number };
+  /**
+   * CPU time (user + system) per answered request, per process; absent where /proc is unavailable.
+   * `gateway` is aigw's process (aigw runs), `portkey` the Portkey gateway's (Portkey runs).
+   */
+  cpuMsPerRequest: { gateway?: number; portkey?: number; sim?: number; loadGenerator?: number };
   /** Share of all cores busy with processes outside the benchmark during the run (0–1). */
   otherCpuShare?: number;
-  /** Gateway runs: the gateway's own `overhead_ms` from its request rows (= x-aigw-overhead-ms). */
+  /** aigw runs: the gateway's own `overhead_ms` from its request rows (= x-aigw-overhead-ms). */
   gatewayOverhead?: LatencySummary;
-  /** Gateway runs: request rows found in the store for this run, against `ok`. */
+  /** aigw runs: request rows found in the store for this run, against `ok`. */
   rowsLogged?: number;
-  /** Gateway runs: which model answered, from the rows. */
+  /** aigw runs: which model answered, from the rows. */
   modelUsed?: Record<string, number>;
 }
 
@@ -78,12 +87,23 @@ export interface OverheadResults {
     namedModel: string;
     topology: string;
     gatewayConfig: string;
+    /** The Portkey gateway measured beside aigw; absent in runs without it (--no-portkey, older results). */
+    portkey?: PortkeyInfo;
   };
   targets: Targets;
   runs: RunResult[];
   comparisons: Comparison[];
   /** Present when the gateway ran under --cpu-prof: the functions with the most self time. */
   profile?: ProfileSummary;
+}
+
+export interface PortkeyInfo {
+  package: string;
+  version: string;
+  /** How it was started, e.g. `node node_modules/@portkey-ai/gateway/build/start-server.js --port=N --headless`. */
+  command: string;
+  /** The headers sent with every Portkey request (the body is the same as for the other targets). */
+  headers: Record<string, string>;
 }
 
 export interface ProfileEntry {
@@ -101,7 +121,7 @@ export interface ProfileSummary {
   byArea: { area: string; selfMs: number; selfShare: number }[];
 }
 
-/** Each gateway run against the direct run with the same mode and concurrency. */
+/** Each proxied run (aigw or Portkey) against the direct run with the same mode and concurrency. */
 export function compareToDirect(runs: readonly RunResult[], targets: Targets): Comparison[] {
   const out: Comparison[] = [];
   for (const gw of runs) {

@@ -32,6 +32,28 @@ describe('runLoad', () => {
       await new Promise<void>((r) => server.close(() => r()));
     }
   });
+
+  it('sends the per-target headers beside the JSON content type', async () => {
+    const seen = new Set<string>();
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.add(`${body} ${req.headers['content-type']} ${req.headers['x-portkey-provider'] ?? '-'}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const url = `http://127.0.0.1:${port}/v1/chat/completions`;
+      await runLoad({ url, body: '{"with":1}', headers: { 'x-portkey-provider': 'openai' }, connections: 1, durationS: 0.3 });
+      await runLoad({ url, body: '{"without":1}', connections: 1, durationS: 0.3 });
+      expect(seen).toEqual(new Set(['{"with":1} application/json openai', '{"without":1} application/json -']));
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
 });
 
 describe('mergeLoadResults', () => {

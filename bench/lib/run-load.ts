@@ -3,6 +3,8 @@ import autocannon from 'autocannon';
 export interface LoadOptions {
   url: string;
   body: string;
+  /** Sent with every request besides `content-type: application/json` (e.g. Portkey's routing headers). */
+  headers?: Record<string, string>;
   connections: number;
   durationS: number;
 }
@@ -32,7 +34,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: opts.url,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...opts.headers },
     body: opts.body,
     connections: opts.connections,
     pipelining: 1,
