@@ -258,6 +258,41 @@ describe('selecting a technique the OptiLLM ways', () => {
     expect((await decisionOf(qualityRow.id)).rationale).toMatch(new RegExp(`not chosen: .*${pairing.replace(/[()+]/g, '\\$&')} predicted`));
   });
 
+  it('n > 1 with a vote: n choices from the same k samples, no extra upstream call (OptiLLM re-runs the technique n times)', async () => {
+    const upstream = proxy.mark();
+    const { data, response } = await onKey.chat.completions
+      .create(body({ model: 'sim-mini', n: 3, messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 5 } }))
+      .withResponse();
+    const seen = upstream();
+    expect(seen.map((s) => [s.model, s.n])).toEqual([['sim-mini', 5]]);
+    expect(data.choices.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(data.choices.every((c) => (c.message.content ?? '').length > 0)).toBe(true);
+    expect(data.usage?.completion_tokens).toBe(upstreamTotals(seen).completion);
+    expect(optimizationOf(await rowOf(response.headers.get('x-aigw-request-id')))).toMatchObject({ upstream_calls: 1 });
+
+    // A model without upstream n serves the k samples as parallel requests; the client's n still costs nothing extra.
+    const emulated = proxy.mark();
+    const streamed = await onKey.chat.completions.create(
+      body({ model: 'sim-reasoner', n: 2, stream: true, messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 3 } }),
+    );
+    const texts = new Map<number, string>();
+    for await (const chunk of streamed) for (const c of chunk.choices) texts.set(c.index, (texts.get(c.index) ?? '') + (c.delta.content ?? ''));
+    expect([...texts.keys()]).toEqual([0, 1]);
+    expect(emulated().map((s) => [s.model, s.n])).toEqual([['sim-reasoner', 1], ['sim-reasoner', 1], ['sim-reasoner', 1]]);
+  });
+
+  it("drops the router's technique for a request it cannot serve (tools) and answers with the plain chosen model", async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'calc', parameters: { type: 'object', properties: { expr: { type: 'string' } } } } }];
+    const { response } = await onKey.chat.completions
+      .create(body<OpenAI.ChatCompletionCreateParamsNonStreaming>({ model: 'auto', tools, messages: [{ role: 'user', content: 'Solve for x: 3x + 7 = 22. What is x?' }], aigw: { goal: 'cost', min_quality: 0.6 } }))
+      .withResponse();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-aigw-technique')).toBeNull();
+    const row = await rowOf(response.headers.get('x-aigw-request-id'));
+    expect(row).toMatchObject({ status: 200, optimization: null });
+    expect((await decisionOf(row.id)).chosen_model).toBe(row.model_used);
+  });
+
   it('none-<model> is a plain call: no technique, no optimization record', async () => {
     const { data, response } = await onKey.chat.completions.create({ model: 'none-sim-nano', messages: [{ role: 'user', content: 'hello' }] }).withResponse();
     expect(data.model).toBe('sim-nano');
@@ -386,6 +421,16 @@ describe('refusals', () => {
     const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'calc', parameters: { type: 'object', properties: {} } } }];
     const withTools = await refused(onKey, body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], tools, optillm_approach: 'moa' }));
     expect(withTools.err).toMatchObject({ status: 400, code: 'unsupported_with_technique', param: 'tools' });
+    expect(upstream()).toEqual([]);
+  });
+
+  it('n above what the technique returns from one run is a 400 naming n', async () => {
+    const upstream = proxy.mark();
+    const more = await refused(onKey, body({ model: 'sim-mini', n: 6, messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 5 } }));
+    expect(more.err).toMatchObject({ status: 400, code: 'unsupported_with_technique', param: 'n' });
+    expect(more.err.message).toContain('n = 6 is more than');
+    const one = await refused(onKey, { model: 'moa-sim-mini', n: 2, messages: [{ role: 'user', content: MATH }] });
+    expect(one.err.message).toMatch(/returns one answer .*self_consistency and majority_voting/);
     expect(upstream()).toEqual([]);
   });
 

@@ -110,6 +110,18 @@ export function optionsForSpec(spec: string | TechniqueSpec, options: Readonly<R
   return Object.fromEntries(Object.entries(options).filter(([name]) => techniques.some((t) => Object.hasOwn(t.options, name))));
 }
 
+/**
+ * Most answers one run of the spec returns, for a client's n > 1: a vote (self_consistency,
+ * majority_voting, or a pipeline ending in one) hands out up to k of its samples; anything else, and
+ * any parallel spec, returns one. Validates the options of the step it asks.
+ */
+export function techniqueMaxChoices(spec: string | TechniqueSpec, options: Readonly<Record<string, number>> = {}): number {
+  const parsed = asSpec(spec);
+  if (parsed.branches.length > 1) return 1;
+  const last = TECHNIQUES[parsed.branches[0]!.at(-1)!]!;
+  return last.maxChoices?.(options) ?? 1;
+}
+
 function addBounds(a: TechniqueBounds, b: TechniqueBounds): TechniqueBounds {
   return { maxUpstreamRequests: a.maxUpstreamRequests + b.maxUpstreamRequests, maxCompletionTokens: a.maxCompletionTokens + b.maxCompletionTokens };
 }

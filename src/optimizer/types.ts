@@ -53,15 +53,25 @@ export interface TechniqueContext {
   signal?: AbortSignal;
 }
 
-export interface TechniqueResult {
+export interface TechniqueAnswer {
   answer: string;
   finishReason: string;
+}
+
+export interface TechniqueResult extends TechniqueAnswer {
+  /**
+   * Further answers, best first, from the same calls (a vote's other samples): a client's n > 1 is
+   * served from them instead of re-running the whole technique n times as OptiLLM does.
+   */
+  alternatives?: TechniqueAnswer[];
 }
 
 export interface Technique {
   readonly name: string;
   readonly description: string;
   bounds(request: ChatRequest, options: Readonly<Record<string, number>>): TechniqueBounds;
+  /** Most answers one run returns (1 + alternatives), for a client's n; absent: one. Validates the options. */
+  maxChoices?(options: Readonly<Record<string, number>>): number;
   run(ctx: TechniqueContext): Promise<TechniqueResult>;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config.ts';
 import { Catalog } from '../gateway/catalog.ts';
 import { DEFAULT_FLEET, fleetCatalog } from '../sim/fleet.ts';
+import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { ApiKeyRow } from '../store/types.ts';
 import type { TechniqueSelection } from '../optimizer/optillm-conventions.ts';
 import { GatewayError } from './errors.ts';
@@ -48,6 +49,17 @@ describe('chooseTechnique', () => {
       expect(chooseTechnique(on, k, undefined, routerPlan)).toBeUndefined();
     }
     expect(chooseTechnique(on, key('key_1', 'web'), asked('re2'), plainPlan)).toEqual(asked('re2'));
+  });
+
+  it("drops the router's technique when it cannot serve the request: tools, or more choices than its samples", () => {
+    const request = (extra: Partial<ChatRequest>): ChatRequest => ({ model: 'auto', messages: [{ role: 'user', content: 'What is 6 * 7?' }], ...extra });
+    const tools = [{ type: 'function' as const, function: { name: 'calc' } }];
+    expect(chooseTechnique(on, noKey, undefined, routerPlan, request({ tools }))).toBeUndefined();
+    expect(chooseTechnique(on, noKey, undefined, routerPlan, request({ n: 6 }))).toBeUndefined();
+    // k = 5 samples serve up to five choices.
+    expect(chooseTechnique(on, noKey, undefined, routerPlan, request({ n: 5 }))).toMatchObject({ spec: 'self_consistency', source: 'router' });
+    // A client's own selector is not dropped: its request is refused later, naming the parameter.
+    expect(chooseTechnique(on, noKey, asked('moa'), routerPlan, request({ tools }))).toEqual(asked('moa'));
   });
 
   it('refuses every client selector when the optimizer is off globally', () => {

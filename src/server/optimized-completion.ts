@@ -15,7 +15,7 @@ import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
 import { keepJudgeContent } from '../quality/keep-judge-content.ts';
 import { gatewayHeaders, recordRequest } from './request-log.ts';
-import { boundsOf, runTechnique, techniqueNames } from './technique-runner.ts';
+import { boundsOf, maxChoicesOf, runTechnique, techniqueNames } from './technique-runner.ts';
 import { simControlHeaders } from './upstream-attempts.ts';
 
 /**
@@ -43,6 +43,7 @@ export function chooseTechnique(
   record: Pick<RequestRecord, 'key'>,
   selection: TechniqueSelection | undefined,
   plan: RoutePlan,
+  body?: ChatRequest,
 ): TechniqueSelection | undefined {
   const off = optimizerOffReason(g, record);
   if (selection) {
@@ -50,7 +51,11 @@ export function chooseTechnique(
     if (off) throw new GatewayError(400, 'invalid_request_error', `Technique '${selection.spec}' was asked for, but ${off}.`, { code: 'optimizer_disabled' });
     return selection;
   }
-  if (plan.technique && !off) return { ...plan.technique, source: 'router' };
+  // The router does not see what a technique cannot serve (tools, more choices than it returns):
+  // its pairing is then dropped and its plain chosen model answers, as the client asked for nothing else.
+  if (plan.technique && !off && (!body || unsupportedReason(body, plan.technique.spec, plan.technique.options) === undefined)) {
+    return { ...plan.technique, source: 'router' };
+  }
   return undefined;
 }
 
@@ -98,8 +103,9 @@ export async function completeOptimized(
 
 /** The technique's stated bounds, after the refusals that need no upstream call. */
 function checkedBounds(g: Gateway, body: ChatRequest, selection: TechniqueSelection): TechniqueBounds {
-  refuseUnsupported(body, selection.spec);
   const bounds = boundsOf(selection.spec, body, selection.options);
+  const unsupported = unsupportedReason(body, selection.spec, selection.options);
+  if (unsupported) throw new GatewayError(400, 'invalid_request_error', unsupported.message, { param: unsupported.param, code: 'unsupported_with_technique' });
   const capRequests = g.config.optimizer.max_upstream_requests;
   if (bounds.maxUpstreamRequests > capRequests) {
     throw new GatewayError(
@@ -134,6 +140,8 @@ function respond(
     model: target?.model.id ?? body.model,
     answer: answer.answer,
     finishReason,
+    // n > 1: the next best answers of the same run (checked against the technique's maximum up front).
+    alternatives: (answer.alternatives ?? []).slice(0, Math.max(0, (body.n ?? 1) - 1)).map((a) => ({ answer: a.answer, finishReason: clientFinishReason(a.finishReason) })),
     usage: ledger.usage,
   };
   finishTiming(record);
@@ -142,20 +150,23 @@ function respond(
   else sendAnswer(reply, out, headers);
 }
 
-/** Techniques answer with one text: several choices or tool calls have no meaning for them. */
-function refuseUnsupported(body: ChatRequest, spec: string): void {
-  if ((body.n ?? 1) > 1) {
-    throw new GatewayError(400, 'invalid_request_error', `n > 1 is not supported with technique '${spec}': it returns one answer; set its options (e.g. k) instead.`, {
-      param: 'n',
-      code: 'unsupported_with_technique',
-    });
-  }
-  if (body.tools?.length) {
-    throw new GatewayError(400, 'invalid_request_error', `tools are not supported with technique '${spec}': techniques answer in text.`, {
-      param: 'tools',
-      code: 'unsupported_with_technique',
-    });
-  }
+/**
+ * Why the technique cannot serve this request, if it cannot: techniques answer in text (no tools), and
+ * n choices come from one run's own answers (a vote's samples), never from running it n times.
+ */
+function unsupportedReason(body: ChatRequest, spec: string, options: Readonly<Record<string, number>>): { param: string; message: string } | undefined {
+  if (body.tools?.length) return { param: 'tools', message: `tools are not supported with technique '${spec}': techniques answer in text.` };
+  const n = body.n ?? 1;
+  if (n <= 1) return undefined;
+  const most = maxChoicesOf(spec, options);
+  if (n <= most) return undefined;
+  return {
+    param: 'n',
+    message:
+      most === 1
+        ? `n > 1 is not supported with technique '${spec}': it returns one answer (running it n times would cost n times as much). self_consistency and majority_voting, or a pipeline ending in one, return up to k choices from their samples.`
+        : `n = ${n} is more than technique '${spec}' returns from one run (${most} samples, set by its option k); raise k or lower n.`,
+  };
 }
 
 /** Instruction text a technique wraps around the question (rephrase, critique, rate…), allowed per call. */

@@ -69,4 +69,31 @@ describe('optimized answers', () => {
     expect(events.filter((e) => typeof e === 'object' && 'usage' in e)).toEqual([]);
     expect(events.at(-2)).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
   });
+
+  it('sends n choices, each whole: in one completion, and streamed one index after another', () => {
+    const multi: OptimizedReply = { ...reply, answer: 'Final answer: 51', alternatives: [{ answer: 'Final answer: 52', finishReason: 'length' }] };
+    expect(optimizedCompletion(multi).choices.map((c) => [c.index, c.message.content, c.finish_reason])).toEqual([
+      [0, 'Final answer: 51', 'stop'],
+      [1, 'Final answer: 52', 'length'],
+    ]);
+    const events = parseEvents(optimizedStreamEvents(multi, false)) as Array<{ choices: Array<{ index: number; delta: { content?: string }; finish_reason: string | null }> } | string>;
+    const byIndex = new Map<number, string>();
+    const finishes: Array<[number, string]> = [];
+    for (const e of events) {
+      if (typeof e === 'string') continue;
+      for (const c of e.choices) {
+        byIndex.set(c.index, (byIndex.get(c.index) ?? '') + (c.delta.content ?? ''));
+        if (c.finish_reason) finishes.push([c.index, c.finish_reason]);
+      }
+    }
+    expect([...byIndex]).toEqual([
+      [0, 'Final answer: 51'],
+      [1, 'Final answer: 52'],
+    ]);
+    expect(finishes).toEqual([
+      [0, 'stop'],
+      [1, 'length'],
+    ]);
+    expect(events.at(-1)).toBe('[DONE]');
+  });
 });

@@ -8,7 +8,14 @@ export interface OptimizedReply {
   model: string;
   answer: string;
   finishReason: string;
+  /** Choices 1… for a client's n > 1 (the technique's next best answers); empty or absent for one. */
+  alternatives?: Array<{ answer: string; finishReason: string }>;
   usage: NormalizedUsage;
+}
+
+/** Every choice the client gets, in order. */
+function choicesOf(r: OptimizedReply): Array<{ answer: string; finishReason: string }> {
+  return [{ answer: r.answer, finishReason: r.finishReason }, ...(r.alternatives ?? [])];
 }
 
 const FINISH_REASONS = new Set<string>(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
@@ -24,7 +31,7 @@ export function optimizedCompletion(r: OptimizedReply): ChatCompletion {
     object: 'chat.completion',
     created: r.created,
     model: r.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: r.answer }, finish_reason: clientFinishReason(r.finishReason), logprobs: null }],
+    choices: choicesOf(r).map((c, index) => ({ index, message: { role: 'assistant', content: c.answer }, finish_reason: clientFinishReason(c.finishReason), logprobs: null })),
     usage: toOpenAIUsage(r.usage),
   };
 }
@@ -48,8 +55,8 @@ export function answerPieces(answer: string): string[] {
 }
 
 /**
- * The answer as chat.completion.chunk SSE events: a role chunk, the content in pieces, a finish
- * chunk, a usage chunk when the client asked (stream_options.include_usage), then [DONE].
+ * The answer as chat.completion.chunk SSE events: per choice a role chunk, the content in pieces, a
+ * finish chunk; a usage chunk when the client asked (stream_options.include_usage), then [DONE].
  */
 export function optimizedStreamEvents(r: OptimizedReply, includeUsage: boolean): string[] {
   const chunk = (choices: ChatCompletionChunk['choices'], usage?: ChatCompletionChunk['usage']): string => {
@@ -57,9 +64,13 @@ export function optimizedStreamEvents(r: OptimizedReply, includeUsage: boolean):
     if (usage !== undefined) c.usage = usage;
     return `data: ${JSON.stringify(c)}\n\n`;
   };
-  const events = [chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }])];
-  for (const piece of answerPieces(r.answer)) events.push(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
-  events.push(chunk([{ index: 0, delta: {}, finish_reason: clientFinishReason(r.finishReason) }]));
+  const events: string[] = [];
+  // One choice after another, each complete (role, content pieces, finish), as OpenAI's n streams do per index.
+  choicesOf(r).forEach((c, index) => {
+    events.push(chunk([{ index, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
+    for (const piece of answerPieces(c.answer)) events.push(chunk([{ index, delta: { content: piece }, finish_reason: null }]));
+    events.push(chunk([{ index, delta: {}, finish_reason: clientFinishReason(c.finishReason) }]));
+  });
   if (includeUsage) events.push(chunk([], toOpenAIUsage(r.usage)));
   events.push('data: [DONE]\n\n');
   return events;

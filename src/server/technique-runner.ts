@@ -2,6 +2,7 @@ import { invalidOptions } from '../optimizer/optillm-conventions.ts';
 import {
   runTechniqueSpec,
   techniqueBounds,
+  techniqueMaxChoices,
   TECHNIQUES,
   TechniqueAbortedError,
   TechniqueOptionError,
@@ -21,6 +22,15 @@ export function techniqueNames(): string[] {
 export function boundsOf(spec: string, request: ChatRequest, options: Readonly<Record<string, number>>): TechniqueBounds {
   try {
     return techniqueBounds(spec, request, options);
+  } catch (err) {
+    throw clientFacing(err);
+  }
+}
+
+/** Most choices one run of the spec returns (options already checked by `boundsOf`). */
+export function maxChoicesOf(spec: string, options: Readonly<Record<string, number>>): number {
+  try {
+    return techniqueMaxChoices(spec, options);
   } catch (err) {
     throw clientFacing(err);
   }

@@ -20,5 +20,9 @@ describe('majority_voting', () => {
     const s = scriptedComplete([['Final answer: C', 'Final answer: B', 'Final answer: B']]);
     const out = await runTechniqueSpec('majority_voting', { request: REQUEST, complete: s.complete, options: { k: 3, answer_only: 1 } });
     expect(out.answer).toBe('Final answer: B');
+    expect(out.alternatives).toEqual([
+      { answer: 'Final answer: C', finishReason: 'stop' },
+      { answer: 'Final answer: B', finishReason: 'stop' },
+    ]);
   });
 });

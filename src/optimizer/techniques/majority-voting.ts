@@ -1,8 +1,9 @@
+import { normalizeAnswer } from '../answer-normalize.ts';
 import {
   callMaxTokens,
+  rankSamples,
   readOptions,
   throwIfAborted,
-  voteByAnswer,
   withSystemNote,
   type DescribedTechnique,
   type OptionSpecs,
@@ -29,6 +30,9 @@ export const majorityVoting: DescribedTechnique = {
     const { k } = readOptions('majority_voting', options, MAJORITY_VOTING_OPTIONS);
     return { maxUpstreamRequests: k!, maxCompletionTokens: k! * callMaxTokens(request) };
   },
+  maxChoices(options) {
+    return readOptions('majority_voting', options, MAJORITY_VOTING_OPTIONS).k!;
+  },
   async run(ctx) {
     const { k, temperature, answer_only } = readOptions('majority_voting', ctx.options, MAJORITY_VOTING_OPTIONS);
     throwIfAborted(ctx);
@@ -39,8 +43,10 @@ export const majorityVoting: DescribedTechnique = {
       temperature: temperature!,
       max_tokens: callMaxTokens(ctx.request),
     });
-    const vote = voteByAnswer(r.texts);
-    const answer = answer_only === 1 ? `Final answer: ${vote.answer}` : (r.texts[vote.index] ?? '');
-    return { answer, finishReason: r.finishReasons[vote.index] ?? 'stop' };
+    const [best, ...alternatives] = rankSamples(r.texts).map((i) => {
+      const text = r.texts[i] ?? '';
+      return { answer: answer_only === 1 ? `Final answer: ${normalizeAnswer(text)}` : text, finishReason: r.finishReasons[i] ?? 'stop' };
+    });
+    return { ...best!, alternatives };
   },
 };

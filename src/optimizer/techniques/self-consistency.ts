@@ -1,9 +1,10 @@
-import { callMaxTokens, readOptions, throwIfAborted, voteByAnswer, type DescribedTechnique, type OptionSpecs } from './technique-kit.ts';
+import { callMaxTokens, rankSamples, readOptions, throwIfAborted, type DescribedTechnique, type OptionSpecs } from './technique-kit.ts';
 
 /**
  * Self-consistency (Wang et al. 2022): k samples of the client's own prompt in ONE call with n = k
  * (the gateway serves it with the upstream's n or k parallel requests); the plurality of the
- * normalized final answers wins and the first sample carrying it is returned whole.
+ * normalized final answers wins and the first sample carrying it is returned whole. The other samples,
+ * ranked the same way, are its alternatives (a client's n > 1 costs no extra call).
  */
 export const SELF_CONSISTENCY_OPTIONS: OptionSpecs = {
   k: { min: 2, max: 32, default: 5, integer: true, description: 'samples voted over' },
@@ -18,6 +19,10 @@ export const selfConsistency: DescribedTechnique = {
     const { k } = readOptions('self_consistency', options, SELF_CONSISTENCY_OPTIONS);
     return { maxUpstreamRequests: k!, maxCompletionTokens: k! * callMaxTokens(request) };
   },
+  /** A client's n > 1 gets the top n of the ranked samples: other answers by votes, then more samples. */
+  maxChoices(options) {
+    return readOptions('self_consistency', options, SELF_CONSISTENCY_OPTIONS).k!;
+  },
   async run(ctx) {
     const { k, temperature } = readOptions('self_consistency', ctx.options, SELF_CONSISTENCY_OPTIONS);
     throwIfAborted(ctx);
@@ -28,7 +33,7 @@ export const selfConsistency: DescribedTechnique = {
       temperature: temperature!,
       max_tokens: callMaxTokens(ctx.request),
     });
-    const vote = voteByAnswer(r.texts);
-    return { answer: r.texts[vote.index] ?? '', finishReason: r.finishReasons[vote.index] ?? 'stop' };
+    const [best, ...alternatives] = rankSamples(r.texts).map((i) => ({ answer: r.texts[i] ?? '', finishReason: r.finishReasons[i] ?? 'stop' }));
+    return { ...best!, alternatives };
   },
 };

@@ -127,6 +127,24 @@ export function voteByAnswer(texts: readonly string[]): Vote {
   return best;
 }
 
+/**
+ * Every sample's index, ordered for handing out as choices: the first sample of each distinct
+ * normalized answer by votes (ties: the answer seen first), then the remaining samples in the same
+ * order. Its head is `voteByAnswer`'s winner; the first n entries are the client's n choices.
+ */
+export function rankSamples(texts: readonly string[]): number[] {
+  const groups = new Map<string, number[]>();
+  texts.forEach((t, i) => {
+    const key = normalizeAnswer(t);
+    const group = groups.get(key);
+    if (group) group.push(i);
+    else groups.set(key, [i]);
+  });
+  // A stable sort keeps first-seen order among answers with as many votes.
+  const ranked = [...groups.values()].sort((a, b) => b.length - a.length);
+  return [...ranked.map((g) => g[0]!), ...ranked.flatMap((g) => g.slice(1))];
+}
+
 /** Numbered candidates for prompts that show several responses to the model. */
 export function numbered(candidates: readonly string[], word = 'Candidate'): string {
   return candidates.map((c, i) => `${word} ${i + 1}:\n${c}`).join('\n\n');
