@@ -68,7 +68,7 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
     kind: 'routing_rule',
     category: `${c.goal === 'cost' ? 'Cost Optimization' : c.goal === 'speed' ? 'Latency Optimization' : c.goal === 'quality' ? 'Quality Improvement' : 'Balanced Routing'}: ${segment}`,
     title,
-    currentState: `${segment}: ${impact.matchedRequests} requests, mostly on ${mostUsedModel(history, rule) ?? 'n/a'}, average quality ${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'}, $${impact.segmentAvgCostUsdBefore?.toFixed(6) ?? 'n/a'} per request`,
+    currentState: `${segment}: ${impact.matchedRequests} requests, ${segmentNow(history, rule)}, average quality ${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'}, $${impact.segmentAvgCostUsdBefore?.toFixed(6) ?? 'n/a'} per request`,
     recommendedChange: `add rule ${rule.name}: for ${segment}, ${how}`,
     rationale:
       `Replaying the window's ${impact.requests} decisions through the policy with this rule switches ${impact.affectedRequests} ` +
@@ -89,14 +89,24 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
   };
 }
 
-/** The model that answered most of the rule's segment now. */
-function mostUsedModel(history: History, rule: RuleRecommendation['rule']): string | undefined {
-  const counts = new Map<string, number>();
+/**
+ * How the rule's segment is served now: the model that answered most of it and the goals the requests
+ * ran under (a virtual model such as `auto-quality` sets one) — a rule that sets a goal overrides those.
+ */
+function segmentNow(history: History, rule: RuleRecommendation['rule']): string {
+  const models = new Map<string, number>();
+  const goals = new Map<string, number>();
+  let n = 0;
   for (const row of history.rows) {
-    if (row.status >= 400 || !ruleMatchesRow(rule, row) || !row.modelUsed) continue;
-    counts.set(row.modelUsed, (counts.get(row.modelUsed) ?? 0) + 1);
+    if (row.status >= 400 || !ruleMatchesRow(rule, row)) continue;
+    n += 1;
+    if (row.modelUsed) models.set(row.modelUsed, (models.get(row.modelUsed) ?? 0) + 1);
+    goals.set(row.goal, (goals.get(row.goal) ?? 0) + 1);
   }
-  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  const ranked = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const model = ranked(models)[0]?.[0] ?? 'n/a';
+  const goalMix = ranked(goals).map(([goal, k]) => `${goal} ${Math.round((k / Math.max(1, n)) * 100)}%`).join(', ');
+  return `mostly on ${model}, requested goals ${goalMix || 'n/a'}`;
 }
 
 export interface Recommendations extends RecommendationSet {

@@ -34,6 +34,11 @@ describe.each(TEST_BACKENDS)('recommendations on a known-answer history ($name)'
     const rec = result.recommendations[0]!;
     expect(rec.rule).toMatchObject({ name: 'rec-summarization-cost-q0.75', match: { task_types: ['summarization'] }, action: { goal: 'cost', min_quality: 0.75 }, percent: 100 });
     expect(rec.rule.match.complexity).toBeUndefined();
+    // 40 on gpt-4o asked with goal quality, 20 on gpt-4o-mini with goal cost: (40 × 0.004 + 20 × 0.0002) / 60 per request.
+    expect(rec.currentState).toBe('summarization requests: 60 requests, mostly on gpt-4o, requested goals quality 67%, cost 33%, average quality 0.893, $0.002733 per request');
+    expect(rec.recommendedChange).toBe('add rule rec-summarization-cost-q0.75: for summarization requests, route by goal cost with quality floor 0.75 (policy default: 0.7)');
+    expect(rec.expectedImpact.segmentAvgCostUsdBefore).toBeCloseTo(0.164 / 60, 12);
+    expect(rec.expectedImpact.segmentAvgCostUsdAfter).toBeCloseTo(0.0002, 12);
     expect((parse(rec.ruleYaml) as { routing: { rules: unknown[] } }).routing.rules).toEqual([rec.rule]);
     const md = formatRecommendationMarkdown(rec);
     for (const field of ['**Current State**', '**Recommended Change**', '**Expected Impact**: -62.3% cost', '**Implementation Effort**: Low', '**Risk Level**', '**Validation Criteria**']) {
