@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentilesByGroup } from './percentiles.ts';
-import { isoOf, num, ratio, requestWindowSql } from './request-window.ts';
+import { decisionsInWindowSql, isoOf, num, ratio, requestWindowSql } from './request-window.ts';
 import { roundSig } from './stats.ts';
 
 export const BottlenecksOptions = z.object({
@@ -47,10 +47,10 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
     sql<{ n: unknown }>`select count(*) as n from requests r where ${where}`.execute(db),
     sql<{ n: unknown; slow: unknown }>`
       select count(*) as n, sum(case when d.decision_us > ${slowUs} then 1 else 0 end) as slow
-      from decisions d join requests r on r.id = d.request_id where ${where}`.execute(db),
+      from ${decisionsInWindowSql(q)}`.execute(db),
     sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
-      select d.request_id, r.created_at, d.task_type, d.decision_us from decisions d join requests r on r.id = d.request_id
-      where ${where} and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
+      select d.request_id, r.created_at, d.task_type, d.decision_us from ${decisionsInWindowSql(q)}
+      and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
     percentilesByGroup(db, sql`select r.model_used as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [50]),
     sql<{ model: string; b: unknown; n: unknown; avg: unknown }>`
       select r.model_used as model, ${hour} as b, count(*) as n, avg(r.latency_ms) as avg

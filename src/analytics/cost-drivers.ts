@@ -4,7 +4,7 @@ import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { costTrend } from './cost-trend.ts';
 import { percentiles } from './percentiles.ts';
-import { num, ratio, requestWindowSql } from './request-window.ts';
+import { decisionsInWindowSql, num, ratio, requestWindowSql } from './request-window.ts';
 import { roundSig } from './stats.ts';
 
 export const CostDriversOptions = z.object({
@@ -72,8 +72,8 @@ export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: 
     costTrend(db, q, 'hour'),
     premiumModels.length
       ? sql<{ n: unknown; cost: unknown }>`
-          select count(*) as n, sum(r.cost_usd) as cost from decisions d join requests r on r.id = d.request_id
-          where ${where} and d.complexity <= ${o.low_complexity_max} and r.model_used in (${sql.join(premiumModels)})`.execute(db)
+          select count(*) as n, sum(r.cost_usd) as cost from ${decisionsInWindowSql(q)}
+          and d.complexity <= ${o.low_complexity_max} and r.model_used in (${sql.join(premiumModels)})`.execute(db)
       : undefined,
   ]);
   const costly = hourly.trend.filter((h) => h.cost_usd > 0);

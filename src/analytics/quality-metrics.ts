@@ -136,8 +136,8 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
   const [cells, people] = await Promise.all([
     cellSums(db, q),
     sql<{ n: unknown; avg: unknown }>`
-      select count(*) as n, avg(f.score) as avg from feedback f join requests r on r.id = f.request_id
-      where ${requestWindowSql(q)} and f.source not in ('judge', 'completion')`.execute(db),
+      select count(*) as n, avg(f.score) as avg from feedback f cross join requests r
+      where r.id = f.request_id and ${requestWindowSql(q)} and f.source not in ('judge', 'completion')`.execute(db),
   ]);
   const total = cells.reduce<Sums>((acc, c) => add(acc, c), ZERO);
   const n = total.n;

@@ -38,6 +38,11 @@ const COMPLETION = 'completion';
  * The feedback of the window's requests is summed per request and rank in one GROUP BY (sum and count of
  * people's, the judge's and completion scores); the best rank present wins — coalesce(people, judge,
  * completion) — so no window function or second pass is needed.
+ *
+ * `cross join … where rf.id = f.request_id` is the inner join written so that SQLite (which keeps the
+ * order of a CROSS JOIN) walks the feedback, a small fraction of the requests, and looks each request
+ * up by id (an index-only probe, migration 0003) instead of probing the feedback once per request of
+ * the window; on PostgreSQL it is the same inner join and the planner orders it as it likes.
  */
 export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toMs: number } = q): RawBuilder<unknown> {
   const failed = completionFailureSql('r');
@@ -57,8 +62,8 @@ export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toM
         sum(case when ${people} then f.score end) as people, sum(case when ${people} then 1 end) as people_n,
         sum(case when f.source = ${JUDGE} then f.score end) as judge, sum(case when f.source = ${JUDGE} then 1 end) as judge_n,
         sum(case when f.source = ${COMPLETION} then f.score end) as completion, sum(case when f.source = ${COMPLETION} then 1 end) as completion_n
-      from feedback f join requests rf on rf.id = f.request_id
-      where ${requestWindowSql(q, 'rf', range)}
+      from feedback f cross join requests rf
+      where rf.id = f.request_id and ${requestWindowSql(q, 'rf', range)}
       group by f.request_id
     ) e on e.request_id = r.id
     where ${requestWindowSql(q, 'r', range)}`;

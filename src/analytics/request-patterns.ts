@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { changePct, isoOf, num, requestWindowSql } from './request-window.ts';
+import { changePct, decisionsInWindowSql, isoOf, num, requestWindowSql } from './request-window.ts';
 import { roundSig } from './stats.ts';
 
 const HOUR_MS = 3_600_000;
@@ -58,7 +58,7 @@ export async function requestPatterns(db: Kysely<Database>, q: AnalysisQuery): P
       select r.task_type, count(*) as n from requests r where ${where} group by r.task_type order by count(*) desc, r.task_type`.execute(db),
     sql<{ b: unknown; n: unknown; avg: unknown }>`
       select case ${bucketSql} else ${sql.lit(COMPLEXITY_EDGES.length - 2)} end as b, count(*) as n, avg(d.complexity) as avg
-      from decisions d join requests r on r.id = d.request_id where ${where}
+      from ${decisionsInWindowSql(q)}
       group by case ${bucketSql} else ${sql.lit(COMPLEXITY_EDGES.length - 2)} end`.execute(db),
     sql<{ h: unknown; n: unknown }>`select ${hourSql} as h, count(*) as n from requests r where ${where} group by ${hourSql}`.execute(db),
     sql<{ d: unknown; n: unknown }>`select ${daySql} as d, count(*) as n from requests r where ${where} group by ${daySql}`.execute(db),

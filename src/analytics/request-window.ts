@@ -15,6 +15,18 @@ export function requestWindowSql(q: AnalysisQuery, alias = 'r', range: { fromMs:
   return sql.join(parts, sql` and `);
 }
 
+/**
+ * `decisions d` joined to their requests `r` in the window, for a FROM clause: `from ${decisionsInWindowSql(q)}`
+ * (append further conditions with `and …`). Written as a cross join with the join condition in WHERE —
+ * the same inner join — so that SQLite, which keeps the order of a CROSS JOIN, walks the decisions'
+ * covering index in request-id order and probes the requests' id index in that same order (both
+ * index-only, migration 0003): about seven times less work over a month than probing the decisions
+ * once per request of the window. PostgreSQL plans it like any inner join.
+ */
+export function decisionsInWindowSql(q: AnalysisQuery): RawBuilder<unknown> {
+  return sql`decisions d cross join requests r where r.id = d.request_id and ${requestWindowSql(q)}`;
+}
+
 /** A number from a result row: pg returns COUNT/SUM of BIGINT as int8 (parsed to number) and AVG as numeric. */
 export function num(value: unknown): number {
   if (typeof value === 'number') return value;

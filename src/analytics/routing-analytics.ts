@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentiles } from './percentiles.ts';
-import { num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
+import { decisionsInWindowSql, num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
 import { roundSig } from './stats.ts';
 
 export interface LatencySummaryMs {
@@ -47,7 +47,7 @@ export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): 
         count(*) as n, sum(r.cache_hit) as hits, sum(r.latency_ms) as latency
       from requests r where ${where}
       group by r.model_used, case when r.status >= 400 then r.status else 0 end, case when r.status >= 400 then r.error_type end`.execute(db),
-    percentiles(db, sql`select d.decision_us as x from decisions d join requests r on r.id = d.request_id where ${where}`, [50, 95, 99]),
+    percentiles(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]),
     percentiles(db, sql`select r.latency_ms as x from requests r where ${where}`, [50, 95, 99]),
   ]);
   let total = 0;

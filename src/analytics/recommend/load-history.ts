@@ -144,12 +144,17 @@ async function countRouted(db: Kysely<Database>, q: AnalysisQuery): Promise<numb
   return toNumber(counted?.n ?? 0);
 }
 
-/** Feedback rows of the window's requests, grouped by request id. */
+/**
+ * Feedback rows of the window's requests, grouped by request id. A cross join with the join condition
+ * in WHERE is the inner join, written so that SQLite walks the feedback and probes requests by id
+ * (index-only, migration 0003) rather than probing the feedback once per request of the window.
+ */
 async function loadSignals(db: Kysely<Database>, q: AnalysisQuery, requestIds: readonly string[]): Promise<Map<string, QualitySignal[]>> {
   const wanted = new Set(requestIds);
   const rows = await db
     .selectFrom('feedback as f')
-    .innerJoin('requests as r', 'r.id', 'f.request_id')
+    .crossJoin('requests as r')
+    .whereRef('r.id', '=', 'f.request_id')
     .where('r.created_at', '>=', q.fromMs)
     .where('r.created_at', '<', q.toMs)
     .select(['f.request_id', 'f.source', 'f.score'])
