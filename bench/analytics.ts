@@ -5,9 +5,11 @@
  * `aigw report --timeframe 30d` — over 30d, 7d and 24h, several runs each, and every analysis alone.
  * Writes bench/results/analytics.json and the "Analytics report time" section of docs/performance.md.
  *
- * Flags: --rows N (1000000), --days N (30), --seed N (42), --runs N (3), --end ISO (2026-11-30T12:00:00Z),
+ * Flags: --rows N (1000000), --days N (30), --seed N (42), --runs N (report runs per timeframe, 3),
+ * --analysis-runs N (runs of each analysis alone, 1), --end ISO (2026-11-30T12:00:00Z),
  * --timeframes 30d,7d,24h, --out FILE (bench/results/analytics.json), --docs FILE (docs/performance.md),
- * --no-docs, --keep DIR (fill DIR and keep it; reuses a store already filled there with the same spec).
+ * --no-docs, --keep DIR (fill DIR and keep it; reuses a store already filled there with the same spec),
+ * --baseline FILE (an earlier results file whose report times the docs show as "before").
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -17,9 +19,10 @@ import cliProgress from 'cli-progress';
 import type { Timeframe } from '../src/analytics/analysis-query.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { benchmarkConfig, fillAnalyticsStore, type FillStats } from './lib/analytics-fill.ts';
-import { ANALYTICS_BLOCK, parseTimeframes, renderAnalyticsMarkdown, TARGET_REPORT_MS, type AnalyticsResults } from './lib/analytics-results.ts';
+import { ANALYTICS_BLOCK, baselineOf, parseTimeframes, renderAnalyticsMarkdown, TARGET_REPORT_MS, type AnalyticsResults } from './lib/analytics-results.ts';
 import { timeTimeframe, type TimeframeTiming } from './lib/analytics-timing.ts';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
+import { gitSourceInfo } from './lib/source-info.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,12 +30,14 @@ const { values: args } = parseArgs({
     days: { type: 'string', default: '30' },
     seed: { type: 'string', default: '42' },
     runs: { type: 'string', default: '3' },
+    'analysis-runs': { type: 'string', default: '1' },
     end: { type: 'string', default: '2026-11-30T12:00:00Z' },
     timeframes: { type: 'string', default: '30d,7d,24h' },
     out: { type: 'string', default: 'bench/results/analytics.json' },
     docs: { type: 'string', default: 'docs/performance.md' },
     'no-docs': { type: 'boolean', default: false },
     keep: { type: 'string' },
+    baseline: { type: 'string' },
   },
 });
 
@@ -42,10 +47,10 @@ const spec = {
   endMs: Date.parse(args.end),
   seed: Number.parseInt(args.seed, 10),
 };
-const runs = Number.parseInt(args.runs, 10);
+const runs = { report: Number.parseInt(args.runs, 10), analysis: Number.parseInt(args['analysis-runs'], 10) };
 const timeframes: Timeframe[] = parseTimeframes(args.timeframes);
-if (!(spec.requests > 0) || !(spec.days > 0) || Number.isNaN(spec.endMs) || !(runs > 0)) {
-  throw new Error('--rows, --days and --runs must be positive numbers and --end an ISO date');
+if (!(spec.requests > 0) || !(spec.days > 0) || Number.isNaN(spec.endMs) || !(runs.report > 0) || !(runs.analysis > 0)) {
+  throw new Error('--rows, --days, --runs and --analysis-runs must be positive numbers and --end an ISO date');
 }
 
 async function fill(dir: string): Promise<FillStats> {
@@ -73,6 +78,8 @@ async function fill(dir: string): Promise<FillStats> {
 async function main(): Promise<void> {
   const dir = args.keep ? resolve(args.keep) : mkdtempSync(join(tmpdir(), 'aigw-bench-analytics-'));
   const loadAverage1mAtStart = loadavg()[0] ?? 0;
+  const source = gitSourceInfo();
+  const baseline = args.baseline ? baselineOf(JSON.parse(readFileSync(resolve(args.baseline), 'utf8')) as AnalyticsResults) : undefined;
   try {
     const filled = await fill(dir);
     console.error(`filled ${filled.requests} requests, ${filled.decisions} decisions, ${filled.feedback} feedback rows in ${(filled.fillMs / 1000).toFixed(1)} s (${(filled.dbBytes / 2 ** 20).toFixed(0)} MiB)`);
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
       benchmark: 'analytics-report',
       command: ['npm run bench:analytics', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
       generatedAt: new Date().toISOString(),
+      ...(source ? { source } : {}),
       machine: {
         node: process.version,
         cpu: cpus()[0]?.model.trim() ?? 'unknown',
@@ -102,10 +110,12 @@ async function main(): Promise<void> {
         loadAverage1mAtEnd: loadavg()[0] ?? 0,
       },
       store: { dialect: 'sqlite', ...spec, end: new Date(spec.endMs).toISOString(), ...filled },
-      runsPerTimeframe: runs,
+      runsPerTimeframe: runs.report,
+      analysisRuns: runs.analysis,
       target: { reportMs: TARGET_REPORT_MS, timeframe: '30d' },
       targetMet: timings.every((t) => t.timeframe !== '30d' || t.report.maxMs <= TARGET_REPORT_MS),
       timeframes: timings,
+      ...(baseline ? { baseline } : {}),
     };
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });

@@ -64,12 +64,19 @@ function reportParamsFor(timeframe: Timeframe): ReportParams {
   return parseReportOptions({ timeframe, goal: 'balanced', targetReduction: '20%', format: 'md' });
 }
 
-export async function timeTimeframe(db: Kysely<Database>, config: GatewayConfig, timeframe: Timeframe, nowMs: number, runs: number): Promise<TimeframeTiming> {
+export interface TimingRuns {
+  /** Runs of the full report. */
+  report: number;
+  /** Runs of each analysis alone. */
+  analysis: number;
+}
+
+export async function timeTimeframe(db: Kysely<Database>, config: GatewayConfig, timeframe: Timeframe, nowMs: number, runs: TimingRuns): Promise<TimeframeTiming> {
   const params = reportParamsFor(timeframe);
   const analysisParams = analysisParamsOf(params);
   const options = reportOptionsOf(params, config);
   let requests = 0;
-  const report = await timeRuns(runs, async () => {
+  const report = await timeRuns(runs.report, async () => {
     const doc = await buildReport(db, analysisParams, options, nowMs);
     renderReport(doc, params.format);
     requests = Number(doc.executive_summary.total_requests.value ?? 0);
@@ -79,9 +86,9 @@ export async function timeTimeframe(db: Kysely<Database>, config: GatewayConfig,
   for (const id of TIMED_ANALYSES) {
     const analysis = await analyses.descriptive(id);
     const opts = id === 'routing_costs' ? { group_by: ['model', 'task_type'] } : {};
-    timed[id] = await timeRuns(runs, () => analysis(db, q, opts));
+    timed[id] = await timeRuns(runs.analysis, () => analysis(db, q, opts));
   }
   const recommendParams = { ...analysisParams, optimization_goal: options.goal, target_reduction_pct: options.targetReduction * 100 };
-  timed['recommendations'] = await timeRuns(runs, () => buildRecommendations(db, config, recommendParams, { nowMs }));
+  timed['recommendations'] = await timeRuns(runs.analysis, () => buildRecommendations(db, config, recommendParams, { nowMs }));
   return { timeframe, requests, report, analyses: timed };
 }
