@@ -3,8 +3,10 @@ import { TaskType } from './enums.ts';
 
 /** Sampled LLM-as-judge grading, run in the background after a request is answered. */
 export const JudgeConfig = z.strictObject({
-  /** Catalog model id that grades. */
+  /** Catalog model id that grades (every task type without its own in `model_by_task_type`). */
   model: z.string().min(1),
+  /** A different grader per task type, e.g. a code-strong model for `coding`. */
+  model_by_task_type: z.partialRecord(TaskType, z.string().min(1)).default({}),
   /** Share of answered requests graded, per task type; `default` for the rest. */
   sample_rate: z.partialRecord(z.union([TaskType, z.literal('default')]), z.number().min(0).max(1)).default({ default: 0 }),
   /** Grading instructions per task type; `default` for the rest. */

@@ -12,6 +12,11 @@ export function judgeSampleRate(judge: JudgeConfig, taskType: string): number {
   return rates[taskType] ?? rates['default'] ?? 0;
 }
 
+export function judgeModelFor(judge: JudgeConfig, taskType: string): string {
+  const models = judge.model_by_task_type as Readonly<Record<string, string | undefined>>;
+  return models[taskType] ?? judge.model;
+}
+
 export function judgeRubric(judge: JudgeConfig, taskType: string): string {
   const rubrics = judge.rubric as Readonly<Record<string, string | undefined>>;
   return rubrics[taskType] ?? rubrics['default'] ?? DEFAULT_RUBRIC;

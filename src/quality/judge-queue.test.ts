@@ -51,6 +51,17 @@ describe('JudgeQueue', () => {
     expect(queue.counters).toMatchObject({ offered: 1, sampled: 1, graded: 1 });
   });
 
+  it('grades each task type with its own judge model when the config names one', async () => {
+    const { queue, calls } = setup({ model_by_task_type: { coding: 'code-judge' } }, { c1: '1', q1: '0' });
+    queue.offer(answered('c1', { task_type: 'coding' }));
+    queue.offer(answered('q1'));
+    await queue.drain();
+    expect(calls.map((c) => [c.requestId, c.model])).toEqual([
+      ['c1', 'code-judge'],
+      ['q1', 'judge-model'],
+    ]);
+  });
+
   it('uses the text handed over in memory when the row does not keep it, and skips requests without text', async () => {
     const { queue, stored, calls } = setup({});
     expect(queue.offer(answered('mem', { prompt_text: null, response_text: null }), { promptText: 'What is 2+2?', responseText: 'four' })).toBe(true);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { JudgeConfig } from '../config/quality-schema.ts';
 import type { Complete } from '../optimizer/types.ts';
 import type { FeedbackRow, RequestRow } from '../store/types.ts';
-import { isSampledForJudge, judgeMessages, judgeRubric, judgeSampleRate, parseJudgeScore } from './judge-prompt.ts';
+import { isSampledForJudge, judgeMessages, judgeModelFor, judgeRubric, judgeSampleRate, parseJudgeScore } from './judge-prompt.ts';
 
 /** A `Complete` that calls the judge model; `forRequestId` lets the gateway tag the grading call's own row. */
 export type JudgeCompleteFactory = (model: string, forRequestId: string) => Complete;
@@ -132,7 +132,7 @@ export class JudgeQueue {
     const judge = this.deps.config();
     if (!judge) return;
     try {
-      const complete = this.deps.complete(judge.model, item.requestId);
+      const complete = this.deps.complete(judgeModelFor(judge, item.taskType), item.requestId);
       const result = await complete({
         messages: judgeMessages(judgeRubric(judge, item.taskType), item.promptText, item.responseText, judge.max_chars),
         temperature: 0,
