@@ -200,8 +200,14 @@ describe('MCP over Streamable HTTP on the gateway', () => {
       expect(Object.values(r.current).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
       expect(Object.values(r.recommended).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
     }
-    const rules = (await call(client, 'optimize_routing_rules', args)).structuredContent as { recommendations: Array<{ title: string }> };
-    const risks = await call(client, 'assess_optimization_risks', args);
+    const rules = (await call(client, 'optimize_routing_rules', args)).structuredContent as { recommendations: Array<{ id: string; title: string }> };
+    const ids = rules.recommendations.map((r) => r.id);
+    // The seed's workflow passes the ids of one call to the next: the same change keeps its id, and is stored for `aigw rules apply`.
+    for (const id of ids) expect(await stack.gateway.runtime.gateway.store.getRecommendation(id)).toMatchObject({ id, status: 'proposed' });
+    const plan = await call(client, 'create_optimization_plan', { ...args, recommendations: ids.slice(0, 1) });
+    expect(plan.isError).toBeFalsy();
+    expect((plan.structuredContent as { phases: Array<{ recommendationIds: string[] }> }).phases.flatMap((p) => p.recommendationIds)).toEqual(ids.slice(0, 1));
+    const risks = await call(client, 'assess_optimization_risks', { ...args, changes: ids });
     const assessed = (risks.structuredContent as { risks: Array<{ title: string; level: string; qualityRisk: string; mitigations: string[] }> }).risks;
     expect(assessed.length).toBeGreaterThan(0);
     expect(assessed.map((r) => r.title)).toEqual(rules.recommendations.map((r) => r.title));

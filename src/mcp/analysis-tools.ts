@@ -65,6 +65,7 @@ export interface RecommendArgs {
 export async function runRecommendations(ctx: ToolContext, args: Record<string, unknown>, rec: RecommendArgs): Promise<{ q: AnalysisQuery; set: Recommendations }> {
   const params = analysisParamsOf(args);
   const q = resolveQuery(ctx, params);
+  const persistTo = await ctx.recommendationStore?.();
   const set = await withStore(ctx, (db) =>
     buildRecommendations(
       db,
@@ -76,7 +77,7 @@ export async function runRecommendations(ctx: ToolContext, args: Record<string, 
         ...(rec.qualityThreshold !== undefined ? { quality_threshold: rec.qualityThreshold } : {}),
         ...(rec.targetReduction !== undefined ? { target_reduction_pct: rec.targetReduction * 100 } : {}),
       },
-      { nowMs: ctx.nowMs() },
+      { nowMs: ctx.nowMs(), ...(persistTo ? { persistTo } : {}) },
     ),
   );
   assertEnoughData(set.window.requests, q, 'routed requests');

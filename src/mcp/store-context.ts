@@ -16,7 +16,7 @@ export function analyticsDbOf(store: Store): Kysely<Database> {
 
 /** A tool context over an already open store (the gateway's own, for the HTTP mounts). */
 export function contextOfStore(store: () => Store, config: () => GatewayConfig, nowMs: () => number = Date.now): ToolContext {
-  return { db: async () => analyticsDbOf(store()), config, nowMs };
+  return { db: async () => analyticsDbOf(store()), config, nowMs, recommendationStore: async () => store() };
 }
 
 /** The config `aigw serve` would run with in `cwd`, with the simulated fleet when it would start one. */
@@ -62,6 +62,7 @@ export function lazyConfiguredStoreContext(cwd: string, configPath: string | und
     config: () => (config ??= servedConfig(cwd, configPath)),
     db: async () => (await store()).db,
     store,
+    recommendationStore: store,
     async close() {
       const pending = opening;
       opening = undefined;

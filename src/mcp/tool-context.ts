@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { AnalysisParamsError, resolveAnalysisQuery, type AnalysisParams, type AnalysisQuery } from '../analytics/analysis-query.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Database } from '../store/schema.ts';
+import type { Store } from '../store/types.ts';
 
 /** What a tool needs from its host: the analytics database (opened lazily), the gateway config and a clock. */
 export interface ToolContext {
@@ -10,6 +11,8 @@ export interface ToolContext {
   /** The routing config the history is replayed against (the catalog, prices and rules in force). */
   config(): GatewayConfig;
   nowMs(): number;
+  /** Where recommendation tools keep what they propose, so their ids work with `aigw rules apply` and later calls. */
+  recommendationStore?(): Promise<Pick<Store, 'insertRecommendations' | 'getRecommendation'>>;
 }
 
 /** The store could not be reached; the tool says so instead of failing the whole MCP session. */

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { Goal, type GatewayConfig } from '../../config/schema.ts';
@@ -48,6 +48,16 @@ function overallConfidence(history: History, missing: readonly string[]): Confid
   return rated >= 200 ? 'high' : 'medium';
 }
 
+/**
+ * The id of a rule change: a hash of the rule itself, so the same change found again (the next report,
+ * another MCP tool call over the same history) keeps its id and `create_optimization_plan` or
+ * `aigw rules apply` can refer to it across calls.
+ */
+export function recommendationId(rule: { name: string; match: unknown; action: unknown; percent?: number }): string {
+  const key = JSON.stringify({ name: rule.name, match: rule.match, action: rule.action, percent: rule.percent ?? 100 });
+  return `rec_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+}
+
 function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext, c: SearchConstraints, lowData: boolean): RuleRecommendation {
   const impact = toExpectedImpact(replayPolicyChange(history.rows, ctx, [hit.rule]), history.sampleScale);
   const complexity = hit.rule.match.complexity?.max;
@@ -64,7 +74,7 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
     ? `prefer ${preferred} (goal ${rule.action.goal ?? c.goal}, quality floor ${floor ?? ctx.config.routing.default_min_quality})`
     : `route by goal ${rule.action.goal ?? c.goal} with quality floor ${floor ?? ctx.config.routing.default_min_quality} (policy default: ${ctx.config.routing.default_min_quality})`;
   return {
-    id: `rec_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+    id: recommendationId(rule),
     kind: 'routing_rule',
     category: `${c.goal === 'cost' ? 'Cost Optimization' : c.goal === 'speed' ? 'Latency Optimization' : c.goal === 'quality' ? 'Quality Improvement' : 'Balanced Routing'}: ${segment}`,
     title,
@@ -126,7 +136,7 @@ export async function buildRecommendations(
     nowMs?: number;
     maxHistoryRows?: number;
     /** Where to keep the generated recommendations (status `proposed`) so `aigw rules apply ID` finds them. */
-    persistTo?: Pick<Store, 'insertRecommendations'>;
+    persistTo?: Pick<Store, 'insertRecommendations' | 'getRecommendation'>;
   } = {},
 ): Promise<Recommendations> {
   const p = RecommendParams.parse(input);

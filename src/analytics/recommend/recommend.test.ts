@@ -3,7 +3,7 @@ import { gatewayConfig } from '../../router/policy/test-fixtures.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-support.ts';
 import { buildRecommendations, type Recommendations } from './build-recommendations.ts';
 import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from './fixture-history.ts';
-import { storeRecommendations } from './store-recommendations.ts';
+import { listRecommendations, storeRecommendations } from './store-recommendations.ts';
 import { formatRecommendationMarkdown } from './format-recommendation.ts';
 import { parse } from 'yaml';
 
@@ -120,7 +120,10 @@ describe.each(TEST_BACKENDS)('recommendations on a known-answer history ($name)'
   it('stores the recommendations so `aigw rules apply` can find them', async () => {
     const persisted = await buildRecommendations(opened.store.db, config, { ...window, quality_threshold: 0.8 }, { persistTo: opened.store, nowMs: 1_767_225_600_000 });
     expect(await opened.store.getRecommendation(persisted.recommendations[0]!.id)).toMatchObject({ status: 'proposed', created_at: 1_767_225_600_000 });
+    // The same rule found again has the same id (a hash of the rule) and is not stored twice.
+    expect(persisted.recommendations[0]!.id).toBe(result.recommendations[0]!.id);
     await storeRecommendations(opened.store, result.recommendations, 1_767_225_600_000);
+    expect((await listRecommendations(opened.store.db)).filter((r) => r.id === result.recommendations[0]!.id)).toHaveLength(1);
     const rec = result.recommendations[0]!;
     const row = await opened.store.getRecommendation(rec.id);
     expect(row).toMatchObject({ id: rec.id, kind: 'routing_rule', status: 'proposed', title: rec.title });

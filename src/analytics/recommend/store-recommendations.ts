@@ -5,9 +5,15 @@ import type { Database } from '../../store/schema.ts';
 import type { RecommendationRow, Store } from '../../store/types.ts';
 import type { RuleRecommendation } from './types.ts';
 
-/** Keeps generated recommendations (status `proposed`) so `aigw rules apply ID` can apply one later. */
-export async function storeRecommendations(store: Pick<Store, 'insertRecommendations'>, recs: readonly RuleRecommendation[], nowMs: number): Promise<void> {
-  const rows: RecommendationRow[] = recs.map((rec) => ({
+/**
+ * Keeps generated recommendations (status `proposed`) so `aigw rules apply ID` can apply one later. An id
+ * is a hash of its rule (recommendationId), so one already stored is the same change: it is kept as it
+ * is (with its status, e.g. applied) rather than stored twice.
+ */
+export async function storeRecommendations(store: Pick<Store, 'insertRecommendations' | 'getRecommendation'>, recs: readonly RuleRecommendation[], nowMs: number): Promise<void> {
+  const known = await Promise.all(recs.map((rec) => store.getRecommendation(rec.id)));
+  const fresh = recs.filter((rec, i) => known[i] === undefined && recs.findIndex((r) => r.id === rec.id) === i);
+  const rows: RecommendationRow[] = fresh.map((rec) => ({
     id: rec.id,
     created_at: nowMs,
     kind: rec.kind,

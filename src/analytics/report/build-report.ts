@@ -21,7 +21,7 @@ export interface ReportOptions {
   /** The routing config in force: the history is replayed against its catalog and rules. */
   config: GatewayConfig;
   /** Where to keep the report's recommendations (status `proposed`), so its `aigw rules apply ID` lines work. */
-  persistTo?: Pick<Store, 'insertRecommendations'>;
+  persistTo?: Pick<Store, 'insertRecommendations' | 'getRecommendation'>;
 }
 
 export function reportOptionsOf(p: ReportParams, config: GatewayConfig): ReportOptions {
