@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertHistory, KNOWN, KNOWN_WINDOW, knownHistory } from '../../analytics/fixture-history.ts';
+import { ReportDocument } from '../../analytics/report/report-document.ts';
+import { startTestStack, type TestStack } from '../../../test/helpers/test-stack.ts';
+
+const ADMIN_KEY = 'report-admin-key-0123456789';
+let stack: TestStack;
+
+const windowQuery = `from=${encodeURIComponent(KNOWN_WINDOW.from)}&to=${encodeURIComponent(KNOWN_WINDOW.to)}`;
+
+function get(path: string, key: string | null = ADMIN_KEY): Promise<Response> {
+  return fetch(`${stack.url}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ env: { AIGW_ADMIN_KEY: ADMIN_KEY } });
+  const { requests, keys } = knownHistory();
+  await insertHistory(stack.gateway.runtime.gateway.store, requests, keys);
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('GET /v1/report over HTTP', () => {
+  it('answers the report document over the known history as JSON, with its known numbers', async () => {
+    const res = await get(`/v1/report?${windowQuery}&goal=cost&cost_threshold=0.01&quality_threshold=0.6&format=json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const doc = ReportDocument.parse(await res.json());
+    expect(doc.parameters).toMatchObject({ goal: 'cost', cost_threshold_usd: 0.01, quality_threshold: 0.6, timeframe: 'custom' });
+    expect(doc.executive_summary.total_requests.value).toBe(KNOWN.requests);
+    expect(doc.executive_summary.routed_requests.value).toBe(KNOWN.routed);
+    expect(doc.current_state.cost.total_spend_usd.value).toBeCloseTo(KNOWN.totalCostUsd, 12);
+    expect(doc.current_state.performance.success_rate_pct.value).toBeCloseTo(KNOWN.successRate * 100, 9);
+    expect(doc.current_state.quality.avg_quality.value).toBeCloseTo(KNOWN.avgQuality, 12);
+    // key_a spent $0.012 of its $0.05 daily budget: the highest utilization.
+    expect(doc.current_state.cost.budget_utilization_pct.value).toBeCloseTo(24, 9);
+  });
+
+  it('writes Markdown and HTML with the seed sections', async () => {
+    const md = await get(`/v1/report?${windowQuery}&format=md`);
+    expect(md.headers.get('content-type')).toBe('text/markdown; charset=utf-8');
+    const text = await md.text();
+    expect(text.startsWith('# LLM Routing Optimization Report\n')).toBe(true);
+    expect(text).toContain('- **Total Requests Analyzed**: 20[^routing_analytics] (18[^recommendations] routed by the router)');
+    expect(text).toContain('- **Total Spend**: $0.0720[^routing_costs]');
+    const html = await get(`/v1/report?${windowQuery}&format=html`);
+    expect(html.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await html.text()).toContain('<h2>Implementation Plan</h2>');
+  });
+
+  it('needs the admin key and names a bad parameter', async () => {
+    expect((await get(`/v1/report?${windowQuery}`, null)).status).toBe(401);
+    const bad = await get('/v1/report?timeframe=2w');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { param: string } }).error.param).toBe('timeframe');
+    const half = await get(`/v1/report?from=${encodeURIComponent(KNOWN_WINDOW.from)}`);
+    expect(half.status).toBe(400);
+  });
+});
