@@ -195,19 +195,19 @@ function monitoringOf(set: Recommendations, opts: ReportOptions): ReportDocument
   const src = RECOMMENDATIONS_SOURCE;
   return [
     {
-      name: 'Average cost per request',
+      name: 'Average cost per routed request',
       current: m(set.current.avgCostUsd, 'usd', src),
       target: opts.costThresholdUsd !== undefined ? `< $${opts.costThresholdUsd}` : `${(opts.targetReduction * 100).toFixed(0)}% below today`,
       check: 'Compare in the next report over the same timeframe (aigw report).',
     },
     {
-      name: 'Average quality',
+      name: 'Average quality of routed requests',
       current: m(set.current.avgQuality, 'score', src),
       target: `≥ ${set.constraints.minQuality}`,
       check: 'Quality signals (POST /v1/feedback, judge, completion) on the changed segments; roll back a rule whose segment falls below the floor.',
     },
     {
-      name: 'Average latency',
+      name: 'Average latency of routed requests',
       current: m(set.current.avgLatencyMs, 'ms', src),
       target: 'no worse than today',
       check: 'p95 latency per model in GET /v1/analytics and the dashboard.',
@@ -223,7 +223,7 @@ function monitoringOf(set: Recommendations, opts: ReportOptions): ReportDocument
       name: `Validate ${r.id} (${r.rule.name})`,
       current: m(r.expectedImpact.segmentQualityBefore, 'score', src),
       target: r.validationCriteria.join('; '),
-      check: `Segment quality now is the number shown; after \`aigw rules apply ${r.id} --percent 20\` the next report's A/B section compares the arm with its holdout.`,
+      check: `Now: the segment's quality. After \`aigw rules apply ${r.id} --percent 20\`, the next report's A/B Splits compare the arm with its holdout.`,
     })),
   ];
 }
