@@ -180,5 +180,23 @@ export function goalConflicts(scenarios: readonly GoalScenario[], c: SearchConst
       `cost and quality trade off: ${describe(cost)} versus ${describe(quality)}` + (balanced ? `; the balanced approach: ${describe(balanced)}` : '') + '.',
     );
   }
+  const chosen = scenarios.find((s) => s.goal === c.goal);
+  const better: Record<Goal, ((s: GoalScenario, base: GoalScenario) => boolean) | undefined> = {
+    cost: (s, base) => s.avgCostUsd < base.avgCostUsd * 0.99,
+    speed: (s, base) => s.avgLatencyMs < base.avgLatencyMs * 0.99,
+    quality: (s, base) => s.avgQuality !== null && base.avgQuality !== null && s.avgQuality > base.avgQuality + 0.005,
+    balanced: undefined,
+  };
+  const beats = better[c.goal];
+  if (chosen && beats) {
+    // The search keeps one rule per task type and the few best by the goal, so another goal's set can do better on it.
+    for (const s of scenarios) {
+      if (s.goal === c.goal || !meets(s) || !beats(s, chosen)) continue;
+      conflicts.push(
+        `the rules found for goal ${s.goal} do better on ${c.goal} than those found for ${c.goal} (${describe(s)} versus ${describe(chosen)}): ` +
+          `compare both sets (aigw report --goal ${s.goal}) before applying.`,
+      );
+    }
+  }
   return conflicts;
 }
