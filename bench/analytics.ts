@@ -53,18 +53,25 @@ if (!(spec.requests > 0) || !(spec.days > 0) || Number.isNaN(spec.endMs) || !(ru
   throw new Error('--rows, --days, --runs and --analysis-runs must be positive numbers and --end an ISO date');
 }
 
-async function fill(dir: string): Promise<FillStats> {
+async function fill(dir: string): Promise<FillStats & { reused?: boolean }> {
   const specFile = join(dir, 'bench-spec.json');
   const specText = JSON.stringify(spec);
   if (existsSync(specFile) && readFileSync(specFile, 'utf8') === specText) {
     const kept = JSON.parse(readFileSync(join(dir, 'bench-fill.json'), 'utf8')) as FillStats;
     console.error(`reusing the store filled in ${dir} (${kept.requests} requests)`);
-    return kept;
+    return { ...kept, reused: true };
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const bar = new cliProgress.SingleBar(
-    { format: 'filling |{bar}| {value}/{total} requests · {eta_formatted} left', hideCursor: true, stream: process.stderr },
+    {
+      format: 'filling |{bar}| {value}/{total} requests · {eta_formatted} left',
+      hideCursor: true,
+      stream: process.stderr,
+      // In a log (CI, a redirected run) a line every 10 s instead of nothing.
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   bar.start(spec.requests, 0);
@@ -89,8 +96,8 @@ async function main(): Promise<void> {
     try {
       for (const timeframe of timeframes) {
         const t = await timeTimeframe(store.db, config, timeframe, spec.endMs, runs);
-        console.error(`${timeframe}: report p50 ${t.report.p50Ms} ms, max ${t.report.maxMs} ms over ${t.requests} requests`);
-        for (const [id, a] of Object.entries(t.analyses)) console.error(`  ${id.padEnd(18)} p50 ${a.p50Ms} ms`);
+        console.error(`${timeframe}: report p50 ${t.report.p50Ms} ms (CPU ${t.report.cpuP50Ms} ms), max ${t.report.maxMs} ms over ${t.requests} requests`);
+        for (const [id, a] of Object.entries(t.analyses)) console.error(`  ${id.padEnd(18)} p50 ${a.p50Ms} ms (CPU ${a.cpuP50Ms} ms)`);
         timings.push(t);
       }
     } finally {

@@ -7,8 +7,8 @@ function results(over: Partial<AnalyticsResults> = {}): AnalyticsResults {
   const timing = (timeframe: '30d' | '24h', reportMs: number[], requests: number) => ({
     timeframe,
     requests,
-    report: summarizeRuns(reportMs),
-    analyses: { routing_analytics: summarizeRuns([812.34]), recommendations: summarizeRuns([1500]), bottlenecks: summarizeRuns([99]) },
+    report: summarizeRuns(reportMs, reportMs.map((ms) => ms / 2)),
+    analyses: { routing_analytics: summarizeRuns([812.34], [700]), recommendations: summarizeRuns([1500], [1400]), bottlenecks: summarizeRuns([99]) },
   });
   return {
     benchmark: 'analytics-report',
@@ -27,9 +27,9 @@ function results(over: Partial<AnalyticsResults> = {}): AnalyticsResults {
 }
 
 describe('summarizeRuns', () => {
-  it('keeps the runs in order and takes the lower median and the maximum', () => {
+  it('keeps the runs in order and takes the lower median and the maximum, and the CPU median when measured', () => {
     expect(summarizeRuns([30.04, 10, 20, 40])).toEqual({ runsMs: [30, 10, 20, 40], p50Ms: 20, maxMs: 40 });
-    expect(summarizeRuns([5])).toEqual({ runsMs: [5], p50Ms: 5, maxMs: 5 });
+    expect(summarizeRuns([5], [4.04])).toEqual({ runsMs: [5], p50Ms: 5, maxMs: 5, cpuP50Ms: 4 });
   });
 });
 
@@ -49,9 +49,10 @@ describe('renderAnalyticsMarkdown', () => {
     expect(md).toContain('Machine: 2 × AMD EPYC, 23 GB, Node v20.20.2; load average 1.50 at start, 2.25 at end.');
     expect(md).toContain('1,000,000 requests over 30 days ending 2026-11-30T12:00:00.000Z, 916,200 routing decisions and 109,211 quality signals (seed 42); 1662 MiB, filled in 131.80 s.');
     expect(md).toContain('Target: the full 30d report ≤ 5.00 s — slowest run 7.00 s, p50 6.10 s (missed).');
-    expect(md).toContain('| 30d | 916,200 | 6.10 | 7.00 | 6.10, 5.90, 7.00 |');
-    expect(md).toContain('| routing_analytics | yes | 812.3 | 812.3 |');
-    expect(md).toContain('| bottlenecks | no | 99 | 99 |');
+    expect(md).toContain('| 30d | 916,200 | 6.10 | 7.00 | 3.05 | 6.10, 5.90, 7.00 |');
+    expect(md).toContain('| routing_analytics | yes | 812.3 | 700 | 812.3 | 700 |');
+    expect(md).toContain('| bottlenecks | no | 99 | – | 99 | – |');
+    expect(md).not.toContain('earlier run');
     expect(md).toContain('median of 1 run (');
     expect(md).not.toContain('before');
   });
@@ -59,11 +60,17 @@ describe('renderAnalyticsMarkdown', () => {
   it('adds the baseline run as a "before" column', () => {
     const before = results({ source: { commit: 'old0001', uncommittedSrcChanges: true }, timeframes: [{ ...results().timeframes[0]!, report: summarizeRuns([39_900]) }] });
     const md = renderAnalyticsMarkdown(results({ targetMet: true, baseline: baselineOf(before) }), 'out.json');
-    expect(md).toContain('| timeframe | requests in window | report p50 s | report max s | runs s | before: p50 s |');
-    expect(md).toContain('| 30d | 916,200 | 6.10 | 7.00 | 6.10, 5.90, 7.00 | 39.90 |');
-    expect(md).toContain('| 24h | 23,077 | 0.39 | 0.40 | 0.40, 0.38, 0.39 | – |');
+    expect(md).toContain('| timeframe | requests in window | report p50 s | report max s | CPU p50 s | runs s | before: p50 s |');
+    expect(md).toContain('| 30d | 916,200 | 6.10 | 7.00 | 3.05 | 6.10, 5.90, 7.00 | 39.90 |');
+    expect(md).toContain('| 24h | 23,077 | 0.39 | 0.40 | 0.20 | 0.40, 0.38, 0.39 | – |');
     expect(md).toContain('"Before" is the same benchmark on commit `old0001` plus uncommitted changes in src/ (2026-12-03T08:00:00.000Z)');
     expect(md).toContain('(met)');
+  });
+
+  it('says when the store was filled by an earlier run', () => {
+    const reused = results();
+    reused.store.reused = true;
+    expect(renderAnalyticsMarkdown(reused, 'out.json')).toContain('filled in 131.80 s (by an earlier run with the same spec; this run reused the store).');
   });
 
   it('fits the docs block between its markers', () => {

@@ -1,6 +1,6 @@
 import { TIMEFRAMES, type Timeframe } from '../../src/analytics/analysis-query.ts';
 import type { FillStats } from './analytics-fill.ts';
-import { REPORT_ANALYSES, type TimeframeTiming } from './analytics-timing.ts';
+import { REPORT_ANALYSES, type TimedRuns, type TimeframeTiming } from './analytics-timing.ts';
 import type { GeneratedBlock } from './markdown-block.ts';
 
 /** Issue 5: the full report over 30 days of 1M requests within 5 s on the embedded store. */
@@ -13,7 +13,8 @@ export interface AnalyticsResults {
   command: string;
   generatedAt: string;
   machine: { node: string; cpu: string; cores: number; totalMemoryMb: number; loadAverage1mAtStart: number; loadAverage1mAtEnd: number };
-  store: { dialect: 'sqlite'; requests: number; days: number; seed: number; end: string; endMs: number } & FillStats;
+  /** `reused`: the store was filled by an earlier run with the same spec (`--keep`); the fill numbers are that run's. */
+  store: { dialect: 'sqlite'; requests: number; days: number; seed: number; end: string; endMs: number; reused?: boolean } & FillStats;
   runsPerTimeframe: number;
   /** Runs of each analysis alone; its table shows their median. */
   analysisRuns: number;
@@ -54,9 +55,10 @@ function thousands(n: number): string {
 
 function analysisRows(results: AnalyticsResults): string[] {
   const ids = Object.keys(results.timeframes[0]?.analyses ?? {});
-  const header = `| analysis | in the report | ${results.timeframes.map((t) => `${t.timeframe} p50 ms`).join(' | ')} |`;
-  const rule = `| --- | --- | ${results.timeframes.map(() => '---:').join(' | ')} |`;
-  const rows = ids.map((id) => `| ${id} | ${REPORT_ANALYSES.has(id) ? 'yes' : 'no'} | ${results.timeframes.map((t) => String(t.analyses[id]?.p50Ms ?? '–')).join(' | ')} |`);
+  const header = `| analysis | in the report | ${results.timeframes.map((t) => `${t.timeframe} ms | ${t.timeframe} CPU ms`).join(' | ')} |`;
+  const rule = `| --- | --- | ${results.timeframes.map(() => '---: | ---:').join(' | ')} |`;
+  const cells = (r: TimedRuns | undefined) => `${r?.p50Ms ?? '–'} | ${r?.cpuP50Ms ?? '–'}`;
+  const rows = ids.map((id) => `| ${id} | ${REPORT_ANALYSES.has(id) ? 'yes' : 'no'} | ${results.timeframes.map((t) => cells(t.analyses[id])).join(' | ')} |`);
   return [header, rule, ...rows];
 }
 
@@ -67,11 +69,12 @@ function sourceText(source: AnalyticsResults['source']): string {
 function reportRows(results: AnalyticsResults): string[] {
   const before = new Map(results.baseline?.timeframes.map((t) => [t.timeframe, t.report]) ?? []);
   const withBefore = before.size > 0;
-  const header = `| timeframe | requests in window | report p50 s | report max s | runs s |${withBefore ? ' before: p50 s |' : ''}`;
-  const rule = `| --- | ---: | ---: | ---: | --- |${withBefore ? ' ---: |' : ''}`;
+  const header = `| timeframe | requests in window | report p50 s | report max s | CPU p50 s | runs s |${withBefore ? ' before: p50 s |' : ''}`;
+  const rule = `| --- | ---: | ---: | ---: | ---: | --- |${withBefore ? ' ---: |' : ''}`;
   const rows = results.timeframes.map((t) => {
     const b = before.get(t.timeframe);
-    const cells = `| ${t.timeframe} | ${thousands(t.requests)} | ${seconds(t.report.p50Ms)} | ${seconds(t.report.maxMs)} | ${t.report.runsMs.map(seconds).join(', ')} |`;
+    const cpu = t.report.cpuP50Ms === undefined ? '–' : seconds(t.report.cpuP50Ms);
+    const cells = `| ${t.timeframe} | ${thousands(t.requests)} | ${seconds(t.report.p50Ms)} | ${seconds(t.report.maxMs)} | ${cpu} | ${t.report.runsMs.map(seconds).join(', ')} |`;
     return withBefore ? `${cells} ${b ? seconds(b.p50Ms) : '–'} |` : cells;
   });
   const note = results.baseline
@@ -96,7 +99,7 @@ export function renderAnalyticsMarkdown(results: AnalyticsResults, resultsPath: 
     `Machine: ${m.cores} × ${m.cpu}, ${Math.round(m.totalMemoryMb / 1024)} GB, Node ${m.node}; load average ${m.loadAverage1mAtStart.toFixed(2)} at start, ${m.loadAverage1mAtEnd.toFixed(2)} at end.`,
     '',
     `Store: a fresh embedded SQLite file (the store's own migrations) holding ${thousands(s.requests)} requests over ${s.days} days ending ${s.end}, ` +
-      `${thousands(s.decisions)} routing decisions and ${thousands(s.feedback)} quality signals (seed ${s.seed}); ${(s.dbBytes / 2 ** 20).toFixed(0)} MiB, filled in ${seconds(s.fillMs)} s.`,
+      `${thousands(s.decisions)} routing decisions and ${thousands(s.feedback)} quality signals (seed ${s.seed}); ${(s.dbBytes / 2 ** 20).toFixed(0)} MiB, filled in ${seconds(s.fillMs)} s${s.reused ? ' (by an earlier run with the same spec; this run reused the store)' : ''}.`,
     '',
     verdict,
     '',

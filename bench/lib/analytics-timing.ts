@@ -29,9 +29,12 @@ const TIMED_ANALYSES: readonly DescriptiveAnalysisId[] = [
 export const REPORT_ANALYSES: ReadonlySet<string> = new Set(['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'recommendations']);
 
 export interface TimedRuns {
+  /** Wall time of each run, in order. */
   runsMs: number[];
   p50Ms: number;
   maxMs: number;
+  /** CPU time (user + system) of this process per run: on a shared machine it moves less than wall time. */
+  cpuP50Ms?: number;
 }
 
 export interface TimeframeTiming {
@@ -43,20 +46,31 @@ export interface TimeframeTiming {
   analyses: Record<string, TimedRuns>;
 }
 
-export function summarizeRuns(runsMs: readonly number[]): TimedRuns {
-  const sorted = [...runsMs].sort((a, b) => a - b);
-  const rounded = (ms: number) => Math.round(ms * 10) / 10;
-  return { runsMs: runsMs.map(rounded), p50Ms: rounded(sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN), maxMs: rounded(sorted[sorted.length - 1] ?? Number.NaN) };
+const roundedMs = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The lower median (nearest rank 50%) of the values. */
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil(sorted.length / 2) - 1] ?? Number.NaN;
+}
+
+export function summarizeRuns(runsMs: readonly number[], cpuMs: readonly number[] = []): TimedRuns {
+  const summary: TimedRuns = { runsMs: runsMs.map(roundedMs), p50Ms: roundedMs(medianOf(runsMs)), maxMs: roundedMs(Math.max(...runsMs)) };
+  return cpuMs.length > 0 ? { ...summary, cpuP50Ms: roundedMs(medianOf(cpuMs)) } : summary;
 }
 
 async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<TimedRuns> {
   const runsMs: number[] = [];
+  const cpuMs: number[] = [];
   for (let i = 0; i < runs; i++) {
+    const cpuBefore = process.cpuUsage();
     const startedMs = performance.now();
     await fn();
     runsMs.push(performance.now() - startedMs);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMs.push((cpu.user + cpu.system) / 1000);
   }
-  return summarizeRuns(runsMs);
+  return summarizeRuns(runsMs, cpuMs);
 }
 
 /** What `aigw report --timeframe <tf>` parses, with the command's defaults. */
