@@ -89,6 +89,11 @@ describe('MCP over Streamable HTTP on the gateway', () => {
       expect(t.outputSchema?.type).toBe('object');
       expect(Object.keys(t.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['timeframe', 'from', 'to', 'task_types']));
     }
+    // Descriptive tools list the fields they answer with, not only the envelope.
+    const routing = tools.find((t) => t.name === 'get_routing_analytics');
+    expect(routing?.outputSchema?.required).toEqual(expect.arrayContaining(['window', 'sample_size', 'total_requests', 'routing_latency_ms', 'model_distribution', 'success_rate']));
+    const issues = tools.find((t) => t.name === 'identify_quality_issues');
+    expect(Object.keys(issues?.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(['cells', 'low_score_count', 'low_score_requests']));
     const rules = tools.find((t) => t.name === 'optimize_routing_rules');
     expect(Object.keys(rules?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['goal', 'constraints', 'cost_threshold', 'quality_threshold']));
     await client.close();

@@ -8,13 +8,10 @@ import type { OptimizationGoal } from './tool-inputs.ts';
 import { analysisShape } from './tool-inputs.ts';
 import { InsufficientDataError, analysisParamsOf, resolveQuery, withStore, type ToolContext } from './tool-context.ts';
 import { defineTool, type AnyToolSpec } from './tool-spec.ts';
+import { DESCRIPTIVE_OUTPUTS } from './descriptive-outputs.ts';
+import { ResultEnvelope } from './result-envelope.ts';
 
-/** Every tool's structured result starts with the window it covered, the rows it saw and what was missing. */
-export const ResultEnvelope = z.looseObject({
-  window: z.object({ from: z.string(), to: z.string() }),
-  sample_size: z.number().int().nonnegative(),
-  data_gaps: z.array(z.string()),
-});
+export { ResultEnvelope };
 
 function windowOf(q: AnalysisQuery) {
   return { from: new Date(q.fromMs).toISOString(), to: new Date(q.toMs).toISOString() };
@@ -40,7 +37,8 @@ export function descriptiveTool(
     title,
     description,
     input: { ...analysisShape, ...extraInput },
-    output: ResultEnvelope,
+    // Validated (runToolSpec) and listed with the analysis' own schema; statically the run's result is known only by its envelope.
+    output: DESCRIPTIVE_OUTPUTS[analysisId] as unknown as typeof ResultEnvelope,
     async run(ctx, args) {
       const q = resolveQuery(ctx, analysisParamsOf(args));
       // The catalog's tiers: cost per tier and premium-model overuse need them.
