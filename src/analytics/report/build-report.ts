@@ -171,6 +171,7 @@ function currentState(d: Gathered, set: Recommendations): ReportDocument['curren
       total_spend_usd: m(numberField(rc, 'total_cost_usd', 'total_usd') ?? set.current.totalCostUsd, 'usd', rc ? 'routing_costs' : RECOMMENDATIONS_SOURCE),
       by_task_type: breakdownOf(rc, 'routing_costs', 'by_task_type', ['task_type', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
       by_model: breakdownOf(rc, 'routing_costs', 'by_model', ['model', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
+      by_tier: breakdownOf(rc, 'routing_costs', 'by_tier', ['tier'], ['cost_usd'], 'usd'),
       budget_utilization_pct: m(percentOf(numberField(rc, 'budget_utilization', 'budget_utilization_pct', 'budget.utilization')), 'percent', 'routing_costs'),
       trend_direction: trendChange === null ? 'unknown' : trendChange > 1 ? 'up' : trendChange < -1 ? 'down' : 'flat',
       trend_change_pct: m(trendChange, 'percent', 'routing_costs'),

@@ -131,6 +131,7 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     `- **Total Spend**: ${m(c.total_spend_usd)}`,
     `- **Cost per Task Type**: ${breakdown(c.by_task_type)}`,
     `- **Cost per Model**: ${breakdown(c.by_model)}`,
+    `- **Cost per Model Tier**: ${breakdown(c.by_tier)}`,
     `- **Budget Utilization**: ${m(c.budget_utilization_pct)}`,
     `- **Cost Trend**: ${c.trend_direction} (${m(c.trend_change_pct, { signed: true })})`,
     '',

@@ -52,6 +52,7 @@ describe('renderReport', () => {
     expect(md).toContain('- **Total Requests Analyzed**: 1,234[^routing_analytics]');
     expect(md).toContain('- **Current Average Cost**: $0.003210[^routing_costs]');
     expect(md).toContain('- **Budget Utilization**: n/a[^routing_costs]');
+    expect(md).toContain('- **Cost per Model Tier**: premium $3.50[^routing_costs] (88.4%)');
     expect(md).toContain('- **Cost Trend**: up (+12.5%[^routing_costs])');
     const referenced = new Set([...md.matchAll(/\[\^([a-z_]+)\](?!:)/g)].map((x) => x[1]));
     const defined = new Set([...md.matchAll(/^\[\^([a-z_]+)\]:/gm)].map((x) => x[1]));

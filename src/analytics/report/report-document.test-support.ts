@@ -51,6 +51,7 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         total_spend_usd: metric(3.96, 'usd', 'routing_costs'),
         by_task_type: [{ name: 'qa', value: metric(2.5, 'usd', 'routing_costs'), share_pct: metric(63.1, 'percent', 'routing_costs') }],
         by_model: [{ name: 'sim-large', value: metric(3.5, 'usd', 'routing_costs'), share_pct: metric(88.4, 'percent', 'routing_costs') }],
+        by_tier: [{ name: 'premium', value: metric(3.5, 'usd', 'routing_costs'), share_pct: metric(88.4, 'percent', 'routing_costs') }],
         budget_utilization_pct: metric(null, 'percent', 'routing_costs'),
         trend_direction: 'up',
         trend_change_pct: metric(12.5, 'percent', 'routing_costs'),

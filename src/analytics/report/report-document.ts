@@ -133,6 +133,7 @@ export const ReportDocument = z.object({
       total_spend_usd: Metric,
       by_task_type: z.array(Breakdown),
       by_model: z.array(Breakdown),
+      by_tier: z.array(Breakdown),
       budget_utilization_pct: Metric,
       trend_direction: z.enum(['up', 'down', 'flat', 'unknown']),
       trend_change_pct: Metric,

@@ -35,6 +35,8 @@ describe('GET /v1/report over HTTP', () => {
     expect(doc.current_state.quality.avg_quality.value).toBeCloseTo(KNOWN.avgQuality, 12);
     // key_a spent $0.012 of its $0.05 daily budget: the highest utilization.
     expect(doc.current_state.cost.budget_utilization_pct.value).toBeCloseTo(24, 9);
+    // The test stack's catalog is the simulated fleet: the fixture's gpt-4o models are not in it.
+    expect(doc.current_state.cost.by_tier.map((t) => [t.name, t.value.value])).toEqual([['(not in catalog)', 0.072]]);
   });
 
   it('writes Markdown and HTML with the seed sections', async () => {
