@@ -9,6 +9,9 @@ export interface PromptFeatures {
   /** Hashed word and character n-grams: sorted bucket indices and their weights. */
   hashedIdx: Uint32Array;
   hashedVal: Float32Array;
+  /** Focus words and bigrams in the ridge heads' larger space (when the hashing spec has `text`). */
+  textIdx?: Uint32Array;
+  textVal?: Float32Array;
 }
 
 export interface PromptAnalysis {

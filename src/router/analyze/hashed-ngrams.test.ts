@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashPromptNgrams } from './hashed-ngrams.ts';
+import { hashPromptNgrams, hashTextNgrams } from './hashed-ngrams.ts';
 import { buildLexicon, emptyCounts, scanMarkers } from './marker-scan.ts';
 
 const spec = (w: Partial<Record<'focusWords' | 'focusBigrams' | 'focusChar4' | 'contextWords', number>>) => ({
@@ -38,5 +38,19 @@ describe('hashPromptNgrams', () => {
     const fromScan = hashPromptNgrams('what is it', counts, w);
     expect(Array.from(fromScan.idx)).toEqual(Array.from(fromText.idx));
     expect(Array.from(fromScan.val)).toEqual(Array.from(fromText.val));
+  });
+
+  it('hashes the focus words and bigrams into the text space alone, with the same tokens', () => {
+    const text = { buckets: 1 << 16, bigrams: 0.7 };
+    const v = hashTextNgrams('Which of the following is NOT a prime 17 number', text);
+    // 10 words + 9 bigrams (digit runs share one shape); each namespace unit-normalized, bigrams × 0.7.
+    expect(v.idx.length).toBe(19);
+    expect(Math.max(...v.idx)).toBeLessThan(1 << 16);
+    expect(Array.from(v.val).reduce((s, x) => s + x * x, 0)).toBeCloseTo(1 + 0.49, 5);
+    expect(Array.from(hashTextNgrams('which of the following is not a prime 4 NUMBER', text).idx)).toEqual(Array.from(v.idx));
+    // The same 32-bit hashes as the shared space, masked wider: a word's bucket there is its text bucket mod 2^12.
+    const shared = hashPromptNgrams('prime', '', spec({ focusWords: 1 }));
+    expect(shared.idx[0]).toBe(hashTextNgrams('prime', { buckets: 1 << 16, bigrams: 0 }).idx[0]! & ((1 << 12) - 1));
+    expect(Array.from(hashTextNgrams('', text).idx)).toEqual([]);
   });
 });

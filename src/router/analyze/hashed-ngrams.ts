@@ -8,6 +8,15 @@ export interface HashingSpec {
   buckets: number;
   /** Weight of each namespace's L2-normalized vector in the sum. */
   weights: { focusWords: number; focusBigrams: number; focusChar4: number; contextWords: number };
+  /** The ridge heads' own, larger space: focus words and bigrams only (see hashTextNgrams). */
+  text?: TextHashingSpec;
+}
+
+export interface TextHashingSpec {
+  /** Power of two. */
+  buckets: number;
+  /** Weight of the L2-normalized bigram namespace next to the words' (1). */
+  bigrams: number;
 }
 
 export interface HashedVector {
@@ -207,8 +216,26 @@ export function hashPromptNgrams(focus: string, context: string | HashedWords | 
     else addHashedWords(context, ns, SALT_CONTEXT);
     flush(ns, out, w.contextWords);
   }
-  // Sorted output without a sort: mark live buckets in a bitmap, then read the bitmap in order.
-  const bits = sort;
+  return sortedOutput(out, sort);
+}
+
+/**
+ * Focus words and word bigrams alone, in their own space (2^16 buckets by default, 4× the shared one).
+ * The same 32-bit hashes as hashPromptNgrams, masked wider: the TF-IDF ridge heads read this vector.
+ * Why separate: in 5-fold CV on the shared data a second set of ridge heads on this vector (next to the
+ * heads on the shared buckets) ranked GPT-4 vs Mixtral better on both fold seeds, while moving the whole
+ * feature space to 2^16 buckets gained less and quadrupled every per-model weight (docs/router.md, round 5).
+ */
+export function hashTextNgrams(focus: string, spec: TextHashingSpec): HashedVector {
+  const { ns, bigrams, out, sort } = accumulators(spec.buckets);
+  hashFocus(focus, ns, spec.bigrams > 0 ? bigrams : null, null);
+  flush(ns, out, 1);
+  flush(bigrams, out, spec.bigrams);
+  return sortedOutput(out, sort);
+}
+
+/** Sorted output without a sort: mark live buckets in a bitmap, then read the bitmap in order. */
+function sortedOutput(out: Accumulator, bits: Uint32Array): HashedVector {
   let live = 0;
   for (let i = 0; i < out.count; i++) {
     const bucket = out.touched[i]!;

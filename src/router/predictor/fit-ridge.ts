@@ -1,5 +1,7 @@
 import { sigmoid } from './ability.ts';
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
+import type { TextHashingSpec } from '../analyze/hashed-ngrams.ts';
+import type { PromptFeatures } from '../types.ts';
 import type { FeatureLayout, SparseVector } from './feature-vector.ts';
 import type { PreparedRow } from './prepare-rows.ts';
 import { DEFAULT_RIDGE, fitRidgeHead, inverseDocumentFrequency, type RidgeHead, type RidgeOptions } from './ridge-head.ts';
@@ -16,22 +18,47 @@ interface RidgeSet {
   models: string[];
 }
 
+/** What the ridge heads read: per row a hashed vector, and the width of its space. */
+export interface RidgeInputs {
+  vectors: SparseVector[];
+  buckets: number;
+}
+
+const EMPTY: SparseVector = { idx: new Uint32Array(0), val: new Float32Array(0) };
+
+/** The features' text vector (feature spec ≥ 4, `hashing.text`); empty when the analysis made none. */
+export function textVectorOf(features: PromptFeatures): SparseVector {
+  return features.textIdx && features.textVal ? { idx: features.textIdx, val: features.textVal } : EMPTY;
+}
+
+/** The first set of ridge heads reads the shared hashed buckets of the feature vector. */
+export function sharedRidgeInputs(set: RidgeSet): RidgeInputs {
+  return { vectors: set.vectors, buckets: set.layout.buckets };
+}
+
+/** The second set (round 5) reads the text vector: focus words and bigrams in their own, larger space. */
+export function textRidgeInputs(set: RidgeSet, text: TextHashingSpec): RidgeInputs {
+  return { vectors: set.rows.map((row) => textVectorOf(row.features)), buckets: text.buckets };
+}
+
 /**
  * One ridge head per model on the rows it has outcomes for; the target is the outcome minus the model's
  * coarse-head probability, so the head only learns how a prompt differs from its kind (the coarse head
- * already knows MMLU from ARC from code).
+ * already knows MMLU from ARC from code). Both sets of heads (shared buckets, text space) are fitted
+ * this way, each on its own, and their deviations add up at serving time.
  */
 export function fitRidgeHeads(
   set: RidgeSet,
+  input: RidgeInputs,
   rowIds: readonly number[],
   coarse: ReadonlyMap<string, CoarseHead>,
   options: Partial<RidgeOptions>,
   onProgress?: (done: number, total: number) => void,
 ): RidgeHeads {
   const opts = { ...DEFAULT_RIDGE, ...options };
-  const { buckets } = set.layout;
+  const { buckets } = input;
   const idf = inverseDocumentFrequency(
-    rowIds.map((r) => set.vectors[r]!),
+    rowIds.map((r) => input.vectors[r]!),
     buckets,
   );
   const inputs = new Float64Array(set.layout.dense.length + set.layout.taskTypes.length);
@@ -43,9 +70,8 @@ export function fitRidgeHeads(
     for (const r of rowIds) {
       const y = set.rows[r]!.scores[model];
       if (y === undefined) continue;
-      const x = set.vectors[r]!;
-      xs.push(x);
-      targets.push(y - (head ? sigmoid(coarseLogit(head, coarseInputs(x, set.layout, inputs))) : 0.5));
+      xs.push(input.vectors[r]!);
+      targets.push(y - (head ? sigmoid(coarseLogit(head, coarseInputs(set.vectors[r]!, set.layout, inputs))) : 0.5));
     }
     if (xs.length > 0) heads.set(model, fitRidgeHead(xs, targets, idf, buckets, opts));
     onProgress?.(m + 1, set.models.length);

@@ -54,6 +54,8 @@ export const ModelEntry = z.strictObject({
     .optional(),
   /** TF-IDF ridge head over the hashed buckets (weights pre-multiplied by the file's `ridge.idf`). */
   ridge: z.string().optional(),
+  /** Second ridge head over the text space (`featureSpec.hashing.text`), pre-multiplied by `ridge.textIdf`. */
+  ridgeText: z.string().optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 
@@ -70,6 +72,7 @@ export const PredictorFile = z.strictObject({
         focusChar4: z.number(),
         contextWords: z.number(),
       }),
+      text: z.strictObject({ buckets: z.int().positive(), bigrams: z.number() }).optional(),
     }),
     dense: z.array(z.string()),
     taskTypes: z.array(z.enum(TASK_TYPES)),
@@ -88,10 +91,11 @@ export const PredictorFile = z.strictObject({
   blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }).optional(),
   /**
    * Per-model ridge heads (ridge-head.ts): idf per hashed bucket, and the share β of the ridge
-   * probability in the final one, per task type: p = (1 − β)·p_irt + β·(p_coarse + w·x̃).
+   * probability in the final one, per task type: p = (1 − β)·p_irt + β·(p_coarse + w·x̃ + w_text·x̃_text)
+   * (the text term from feature spec 4 on, with its own idf `textIdf`).
    */
   ridge: z
-    .strictObject({ idf: z.string(), blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }) })
+    .strictObject({ idf: z.string(), textIdf: z.string().optional(), blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }) })
     .optional(),
   /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
   typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),

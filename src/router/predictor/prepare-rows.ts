@@ -26,7 +26,12 @@ export function prepareRows(
     const analysis = analyzePromptText(row.prompt, { hashing });
     // Copy the typed arrays: the analyzer's output is ours, but keep rows independent of any scratch.
     out.push({
-      features: { dense: analysis.features.dense, hashedIdx: analysis.features.hashedIdx.slice(), hashedVal: analysis.features.hashedVal.slice() },
+      features: {
+        dense: analysis.features.dense,
+        hashedIdx: analysis.features.hashedIdx.slice(),
+        hashedVal: analysis.features.hashedVal.slice(),
+        ...(analysis.features.textIdx && analysis.features.textVal ? { textIdx: analysis.features.textIdx, textVal: analysis.features.textVal } : {}),
+      },
       taskType: analysis.taskType,
       scores: row.scores,
       ...(row.costs ? { costs: row.costs } : {}),

@@ -3,6 +3,9 @@ import { analyzePromptText } from '../analyze/analyze-prompt.ts';
 import { IrtQualityPredictor } from './irt-predictor.ts';
 import type { OutcomeRow } from './outcome-rows.ts';
 import { trainPredictor } from './train.ts';
+import { DEFAULT_HASHING } from '../analyze/feature-spec.ts';
+import { decodeFloats } from './model-file.ts';
+import { idfNorm, ridgeDeviation } from './ridge-head.ts';
 
 /** Synthetic outcomes: `coder` is right on code prompts, `poet` on poems, `big` on both. */
 function syntheticRows(n: number): OutcomeRow[] {
@@ -94,5 +97,27 @@ describe('trainPredictor', () => {
     // The synthetic outcomes are fully determined by the wording, so the per-prompt signal is kept.
     const coder = file.models.coder!.blend!;
     expect(coder.keep + coder.hashed).toBeGreaterThan(0.5);
+  });
+
+  it('fits a second set of ridge heads on the text vector when the hashing spec has one', () => {
+    const hashing = { ...DEFAULT_HASHING, text: { buckets: 1 << 10, bigrams: 0.7 } };
+    const file = trainPredictor(rows, { ...options, hashing, ridgeBlendByTask: { coding: 1 }, ridgeBlendDefault: 0 });
+    expect(file.featureSpec.hashing.text).toEqual({ buckets: 1 << 10, bigrams: 0.7 });
+    expect(decodeFloats(file.ridge!.textIdf!, 1 << 10).length).toBe(1 << 10);
+    expect(file.models.coder!.ridge).toBeDefined();
+    expect(file.models.coder!.ridgeText).toBeDefined();
+    const predictor = new IrtQualityPredictor(file, 'text');
+    const m = [{ id: 'coder' }, { id: 'poet' }];
+    const code = analyzePromptText('Write a Python function that sorts a list and returns it.', { hashing });
+    expect(code.features.textIdx!.length).toBeGreaterThan(0);
+    const [coder, poet] = predictor.predict(code, m);
+    expect(coder!).toBeGreaterThan(poet! + 0.5);
+    // The text heads read the text vector: a non-zero deviation on it, none without it.
+    const idf = decodeFloats(file.ridge!.textIdf!, 1 << 10);
+    const head = { weights: decodeFloats(file.models.poet!.ridgeText!, 1 << 10) };
+    const text = { idx: code.features.textIdx!, val: code.features.textVal! };
+    expect(Math.abs(ridgeDeviation(head, text, idfNorm(text, idf, 1 << 10), 1 << 10))).toBeGreaterThan(1e-3);
+    const none = { idx: new Uint32Array(0), val: new Float32Array(0) };
+    expect(ridgeDeviation(head, none, idfNorm(none, idf, 1 << 10), 1 << 10)).toBe(0);
   });
 });

@@ -10,7 +10,7 @@ import { coarseInputsOf, fitCoarseHeads, fitHashedHeads, sparseLogit } from './f
 import { stackBlends, type ModelBlend, type PlattPair } from './stack-blends.ts';
 import { DEFAULT_HASHED_LOGISTIC, type HashedHead, type HashedLogisticOptions } from './hashed-logistic.ts';
 import { DEFAULT_RIDGE, type RidgeOptions } from './ridge-head.ts';
-import { fitRidgeHeads, type RidgeHeads } from './fit-ridge.ts';
+import { fitRidgeHeads, sharedRidgeInputs, textRidgeInputs, type RidgeHeads } from './fit-ridge.ts';
 import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
 import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
 import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
@@ -164,8 +164,12 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
   }
   const coarse = fitCoarseHeads(set, all, opts.l2Coarse);
   const hashed = opts.stacking && opts.stackHashed ? fitHashedHeads(set, all, opts) : new Map<string, HashedHead>();
-  const ridge = ridgeInUse(opts) ? fitRidgeHeads(set, all, coarse, opts.ridge, (done, total) => onProgress?.({ stage: 'ridge', done, total })) : null;
-  return toPredictorFile(set, params, platt, coarse, hashed, blends, ridge, opts);
+  const text = opts.hashing.text;
+  const sets = ridgeInUse(opts) ? (text ? 2 : 1) : 0;
+  const ridgeProgress = (k: number) => (done: number, total: number) => onProgress?.({ stage: 'ridge', done: k * total + done, total: sets * total });
+  const ridge = sets > 0 ? fitRidgeHeads(set, sharedRidgeInputs(set), all, coarse, opts.ridge, ridgeProgress(0)) : null;
+  const ridgeText = sets > 1 && text ? fitRidgeHeads(set, textRidgeInputs(set, text), all, coarse, opts.ridge, ridgeProgress(1)) : null;
+  return toPredictorFile(set, params, platt, coarse, hashed, blends, ridge, ridgeText, opts);
 }
 
 /**
@@ -228,6 +232,7 @@ function toPredictorFile(
   hashed: Map<string, HashedHead>,
   blends: Map<string, ModelBlend>,
   ridge: RidgeHeads | null,
+  ridgeText: RidgeHeads | null,
   opts: TrainOptions,
 ): PredictorFile {
   const { layout } = set;
@@ -269,6 +274,7 @@ function toPredictorFile(
       ...(hashed.has(id) ? { hashed: { bias: round(hashed.get(id)!.bias), weights: encodeFloats(hashed.get(id)!.weights) } } : {}),
       ...(blends.has(id) ? { blend: blends.get(id)! } : {}),
       ...(ridge?.heads.has(id) ? { ridge: encodeFloats(ridge.heads.get(id)!.weights) } : {}),
+      ...(ridgeText?.heads.has(id) ? { ridgeText: encodeFloats(ridgeText.heads.get(id)!.weights) } : {}),
     };
   });
   return {
@@ -284,6 +290,7 @@ function toPredictorFile(
       ? {
           ridge: {
             idf: encodeFloats(ridge.idf),
+            ...(ridgeText ? { textIdf: encodeFloats(ridgeText.idf) } : {}),
             blend: { default: opts.ridgeBlendDefault, byTask: Object.fromEntries(Object.entries(opts.ridgeBlendByTask).sort((a, b) => a[0].localeCompare(b[0]))) },
           },
         }
