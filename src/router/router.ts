@@ -134,7 +134,10 @@ export function createRouter(deps: RouterDeps): Router {
       return estimate;
     });
     const techniquePlan = techniquePlans.get(analysis.taskType);
-    if (techniquePlan && !optimizerOffFor.has(input.keyId ?? '') && !optimizerOffFor.has(input.keyName ?? '')) {
+    // A technique answers with text and its own samples: a request with tools or n > 1 gets no pairing,
+    // so the logged decision is the one the request path carries out.
+    const techniqueServes = !input.requiredCapabilities?.some((c) => c === 'tools' || c === 'n');
+    if (techniquePlan && techniqueServes && !optimizerOffFor.has(input.keyId ?? '') && !optimizerOffFor.has(input.keyName ?? '')) {
       estimates.push(...techniqueCandidates(techniquePlan, estimates, constraints.minQuality, analysis.promptTokens));
     }
     const choice = chooseModel({

@@ -65,6 +65,15 @@ describe('"cheap model + technique" routing candidates', () => {
     );
   });
 
+  it('offers no pairing to a request with tools or n > 1, so the logged decision is what gets served', () => {
+    for (const requiredCapabilities of [['tools'], ['n']]) {
+      const d = decided(router().decide(ask({ requiredCapabilities })));
+      expect(d.technique).toBeUndefined();
+      expect(d.candidates.some((c) => c.model === SC)).toBe(false);
+      expect(d.rationale).not.toContain('self_consistency');
+    }
+  });
+
   it('leaves the technique out when the plain cheap model already meets the target', () => {
     const d = decided(router().decide(ask({ overrides: { minQuality: 0.6 } })));
     expect(d.chosenModel).toBe('gpt-4o-mini');
