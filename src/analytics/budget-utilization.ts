@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { isoOf, num } from './request-window.ts';
+import { requestCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
 export interface BudgetUse {
@@ -42,12 +43,17 @@ export async function budgetUtilization(db: Kysely<Database>, q: AnalysisQuery):
   const end = new Date(q.toMs - 1);
   const dayStartMs = Math.floor((q.toMs - 1) / DAY_MS) * DAY_MS;
   const monthStartMs = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1);
-  const spend = await sql<{ key_id: string; day: unknown; month: unknown }>`
-    select r.key_id, sum(case when r.created_at >= ${dayStartMs} then r.cost_usd else 0 end) as day, sum(r.cost_usd) as month
-    from requests r
-    where r.key_id in (${sql.join(keys.map((k) => k.id))}) and r.created_at >= ${monthStartMs} and r.created_at < ${q.toMs}
-    group by r.key_id`.execute(db);
-  const byKey = new Map(spend.rows.map((s) => [s.key_id, { day: num(s.day), month: num(s.month) }]));
+  // A budget caps all of a key's spend: the key filter applies, task type and model filters do not.
+  const cells = await requestCells(db, { ...q, keyIds: keys.map((k) => k.id), taskTypes: [], models: [] }, { fromMs: monthStartMs, toMs: q.toMs }, ['key_id', 'hour_ms']);
+  const byKey = new Map<string, { day: number; month: number }>();
+  for (const c of cells) {
+    if (c.keyId === null) continue;
+    const spent = byKey.get(c.keyId) ?? { day: 0, month: 0 };
+    spent.month += c.costUsd;
+    // Cells are whole hours and the day starts on an hour, so a cell is wholly in the day or before it.
+    if (c.hourMs >= dayStartMs) spent.day += c.costUsd;
+    byKey.set(c.keyId, spent);
+  }
   const budgets: BudgetUse[] = [];
   for (const k of keys) {
     const spent = byKey.get(k.id) ?? { day: 0, month: 0 };

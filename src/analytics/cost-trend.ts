@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { changePct, isoOf, num, requestWindowSql } from './request-window.ts';
+import { changePct, isoOf } from './request-window.ts';
+import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
 export type TrendBucket = 'hour' | 'day';
@@ -28,23 +29,20 @@ export function bucketFor(q: AnalysisQuery): TrendBucket {
 }
 
 /**
- * Spend per UTC hour or day, empty buckets filled with zeros. Buckets are epoch-ms integer division
- * (`created_at / 3600000 * 3600000`), which is exact integer arithmetic on both dialects.
+ * Spend per UTC hour or day, empty buckets filled with zeros, from the cells of the window's two halves
+ * (requestCells over [from, mid) and [mid, to), so the halves are exact even when mid is not on an hour).
+ * Buckets are whole hours or days of epoch ms, so a cell's hour falls in exactly one bucket.
  */
-export async function costTrend(db: Kysely<Database>, q: AnalysisQuery, bucket: TrendBucket = bucketFor(q)): Promise<CostTrend> {
-  const size = sql.lit(BUCKET_MS[bucket]);
-  const midMs = Math.floor((q.fromMs + q.toMs) / 2);
-  const [rows, halves] = await Promise.all([
-    sql<{ b: unknown; n: unknown; cost: unknown }>`
-      select (r.created_at / ${size}) * ${size} as b, count(*) as n, sum(r.cost_usd) as cost
-      from requests r where ${requestWindowSql(q)} group by (r.created_at / ${size}) * ${size} order by b`.execute(db),
-    sql<{ first: unknown; second: unknown }>`
-      select sum(case when r.created_at < ${midMs} then r.cost_usd else 0 end) as first,
-        sum(case when r.created_at >= ${midMs} then r.cost_usd else 0 end) as second
-      from requests r where ${requestWindowSql(q)}`.execute(db),
-  ]);
-  const byBucket = new Map(rows.rows.map((r) => [num(r.b), { requests: num(r.n), cost: num(r.cost) }]));
+export function costTrendOf(q: AnalysisQuery, firstHalf: readonly RequestCell[], secondHalf: readonly RequestCell[], bucket: TrendBucket = bucketFor(q)): CostTrend {
   const step = BUCKET_MS[bucket];
+  const byBucket = new Map<number, { requests: number; cost: number }>();
+  for (const c of [...firstHalf, ...secondHalf]) {
+    const start = Math.floor(c.hourMs / step) * step;
+    const b = byBucket.get(start) ?? { requests: 0, cost: 0 };
+    b.requests += c.requests;
+    b.cost += c.costUsd;
+    byBucket.set(start, b);
+  }
   const trend: TrendPoint[] = [];
   let previous: number | null = null;
   for (let start = Math.floor(q.fromMs / step) * step; start < q.toMs; start += step) {
@@ -52,6 +50,22 @@ export async function costTrend(db: Kysely<Database>, q: AnalysisQuery, bucket: 
     trend.push({ bucket_start: isoOf(start), requests: b.requests, cost_usd: roundSig(b.cost) ?? 0, change_pct: previous === null ? null : roundSig(changePct(previous, b.cost), 4) });
     previous = b.cost;
   }
-  const h = halves.rows[0];
-  return { trend_bucket: bucket, trend, trend_change_pct: roundSig(changePct(num(h?.first), num(h?.second)), 4) };
+  const cost = (cells: readonly RequestCell[]) => cells.reduce((sum, c) => sum + c.costUsd, 0);
+  return { trend_bucket: bucket, trend, trend_change_pct: roundSig(changePct(cost(firstHalf), cost(secondHalf)), 4) };
+}
+
+/** The window's halves, for costTrendOf. */
+export function windowHalves(q: AnalysisQuery): [{ fromMs: number; toMs: number }, { fromMs: number; toMs: number }] {
+  const midMs = Math.floor((q.fromMs + q.toMs) / 2);
+  return [
+    { fromMs: q.fromMs, toMs: midMs },
+    { fromMs: midMs, toMs: q.toMs },
+  ];
+}
+
+/** costTrendOf over the store (reads the cells itself). */
+export async function costTrend(db: Kysely<Database>, q: AnalysisQuery, bucket: TrendBucket = bucketFor(q)): Promise<CostTrend> {
+  const [first, second] = windowHalves(q);
+  const [a, b] = await Promise.all([requestCells(db, q, first, ['hour_ms']), requestCells(db, q, second, ['hour_ms'])]);
+  return costTrendOf(q, a, b, bucket);
 }

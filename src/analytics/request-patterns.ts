@@ -1,14 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { changePct, decisionsInWindowSql, isoOf, num, requestWindowSql } from './request-window.ts';
+import { changePct, isoOf } from './request-window.ts';
+import { COMPLEXITY_EDGES, HOUR_MS } from './rollup/cell-sql.ts';
+import { requestCells, sumCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-/** Complexity buckets of width 0.2 over the router's 0–1 scale (1.0 falls in the last). */
-const COMPLEXITY_EDGES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
 
 export interface RequestPatterns {
   sample_size: number;
@@ -44,59 +43,39 @@ function hourLabel(hour: number): string {
 
 /** Task type mix, complexity distribution, peak hours and days, period-over-period change. */
 export async function requestPatterns(db: Kysely<Database>, q: AnalysisQuery): Promise<RequestPatterns> {
-  const where = requestWindowSql(q);
   const prev = { fromMs: q.fromMs - (q.toMs - q.fromMs), toMs: q.fromMs };
-  // Hour of day and weekday from epoch ms with integer arithmetic (1970-01-01 was a Thursday = 4).
-  const hourSql = sql`((r.created_at / ${sql.lit(HOUR_MS)}) % 24)`;
-  const daySql = sql`(((r.created_at / ${sql.lit(DAY_MS)}) + 4) % 7)`;
-  const bucketSql = sql.join(
-    COMPLEXITY_EDGES.slice(1, -1).map((edge, i) => sql`when d.complexity < ${sql.lit(edge)} then ${sql.lit(i)}`),
-    sql` `,
-  );
-  const [tasks, complexity, hours, days, periods, prevTasks] = await Promise.all([
-    sql<{ task_type: string | null; n: unknown }>`
-      select r.task_type, count(*) as n from requests r where ${where} group by r.task_type order by count(*) desc, r.task_type`.execute(db),
-    sql<{ b: unknown; n: unknown; avg: unknown }>`
-      select case ${bucketSql} else ${sql.lit(COMPLEXITY_EDGES.length - 2)} end as b, count(*) as n, avg(d.complexity) as avg
-      from ${decisionsInWindowSql(q)}
-      group by case ${bucketSql} else ${sql.lit(COMPLEXITY_EDGES.length - 2)} end`.execute(db),
-    sql<{ h: unknown; n: unknown }>`select ${hourSql} as h, count(*) as n from requests r where ${where} group by ${hourSql}`.execute(db),
-    sql<{ d: unknown; n: unknown }>`select ${daySql} as d, count(*) as n from requests r where ${where} group by ${daySql}`.execute(db),
-    sql<{ n: unknown; cost: unknown; pn: unknown; pcost: unknown }>`
-      select sum(case when r.created_at >= ${q.fromMs} then 1 else 0 end) as n,
-        sum(case when r.created_at >= ${q.fromMs} then r.cost_usd else 0 end) as cost,
-        sum(case when r.created_at < ${q.fromMs} then 1 else 0 end) as pn,
-        sum(case when r.created_at < ${q.fromMs} then r.cost_usd else 0 end) as pcost
-      from requests r where ${requestWindowSql(q, 'r', { fromMs: prev.fromMs, toMs: q.toMs })}`.execute(db),
-    sql<{ task_type: string | null; n: unknown }>`
-      select r.task_type, count(*) as n from requests r where ${requestWindowSql(q, 'r', prev)} group by r.task_type`.execute(db),
-  ]);
-  const total = tasks.rows.reduce((s, t) => s + num(t.n), 0);
-  const routed = complexity.rows.reduce((s, c) => s + num(c.n), 0);
-  const complexitySum = complexity.rows.reduce((s, c) => s + num(c.n) * num(c.avg), 0);
-  const byBucket = new Map(complexity.rows.map((c) => [num(c.b), num(c.n)]));
-  const hourCounts = new Map(hours.rows.map((h) => [num(h.h), num(h.n)]));
-  const dayCounts = new Map(days.rows.map((d) => [num(d.d), num(d.n)]));
+  // Every figure is a sum of the window's (and the previous window's) cells: rollup hours plus edges.
+  const [cells, prevCells] = await Promise.all([requestCells(db, q, q, ['hour_ms', 'task_type']), requestCells(db, q, prev, ['task_type'])]);
+  const byName = (list: readonly RequestCell[]) => sumCells(list, (c) => c.taskType ?? '(none)', (c) => c.requests);
+  const currentByTask = byName(cells);
+  const tasks = [...currentByTask.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const total = tasks.reduce((s, t) => s + t[1], 0);
+  const routed = cells.reduce((s, c) => s + c.routed, 0);
+  const complexitySum = cells.reduce((s, c) => s + c.complexity, 0);
+  const bucketCounts = COMPLEXITY_EDGES.slice(0, -1).map((_, i) => cells.reduce((s, c) => s + (c.complexityBuckets[i] ?? 0), 0));
+  // Hour of day and weekday of a cell's UTC hour (1970-01-01 was a Thursday = 4).
+  const hourCounts = sumCells(cells, (c) => Math.floor(c.hourMs / HOUR_MS) % 24, (c) => c.requests);
+  const dayCounts = sumCells(cells, (c) => (Math.floor(c.hourMs / DAY_MS) + 4) % 7, (c) => c.requests);
   const by_hour = Array.from({ length: 24 }, (_, hour) => ({ hour, requests: hourCounts.get(hour) ?? 0 }));
   const by_day = WEEKDAYS.map((day, i) => ({ day, requests: dayCounts.get(i) ?? 0 }));
   const peakHours = by_hour.filter((h) => h.requests > 0).sort((a, b) => b.requests - a.requests || a.hour - b.hour).slice(0, 3);
   const peakDay = [...by_day].sort((a, b) => b.requests - a.requests)[0];
-  const p = periods.rows[0];
-  const prevByTask = new Map(prevTasks.rows.map((t) => [t.task_type ?? '(none)', num(t.n)]));
-  const taskNames = [...new Set([...tasks.rows.map((t) => t.task_type ?? '(none)'), ...prevByTask.keys()])];
-  const currentByTask = new Map(tasks.rows.map((t) => [t.task_type ?? '(none)', num(t.n)]));
+  const costOf = (list: readonly RequestCell[]) => list.reduce((s, c) => s + c.costUsd, 0);
+  const p = { n: total, cost: costOf(cells), pn: prevCells.reduce((s, c) => s + c.requests, 0), pcost: costOf(prevCells) };
+  const prevByTask = new Map([...byName(prevCells).entries()].sort((a, b) => a[0].localeCompare(b[0])));
+  const taskNames = [...new Set([...tasks.map((t) => t[0]), ...prevByTask.keys()])];
   const gaps: string[] = [];
   if (total === 0) gaps.push('no requests in this window: no patterns to describe');
   else if (routed === 0) gaps.push('no routed requests in this window: complexity distribution unavailable (complexity is recorded with routing decisions)');
   if (total > 0 && q.toMs - q.fromMs < 7 * DAY_MS) gaps.push('window shorter than 7 days: weekday pattern covers only part of a week');
-  if (num(p?.pn) === 0) gaps.push('no requests in the previous period of the same length: period-over-period change unavailable');
+  if (p.pn === 0) gaps.push('no requests in the previous period of the same length: period-over-period change unavailable');
   return {
     sample_size: total,
     data_gaps: gaps,
-    task_type_mix: tasks.rows.map((t) => ({ task_type: t.task_type ?? '(none)', requests: num(t.n), share: roundSig(num(t.n) / total) ?? 0 })),
+    task_type_mix: tasks.map(([task_type, n]) => ({ task_type, requests: n, share: roundSig(n / total) ?? 0 })),
     complexity_distribution: COMPLEXITY_EDGES.slice(0, -1).map((min, i) => {
       const max = COMPLEXITY_EDGES[i + 1] ?? 1;
-      const requests = byBucket.get(i) ?? 0;
+      const requests = bucketCounts[i] ?? 0;
       return { bucket: `${min.toFixed(1)}–${max.toFixed(1)}`, min, max, requests, share: routed > 0 ? (roundSig(requests / routed) ?? 0) : 0 };
     }),
     avg_complexity: roundSig(routed > 0 ? complexitySum / routed : null),
@@ -109,12 +88,12 @@ export async function requestPatterns(db: Kysely<Database>, q: AnalysisQuery): P
     period_over_period: {
       previous_from: isoOf(prev.fromMs),
       previous_to: isoOf(prev.toMs),
-      requests: num(p?.n),
-      previous_requests: num(p?.pn),
-      requests_change_pct: roundSig(changePct(num(p?.pn), num(p?.n)), 4),
-      cost_usd: roundSig(num(p?.cost)) ?? 0,
-      previous_cost_usd: roundSig(num(p?.pcost)) ?? 0,
-      cost_change_pct: roundSig(changePct(num(p?.pcost), num(p?.cost)), 4),
+      requests: p.n,
+      previous_requests: p.pn,
+      requests_change_pct: roundSig(changePct(p.pn, p.n), 4),
+      cost_usd: roundSig(p.cost) ?? 0,
+      previous_cost_usd: roundSig(p.pcost) ?? 0,
+      cost_change_pct: roundSig(changePct(p.pcost, p.cost), 4),
       by_task_type: taskNames.map((task_type) => {
         const now = currentByTask.get(task_type) ?? 0;
         const before = prevByTask.get(task_type) ?? 0;

@@ -2,7 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentiles } from './percentiles.ts';
-import { decisionsInWindowSql, num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
+import { requestLatencyPercentiles } from './indexed-percentiles.ts';
+import { decisionsInWindowSql, ratio, SMALL_SAMPLE } from './request-window.ts';
+import { requestCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
 export interface LatencySummaryMs {
@@ -38,17 +40,10 @@ function latencySummary(n: number, avg: number | null, p: { p50?: number; p95?: 
 
 /** Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates. */
 export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): Promise<RoutingAnalytics> {
-  const where = requestWindowSql(q);
-  // One grouped pass over the requests gives totals, the model distribution and the failures.
-  const [groups, decisionPct, latencyPct] = await Promise.all([
-    sql<{ model: string | null; status: unknown; error_type: string | null; n: unknown; hits: unknown; latency: unknown }>`
-      select r.model_used as model, case when r.status >= 400 then r.status else 0 end as status,
-        case when r.status >= 400 then r.error_type end as error_type,
-        count(*) as n, sum(r.cache_hit) as hits, sum(r.latency_ms) as latency
-      from requests r where ${where}
-      group by r.model_used, case when r.status >= 400 then r.status else 0 end, case when r.status >= 400 then r.error_type end`.execute(db),
+  // Totals, the model distribution and the failures are sums of the window's cells (rollup + edges).
+  const [cells, decisionPct] = await Promise.all([
+    requestCells(db, q, q, ['model_used', 'status', 'error_type']),
     percentiles(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]),
-    percentiles(db, sql`select r.latency_ms as x from requests r where ${where}`, [50, 95, 99]),
   ]);
   let total = 0;
   let ok = 0;
@@ -56,21 +51,21 @@ export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): 
   let latencySum = 0;
   const perModel = new Map<string | null, number>();
   const failures: RoutingAnalytics['failures'] = [];
-  for (const g of groups.rows) {
-    const n = num(g.n);
+  for (const c of cells) {
+    const n = c.requests;
     total += n;
-    hits += num(g.hits);
-    latencySum += num(g.latency);
-    perModel.set(g.model, (perModel.get(g.model) ?? 0) + n);
-    const status = num(g.status);
-    if (status === 0) ok += n;
+    hits += c.cacheHits;
+    latencySum += c.latencyMs;
+    perModel.set(c.model, (perModel.get(c.model) ?? 0) + n);
+    if (c.status < 400) ok += n;
     else {
-      const same = failures.find((f) => f.status === status && f.error_type === g.error_type);
+      const same = failures.find((f) => f.status === c.status && f.error_type === c.errorType);
       if (same) same.requests += n;
-      else failures.push({ status, error_type: g.error_type, requests: n });
+      else failures.push({ status: c.status, error_type: c.errorType, requests: n });
     }
   }
-  failures.sort((a, b) => b.requests - a.requests || a.status - b.status);
+  const latencyPct = await requestLatencyPercentiles(db, q, total, [50, 95, 99]);
+  failures.sort((a, b) => b.requests - a.requests || a.status - b.status || String(a.error_type).localeCompare(String(b.error_type)));
   const models = [...perModel.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   const routed = decisionPct.n ?? 0;
   const gaps: string[] = [];

@@ -1,16 +1,15 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Database } from '../store/schema.ts';
 import { AnalysisParamsError, type AnalysisQuery } from './analysis-query.ts';
 import { budgetUtilization, type BudgetUse } from './budget-utilization.ts';
-import { costTrend, type TrendBucket, type TrendPoint } from './cost-trend.ts';
-import { num, ratio, requestWindowSql } from './request-window.ts';
+import { costTrendOf, windowHalves, type TrendBucket, type TrendPoint } from './cost-trend.ts';
+import { ratio } from './request-window.ts';
+import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
 export const COST_GROUPS = ['model', 'task_type', 'key', 'tier', 'team'] as const;
 export type CostGroup = (typeof COST_GROUPS)[number];
-
-const GROUP_COLUMN: Record<Exclude<CostGroup, 'tier'>, string> = { model: 'model_used', task_type: 'task_type', key: 'key_id', team: 'team' };
 
 export interface RoutingCostsOptions {
   /** Groupings to compute (default: all); `tier` needs `tier_of`. */
@@ -67,12 +66,17 @@ interface Grouped {
   cost: number;
 }
 
-async function costBy(db: Kysely<Database>, q: AnalysisQuery, column: string): Promise<Grouped[]> {
-  const col = sql.ref(`r.${column}`);
-  const rows = await sql<{ name: string | null; n: unknown; cost: unknown }>`
-    select ${col} as name, count(*) as n, sum(r.cost_usd) as cost from requests r where ${requestWindowSql(q)}
-    group by ${col} order by sum(r.cost_usd) desc, count(*) desc`.execute(db);
-  return rows.rows.map((r) => ({ name: r.name ?? '(none)', requests: num(r.n), cost: num(r.cost) }));
+/** Requests and spend per value of one grouping, largest spend first (then most requests, then name). */
+function costBy(cells: readonly RequestCell[], nameOf: (c: RequestCell) => string | null): Grouped[] {
+  const groups = new Map<string, Grouped>();
+  for (const c of cells) {
+    const name = nameOf(c) ?? '(none)';
+    const g = groups.get(name) ?? { name, requests: 0, cost: 0 };
+    g.requests += c.requests;
+    g.cost += c.costUsd;
+    groups.set(name, g);
+  }
+  return [...groups.values()].sort((a, b) => b.cost - a.cost || b.requests - a.requests || a.name.localeCompare(b.name));
 }
 
 function toRows<K extends string>(label: K, groups: readonly Grouped[], totalUsd: number): (CostGroupRow & Record<K, string>)[] {
@@ -104,20 +108,32 @@ function byTier(models: readonly Grouped[], tierOf: Readonly<Record<string, stri
 export async function routingCosts(db: Kysely<Database>, q: AnalysisQuery, opts: RoutingCostsOptions = {}): Promise<RoutingCosts> {
   const groups = parseGroups(opts.group_by);
   const wantModels = groups.includes('model') || groups.includes('tier');
-  const [totals, models, tasks, keys, teams, budgets, trend] = await Promise.all([
-    sql<{ n: unknown; cost: unknown; saved: unknown; hits: unknown }>`
-      select count(*) as n, sum(r.cost_usd) as cost, sum(r.cache_saved_usd) as saved, sum(r.cache_hit) as hits
-      from requests r where ${requestWindowSql(q)}`.execute(db),
-    wantModels ? costBy(db, q, GROUP_COLUMN.model) : undefined,
-    groups.includes('task_type') ? costBy(db, q, GROUP_COLUMN.task_type) : undefined,
-    groups.includes('key') ? costBy(db, q, GROUP_COLUMN.key) : undefined,
-    groups.includes('team') ? costBy(db, q, GROUP_COLUMN.team) : undefined,
+  const [first, second] = windowHalves(q);
+  // Hourly sums of the two halves give the totals and the trend (its half-on-half change needs them
+  // apart); one grouping by every cost dimension gives the breakdowns.
+  const wantGroups = groups.some((g) => g !== 'tier') || wantModels;
+  const [firstCells, secondCells, groupCells, budgets] = await Promise.all([
+    requestCells(db, q, first, ['hour_ms']),
+    requestCells(db, q, second, ['hour_ms']),
+    wantGroups ? requestCells(db, q, q, ['model_used', 'task_type', 'key_id', 'team']) : [],
     budgetUtilization(db, q),
-    costTrend(db, q, opts.bucket),
   ]);
-  const t = totals.rows[0];
-  const n = num(t?.n);
-  const total = num(t?.cost);
+  const cells = [...firstCells, ...secondCells];
+  const trend = costTrendOf(q, firstCells, secondCells, opts.bucket);
+  const models = wantModels ? costBy(groupCells, (c) => c.model) : undefined;
+  const tasks = groups.includes('task_type') ? costBy(groupCells, (c) => c.taskType) : undefined;
+  const keys = groups.includes('key') ? costBy(groupCells, (c) => c.keyId) : undefined;
+  const teams = groups.includes('team') ? costBy(groupCells, (c) => c.team) : undefined;
+  let n = 0;
+  let total = 0;
+  let saved = 0;
+  let hits = 0;
+  for (const c of cells) {
+    n += c.requests;
+    total += c.costUsd;
+    saved += c.cacheSavedUsd;
+    hits += c.cacheHits;
+  }
   const gaps: string[] = [];
   if (n === 0) gaps.push('no requests in this window: no spend to analyse');
   if (budgets.budgets.length === 0) gaps.push('no API key has a daily or monthly budget: budget utilization unavailable');
@@ -126,8 +142,8 @@ export async function routingCosts(db: Kysely<Database>, q: AnalysisQuery, opts:
     data_gaps: gaps,
     total_cost_usd: roundSig(total) ?? 0,
     avg_cost_per_request_usd: roundSig(ratio(total, n)),
-    cache_saved_usd: roundSig(num(t?.saved)) ?? 0,
-    cache_hits: num(t?.hits),
+    cache_saved_usd: roundSig(saved) ?? 0,
+    cache_hits: hits,
     ...budgets,
     ...trend,
   };

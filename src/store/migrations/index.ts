@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001Initial } from './0001-initial.ts';
 import { migration0002FeedbackOptimizationCache } from './0002-feedback-optimization-cache.ts';
 import { migration0003AnalyticsIndexes } from './0003-analytics-indexes.ts';
+import { migration0004RequestRollups } from './0004-request-rollups.ts';
 
 /** Listed by hand, not globbed from disk, so migrations work from a bundle and under any loader. Names sort in apply order. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial': migration0001Initial,
   '0002-feedback-optimization-cache': migration0002FeedbackOptimizationCache,
   '0003-analytics-indexes': migration0003AnalyticsIndexes,
+  '0004-request-rollups': migration0004RequestRollups,
 };
 
 export const staticMigrationProvider: MigrationProvider = {

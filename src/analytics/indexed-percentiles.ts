@@ -1,0 +1,52 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/schema.ts';
+import type { AnalysisQuery } from './analysis-query.ts';
+import { percentiles, type Percentile, type PercentileValues } from './percentiles.ts';
+import { num, requestWindowSql } from './request-window.ts';
+
+/**
+ * Below this many requests in the window the window-function percentiles (a sort of the window's values)
+ * beat walking the latency index, which reads every index entry up to the rank whatever the window.
+ */
+export const INDEX_WALK_MIN_REQUESTS = 50_000;
+
+/**
+ * The window condition with every column wrapped (`+x`, `x || ''`) so that no index serves it: SQLite
+ * then walks requests_latency_window_idx (migration 0004) in latency order, testing the window and
+ * filters on the index entry, instead of reading the window by created_at and sorting it. PostgreSQL
+ * plans it as it likes; the answer is the same.
+ */
+function unindexedWindowSql(q: AnalysisQuery): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`+r.created_at >= ${q.fromMs}`, sql`+r.created_at < ${q.toMs}`];
+  if (q.taskTypes.length > 0) parts.push(sql`(r.task_type || '') in (${sql.join(q.taskTypes)})`);
+  if (q.keyIds.length > 0) parts.push(sql`(r.key_id || '') in (${sql.join(q.keyIds)})`);
+  if (q.models.length > 0) parts.push(sql`(r.model_used || '') in (${sql.join(q.models)})`);
+  return sql.join(parts, sql` and `);
+}
+
+/**
+ * Nearest-rank percentiles of the window's request latency (the same values as `percentiles`), given the
+ * number of requests `n` in the window: for a large window each percentile is the row at rank
+ * ceil(p·n/100) of the latency index, read with OFFSET — no sort of a month of rows.
+ */
+export async function requestLatencyPercentiles(
+  db: Kysely<Database>,
+  q: AnalysisQuery,
+  n: number,
+  ps: readonly Percentile[],
+  minRequestsForIndexWalk = INDEX_WALK_MIN_REQUESTS,
+): Promise<PercentileValues> {
+  if (n < minRequestsForIndexWalk || n === 0) return percentiles(db, sql`select r.latency_ms as x from requests r where ${requestWindowSql(q)}`, ps);
+  const values = await Promise.all(
+    ps.map(async (p) => {
+      // The smallest rank with rank·100 ≥ p·n, in integer arithmetic.
+      const rank = Math.floor((p * n + 99) / 100);
+      const row = await sql<{ x: unknown }>`
+        select r.latency_ms as x from requests r where ${unindexedWindowSql(q)} order by r.latency_ms limit 1 offset ${rank - 1}`.execute(db);
+      return [p, row.rows[0]?.x] as const;
+    }),
+  );
+  const out: PercentileValues = { n };
+  for (const [p, x] of values) if (x !== undefined && x !== null) out[`p${p}`] = num(x);
+  return out;
+}

@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-support.ts';
+import { resolveAnalysisQuery, type AnalysisParams } from '../analysis-query.ts';
+import { budgetUtilization } from '../budget-utilization.ts';
+import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
+import { requestLatencyPercentiles } from '../indexed-percentiles.ts';
+import { percentiles } from '../percentiles.ts';
+import { requestPatterns } from '../request-patterns.ts';
+import { requestWindowSql } from '../request-window.ts';
+import { routingAnalytics } from '../routing-analytics.ts';
+import { routingCosts } from '../routing-costs.ts';
+import { HOUR_MS } from './cell-sql.ts';
+import { rebuildRollups, refreshRollups, ROLLUP_SETTLE_MS, rollupThroughMs } from './refresh-rollups.ts';
+
+const endMs = Date.parse(KNOWN_WINDOW.to);
+const iso = (ms: number) => new Date(ms).toISOString();
+/** Windows on whole hours, with partial hours at both edges, filtered, and the day before the known one. */
+const WINDOWS: AnalysisParams[] = [
+  KNOWN_WINDOW,
+  { from: iso(KNOWN_DAY_MS + 30 * 60_000), to: iso(endMs - 25 * 60_000) },
+  { ...KNOWN_WINDOW, models: ['gpt-4o-mini'], task_types: ['qa', 'coding'] },
+  { ...KNOWN_WINDOW, keys: ['key_a'] },
+  { from: iso(KNOWN_DAY_MS - 24 * HOUR_MS), to: iso(endMs) },
+];
+
+describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
+  let opened: OpenedTestStore;
+  const db = () => opened.store.db;
+  const everyAnalysis = () =>
+    Promise.all(
+      WINDOWS.map(async (w) => {
+        const q = resolveAnalysisQuery(w, endMs);
+        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q) };
+      }),
+    );
+  let fromRawRows: Awaited<ReturnType<typeof everyAnalysis>>;
+
+  beforeAll(async () => {
+    opened = await backend.open();
+    const { requests, keys } = knownHistory();
+    await insertHistory(opened.store, requests, keys);
+    fromRawRows = await everyAnalysis();
+  });
+  afterAll(async () => {
+    await opened?.cleanup();
+  });
+
+  it('answers the same with part of the window rolled up (the edges read from the raw rows)', async () => {
+    const through = await refreshRollups(db(), KNOWN_DAY_MS + 13 * HOUR_MS + 20 * 60_000 + ROLLUP_SETTLE_MS);
+    expect(through).toBe(KNOWN_DAY_MS + 13 * HOUR_MS);
+    expect(await everyAnalysis()).toEqual(fromRawRows);
+  });
+
+  it('answers the same with everything rolled up, and a second refresh adds nothing', async () => {
+    const nowMs = endMs + 2 * 24 * HOUR_MS;
+    await refreshRollups(db(), nowMs);
+    const count = async () => Number((await sql<{ n: unknown }>`select count(*) as n from request_rollup_hourly`.execute(db())).rows[0]?.n);
+    const rows = await count();
+    expect(await refreshRollups(db(), nowMs)).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / HOUR_MS) * HOUR_MS);
+    expect(await count()).toBe(rows);
+    expect(await everyAnalysis()).toEqual(fromRawRows);
+  });
+
+  it('rebuilds from the log', async () => {
+    const nowMs = endMs + 2 * 24 * HOUR_MS;
+    await rebuildRollups(db(), nowMs);
+    expect(await rollupThroughMs(db())).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / HOUR_MS) * HOUR_MS);
+    expect(await everyAnalysis()).toEqual(fromRawRows);
+  });
+
+  it('reads latency percentiles from the latency index with the same values as the window functions', async () => {
+    for (const w of WINDOWS) {
+      const q = resolveAnalysisQuery(w, endMs);
+      const viaSort = await percentiles(db(), sql`select r.latency_ms as x from requests r where ${requestWindowSql(q)}`, [50, 95, 99]);
+      const viaIndex = await requestLatencyPercentiles(db(), q, viaSort.n ?? 0, [50, 95, 99], 0);
+      expect({ p50: viaIndex.p50, p95: viaIndex.p95, p99: viaIndex.p99 }).toEqual({ p50: viaSort.p50, p95: viaSort.p95, p99: viaSort.p99 });
+    }
+  });
+});
+
+describe('refreshRollups on an empty log', () => {
+  it('rolls nothing up and sets no watermark', async () => {
+    const opened = await TEST_BACKENDS[0]!.open();
+    try {
+      expect(await refreshRollups(opened.store.db, endMs)).toBeNull();
+      expect(await rollupThroughMs(opened.store.db)).toBeNull();
+    } finally {
+      await opened.cleanup();
+    }
+  });
+});
