@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { INCOMPLETE_FINISH_REASONS, QUALITY_SOURCES, scoredRequestsSql, type QualitySource } from './quality.ts';
+import { completionFailureSql, feedbackScoredRequestsSql, QUALITY_SOURCES, type QualitySource } from './quality.ts';
 import { num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
+import { requestCells } from './rollup/request-cells.ts';
 import { meanInterval, pearson, roundSig, wilsonInterval } from './stats.ts';
 
 export interface QualityGroup {
@@ -36,7 +37,6 @@ export interface QualityMetrics {
   user_satisfaction: { ratings: number; avg_score: number | null };
 }
 
-const COMPLETED_SQL = sql`(sr.status < 400 and coalesce(sr.finish_reason, '') not in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
 
 /** Sums of one (model, task type, quality source) cell; every figure of the analysis is a sum of these. */
 interface Cell {
@@ -66,40 +66,62 @@ function add(a: Sums, b: Sums): Sums {
   return out;
 }
 
+const nameOf = (v: unknown) => (typeof v === 'string' ? v : '(none)');
+
 /**
- * One pass over the window: sums per (model, task type, quality source). Totals, the per-model and
- * per-task rows, the source counts and the correlation are all sums of these, so the scored-requests
- * CTE (a join of requests with ranked feedback) runs once rather than once per figure.
+ * Sums per (model, task type, quality source); every figure of the analysis is a sum of these.
+ *
+ * Quality comes from feedback, which arrives after an hour is rolled up, so it is computed in two parts
+ * that add up to the scored-requests answer: every request as its own row scores it (quality 0 from
+ * the `completion` source when it failed as a task, else unrated) — sums the request rollup holds —
+ * and, for the few requests that have feedback, their feedback-derived cell minus that row-only cell,
+ * read walking the feedback. Completion counts never depend on feedback and come from the rollup alone.
  */
 async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<Cell[]> {
-  const rows = await sql<Record<string, unknown>>`
-    with sr as (${scoredRequestsSql(q)})
-    select sr.model_used as model, sr.task_type, sr.quality_source as source, count(*) as n, count(sr.quality) as rated,
-      sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
-      sum(case when sr.quality is not null then sr.cost_usd else 0 end) as sc,
-      sum(case when sr.quality is not null then sr.cost_usd * sr.cost_usd else 0 end) as sc2,
-      sum(sr.quality * sr.cost_usd) as sqc,
-      sum(case when ${COMPLETED_SQL} then 1 else 0 end) as completed,
-      sum(case when sr.status < 400 and sr.finish_reason = 'length' then 1 else 0 end) as truncated,
-      sum(case when sr.status < 400 and sr.finish_reason = 'content_filter' then 1 else 0 end) as filtered,
-      sum(case when sr.status >= 400 then 1 else 0 end) as failed
-    from sr group by sr.model_used, sr.task_type, sr.quality_source`.execute(db);
-  return rows.rows.map((r) => ({
-    model: typeof r['model'] === 'string' ? r['model'] : '(none)',
-    taskType: typeof r['task_type'] === 'string' ? r['task_type'] : '(none)',
-    source: typeof r['source'] === 'string' ? r['source'] : null,
-    n: num(r['n']),
-    rated: num(r['rated']),
-    sq: num(r['sq']),
-    sq2: num(r['sq2']),
-    sc: num(r['sc']),
-    sc2: num(r['sc2']),
-    sqc: num(r['sqc']),
-    completed: num(r['completed']),
-    truncated: num(r['truncated']),
-    filtered: num(r['filtered']),
-    failed: num(r['failed']),
-  }));
+  const rowFailed = completionFailureSql('sr');
+  const [rollup, withFeedback] = await Promise.all([
+    requestCells(db, q, q, ['model_used', 'task_type', 'status']),
+    sql<Record<string, unknown>>`
+      with sr as (${feedbackScoredRequestsSql(q)})
+      select sr.model_used as model, sr.task_type, sr.quality_source as source, count(*) as n, count(sr.quality) as rated,
+        sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
+        sum(case when sr.quality is not null then sr.cost_usd else 0 end) as sc,
+        sum(case when sr.quality is not null then sr.cost_usd * sr.cost_usd else 0 end) as sc2,
+        sum(sr.quality * sr.cost_usd) as sqc,
+        sum(case when ${rowFailed} then 1 else 0 end) as cf,
+        sum(case when ${rowFailed} then sr.cost_usd else 0 end) as cfc,
+        sum(case when ${rowFailed} then sr.cost_usd * sr.cost_usd else 0 end) as cfc2
+      from sr group by sr.model_used, sr.task_type, sr.quality_source`.execute(db),
+  ]);
+  const cells: Cell[] = [];
+  const cell = (model: string, taskType: string, source: string | null, sums: Partial<Sums>): Cell => ({ model, taskType, source, ...ZERO, ...sums });
+  /** The cells of n requests as their rows alone score them, cf of them failed as a task (times `sign`). */
+  const rowOnly = (model: string, taskType: string, n: number, cf: number, cfc: number, cfc2: number, sign: 1 | -1) => [
+    cell(model, taskType, 'completion', { n: sign * cf, rated: sign * cf, sc: sign * cfc, sc2: sign * cfc2 }),
+    cell(model, taskType, null, { n: sign * (n - cf) }),
+  ];
+  for (const c of rollup) {
+    const [model, taskType] = [nameOf(c.model), nameOf(c.taskType)];
+    cells.push(...rowOnly(model, taskType, c.requests, c.completionFailed, c.completionFailedCostUsd, c.completionFailedCostUsdSq, 1));
+    cells.push(cell(model, taskType, null, { completed: c.completed, truncated: c.truncated, filtered: c.contentFiltered, failed: c.status >= 400 ? c.requests : 0 }));
+  }
+  for (const r of withFeedback.rows) {
+    const [model, taskType] = [nameOf(r['model']), nameOf(r['task_type'])];
+    const n = num(r['n']);
+    cells.push(...rowOnly(model, taskType, n, num(r['cf']), num(r['cfc']), num(r['cfc2']), -1));
+    cells.push(
+      cell(model, taskType, typeof r['source'] === 'string' ? r['source'] : null, {
+        n,
+        rated: num(r['rated']),
+        sq: num(r['sq']),
+        sq2: num(r['sq2']),
+        sc: num(r['sc']),
+        sc2: num(r['sc2']),
+        sqc: num(r['sqc']),
+      }),
+    );
+  }
+  return cells;
 }
 
 function sumBy(cells: readonly Cell[], keyOf: (c: Cell) => string): { name: string; sums: Sums }[] {

@@ -26,6 +26,12 @@ export function completionFailureSql(alias = 'r'): RawBuilder<unknown> {
   return sql`((${col('status')} >= 400 and ${col('status')} <> 499) or ${col('finish_reason')} in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
 }
 
+/** SQL true when the request completed as a task: answered (status < 400), not cut off or filtered. */
+export function completedSql(alias = 'r'): RawBuilder<unknown> {
+  const col = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql`(${col('status')} < 400 and coalesce(${col('finish_reason')}, '') not in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
+}
+
 /** Feedback sources ranked below people: everything else (`user`, caller labels) ranks first. */
 const JUDGE = 'judge';
 const COMPLETION = 'completion';
@@ -45,8 +51,20 @@ const COMPLETION = 'completion';
  * the window; on PostgreSQL it is the same inner join and the planner orders it as it likes.
  */
 export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toMs: number } = q): RawBuilder<unknown> {
+  return sql`${scoredColumnsSql()} from requests r left join (${feedbackPerRequestSql(q, range)}) e on e.request_id = r.id where ${requestWindowSql(q, 'r', range)}`;
+}
+
+/**
+ * Like scoredRequestsSql, but only the window's requests that have feedback, walked from the feedback
+ * (a small share of the requests) and looked up by id: what the request rollup cannot hold, because
+ * feedback arrives after the hour is rolled up (see quality-metrics.ts).
+ */
+export function feedbackScoredRequestsSql(q: AnalysisQuery): RawBuilder<unknown> {
+  return sql`${scoredColumnsSql()} from (${feedbackPerRequestSql(q, q)}) e cross join requests r where r.id = e.request_id`;
+}
+
+function scoredColumnsSql(): RawBuilder<unknown> {
   const failed = completionFailureSql('r');
-  const people = sql`f.source not in (${JUDGE}, ${COMPLETION})`;
   return sql`
     select r.id, r.created_at, r.key_id, r.team, r.model_used, r.task_type, r.status, r.error_type, r.finish_reason,
       r.cost_usd, r.latency_ms, r.input_tokens, r.cache_hit, r.cache_saved_usd,
@@ -55,16 +73,18 @@ export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toM
         when e.people_n > 0 then 'user'
         when e.judge_n > 0 then 'judge'
         when e.completion_n > 0 or ${failed} then 'completion'
-      end as quality_source
-    from requests r
-    left join (
+      end as quality_source`;
+}
+
+/** Sums and counts of each request's feedback by rank (people, judge, completion), for the window's requests. */
+function feedbackPerRequestSql(q: AnalysisQuery, range: { fromMs: number; toMs: number }): RawBuilder<unknown> {
+  const people = sql`f.source not in (${JUDGE}, ${COMPLETION})`;
+  return sql`
       select f.request_id,
         sum(case when ${people} then f.score end) as people, sum(case when ${people} then 1 end) as people_n,
         sum(case when f.source = ${JUDGE} then f.score end) as judge, sum(case when f.source = ${JUDGE} then 1 end) as judge_n,
         sum(case when f.source = ${COMPLETION} then f.score end) as completion, sum(case when f.source = ${COMPLETION} then 1 end) as completion_n
       from feedback f cross join requests rf
       where rf.id = f.request_id and ${requestWindowSql(q, 'rf', range)}
-      group by f.request_id
-    ) e on e.request_id = r.id
-    where ${requestWindowSql(q, 'r', range)}`;
+      group by f.request_id`;
 }

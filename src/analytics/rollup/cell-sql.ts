@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { completedSql, completionFailureSql } from '../quality.ts';
 
 export const HOUR_MS = 3_600_000;
 
@@ -27,6 +28,12 @@ export const CELL_COLUMNS = [
   'complexity_2',
   'complexity_3',
   'complexity_4',
+  'completed',
+  'truncated',
+  'content_filtered',
+  'completion_failed',
+  'completion_failed_cost_usd',
+  'completion_failed_cost_usd_sq',
 ] as const;
 
 /** SQL true when decision `d`'s complexity falls in bucket i (the last bucket takes everything from its lower edge). */
@@ -45,12 +52,19 @@ function inBucket(i: number): RawBuilder<unknown> {
  */
 export function cellSelectSql(where: RawBuilder<unknown>): RawBuilder<unknown> {
   const hour = sql`(r.created_at / ${sql.lit(HOUR_MS)}) * ${sql.lit(HOUR_MS)}`;
+  const failed = completionFailureSql('r');
   const buckets = COMPLEXITY_EDGES.slice(0, -1).map((_, i) => sql`sum(case when ${inBucket(i)} then 1 else 0 end) as ${sql.ref(`complexity_${i}`)}`);
   return sql`
     select ${hour} as hour_ms, r.model_used, r.task_type, r.key_id, r.team, r.status, r.error_type,
       count(*) as requests, coalesce(sum(r.cost_usd), 0) as cost_usd, coalesce(sum(r.cache_saved_usd), 0) as cache_saved_usd,
       coalesce(sum(r.cache_hit), 0) as cache_hits, coalesce(sum(r.latency_ms), 0) as latency_ms,
-      count(d.request_id) as routed, coalesce(sum(d.complexity), 0) as complexity, coalesce(sum(d.decision_us), 0) as decision_us, ${sql.join(buckets)}
+      count(d.request_id) as routed, coalesce(sum(d.complexity), 0) as complexity, coalesce(sum(d.decision_us), 0) as decision_us, ${sql.join(buckets)},
+      sum(case when ${completedSql('r')} then 1 else 0 end) as completed,
+      sum(case when r.status < 400 and r.finish_reason = 'length' then 1 else 0 end) as truncated,
+      sum(case when r.status < 400 and r.finish_reason = 'content_filter' then 1 else 0 end) as content_filtered,
+      sum(case when ${failed} then 1 else 0 end) as completion_failed,
+      coalesce(sum(case when ${failed} then r.cost_usd else 0 end), 0) as completion_failed_cost_usd,
+      coalesce(sum(case when ${failed} then r.cost_usd * r.cost_usd else 0 end), 0) as completion_failed_cost_usd_sq
     from requests r left join decisions d on d.request_id = r.id
     where ${where}
     group by ${hour}, r.model_used, r.task_type, r.key_id, r.team, r.status, r.error_type`;

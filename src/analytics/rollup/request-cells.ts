@@ -25,6 +25,14 @@ export interface RequestCell {
   decisionUs: number;
   /** Routed requests per complexity bucket (COMPLEXITY_EDGES). */
   complexityBuckets: number[];
+  /** Completion figures the request row decides (quality.ts): completed, cut off, filtered, failed as a task. */
+  completed: number;
+  truncated: number;
+  contentFiltered: number;
+  completionFailed: number;
+  /** Sum of cost and of cost² over the requests that failed as a task. */
+  completionFailedCostUsd: number;
+  completionFailedCostUsdSq: number;
 }
 
 type CellRow = Record<(typeof CELL_COLUMNS)[number], unknown>;
@@ -48,6 +56,12 @@ function cellOf(r: CellRow): RequestCell {
     complexity: num(r.complexity),
     decisionUs: num(r.decision_us),
     complexityBuckets: [num(r.complexity_0), num(r.complexity_1), num(r.complexity_2), num(r.complexity_3), num(r.complexity_4)],
+    completed: num(r.completed),
+    truncated: num(r.truncated),
+    contentFiltered: num(r.content_filtered),
+    completionFailed: num(r.completion_failed),
+    completionFailedCostUsd: num(r.completion_failed_cost_usd),
+    completionFailedCostUsdSq: num(r.completion_failed_cost_usd_sq),
   };
 }
 

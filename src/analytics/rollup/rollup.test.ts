@@ -6,6 +6,7 @@ import { budgetUtilization } from '../budget-utilization.ts';
 import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
 import { requestLatencyPercentiles } from '../indexed-percentiles.ts';
 import { percentiles } from '../percentiles.ts';
+import { qualityMetrics } from '../quality-metrics.ts';
 import { requestPatterns } from '../request-patterns.ts';
 import { requestWindowSql } from '../request-window.ts';
 import { routingAnalytics } from '../routing-analytics.ts';
@@ -31,7 +32,7 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     Promise.all(
       WINDOWS.map(async (w) => {
         const q = resolveAnalysisQuery(w, endMs);
-        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q) };
+        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q), quality: await qualityMetrics(db(), q) };
       }),
     );
   let fromRawRows: Awaited<ReturnType<typeof everyAnalysis>>;

@@ -8,7 +8,9 @@ import type { Kysely, Migration } from 'kysely';
  *
  * - request_rollup_hourly: one row per (UTC hour, model, task type, key, team, status, error type) with
  *   counts and sums, and the routed requests per complexity bucket (0.2 wide) as columns rather than a
- *   grouping, so they do not multiply the rows. NULL is a group value like any other.
+ *   grouping, so they do not multiply the rows; and the completion figures of the quality analysis that a
+ *   request row decides by itself (completed, cut off, filtered, failed as a task with its cost). Feedback
+ *   arrives after the hour, so it is never rolled up. NULL is a group value like any other.
  * - rollup_watermarks: per rollup, the epoch ms before which every hour is rolled up.
  * - requests_latency_window_idx: requests ordered by latency with the window and filter columns, so a
  *   nearest-rank percentile is one index walk with OFFSET (no sort, no table row read).
@@ -36,6 +38,12 @@ async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('complexity_2', 'bigint', (c) => c.notNull())
     .addColumn('complexity_3', 'bigint', (c) => c.notNull())
     .addColumn('complexity_4', 'bigint', (c) => c.notNull())
+    .addColumn('completed', 'bigint', (c) => c.notNull())
+    .addColumn('truncated', 'bigint', (c) => c.notNull())
+    .addColumn('content_filtered', 'bigint', (c) => c.notNull())
+    .addColumn('completion_failed', 'bigint', (c) => c.notNull())
+    .addColumn('completion_failed_cost_usd', 'double precision', (c) => c.notNull())
+    .addColumn('completion_failed_cost_usd_sq', 'double precision', (c) => c.notNull())
     .addColumn('decision_us', 'double precision', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('request_rollup_hourly_hour_idx').ifNotExists().on('request_rollup_hourly').column('hour_ms').execute();
