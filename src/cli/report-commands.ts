@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
+import { refreshRollups } from '../analytics/rollup/refresh-rollups.ts';
 import { buildReport, reportOptionsOf } from '../analytics/report/build-report.ts';
 import { ReportParams } from '../analytics/report/report-params.ts';
 import { renderReport } from '../analytics/report/render-report.ts';
@@ -64,6 +65,8 @@ export function registerReportCommands(program: Command): void {
       try {
         const store = await ctx.store();
         // Stored so the report's `aigw rules apply ID` lines find their recommendations.
+        // The hours the gateway has not rolled up yet (or all of them, for a store no gateway runs on).
+        await refreshRollups(store.db, Date.now());
         const doc = await buildReport(store.db, analysisParamsOf(params), { ...reportOptionsOf(params, ctx.config()), persistTo: store }, Date.now());
         const text = renderReport(doc, params.format);
         if (opts.out) {

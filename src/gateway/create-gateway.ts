@@ -8,6 +8,7 @@ import { RedisRateLimiter } from '../auth/redis-rate-limiter.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { MemoryBudgetLedger } from '../costs/memory-budget-ledger.ts';
 import { ObservedLengths } from '../optimizer/recommend/observed-lengths.ts';
+import { RollupRefresher } from '../analytics/rollup/rollup-refresher.ts';
 import { RedisBudgetLedger } from '../costs/redis-budget-ledger.ts';
 import { GatewayMetrics } from '../metrics/metrics.ts';
 import { UpstreamClient } from '../providers/upstream-client.ts';
@@ -71,6 +72,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const liveStats = new LiveStats();
   const observedLengths = new ObservedLengths(store.db, { onError: (err) => logger.warn({ err }, 'observed completion lengths: refresh failed') });
   observedLengths.start();
+  const rollups = new RollupRefresher(store.db, { onError: (err) => logger.warn({ err }, 'analytics rollups: refresh failed') });
+  rollups.start();
   const breakers = new BreakerRegistry({
     failureThreshold: config.reliability.breaker.failure_threshold,
     cooldownMs: config.reliability.breaker.cooldown_ms,
@@ -141,6 +144,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       await gateway.judge?.close();
       await writer.close();
       await observedLengths.stop();
+      await rollups.stop();
       await gateway.upstream.close();
       await store.close();
       if (redis) await redis.quit();

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { refreshRollups } from '../../analytics/rollup/refresh-rollups.ts';
 import { buildReport, reportOptionsOf } from '../../analytics/report/build-report.ts';
 import { ReportParams } from '../../analytics/report/report-params.ts';
 import { REPORT_CONTENT_TYPES, renderReport } from '../../analytics/report/render-report.ts';
@@ -27,6 +28,7 @@ export function registerReportRoutes(app: FastifyInstance, gateway: () => Gatewa
       throw err;
     }
     await g.writer.flush();
+    await refreshRollups(analyticsDbOf(g.store), nowMs);
     // Stored so the report's `aigw rules apply ID` lines find their recommendations.
     const doc = await buildReport(analyticsDbOf(g.store), params, { ...reportOptionsOf(parsed.data, g.config), persistTo: g.store }, nowMs);
     reply.type(REPORT_CONTENT_TYPES[parsed.data.format]).send(renderReport(doc, parsed.data.format));
