@@ -50,3 +50,30 @@ export async function requestLatencyPercentiles(
   for (const [p, x] of values) if (x !== undefined && x !== null) out[`p${p}`] = num(x);
   return out;
 }
+
+/**
+ * Nearest-rank percentiles (the same values as `percentiles`) from the distinct values and their counts,
+ * for values with few distinct values such as routing decision times: a GROUP BY of the values sorts
+ * them once, where the window functions sort and then number every row; the ranks are counted here.
+ * `source` selects column `x`.
+ */
+export async function percentilesFromCounts(db: Kysely<Database>, source: RawBuilder<unknown>, ps: readonly Percentile[]): Promise<PercentileValues> {
+  const rows = await sql<{ x: unknown; n: unknown }>`
+    select s.x as x, count(*) as n from (${source}) s where s.x is not null group by s.x order by s.x`.execute(db);
+  const values = rows.rows.map((r) => ({ x: num(r.x), n: num(r.n) }));
+  const n = values.reduce((s, v) => s + v.n, 0);
+  if (n === 0) return {};
+  const out: PercentileValues = { n, mean: values.reduce((s, v) => s + v.x * v.n, 0) / n };
+  for (const p of ps) {
+    // The smallest rank with rank·100 ≥ p·n, in integer arithmetic.
+    let rank = Math.floor((p * n + 99) / 100);
+    for (const v of values) {
+      if (rank <= v.n) {
+        out[`p${p}`] = v.x;
+        break;
+      }
+      rank -= v.n;
+    }
+  }
+  return out;
+}

@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { percentiles } from './percentiles.ts';
-import { requestLatencyPercentiles } from './indexed-percentiles.ts';
+import { percentilesFromCounts, requestLatencyPercentiles } from './indexed-percentiles.ts';
 import { decisionsInWindowSql, ratio, SMALL_SAMPLE } from './request-window.ts';
 import { requestCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
@@ -43,7 +42,7 @@ export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): 
   // Totals, the model distribution and the failures are sums of the window's cells (rollup + edges).
   const [cells, decisionPct] = await Promise.all([
     requestCells(db, q, q, ['model_used', 'status', 'error_type']),
-    percentiles(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]),
+    percentilesFromCounts(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]),
   ]);
   let total = 0;
   let ok = 0;

@@ -4,11 +4,11 @@ import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-supp
 import { resolveAnalysisQuery, type AnalysisParams } from '../analysis-query.ts';
 import { budgetUtilization } from '../budget-utilization.ts';
 import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
-import { requestLatencyPercentiles } from '../indexed-percentiles.ts';
+import { percentilesFromCounts, requestLatencyPercentiles } from '../indexed-percentiles.ts';
 import { percentiles } from '../percentiles.ts';
 import { qualityMetrics } from '../quality-metrics.ts';
 import { requestPatterns } from '../request-patterns.ts';
-import { requestWindowSql } from '../request-window.ts';
+import { decisionsInWindowSql, requestWindowSql } from '../request-window.ts';
 import { routingAnalytics } from '../routing-analytics.ts';
 import { routingCosts } from '../routing-costs.ts';
 import { HOUR_MS } from './cell-sql.ts';
@@ -68,6 +68,16 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     await rebuildRollups(db(), nowMs);
     expect(await rollupThroughMs(db())).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / HOUR_MS) * HOUR_MS);
     expect(await everyAnalysis()).toEqual(fromRawRows);
+  });
+
+  it('counts decision-time percentiles from distinct values with the same values as the window functions', async () => {
+    for (const w of WINDOWS) {
+      const q = resolveAnalysisQuery(w, endMs);
+      const source = sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`;
+      const [viaSort, viaCounts] = await Promise.all([percentiles(db(), source, [50, 95, 99]), percentilesFromCounts(db(), source, [50, 95, 99])]);
+      expect({ ...viaCounts, mean: undefined }).toEqual({ ...viaSort, mean: undefined });
+      expect(viaCounts.mean).toBeCloseTo(viaSort.mean ?? Number.NaN, 9);
+    }
   });
 
   it('reads latency percentiles from the latency index with the same values as the window functions', async () => {
