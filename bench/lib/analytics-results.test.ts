@@ -63,7 +63,7 @@ describe('renderAnalyticsMarkdown', () => {
     expect(md).toContain('| timeframe | requests in window | report p50 s | report max s | CPU p50 s | runs s | before: p50 s |');
     expect(md).toContain('| 30d | 916,200 | 6.10 | 7.00 | 3.05 | 6.10, 5.90, 7.00 | 39.90 |');
     expect(md).toContain('| 24h | 23,077 | 0.39 | 0.40 | 0.20 | 0.40, 0.38, 0.39 | – |');
-    expect(md).toContain('"Before" is the same benchmark on commit `old0001` plus uncommitted changes in src/ (2026-12-03T08:00:00.000Z)');
+    expect(md).toContain('"Before" is the same benchmark on commit `old0001` plus uncommitted changes in src/ (2026-12-03T08:00:00.000Z, load average ');
     expect(md).toContain('(met)');
   });
 

@@ -25,7 +25,13 @@ export interface AnalyticsResults {
   /** The gateway code measured: git commit and whether src/ had uncommitted changes. */
   source?: { commit: string; uncommittedSrcChanges: boolean };
   /** An earlier run of the same benchmark to compare with (`--baseline FILE`): its source and report times. */
-  baseline?: { source?: AnalyticsResults['source']; generatedAt: string; timeframes: { timeframe: Timeframe; report: { p50Ms: number; maxMs: number } }[] };
+  baseline?: {
+    source?: AnalyticsResults['source'];
+    generatedAt: string;
+    /** How loaded the shared machine was then: wall times of runs under different loads do not compare. */
+    loadAverage1mAtStart?: number;
+    timeframes: { timeframe: Timeframe; report: { p50Ms: number; maxMs: number } }[];
+  };
 }
 
 /** The part of an earlier results file kept as the baseline. */
@@ -33,6 +39,7 @@ export function baselineOf(earlier: AnalyticsResults): NonNullable<AnalyticsResu
   return {
     ...(earlier.source ? { source: earlier.source } : {}),
     generatedAt: earlier.generatedAt,
+    loadAverage1mAtStart: earlier.machine.loadAverage1mAtStart,
     timeframes: earlier.timeframes.map((t) => ({ timeframe: t.timeframe, report: { p50Ms: t.report.p50Ms, maxMs: t.report.maxMs } })),
   };
 }
@@ -78,7 +85,12 @@ function reportRows(results: AnalyticsResults): string[] {
     return withBefore ? `${cells} ${b ? seconds(b.p50Ms) : '–'} |` : cells;
   });
   const note = results.baseline
-    ? ['', `"Before" is the same benchmark on ${sourceText(results.baseline.source)} (${results.baseline.generatedAt}), before migration 0003 and the join rewrites.`]
+    ? [
+        '',
+        `"Before" is the same benchmark on ${sourceText(results.baseline.source)} (${results.baseline.generatedAt}${
+          results.baseline.loadAverage1mAtStart !== undefined ? `, load average ${results.baseline.loadAverage1mAtStart} at start` : ''
+        }).`,
+      ]
     : [];
   return [header, rule, ...rows, ...note];
 }
