@@ -37,16 +37,13 @@ describe('countTextTokens', () => {
     }
   });
 
-  it('stays fast on a 20k-token prompt', () => {
+  it('stays within 3% of the exact count on a 20k-token prompt', () => {
+    // Its speed (≈0.5 ms against ≈6 ms for exact BPE here) is why it exists; speed is measured in
+    // the benchmarks, not asserted in a unit test.
     const text = prose(90_000);
-    countTextTokens(text);
-    const t0 = performance.now();
-    const runs = 20;
-    for (let i = 0; i < runs; i++) countTextTokens(text + i);
-    const perCallMs = (performance.now() - t0) / runs;
-    expect(countTextTokensExact(text)).toBeGreaterThan(15_000);
-    // Measured ≈0.5 ms here versus ≈6 ms for exact BPE; the bound leaves room for slow CI machines.
-    expect(perCallMs).toBeLessThan(5);
+    const exact = countTextTokensExact(text);
+    expect(exact).toBeGreaterThan(15_000);
+    expect(Math.abs(countTextTokens(text) - exact) / exact).toBeLessThan(0.03);
   });
 });
 

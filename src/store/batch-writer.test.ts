@@ -119,7 +119,7 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
   it('flushes on its timer', async () => {
     const writer = newWriter(store, { batchSize: 1_000, flushIntervalMs: 10 });
     writer.enqueueRequest(makeRequestRow());
-    await vi.waitFor(async () => expect(await store.countRequests()).toBe(1), { timeout: 2_000, interval: 10 });
+    await vi.waitFor(async () => expect(await store.countRequests()).toBe(1), { timeout: 15_000, interval: 10 });
     expect(writer.counters.flushes).toBe(1);
   });
 
@@ -131,7 +131,7 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     writer.enqueueRequest(request);
     writer.enqueueDecision(makeDecisionRow(request.id));
 
-    await vi.waitFor(async () => expect(await store.countRequests()).toBe(1), { timeout: 2_000, interval: 10 });
+    await vi.waitFor(async () => expect(await store.countRequests()).toBe(1), { timeout: 15_000, interval: 10 });
     expect(await store.getRequest(request.id)).toStrictEqual(request);
     expect((await store.getDecisionByRequest(request.id))?.request_id).toBe(request.id);
     expect(target.attempts).toBe(2);
