@@ -64,9 +64,8 @@ describe('analyzePrompt features', () => {
 
   it('estimates tokens from characters and caps work on huge prompts', () => {
     const text = 'The quick brown fox jumps over the lazy dog. '.repeat(20_000);
-    const start = performance.now();
+    // How fast this is measured by bench:router (its 20,000-token cell); here only the estimate.
     const a = analyzePromptText(text);
-    expect(performance.now() - start).toBeLessThan(200);
     expect(a.promptTokens).toBeGreaterThan(150_000);
     expect(a.promptTokens).toBeLessThan(300_000);
   });
