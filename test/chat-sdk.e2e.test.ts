@@ -1,13 +1,13 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from './helpers/test-stack.ts';
+import { startTestStack, withFallbacks, type TestStack } from './helpers/test-stack.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({
     config: (base) => ({
       ...base,
-      models: base.models?.map((m) => (m.id === 'sim-mini' ? { ...m, fallbacks: ['sim-standard'] } : m)),
+      models: withFallbacks(base.models, 'sim-mini', ['sim-standard']),
     }),
   });
 });

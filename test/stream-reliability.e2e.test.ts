@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from './helpers/test-stack.ts';
+import { startTestStack, withFallbacks, type TestStack } from './helpers/test-stack.ts';
 
 // A stream that fails before its first piece of answer has sent the client nothing, so it is
 // retried and falls back like a failed call; one that fails mid-answer counts against the breaker.
@@ -8,7 +8,7 @@ beforeAll(async () => {
   stack = await startTestStack({
     config: (base) => ({
       ...base,
-      models: base.models?.map((m) => (m.id === 'sim-mini' ? { ...m, fallbacks: ['sim-standard'] } : m)),
+      models: withFallbacks(base.models, 'sim-mini', ['sim-standard']),
       reliability: { max_retries: 2, backoff_base_ms: 1, backoff_max_ms: 5, breaker: { failure_threshold: 2, cooldown_ms: 60_000 } },
     }),
   });

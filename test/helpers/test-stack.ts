@@ -14,6 +14,11 @@ export const RELIABLE_FLEET: SimFleet = SimFleet.parse({
   models: DEFAULT_FLEET.models.map((m) => ({ ...m, error_rate: 0 })),
 });
 
+/** The config's models with `fallbacks` set on one of them. */
+export function withFallbacks(models: GatewayConfigInput['models'], modelId: string, fallbacks: string[]): GatewayConfigInput['models'] {
+  return models?.map((m) => (m.id === modelId ? { ...m, fallbacks } : m));
+}
+
 export interface TestStack {
   sim: SimServer;
   gateway: RunningGateway;

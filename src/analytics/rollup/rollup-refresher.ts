@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import { PeriodicRefresh } from '../../util/periodic-refresh.ts';
 import { refreshRollups } from './refresh-rollups.ts';
 
 export const DEFAULT_ROLLUP_INTERVAL_MS = 60_000;
@@ -16,35 +17,23 @@ export interface RollupRefresherOptions {
  * same answers, slower.
  */
 export class RollupRefresher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly periodic: PeriodicRefresh;
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly opts: RollupRefresherOptions = {},
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.refresh().catch((err: unknown) => this.opts.onError?.(err));
-    };
-    tick();
-    this.timer = setInterval(tick, this.opts.intervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS);
-    this.timer.unref();
+  constructor(db: Kysely<Database>, opts: RollupRefresherOptions = {}) {
+    const now = opts.now ?? Date.now;
+    this.periodic = new PeriodicRefresh(() => refreshRollups(db, now()), opts.intervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS, opts.onError);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Rolls up what is due now; concurrent callers share one refresh. */
-  refresh(): Promise<unknown> {
-    this.running ??= refreshRollups(this.db, (this.opts.now ?? Date.now)()).finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  refresh(): Promise<void> {
+    return this.periodic.run();
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { TASK_TYPES, type TaskType } from '../../config/enums.ts';
 import type { Database } from '../../store/schema.ts';
+import { PeriodicRefresh } from '../../util/periodic-refresh.ts';
 import type { LengthStats } from './size-max-tokens.ts';
 
 export interface ObservedLengthsOptions {
@@ -30,10 +31,8 @@ interface LengthRow {
  */
 export class ObservedLengths {
   private snapshot = new Map<string, LengthStats>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly periodic: PeriodicRefresh;
   private readonly windowRequests: number;
-  private readonly refreshIntervalMs: number;
   /** Epoch ms of the last completed refresh; 0 before the first. */
   refreshedAtMs = 0;
 
@@ -42,7 +41,7 @@ export class ObservedLengths {
     private readonly opts: ObservedLengthsOptions = {},
   ) {
     this.windowRequests = opts.windowRequests ?? DEFAULT_WINDOW_REQUESTS;
-    this.refreshIntervalMs = opts.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS;
+    this.periodic = new PeriodicRefresh(() => this.load(), opts.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, opts.onError);
   }
 
   /** Lengths of a task type's answers, or of one model's answers to it. */
@@ -52,27 +51,16 @@ export class ObservedLengths {
 
   /** Refreshes now and then every interval; refresh errors go to `onError` and keep the last snapshot. */
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.refresh().catch((err: unknown) => this.opts.onError?.(err));
-    };
-    tick();
-    this.timer = setInterval(tick, this.refreshIntervalMs);
-    this.timer.unref();
+    this.periodic.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Rebuilds the snapshot; concurrent callers share one refresh. */
   refresh(): Promise<void> {
-    this.running ??= this.load().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.periodic.run();
   }
 
   private async load(): Promise<void> {
