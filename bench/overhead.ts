@@ -22,6 +22,7 @@ import { startGatewayProcess, startPortkeyProcess, startSimProcess, type ServerP
 import { summarizeCpuProfile, type CpuProfile } from './lib/cpu-profile-summary.ts';
 import { countByModelUsed, readGatewayRequestRows, rowsInWindow } from './lib/gateway-request-rows.ts';
 import { summarizeLatencies } from './lib/latency-stats.ts';
+import { gitSourceInfo } from './lib/source-info.ts';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
 import { renderOverheadConsole, renderOverheadMarkdown } from './lib/overhead-report.ts';
 import { measureGroup, type MeasuredRun, type PlannedTarget } from './lib/measure-run.ts';
@@ -74,16 +75,6 @@ function clockTicksPerS(): number {
   }
 }
 
-/** The commit measured, read-only from git; absent outside a git checkout. */
-function sourceInfo(): OverheadResults['source'] {
-  try {
-    const git = (...a: string[]) => execFileSync('git', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git('rev-parse', '--short', 'HEAD'), uncommittedSrcChanges: git('status', '--porcelain', '--', 'src', 'bin', 'package.json') !== '' };
-  } catch {
-    return undefined;
-  }
-}
-
 function bodyFor(model: string, stream: boolean): string {
   return JSON.stringify({ model, ...REQUEST_BODY, ...(stream ? STREAM_FIELDS : {}) });
 }
@@ -112,7 +103,7 @@ function publish(results: OverheadResults, wrote: string): void {
 async function main(): Promise<void> {
   const loadAverage1mAtStart = loadavg()[0] ?? 0;
   const ticks = clockTicksPerS();
-  const source = sourceInfo();
+  const source = gitSourceInfo();
   const workDir = mkdtempSync(join(tmpdir(), 'aigw-bench-overhead-'));
   const profileDir = join(workDir, 'profiles');
   const processes: ServerProcess[] = [];

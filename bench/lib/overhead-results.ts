@@ -1,3 +1,4 @@
+import type { SourceInfo } from './source-info.ts';
 import type { LatencySummary } from './latency-stats.ts';
 
 /** `direct` calls the simulated upstream; the aigw targets and `portkey` proxy to it. */
@@ -64,7 +65,7 @@ export interface OverheadResults {
   command: string;
   generatedAt: string;
   /** The gateway code measured: git commit and whether src/ had uncommitted changes. */
-  source?: { commit: string; uncommittedSrcChanges: boolean };
+  source?: SourceInfo;
   machine: {
     cpus: number;
     cpuModel: string;
