@@ -44,13 +44,13 @@ export async function budgetUtilization(db: Kysely<Database>, q: AnalysisQuery):
   const dayStartMs = Math.floor((q.toMs - 1) / DAY_MS) * DAY_MS;
   const monthStartMs = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1);
   // A budget caps all of a key's spend: the key filter applies, task type and model filters do not.
-  const cells = await requestCells(db, { ...q, keyIds: keys.map((k) => k.id), taskTypes: [], models: [] }, { fromMs: monthStartMs, toMs: q.toMs }, ['key_id', 'hour_ms']);
+  const cells = await requestCells(db, { ...q, keyIds: keys.map((k) => k.id), taskTypes: [], models: [] }, { fromMs: monthStartMs, toMs: q.toMs }, ['key_id', 'hour_ms'], 'day');
   const byKey = new Map<string, { day: number; month: number }>();
   for (const c of cells) {
     if (c.keyId === null) continue;
     const spent = byKey.get(c.keyId) ?? { day: 0, month: 0 };
     spent.month += c.costUsd;
-    // Cells are whole hours and the day starts on an hour, so a cell is wholly in the day or before it.
+    // Cells are whole hours or whole UTC days and the budget day is a UTC day, so a cell is wholly in it or before it.
     if (c.hourMs >= dayStartMs) spent.day += c.costUsd;
     byKey.set(c.keyId, spent);
   }

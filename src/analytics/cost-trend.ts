@@ -31,7 +31,7 @@ export function bucketFor(q: AnalysisQuery): TrendBucket {
 /**
  * Spend per UTC hour or day, empty buckets filled with zeros, from the cells of the window's two halves
  * (requestCells over [from, mid) and [mid, to), so the halves are exact even when mid is not on an hour).
- * Buckets are whole hours or days of epoch ms, so a cell's hour falls in exactly one bucket.
+ * Buckets are whole hours or days of epoch ms, so a cell (an hour, or a day for a daily trend) falls in exactly one bucket.
  */
 export function costTrendOf(q: AnalysisQuery, firstHalf: readonly RequestCell[], secondHalf: readonly RequestCell[], bucket: TrendBucket = bucketFor(q)): CostTrend {
   const step = BUCKET_MS[bucket];
@@ -66,6 +66,7 @@ export function windowHalves(q: AnalysisQuery): [{ fromMs: number; toMs: number 
 /** costTrendOf over the store (reads the cells itself). */
 export async function costTrend(db: Kysely<Database>, q: AnalysisQuery, bucket: TrendBucket = bucketFor(q)): Promise<CostTrend> {
   const [first, second] = windowHalves(q);
-  const [a, b] = await Promise.all([requestCells(db, q, first, ['hour_ms']), requestCells(db, q, second, ['hour_ms'])]);
+  const resolution = bucket === 'day' ? 'day' : 'hour';
+  const [a, b] = await Promise.all([requestCells(db, q, first, ['hour_ms'], resolution), requestCells(db, q, second, ['hour_ms'], resolution)]);
   return costTrendOf(q, a, b, bucket);
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentiles, type Percentile, type PercentileValues } from './percentiles.ts';
-import { num, requestWindowSql } from './request-window.ts';
+import { decisionsInWindowSql, num, requestWindowSql } from './request-window.ts';
 
 /**
  * Below this many requests in the window the window-function percentiles (a sort of the window's values)
@@ -76,4 +76,26 @@ export async function percentilesFromCounts(db: Kysely<Database>, source: RawBui
     }
   }
   return out;
+}
+
+/**
+ * Nearest-rank percentiles and mean of the routing decision time (decision_us) of the window's routed
+ * requests, given how many there are (`routed`). A large window without key or model filters walks
+ * decisions_time_window_idx (migration 0005) in decision-time order, counting the distinct times and
+ * testing the window on the index entry — a decision carries its request's creation time and task type
+ * — instead of joining a month of decisions to their requests and sorting them.
+ */
+export async function decisionTimePercentiles(
+  db: Kysely<Database>,
+  q: AnalysisQuery,
+  routed: number,
+  ps: readonly Percentile[],
+  minRequestsForIndexWalk = INDEX_WALK_MIN_REQUESTS,
+): Promise<PercentileValues> {
+  if (routed < minRequestsForIndexWalk || q.keyIds.length > 0 || q.models.length > 0) {
+    return percentilesFromCounts(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, ps);
+  }
+  const parts: RawBuilder<unknown>[] = [sql`+d.created_at >= ${q.fromMs}`, sql`+d.created_at < ${q.toMs}`];
+  if (q.taskTypes.length > 0) parts.push(sql`(d.task_type || '') in (${sql.join(q.taskTypes)})`);
+  return percentilesFromCounts(db, sql`select d.decision_us as x from decisions d where ${sql.join(parts, sql` and `)}`, ps);
 }

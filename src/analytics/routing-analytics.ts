@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { percentilesFromCounts, requestLatencyPercentiles } from './indexed-percentiles.ts';
-import { decisionsInWindowSql, ratio, SMALL_SAMPLE } from './request-window.ts';
+import { decisionTimePercentiles, requestLatencyPercentiles } from './indexed-percentiles.ts';
+import { ratio, SMALL_SAMPLE } from './request-window.ts';
 import { requestCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
@@ -40,10 +40,7 @@ function latencySummary(n: number, avg: number | null, p: { p50?: number; p95?: 
 /** Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates. */
 export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): Promise<RoutingAnalytics> {
   // Totals, the model distribution and the failures are sums of the window's cells (rollup + edges).
-  const [cells, decisionPct] = await Promise.all([
-    requestCells(db, q, q, ['model_used', 'status', 'error_type']),
-    percentilesFromCounts(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]),
-  ]);
+  const cells = await requestCells(db, q, q, ['model_used', 'status', 'error_type']);
   let total = 0;
   let ok = 0;
   let hits = 0;
@@ -63,7 +60,11 @@ export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): 
       else failures.push({ status: c.status, error_type: c.errorType, requests: n });
     }
   }
-  const latencyPct = await requestLatencyPercentiles(db, q, total, [50, 95, 99]);
+  const routedInCells = cells.reduce((sum, c) => sum + c.routed, 0);
+  const [latencyPct, decisionPct] = await Promise.all([
+    requestLatencyPercentiles(db, q, total, [50, 95, 99]),
+    decisionTimePercentiles(db, q, routedInCells, [50, 95, 99]),
+  ]);
   failures.sort((a, b) => b.requests - a.requests || a.status - b.status || String(a.error_type).localeCompare(String(b.error_type)));
   const models = [...perModel.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   const routed = decisionPct.n ?? 0;

@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import type { Database } from '../store/schema.ts';
 import { AnalysisParamsError, type AnalysisQuery } from './analysis-query.ts';
 import { budgetUtilization, type BudgetUse } from './budget-utilization.ts';
-import { costTrendOf, windowHalves, type TrendBucket, type TrendPoint } from './cost-trend.ts';
+import { bucketFor, costTrendOf, windowHalves, type TrendBucket, type TrendPoint } from './cost-trend.ts';
 import { ratio } from './request-window.ts';
 import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
@@ -109,12 +109,13 @@ export async function routingCosts(db: Kysely<Database>, q: AnalysisQuery, opts:
   const groups = parseGroups(opts.group_by);
   const wantModels = groups.includes('model') || groups.includes('tier');
   const [first, second] = windowHalves(q);
-  // Hourly sums of the two halves give the totals and the trend (its half-on-half change needs them
+  // Hourly (daily, for a daily trend) sums of the two halves give the totals and the trend (its half-on-half change needs them
   // apart); one grouping by every cost dimension gives the breakdowns.
   const wantGroups = groups.some((g) => g !== 'tier') || wantModels;
+  const resolution = (opts.bucket ?? bucketFor(q)) === 'day' ? 'day' : 'hour';
   const [firstCells, secondCells, groupCells, budgets] = await Promise.all([
-    requestCells(db, q, first, ['hour_ms']),
-    requestCells(db, q, second, ['hour_ms']),
+    requestCells(db, q, first, ['hour_ms'], resolution),
+    requestCells(db, q, second, ['hour_ms'], resolution),
     wantGroups ? requestCells(db, q, q, ['model_used', 'task_type', 'key_id', 'team']) : [],
     budgetUtilization(db, q),
   ]);

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { completedSql, completionFailureSql } from '../quality.ts';
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
 
 /** Upper edges of the complexity buckets (0.2 wide over the router's 0–1 scale; 1.0 falls in the last). */
 export const COMPLEXITY_EDGES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
@@ -35,6 +36,11 @@ export const CELL_COLUMNS = [
   'completion_failed_cost_usd',
   'completion_failed_cost_usd_sq',
 ] as const;
+
+/** The grouping columns of a rollup row; the rest of CELL_COLUMNS are sums. */
+export const CELL_DIMS = ['hour_ms', 'model_used', 'task_type', 'key_id', 'team', 'status', 'error_type'] as const;
+export type CellDim = (typeof CELL_DIMS)[number];
+export const SUMMED_COLUMNS = CELL_COLUMNS.filter((c) => !(CELL_DIMS as readonly string[]).includes(c));
 
 /** SQL true when decision `d`'s complexity falls in bucket i (the last bucket takes everything from its lower edge). */
 function inBucket(i: number): RawBuilder<unknown> {

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { num } from '../request-window.ts';
-import { CELL_COLUMNS, cellSelectSql, HOUR_MS } from './cell-sql.ts';
+import { CELL_COLUMNS, CELL_DIMS, cellSelectSql, DAY_MS, HOUR_MS, SUMMED_COLUMNS } from './cell-sql.ts';
 
-const DAY_MS = 86_400_000;
-/** The watermark row of request_rollup_hourly in rollup_watermarks. */
+/** The watermark rows of the two rollup tables in rollup_watermarks (named after their tables). */
 export const REQUEST_ROLLUP = 'request_rollup_hourly';
+export const DAILY_ROLLUP = 'request_rollup_daily';
+type RollupName = typeof REQUEST_ROLLUP | typeof DAILY_ROLLUP;
 
 /**
  * An hour is rolled up only once it ended this long ago. The batched writer flushes every 200 ms and
@@ -15,55 +16,113 @@ export const REQUEST_ROLLUP = 'request_rollup_hourly';
  */
 export const ROLLUP_SETTLE_MS = 10 * 60_000;
 
-/** Epoch ms before which every hour is in request_rollup_hourly; null before the first rollup. */
-export async function rollupThroughMs(db: Kysely<Database>): Promise<number | null> {
-  const row = await sql<{ through_ms: unknown }>`select through_ms from rollup_watermarks where name = ${REQUEST_ROLLUP}`.execute(db);
+/** Epoch ms before which every hour (every day, for the daily rollup) is rolled up; null before the first rollup. */
+export async function rollupThroughMs(db: Kysely<Database>, name: RollupName = REQUEST_ROLLUP): Promise<number | null> {
+  const row = await sql<{ through_ms: unknown }>`select through_ms from rollup_watermarks where name = ${name}`.execute(db);
   return row.rows[0] ? num(row.rows[0].through_ms) : null;
 }
 
-/** Inserts the rollup rows of the requests created in [fromMs, toMs) (whole hours). */
-function rollUpRange(db: Kysely<Database>, fromMs: number, toMs: number) {
+/** Both watermarks in one read, for an analysis that composes a window from both tables. */
+export async function rollupWatermarks(db: Kysely<Database>): Promise<{ hourlyThroughMs: number | null; dailyThroughMs: number | null }> {
+  const rows = await sql<{ name: string; through_ms: unknown }>`select name, through_ms from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP})`.execute(db);
+  const of = (name: RollupName) => {
+    const row = rows.rows.find((r) => r.name === name);
+    return row ? num(row.through_ms) : null;
+  };
+  return { hourlyThroughMs: of(REQUEST_ROLLUP), dailyThroughMs: of(DAILY_ROLLUP) };
+}
+
+const columnList = () => sql.join(CELL_COLUMNS.map((c) => sql.ref(c)));
+
+/** Inserts the hourly rollup rows of the requests created in [fromMs, toMs) (whole hours). */
+function rollUpHours(db: Kysely<Database>, fromMs: number, toMs: number) {
   return sql`
-    insert into request_rollup_hourly (${sql.join(CELL_COLUMNS.map((c) => sql.ref(c)))})
+    insert into request_rollup_hourly (${columnList()})
     ${cellSelectSql(sql`r.created_at >= ${fromMs} and r.created_at < ${toMs}`)}`.execute(db);
 }
 
+/** Inserts the daily rollup rows of the whole days in [fromMs, toMs), summed from the hourly rollup. */
+function rollUpDays(db: Kysely<Database>, fromMs: number, toMs: number) {
+  const dims = CELL_DIMS.filter((c) => c !== 'hour_ms').map((c) => sql.ref(c));
+  const day = sql`(hour_ms / ${sql.lit(DAY_MS)}) * ${sql.lit(DAY_MS)}`;
+  const sums = SUMMED_COLUMNS.map((c) => sql`sum(${sql.ref(c)})`);
+  return sql`
+    insert into request_rollup_daily (${columnList()})
+    select ${day}, ${sql.join(dims)}, ${sql.join(sums)} from request_rollup_hourly
+    where hour_ms >= ${fromMs} and hour_ms < ${toMs}
+    group by ${day}, ${sql.join(dims)}`.execute(db);
+}
+
 /**
- * Rolls up the complete hours (ended ROLLUP_SETTLE_MS before `nowMs`) not rolled up yet, a day per
- * transaction so a first rollup of a long history never holds the write lock for long. Idempotent and
- * safe to run concurrently: each step moves the watermark only from the value it read, and a step that
- * lost the race rolls back its rows. Returns the new watermark (null while the log is empty).
+ * Moves rollup `name` from its watermark up to `limitMs` in steps of at most `stepMs`, one transaction
+ * each so a first rollup of a long history never holds the write lock for long. Each step moves the
+ * watermark only from the value it read, and a step that lost the race rolls back its rows.
  */
-export async function refreshRollups(db: Kysely<Database>, nowMs: number): Promise<number | null> {
-  const limitMs = Math.floor((nowMs - ROLLUP_SETTLE_MS) / HOUR_MS) * HOUR_MS;
-  let through = await rollupThroughMs(db);
+async function advance(
+  db: Kysely<Database>,
+  name: RollupName,
+  startMs: () => Promise<number | null>,
+  limitMs: number,
+  stepMs: number,
+  rollUp: (tx: Kysely<Database>, fromMs: number, toMs: number) => Promise<unknown>,
+): Promise<number | null> {
+  let through = await rollupThroughMs(db, name);
   if (through === null) {
-    const first = await sql<{ m: unknown }>`select min(created_at) as m from requests`.execute(db);
-    const minMs = first.rows[0]?.m;
-    if (minMs === null || minMs === undefined) return null;
-    through = Math.min(limitMs, Math.floor(num(minMs) / HOUR_MS) * HOUR_MS);
-    await sql`insert into rollup_watermarks (name, through_ms) values (${REQUEST_ROLLUP}, ${through}) on conflict (name) do nothing`.execute(db);
-    through = (await rollupThroughMs(db)) ?? through;
+    const first = await startMs();
+    if (first === null) return null;
+    await sql`insert into rollup_watermarks (name, through_ms) values (${name}, ${Math.min(limitMs, first)}) on conflict (name) do nothing`.execute(db);
+    through = (await rollupThroughMs(db, name)) ?? first;
   }
   while (through < limitMs) {
     const from = through;
-    const to = Math.min(limitMs, from + DAY_MS);
+    const to = Math.min(limitMs, from + stepMs);
     const moved = await db.transaction().execute(async (tx) => {
-      const claimed = await sql`update rollup_watermarks set through_ms = ${to} where name = ${REQUEST_ROLLUP} and through_ms = ${from}`.execute(tx);
+      const claimed = await sql`update rollup_watermarks set through_ms = ${to} where name = ${name} and through_ms = ${from}`.execute(tx);
       if (Number(claimed.numAffectedRows ?? 0) !== 1) return false;
-      await rollUpRange(tx, from, to);
+      await rollUp(tx, from, to);
       return true;
     });
-    if (!moved) return rollupThroughMs(db);
+    if (!moved) return rollupThroughMs(db, name);
     through = to;
   }
   return through;
 }
 
+const floorTo = (ms: number, unitMs: number) => Math.floor(ms / unitMs) * unitMs;
+
+/**
+ * Rolls up the complete hours (ended ROLLUP_SETTLE_MS before `nowMs`) not rolled up yet, a day per
+ * transaction, then the whole days the hourly rollup covers into the daily one. Idempotent and safe to
+ * run concurrently. Returns the hourly watermark (null while the log is empty).
+ */
+export async function refreshRollups(db: Kysely<Database>, nowMs: number): Promise<number | null> {
+  const hourly = await advance(
+    db,
+    REQUEST_ROLLUP,
+    async () => {
+      const first = await sql<{ m: unknown }>`select min(created_at) as m from requests`.execute(db);
+      const minMs = first.rows[0]?.m;
+      return minMs === null || minMs === undefined ? null : floorTo(num(minMs), HOUR_MS);
+    },
+    floorTo(nowMs - ROLLUP_SETTLE_MS, HOUR_MS),
+    DAY_MS,
+    rollUpHours,
+  );
+  if (hourly === null) return null;
+  const hourlyStartMs = async () => {
+    const first = await sql<{ m: unknown }>`select min(hour_ms) as m from request_rollup_hourly`.execute(db);
+    const minMs = first.rows[0]?.m;
+    return minMs === null || minMs === undefined ? null : floorTo(num(minMs), DAY_MS);
+  };
+  await advance(db, DAILY_ROLLUP, hourlyStartMs, floorTo(hourly, DAY_MS), 31 * DAY_MS, rollUpDays);
+  return hourly;
+}
+
 /** Drops the rollups so the next refresh rebuilds them from the log (after importing old history). */
 export async function rebuildRollups(db: Kysely<Database>, nowMs: number): Promise<number | null> {
   await db.transaction().execute(async (tx) => {
-    await sql`delete from rollup_watermarks where name = ${REQUEST_ROLLUP}`.execute(tx);
+    await sql`delete from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP})`.execute(tx);
+    await sql`delete from request_rollup_daily`.execute(tx);
     await sql`delete from request_rollup_hourly`.execute(tx);
   });
   return refreshRollups(db, nowMs);

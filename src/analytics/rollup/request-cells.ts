@@ -2,8 +2,9 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import type { AnalysisQuery } from '../analysis-query.ts';
 import { num, requestWindowSql } from '../request-window.ts';
-import { CELL_COLUMNS, cellSelectSql, HOUR_MS } from './cell-sql.ts';
-import { rollupThroughMs } from './refresh-rollups.ts';
+import { CELL_COLUMNS, CELL_DIMS, cellSelectSql, SUMMED_COLUMNS, type CellDim } from './cell-sql.ts';
+import { rollupWatermarks } from './refresh-rollups.ts';
+import { windowSegments, type WindowSegment } from './window-segments.ts';
 
 /** Sums of the requests of one hour and group (a row of request_rollup_hourly). */
 export interface RequestCell {
@@ -74,42 +75,39 @@ function rollupFilterSql(q: AnalysisQuery): RawBuilder<unknown> {
   return sql.join(parts, sql` and `);
 }
 
-/** The groupings a caller can ask requestCells for (columns of request_rollup_hourly). */
-export const CELL_DIMS = ['hour_ms', 'model_used', 'task_type', 'key_id', 'team', 'status', 'error_type'] as const;
-export type CellDim = (typeof CELL_DIMS)[number];
-const SUMMED = CELL_COLUMNS.filter((c) => !(CELL_DIMS as readonly string[]).includes(c));
+/** The SQL of one stretch of the window, in CELL_COLUMNS order. */
+function segmentSql(q: AnalysisQuery, s: WindowSegment): RawBuilder<unknown> {
+  const columns = sql.join(CELL_COLUMNS.map((c) => sql.ref(c)));
+  if (s.source === 'raw') return sql`select ${columns} from (${cellSelectSql(requestWindowSql(q, 'r', s))}) e`;
+  const table = sql.ref(s.source === 'daily' ? 'request_rollup_daily' : 'request_rollup_hourly');
+  return sql`select ${columns} from ${table} where hour_ms >= ${s.fromMs} and hour_ms < ${s.toMs} and ${rollupFilterSql(q)}`;
+}
 
 /**
  * Sums of the requests created in `range` that match the filters of `q`, grouped by `dims` (a dimension
- * left out reads as NULL, status as 0): whole hours the rollup holds come from request_rollup_hourly, the
- * rest (the partial hours at the edges, hours not rolled up yet) from the raw rows through the same
- * hourly grouping, so the sums equal those over the raw rows. Grouped in SQL: a month is ~160k rollup
- * rows, which SQL sums in a fraction of the time JavaScript takes to receive them as objects.
+ * left out reads as NULL, status as 0): whole days from request_rollup_daily, whole hours from
+ * request_rollup_hourly, the rest (partial hours at the edges, hours not rolled up yet) from the raw rows
+ * through the same grouping (windowSegments), so the sums equal those over the raw rows. With `hour_ms`
+ * among the dims the cells are hourly, unless `resolution` is 'day': then a cell's hour_ms may be the
+ * first hour of its day (for daily trends). Grouped in SQL: a month is ~160k hourly rollup rows, which SQL
+ * sums in a fraction of the time JavaScript takes to receive them as objects.
  */
 export async function requestCells(
   db: Kysely<Database>,
   q: AnalysisQuery,
   range: { fromMs: number; toMs: number } = q,
   dims: readonly CellDim[] = CELL_DIMS,
+  resolution: 'hour' | 'day' = 'hour',
 ): Promise<RequestCell[]> {
-  const through = await rollupThroughMs(db);
-  const firstHour = Math.ceil(range.fromMs / HOUR_MS) * HOUR_MS;
-  const endHour = Math.min(Math.floor(range.toMs / HOUR_MS) * HOUR_MS, through ?? Number.NEGATIVE_INFINITY);
-  const columns = sql.join(CELL_COLUMNS.map((c) => sql.ref(c)));
-  const raw = (fromMs: number, toMs: number) => sql`select ${columns} from (${cellSelectSql(requestWindowSql(q, 'r', { fromMs, toMs }))}) e`;
-  const sources: RawBuilder<unknown>[] = [];
-  if (!(endHour > firstHour)) sources.push(raw(range.fromMs, range.toMs));
-  else {
-    sources.push(sql`select ${columns} from request_rollup_hourly where hour_ms >= ${firstHour} and hour_ms < ${endHour} and ${rollupFilterSql(q)}`);
-    if (range.fromMs < firstHour) sources.push(raw(range.fromMs, firstHour));
-    if (endHour < range.toMs) sources.push(raw(endHour, range.toMs));
-  }
+  const useDaily = resolution === 'day' || !dims.includes('hour_ms');
+  const segments = windowSegments(range, await rollupWatermarks(db), useDaily);
+  if (segments.length === 0) return [];
   const grouped = dims.map((d) => sql.ref(`c.${d}`));
   const selected = CELL_DIMS.map((d) => (dims.includes(d) ? sql`c.${sql.ref(d)} as ${sql.ref(d)}` : sql`${d === 'status' ? sql.lit(0) : sql`null`} as ${sql.ref(d)}`));
-  const sums = SUMMED.map((c) => sql`sum(c.${sql.ref(c)}) as ${sql.ref(c)}`);
+  const sums = SUMMED_COLUMNS.map((c) => sql`sum(c.${sql.ref(c)}) as ${sql.ref(c)}`);
   const result = await sql<CellRow>`
     select ${sql.join([...selected, ...sums])}
-    from (${sql.join(sources, sql` union all `)}) c
+    from (${sql.join(segments.map((s) => segmentSql(q, s)), sql` union all `)}) c
     ${dims.length > 0 ? sql`group by ${sql.join(grouped)}` : sql``}`.execute(db);
   // An empty range still sums to one row of NULLs when ungrouped: no cells then.
   return result.rows.filter((r) => r.requests !== null).map(cellOf);

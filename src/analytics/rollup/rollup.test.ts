@@ -4,7 +4,7 @@ import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-supp
 import { resolveAnalysisQuery, type AnalysisParams } from '../analysis-query.ts';
 import { budgetUtilization } from '../budget-utilization.ts';
 import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
-import { percentilesFromCounts, requestLatencyPercentiles } from '../indexed-percentiles.ts';
+import { decisionTimePercentiles, percentilesFromCounts, requestLatencyPercentiles } from '../indexed-percentiles.ts';
 import { percentiles } from '../percentiles.ts';
 import { qualityMetrics } from '../quality-metrics.ts';
 import { requestPatterns } from '../request-patterns.ts';
@@ -12,7 +12,7 @@ import { decisionsInWindowSql, requestWindowSql } from '../request-window.ts';
 import { routingAnalytics } from '../routing-analytics.ts';
 import { routingCosts } from '../routing-costs.ts';
 import { HOUR_MS } from './cell-sql.ts';
-import { rebuildRollups, refreshRollups, ROLLUP_SETTLE_MS, rollupThroughMs } from './refresh-rollups.ts';
+import { DAILY_ROLLUP, rebuildRollups, refreshRollups, ROLLUP_SETTLE_MS, rollupThroughMs } from './refresh-rollups.ts';
 
 const endMs = Date.parse(KNOWN_WINDOW.to);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -23,6 +23,8 @@ const WINDOWS: AnalysisParams[] = [
   { ...KNOWN_WINDOW, models: ['gpt-4o-mini'], task_types: ['qa', 'coding'] },
   { ...KNOWN_WINDOW, keys: ['key_a'] },
   { from: iso(KNOWN_DAY_MS - 24 * HOUR_MS), to: iso(endMs) },
+  // Four days from a partial hour: a daily cost trend, whole days from the daily rollup.
+  { from: iso(KNOWN_DAY_MS - 48 * HOUR_MS + 30 * 60_000), to: iso(endMs + 24 * HOUR_MS) },
 ];
 
 describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
@@ -56,10 +58,13 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
   it('answers the same with everything rolled up, and a second refresh adds nothing', async () => {
     const nowMs = endMs + 2 * 24 * HOUR_MS;
     await refreshRollups(db(), nowMs);
-    const count = async () => Number((await sql<{ n: unknown }>`select count(*) as n from request_rollup_hourly`.execute(db())).rows[0]?.n);
-    const rows = await count();
+    const count = async (table: string) => Number((await sql<{ n: unknown }>`select count(*) as n from ${sql.table(table)}`.execute(db())).rows[0]?.n);
+    const rows = { hourly: await count('request_rollup_hourly'), daily: await count('request_rollup_daily') };
+    expect(rows.daily).toBeGreaterThan(0);
+    expect(rows.daily).toBeLessThanOrEqual(rows.hourly);
     expect(await refreshRollups(db(), nowMs)).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / HOUR_MS) * HOUR_MS);
-    expect(await count()).toBe(rows);
+    expect(await rollupThroughMs(db(), DAILY_ROLLUP)).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS);
+    expect({ hourly: await count('request_rollup_hourly'), daily: await count('request_rollup_daily') }).toEqual(rows);
     expect(await everyAnalysis()).toEqual(fromRawRows);
   });
 
@@ -67,6 +72,7 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     const nowMs = endMs + 2 * 24 * HOUR_MS;
     await rebuildRollups(db(), nowMs);
     expect(await rollupThroughMs(db())).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / HOUR_MS) * HOUR_MS);
+    expect(await rollupThroughMs(db(), DAILY_ROLLUP)).toBe(Math.floor((nowMs - ROLLUP_SETTLE_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS);
     expect(await everyAnalysis()).toEqual(fromRawRows);
   });
 
@@ -77,6 +83,15 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
       const [viaSort, viaCounts] = await Promise.all([percentiles(db(), source, [50, 95, 99]), percentilesFromCounts(db(), source, [50, 95, 99])]);
       expect({ ...viaCounts, mean: undefined }).toEqual({ ...viaSort, mean: undefined });
       expect(viaCounts.mean).toBeCloseTo(viaSort.mean ?? Number.NaN, 9);
+    }
+  });
+
+  it('walks the decision-time index with the same values as the window functions over the join', async () => {
+    for (const w of WINDOWS) {
+      const q = resolveAnalysisQuery(w, endMs);
+      const viaSort = await percentiles(db(), sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]);
+      const viaIndex = await decisionTimePercentiles(db(), q, viaSort.n ?? 0, [50, 95, 99], 0);
+      expect({ n: viaIndex.n, p50: viaIndex.p50, p95: viaIndex.p95, p99: viaIndex.p99 }).toEqual({ n: viaSort.n, p50: viaSort.p50, p95: viaSort.p95, p99: viaSort.p99 });
     }
   });
 

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
 
 /**
  * Hourly rollups of the request log and an index for exact latency percentiles (issue 5: the 30-day
@@ -16,9 +16,37 @@ import type { Kysely, Migration } from 'kysely';
  *   nearest-rank percentile is one index walk with OFFSET (no sort, no table row read).
  */
 async function up(db: Kysely<unknown>): Promise<void> {
+  await withRollupCellColumns(db.schema.createTable('request_rollup_hourly').ifNotExists()).execute();
+  await db.schema.createIndex('request_rollup_hourly_hour_idx').ifNotExists().on('request_rollup_hourly').column('hour_ms').execute();
   await db.schema
-    .createTable('request_rollup_hourly')
+    .createTable('rollup_watermarks')
     .ifNotExists()
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('through_ms', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('requests_latency_window_idx')
+    .ifNotExists()
+    .on('requests')
+    .columns(['latency_ms', 'created_at', 'task_type', 'key_id', 'model_used'])
+    .execute();
+}
+
+export const migration0004RequestRollups: Migration = {
+  up,
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropIndex('requests_latency_window_idx').ifExists().execute();
+    await db.schema.dropTable('rollup_watermarks').ifExists().execute();
+    await db.schema.dropTable('request_rollup_hourly').ifExists().execute();
+  },
+};
+
+/**
+ * The columns of a request rollup table (migration 0005 creates the daily one with the same columns).
+ * Part of a migration: never change it; a new column is a new migration.
+ */
+export function withRollupCellColumns<T extends CreateTableBuilder<string, never>>(table: T): T {
+  return table
     .addColumn('hour_ms', 'bigint', (c) => c.notNull())
     .addColumn('model_used', 'text')
     .addColumn('task_type', 'text')
@@ -44,28 +72,5 @@ async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('completion_failed', 'bigint', (c) => c.notNull())
     .addColumn('completion_failed_cost_usd', 'double precision', (c) => c.notNull())
     .addColumn('completion_failed_cost_usd_sq', 'double precision', (c) => c.notNull())
-    .addColumn('decision_us', 'double precision', (c) => c.notNull())
-    .execute();
-  await db.schema.createIndex('request_rollup_hourly_hour_idx').ifNotExists().on('request_rollup_hourly').column('hour_ms').execute();
-  await db.schema
-    .createTable('rollup_watermarks')
-    .ifNotExists()
-    .addColumn('name', 'text', (c) => c.primaryKey())
-    .addColumn('through_ms', 'bigint', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('requests_latency_window_idx')
-    .ifNotExists()
-    .on('requests')
-    .columns(['latency_ms', 'created_at', 'task_type', 'key_id', 'model_used'])
-    .execute();
+    .addColumn('decision_us', 'double precision', (c) => c.notNull()) as T;
 }
-
-export const migration0004RequestRollups: Migration = {
-  up,
-  async down(db: Kysely<unknown>): Promise<void> {
-    await db.schema.dropIndex('requests_latency_window_idx').ifExists().execute();
-    await db.schema.dropTable('rollup_watermarks').ifExists().execute();
-    await db.schema.dropTable('request_rollup_hourly').ifExists().execute();
-  },
-};

@@ -3,6 +3,7 @@ import { migration0001Initial } from './0001-initial.ts';
 import { migration0002FeedbackOptimizationCache } from './0002-feedback-optimization-cache.ts';
 import { migration0003AnalyticsIndexes } from './0003-analytics-indexes.ts';
 import { migration0004RequestRollups } from './0004-request-rollups.ts';
+import { migration0005DailyRollups } from './0005-daily-rollups.ts';
 
 /** Listed by hand, not globbed from disk, so migrations work from a bundle and under any loader. Names sort in apply order. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002-feedback-optimization-cache': migration0002FeedbackOptimizationCache,
   '0003-analytics-indexes': migration0003AnalyticsIndexes,
   '0004-request-rollups': migration0004RequestRollups,
+  '0005-daily-rollups': migration0005DailyRollups,
 };
 
 export const staticMigrationProvider: MigrationProvider = {
