@@ -94,7 +94,7 @@ export async function loadHistory(db: Kysely<Database>, q: AnalysisQuery, maxRow
     .orderBy('r.created_at')
     .orderBy('r.id')
     .execute();
-  const signals = await loadSignals(db, q, raw.map((r) => r.request_id));
+  const signals = await loadSignals(db, q, raw.map((r) => r.request_id), buckets < ID_BUCKETS ? bucketSuffixes(buckets) : null);
   const rows = raw.map(
     (r): HistoryRow => ({
       requestId: r.request_id,
@@ -147,14 +147,16 @@ async function countRouted(db: Kysely<Database>, q: AnalysisQuery): Promise<numb
 /**
  * Feedback rows of the window's requests, grouped by request id. A cross join with the join condition
  * in WHERE is the inner join, written so that SQLite walks the feedback and probes requests by id
- * (index-only, migration 0003) rather than probing the feedback once per request of the window.
+ * (index-only, migration 0003) rather than probing the feedback once per request of the window. With a
+ * sampled history, feedback outside the sampled id buckets is dropped before the probe.
  */
-async function loadSignals(db: Kysely<Database>, q: AnalysisQuery, requestIds: readonly string[]): Promise<Map<string, QualitySignal[]>> {
+async function loadSignals(db: Kysely<Database>, q: AnalysisQuery, requestIds: readonly string[], sampledSuffixes: string[] | null): Promise<Map<string, QualitySignal[]>> {
   const wanted = new Set(requestIds);
   const rows = await db
     .selectFrom('feedback as f')
     .crossJoin('requests as r')
     .whereRef('r.id', '=', 'f.request_id')
+    .$if(sampledSuffixes !== null, (qb) => qb.where(sql<string>`substr(f.request_id, length(f.request_id) - 1, 2)`, 'in', sampledSuffixes ?? []))
     .where('r.created_at', '>=', q.fromMs)
     .where('r.created_at', '<', q.toMs)
     .select(['f.request_id', 'f.source', 'f.score'])
