@@ -80,20 +80,16 @@ export async function percentilesFromCounts(db: Kysely<Database>, source: RawBui
 
 /**
  * Nearest-rank percentiles and mean of the routing decision time (decision_us) of the window's routed
- * requests, given how many there are (`routed`). A large window without key or model filters walks
- * decisions_time_window_idx (migration 0005) in decision-time order, counting the distinct times and
- * testing the window on the index entry — a decision carries its request's creation time and task type
- * — instead of joining a month of decisions to their requests and sorting them.
+ * requests. Without key or model filters it walks decisions_time_window_idx (migration 0005) in
+ * decision-time order, counting the distinct times and testing the window on the index entry (a decision
+ * carries its request's creation time and task type): on a million decisions ~0.1 s for any window,
+ * where joining them to their requests took 0.8 s for a day and 2.3 s for a month. With those filters it
+ * joins; `+d.decision_us` keeps SQLite from walking the decision-time index there and probing every
+ * request in that order (seconds).
  */
-export async function decisionTimePercentiles(
-  db: Kysely<Database>,
-  q: AnalysisQuery,
-  routed: number,
-  ps: readonly Percentile[],
-  minRequestsForIndexWalk = INDEX_WALK_MIN_REQUESTS,
-): Promise<PercentileValues> {
-  if (routed < minRequestsForIndexWalk || q.keyIds.length > 0 || q.models.length > 0) {
-    return percentilesFromCounts(db, sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, ps);
+export async function decisionTimePercentiles(db: Kysely<Database>, q: AnalysisQuery, ps: readonly Percentile[]): Promise<PercentileValues> {
+  if (q.keyIds.length > 0 || q.models.length > 0) {
+    return percentilesFromCounts(db, sql`select +d.decision_us as x from ${decisionsInWindowSql(q)}`, ps);
   }
   const parts: RawBuilder<unknown>[] = [sql`+d.created_at >= ${q.fromMs}`, sql`+d.created_at < ${q.toMs}`];
   if (q.taskTypes.length > 0) parts.push(sql`(d.task_type || '') in (${sql.join(q.taskTypes)})`);

@@ -40,7 +40,7 @@ function latencySummary(n: number, avg: number | null, p: { p50?: number; p95?: 
 /** Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates. */
 export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): Promise<RoutingAnalytics> {
   // Totals, the model distribution and the failures are sums of the window's cells (rollup + edges).
-  const cells = await requestCells(db, q, q, ['model_used', 'status', 'error_type']);
+  const [cells, decisionPct] = await Promise.all([requestCells(db, q, q, ['model_used', 'status', 'error_type']), decisionTimePercentiles(db, q, [50, 95, 99])]);
   let total = 0;
   let ok = 0;
   let hits = 0;
@@ -60,11 +60,7 @@ export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): 
       else failures.push({ status: c.status, error_type: c.errorType, requests: n });
     }
   }
-  const routedInCells = cells.reduce((sum, c) => sum + c.routed, 0);
-  const [latencyPct, decisionPct] = await Promise.all([
-    requestLatencyPercentiles(db, q, total, [50, 95, 99]),
-    decisionTimePercentiles(db, q, routedInCells, [50, 95, 99]),
-  ]);
+  const latencyPct = await requestLatencyPercentiles(db, q, total, [50, 95, 99]);
   failures.sort((a, b) => b.requests - a.requests || a.status - b.status || String(a.error_type).localeCompare(String(b.error_type)));
   const models = [...perModel.entries()].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
   const routed = decisionPct.n ?? 0;
