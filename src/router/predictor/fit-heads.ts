@@ -11,9 +11,16 @@ interface HeadSet {
   models: string[];
 }
 
-export function coarseInputsOf(set: HeadSet): Float64Array[] {
+/** Dense + task inputs of every row, then (round 6) the row's source posteriors when given. */
+export function coarseInputsOf(set: HeadSet, sourcePosteriors?: readonly Float64Array[]): Float64Array[] {
   const width = set.layout.dense.length + set.layout.taskTypes.length;
-  return set.vectors.map((x) => coarseInputs(x, set.layout, new Float64Array(width)));
+  const extra = sourcePosteriors?.[0]?.length ?? 0;
+  return set.vectors.map((x, r) => {
+    const out = new Float64Array(width + extra);
+    coarseInputs(x, set.layout, out);
+    if (extra > 0) out.set(sourcePosteriors![r]!, width);
+    return out;
+  });
 }
 
 export function fitCoarseHeads(set: HeadSet, rowIds: readonly number[], l2: number, inputs = coarseInputsOf(set)): Map<string, CoarseHead> {

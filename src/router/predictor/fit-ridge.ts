@@ -41,17 +41,46 @@ export function textRidgeInputs(set: RidgeSet, text: TextHashingSpec): RidgeInpu
   return { vectors: set.rows.map((row) => textVectorOf(row.features)), buckets: text.buckets };
 }
 
+/** Options of the second (text) set of ridge heads, beyond the shared `ridge` ones. */
+export interface TextRidgeOptions {
+  /** Their own L2 (null: the shared heads' `ridge.l2`). */
+  l2: number | null;
+  /** The stored text weights are multiplied by this: the text deviation's weight inside r_m. */
+  scale: number;
+  /**
+   * What their target is measured from: the coarse head's probability, or (needs the source classifier)
+   * the model's mean outcome on the prompt's source, weighted by the source posteriors (round 6).
+   */
+  level: 'coarse' | 'source';
+}
+
+// Round 6 (docs/router.md): the source level raised MMLU APGR by 0.005 on both fold seeds and kept the
+// RouterBench areas; a larger weight (1.5, 2) or a lower L2 (5) gained more on MMLU but cost ARC area.
+export const DEFAULT_TEXT_RIDGE: TextRidgeOptions = { l2: null, scale: 1, level: 'source' };
+
+/** The level a ridge head's target is measured from: the outcome minus this, per (row, model). */
+export type RidgeLevel = (row: number, model: string) => number;
+
+/** The coarse heads' probability (dense + task inputs, plus source posteriors when the heads have them). */
+export function coarseLevel(set: RidgeSet, coarse: ReadonlyMap<string, CoarseHead>, coarseIn?: readonly Float64Array[]): RidgeLevel {
+  const scratch = new Float64Array(set.layout.dense.length + set.layout.taskTypes.length);
+  return (r, model) => {
+    const head = coarse.get(model);
+    return head ? sigmoid(coarseLogit(head, coarseIn?.[r] ?? coarseInputs(set.vectors[r]!, set.layout, scratch))) : 0.5;
+  };
+}
+
 /**
- * One ridge head per model on the rows it has outcomes for; the target is the outcome minus the model's
- * coarse-head probability, so the head only learns how a prompt differs from its kind (the coarse head
- * already knows MMLU from ARC from code). Both sets of heads (shared buckets, text space) are fitted
- * this way, each on its own, and their deviations add up at serving time.
+ * One ridge head per model on the rows it has outcomes for; the target is the outcome minus a level —
+ * the model's coarse-head probability by default, so the head only learns how a prompt differs from its
+ * kind (the coarse head already knows MMLU from ARC from code). Both sets of heads (shared buckets, text
+ * space) are fitted this way, each on its own, and their deviations add up at serving time.
  */
 export function fitRidgeHeads(
   set: RidgeSet,
   input: RidgeInputs,
   rowIds: readonly number[],
-  coarse: ReadonlyMap<string, CoarseHead>,
+  level: RidgeLevel,
   options: Partial<RidgeOptions>,
   onProgress?: (done: number, total: number) => void,
 ): RidgeHeads {
@@ -61,17 +90,15 @@ export function fitRidgeHeads(
     rowIds.map((r) => input.vectors[r]!),
     buckets,
   );
-  const inputs = new Float64Array(set.layout.dense.length + set.layout.taskTypes.length);
   const heads = new Map<string, RidgeHead>();
   set.models.forEach((model, m) => {
-    const head = coarse.get(model);
     const xs: SparseVector[] = [];
     const targets: number[] = [];
     for (const r of rowIds) {
       const y = set.rows[r]!.scores[model];
       if (y === undefined) continue;
       xs.push(input.vectors[r]!);
-      targets.push(y - (head ? sigmoid(coarseLogit(head, coarseInputs(set.vectors[r]!, set.layout, inputs))) : 0.5));
+      targets.push(y - level(r, model));
     }
     if (xs.length > 0) heads.set(model, fitRidgeHead(xs, targets, idf, buckets, opts));
     onProgress?.(m + 1, set.models.length);

@@ -7,6 +7,7 @@ import { decodeFloats, type PredictorFile } from './model-file.ts';
 import type { BlendWeights } from './blend-select.ts';
 import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
 import { textVectorOf } from './fit-ridge.ts';
+import { sourcePosteriors, type SourceClassifier } from './source-classifier.ts';
 
 /** What the predictor needs to know about a catalog model. */
 export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig, 'upstream_model' | 'quality'>>;
@@ -82,6 +83,9 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly textColumns: number;
   private readonly ridgeBlendDefault: number;
   private readonly ridgeBlendByTask: Map<string, number>;
+  /** Round 6: the source classifier whose posteriors end the coarse heads' inputs (null: older files). */
+  private readonly source: SourceClassifier | null;
+  private readonly sourceInput: 'text' | 'shared';
   private lastItem: { features: PromptFeatures; taskType: TaskType; item: PromptItem } | null = null;
 
   constructor(file: PredictorFile, version: string) {
@@ -94,7 +98,19 @@ export class IrtQualityPredictor implements QualityPredictor {
       std: file.standardization.std,
     };
     const n = featureCount(this.layout);
-    const coarseWidth = this.layout.dense.length + this.layout.taskTypes.length;
+    const sourceBuckets = file.source?.input === 'text' ? (file.featureSpec.hashing.text?.buckets ?? 0) : this.layout.buckets;
+    this.sourceInput = file.source?.input ?? 'shared';
+    this.source =
+      file.source && sourceBuckets > 0
+        ? {
+            classes: file.source.classes,
+            prior: Float64Array.from(file.source.prior),
+            idf: decodeFloats(file.source.idf, sourceBuckets),
+            buckets: sourceBuckets,
+            weights: decodeFloats(file.source.weights, sourceBuckets * file.source.classes.length),
+          }
+        : null;
+    const coarseWidth = this.layout.dense.length + this.layout.taskTypes.length + (this.source?.classes.length ?? 0);
     this.blendDefault = file.blend?.default ?? 1;
     this.blendByTask = new Map(Object.entries(file.blend?.byTask ?? {}));
     this.ridgeIdf = file.ridge ? decodeFloats(file.ridge.idf, this.layout.buckets) : null;
@@ -150,7 +166,9 @@ export class IrtQualityPredictor implements QualityPredictor {
     const x = toSparseVector(features, taskType, this.layout);
     const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
     const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
-    const coarse = coarseInputs(x, this.layout, new Float64Array(this.layout.dense.length + this.layout.taskTypes.length));
+    const base = this.layout.dense.length + this.layout.taskTypes.length;
+    const coarse = coarseInputs(x, this.layout, new Float64Array(base + (this.source?.classes.length ?? 0)));
+    if (this.source) sourcePosteriors(this.source, this.sourceInput === 'text' ? textVectorOf(features) : x, coarse.subarray(base));
     const ridged = this.ridgeShare(taskType) > 0;
     const ridgeScale = this.ridgeIdf && ridged ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
     const textDeviation = ridged ? this.textDeviations(textVectorOf(features)) : null;

@@ -97,6 +97,14 @@ export const PredictorFile = z.strictObject({
   ridge: z
     .strictObject({ idf: z.string(), textIdf: z.string().optional(), blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }) })
     .optional(),
+  /**
+   * Source classifier (round 6, source-classifier.ts): one-vs-rest ridge over the `input` vector's
+   * buckets, weights interleaved bucket-major and pre-multiplied by `idf`; its posteriors over `classes`
+   * are the last inputs of every model's coarse head (whose weights are then dense + task + classes long).
+   */
+  source: z
+    .strictObject({ classes: z.array(z.string()).min(2), prior: z.array(z.number()), input: z.enum(['text', 'shared']), idf: z.string(), weights: z.string() })
+    .optional(),
   /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
   typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),
   /** 101 quantiles of b over the training prompts: turns a difficulty into a percentile. */

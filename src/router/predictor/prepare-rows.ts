@@ -13,6 +13,8 @@ export interface PreparedRow {
   scores: Record<string, number>;
   /** Realized cost per model, when the outcome file has it (used to choose shrinkage by routing quality). */
   costs?: Record<string, number>;
+  /** The row's source group (its `dataset`): the label of the source classifier (source-classifier.ts). */
+  source?: string;
 }
 
 export function prepareRows(
@@ -35,6 +37,7 @@ export function prepareRows(
       taskType: analysis.taskType,
       scores: row.scores,
       ...(row.costs ? { costs: row.costs } : {}),
+      ...(row.dataset ? { source: row.dataset } : {}),
     });
     if (onProgress && (i % 200 === 0 || i === rows.length - 1)) onProgress(i + 1, rows.length);
   }

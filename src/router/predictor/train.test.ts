@@ -120,4 +120,55 @@ describe('trainPredictor', () => {
     const none = { idx: new Uint32Array(0), val: new Float32Array(0) };
     expect(ridgeDeviation(head, none, idfNorm(none, idf, 1 << 10), 1 << 10)).toBe(0);
   });
+
+  it('gives the coarse heads the source posteriors, so two sources of one task type get their own level', () => {
+    // Same task type and structure; `big` is right on one source's prompts and wrong on the other's.
+    const verbs = ['sorts', 'reverses', 'filters', 'merges'];
+    const src: OutcomeRow[] = [];
+    for (let i = 0; i < 200; i++) {
+      const a = i % 2 === 0;
+      const noun = a ? ['list', 'array', 'queue', 'stack'][(i >> 1) % 4] : ['graph', 'tree', 'heap', 'trie'][(i >> 1) % 4];
+      src.push({ id: `s${i}`, dataset: a ? 'lists' : 'graphs', prompt: `Write a Python function that ${verbs[(i >> 3) % 4]} a ${noun} and returns it.`, scores: { big: a ? 1 : 0, small: 0.5 } });
+    }
+    const coarseOnly = { seed: 3, epochs: 2, blendDefault: 0, blendByTask: {}, ridgeBlendByTask: {}, ridgeBlendDefault: 0 };
+    const file = trainPredictor(src, { ...coarseOnly, sourceClassifier: { enabled: true, input: 'text', l2: 1, iterations: 25, folds: 3, coarse: true } });
+    expect(file.source?.classes).toEqual(['graphs', 'lists']);
+    expect(file.source?.prior).toEqual([0.5, 0.5]);
+    expect(file.training.options.sourceL2).toBe(1);
+    const width = file.featureSpec.dense.length + file.featureSpec.taskTypes.length + 2;
+    expect(decodeFloats(file.models.big!.coarse!.weights, width).length).toBe(width);
+    const predictor = new IrtQualityPredictor(file, 'source');
+    const [onList] = predictor.predict(analyzePromptText('Write a Python function that sorts a list and returns it.'), [{ id: 'big' }]);
+    const [onGraph] = predictor.predict(analyzePromptText('Write a Python function that sorts a graph and returns it.'), [{ id: 'big' }]);
+    expect(onList!).toBeGreaterThan(onGraph! + 0.3);
+    // Without the classifier the coarse level cannot tell them apart (same dense features), and the file has no `source`.
+    const plain = trainPredictor(src, coarseOnly);
+    expect(plain.source).toBeUndefined();
+    const p = new IrtQualityPredictor(plain, 'plain');
+    const [l, g] = [p.predict(analyzePromptText('Write a Python function that sorts a list and returns it.'), [{ id: 'big' }]), p.predict(analyzePromptText('Write a Python function that sorts a graph and returns it.'), [{ id: 'big' }])];
+    expect(Math.abs(l[0]! - g[0]!)).toBeLessThan(0.05);
+    // Rows without a dataset give no classifier.
+    expect(trainPredictor(syntheticRows(60), { seed: 1, epochs: 1, sourceClassifier: { enabled: true, input: 'text', l2: 1, iterations: 25, folds: 3, coarse: true } }).source).toBeUndefined();
+  });
+
+  it('text heads: their own L2 and weight, and the source level (no classifier stored when only training uses it)', () => {
+    const hashing = { ...DEFAULT_HASHING, text: { buckets: 1 << 10, bigrams: 0.7 } };
+    const labelled = syntheticRows(120).map((r, i) => ({ ...r, dataset: i % 2 === 0 ? 'code' : 'poems' }));
+    const base = { seed: 3, epochs: 1, hashing, ridgeBlendByTask: { coding: 1 }, ridgeBlendDefault: 0, textRidge: { l2: null, scale: 1, level: 'coarse' as const } };
+    const text = (f: ReturnType<typeof trainPredictor>) => decodeFloats(f.models.coder!.ridgeText!, 1 << 10);
+    const one = text(trainPredictor(labelled, base));
+    const two = text(trainPredictor(labelled, { ...base, textRidge: { l2: null, scale: 2, level: 'coarse' } }));
+    one.forEach((w, j) => expect(two[j]).toBeCloseTo(2 * w, 5));
+    const stiffer = text(trainPredictor(labelled, { ...base, textRidge: { l2: 100, scale: 1, level: 'coarse' } }));
+    expect(stiffer.reduce((s, w) => s + w * w, 0)).toBeLessThan(one.reduce((s, w) => s + w * w, 0));
+    // The defaults: the source classifier shapes the text heads' target only.
+    const { textRidge: _coarseLevel, ...defaults } = base;
+    const sourced = trainPredictor(labelled, defaults);
+    expect(sourced.source).toBeUndefined();
+    expect(sourced.training.options.textRidgeLevel).toBe('source');
+    // The coarse heads see the same inputs, so only the text heads' target (and weights) differ.
+    expect(sourced.models.coder!.coarse).toEqual(trainPredictor(labelled, base).models.coder!.coarse);
+    expect(text(sourced).some((w, j) => Math.abs(w - one[j]!) > 1e-4)).toBe(true);
+  });
 });
+

@@ -10,9 +10,11 @@ import { coarseInputsOf, fitCoarseHeads, fitHashedHeads, sparseLogit } from './f
 import { stackBlends, type ModelBlend, type PlattPair } from './stack-blends.ts';
 import { DEFAULT_HASHED_LOGISTIC, type HashedHead, type HashedLogisticOptions } from './hashed-logistic.ts';
 import { DEFAULT_RIDGE, type RidgeOptions } from './ridge-head.ts';
-import { fitRidgeHeads, sharedRidgeInputs, textRidgeInputs, type RidgeHeads } from './fit-ridge.ts';
+import { coarseLevel, DEFAULT_TEXT_RIDGE, fitRidgeHeads, sharedRidgeInputs, textRidgeInputs, type RidgeHeads, type TextRidgeOptions } from './fit-ridge.ts';
 import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
 import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
+import { DEFAULT_SOURCE_CLASSIFIER, type SourceClassifierOptions } from './source-classifier.ts';
+import { fitSource, sourceLevelOf, type FittedSource } from './fit-source.ts';
 import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
 
 export interface TrainOptions extends FitOptions {
@@ -52,6 +54,14 @@ export interface TrainOptions extends FitOptions {
   ridge: RidgeOptions;
   ridgeBlendByTask: Partial<Record<TaskType, number>>;
   ridgeBlendDefault: number;
+  /**
+   * Round 6: a classifier of the prompt's source group (the rows' `dataset`) from text, whose soft
+   * posteriors are extra inputs of the coarse heads, so the level the per-prompt heads deviate from is
+   * the source's (MMLU vs ARC inside qa) rather than the task type's.
+   */
+  sourceClassifier: SourceClassifierOptions;
+  /** The text ridge heads' own L2, weight and target level (fit-ridge.ts). */
+  textRidge: TextRidgeOptions;
   /** After calibrating, refit on every row (keeping the calibration) rather than shipping the smaller fit. */
   refitAll: boolean;
   hashing: HashingSpec;
@@ -89,6 +99,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   ridge: DEFAULT_RIDGE,
   ridgeBlendByTask: { qa: 0.5 },
   ridgeBlendDefault: 0,
+  sourceClassifier: DEFAULT_SOURCE_CLASSIFIER,
+  textRidge: DEFAULT_TEXT_RIDGE,
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
@@ -125,9 +137,17 @@ export function trainPredictor(
 
 export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainOptions>, onProgress?: (p: TrainProgress) => void): PredictorFile {
   // `ridge` may come partial from --train-options JSON (e.g. {"ridge":{"l2":4}}).
-  const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options, ridge: { ...DEFAULT_RIDGE, ...options.ridge } };
+  const opts = {
+    ...DEFAULT_TRAIN_OPTIONS,
+    ...options,
+    ridge: { ...DEFAULT_RIDGE, ...options.ridge },
+    sourceClassifier: { ...DEFAULT_SOURCE_CLASSIFIER, ...options.sourceClassifier },
+    textRidge: { ...DEFAULT_TEXT_RIDGE, ...options.textRidge },
+  };
   const set = buildTrainingSet(prepared, opts.hashing.buckets);
-  const { logits, coarseLogits, hashedLogits, fitted } = outOfFoldLogits(set, opts, onProgress);
+  const source = opts.sourceClassifier.enabled ? fitSource(set, opts.sourceClassifier, opts.hashing, opts.seed) : null;
+  const coarseIn = coarseInputsOf(set, source && opts.sourceClassifier.coarse ? source.posteriors : undefined);
+  const { logits, coarseLogits, hashedLogits, fitted } = outOfFoldLogits(set, opts, coarseIn, onProgress);
   const platt = new Map<string, PlattPair>();
   set.models.forEach((model, m) => {
     const all: number[] = [];
@@ -162,14 +182,19 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
   if (opts.refitAll || !params) {
     params = fitParams(set, all, opts, opts.seed, (done, total) => onProgress?.({ stage: 'refit', done, total }));
   }
-  const coarse = fitCoarseHeads(set, all, opts.l2Coarse);
+  const coarse = fitCoarseHeads(set, all, opts.l2Coarse, coarseIn);
   const hashed = opts.stacking && opts.stackHashed ? fitHashedHeads(set, all, opts) : new Map<string, HashedHead>();
   const text = opts.hashing.text;
   const sets = ridgeInUse(opts) ? (text ? 2 : 1) : 0;
   const ridgeProgress = (k: number) => (done: number, total: number) => onProgress?.({ stage: 'ridge', done: k * total + done, total: sets * total });
-  const ridge = sets > 0 ? fitRidgeHeads(set, sharedRidgeInputs(set), all, coarse, opts.ridge, ridgeProgress(0)) : null;
-  const ridgeText = sets > 1 && text ? fitRidgeHeads(set, textRidgeInputs(set, text), all, coarse, opts.ridge, ridgeProgress(1)) : null;
-  return toPredictorFile(set, params, platt, coarse, hashed, blends, ridge, ridgeText, opts);
+  const level = coarseLevel(set, coarse, coarseIn);
+  const ridge = sets > 0 ? fitRidgeHeads(set, sharedRidgeInputs(set), all, level, opts.ridge, ridgeProgress(0)) : null;
+  const t = opts.textRidge;
+  const textLevel = t.level === 'source' && source ? sourceLevelOf(set, source) : level;
+  const textOpts = { ...opts.ridge, ...(t.l2 !== null ? { l2: t.l2 } : {}) };
+  const ridgeText = sets > 1 && text ? fitRidgeHeads(set, textRidgeInputs(set, text), all, textLevel, textOpts, ridgeProgress(1)) : null;
+  if (ridgeText && t.scale !== 1) for (const head of ridgeText.heads.values()) for (let j = 0; j < head.weights.length; j++) head.weights[j]! *= t.scale;
+  return toPredictorFile(set, params, platt, coarse, hashed, blends, ridge, ridgeText, source?.classifier ? source : null, opts);
 }
 
 /**
@@ -180,6 +205,7 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
 function outOfFoldLogits(
   set: TrainingSet,
   opts: TrainOptions,
+  coarseIn: Float64Array[],
   onProgress?: (p: TrainProgress) => void,
 ): { logits: Float64Array[]; coarseLogits: Float64Array[]; hashedLogits: Float64Array[]; fitted: Params | null } {
   const n = set.rows.length;
@@ -187,7 +213,7 @@ function outOfFoldLogits(
   const logits = nan();
   const coarseLogits = nan();
   const hashedLogits = nan();
-  const inputs = opts.stacking ? coarseInputsOf(set) : [];
+  const inputs = coarseIn;
   const k = opts.calibrationFolds;
   let groups: number[][];
   let fitted: Params | null = null;
@@ -233,6 +259,7 @@ function toPredictorFile(
   blends: Map<string, ModelBlend>,
   ridge: RidgeHeads | null,
   ridgeText: RidgeHeads | null,
+  source: FittedSource | null,
   opts: TrainOptions,
 ): PredictorFile {
   const { layout } = set;
@@ -295,6 +322,17 @@ function toPredictorFile(
           },
         }
       : {}),
+    ...(source
+      ? {
+          source: {
+            classes: source.classifier!.classes,
+            prior: Array.from(source.classifier!.prior, round),
+            input: source.input,
+            idf: encodeFloats(source.classifier!.idf),
+            weights: encodeFloats(source.classifier!.weights),
+          },
+        }
+      : {}),
     typicalPrompts: { a: sample.map((r) => round(a[r]!)), b: sample.map((r) => round(b[r]!)) },
     difficultyQuantiles: quantiles,
     training: {
@@ -323,6 +361,12 @@ function toPredictorFile(
         refitAll: opts.refitAll,
         ridgeL2: opts.ridge.l2,
         ridgeIterations: opts.ridge.iterations,
+        ...(opts.sourceClassifier.enabled
+          ? { sourceInput: opts.sourceClassifier.input, sourceL2: opts.sourceClassifier.l2, sourceFolds: opts.sourceClassifier.folds, sourceCoarse: opts.sourceClassifier.coarse }
+          : {}),
+        ...(opts.textRidge.l2 !== null ? { textRidgeL2: opts.textRidge.l2 } : {}),
+        ...(opts.textRidge.scale !== 1 ? { textRidgeScale: opts.textRidge.scale } : {}),
+        ...(opts.textRidge.level !== 'coarse' ? { textRidgeLevel: opts.textRidge.level } : {}),
       },
     },
   };
