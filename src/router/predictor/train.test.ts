@@ -169,6 +169,12 @@ describe('trainPredictor', () => {
     // The coarse heads see the same inputs, so only the text heads' target (and weights) differ.
     expect(sourced.models.coder!.coarse).toEqual(trainPredictor(labelled, base).models.coder!.coarse);
     expect(text(sourced).some((w, j) => Math.abs(w - one[j]!) > 1e-4)).toBe(true);
+    // The shared-bucket heads keep the coarse level unless `ridgeLevel` says otherwise.
+    const shared = (f: ReturnType<typeof trainPredictor>) => decodeFloats(f.models.coder!.ridge!, DEFAULT_HASHING.buckets);
+    expect(shared(sourced)).toEqual(shared(trainPredictor(labelled, base)));
+    const both = trainPredictor(labelled, { ...defaults, ridgeLevel: 'source' });
+    expect(both.training.options.ridgeLevel).toBe('source');
+    expect(shared(both).some((w, j) => Math.abs(w - shared(sourced)[j]!) > 1e-4)).toBe(true);
   });
 });
 

@@ -62,6 +62,8 @@ export interface TrainOptions extends FitOptions {
   sourceClassifier: SourceClassifierOptions;
   /** The text ridge heads' own L2, weight and target level (fit-ridge.ts). */
   textRidge: TextRidgeOptions;
+  /** Target level of the first (shared-bucket) ridge heads, as `textRidge.level` for the text heads. */
+  ridgeLevel: 'coarse' | 'source';
   /** After calibrating, refit on every row (keeping the calibration) rather than shipping the smaller fit. */
   refitAll: boolean;
   hashing: HashingSpec;
@@ -101,6 +103,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   ridgeBlendDefault: 0,
   sourceClassifier: DEFAULT_SOURCE_CLASSIFIER,
   textRidge: DEFAULT_TEXT_RIDGE,
+  ridgeLevel: 'coarse',
   refitAll: true,
   hashing: DEFAULT_HASHING,
 };
@@ -188,9 +191,10 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
   const sets = ridgeInUse(opts) ? (text ? 2 : 1) : 0;
   const ridgeProgress = (k: number) => (done: number, total: number) => onProgress?.({ stage: 'ridge', done: k * total + done, total: sets * total });
   const level = coarseLevel(set, coarse, coarseIn);
-  const ridge = sets > 0 ? fitRidgeHeads(set, sharedRidgeInputs(set), all, level, opts.ridge, ridgeProgress(0)) : null;
+  const fromSource = source ? sourceLevelOf(set, source) : null;
+  const ridge = sets > 0 ? fitRidgeHeads(set, sharedRidgeInputs(set), all, opts.ridgeLevel === 'source' ? (fromSource ?? level) : level, opts.ridge, ridgeProgress(0)) : null;
   const t = opts.textRidge;
-  const textLevel = t.level === 'source' && source ? sourceLevelOf(set, source) : level;
+  const textLevel = t.level === 'source' ? (fromSource ?? level) : level;
   const textOpts = { ...opts.ridge, ...(t.l2 !== null ? { l2: t.l2 } : {}) };
   const ridgeText = sets > 1 && text ? fitRidgeHeads(set, textRidgeInputs(set, text), all, textLevel, textOpts, ridgeProgress(1)) : null;
   if (ridgeText && t.scale !== 1) for (const head of ridgeText.heads.values()) for (let j = 0; j < head.weights.length; j++) head.weights[j]! *= t.scale;
@@ -367,6 +371,7 @@ function toPredictorFile(
         ...(opts.textRidge.l2 !== null ? { textRidgeL2: opts.textRidge.l2 } : {}),
         ...(opts.textRidge.scale !== 1 ? { textRidgeScale: opts.textRidge.scale } : {}),
         ...(opts.textRidge.level !== 'coarse' ? { textRidgeLevel: opts.textRidge.level } : {}),
+        ...(opts.ridgeLevel !== 'coarse' ? { ridgeLevel: opts.ridgeLevel } : {}),
       },
     },
   };
