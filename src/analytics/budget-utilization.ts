@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { isoOf, num } from './request-window.ts';
+import { DAY_MS } from './rollup/cell-sql.ts';
 import { requestCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
@@ -22,8 +23,6 @@ export interface BudgetUtilization {
   /** The most-used budget's utilization (the key closest to its cap); null when no key has a budget. */
   budget_utilization: number | null;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * Spend of each budgeted key in the budget period that holds the window's end (UTC day / month, as

@@ -4,6 +4,10 @@ import { completedSql, completionFailureSql } from '../quality.ts';
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
 
+/** `ms` rounded down / up to a multiple of `unitMs` (whole UTC hours and days are multiples of epoch ms). */
+export const floorTo = (ms: number, unitMs: number): number => Math.floor(ms / unitMs) * unitMs;
+export const ceilTo = (ms: number, unitMs: number): number => Math.ceil(ms / unitMs) * unitMs;
+
 /** Upper edges of the complexity buckets (0.2 wide over the router's 0–1 scale; 1.0 falls in the last). */
 export const COMPLEXITY_EDGES = [0, 0.2, 0.4, 0.6, 0.8, 1] as const;
 

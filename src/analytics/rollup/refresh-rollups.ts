@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { num } from '../request-window.ts';
-import { CELL_COLUMNS, CELL_DIMS, cellSelectSql, DAY_MS, HOUR_MS, SUMMED_COLUMNS } from './cell-sql.ts';
+import { CELL_COLUMNS, CELL_DIMS, cellSelectSql, DAY_MS, floorTo, HOUR_MS, SUMMED_COLUMNS } from './cell-sql.ts';
 
 /** The watermark rows of the two rollup tables in rollup_watermarks (named after their tables). */
 export const REQUEST_ROLLUP = 'request_rollup_hourly';
@@ -88,7 +88,12 @@ async function advance(
   return through;
 }
 
-const floorTo = (ms: number, unitMs: number) => Math.floor(ms / unitMs) * unitMs;
+/** The smallest `column` of `table`, rounded down to `unitMs`; null for an empty table. */
+async function firstMs(db: Kysely<Database>, table: 'requests' | 'request_rollup_hourly', column: 'created_at' | 'hour_ms', unitMs: number): Promise<number | null> {
+  const first = await sql<{ m: unknown }>`select min(${sql.ref(column)}) as m from ${sql.table(table)}`.execute(db);
+  const minMs = first.rows[0]?.m;
+  return minMs === null || minMs === undefined ? null : floorTo(num(minMs), unitMs);
+}
 
 /**
  * Rolls up the complete hours (ended ROLLUP_SETTLE_MS before `nowMs`) not rolled up yet, a day per
@@ -99,22 +104,13 @@ export async function refreshRollups(db: Kysely<Database>, nowMs: number): Promi
   const hourly = await advance(
     db,
     REQUEST_ROLLUP,
-    async () => {
-      const first = await sql<{ m: unknown }>`select min(created_at) as m from requests`.execute(db);
-      const minMs = first.rows[0]?.m;
-      return minMs === null || minMs === undefined ? null : floorTo(num(minMs), HOUR_MS);
-    },
+    () => firstMs(db, 'requests', 'created_at', HOUR_MS),
     floorTo(nowMs - ROLLUP_SETTLE_MS, HOUR_MS),
     DAY_MS,
     rollUpHours,
   );
   if (hourly === null) return null;
-  const hourlyStartMs = async () => {
-    const first = await sql<{ m: unknown }>`select min(hour_ms) as m from request_rollup_hourly`.execute(db);
-    const minMs = first.rows[0]?.m;
-    return minMs === null || minMs === undefined ? null : floorTo(num(minMs), DAY_MS);
-  };
-  await advance(db, DAILY_ROLLUP, hourlyStartMs, floorTo(hourly, DAY_MS), 31 * DAY_MS, rollUpDays);
+  await advance(db, DAILY_ROLLUP, () => firstMs(db, 'request_rollup_hourly', 'hour_ms', DAY_MS), floorTo(hourly, DAY_MS), 31 * DAY_MS, rollUpDays);
   return hourly;
 }
 

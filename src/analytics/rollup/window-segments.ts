@@ -1,4 +1,4 @@
-import { DAY_MS, HOUR_MS } from './cell-sql.ts';
+import { ceilTo, DAY_MS, floorTo, HOUR_MS } from './cell-sql.ts';
 
 /** Where one stretch of a window is read from: the raw request rows, the hourly or the daily rollup. */
 export interface WindowSegment {
@@ -13,9 +13,6 @@ export interface RollupCoverage {
   /** Every day before this is in the daily rollup; null before the first daily rollup. */
   dailyThroughMs: number | null;
 }
-
-const ceilTo = (ms: number, unitMs: number) => Math.ceil(ms / unitMs) * unitMs;
-const floorTo = (ms: number, unitMs: number) => Math.floor(ms / unitMs) * unitMs;
 
 /**
  * Splits [fromMs, toMs) into stretches that add up to it exactly: whole days the daily rollup holds
