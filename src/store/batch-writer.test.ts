@@ -119,8 +119,15 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
   it('flushes on its timer', async () => {
     const writer = newWriter(store, { batchSize: 1_000, flushIntervalMs: 10 });
     writer.enqueueRequest(makeRequestRow());
-    await vi.waitFor(async () => expect(await store.countRequests()).toBe(1), { timeout: 15_000, interval: 10 });
-    expect(writer.counters.flushes).toBe(1);
+    // The row can be visible to a reader a moment before the writer learns its commit
+    // went through, so wait for both rather than reading the counter right after the row.
+    await vi.waitFor(
+      async () => {
+        expect(await store.countRequests()).toBe(1);
+        expect(writer.counters.flushes).toBe(1);
+      },
+      { timeout: 15_000, interval: 10 },
+    );
   });
 
   it('keeps the rows of a failed flush and writes them on the backoff retry', async () => {
@@ -131,11 +138,13 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     writer.enqueueRequest(request);
     writer.enqueueDecision(makeDecisionRow(request.id));
 
-    await vi.waitFor(async () => expect(await store.countRequests()).toBe(1), { timeout: 15_000, interval: 10 });
+    // As above: wait until the writer has seen its commit, not only until the row is readable.
+    await vi.waitFor(() => expect(writer.counters).toMatchObject({ queued: 0, written: 2 }), { timeout: 15_000, interval: 10 });
+    expect(await store.countRequests()).toBe(1);
     expect(await store.getRequest(request.id)).toStrictEqual(request);
     expect((await store.getDecisionByRequest(request.id))?.request_id).toBe(request.id);
     expect(target.attempts).toBe(2);
-    expect(writer.counters).toMatchObject({ queued: 0, written: 2, failedFlushes: 1 });
+    expect(writer.counters.failedFlushes).toBe(1);
     expect(logger.messages).toStrictEqual(['store batch write failed; rows kept for retry']);
   });
 
