@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const timings: TimeframeTiming[] = [];
     try {
       for (const timeframe of timeframes) {
-        const t = await timeTimeframe(store.db, config, timeframe, spec.endMs, runs);
+        const t = await timeTimeframe(store.readDb, config, timeframe, spec.endMs, runs);
         console.error(`${timeframe}: report p50 ${t.report.p50Ms} ms (CPU ${t.report.cpuP50Ms} ms), max ${t.report.maxMs} ms over ${t.requests} requests`);
         for (const [id, a] of Object.entries(t.analyses)) console.error(`  ${id.padEnd(18)} p50 ${a.p50Ms} ms (CPU ${a.cpuP50Ms} ms)`);
         timings.push(t);

@@ -67,7 +67,7 @@ export function registerReportCommands(program: Command): void {
         // Stored so the report's `aigw rules apply ID` lines find their recommendations.
         // The hours the gateway has not rolled up yet (or all of them, for a store no gateway runs on).
         await refreshRollups(store.db, Date.now());
-        const doc = await buildReport(store.db, analysisParamsOf(params), { ...reportOptionsOf(params, ctx.config()), persistTo: store }, Date.now());
+        const doc = await buildReport(store.readDb, analysisParamsOf(params), { ...reportOptionsOf(params, ctx.config()), persistTo: store }, Date.now());
         const text = renderReport(doc, params.format);
         if (opts.out) {
           writeFileSync(opts.out, text);

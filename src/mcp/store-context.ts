@@ -8,8 +8,14 @@ import type { Database } from '../store/schema.ts';
 import type { Store } from '../store/types.ts';
 import { StoreUnavailableError, messageOf, type ToolContext } from './tool-context.ts';
 
-/** The kysely handle analytics query through; every store the gateway opens is a KyselyStore. */
+/** The kysely handle analytics read through; every store the gateway opens is a KyselyStore. */
 export function analyticsDbOf(store: Store): Kysely<Database> {
+  if (store instanceof KyselyStore) return store.readDb;
+  throw new StoreUnavailableError(`the ${store.dialect} store does not expose SQL access for analytics`);
+}
+
+/** The store's main connection, for what writes: the rollup refresh before a report. */
+export function mainDbOf(store: Store): Kysely<Database> {
   if (store instanceof KyselyStore) return store.db;
   throw new StoreUnavailableError(`the ${store.dialect} store does not expose SQL access for analytics`);
 }
@@ -60,7 +66,7 @@ export function lazyConfiguredStoreContext(cwd: string, configPath: string | und
   return {
     nowMs,
     config: () => (config ??= servedConfig(cwd, configPath)),
-    db: async () => (await store()).db,
+    db: async () => (await store()).readDb,
     store,
     recommendationStore: store,
     async close() {

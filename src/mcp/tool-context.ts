@@ -73,7 +73,7 @@ function isConnectionError(err: unknown): boolean {
   const code = (err as Error & { code?: unknown }).code;
   if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
   if (err instanceof AggregateError) return err.errors.some(isConnectionError);
-  return /driver has already been destroyed|Connection terminated|database connection is not open/i.test(err.message);
+  return /driver has already been destroyed|Connection terminated|database connection is not open|read pool is closed/i.test(err.message);
 }
 
 export function messageOf(err: unknown): string {

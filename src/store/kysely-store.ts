@@ -50,9 +50,11 @@ export interface ClosableBatchSink extends BatchSink {
 export class KyselyStore implements Store, BatchSink {
   /** Set for SQLite: batches are committed on a write thread instead of through `db`. */
   private batchSink: ClosableBatchSink | null = null;
+  /** Set for SQLite: analytics read through a pool of reader threads instead of `db`. */
+  private readPool: Kysely<Database> | null = null;
 
   constructor(
-    /** Exposed for analytics queries; keep SQL inside src/store and src/analytics. */
+    /** The main connection: migrations, writes, rollup refreshes; keep SQL inside src/store and src/analytics. */
     readonly db: Kysely<Database>,
     private readonly traits: DialectTraits,
   ) {}
@@ -81,6 +83,17 @@ export class KyselyStore implements Store, BatchSink {
   writeBatchesThrough(sink: ClosableBatchSink): void {
     if (this.batchSink !== null) throw new Error('store already writes batches through a sink');
     this.batchSink = sink;
+  }
+
+  /** Sends later `readDb` queries to `reader` (which `close()` destroys). */
+  readAnalyticsThrough(reader: Kysely<Database>): void {
+    if (this.readPool !== null) throw new Error('store already reads analytics through a pool');
+    this.readPool = reader;
+  }
+
+  /** Where read-only analytics query: the reader threads on SQLite, `db` (a pool already) on PostgreSQL. */
+  get readDb(): Kysely<Database> {
+    return this.readPool ?? this.db;
   }
 
   insertRequests(rows: RequestRow[]): Promise<void> {
@@ -223,12 +236,14 @@ export class KyselyStore implements Store, BatchSink {
     return result.numUpdatedRows > 0n;
   }
 
-  /** Closes the batch sink (after its pending writes) before the main connection. */
+  /** Closes the readers and the batch sink (after its pending writes) before the main connection. */
   async close(): Promise<void> {
     const sink = this.batchSink;
+    const reader = this.readPool;
     this.batchSink = null;
+    this.readPool = null;
     try {
-      await sink?.close();
+      await Promise.all([sink?.close(), reader?.destroy()]);
     } finally {
       await this.db.destroy();
     }

@@ -6,6 +6,8 @@ import pg from 'pg';
 import { POSTGRES_MAX_PARAMS, SQLITE_MAX_PARAMS } from './insert-chunks.ts';
 import { KyselyStore } from './kysely-store.ts';
 import type { Database } from './schema.ts';
+import { SqliteReadPoolDialect } from './sqlite-read-dialect.ts';
+import { SqliteReadPool } from './sqlite-read-pool.ts';
 import { SqliteWriteThread } from './sqlite-write-thread.ts';
 
 export interface OpenStoreOptions {
@@ -28,6 +30,9 @@ export const SQLITE_FILE_NAME = 'aigw.db';
 // loss, which a spend log tolerates. Both connections (main thread and write thread) use these.
 const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000'] as const;
 
+// A read-only connection cannot change the journal mode; it reads the WAL the main one set.
+const SQLITE_READ_PRAGMAS = ['busy_timeout = 5000'] as const;
+
 const PG_INT8_OID = 20;
 const PG_NUMERIC_OID = 1700;
 
@@ -49,7 +54,11 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
     await store.migrate();
     // Started after the migrations, which run on the main connection, so the thread prepares its
     // statements against the final schema.
-    if (sqliteFile !== undefined) store.writeBatchesThrough(await SqliteWriteThread.start({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }));
+    if (sqliteFile !== undefined) {
+      store.writeBatchesThrough(await SqliteWriteThread.start({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }));
+      // Reader threads start on the first analytics query, so a gateway that never reports pays nothing.
+      store.readAnalyticsThrough(new Kysely<Database>({ dialect: new SqliteReadPoolDialect(new SqliteReadPool({ file: sqliteFile, pragmas: SQLITE_READ_PRAGMAS })) }));
+    }
   } catch (err) {
     await store.close();
     throw err;

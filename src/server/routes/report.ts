@@ -5,7 +5,7 @@ import { ReportParams } from '../../analytics/report/report-params.ts';
 import { REPORT_CONTENT_TYPES, renderReport } from '../../analytics/report/render-report.ts';
 import { formatPath } from '../../config/load-config.ts';
 import type { Gateway } from '../../gateway/gateway-types.ts';
-import { analyticsDbOf } from '../../mcp/store-context.ts';
+import { analyticsDbOf, mainDbOf } from '../../mcp/store-context.ts';
 import { analysisParamsOf } from '../../mcp/tool-context.ts';
 import { AnalysisParamsError, resolveAnalysisQuery } from '../../analytics/analysis-query.ts';
 import { errors } from '../errors.ts';
@@ -28,7 +28,7 @@ export function registerReportRoutes(app: FastifyInstance, gateway: () => Gatewa
       throw err;
     }
     await g.writer.flush();
-    await refreshRollups(analyticsDbOf(g.store), nowMs);
+    await refreshRollups(mainDbOf(g.store), nowMs);
     // Stored so the report's `aigw rules apply ID` lines find their recommendations.
     const doc = await buildReport(analyticsDbOf(g.store), params, { ...reportOptionsOf(parsed.data, g.config), persistTo: g.store }, nowMs);
     reply.type(REPORT_CONTENT_TYPES[parsed.data.format]).send(renderReport(doc, parsed.data.format));
