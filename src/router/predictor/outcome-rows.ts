@@ -5,6 +5,7 @@ import { z } from 'zod';
 export const OutcomeRow = z.looseObject({
   id: z.string().min(1),
   dataset: z.string().optional(),
+  category: z.string().optional(),
   prompt: z.string(),
   scores: z.record(z.string(), z.number().min(0).max(1)),
   costs: z.record(z.string(), z.number().nonnegative()).optional(),
@@ -20,8 +21,8 @@ export function parseOutcomeJsonl(text: string, source: string): OutcomeRow[] {
     const parsed = OutcomeRow.safeParse(JSON.parse(line));
     if (!parsed.success) throw new Error(`${source}:${i + 1}: not an outcome row: ${parsed.error.issues[0]?.message ?? ''}`);
     // Only the fields the router may learn from are kept; responses are dropped right here.
-    const { id, dataset, prompt, scores, costs } = parsed.data;
-    rows.push({ id, dataset, prompt, scores, ...(costs ? { costs } : {}) });
+    const { id, dataset, category, prompt, scores, costs } = parsed.data;
+    rows.push({ id, dataset, ...(category ? { category } : {}), prompt, scores, ...(costs ? { costs } : {}) });
   }
   return rows;
 }

@@ -15,6 +15,8 @@ export interface PreparedRow {
   costs?: Record<string, number>;
   /** The row's source group (its `dataset`): the label of the source classifier (source-classifier.ts). */
   source?: string;
+  /** The row's sub-group inside its source (its `category`, e.g. an MMLU subject). */
+  category?: string;
 }
 
 export function prepareRows(
@@ -38,6 +40,7 @@ export function prepareRows(
       scores: row.scores,
       ...(row.costs ? { costs: row.costs } : {}),
       ...(row.dataset ? { source: row.dataset } : {}),
+      ...(row.category ? { category: row.category } : {}),
     });
     if (onProgress && (i % 200 === 0 || i === rows.length - 1)) onProgress(i + 1, rows.length);
   }
