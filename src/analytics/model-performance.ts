@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentilesByGroup } from './percentiles.ts';
-import { scoredRequestsSql } from './quality.ts';
-import { num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
+import { qualityCells } from './quality-metrics.ts';
+import { ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
+import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { meanInterval, roundSig } from './stats.ts';
 
 export interface ModelPerformanceRow {
@@ -40,41 +41,78 @@ export interface ModelPerformance {
 
 
 const SEP = '|';
+const keyOf = (model: string, taskType: string) => `${model}${SEP}${taskType}`;
 
-interface CellRow {
-  model: string | null;
-  task_type: string | null;
-  n: unknown;
-  rated: unknown;
-  sq: unknown;
-  sq2: unknown;
-  sum_latency: unknown;
-  cost: unknown;
-  errors: unknown;
-  timeouts: unknown;
+/** Sums of one model × task type cell (or one model's, summed over its cells). */
+interface CellSums {
+  model: string;
+  task_type: string;
+  n: number;
+  rated: number;
+  sq: number;
+  sq2: number;
+  sum_latency: number;
+  cost: number;
+  errors: number;
+  timeouts: number;
 }
 
-function rowOf(model: string, taskType: string, c: CellRow, p95: number | undefined): ModelPerformanceRow {
-  const n = num(c.n);
-  const m = meanInterval(num(c.rated), num(c.sq), num(c.sq2));
-  const cost = num(c.cost);
+const isTimeout = (c: RequestCell) => c.status === 504 || c.status === 408 || (c.errorType ?? '').toLowerCase().includes('timeout');
+
+/**
+ * Per model × task type: counts, latency, cost, errors and timeouts from the request rollup (grouped by
+ * status and error type, which decide the last two), quality from the quality cells (the rollup plus the
+ * few requests with feedback). Requests that reached no model are left out.
+ */
+async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<CellSums[]> {
+  const [requests, quality] = await Promise.all([requestCells(db, q, q, ['model_used', 'task_type', 'status', 'error_type']), qualityCells(db, q)]);
+  const cells = new Map<string, CellSums>();
+  for (const c of requests) {
+    if (c.model === null) continue;
+    const task = c.taskType ?? '(none)';
+    const key = keyOf(c.model, task);
+    const acc = cells.get(key) ?? { model: c.model, task_type: task, n: 0, rated: 0, sq: 0, sq2: 0, sum_latency: 0, cost: 0, errors: 0, timeouts: 0 };
+    acc.n += c.requests;
+    acc.sum_latency += c.latencyMs;
+    acc.cost += c.costUsd;
+    if (c.status >= 500) acc.errors += c.requests;
+    if (isTimeout(c)) acc.timeouts += c.requests;
+    cells.set(key, acc);
+  }
+  for (const c of quality) {
+    const acc = cells.get(keyOf(c.model, c.taskType));
+    if (!acc) continue;
+    acc.rated += c.rated;
+    acc.sq += c.sq;
+    acc.sq2 += c.sq2;
+  }
+  return [...cells.values()].sort((a, b) => b.n - a.n || compareBinary(a.model, b.model) || compareBinary(a.task_type, b.task_type));
+}
+
+/** Code-unit order, as SQL's default collation sorts. */
+const compareBinary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function rowOf(c: CellSums, p95: number | undefined): ModelPerformanceRow {
+  const n = c.n;
+  const m = meanInterval(c.rated, c.sq, c.sq2);
+  const cost = c.cost;
   const avgCost = ratio(cost, n);
-  const errorRate = ratio(num(c.errors), n);
+  const errorRate = ratio(c.errors, n);
   return {
-    model,
-    task_type: taskType,
+    model: c.model,
+    task_type: c.task_type,
     requests: n,
     rated: m.n,
     avg_quality: roundSig(m.mean),
     ci95_low: roundSig(m.ci95_low),
     ci95_high: roundSig(m.ci95_high),
-    avg_latency_ms: roundSig(ratio(num(c.sum_latency), n)),
+    avg_latency_ms: roundSig(ratio(c.sum_latency, n)),
     p95_latency_ms: p95 === undefined ? null : roundSig(p95),
     avg_cost_usd: roundSig(avgCost),
     total_cost_usd: roundSig(cost) ?? 0,
     quality_per_dollar: m.mean !== null && avgCost !== null && avgCost > 0 ? roundSig(m.mean / avgCost) : null,
     error_rate: roundSig(errorRate),
-    timeout_rate: roundSig(ratio(num(c.timeouts), n)),
+    timeout_rate: roundSig(ratio(c.timeouts, n)),
     reliability: errorRate === null ? null : roundSig(1 - errorRate),
   };
 }
@@ -82,40 +120,26 @@ function rowOf(model: string, taskType: string, c: CellRow, p95: number | undefi
 const SUMMED = ['n', 'rated', 'sq', 'sq2', 'sum_latency', 'cost', 'errors', 'timeouts'] as const;
 
 /** A model's row is the sum of its cells (every column is a count or a sum). */
-function sumPerModel(cells: readonly CellRow[]): CellRow[] {
-  const byModel = new Map<string, CellRow>();
+function sumPerModel(cells: readonly CellSums[]): CellSums[] {
+  const byModel = new Map<string, CellSums>();
   for (const c of cells) {
-    const key = c.model ?? '';
-    const acc = byModel.get(key) ?? { model: c.model, task_type: '(all)', n: 0, rated: 0, sq: 0, sq2: 0, sum_latency: 0, cost: 0, errors: 0, timeouts: 0 };
-    for (const k of SUMMED) acc[k] = num(acc[k]) + num(c[k]);
-    byModel.set(key, acc);
+    const acc = byModel.get(c.model) ?? { model: c.model, task_type: '(all)', n: 0, rated: 0, sq: 0, sq2: 0, sum_latency: 0, cost: 0, errors: 0, timeouts: 0 };
+    for (const k of SUMMED) acc[k] += c[k];
+    byModel.set(c.model, acc);
   }
-  return [...byModel.values()].sort((a, b) => num(b.n) - num(a.n) || String(a.model).localeCompare(String(b.model)));
+  return [...byModel.values()].sort((a, b) => b.n - a.n || compareBinary(a.model, b.model));
 }
 
 /** Per model × task type (and per model): quality, latency (avg, p95), cost efficiency, reliability. */
 export async function modelPerformance(db: Kysely<Database>, q: AnalysisQuery): Promise<ModelPerformance> {
   const where = requestWindowSql(q);
-  const [perCell, cellP95, modelP95] = await Promise.all([
-    sql<CellRow>`
-      with sr as (${scoredRequestsSql(q)})
-      select sr.model_used as model, sr.task_type, count(*) as n,
-        count(sr.quality) as rated, sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2,
-        sum(sr.latency_ms) as sum_latency, sum(sr.cost_usd) as cost,
-        sum(case when sr.status >= 500 then 1 else 0 end) as errors,
-        sum(case when sr.status in (504, 408) or lower(coalesce(sr.error_type, '')) like '%timeout%' then 1 else 0 end) as timeouts
-      from sr where sr.model_used is not null
-      group by sr.model_used, sr.task_type
-      order by count(*) desc, sr.model_used, sr.task_type`.execute(db),
+  const [cells, cellP95, modelP95] = await Promise.all([
+    cellSums(db, q),
     percentilesByGroup(db, sql`select r.model_used || '${sql.raw(SEP)}' || coalesce(r.task_type, '(none)') as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [95]),
     percentilesByGroup(db, sql`select r.model_used as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [95]),
   ]);
-  const models = perCell.rows.map((c) => {
-    const model = c.model ?? '(none)';
-    const task = c.task_type ?? '(none)';
-    return rowOf(model, task, c, cellP95.get(`${model}${SEP}${task}`)?.p95);
-  });
-  const by_model = sumPerModel(perCell.rows).map((c) => rowOf(c.model ?? '(none)', '(all)', c, modelP95.get(c.model ?? '')?.p95));
+  const models = cells.map((c) => rowOf(c, cellP95.get(keyOf(c.model, c.task_type))?.p95));
+  const by_model = sumPerModel(cells).map((c) => rowOf(c, modelP95.get(c.model)?.p95));
   const total = models.reduce((s, m) => s + m.requests, 0);
   const gaps: string[] = [];
   if (total === 0) gaps.push('no requests that reached a model in this window: model performance unavailable');

@@ -39,7 +39,7 @@ export interface QualityMetrics {
 
 
 /** Sums of one (model, task type, quality source) cell; every figure of the analysis is a sum of these. */
-interface Cell {
+export interface QualityCell {
   model: string;
   taskType: string;
   source: string | null;
@@ -57,7 +57,7 @@ interface Cell {
   failed: number;
 }
 
-type Sums = Omit<Cell, 'model' | 'taskType' | 'source'>;
+type Sums = Omit<QualityCell, 'model' | 'taskType' | 'source'>;
 const ZERO: Sums = { n: 0, rated: 0, sq: 0, sq2: 0, sc: 0, sc2: 0, sqc: 0, completed: 0, truncated: 0, filtered: 0, failed: 0 };
 
 function add(a: Sums, b: Sums): Sums {
@@ -69,7 +69,8 @@ function add(a: Sums, b: Sums): Sums {
 const nameOf = (v: unknown) => (typeof v === 'string' ? v : '(none)');
 
 /**
- * Sums per (model, task type, quality source); every figure of the analysis is a sum of these.
+ * Sums per (model, task type, quality source; a NULL model or task type reads `(none)`); every figure of
+ * this analysis and the quality of model performance are sums of these.
  *
  * Quality comes from feedback, which arrives after an hour is rolled up, so it is computed in two parts
  * that add up to the scored-requests answer: every request as its own row scores it (quality 0 from
@@ -77,7 +78,7 @@ const nameOf = (v: unknown) => (typeof v === 'string' ? v : '(none)');
  * and, for the few requests that have feedback, their feedback-derived cell minus that row-only cell,
  * read walking the feedback. Completion counts never depend on feedback and come from the rollup alone.
  */
-async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<Cell[]> {
+export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery): Promise<QualityCell[]> {
   const rowFailed = completionFailureSql('sr');
   const [rollup, withFeedback] = await Promise.all([
     requestCells(db, q, q, ['model_used', 'task_type', 'status']),
@@ -93,8 +94,8 @@ async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<Cell[]>
         sum(case when ${rowFailed} then sr.cost_usd * sr.cost_usd else 0 end) as cfc2
       from sr group by sr.model_used, sr.task_type, sr.quality_source`.execute(db),
   ]);
-  const cells: Cell[] = [];
-  const cell = (model: string, taskType: string, source: string | null, sums: Partial<Sums>): Cell => ({ model, taskType, source, ...ZERO, ...sums });
+  const cells: QualityCell[] = [];
+  const cell = (model: string, taskType: string, source: string | null, sums: Partial<Sums>): QualityCell => ({ model, taskType, source, ...ZERO, ...sums });
   /** The cells of n requests as their rows alone score them, cf of them failed as a task (times `sign`). */
   const rowOnly = (model: string, taskType: string, n: number, cf: number, cfc: number, cfc2: number, sign: 1 | -1) => [
     cell(model, taskType, 'completion', { n: sign * cf, rated: sign * cf, sc: sign * cfc, sc2: sign * cfc2 }),
@@ -124,7 +125,7 @@ async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<Cell[]>
   return cells;
 }
 
-function sumBy(cells: readonly Cell[], keyOf: (c: Cell) => string): { name: string; sums: Sums }[] {
+function sumBy(cells: readonly QualityCell[], keyOf: (c: QualityCell) => string): { name: string; sums: Sums }[] {
   const groups = new Map<string, Sums>();
   for (const c of cells) groups.set(keyOf(c), add(groups.get(keyOf(c)) ?? ZERO, c));
   return [...groups.entries()].map(([name, sums]) => ({ name, sums })).sort((a, b) => b.sums.n - a.sums.n || a.name.localeCompare(b.name));
@@ -156,7 +157,7 @@ function correlationOf(s: Sums): number | null {
 /** Average quality by model and task type with 95% intervals, quality–cost correlation, task completion rates. */
 export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Promise<QualityMetrics> {
   const [cells, people] = await Promise.all([
-    cellSums(db, q),
+    qualityCells(db, q),
     sql<{ n: unknown; avg: unknown }>`
       select count(*) as n, avg(f.score) as avg from feedback f cross join requests r
       where r.id = f.request_id and ${requestWindowSql(q)} and f.source not in ('judge', 'completion')`.execute(db),

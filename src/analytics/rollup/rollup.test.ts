@@ -5,6 +5,7 @@ import { resolveAnalysisQuery, type AnalysisParams } from '../analysis-query.ts'
 import { budgetUtilization } from '../budget-utilization.ts';
 import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
 import { decisionTimePercentiles, percentilesFromCounts, requestLatencyPercentiles } from '../indexed-percentiles.ts';
+import { modelPerformance } from '../model-performance.ts';
 import { percentiles } from '../percentiles.ts';
 import { qualityMetrics } from '../quality-metrics.ts';
 import { requestPatterns } from '../request-patterns.ts';
@@ -34,7 +35,7 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     Promise.all(
       WINDOWS.map(async (w) => {
         const q = resolveAnalysisQuery(w, endMs);
-        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q), quality: await qualityMetrics(db(), q) };
+        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q), quality: await qualityMetrics(db(), q), performance: await modelPerformance(db(), q) };
       }),
     );
   let fromRawRows: Awaited<ReturnType<typeof everyAnalysis>>;
