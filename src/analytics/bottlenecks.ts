@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { percentilesByGroup } from './percentiles.ts';
+import { requestLatencyPercentiles } from './indexed-percentiles.ts';
 import { decisionsInWindowSql, isoOf, num, ratio, requestWindowSql } from './request-window.ts';
+import { requestCells, sumCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
 export const BottlenecksOptions = z.object({
@@ -33,28 +34,39 @@ export interface Bottlenecks {
   error_bursts: { minute_start: string; requests: number; errors: number; error_rate: number; error_types: { error_type: string; requests: number }[] }[];
 }
 
-const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
+
+/**
+ * Each model's median request latency over the window, given its request count: on a large window
+ * walked along the latency index one model at a time (requestLatencyPercentiles), else ranked in SQL.
+ */
+async function medianLatencyPerModel(db: Kysely<Database>, q: AnalysisQuery, requestsByModel: Map<string, number>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  await Promise.all(
+    [...requestsByModel].map(async ([model, n]) => {
+      const p50 = (await requestLatencyPercentiles(db, { ...q, models: [model] }, n, [50])).p50;
+      if (p50 !== undefined) out.set(model, p50);
+    }),
+  );
+  return out;
+}
 
 /** Slow routing decisions, upstream latency spikes and error bursts in the window. */
 export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: BottlenecksOptions = {}): Promise<Bottlenecks> {
   const o = BottlenecksOptions.parse(opts);
   const where = requestWindowSql(q);
   const slowUs = o.slow_decision_ms * 1000;
-  const hour = sql`(r.created_at / ${sql.lit(HOUR_MS)}) * ${sql.lit(HOUR_MS)}`;
   const minute = sql`(r.created_at / ${sql.lit(MINUTE_MS)}) * ${sql.lit(MINUTE_MS)}`;
-  const [total, decisions, slowest, medians, hours, minutes, errorTypes] = await Promise.all([
-    sql<{ n: unknown }>`select count(*) as n from requests r where ${where}`.execute(db),
+  const hourCells = await requestCells(db, q, q, ['hour_ms', 'model_used']);
+  const modelHours = hourCells.filter((c) => c.model !== null);
+  const [decisions, slowest, medians, minutes, errorTypes] = await Promise.all([
     sql<{ n: unknown; slow: unknown }>`
       select count(*) as n, sum(case when d.decision_us > ${slowUs} then 1 else 0 end) as slow
       from ${decisionsInWindowSql(q)}`.execute(db),
     sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
       select d.request_id, r.created_at, d.task_type, d.decision_us from ${decisionsInWindowSql(q)}
       and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
-    percentilesByGroup(db, sql`select r.model_used as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [50]),
-    sql<{ model: string; b: unknown; n: unknown; avg: unknown }>`
-      select r.model_used as model, ${hour} as b, count(*) as n, avg(r.latency_ms) as avg
-      from requests r where ${where} and r.model_used is not null group by r.model_used, ${hour}`.execute(db),
+    medianLatencyPerModel(db, q, sumCells(modelHours, (c) => c.model!, (c) => c.requests)),
     sql<{ b: unknown; n: unknown; errors: unknown }>`
       select ${minute} as b, count(*) as n, sum(case when r.status >= 500 then 1 else 0 end) as errors
       from requests r where ${where} group by ${minute}
@@ -65,11 +77,12 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
   ]);
   const routed = num(decisions.rows[0]?.n);
   const slow = num(decisions.rows[0]?.slow);
-  const latency_spikes = hours.rows
+  const latency_spikes = modelHours
     .map((h) => {
-      const median = medians.get(h.model)?.p50 ?? 0;
-      const avg = num(h.avg);
-      return { model: h.model, hour_start: isoOf(num(h.b)), requests: num(h.n), avg_latency_ms: roundSig(avg) ?? 0, model_median_latency_ms: median, ratio: median > 0 ? (roundSig(avg / median, 4) ?? 0) : 0 };
+      const model = h.model!;
+      const median = medians.get(model) ?? 0;
+      const avg = h.latencyMs / h.requests;
+      return { model, hour_start: isoOf(h.hourMs), requests: h.requests, avg_latency_ms: roundSig(avg) ?? 0, model_median_latency_ms: median, ratio: median > 0 ? (roundSig(avg / median, 4) ?? 0) : 0 };
     })
     .filter((s) => s.requests >= o.spike_min_requests && s.model_median_latency_ms > 0 && s.ratio >= o.spike_factor)
     .sort((a, b) => b.ratio - a.ratio || a.hour_start.localeCompare(b.hour_start))
@@ -92,7 +105,7 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
       error_rate: roundSig(m.errors / m.requests) ?? 0,
       error_types: (typesByMinute.get(m.b) ?? []).sort((a, b) => b.requests - a.requests),
     }));
-  const n = num(total.rows[0]?.n);
+  const n = hourCells.reduce((sum, c) => sum + c.requests, 0);
   const gaps: string[] = [];
   if (n === 0) gaps.push('no requests in this window: no bottlenecks to find');
   else if (routed === 0) gaps.push('no routed requests in this window: routing decision times unavailable');

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { costTrend } from './cost-trend.ts';
-import { percentiles } from './percentiles.ts';
+import { percentilesFromCounts } from './indexed-percentiles.ts';
 import { decisionsInWindowSql, num, ratio, requestWindowSql } from './request-window.ts';
+import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
 
 export const CostDriversOptions = z.object({
@@ -38,12 +39,20 @@ export interface CostDrivers {
   premium_low_complexity: { requests: number; cost_usd: number; share_of_cost: number | null } | null;
 }
 
-async function topBy<K extends string>(db: Kysely<Database>, q: AnalysisQuery, column: string, label: K, top: number, totalUsd: number): Promise<(Driver & Record<K, string>)[]> {
-  const col = sql.ref(`r.${column}`);
-  const rows = await sql<{ name: string | null; n: unknown; cost: unknown }>`
-    select ${col} as name, count(*) as n, sum(r.cost_usd) as cost from requests r where ${requestWindowSql(q)}
-    group by ${col} order by sum(r.cost_usd) desc, count(*) desc limit ${top}`.execute(db);
-  return rows.rows.map((r) => ({ [label]: r.name ?? '(none)', requests: num(r.n), cost_usd: roundSig(num(r.cost)) ?? 0, share: roundSig(ratio(num(r.cost), totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>);
+/** The `top` groups of `cells` by spend (then by requests, then by name), with their share of `totalUsd`. */
+function topBy<K extends string>(cells: readonly RequestCell[], nameOf: (c: RequestCell) => string | null, label: K, top: number, totalUsd: number): (Driver & Record<K, string>)[] {
+  const groups = new Map<string, { n: number; cost: number }>();
+  for (const c of cells) {
+    const name = nameOf(c) ?? '(none)';
+    const g = groups.get(name) ?? { n: 0, cost: 0 };
+    g.n += c.requests;
+    g.cost += c.costUsd;
+    groups.set(name, g);
+  }
+  return [...groups.entries()]
+    .sort(([a, x], [b, y]) => y.cost - x.cost || y.n - x.n || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, top)
+    .map(([name, g]) => ({ [label]: name, requests: g.n, cost_usd: roundSig(g.cost) ?? 0, share: roundSig(ratio(g.cost, totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>);
 }
 
 function median(values: readonly number[]): number | null {
@@ -64,11 +73,10 @@ export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: 
   const n = num(t?.n);
   const total = num(t?.cost);
   const premiumModels = o.tier_of ? Object.entries(o.tier_of).filter(([, tier]) => tier === 'premium').map(([m]) => m) : [];
-  const [keys, tasks, models, tokens, hourly, premium] = await Promise.all([
-    topBy(db, q, 'key_id', 'key_id', o.top, total),
-    topBy(db, q, 'task_type', 'task_type', o.top, total),
-    topBy(db, q, 'model_used', 'model', o.top, total),
-    percentiles(db, sql`select r.input_tokens as x from requests r where ${where}`, [50, 90, 99]),
+  const [cells, tokens, hourly, premium] = await Promise.all([
+    requestCells(db, q, q, ['key_id', 'task_type', 'model_used']),
+    // Token counts are integers with few distinct values: counting them beats ranking every row.
+    percentilesFromCounts(db, sql`select r.input_tokens as x from requests r where ${where}`, [50, 90, 99]),
     costTrend(db, q, 'hour'),
     premiumModels.length
       ? sql<{ n: unknown; cost: unknown }>`
@@ -76,6 +84,9 @@ export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: 
           and d.complexity <= ${o.low_complexity_max} and r.model_used in (${sql.join(premiumModels)})`.execute(db)
       : undefined,
   ]);
+  const keys = topBy(cells, (c) => c.keyId, 'key_id', o.top, total);
+  const tasks = topBy(cells, (c) => c.taskType, 'task_type', o.top, total);
+  const models = topBy(cells, (c) => c.model, 'model', o.top, total);
   const costly = hourly.trend.filter((h) => h.cost_usd > 0);
   const medianHourUsd = median(costly.map((h) => h.cost_usd));
   const cost_spikes =

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { scoredRequestsSql } from './quality.ts';
+import { qualityCells, type QualityCell } from './quality-metrics.ts';
 import { isoOf, num } from './request-window.ts';
 import { meanInterval, roundSig } from './stats.ts';
 
@@ -37,18 +38,25 @@ export interface QualityIssues {
   low_score_requests: { request_id: string; created_at: string; model: string | null; task_type: string | null; quality: number; quality_source: string; status: number; finish_reason: string | null }[];
 }
 
+/** Rating sums per model × task type (over quality sources), for the cells with a rated request. */
+function ratedCells(cells: readonly QualityCell[]): { model: string; taskType: string; rated: number; sq: number; sq2: number }[] {
+  const byCell = new Map<string, { model: string; taskType: string; rated: number; sq: number; sq2: number }>();
+  for (const c of cells) {
+    const key = `${c.model}|${c.taskType}`;
+    const acc = byCell.get(key) ?? { model: c.model, taskType: c.taskType, rated: 0, sq: 0, sq2: 0 };
+    acc.rated += c.rated;
+    acc.sq += c.sq;
+    acc.sq2 += c.sq2;
+    byCell.set(key, acc);
+  }
+  return [...byCell.values()].filter((c) => c.rated > 0);
+}
+
 /** Model × task type cells and single requests whose quality is below the threshold. */
 export async function qualityIssues(db: Kysely<Database>, q: AnalysisQuery, opts: QualityIssuesOptions = {}): Promise<QualityIssues> {
   const o = QualityIssuesOptions.parse(opts);
-  const [totals, cells, low] = await Promise.all([
-    sql<{ n: unknown; rated: unknown; low: unknown }>`
-      with sr as (${scoredRequestsSql(q)})
-      select count(*) as n, count(sr.quality) as rated, sum(case when sr.quality < ${o.threshold} then 1 else 0 end) as low from sr`.execute(db),
-    sql<{ model: string | null; task_type: string | null; rated: unknown; sq: unknown; sq2: unknown }>`
-      with sr as (${scoredRequestsSql(q)})
-      select sr.model_used as model, sr.task_type, count(sr.quality) as rated, sum(sr.quality) as sq, sum(sr.quality * sr.quality) as sq2
-      from sr where sr.quality is not null group by sr.model_used, sr.task_type
-      having avg(sr.quality) < ${o.threshold}`.execute(db),
+  const [qualityCellList, low] = await Promise.all([
+    qualityCells(db, q, o.threshold),
     sql<{ id: string; created_at: unknown; model_used: string | null; task_type: string | null; quality: unknown; quality_source: string; status: unknown; finish_reason: string | null }>`
       with sr as (${scoredRequestsSql(q)})
       select sr.id, sr.created_at, sr.model_used, sr.task_type, sr.quality, sr.quality_source, sr.status, sr.finish_reason
@@ -56,17 +64,17 @@ export async function qualityIssues(db: Kysely<Database>, q: AnalysisQuery, opts
   ]);
   const judged: QualityIssueCell[] = [];
   const unconfirmed: QualityIssues['unconfirmed_cells'] = [];
-  for (const c of cells.rows) {
-    const m = meanInterval(num(c.rated), num(c.sq), num(c.sq2));
-    const base = { model: c.model ?? '(none)', task_type: c.task_type ?? '(none)', rated: m.n, avg_quality: roundSig(m.mean) ?? 0 };
+  for (const c of ratedCells(qualityCellList)) {
+    const m = meanInterval(c.rated, c.sq, c.sq2);
+    if (m.mean === null || m.mean >= o.threshold) continue;
+    const base = { model: c.model, task_type: c.taskType, rated: m.n, avg_quality: roundSig(m.mean) ?? 0 };
     if (m.n < o.min_samples) unconfirmed.push(base);
     else judged.push({ ...base, ci95_low: roundSig(m.ci95_low), ci95_high: roundSig(m.ci95_high), significant: m.ci95_high !== null && m.ci95_high < o.threshold });
   }
   judged.sort((a, b) => a.avg_quality - b.avg_quality || b.rated - a.rated);
   unconfirmed.sort((a, b) => a.avg_quality - b.avg_quality);
-  const t = totals.rows[0];
-  const n = num(t?.n);
-  const rated = num(t?.rated);
+  const n = qualityCellList.reduce((sum, c) => sum + c.n, 0);
+  const rated = qualityCellList.reduce((sum, c) => sum + c.rated, 0);
   const gaps: string[] = [];
   if (n === 0) gaps.push('no requests in this window: no quality issues to find');
   else if (rated === 0) gaps.push('no quality signals in this window: quality issues cannot be identified; send POST /v1/feedback or enable quality.judge sampling');
@@ -78,7 +86,7 @@ export async function qualityIssues(db: Kysely<Database>, q: AnalysisQuery, opts
     min_samples: o.min_samples,
     cells: judged,
     unconfirmed_cells: unconfirmed,
-    low_score_count: num(t?.low),
+    low_score_count: qualityCellList.reduce((sum, c) => sum + c.low, 0),
     low_score_requests: low.rows.map((r) => ({
       request_id: r.id,
       created_at: isoOf(num(r.created_at)),

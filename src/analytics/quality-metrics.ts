@@ -55,10 +55,12 @@ export interface QualityCell {
   truncated: number;
   filtered: number;
   failed: number;
+  /** Rated requests whose quality is below the `lowBelow` given to qualityCells (0 without one). */
+  low: number;
 }
 
 type Sums = Omit<QualityCell, 'model' | 'taskType' | 'source'>;
-const ZERO: Sums = { n: 0, rated: 0, sq: 0, sq2: 0, sc: 0, sc2: 0, sqc: 0, completed: 0, truncated: 0, filtered: 0, failed: 0 };
+const ZERO: Sums = { n: 0, rated: 0, sq: 0, sq2: 0, sc: 0, sc2: 0, sqc: 0, completed: 0, truncated: 0, filtered: 0, failed: 0, low: 0 };
 
 function add(a: Sums, b: Sums): Sums {
   const out = { ...a };
@@ -78,7 +80,7 @@ const nameOf = (v: unknown) => (typeof v === 'string' ? v : '(none)');
  * and, for the few requests that have feedback, their feedback-derived cell minus that row-only cell,
  * read walking the feedback. Completion counts never depend on feedback and come from the rollup alone.
  */
-export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery): Promise<QualityCell[]> {
+export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery, lowBelow = 0): Promise<QualityCell[]> {
   const rowFailed = completionFailureSql('sr');
   const [rollup, withFeedback] = await Promise.all([
     requestCells(db, q, q, ['model_used', 'task_type', 'status']),
@@ -89,6 +91,7 @@ export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery): Prom
         sum(case when sr.quality is not null then sr.cost_usd else 0 end) as sc,
         sum(case when sr.quality is not null then sr.cost_usd * sr.cost_usd else 0 end) as sc2,
         sum(sr.quality * sr.cost_usd) as sqc,
+        sum(case when sr.quality < ${lowBelow} then 1 else 0 end) as low,
         sum(case when ${rowFailed} then 1 else 0 end) as cf,
         sum(case when ${rowFailed} then sr.cost_usd else 0 end) as cfc,
         sum(case when ${rowFailed} then sr.cost_usd * sr.cost_usd else 0 end) as cfc2
@@ -98,7 +101,7 @@ export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery): Prom
   const cell = (model: string, taskType: string, source: string | null, sums: Partial<Sums>): QualityCell => ({ model, taskType, source, ...ZERO, ...sums });
   /** The cells of n requests as their rows alone score them, cf of them failed as a task (times `sign`). */
   const rowOnly = (model: string, taskType: string, n: number, cf: number, cfc: number, cfc2: number, sign: 1 | -1) => [
-    cell(model, taskType, 'completion', { n: sign * cf, rated: sign * cf, sc: sign * cfc, sc2: sign * cfc2 }),
+    cell(model, taskType, 'completion', { n: sign * cf, rated: sign * cf, sc: sign * cfc, sc2: sign * cfc2, low: 0 < lowBelow ? sign * cf : 0 }),
     cell(model, taskType, null, { n: sign * (n - cf) }),
   ];
   for (const c of rollup) {
@@ -119,6 +122,7 @@ export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery): Prom
         sc: num(r['sc']),
         sc2: num(r['sc2']),
         sqc: num(r['sqc']),
+        low: num(r['low']),
       }),
     );
   }

@@ -2,11 +2,14 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-support.ts';
 import { resolveAnalysisQuery, type AnalysisParams } from '../analysis-query.ts';
+import { bottlenecks } from '../bottlenecks.ts';
 import { budgetUtilization } from '../budget-utilization.ts';
+import { costDrivers } from '../cost-drivers.ts';
 import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
 import { decisionTimePercentiles, percentilesFromCounts, requestLatencyPercentiles } from '../indexed-percentiles.ts';
 import { modelPerformance } from '../model-performance.ts';
 import { percentiles } from '../percentiles.ts';
+import { qualityIssues } from '../quality-issues.ts';
 import { qualityMetrics } from '../quality-metrics.ts';
 import { requestPatterns } from '../request-patterns.ts';
 import { decisionsInWindowSql, requestWindowSql } from '../request-window.ts';
@@ -35,7 +38,7 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     Promise.all(
       WINDOWS.map(async (w) => {
         const q = resolveAnalysisQuery(w, endMs);
-        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q), quality: await qualityMetrics(db(), q), performance: await modelPerformance(db(), q) };
+        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q), quality: await qualityMetrics(db(), q), performance: await modelPerformance(db(), q), drivers: await costDrivers(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), bottlenecks: await bottlenecks(db(), q), issues: await qualityIssues(db(), q) };
       }),
     );
   let fromRawRows: Awaited<ReturnType<typeof everyAnalysis>>;
