@@ -8,7 +8,7 @@ function results(over: Partial<AnalyticsResults> = {}): AnalyticsResults {
     timeframe,
     requests,
     report: summarizeRuns(reportMs, reportMs.map((ms) => ms / 2)),
-    analyses: { routing_analytics: summarizeRuns([812.34], [700]), recommendations: summarizeRuns([1500], [1400]), bottlenecks: summarizeRuns([99]) },
+    analyses: { routing_analytics: summarizeRuns([812.34], [700]), recommendations: summarizeRuns([1500], [1400]), model_performance: summarizeRuns([99]) },
   });
   return {
     benchmark: 'analytics-report',
@@ -51,7 +51,7 @@ describe('renderAnalyticsMarkdown', () => {
     expect(md).toContain('Target: the full 30d report ≤ 5.00 s — slowest run 7.00 s, p50 6.10 s (missed).');
     expect(md).toContain('| 30d | 916,200 | 6.10 | 7.00 | 3.05 | 6.10, 5.90, 7.00 |');
     expect(md).toContain('| routing_analytics | yes | 812.3 | 700 | 812.3 | 700 |');
-    expect(md).toContain('| bottlenecks | no | 99 | – | 99 | – |');
+    expect(md).toContain('| model_performance | no | 99 | – | 99 | – |');
     expect(md).not.toContain('earlier run');
     expect(md).toContain('median of 1 run (');
     expect(md).not.toContain('before');

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { resolveAnalysisQuery, type Timeframe } from '../../src/analytics/analysis-query.ts';
 import { buildRecommendations } from '../../src/analytics/recommend/build-recommendations.ts';
 import { analyses, type DescriptiveAnalysisId } from '../../src/analytics/report/analyses.ts';
-import { buildReport, reportOptionsOf } from '../../src/analytics/report/build-report.ts';
+import { buildReport, REPORTED_ANALYSES, reportOptionsOf } from '../../src/analytics/report/build-report.ts';
 import type { ReportParams } from '../../src/analytics/report/report-params.ts';
 import { renderReport } from '../../src/analytics/report/render-report.ts';
 import { parseReportOptions } from '../../src/cli/report-commands.ts';
@@ -15,7 +15,7 @@ import type { GatewayConfig } from '../../src/config/schema.ts';
 import type { Database } from '../../src/store/schema.ts';
 import { analysisParamsOf } from '../../src/mcp/tool-context.ts';
 
-/** Every descriptive analysis (the report uses the first four; MCP tools and GET /v1/analytics use all). */
+/** Every descriptive analysis (the report uses all but model_performance; MCP tools and GET /v1/analytics use all). */
 const TIMED_ANALYSES: readonly DescriptiveAnalysisId[] = [
   'routing_analytics',
   'routing_costs',
@@ -26,7 +26,7 @@ const TIMED_ANALYSES: readonly DescriptiveAnalysisId[] = [
   'cost_drivers',
   'quality_issues',
 ];
-export const REPORT_ANALYSES: ReadonlySet<string> = new Set(['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'recommendations']);
+export const REPORT_ANALYSES: ReadonlySet<string> = new Set([...REPORTED_ANALYSES, 'recommendations']);
 
 export interface TimedRuns {
   /** Wall time of each run, in order. */

@@ -6,6 +6,10 @@ import { buildRecommendations, type Recommendations } from '../recommend/build-r
 import { DESCRIPTIVE_ANALYSES, analyses, type AnalysisResult, type DescriptiveAnalysisId } from './analyses.ts';
 import { modelTiers } from '../routing-costs.ts';
 import type { Store } from '../../store/types.ts';
+import type { Bottlenecks } from '../bottlenecks.ts';
+import type { CostDrivers } from '../cost-drivers.ts';
+import type { QualityIssues } from '../quality-issues.ts';
+import { costFindings, performanceFindings, qualityFindings } from './report-bottlenecks.ts';
 import { costPlanAndScenariosOf, decisionSummaryOf } from './report-decisions.ts';
 import { RECOMMENDATIONS_SOURCE, expectedOutcomesOf, implementationPlanOf, modelSelectionMatrix, opportunitiesOf, toReportRecommendation } from './assemble-recommendations.ts';
 import { numberField, pairsField, type Fields } from './read-fields.ts';
@@ -33,22 +37,29 @@ const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, str
   routing_costs: 'SUM(cost_usd) of requests in [from, to) grouped by model, task type, key and tier; per-bucket trend',
   quality_metrics: 'feedback ⋈ requests in [from, to): quality by model and task type, completion by finish reason',
   request_patterns: 'decisions ⋈ requests in [from, to): task type mix, complexity, requests per hour and weekday',
-  model_performance: 'requests ⋈ feedback in [from, to) per model and task type',
-  bottlenecks: 'decisions and requests in [from, to): decision time, upstream latency and error bursts',
-  cost_drivers: 'requests in [from, to) ranked by cost per key, task type, model and prompt length',
-  quality_issues: 'feedback ⋈ requests in [from, to) below the quality threshold',
+  model_performance: 'request rollup per model and task type, quality cells (feedback ⋈ requests), latency p95 over requests in [from, to)',
+  bottlenecks: 'decisions in [from, to) by decision time; request rollup per model-hour against each model\'s median latency; server errors per minute',
+  cost_drivers: 'request rollup in [from, to) ranked by cost per key, task type and model; input tokens, premium models at low complexity',
+  quality_issues: 'quality cells (feedback ⋈ requests) in [from, to) below the quality threshold',
   recommendations: 'decisions ⋈ requests ⋈ feedback in [from, to), replayed through the current policy and each changed policy (buildRecommendations)',
 };
 
 /** The descriptive analyses the report's Current State section draws on. */
-const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns'];
+export const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'bottlenecks', 'cost_drivers', 'quality_issues'];
+
+/** The options each reported analysis runs with (the rest take none). */
+function reportedOptionsOf(id: DescriptiveAnalysisId, qualityThreshold: number | undefined): Record<string, unknown> {
+  if (id === 'routing_costs') return { group_by: ['model', 'task_type', 'tier'] };
+  if (id === 'quality_issues' && qualityThreshold !== undefined) return { threshold: qualityThreshold };
+  return {};
+}
 
 type Gathered = Partial<Record<DescriptiveAnalysisId, AnalysisResult>>;
 
-async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config: GatewayConfig): Promise<Gathered> {
+async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config: GatewayConfig, qualityThreshold: number | undefined): Promise<Gathered> {
   const host = { tierOf: modelTiers(config) };
   const results = await Promise.all(
-    REPORTED_ANALYSES.map(async (id) => [id, await (await analyses.descriptive(id, host))(db, q, id === 'routing_costs' ? { group_by: ['model', 'task_type', 'tier'] } : {})] as const),
+    REPORTED_ANALYSES.map(async (id) => [id, await (await analyses.descriptive(id, host))(db, q, reportedOptionsOf(id, qualityThreshold))] as const),
   );
   return Object.fromEntries(results) as Gathered;
 }
@@ -58,7 +69,7 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
   const q = resolveAnalysisQuery(params, nowMs);
   const gaps: string[] = [];
   const [d, set] = await Promise.all([
-    gatherDescriptive(db, q, opts.config),
+    gatherDescriptive(db, q, opts.config, opts.qualityThreshold),
     buildRecommendations(
       db,
       opts.config,
@@ -184,6 +195,12 @@ function currentState(d: Gathered, set: Recommendations): ReportDocument['curren
       quality_cost_correlation: m(numberField(qm, 'quality_cost_correlation', 'correlation'), 'ratio', 'quality_metrics'),
     },
     decisions: decisionSummaryOf(set),
+    // The registry returns these analyses' own result types; the envelope parse only checked their common fields.
+    bottlenecks: [
+      ...(d.bottlenecks ? performanceFindings(d.bottlenecks as unknown as Bottlenecks) : []),
+      ...(d.cost_drivers ? costFindings(d.cost_drivers as unknown as CostDrivers) : []),
+      ...(d.quality_issues ? qualityFindings(d.quality_issues as unknown as QualityIssues) : []),
+    ],
   };
 }
 

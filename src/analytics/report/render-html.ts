@@ -1,7 +1,7 @@
 import { escapeXml as esc } from '../../router/eval/svg-plot.ts';
 import { formatValue } from './format-metric.ts';
 import { costTrendSvg, modelMixSvg } from './report-charts.ts';
-import type { Breakdown, Metric, PlanItem, ReportDocument, ReportRecommendation } from './report-document.ts';
+import { FINDING_AREA_LABEL, type Breakdown, type Metric, type PlanItem, type ReportDocument, type ReportRecommendation } from './report-document.ts';
 
 const CSS = `
 body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1f2937}
@@ -12,8 +12,12 @@ th{background:#f3f4f6}.src{font-size:.7rem;vertical-align:super;color:#6b7280;te
 .gaps{background:#fffbeb;border:1px solid #fcd34d;padding:.5rem 1rem}figure{margin:1rem 0}code{background:#f3f4f6;padding:0 .2rem}
 `;
 
+function sourceLink(id: string): string {
+  return `<a class="src" href="#src-${esc(id)}" title="source: ${esc(id)}">[${esc(id)}]</a>`;
+}
+
 function m(metric: Metric, opts: { signed?: boolean } = {}): string {
-  return `${esc(formatValue(metric, opts))}<a class="src" href="#src-${esc(metric.source)}" title="source: ${esc(metric.source)}">[${esc(metric.source)}]</a>`;
+  return `${esc(formatValue(metric, opts))}${sourceLink(metric.source)}`;
 }
 
 function li(label: string, html: string): string {
@@ -42,6 +46,11 @@ function recommendation(r: ReportRecommendation): string {
 function ruleSet(rules: readonly ReportRecommendation[]): string {
   if (rules.length === 0) return '<p class="muted">No rule change meets the constraints on this history.</p>';
   return rules.map((r) => `<h4><code>${esc(r.id)}</code>: ${esc(r.category)}</h4><p>${esc(r.rationale)}</p><pre><code>${esc(r.rule ?? '')}</code></pre>`).join('');
+}
+
+function bottlenecks(doc: ReportDocument): string {
+  const items = doc.current_state.bottlenecks;
+  return `<h3>Bottlenecks</h3><ul>${items.length > 0 ? items.map((f) => li(FINDING_AREA_LABEL[f.area], `${esc(f.finding)}${sourceLink(f.metric.source)}`)).join('') : '<li>n/a (no requests in the window)</li>'}</ul>`;
 }
 
 function decisions(doc: ReportDocument): string {
@@ -122,6 +131,7 @@ ${breakdownTable('Task type (cost)', c.by_task_type)}${breakdownTable('Model (co
 <h3>Quality Metrics</h3><ul>
 ${li('Average Quality Score', `${m(q.avg_quality)}/1.0`)}${li('Task Completion Rate', m(q.completion_rate_pct))}${li('Quality–Cost Correlation', m(q.quality_cost_correlation))}</ul>
 ${breakdownTable('Model (quality)', q.by_model)}
+${bottlenecks(doc)}
 ${decisions(doc)}
 <h2>Optimization Opportunities</h2>
 <h3>High-Impact Improvements</h3>${recommendations(doc.opportunities.high)}

@@ -1,5 +1,5 @@
 import { formatValue } from './format-metric.ts';
-import type { Breakdown, Metric, PlanItem, ReportDocument, ReportRecommendation } from './report-document.ts';
+import { FINDING_AREA_LABEL, type Breakdown, type Metric, type PlanItem, type ReportDocument, type ReportRecommendation } from './report-document.ts';
 
 /** A number with its source as a Markdown footnote reference, defined in the Sources section. */
 function m(metric: Metric, opts: { signed?: boolean } = {}): string {
@@ -32,6 +32,12 @@ function ruleSet(rules: readonly ReportRecommendation[]): string {
   return rules
     .map((r) => [`#### \`${r.id}\`: ${r.category}`, r.rationale, '', '```yaml', (r.rule ?? '').trimEnd(), '```'].join('\n'))
     .join('\n\n');
+}
+
+/** The seed's step 3: each bottleneck a sentence, footnoted with the analysis its numbers came from. */
+function bottlenecksSection(doc: ReportDocument): string[] {
+  const items = doc.current_state.bottlenecks;
+  return ['### Bottlenecks', ...(items.length > 0 ? items.map((f) => `- **${FINDING_AREA_LABEL[f.area]}**: ${f.finding}[^${f.metric.source}]`) : ['- n/a (no requests in the window)']), ''];
 }
 
 function decisionsSection(doc: ReportDocument): string[] {
@@ -141,6 +147,7 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     `- **Task Completion Rate**: ${m(q.completion_rate_pct)}`,
     `- **Quality–Cost Correlation**: ${m(q.quality_cost_correlation)}`,
     '',
+    ...bottlenecksSection(doc),
     ...decisionsSection(doc),
     '',
     '## Optimization Opportunities',

@@ -85,6 +85,17 @@ describe('renderReport', () => {
     expect(ruleSet).not.toContain('**Current State**');
   });
 
+  it('prints the bottlenecks under Current State, each footnoted with its analysis', () => {
+    const md = renderReport(doc, 'md');
+    const section = md.slice(md.indexOf('### Bottlenecks'), md.indexOf('### Routing Decisions'));
+    expect(section).toContain('- **Performance**: 3 minutes with server errors on ≥ 50% of requests; worst 2026-01-02T14:03:00.000Z: 9 of 12, mostly upstream_timeout[^bottlenecks]');
+    expect(section).toContain('- **Cost**: largest shares of the $3.96 spent: model sim-large 88.4% ($3.50)[^cost_drivers]');
+    expect(section).toContain('- **Quality**: sim-small on math: average quality 0.61 (95% CI 0.55–0.67) over 240 ratings, below 0.8[^quality_issues]');
+    expect(md.indexOf('### Quality Metrics')).toBeLessThan(md.indexOf('### Bottlenecks'));
+    expect(renderReport(doc, 'html')).toContain('<h3>Bottlenecks</h3><ul><li><strong>Performance</strong>: 3 minutes with server errors');
+    expect(renderReport(sampleReportDocument({ current_state: { ...doc.current_state, bottlenecks: [] } }), 'md')).toContain('### Bottlenecks\n- n/a (no requests in the window)\n');
+  });
+
   it('prints averages without a share of their sum', () => {
     const md = renderReport(doc, 'md');
     expect(md).toContain('- **Quality by Model**: sim-large 0.88[^quality_metrics]\n');

@@ -86,6 +86,11 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
           },
         ],
       },
+      bottlenecks: [
+        { area: 'performance', finding: '3 minutes with server errors on ≥ 50% of requests; worst 2026-01-02T14:03:00.000Z: 9 of 12, mostly upstream_timeout', metric: metric(3, 'count', 'bottlenecks') },
+        { area: 'cost', finding: 'largest shares of the $3.96 spent: model sim-large 88.4% ($3.50)', metric: metric(88.4, 'percent', 'cost_drivers') },
+        { area: 'quality', finding: 'sim-small on math: average quality 0.61 (95% CI 0.55–0.67) over 240 ratings, below 0.8', metric: metric(0.61, 'score', 'quality_issues') },
+      ],
     },
     opportunities: {
       high: [rule],
@@ -128,6 +133,9 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
       { id: 'routing_analytics', analysis: 'routingAnalytics', query: 'requests ⋈ decisions in the window', sample_size: 1234 },
       { id: 'routing_costs', analysis: 'routingCosts', query: 'SUM(cost_usd) by model, task type', sample_size: 1234 },
       { id: 'quality_metrics', analysis: 'qualityMetrics', query: 'feedback ⋈ requests', sample_size: 600 },
+      { id: 'bottlenecks', analysis: 'bottlenecks', query: 'decision times, model-hour latency, errors per minute', sample_size: 1234 },
+      { id: 'cost_drivers', analysis: 'costDrivers', query: 'request rollup ranked by cost', sample_size: 1234 },
+      { id: 'quality_issues', analysis: 'qualityIssues', query: 'quality cells below the threshold', sample_size: 1234 },
       { id: 'recommendations', analysis: 'recommend', query: 'replay of the history', sample_size: 600 },
     ],
     ...overrides,

@@ -94,6 +94,11 @@ export const GoalScenarioRow = z.object({
   cost_change_pct: Metric,
 });
 
+/** A bottleneck the window shows (the seed's step 3), in a sentence, with its key number and source. */
+export const Finding = z.object({ area: z.enum(['performance', 'cost', 'quality']), finding: z.string(), metric: Metric });
+export type Finding = z.infer<typeof Finding>;
+export const FINDING_AREA_LABEL: Record<Finding['area'], string> = { performance: 'Performance', cost: 'Cost', quality: 'Quality' };
+
 export const TrendPoint = z.object({ bucket_start: z.string(), cost_usd: z.number(), requests: z.number() });
 
 export const ReportDocument = z.object({
@@ -146,6 +151,8 @@ export const ReportDocument = z.object({
       quality_cost_correlation: Metric,
     }),
     decisions: DecisionSummary,
+    /** Performance, cost and quality bottlenecks (identify_bottlenecks, identify_cost_drivers, identify_quality_issues). */
+    bottlenecks: z.array(Finding),
   }),
   opportunities: z.object({
     high: z.array(ReportRecommendation),

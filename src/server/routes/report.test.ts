@@ -37,6 +37,18 @@ describe('GET /v1/report over HTTP', () => {
     expect(doc.current_state.cost.budget_utilization_pct.value).toBeCloseTo(24, 9);
     // The test stack's catalog is the simulated fleet: the fixture's gpt-4o models are not in it.
     expect(doc.current_state.cost.by_tier.map((t) => [t.name, t.value.value])).toEqual([['(not in catalog)', 0.072]]);
+    // Bottlenecks of the known history: decision C1 took 5 ms; gpt-4o's 15:00 hour (the two 30 s timeouts)
+    // averaged 20× its 1,500 ms median; B and C (6,000-token prompts) are all of gpt-4o's $0.06.
+    const findings = doc.current_state.bottlenecks.map((f) => `${f.area}: ${f.finding}`);
+    expect(findings[0]).toMatch(/^performance: 1 of 18 routing decisions \(5\.6%\) took longer than 1 ms; the slowest 5 ms \(coding, request req_/);
+    expect(findings.slice(1)).toEqual([
+      "performance: 1 model-hour averaged ≥ 3× their model's median latency; worst gpt-4o at 2026-01-05T15:00:00.000Z: 30000 ms against 1500 ms (20×) over 2 requests",
+      'cost: largest shares of the $0.0720 spent: model gpt-4o 83.3% ($0.0600), key key_b 83.3% ($0.0600), task type coding 83.3% ($0.0600)',
+      'cost: 8 prompts over 4,000 input tokens (40% of requests) cost $0.0600 (83.3% of spend)',
+      'cost: 1 hour cost ≥ 6× the median hour; the dearest 2026-01-05T14:00:00.000Z: $0.0600 over 6 requests (6× the median)',
+      'quality: no model × task type cell averages below 0.6; 5 single requests did',
+    ]);
+    expect(doc.sources.map((x) => x.id)).toEqual(expect.arrayContaining(['bottlenecks', 'cost_drivers', 'quality_issues']));
   });
 
   it('writes Markdown and HTML with the seed sections', async () => {
