@@ -12,6 +12,15 @@ describeOnKnownHistory('bottlenecks on the known history', (ctx) => {
     expect(stricter.slow_decisions.slowest.map((s) => s.decision_ms)).toEqual([5, 0.3]);
   });
 
+  it('counts slow decisions the same through the decision index and, with key or model filters, the join', async () => {
+    const byTask = await bottlenecks(ctx.db(), ctx.query({ task_types: ['coding'] }), { slow_decision_ms: 0.2 });
+    expect(byTask.slow_decisions).toMatchObject({ routed_requests: 8, count: 7 });
+    const byKey = await bottlenecks(ctx.db(), ctx.query({ keys: ['key_b'] }), { slow_decision_ms: 0.2 });
+    expect(byKey.slow_decisions).toMatchObject({ routed_requests: 8, count: 7 });
+    const byModel = await bottlenecks(ctx.db(), ctx.query({ models: ['gpt-4o-mini'] }), { slow_decision_ms: 0.2 });
+    expect(byModel.slow_decisions).toMatchObject({ routed_requests: 10, count: 0 });
+  });
+
   it('flags a model-hour far above the model median: gpt-4o at 15:00 averages 30 s against a 1.5 s median', async () => {
     const r = await bottlenecks(ctx.db(), ctx.query());
     expect(r.latency_spikes).toEqual([

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { requestLatencyPercentiles } from './indexed-percentiles.ts';
+import { decisionWindowSql, requestLatencyPercentiles } from './indexed-percentiles.ts';
 import { decisionsInWindowSql, isoOf, num, ratio, requestWindowSql } from './request-window.ts';
 import { requestCells, sumCells } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
@@ -51,6 +51,18 @@ async function medianLatencyPerModel(db: Kysely<Database>, q: AnalysisQuery, req
   return out;
 }
 
+/**
+ * Routing decisions slower than `slowUs` in the window. Without key or model filters only the slow end
+ * of decisions_time_window_idx is walked; with them the decisions are joined to their requests.
+ */
+async function slowDecisionCount(db: Kysely<Database>, q: AnalysisQuery, slowUs: number): Promise<number> {
+  const rows =
+    q.keyIds.length > 0 || q.models.length > 0
+      ? await sql<{ n: unknown }>`select count(*) as n from ${decisionsInWindowSql(q)} and +d.decision_us > ${slowUs}`.execute(db)
+      : await sql<{ n: unknown }>`select count(*) as n from decisions d where d.decision_us > ${slowUs} and ${decisionWindowSql(q)}`.execute(db);
+  return num(rows.rows[0]?.n);
+}
+
 /** Slow routing decisions, upstream latency spikes and error bursts in the window. */
 export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: BottlenecksOptions = {}): Promise<Bottlenecks> {
   const o = BottlenecksOptions.parse(opts);
@@ -59,10 +71,8 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
   const minute = sql`(r.created_at / ${sql.lit(MINUTE_MS)}) * ${sql.lit(MINUTE_MS)}`;
   const hourCells = await requestCells(db, q, q, ['hour_ms', 'model_used']);
   const modelHours = hourCells.filter((c) => c.model !== null);
-  const [decisions, slowest, medians, minutes, errorTypes] = await Promise.all([
-    sql<{ n: unknown; slow: unknown }>`
-      select count(*) as n, sum(case when d.decision_us > ${slowUs} then 1 else 0 end) as slow
-      from ${decisionsInWindowSql(q)}`.execute(db),
+  const [slow, slowest, medians, minutes, errorTypes] = await Promise.all([
+    slowDecisionCount(db, q, slowUs),
     sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
       select d.request_id, r.created_at, d.task_type, d.decision_us from ${decisionsInWindowSql(q)}
       and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
@@ -75,8 +85,7 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
       select ${minute} as b, r.error_type, count(*) as n from requests r where ${where} and r.status >= 500
       group by ${minute}, r.error_type`.execute(db),
   ]);
-  const routed = num(decisions.rows[0]?.n);
-  const slow = num(decisions.rows[0]?.slow);
+  const routed = hourCells.reduce((sum, c) => sum + c.routed, 0);
   const latency_spikes = modelHours
     .map((h) => {
       const model = h.model!;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { costTrend } from './cost-trend.ts';
-import { percentilesFromCounts } from './indexed-percentiles.ts';
+import { percentilesOfCounts } from './indexed-percentiles.ts';
+import type { PercentileValues } from './percentiles.ts';
 import { decisionsInWindowSql, num, ratio, requestWindowSql } from './request-window.ts';
 import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
@@ -55,6 +56,42 @@ function topBy<K extends string>(cells: readonly RequestCell[], nameOf: (c: Requ
     .map(([name, g]) => ({ [label]: name, requests: g.n, cost_usd: roundSig(g.cost) ?? 0, share: roundSig(ratio(g.cost, totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>);
 }
 
+interface InputTokenProfile {
+  requests: number;
+  costUsd: number;
+  percentiles: PercentileValues;
+  maxTokens: number | null;
+  longRequests: number;
+  longCostUsd: number;
+}
+
+/**
+ * Requests, spend, input-token percentiles and the long prompts' share of the window, from one pass that
+ * counts the distinct token counts (integers with few distinct values: counting beats ranking every row).
+ */
+async function inputTokenProfile(db: Kysely<Database>, q: AnalysisQuery, longTokens: number): Promise<InputTokenProfile> {
+  const rows = await sql<{ x: unknown; n: unknown; cost: unknown }>`
+    select r.input_tokens as x, count(*) as n, sum(r.cost_usd) as cost from requests r where ${requestWindowSql(q)}
+    group by r.input_tokens order by r.input_tokens`.execute(db);
+  const out: InputTokenProfile = { requests: 0, costUsd: 0, percentiles: {}, maxTokens: null, longRequests: 0, longCostUsd: 0 };
+  const counted: { x: number; n: number }[] = [];
+  for (const r of rows.rows) {
+    const [n, cost] = [num(r.n), num(r.cost)];
+    out.requests += n;
+    out.costUsd += cost;
+    if (r.x === null) continue;
+    const x = num(r.x);
+    counted.push({ x, n });
+    out.maxTokens = x;
+    if (x > longTokens) {
+      out.longRequests += n;
+      out.longCostUsd += cost;
+    }
+  }
+  out.percentiles = percentilesOfCounts(counted, [50, 90, 99]);
+  return out;
+}
+
 function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? (sorted[Math.ceil(sorted.length / 2) - 1] ?? null) : null;
@@ -63,20 +100,12 @@ function median(values: readonly number[]): number | null {
 /** Top keys, task types and models by spend; long prompts; cost spikes; premium models on easy requests. */
 export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: CostDriversOptions = {}): Promise<CostDrivers> {
   const o = CostDriversOptions.parse(opts);
-  const where = requestWindowSql(q);
-  const totals = await sql<{ n: unknown; cost: unknown; long_n: unknown; long_cost: unknown; max_in: unknown }>`
-    select count(*) as n, sum(r.cost_usd) as cost, max(r.input_tokens) as max_in,
-      sum(case when r.input_tokens > ${o.long_prompt_tokens} then 1 else 0 end) as long_n,
-      sum(case when r.input_tokens > ${o.long_prompt_tokens} then r.cost_usd else 0 end) as long_cost
-    from requests r where ${where}`.execute(db);
-  const t = totals.rows[0];
-  const n = num(t?.n);
-  const total = num(t?.cost);
+  const t = await inputTokenProfile(db, q, o.long_prompt_tokens);
+  const n = t.requests;
+  const total = t.costUsd;
   const premiumModels = o.tier_of ? Object.entries(o.tier_of).filter(([, tier]) => tier === 'premium').map(([m]) => m) : [];
-  const [cells, tokens, hourly, premium] = await Promise.all([
+  const [cells, hourly, premium] = await Promise.all([
     requestCells(db, q, q, ['key_id', 'task_type', 'model_used']),
-    // Token counts are integers with few distinct values: counting them beats ranking every row.
-    percentilesFromCounts(db, sql`select r.input_tokens as x from requests r where ${where}`, [50, 90, 99]),
     costTrend(db, q, 'hour'),
     premiumModels.length
       ? sql<{ n: unknown; cost: unknown }>`
@@ -110,13 +139,13 @@ export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: 
     top_keys: keys,
     top_task_types: tasks,
     top_models: models,
-    input_tokens: { p50: tokens.p50 ?? null, p90: tokens.p90 ?? null, p99: tokens.p99 ?? null, max: n > 0 ? num(t?.max_in) : null },
+    input_tokens: { p50: t.percentiles.p50 ?? null, p90: t.percentiles.p90 ?? null, p99: t.percentiles.p99 ?? null, max: t.maxTokens },
     long_prompts: {
       threshold_tokens: o.long_prompt_tokens,
-      requests: num(t?.long_n),
-      share_of_requests: roundSig(ratio(num(t?.long_n), n)),
-      cost_usd: roundSig(num(t?.long_cost)) ?? 0,
-      share_of_cost: roundSig(ratio(num(t?.long_cost), total)),
+      requests: t.longRequests,
+      share_of_requests: roundSig(ratio(t.longRequests, n)),
+      cost_usd: roundSig(t.longCostUsd) ?? 0,
+      share_of_cost: roundSig(ratio(t.longCostUsd, total)),
     },
     cost_spikes,
     premium_low_complexity: premium ? { requests: num(p?.n), cost_usd: roundSig(num(p?.cost)) ?? 0, share_of_cost: roundSig(ratio(num(p?.cost), total)) } : null,

@@ -60,7 +60,11 @@ export async function requestLatencyPercentiles(
 export async function percentilesFromCounts(db: Kysely<Database>, source: RawBuilder<unknown>, ps: readonly Percentile[]): Promise<PercentileValues> {
   const rows = await sql<{ x: unknown; n: unknown }>`
     select s.x as x, count(*) as n from (${source}) s where s.x is not null group by s.x order by s.x`.execute(db);
-  const values = rows.rows.map((r) => ({ x: num(r.x), n: num(r.n) }));
+  return percentilesOfCounts(rows.rows.map((r) => ({ x: num(r.x), n: num(r.n) })), ps);
+}
+
+/** Nearest-rank percentiles and mean of values given as distinct values with counts, in ascending order. */
+export function percentilesOfCounts(values: ReadonlyArray<{ x: number; n: number }>, ps: readonly Percentile[]): PercentileValues {
   const n = values.reduce((s, v) => s + v.n, 0);
   if (n === 0) return {};
   const out: PercentileValues = { n, mean: values.reduce((s, v) => s + v.x * v.n, 0) / n };
@@ -91,7 +95,16 @@ export async function decisionTimePercentiles(db: Kysely<Database>, q: AnalysisQ
   if (q.keyIds.length > 0 || q.models.length > 0) {
     return percentilesFromCounts(db, sql`select +d.decision_us as x from ${decisionsInWindowSql(q)}`, ps);
   }
+  return percentilesFromCounts(db, sql`select d.decision_us as x from decisions d where ${decisionWindowSql(q)}`, ps);
+}
+
+/**
+ * The window on the decisions alone (a decision carries its request's creation time and task type), with
+ * the columns wrapped so that only decisions_time_window_idx serves it. Not for key or model filters,
+ * which only the request row has.
+ */
+export function decisionWindowSql(q: AnalysisQuery): RawBuilder<unknown> {
   const parts: RawBuilder<unknown>[] = [sql`+d.created_at >= ${q.fromMs}`, sql`+d.created_at < ${q.toMs}`];
   if (q.taskTypes.length > 0) parts.push(sql`(d.task_type || '') in (${sql.join(q.taskTypes)})`);
-  return percentilesFromCounts(db, sql`select d.decision_us as x from decisions d where ${sql.join(parts, sql` and `)}`, ps);
+  return sql.join(parts, sql` and `);
 }

@@ -32,6 +32,12 @@ describeOnKnownHistory('qualityIssues on the known history', (ctx) => {
     ]);
   });
 
+  it('counts the low-scoring requests without listing them at limit 0', async () => {
+    const r = await qualityIssues(ctx.db(), ctx.query(), { threshold: 0.65, limit: 0 });
+    expect(r).toMatchObject({ low_score_count: 6, low_score_requests: [] });
+    expect(r.unconfirmed_cells).toHaveLength(1);
+  });
+
   it('on a window without signals says quality issues cannot be identified', async () => {
     const r = await qualityIssues(ctx.db(), ctx.query({ task_types: ['summarization'] }));
     expect(r).toMatchObject({ sample_size: 2, cells: [], low_score_count: 0, low_score_requests: [] });

@@ -3,14 +3,13 @@ import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { scoredRequestsSql } from './quality.ts';
-import { qualityCells, type QualityCell } from './quality-metrics.ts';
+import { qualityByModelAndTask, qualityCells, type ModelTaskQuality } from './quality-metrics.ts';
 import { isoOf, num } from './request-window.ts';
-import { meanInterval, roundSig } from './stats.ts';
 
 export const QualityIssuesOptions = z.object({
   threshold: z.coerce.number().min(0).max(1).default(0.8).describe('Quality below this is an issue (0–1)'),
   min_samples: z.coerce.number().int().positive().default(10).describe('Fewest rated requests for a model × task type cell to be judged'),
-  limit: z.coerce.number().int().positive().max(1000).default(20).describe('Most low-scoring requests listed'),
+  limit: z.coerce.number().int().min(0).max(1000).default(20).describe('Most low-scoring requests listed (0: count them, list none)'),
 });
 export type QualityIssuesOptions = z.input<typeof QualityIssuesOptions>;
 
@@ -38,18 +37,34 @@ export interface QualityIssues {
   low_score_requests: { request_id: string; created_at: string; model: string | null; task_type: string | null; quality: number; quality_source: string; status: number; finish_reason: string | null }[];
 }
 
-/** Rating sums per model × task type (over quality sources), for the cells with a rated request. */
-function ratedCells(cells: readonly QualityCell[]): { model: string; taskType: string; rated: number; sq: number; sq2: number }[] {
-  const byCell = new Map<string, { model: string; taskType: string; rated: number; sq: number; sq2: number }>();
+/**
+ * The cells averaging below `threshold`, worst first: judged when they have `minSamples` ratings or more
+ * (significant when the whole 95% interval lies below), else listed as unconfirmed.
+ */
+export function cellsBelowThreshold(cells: readonly ModelTaskQuality[], threshold: number, minSamples: number): Pick<QualityIssues, 'cells' | 'unconfirmed_cells'> {
+  const judged: QualityIssueCell[] = [];
+  const unconfirmed: QualityIssues['unconfirmed_cells'] = [];
   for (const c of cells) {
-    const key = `${c.model}|${c.taskType}`;
-    const acc = byCell.get(key) ?? { model: c.model, taskType: c.taskType, rated: 0, sq: 0, sq2: 0 };
-    acc.rated += c.rated;
-    acc.sq += c.sq;
-    acc.sq2 += c.sq2;
-    byCell.set(key, acc);
+    if (c.rated === 0 || c.avg_quality === null || c.avg_quality >= threshold) continue;
+    const base = { model: c.model, task_type: c.task_type, rated: c.rated, avg_quality: c.avg_quality };
+    if (c.rated < minSamples) unconfirmed.push(base);
+    else judged.push({ ...base, ci95_low: c.ci95_low, ci95_high: c.ci95_high, significant: c.ci95_high !== null && c.ci95_high < threshold });
   }
-  return [...byCell.values()].filter((c) => c.rated > 0);
+  judged.sort((a, b) => a.avg_quality - b.avg_quality || b.rated - a.rated);
+  unconfirmed.sort((a, b) => a.avg_quality - b.avg_quality);
+  return { cells: judged, unconfirmed_cells: unconfirmed };
+}
+
+type LowScoreRow = { id: string; created_at: unknown; model_used: string | null; task_type: string | null; quality: unknown; quality_source: string; status: unknown; finish_reason: string | null };
+
+/** The `limit` lowest-scored requests below `threshold`; none asked, no query (it scores the whole window). */
+async function lowScoreRequests(db: Kysely<Database>, q: AnalysisQuery, threshold: number, limit: number): Promise<LowScoreRow[]> {
+  if (limit === 0) return [];
+  const rows = await sql<LowScoreRow>`
+    with sr as (${scoredRequestsSql(q)})
+    select sr.id, sr.created_at, sr.model_used, sr.task_type, sr.quality, sr.quality_source, sr.status, sr.finish_reason
+    from sr where sr.quality < ${threshold} order by sr.quality, sr.created_at, sr.id limit ${limit}`.execute(db);
+  return rows.rows;
 }
 
 /** Model × task type cells and single requests whose quality is below the threshold. */
@@ -57,22 +72,9 @@ export async function qualityIssues(db: Kysely<Database>, q: AnalysisQuery, opts
   const o = QualityIssuesOptions.parse(opts);
   const [qualityCellList, low] = await Promise.all([
     qualityCells(db, q, o.threshold),
-    sql<{ id: string; created_at: unknown; model_used: string | null; task_type: string | null; quality: unknown; quality_source: string; status: unknown; finish_reason: string | null }>`
-      with sr as (${scoredRequestsSql(q)})
-      select sr.id, sr.created_at, sr.model_used, sr.task_type, sr.quality, sr.quality_source, sr.status, sr.finish_reason
-      from sr where sr.quality < ${o.threshold} order by sr.quality, sr.created_at, sr.id limit ${o.limit}`.execute(db),
+    lowScoreRequests(db, q, o.threshold, o.limit),
   ]);
-  const judged: QualityIssueCell[] = [];
-  const unconfirmed: QualityIssues['unconfirmed_cells'] = [];
-  for (const c of ratedCells(qualityCellList)) {
-    const m = meanInterval(c.rated, c.sq, c.sq2);
-    if (m.mean === null || m.mean >= o.threshold) continue;
-    const base = { model: c.model, task_type: c.taskType, rated: m.n, avg_quality: roundSig(m.mean) ?? 0 };
-    if (m.n < o.min_samples) unconfirmed.push(base);
-    else judged.push({ ...base, ci95_low: roundSig(m.ci95_low), ci95_high: roundSig(m.ci95_high), significant: m.ci95_high !== null && m.ci95_high < o.threshold });
-  }
-  judged.sort((a, b) => a.avg_quality - b.avg_quality || b.rated - a.rated);
-  unconfirmed.sort((a, b) => a.avg_quality - b.avg_quality);
+  const { cells: judged, unconfirmed_cells: unconfirmed } = cellsBelowThreshold(qualityByModelAndTask(qualityCellList), o.threshold, o.min_samples);
   const n = qualityCellList.reduce((sum, c) => sum + c.n, 0);
   const rated = qualityCellList.reduce((sum, c) => sum + c.rated, 0);
   const gaps: string[] = [];
@@ -87,7 +89,7 @@ export async function qualityIssues(db: Kysely<Database>, q: AnalysisQuery, opts
     cells: judged,
     unconfirmed_cells: unconfirmed,
     low_score_count: qualityCellList.reduce((sum, c) => sum + c.low, 0),
-    low_score_requests: low.rows.map((r) => ({
+    low_score_requests: low.map((r) => ({
       request_id: r.id,
       created_at: isoOf(num(r.created_at)),
       model: r.model_used,

@@ -29,6 +29,12 @@ describeOnKnownHistory('qualityMetrics on the known history', (ctx) => {
       ['coding', 8, 0.675],
       ['summarization', 0, null],
     ]);
+    // Each model serves one task type here except gpt-4o-mini (qa and the unrated summaries).
+    expect(r.by_model_task_type.map((g) => [g.model, g.task_type, g.requests, g.rated, g.avg_quality])).toEqual([
+      ['gpt-4o-mini', 'qa', 10, 7, 0.621429],
+      ['gpt-4o', 'coding', 8, 8, 0.675],
+      ['gpt-4o-mini', 'summarization', 2, 0, null],
+    ]);
   });
 
   it('correlates quality with cost (Pearson over the 15 rated requests) and reports completion', async () => {

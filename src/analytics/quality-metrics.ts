@@ -27,6 +27,8 @@ export interface QualityMetrics {
   quality_sources: Record<QualitySource, number>;
   by_model: (QualityGroup & { model: string })[];
   by_task_type: (QualityGroup & { task_type: string })[];
+  /** Per model × task type, most requests first (the cells quality issues are judged on). */
+  by_model_task_type: ModelTaskQuality[];
   /** Pearson r between a request's quality and its cost over rated requests; null below 3 pairs or without variation. */
   quality_cost_correlation: number | null;
   correlation_sample_size: number;
@@ -37,6 +39,8 @@ export interface QualityMetrics {
   user_satisfaction: { ratings: number; avg_score: number | null };
 }
 
+
+export type ModelTaskQuality = QualityGroup & { model: string; task_type: string };
 
 /** Sums of one (model, task type, quality source) cell; every figure of the analysis is a sum of these. */
 export interface QualityCell {
@@ -129,10 +133,19 @@ export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery, lowBe
   return cells;
 }
 
-function sumBy(cells: readonly QualityCell[], keyOf: (c: QualityCell) => string): { name: string; sums: Sums }[] {
-  const groups = new Map<string, Sums>();
-  for (const c of cells) groups.set(keyOf(c), add(groups.get(keyOf(c)) ?? ZERO, c));
-  return [...groups.entries()].map(([name, sums]) => ({ name, sums })).sort((a, b) => b.sums.n - a.sums.n || a.name.localeCompare(b.name));
+function sumBy(cells: readonly QualityCell[], keyOf: (c: QualityCell) => string): { name: string; first: QualityCell; sums: Sums }[] {
+  const groups = new Map<string, { first: QualityCell; sums: Sums }>();
+  for (const c of cells) {
+    const key = keyOf(c);
+    const g = groups.get(key);
+    groups.set(key, { first: g?.first ?? c, sums: add(g?.sums ?? ZERO, c) });
+  }
+  return [...groups.entries()].map(([name, g]) => ({ name, ...g })).sort((a, b) => b.sums.n - a.sums.n || a.name.localeCompare(b.name));
+}
+
+/** Quality per model × task type from the cells (summed over quality sources). */
+export function qualityByModelAndTask(cells: readonly QualityCell[]): ModelTaskQuality[] {
+  return sumBy(cells, (c) => JSON.stringify([c.model, c.taskType])).map((g) => ({ model: g.first.model, task_type: g.first.taskType, ...groupOf(g.sums) }));
 }
 
 export function groupOf(s: Sums): QualityGroup {
@@ -192,6 +205,7 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
     quality_sources,
     by_model: sumBy(cells, (c) => c.model).map((g) => ({ model: g.name, ...groupOf(g.sums) })),
     by_task_type: sumBy(cells, (c) => c.taskType).map((g) => ({ task_type: g.name, ...groupOf(g.sums) })),
+    by_model_task_type: qualityByModelAndTask(cells),
     quality_cost_correlation: roundSig(correlation, 4),
     correlation_sample_size: total.rated,
     completion_rate: roundSig(ratio(total.completed, n)),

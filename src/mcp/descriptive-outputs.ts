@@ -32,6 +32,7 @@ export const DESCRIPTIVE_OUTPUTS = {
     avg_quality: nn,
     by_model: row({ model: z.string(), rated: n, avg_quality: nn }),
     by_task_type: row({ task_type: z.string(), rated: n, avg_quality: nn }),
+    by_model_task_type: row({ model: z.string(), task_type: z.string(), rated: n, avg_quality: nn }),
     quality_cost_correlation: nn,
     completion_rate: nn,
   }),

@@ -8,7 +8,7 @@ import { modelTiers } from '../routing-costs.ts';
 import type { Store } from '../../store/types.ts';
 import type { Bottlenecks } from '../bottlenecks.ts';
 import type { CostDrivers } from '../cost-drivers.ts';
-import type { QualityIssues } from '../quality-issues.ts';
+import type { QualityMetrics } from '../quality-metrics.ts';
 import { costFindings, performanceFindings, qualityFindings } from './report-bottlenecks.ts';
 import { costPlanAndScenariosOf, decisionSummaryOf } from './report-decisions.ts';
 import { RECOMMENDATIONS_SOURCE, expectedOutcomesOf, implementationPlanOf, modelSelectionMatrix, opportunitiesOf, toReportRecommendation } from './assemble-recommendations.ts';
@@ -45,21 +45,19 @@ const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, str
 };
 
 /** The descriptive analyses the report's Current State section draws on. */
-export const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'bottlenecks', 'cost_drivers', 'quality_issues'];
+export const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'bottlenecks', 'cost_drivers'];
 
 /** The options each reported analysis runs with (the rest take none). */
-function reportedOptionsOf(id: DescriptiveAnalysisId, qualityThreshold: number | undefined): Record<string, unknown> {
-  if (id === 'routing_costs') return { group_by: ['model', 'task_type', 'tier'] };
-  if (id === 'quality_issues' && qualityThreshold !== undefined) return { threshold: qualityThreshold };
-  return {};
+function reportedOptionsOf(id: DescriptiveAnalysisId): Record<string, unknown> {
+  return id === 'routing_costs' ? { group_by: ['model', 'task_type', 'tier'] } : {};
 }
 
 type Gathered = Partial<Record<DescriptiveAnalysisId, AnalysisResult>>;
 
-async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config: GatewayConfig, qualityThreshold: number | undefined): Promise<Gathered> {
+async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config: GatewayConfig): Promise<Gathered> {
   const host = { tierOf: modelTiers(config) };
   const results = await Promise.all(
-    REPORTED_ANALYSES.map(async (id) => [id, await (await analyses.descriptive(id, host))(db, q, reportedOptionsOf(id, qualityThreshold))] as const),
+    REPORTED_ANALYSES.map(async (id) => [id, await (await analyses.descriptive(id, host))(db, q, reportedOptionsOf(id))] as const),
   );
   return Object.fromEntries(results) as Gathered;
 }
@@ -69,7 +67,7 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
   const q = resolveAnalysisQuery(params, nowMs);
   const gaps: string[] = [];
   const [d, set] = await Promise.all([
-    gatherDescriptive(db, q, opts.config, opts.qualityThreshold),
+    gatherDescriptive(db, q, opts.config),
     buildRecommendations(
       db,
       opts.config,
@@ -199,7 +197,7 @@ function currentState(d: Gathered, set: Recommendations): ReportDocument['curren
     bottlenecks: [
       ...(d.bottlenecks ? performanceFindings(d.bottlenecks as unknown as Bottlenecks) : []),
       ...(d.cost_drivers ? costFindings(d.cost_drivers as unknown as CostDrivers) : []),
-      ...(d.quality_issues ? qualityFindings(d.quality_issues as unknown as QualityIssues) : []),
+      ...(d.quality_metrics ? qualityFindings(d.quality_metrics as unknown as QualityMetrics, set.constraints.minQuality) : []),
     ],
   };
 }

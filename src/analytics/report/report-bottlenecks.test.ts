@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BottlenecksOptions, type Bottlenecks } from '../bottlenecks.ts';
 import type { CostDrivers } from '../cost-drivers.ts';
-import type { QualityIssues } from '../quality-issues.ts';
 import { costFindings, performanceFindings, qualityFindings } from './report-bottlenecks.ts';
 
 const quietBottlenecks = (over: Partial<Bottlenecks> = {}): Bottlenecks => ({
@@ -11,18 +10,6 @@ const quietBottlenecks = (over: Partial<Bottlenecks> = {}): Bottlenecks => ({
   slow_decisions: { threshold_ms: 1, routed_requests: 90, count: 0, share: 0, slowest: [] },
   latency_spikes: [],
   error_bursts: [],
-  ...over,
-});
-
-const noIssues = (over: Partial<QualityIssues> = {}): QualityIssues => ({
-  sample_size: 100,
-  data_gaps: [],
-  threshold: 0.8,
-  min_samples: 10,
-  cells: [],
-  unconfirmed_cells: [],
-  low_score_count: 0,
-  low_score_requests: [],
   ...over,
 });
 
@@ -59,14 +46,16 @@ describe('report bottleneck findings', () => {
   });
 
   it('lists the worst quality cells first, then how many more and how many are too thin to judge', () => {
-    const cell = (model: string, q: number) => ({ model, task_type: 'qa', rated: 50, avg_quality: q, ci95_low: Number((q - 0.05).toFixed(3)), ci95_high: Number((q + 0.05).toFixed(3)), significant: q + 0.05 < 0.8 });
-    const issues = noIssues({ cells: [cell('a', 0.5), cell('b', 0.6), cell('c', 0.78)], unconfirmed_cells: [{ model: 'd', task_type: 'qa', rated: 3, avg_quality: 0.4 }] });
-    expect(qualityFindings(issues, 2).map((f) => f.finding)).toEqual([
+    const cell = (model: string, q: number, rated = 50) => ({ model, task_type: 'qa', requests: rated, rated, avg_quality: q, ci95_low: Number((q - 0.05).toFixed(3)), ci95_high: Number((q + 0.05).toFixed(3)), completion_rate: 1 });
+    const qm = { rated_requests: 300, by_model_task_type: [cell('ok', 0.9), cell('c', 0.78), cell('a', 0.5), cell('d', 0.4, 3), cell('b', 0.6)] };
+    expect(qualityFindings(qm, 0.8, 2).map((f) => f.finding)).toEqual([
       'a on qa: average quality 0.5 (95% CI 0.45–0.55) over 50 ratings, below 0.8',
       'b on qa: average quality 0.6 (95% CI 0.55–0.65) over 50 ratings, below 0.8',
       '1 more model × task type cell below 0.8',
       '1 cell below 0.8 on fewer than 10 ratings each (collect more before acting)',
     ]);
-    expect(qualityFindings(issues, 3)[2]?.finding).toBe('c on qa: average quality 0.78 (95% CI 0.73–0.83) over 50 ratings, below 0.8 (the interval reaches the threshold: not yet significant)');
+    expect(qualityFindings(qm, 0.8, 3)[2]?.finding).toBe('c on qa: average quality 0.78 (95% CI 0.73–0.83) over 50 ratings, below 0.8 (the interval reaches the threshold: not yet significant)');
+    expect(qualityFindings(qm, 0.3).map((f) => [f.finding, f.metric.source])).toEqual([['no model × task type cell averages below 0.3', 'quality_metrics']]);
+    expect(qualityFindings({ rated_requests: 0, by_model_task_type: [] }, 0.8)).toEqual([]);
   });
 });

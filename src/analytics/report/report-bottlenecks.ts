@@ -1,6 +1,7 @@
 import type { Bottlenecks } from '../bottlenecks.ts';
 import type { CostDrivers } from '../cost-drivers.ts';
-import type { QualityIssues } from '../quality-issues.ts';
+import { cellsBelowThreshold, QualityIssuesOptions } from '../quality-issues.ts';
+import type { QualityMetrics } from '../quality-metrics.ts';
 import { formatUsd, formatValue } from './format-metric.ts';
 import type { Finding, Metric } from './report-document.ts';
 
@@ -82,23 +83,28 @@ export function costFindings(c: CostDrivers): Finding[] {
   return out;
 }
 
-/** Quality bottlenecks: model × task type cells below the threshold, worst first (at most `limit`). */
-export function qualityFindings(q: QualityIssues, limit = 3): Finding[] {
-  const out: Finding[] = q.cells.slice(0, limit).map((c) => ({
+/**
+ * Quality bottlenecks: model × task type cells of quality_metrics averaging below `threshold`, judged as
+ * identify_quality_issues judges them, worst first (at most `limit`).
+ */
+export function qualityFindings(qm: Pick<QualityMetrics, 'by_model_task_type' | 'rated_requests'>, threshold: number, limit = 3): Finding[] {
+  const minSamples = QualityIssuesOptions.parse({}).min_samples;
+  const { cells, unconfirmed_cells } = cellsBelowThreshold(qm.by_model_task_type, threshold, minSamples);
+  const out: Finding[] = cells.slice(0, limit).map((c) => ({
     area: 'quality' as const,
-    finding: `${c.model} on ${c.task_type}: average quality ${c.avg_quality} (95% CI ${c.ci95_low ?? 'n/a'}–${c.ci95_high ?? 'n/a'}) over ${c.rated} ratings, below ${q.threshold}${c.significant ? '' : ' (the interval reaches the threshold: not yet significant)'}`,
-    metric: metric(c.avg_quality, 'score', 'quality_issues'),
+    finding: `${c.model} on ${c.task_type}: average quality ${c.avg_quality} (95% CI ${c.ci95_low ?? 'n/a'}–${c.ci95_high ?? 'n/a'}) over ${c.rated} ratings, below ${threshold}${c.significant ? '' : ' (the interval reaches the threshold: not yet significant)'}`,
+    metric: metric(c.avg_quality, 'score', 'quality_metrics'),
   }));
-  if (q.cells.length > limit) out.push({ area: 'quality', finding: `${counted(q.cells.length - limit, 'more model × task type cell')} below ${q.threshold}`, metric: metric(q.cells.length, 'count', 'quality_issues') });
-  if (q.unconfirmed_cells.length > 0) {
+  if (cells.length > limit) out.push({ area: 'quality', finding: `${counted(cells.length - limit, 'more model × task type cell')} below ${threshold}`, metric: metric(cells.length, 'count', 'quality_metrics') });
+  if (unconfirmed_cells.length > 0) {
     out.push({
       area: 'quality',
-      finding: `${counted(q.unconfirmed_cells.length, 'cell')} below ${q.threshold} on fewer than ${q.min_samples} ratings each (collect more before acting)`,
-      metric: metric(q.unconfirmed_cells.length, 'count', 'quality_issues'),
+      finding: `${counted(unconfirmed_cells.length, 'cell')} below ${threshold} on fewer than ${minSamples} ratings each (collect more before acting)`,
+      metric: metric(unconfirmed_cells.length, 'count', 'quality_metrics'),
     });
   }
-  if (out.length === 0 && q.sample_size > 0 && q.cells.length === 0) {
-    out.push({ area: 'quality', finding: `no model × task type cell averages below ${q.threshold}; ${counted(q.low_score_count, 'single request')} did`, metric: metric(q.low_score_count, 'count', 'quality_issues') });
+  if (out.length === 0 && qm.rated_requests > 0) {
+    out.push({ area: 'quality', finding: `no model × task type cell averages below ${threshold}`, metric: metric(0, 'count', 'quality_metrics') });
   }
   return out;
 }
