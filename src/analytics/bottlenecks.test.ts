@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { bottlenecks } from './bottlenecks.ts';
+import { bottlenecks, BottlenecksOptions, errorMinutes } from './bottlenecks.ts';
 import { describeOnKnownHistory } from './known-history.test-support.ts';
 
 describeOnKnownHistory('bottlenecks on the known history', (ctx) => {
@@ -26,6 +26,13 @@ describeOnKnownHistory('bottlenecks on the known history', (ctx) => {
     expect(r.latency_spikes).toEqual([
       { model: 'gpt-4o', hour_start: '2026-01-05T15:00:00.000Z', requests: 2, avg_latency_ms: 30_000, model_median_latency_ms: 1500, ratio: 20 },
     ]);
+  });
+
+  it('counts the candidate minutes the same by per-minute lookups and by one scan of every minute', async () => {
+    const o = BottlenecksOptions.parse({ burst_min_requests: 2 });
+    const byLookup = await errorMinutes(ctx.db(), ctx.query(), o);
+    expect(byLookup.map((m) => [m.b, m.requests, m.errors])).toEqual([[Date.parse('2026-01-05T15:00:00.000Z'), 2, 2]]);
+    expect(await errorMinutes(ctx.db(), ctx.query(), o, 0)).toEqual(byLookup);
   });
 
   it('finds minutes with an error burst once enough requests fall in them', async () => {

@@ -63,27 +63,65 @@ async function slowDecisionCount(db: Kysely<Database>, q: AnalysisQuery, slowUs:
   return num(rows.rows[0]?.n);
 }
 
+interface ErrorMinute {
+  b: number;
+  requests: number;
+  errors: number;
+  types: { error_type: string; requests: number }[];
+}
+
+/** Past this many candidate minutes one scan counting every minute's requests beats a lookup per minute. */
+const MAX_MINUTE_LOOKUPS = 500;
+
+/**
+ * The minutes that could hold an error burst, with their requests, server errors and error types. The
+ * server errors are grouped first (a small share of the rows); only a minute with at least
+ * threshold × burst_min_requests errors can be a burst, and only those minutes' requests are counted,
+ * each by a range of the created_at index.
+ */
+export async function errorMinutes(db: Kysely<Database>, q: AnalysisQuery, o: z.output<typeof BottlenecksOptions>, maxLookups = MAX_MINUTE_LOOKUPS): Promise<ErrorMinute[]> {
+  const minute = sql`(r.created_at / ${sql.lit(MINUTE_MS)}) * ${sql.lit(MINUTE_MS)}`;
+  const byType = await sql<{ b: unknown; error_type: string | null; n: unknown }>`
+    select ${minute} as b, r.error_type, count(*) as n from requests r where ${requestWindowSql(q)} and r.status >= 500
+    group by ${minute}, r.error_type`.execute(db);
+  const minutes = new Map<number, ErrorMinute>();
+  for (const t of byType.rows) {
+    const b = num(t.b);
+    const m = minutes.get(b) ?? { b, requests: 0, errors: 0, types: [] };
+    m.errors += num(t.n);
+    m.types.push({ error_type: t.error_type ?? '(unknown)', requests: num(t.n) });
+    minutes.set(b, m);
+  }
+  const minErrors = Math.max(1, o.error_rate_threshold * o.burst_min_requests);
+  const candidates = [...minutes.values()].filter((m) => m.errors >= minErrors);
+  if (candidates.length === 0) return [];
+  const counts =
+    candidates.length <= maxLookups
+      ? await sql<{ b: unknown; n: unknown }>`${sql.join(
+          candidates.map((m) => sql`select ${sql.lit(m.b)} as b, count(*) as n from requests r where ${requestWindowSql(q, 'r', { fromMs: Math.max(m.b, q.fromMs), toMs: Math.min(m.b + MINUTE_MS, q.toMs) })}`),
+          sql` union all `,
+        )}`.execute(db)
+      : await sql<{ b: unknown; n: unknown }>`select ${minute} as b, count(*) as n from requests r where ${requestWindowSql(q)} group by ${minute}`.execute(db);
+  for (const c of counts.rows) {
+    const m = minutes.get(num(c.b));
+    if (m) m.requests = num(c.n);
+  }
+  return candidates;
+}
+
 /** Slow routing decisions, upstream latency spikes and error bursts in the window. */
 export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: BottlenecksOptions = {}): Promise<Bottlenecks> {
   const o = BottlenecksOptions.parse(opts);
-  const where = requestWindowSql(q);
   const slowUs = o.slow_decision_ms * 1000;
-  const minute = sql`(r.created_at / ${sql.lit(MINUTE_MS)}) * ${sql.lit(MINUTE_MS)}`;
   const hourCells = await requestCells(db, q, q, ['hour_ms', 'model_used']);
   const modelHours = hourCells.filter((c) => c.model !== null);
-  const [slow, slowest, medians, minutes, errorTypes] = await Promise.all([
+  const [slow, slowest, medians, minutes] = await Promise.all([
     slowDecisionCount(db, q, slowUs),
     sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
       select d.request_id, r.created_at, d.task_type, d.decision_us from ${decisionsInWindowSql(q)}
       and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
     medianLatencyPerModel(db, q, sumCells(modelHours, (c) => c.model!, (c) => c.requests)),
-    sql<{ b: unknown; n: unknown; errors: unknown }>`
-      select ${minute} as b, count(*) as n, sum(case when r.status >= 500 then 1 else 0 end) as errors
-      from requests r where ${where} group by ${minute}
-      having count(*) >= ${o.burst_min_requests} and sum(case when r.status >= 500 then 1 else 0 end) > 0`.execute(db),
-    sql<{ b: unknown; error_type: string | null; n: unknown }>`
-      select ${minute} as b, r.error_type, count(*) as n from requests r where ${where} and r.status >= 500
-      group by ${minute}, r.error_type`.execute(db),
+    errorMinutes(db, q, o),
   ]);
   const routed = hourCells.reduce((sum, c) => sum + c.routed, 0);
   const latency_spikes = modelHours
@@ -96,15 +134,8 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
     .filter((s) => s.requests >= o.spike_min_requests && s.model_median_latency_ms > 0 && s.ratio >= o.spike_factor)
     .sort((a, b) => b.ratio - a.ratio || a.hour_start.localeCompare(b.hour_start))
     .slice(0, o.limit);
-  const typesByMinute = new Map<number, { error_type: string; requests: number }[]>();
-  for (const t of errorTypes.rows) {
-    const list = typesByMinute.get(num(t.b)) ?? [];
-    list.push({ error_type: t.error_type ?? '(unknown)', requests: num(t.n) });
-    typesByMinute.set(num(t.b), list);
-  }
-  const error_bursts = minutes.rows
-    .map((m) => ({ b: num(m.b), requests: num(m.n), errors: num(m.errors) }))
-    .filter((m) => m.errors / m.requests >= o.error_rate_threshold)
+  const error_bursts = minutes
+    .filter((m) => m.requests >= o.burst_min_requests && m.errors / m.requests >= o.error_rate_threshold)
     .sort((a, b) => b.errors / b.requests - a.errors / a.requests || b.errors - a.errors || a.b - b.b)
     .slice(0, o.limit)
     .map((m) => ({
@@ -112,7 +143,7 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
       requests: m.requests,
       errors: m.errors,
       error_rate: roundSig(m.errors / m.requests) ?? 0,
-      error_types: (typesByMinute.get(m.b) ?? []).sort((a, b) => b.requests - a.requests),
+      error_types: m.types.sort((a, b) => b.requests - a.requests),
     }));
   const n = hourCells.reduce((sum, c) => sum + c.requests, 0);
   const gaps: string[] = [];
