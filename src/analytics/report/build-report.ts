@@ -13,7 +13,7 @@ import { costFindings, performanceFindings, qualityFindings } from './report-bot
 import { costPlanAndScenariosOf, decisionSummaryOf } from './report-decisions.ts';
 import { RECOMMENDATIONS_SOURCE, expectedOutcomesOf, implementationPlanOf, modelSelectionMatrix, opportunitiesOf, toReportRecommendation } from './assemble-recommendations.ts';
 import { numberField, pairsField, type Fields } from './read-fields.ts';
-import { REPORT_TITLE, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
+import { REPORT_TITLE, UNCLASSIFIED, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
 import type { ReportParams } from './report-params.ts';
 
 export interface ReportOptions {
@@ -135,8 +135,6 @@ function m(value: number | null, unit: Metric['unit'], source: string): Metric {
   return { value, unit, source };
 }
 
-/** Requests the client sent to a named model carry no task type: the router never classified them. */
-const UNCLASSIFIED = 'unclassified (model named by the client)';
 
 /** Name/value pairs, largest first; `shares: false` for averages, whose share of a sum means nothing. */
 function breakdownOf(r: Fields | undefined, source: string, path: string, nameKeys: string[], valueKeys: string[], unit: Metric['unit'], shares = true): Breakdown[] {

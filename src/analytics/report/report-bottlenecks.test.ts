@@ -31,7 +31,7 @@ describe('report bottleneck findings', () => {
       sample_size: 10,
       data_gaps: [],
       total_cost_usd: 2,
-      top_keys: [],
+      top_keys: [{ key_id: '(none)', requests: 10, cost_usd: 2, share: 1 }],
       top_task_types: [],
       top_models: [{ model: 'big', requests: 4, cost_usd: 1.5, share: 0.75 }],
       input_tokens: { p50: 100, p90: 200, p99: 300, max: 400 },
@@ -47,10 +47,10 @@ describe('report bottleneck findings', () => {
 
   it('lists the worst quality cells first, then how many more and how many are too thin to judge', () => {
     const cell = (model: string, q: number, rated = 50) => ({ model, task_type: 'qa', requests: rated, rated, avg_quality: q, ci95_low: Number((q - 0.05).toFixed(3)), ci95_high: Number((q + 0.05).toFixed(3)), completion_rate: 1 });
-    const qm = { rated_requests: 300, by_model_task_type: [cell('ok', 0.9), cell('c', 0.78), cell('a', 0.5), cell('d', 0.4, 3), cell('b', 0.6)] };
+    const qm = { rated_requests: 300, by_model_task_type: [cell('ok', 0.9), cell('c', 0.78), cell('a', 0.5), cell('d', 0.4, 3), { ...cell('b', 0.6), task_type: '(none)', ci95_low: 0.5512345 }] };
     expect(qualityFindings(qm, 0.8, 2).map((f) => f.finding)).toEqual([
       'a on qa: average quality 0.5 (95% CI 0.45–0.55) over 50 ratings, below 0.8',
-      'b on qa: average quality 0.6 (95% CI 0.55–0.65) over 50 ratings, below 0.8',
+      'b on unclassified (model named by the client): average quality 0.6 (95% CI 0.551–0.65) over 50 ratings, below 0.8',
       '1 more model × task type cell below 0.8',
       '1 cell below 0.8 on fewer than 10 ratings each (collect more before acting)',
     ]);

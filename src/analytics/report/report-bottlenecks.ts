@@ -3,12 +3,14 @@ import type { CostDrivers } from '../cost-drivers.ts';
 import { cellsBelowThreshold, QualityIssuesOptions } from '../quality-issues.ts';
 import type { QualityMetrics } from '../quality-metrics.ts';
 import { formatUsd, formatValue } from './format-metric.ts';
-import type { Finding, Metric } from './report-document.ts';
+import { UNCLASSIFIED, type Finding, type Metric } from './report-document.ts';
 
 // Numbers in a finding's sentence print as the report prints metrics, and come from the finding's source.
 const pct = (share: number | null) => formatValue({ value: share === null ? null : share * 100, unit: 'percent', source: '' });
 const ms = (v: number) => formatValue({ value: v, unit: 'ms', source: '' });
 const usd = formatUsd;
+const score = (v: number | null) => formatValue({ value: v, unit: 'score', source: '' });
+const taskName = (t: string) => (t === '(none)' ? UNCLASSIFIED : t);
 const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const metric = (value: number | null, unit: Metric['unit'], source: string): Metric => ({ value, unit, source });
 
@@ -20,7 +22,7 @@ export function performanceFindings(b: Bottlenecks): Finding[] {
     const slowest = s.slowest[0];
     out.push({
       area: 'performance',
-      finding: `${s.count} of ${s.routed_requests} routing decisions (${pct(s.share)}) took longer than ${s.threshold_ms} ms${slowest ? `; the slowest ${slowest.decision_ms} ms (${slowest.task_type}, request ${slowest.request_id})` : ''}`,
+      finding: `${s.count} of ${s.routed_requests} routing decisions (${pct(s.share)}) took longer than ${s.threshold_ms} ms${slowest ? `; the slowest ${ms(slowest.decision_ms)} (${taskName(slowest.task_type)}, request ${slowest.request_id})` : ''}`,
       metric: metric(s.share === null ? null : s.share * 100, 'percent', 'bottlenecks'),
     });
   }
@@ -50,11 +52,14 @@ export function performanceFindings(b: Bottlenecks): Finding[] {
 /** Cost bottlenecks: what the spend concentrates on, long prompts, premium models on easy requests, spiking hours. */
 export function costFindings(c: CostDrivers): Finding[] {
   const out: Finding[] = [];
-  const top = [c.top_models[0] && `model ${c.top_models[0].model}`, c.top_keys[0] && `key ${c.top_keys[0].key_id}`, c.top_task_types[0] && `task type ${c.top_task_types[0].task_type}`];
-  const shares = [c.top_models[0], c.top_keys[0], c.top_task_types[0]];
-  const parts = top.flatMap((name, i) => (name && shares[i] ? [`${name} ${pct(shares[i].share)} (${usd(shares[i].cost_usd)})`] : []));
+  // A group without a name (no API key, no model, no task type) is not something to act on: named groups only.
+  const named = <T extends { cost_usd: number; share: number }>(label: string, rows: readonly T[], nameOf: (r: T) => string) => {
+    const top = rows.find((r) => nameOf(r) !== '(none)');
+    return top ? [`${label} ${nameOf(top)} ${pct(top.share)} (${usd(top.cost_usd)})`] : [];
+  };
+  const parts = [...named('model', c.top_models, (r) => r.model), ...named('key', c.top_keys, (r) => r.key_id), ...named('task type', c.top_task_types, (r) => r.task_type)];
   if (c.total_cost_usd > 0 && parts.length > 0) {
-    out.push({ area: 'cost', finding: `largest shares of the ${usd(c.total_cost_usd)} spent: ${parts.join(', ')}`, metric: metric((c.top_models[0]?.share ?? 0) * 100, 'percent', 'cost_drivers') });
+    out.push({ area: 'cost', finding: `largest shares of the ${usd(c.total_cost_usd)} spent: ${parts.join(', ')}`, metric: metric((c.top_models.find((r) => r.model !== '(none)')?.share ?? 0) * 100, 'percent', 'cost_drivers') });
   }
   const lp = c.long_prompts;
   if (lp.requests > 0) {
@@ -92,7 +97,7 @@ export function qualityFindings(qm: Pick<QualityMetrics, 'by_model_task_type' | 
   const { cells, unconfirmed_cells } = cellsBelowThreshold(qm.by_model_task_type, threshold, minSamples);
   const out: Finding[] = cells.slice(0, limit).map((c) => ({
     area: 'quality' as const,
-    finding: `${c.model} on ${c.task_type}: average quality ${c.avg_quality} (95% CI ${c.ci95_low ?? 'n/a'}–${c.ci95_high ?? 'n/a'}) over ${c.rated} ratings, below ${threshold}${c.significant ? '' : ' (the interval reaches the threshold: not yet significant)'}`,
+    finding: `${c.model} on ${taskName(c.task_type)}: average quality ${score(c.avg_quality)} (95% CI ${score(c.ci95_low)}–${score(c.ci95_high)}) over ${c.rated} ratings, below ${threshold}${c.significant ? '' : ' (the interval reaches the threshold: not yet significant)'}`,
     metric: metric(c.avg_quality, 'score', 'quality_metrics'),
   }));
   if (cells.length > limit) out.push({ area: 'quality', finding: `${counted(cells.length - limit, 'more model × task type cell')} below ${threshold}`, metric: metric(cells.length, 'count', 'quality_metrics') });

@@ -2,6 +2,9 @@ import { z } from 'zod';
 
 export const REPORT_TITLE = 'LLM Routing Optimization Report';
 
+/** Requests the client sent to a named model carry no task type: the router never classified them. */
+export const UNCLASSIFIED = 'unclassified (model named by the client)';
+
 /** Where a number came from: the analysis that computed it, so a reader can re-run the query. */
 export const SourceId = z.string().min(1);
 
