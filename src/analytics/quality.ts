@@ -56,11 +56,19 @@ export function scoredRequestsSql(q: AnalysisQuery, range: { fromMs: number; toM
 
 /**
  * Like scoredRequestsSql, but only the window's requests that have feedback, walked from the feedback
- * (a small share of the requests) and looked up by id: what the request rollup cannot hold, because
- * feedback arrives after the hour is rolled up (see quality-metrics.ts).
+ * (a small share of the requests), and only the columns the quality cells read (model_used, task_type,
+ * cost_usd, status, finish_reason, quality, quality_source): what the request rollup cannot hold,
+ * because feedback arrives after the hour is rolled up (see quality-metrics.ts). Each request's columns
+ * are carried through the feedback's GROUP BY (they depend on the request id alone), so the request is
+ * read once, from requests_id_outcome_idx (migration 0006), never from its table row.
  */
 export function feedbackScoredRequestsSql(q: AnalysisQuery): RawBuilder<unknown> {
-  return sql`${scoredColumnsSql()} from (${feedbackPerRequestSql(q, q)}) e cross join requests r where r.id = e.request_id`;
+  const carried = ['model_used', 'task_type', 'cost_usd', 'status', 'finish_reason'].map((c) => sql.ref(`rf.${c}`));
+  const failed = completionFailureSql('e');
+  return sql`
+    select e.model_used, e.task_type, e.cost_usd, e.status, e.finish_reason,
+      ${qualitySql(failed)} as quality, ${qualitySourceSql(failed)} as quality_source
+    from (${feedbackSumsSql(sql.join(carried), sql`rf.id = f.request_id and ${requestWindowSql(q, 'rf', q)}`, sql.join([sql`f.request_id`, ...carried]))}) e`;
 }
 
 function scoredColumnsSql(): RawBuilder<unknown> {
@@ -68,23 +76,36 @@ function scoredColumnsSql(): RawBuilder<unknown> {
   return sql`
     select r.id, r.created_at, r.key_id, r.team, r.model_used, r.task_type, r.status, r.error_type, r.finish_reason,
       r.cost_usd, r.latency_ms, r.input_tokens, r.cache_hit, r.cache_saved_usd,
-      coalesce(e.people / e.people_n, e.judge / e.judge_n, e.completion / e.completion_n, case when ${failed} then 0.0 end) as quality,
-      case
+      ${qualitySql(failed)} as quality, ${qualitySourceSql(failed)} as quality_source`;
+}
+
+/** A request's quality: the best-ranked signal present (people, judge, completion), else 0 if it failed as a task. */
+function qualitySql(failed: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`coalesce(e.people / e.people_n, e.judge / e.judge_n, e.completion / e.completion_n, case when ${failed} then 0.0 end)`;
+}
+
+function qualitySourceSql(failed: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`case
         when e.people_n > 0 then 'user'
         when e.judge_n > 0 then 'judge'
         when e.completion_n > 0 or ${failed} then 'completion'
-      end as quality_source`;
+      end`;
 }
 
 /** Sums and counts of each request's feedback by rank (people, judge, completion), for the window's requests. */
 function feedbackPerRequestSql(q: AnalysisQuery, range: { fromMs: number; toMs: number }): RawBuilder<unknown> {
+  return feedbackSumsSql(sql`f.request_id`, sql`rf.id = f.request_id and ${requestWindowSql(q, 'rf', range)}`, sql`f.request_id`);
+}
+
+/** Feedback ⋈ requests `rf` where `where`, grouped by `groupBy`, with the per-rank sums and counts. */
+function feedbackSumsSql(columns: RawBuilder<unknown>, where: RawBuilder<unknown>, groupBy: RawBuilder<unknown>): RawBuilder<unknown> {
   const people = sql`f.source not in (${JUDGE}, ${COMPLETION})`;
   return sql`
-      select f.request_id,
+      select ${columns},
         sum(case when ${people} then f.score end) as people, sum(case when ${people} then 1 end) as people_n,
         sum(case when f.source = ${JUDGE} then f.score end) as judge, sum(case when f.source = ${JUDGE} then 1 end) as judge_n,
         sum(case when f.source = ${COMPLETION} then f.score end) as completion, sum(case when f.source = ${COMPLETION} then 1 end) as completion_n
       from feedback f cross join requests rf
-      where rf.id = f.request_id and ${requestWindowSql(q, 'rf', range)}
-      group by f.request_id`;
+      where ${where}
+      group by ${groupBy}`;
 }
