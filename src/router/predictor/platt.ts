@@ -38,7 +38,30 @@ export function fitPlatt(logits: readonly number[], labels: readonly number[], p
     c -= dc;
     if (Math.abs(ds) + Math.abs(dc) < 1e-10) break;
   }
+  if (s < 0) return { scale: 0, offset: fitOffsetOnly(logits, labels, pull) };
   return { scale: s, offset: c };
+}
+
+/**
+ * The offset alone (scale 0: every prompt gets the same probability), for when the best scale is negative.
+ * A calibration that inverts a model's ranking learned from held-out rows that contradict the model —
+ * on WinoGrande, twin sentences with opposite answers split across folds — and inverts it on new prompts too.
+ */
+function fitOffsetOnly(logits: readonly number[], labels: readonly number[], pull: number): number {
+  let c = 0;
+  for (let iter = 0; iter < 50; iter++) {
+    let g = pull * c;
+    let h = pull;
+    for (let i = 0; i < logits.length; i++) {
+      const p = sigmoid(c);
+      g += p - labels[i]!;
+      h += p * (1 - p);
+    }
+    const step = g / h;
+    c -= step;
+    if (Math.abs(step) < 1e-10) break;
+  }
+  return c;
 }
 
 function loss(logits: readonly number[], labels: readonly number[], s: number, c: number, pull: number): number {
