@@ -7,7 +7,7 @@ import { percentilesOfCounts } from './indexed-percentiles.ts';
 import type { PercentileValues } from './percentiles.ts';
 import { decisionsInWindowSql, num, ratio, requestWindowSql } from './request-window.ts';
 import { requestCells, type RequestCell } from './rollup/request-cells.ts';
-import { roundSig } from './stats.ts';
+import { compareCodeUnits, roundSig } from './stats.ts';
 
 export const CostDriversOptions = z.object({
   long_prompt_tokens: z.coerce.number().int().positive().default(4000).describe('A prompt with more input tokens than this is long'),
@@ -51,7 +51,7 @@ function topBy<K extends string>(cells: readonly RequestCell[], nameOf: (c: Requ
     groups.set(name, g);
   }
   return [...groups.entries()]
-    .sort(([a, x], [b, y]) => y.cost - x.cost || y.n - x.n || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a, x], [b, y]) => y.cost - x.cost || y.n - x.n || compareCodeUnits(a, b))
     .slice(0, top)
     .map(([name, g]) => ({ [label]: name, requests: g.n, cost_usd: roundSig(g.cost) ?? 0, share: roundSig(ratio(g.cost, totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>);
 }

@@ -5,7 +5,7 @@ import { percentilesByGroup } from './percentiles.ts';
 import { qualityCells } from './quality-metrics.ts';
 import { ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
 import { requestCells, type RequestCell } from './rollup/request-cells.ts';
-import { meanInterval, roundSig } from './stats.ts';
+import { compareCodeUnits, meanInterval, roundSig } from './stats.ts';
 
 export interface ModelPerformanceRow {
   model: string;
@@ -86,11 +86,8 @@ async function cellSums(db: Kysely<Database>, q: AnalysisQuery): Promise<CellSum
     acc.sq += c.sq;
     acc.sq2 += c.sq2;
   }
-  return [...cells.values()].sort((a, b) => b.n - a.n || compareBinary(a.model, b.model) || compareBinary(a.task_type, b.task_type));
+  return [...cells.values()].sort((a, b) => b.n - a.n || compareCodeUnits(a.model, b.model) || compareCodeUnits(a.task_type, b.task_type));
 }
-
-/** Code-unit order, as SQL's default collation sorts. */
-const compareBinary = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function rowOf(c: CellSums, p95: number | undefined): ModelPerformanceRow {
   const n = c.n;
@@ -127,7 +124,7 @@ function sumPerModel(cells: readonly CellSums[]): CellSums[] {
     for (const k of SUMMED) acc[k] += c[k];
     byModel.set(c.model, acc);
   }
-  return [...byModel.values()].sort((a, b) => b.n - a.n || compareBinary(a.model, b.model));
+  return [...byModel.values()].sort((a, b) => b.n - a.n || compareCodeUnits(a.model, b.model));
 }
 
 /** Per model × task type (and per model): quality, latency (avg, p95), cost efficiency, reliability. */

@@ -68,7 +68,7 @@ export function feedbackScoredRequestsSql(q: AnalysisQuery): RawBuilder<unknown>
   return sql`
     select e.model_used, e.task_type, e.cost_usd, e.status, e.finish_reason,
       ${qualitySql(failed)} as quality, ${qualitySourceSql(failed)} as quality_source
-    from (${feedbackSumsSql(sql.join(carried), sql`rf.id = f.request_id and ${requestWindowSql(q, 'rf', q)}`, sql.join([sql`f.request_id`, ...carried]))}) e`;
+    from (${feedbackSumsSql(q, q, sql.join(carried), sql.join([sql`f.request_id`, ...carried]))}) e`;
 }
 
 function scoredColumnsSql(): RawBuilder<unknown> {
@@ -94,11 +94,11 @@ function qualitySourceSql(failed: RawBuilder<unknown>): RawBuilder<unknown> {
 
 /** Sums and counts of each request's feedback by rank (people, judge, completion), for the window's requests. */
 function feedbackPerRequestSql(q: AnalysisQuery, range: { fromMs: number; toMs: number }): RawBuilder<unknown> {
-  return feedbackSumsSql(sql`f.request_id`, sql`rf.id = f.request_id and ${requestWindowSql(q, 'rf', range)}`, sql`f.request_id`);
+  return feedbackSumsSql(q, range, sql`f.request_id`, sql`f.request_id`);
 }
 
-/** Feedback ⋈ requests `rf` where `where`, grouped by `groupBy`, with the per-rank sums and counts. */
-function feedbackSumsSql(columns: RawBuilder<unknown>, where: RawBuilder<unknown>, groupBy: RawBuilder<unknown>): RawBuilder<unknown> {
+/** The feedback of the window's requests `rf`, grouped by `groupBy`, with `columns` and the per-rank sums and counts. */
+function feedbackSumsSql(q: AnalysisQuery, range: { fromMs: number; toMs: number }, columns: RawBuilder<unknown>, groupBy: RawBuilder<unknown>): RawBuilder<unknown> {
   const people = sql`f.source not in (${JUDGE}, ${COMPLETION})`;
   return sql`
       select ${columns},
@@ -106,6 +106,6 @@ function feedbackSumsSql(columns: RawBuilder<unknown>, where: RawBuilder<unknown
         sum(case when f.source = ${JUDGE} then f.score end) as judge, sum(case when f.source = ${JUDGE} then 1 end) as judge_n,
         sum(case when f.source = ${COMPLETION} then f.score end) as completion, sum(case when f.source = ${COMPLETION} then 1 end) as completion_n
       from feedback f cross join requests rf
-      where ${where}
+      where rf.id = f.request_id and ${requestWindowSql(q, 'rf', range)}
       group by ${groupBy}`;
 }

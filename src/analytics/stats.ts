@@ -58,3 +58,8 @@ export function roundSig(value: number | null, digits = 6): number | null {
   if (value === null || !Number.isFinite(value)) return value;
   return value === 0 ? 0 : Number(value.toPrecision(digits));
 }
+
+/** Code-unit order of two strings, as SQL's default (binary) collation sorts them. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

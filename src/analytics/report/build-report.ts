@@ -35,7 +35,7 @@ export function reportOptionsOf(p: ReportParams, config: GatewayConfig): ReportO
 const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, string> = {
   routing_analytics: 'requests (⋈ decisions for routing latency) with created_at in [from, to), filtered by task type, key and model',
   routing_costs: 'SUM(cost_usd) of requests in [from, to) grouped by model, task type, key and tier; per-bucket trend',
-  quality_metrics: 'feedback ⋈ requests in [from, to): quality by model and task type, completion by finish reason',
+  quality_metrics: 'quality cells in [from, to) (request rollup, plus feedback ⋈ requests for rated requests): quality by model and task type, completion by finish reason',
   request_patterns: 'decisions ⋈ requests in [from, to): task type mix, complexity, requests per hour and weekday',
   model_performance: 'request rollup per model and task type, quality cells (feedback ⋈ requests), latency p95 over requests in [from, to)',
   bottlenecks: 'decisions in [from, to) by decision time; request rollup per model-hour against each model\'s median latency; server errors per minute',
