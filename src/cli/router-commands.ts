@@ -130,9 +130,10 @@ export function registerRouterCommands(program: Command): void {
     .option('--folds <k>', 'k for k-fold cross-validation', (v) => Number.parseInt(v, 10), 5)
     .option('--seed <n>', 'fold seed', (v) => Number.parseInt(v, 10), 1)
     .option('--model-file <file>', 'score with this trained model instead of cross-validating')
+    .option('--by-dataset', 'leave one dataset out instead of random folds: each dataset scored by a model trained on the others')
     .option('--train-options <json>', 'training options of the cross-validated models, e.g. \'{"stacking":true}\'', parseTrainOptions)
     .action(
-      (opts: { data: string[]; strong?: string; weak?: string; out: string; folds: number; seed: number; modelFile?: string; trainOptions?: Partial<TrainOptions> }) => {
+      (opts: { data: string[]; strong?: string; weak?: string; out: string; folds: number; seed: number; modelFile?: string; byDataset?: boolean; trainOptions?: Partial<TrainOptions> }) => {
       const report = runEvalCommand({ ...opts, train: opts.trainOptions, progress: true });
       printEvalSummary(report);
       console.log(`\nreport: ${opts.out}${report.plots.length ? `\nplots: ${report.plots.join(', ')}` : ''}`);

@@ -15,9 +15,24 @@ export interface HeldOutPredictions {
 }
 
 export interface CrossValidateOptions {
+  /** k random folds; ignored with `byDataset`, where there is one fold per dataset. */
   folds: number;
   seed: number;
   train?: Partial<TrainOptions>;
+  /**
+   * Leave one dataset out: each dataset is scored by a model trained on the other datasets only, which
+   * is how the router meets a kind of prompt it has no outcomes for.
+   */
+  byDataset?: boolean;
+}
+
+/** The fold of each row and the fold count: random, or one per distinct `dataset` (rows without one share a fold). */
+export function assignCvFolds(rows: readonly OutcomeRow[], options: CrossValidateOptions): { folds: Uint8Array; count: number } {
+  if (!options.byDataset) return { folds: assignFolds(rows.length, options.folds, options.seed), count: options.folds };
+  const names = [...new Set(rows.map((r) => r.dataset ?? ''))];
+  if (names.length < 2) throw new Error('leaving one dataset out needs rows from at least two datasets');
+  const index = new Map(names.map((n, k) => [n, k]));
+  return { folds: Uint8Array.from(rows, (r) => index.get(r.dataset ?? '')!), count: names.length };
 }
 
 export function crossValidate(
@@ -28,10 +43,10 @@ export function crossValidate(
 ): HeldOutPredictions {
   const trainOpts: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options.train, seed: options.train?.seed ?? options.seed };
   const all = prepared ?? prepareRows(rows, trainOpts.hashing);
-  const folds = assignFolds(rows.length, options.folds, options.seed);
+  const { folds, count } = assignCvFolds(rows, options);
   const predicted: Array<Record<string, number>> = rows.map(() => ({}));
   const estimatedCostUsd: Array<Record<string, number>> = rows.map(() => ({}));
-  for (let k = 0; k < options.folds; k++) {
+  for (let k = 0; k < count; k++) {
     const trainIdx: number[] = [];
     const testIdx: number[] = [];
     for (let r = 0; r < rows.length; r++) (folds[r] === k ? testIdx : trainIdx).push(r);

@@ -17,6 +17,8 @@ export interface EvalCommandOptions {
   out?: string;
   /** k for k-fold cross-validation (default 5). Ignored when modelFile is given. */
   folds?: number;
+  /** Leave one dataset out instead of k random folds (generalization to a kind of prompt never trained on). */
+  byDataset?: boolean;
   seed?: number;
   /** Training options for the cross-validated models (the variants docs/router.md compares). */
   train?: Partial<TrainOptions>;
@@ -38,7 +40,7 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   const rows = readOutcomeFiles(options.data);
   const strong = options.strong ?? DEFAULT_STRONG;
   const weak = options.weak ?? DEFAULT_WEAK;
-  const folds = options.folds ?? 5;
+  const folds = options.byDataset ? new Set(rows.map((r) => r.dataset ?? '')).size : (options.folds ?? 5);
   const seed = options.seed ?? 1;
   let predicted: Array<Record<string, number>>;
   let estimated: Array<Record<string, number>>;
@@ -49,11 +51,13 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   } else {
     const bar = options.progress === false ? null : new cliProgress.SingleBar({ format: 'fold {fold}/' + folds + ' {stage} [{bar}] {percentage}%' }, cliProgress.Presets.shades_classic);
     bar?.start(folds * 100, 0, { fold: 1, stage: '' });
-    const cv = crossValidate(rows, { folds, seed, train: options.train }, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
+    const cv = crossValidate(rows, { folds, seed, train: options.train, byDataset: options.byDataset }, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
     bar?.stop();
     predicted = cv.predicted;
     estimated = cv.estimatedCostUsd;
-    method = `${folds}-fold cross-validation (folds fixed by seed ${seed}); each row scored by a model trained on the other folds`;
+    method = options.byDataset
+      ? `leave one dataset out (${folds} datasets); each dataset scored by a model trained on the other datasets only`
+      : `${folds}-fold cross-validation (folds fixed by seed ${seed}); each row scored by a model trained on the other folds`;
   }
   const datasets = evaluateRouting(rows, predicted, estimated, { strong, weak });
   const out = options.out ?? 'router-eval.json';

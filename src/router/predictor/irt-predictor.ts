@@ -8,6 +8,7 @@ import type { BlendWeights } from './blend-select.ts';
 import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
 import { textVectorOf } from './fit-ridge.ts';
 import { sourcePosteriors, type SourceClassifier } from './source-classifier.ts';
+import { imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
 
 /** What the predictor needs to know about a catalog model. */
 export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig, 'upstream_model' | 'quality'>>;
@@ -69,6 +70,8 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly quantiles: readonly number[];
   private readonly defaultAbility: number;
   private readonly priorCache = new Map<number, number>();
+  /** Per task type, how far the models with data sit from their own level (applied to those without). */
+  private readonly taskShift = new Map<string, number>();
   private readonly blendDefault: number;
   private readonly blendByTask: Map<string, number>;
   private readonly ridgeIdf: Float32Array | null;
@@ -151,8 +154,25 @@ export class IrtQualityPredictor implements QualityPredictor {
       baseSum += m.thetaBase;
     }
     this.defaultAbility = this.models.size > 0 ? baseSum / this.models.size : 0;
+    this.shareSparseTaskEffects();
     this.typical = file.typicalPrompts;
     this.quantiles = file.difficultyQuantiles;
+  }
+
+  /** See sparse-tasks.ts: a task type few rows of a model teach takes the shift the other models show. */
+  private shareSparseTaskEffects(): void {
+    const known = [...this.models.values()];
+    for (const task of this.layout.taskTypes) {
+      const shift = sharedTaskShift(
+        known.map((m) => ({ rows: m.rows.get(task) ?? 0, value: m.theta.get(task) ?? m.thetaBase, level: m.thetaBase })),
+        MIN_TASK_ROWS,
+      );
+      if (shift !== undefined) this.taskShift.set(task, shift);
+    }
+    const heads = known.flatMap((m) =>
+      m.coarse ? [{ weights: m.coarse.weights, offset: this.layout.dense.length, rows: this.layout.taskTypes.map((t) => m.rows.get(t) ?? 0) }] : [],
+    );
+    imputeCoarseTaskWeights(heads, this.layout.taskTypes.length, MIN_TASK_ROWS);
   }
 
   knownModels(): string[] {
@@ -183,7 +203,7 @@ export class IrtQualityPredictor implements QualityPredictor {
   }
 
   probability(item: PromptItem, taskType: TaskType, model: ModelQualityRef): number {
-    const known = this.models.get(model.id) ?? (model.upstream_model ? this.models.get(model.upstream_model) : undefined);
+    const known = this.knownModel(model);
     const base = known?.coarse ? coarseLogit(known.coarse, item.coarse) : 0;
     const p = this.irtProbability(item, taskType, model, known, base);
     if (!known?.ridge || !known.coarse) return p;
@@ -194,6 +214,10 @@ export class IrtQualityPredictor implements QualityPredictor {
     if (known.textColumn >= 0 && item.textDeviation) deviation += item.textDeviation[known.textColumn]!;
     const ridge = clamp(level + deviation, RIDGE_FLOOR, 1 - RIDGE_FLOOR);
     return (1 - beta) * p + beta * ridge;
+  }
+
+  private knownModel(model: ModelQualityRef): KnownModel | undefined {
+    return this.models.get(model.id) ?? (model.upstream_model ? this.models.get(model.upstream_model) : undefined);
   }
 
   /** w'_m · x̃_t for every model with a text head, in one pass over the prompt's text buckets. */
@@ -220,7 +244,7 @@ export class IrtQualityPredictor implements QualityPredictor {
   }
 
   private irtProbability(item: PromptItem, taskType: TaskType, model: ModelQualityRef, known: KnownModel | undefined, base: number): number {
-    const theta = this.ability(known, taskType, model);
+    const theta = this.resolveAbility(known, taskType, model);
     let z = item.discrimination * (theta - item.difficulty);
     if (!known) return sigmoid(z);
     if (known.residual) z += dot(known.residual.weights, item.x) + known.residual.bias;
@@ -238,12 +262,19 @@ export class IrtQualityPredictor implements QualityPredictor {
     return sigmoid(z2);
   }
 
-  /** θ for a model and task: learned when the data is there, else the catalog prior, else the model's base. */
-  ability(known: KnownModel | undefined, taskType: TaskType, model: ModelQualityRef): number {
+  /**
+   * θ for a model and task: learned when the data is there, else the catalog prior, else the model's
+   * base plus the task type's shared shift.
+   */
+  ability(model: ModelQualityRef, taskType: TaskType): number {
+    return this.resolveAbility(this.knownModel(model), taskType, model);
+  }
+
+  private resolveAbility(known: KnownModel | undefined, taskType: TaskType, model: ModelQualityRef): number {
     if (known && (known.rows.get(taskType) ?? 0) >= MIN_TASK_ROWS) return known.theta.get(taskType) ?? known.thetaBase;
     const prior = model.quality?.[taskType] ?? model.quality?.default;
     if (prior !== undefined) return this.priorAbility(prior);
-    return known ? known.thetaBase : this.defaultAbility;
+    return (known ? known.thetaBase : this.defaultAbility) + (this.taskShift.get(taskType) ?? 0);
   }
 
   priorAbility(prior: number): number {

@@ -55,6 +55,27 @@ describe('loadPredictor (shipped default model)', () => {
     expect(predictor.typical.a.length).toBeGreaterThan(100);
   });
 
+  it('gives a model without enough rows of a task type its own level plus the shift the models with data show', () => {
+    // Math prompts in the shared data are MMLU's, answered only by GPT-4 and Mixtral (~200 rows each).
+    const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as {
+      models: Record<string, { thetaBase: number; theta: Record<string, number>; rows: Record<string, number> }>;
+    };
+    const withData = Object.entries(file.models).filter(([, m]) => (m.rows.math ?? 0) >= 30);
+    expect(withData.map(([id]) => id).sort()).toEqual(['gpt-4-1106-preview', 'mixtral-8x7b-instruct']);
+    const rows = withData.reduce((s, [, m]) => s + m.rows.math!, 0);
+    const shift = withData.reduce((s, [, m]) => s + m.rows.math! * (m.theta.math! - m.thetaBase), 0) / rows;
+    expect(shift).toBeLessThan(-0.5); // MMLU's math is hard for both
+    for (const [id, m] of Object.entries(file.models)) {
+      const expected = (m.rows.math ?? 0) >= 30 ? m.theta.math! : m.thetaBase + shift;
+      expect(predictor.ability({ id }, 'math'), id).toBeCloseTo(expected, 6);
+    }
+    // So GPT-4 keeps the top math ability instead of falling below models that never saw a math row.
+    const gpt4 = predictor.ability({ id: 'gpt-4-1106-preview' }, 'math');
+    for (const id of SHARED_MODELS.filter((m) => m !== 'gpt-4-1106-preview')) expect(gpt4).toBeGreaterThan(predictor.ability({ id }, 'math'));
+    // A task type no model has enough rows of keeps every model at its base.
+    expect(predictor.ability({ id: 'yi-34b-chat' }, 'translation')).toBeCloseTo(file.models['yi-34b-chat']!.thetaBase, 6);
+  });
+
   it('uses a task prior over the default prior and the learned ability for known models', () => {
     const analysis = analyzePromptText('Translate "thank you" into German.');
     const [withTask, withDefault] = predictor.predict(analysis, [
