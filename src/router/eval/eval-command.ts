@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
 import { loadPredictor } from '../predictor/load-predictor.ts';
 import { readOutcomeFiles, type OutcomeRow } from '../predictor/outcome-rows.ts';
-import { crossValidate } from './cross-validate.ts';
+import { assignCvFolds, crossValidate } from './cross-validate.ts';
 import type { TrainOptions } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
 import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, type DatasetReport } from './evaluate-routing.ts';
@@ -40,7 +40,6 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   const rows = readOutcomeFiles(options.data);
   const strong = options.strong ?? DEFAULT_STRONG;
   const weak = options.weak ?? DEFAULT_WEAK;
-  const folds = options.byDataset ? new Set(rows.map((r) => r.dataset ?? '')).size : (options.folds ?? 5);
   const seed = options.seed ?? 1;
   let predicted: Array<Record<string, number>>;
   let estimated: Array<Record<string, number>>;
@@ -49,9 +48,11 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
     ({ predicted, estimated } = scoreWithModel(rows, options.modelFile));
     method = `scored with ${options.modelFile}; costs estimated from the same rows' realized costs (length fit)`;
   } else {
+    const cvOptions = { folds: options.folds ?? 5, seed, train: options.train, byDataset: options.byDataset };
+    const folds = assignCvFolds(rows, cvOptions).count;
     const bar = options.progress === false ? null : new cliProgress.SingleBar({ format: 'fold {fold}/' + folds + ' {stage} [{bar}] {percentage}%' }, cliProgress.Presets.shades_classic);
     bar?.start(folds * 100, 0, { fold: 1, stage: '' });
-    const cv = crossValidate(rows, { folds, seed, train: options.train, byDataset: options.byDataset }, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
+    const cv = crossValidate(rows, cvOptions, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
     bar?.stop();
     predicted = cv.predicted;
     estimated = cv.estimatedCostUsd;
