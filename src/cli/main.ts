@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { ConfigError } from '../config/load-config.ts';
+import { Command, CommanderError } from 'commander';
+import { USAGE_EXIT_CODE, usageMessage } from './usage-error.ts';
 import { registerServeCommands } from './serve-commands.ts';
 import { registerKeysCommands } from './keys-commands.ts';
 import { registerRouterCommands } from './router-commands.ts';
@@ -14,7 +14,8 @@ export function buildProgram(): Command {
     .description('aigw — OpenAI-compatible LLM gateway that routes each request to the cheapest model that will answer it well')
     .version('0.1.0')
     .option('-c, --config <file>', 'config file (default: ./aigw.yaml if present)')
-    .showHelpAfterError();
+    // Commander prints its one-line error itself; main() turns its exit into USAGE_EXIT_CODE.
+    .exitOverride();
   registerServeCommands(program);
   registerKeysCommands(program);
   registerRouterCommands(program);
@@ -30,9 +31,14 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT_CODE);
+    }
+    const message = usageMessage(err);
+    if (message !== undefined) {
+      console.error(`aigw: ${message}`);
+      process.exit(USAGE_EXIT_CODE);
     }
     throw err;
   }

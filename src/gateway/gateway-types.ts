@@ -16,6 +16,7 @@ import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
 import type { JudgeQueue } from '../quality/judge-queue.ts';
+import type { ComponentHealth } from '../util/component-health.ts';
 
 /** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
 export interface Gateway {
@@ -43,9 +44,11 @@ export interface Gateway {
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;
+  /** Up/down state of the store and Redis: /health, /metrics and the fallbacks read it. */
+  health: ComponentHealth;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */
   keysRequired(): Promise<boolean>;
-  /** Call after creating or revoking keys in this process so auth sees it at once. */
+  /** Call after creating or revoking keys: this replica forgets its key cache, the others hear it through Redis. */
   keysChanged(): void;
   /** Labels shown when the simulated fleet is serving (no real provider configured). */
   simulated: boolean;
