@@ -19,7 +19,9 @@ export class KeyChangeBus {
     private readonly channel: string,
     private readonly onChange: (hash: string | undefined) => void,
   ) {
-    this.subscriber = publisher.duplicate({ enableOfflineQueue: true });
+    // Its own connection (a subscribed one can do nothing else), queueing while disconnected and
+    // without the publisher's command timeout, which would fail the long-lived SUBSCRIBE.
+    this.subscriber = publisher.duplicate({ enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null });
     // Errors are the connection's; its owner's health tracking reports them.
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('close', () => {
