@@ -4,9 +4,9 @@ import { TIMEFRAMES, type Timeframe } from '../../analytics/analysis-query.ts';
 import { listRequests, requestFilterValues, RequestListParams } from '../../analytics/request-log/list-requests.ts';
 import { requestDetail } from '../../analytics/request-log/request-detail.ts';
 import { formatPath } from '../../config/load-config.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { analyticsDbOf } from '../../mcp/store-context.ts';
-import { errors, GatewayError } from '../errors.ts';
+import { errors, GatewayError } from '../../util/errors.ts';
 
 const FiltersQuery = z.strictObject({ timeframe: z.enum(Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]]).default('24h') });
 
