@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/gateway/serve.ts';
-import { createApiKey } from '../src/gateway/manage-keys.ts';
+import { createApiKey } from '../src/auth/manage-keys.ts';
 import { fleetCatalog } from '../src/sim/fleet.ts';
 import { startSim, type SimServer } from '../src/sim/server.ts';
 import { capturingLogger, type CapturedLog } from './helpers/log-capture.ts';

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceKeyChange } from '../src/cli/open-configured-store.ts';
 import { startGateway, type RunningGateway } from '../src/gateway/serve.ts';
-import { createApiKey } from '../src/gateway/manage-keys.ts';
+import { createApiKey } from '../src/auth/manage-keys.ts';
 import { fleetCatalog } from '../src/sim/fleet.ts';
 import { startSim, type SimServer } from '../src/sim/server.ts';
 import { startOverbillingUpstream } from './helpers/overbilling-upstream.ts';

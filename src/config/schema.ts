@@ -38,6 +38,12 @@ export const ProviderConfig = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Upstream connections kept open per provider. */
   max_connections: z.int().positive().default(128),
+  /**
+   * Whose published prices and limits apply to this provider's models when an entry omits them
+   * (`openai`, `anthropic`, `google`, `groq`, `mistral`, …); default: the wire format's vendor, or the
+   * vendor whose API URL matches `base_url`. Set it for a proxy in front of a vendor.
+   */
+  prices_from: z.string().min(1).optional(),
   /** Set on providers served by `aigw sim`; shown as "simulated" wherever the provider appears. */
   simulated: z.boolean().default(false),
   /** Whether the upstream stops at a request's max_tokens (budgets reserve by it); default: true for OpenAI, Anthropic and Gemini's own APIs and the simulator. */
@@ -73,6 +79,11 @@ export const ModelConfig = z.strictObject({
   timeout_ms: z.int().positive().optional(),
   /** Whether the upstream honours `n` > 1 in one call. */
   supports_n: z.boolean().default(true),
+  /**
+   * Where values the entry omitted came from (field → dataset and version, or `unknown`); written by
+   * aigw when it fills them from the known-models datasets, not by you.
+   */
+  sources: z.record(z.string(), z.string()).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

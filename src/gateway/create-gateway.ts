@@ -8,7 +8,7 @@ import { FallbackRateLimiter } from '../auth/fallback-rate-limiter.ts';
 import { MemoryRateLimiter } from '../auth/rate-limiter.ts';
 import { RedisRateLimiter } from '../auth/redis-rate-limiter.ts';
 import { FallbackBudgetLedger } from '../costs/fallback-budget-ledger.ts';
-import { ComponentHealth } from '../util/component-health.ts';
+import { ComponentHealth, oneLine } from '../util/component-health.ts';
 import { DiskSpool } from '../store/disk-spool.ts';
 import { connectRedis, openStoreWhenReachable } from './connect-dependencies.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
@@ -23,11 +23,11 @@ import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
-import { Catalog } from './catalog.ts';
-import type { Gateway } from './gateway-types.ts';
-import { InFlight } from './in-flight.ts';
+import { Catalog } from '../pipeline/catalog.ts';
+import type { Gateway } from '../pipeline/gateway-types.ts';
+import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
-import { gatewayJudgeComplete } from '../quality/gateway-judge-complete.ts';
+import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;
@@ -123,9 +123,13 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     if (ledger instanceof FallbackBudgetLedger) void ledger.sharedRecovered();
   });
   const liveStats = new LiveStats();
-  const observedLengths = new ObservedLengths(store.db, { onError: (err) => logger.warn({ err }, 'observed completion lengths: refresh failed') });
+  // Background refreshes fail every interval while the store is down: the outage is logged once (health), not each time.
+  const backgroundError = (what: string) => (err: unknown) => {
+    if (!health.isDown('store')) logger.warn({ error: oneLine(err) }, `${what}: refresh failed`);
+  };
+  const observedLengths = new ObservedLengths(store.db, { onError: backgroundError('observed completion lengths') });
   observedLengths.start();
-  const rollups = new RollupRefresher(store.db, { onError: (err) => logger.warn({ err }, 'analytics rollups: refresh failed') });
+  const rollups = new RollupRefresher(store.db, { onError: backgroundError('analytics rollups') });
   rollups.start();
   const breakers = new BreakerRegistry({
     failureThreshold: config.reliability.breaker.failure_threshold,

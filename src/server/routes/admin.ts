@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway/gateway-types.ts';
-import { createApiKey, NewKeyOptions } from '../../gateway/manage-keys.ts';
-import { errors } from '../errors.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
+import { createApiKey, NewKeyOptions } from '../../auth/manage-keys.ts';
+import { errors } from '../../util/errors.ts';
 import { formatPath } from '../../config/load-config.ts';
+import { keySpendFields } from '../../analytics/key-spend.ts';
+import { analyticsDbOf } from '../../mcp/store-context.ts';
 
 /** Admin routes: API keys over HTTP (the CLI `aigw keys` does the same on the store directly). */
 export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway): void {
@@ -19,8 +21,11 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway
   });
 
   app.get('/admin/keys', async (_req, reply) => {
-    const rows = await gateway().store.listApiKeys();
-    reply.send({ data: rows.map(publicKey) });
+    const g = gateway();
+    const rows = await g.store.listApiKeys();
+    await g.writer.flush();
+    const spend = await keySpendFields(analyticsDbOf(g.store), rows, Date.now());
+    reply.send({ data: rows.map((row) => ({ ...publicKey(row), ...spend.get(row.id) })) });
   });
 
   app.delete<{ Params: { id: string } }>('/admin/keys/:id', async (req, reply) => {

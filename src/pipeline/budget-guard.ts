@@ -1,0 +1,91 @@
+import { reservationUsd } from '../costs/reservation.ts';
+import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
+import { countMessageTokens } from '../costs/estimate-tokens.ts';
+import type { Gateway } from './gateway-types.ts';
+import type { ChatRequest } from '../providers/chat-schema.ts';
+import type { UpstreamTarget } from '../providers/types.ts';
+import { errors } from '../util/errors.ts';
+import type { RequestRecord } from './request-record.ts';
+
+export interface Reservation {
+  id: string;
+  keyId: string;
+  reservedUsd: number;
+  createdAtMs: number;
+}
+
+/** Requests-per-minute limit of the calling key. */
+export async function enforceRateLimit(g: Gateway, record: RequestRecord): Promise<void> {
+  const key = record.key;
+  if (!key?.rpm_limit) return;
+  const verdict = await g.limiter.hit(key.id, key.rpm_limit, Date.now());
+  if (!verdict.ok) throw errors.rateLimited(key.rpm_limit, verdict.retryAfterMs);
+}
+
+/**
+ * Reserves the most the request can cost on any of its candidate models before calling upstream, so
+ * concurrent requests cannot overspend the key's budget; `settleBudget` replaces it with the real cost.
+ */
+export async function reserveBudget(
+  g: Gateway,
+  record: RequestRecord,
+  body: ChatRequest,
+  targets: readonly UpstreamTarget[],
+): Promise<Reservation | undefined> {
+  const key = record.key;
+  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  const promptTokens = countMessageTokens(body.messages, body.tools);
+  const choices = body.n ?? 1;
+  let amountUsd = 0;
+  const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  for (const t of targets) {
+    amountUsd = Math.max(amountUsd, reservationUsd({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider }));
+  }
+  return reserveBudgetUsd(g, record, amountUsd);
+}
+
+/** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
+export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
+  const key = record.key;
+  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  const verdict = await g.ledger
+    .reserve(key.id, amountUsd, { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd }, Date.now())
+    .catch((err: unknown) => {
+      // Neither Redis nor the store answers: the key's spend cannot be known, so nothing is admitted.
+      if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
+      throw err;
+    });
+  if (!verdict.ok) throw errors.budgetExceeded(verdict.window, verdict.limitUsd, verdict.spentUsd + verdict.reservedUsd);
+  const createdAtMs = Date.now();
+  g.writer.enqueueReservation({
+    id: verdict.reservationId,
+    key_id: key.id,
+    request_id: record.row.id,
+    created_at: createdAtMs,
+    reserved_usd: amountUsd,
+    settled_usd: null,
+    status: 'reserved',
+  });
+  return { id: verdict.reservationId, keyId: key.id, reservedUsd: amountUsd, createdAtMs };
+}
+
+export async function settleBudget(g: Gateway, reservation: Reservation | undefined, record: RequestRecord): Promise<void> {
+  if (!reservation) return;
+  const actualUsd = record.row.cost_usd;
+  try {
+    await g.ledger.settle(reservation.id, actualUsd);
+  } catch (err) {
+    // The answer stands; the reservation expires on its own (ledger TTL) and the row keeps the real cost.
+    g.logger.error({ err, requestId: record.row.id, reservationId: reservation.id }, 'budget settle failed');
+    return;
+  }
+  g.writer.enqueueReservation({
+    id: reservation.id,
+    key_id: reservation.keyId,
+    request_id: record.row.id,
+    created_at: reservation.createdAtMs,
+    reserved_usd: reservation.reservedUsd,
+    settled_usd: actualUsd,
+    status: 'settled',
+  });
+}
