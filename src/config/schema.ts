@@ -70,6 +70,8 @@ export const ModelConfig = z.strictObject({
   timeout_ms: z.int().positive().optional(),
   /** Whether the upstream honours `n` > 1 in one call. */
   supports_n: z.boolean().default(true),
+  /** `embedding` models serve POST /v1/embeddings only (priced per input token) and are never routed to for chat. */
+  kind: z.enum(['chat', 'embedding']).default('chat'),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
