@@ -3,9 +3,10 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { TelemetryConfig } from './telemetry-schema.ts';
 
 export * from './enums.ts';
-export { CacheConfig, OptimizerConfig, QualityConfig };
+export { CacheConfig, OptimizerConfig, QualityConfig, TelemetryConfig };
 
 const usdPerMTok = z.number().nonnegative();
 
@@ -214,6 +215,7 @@ export const GatewayConfig = z.strictObject({
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
+  telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;
