@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { GatewayConfig } from './schema.ts';
 import { checkReferences } from './check-references.ts';
 import { applyProviderLimits } from './provider-limits.ts';
+import { fillKnownModels } from './known-models/fill-known-models.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -30,7 +31,7 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 /** Validates an already-parsed config object; throws ConfigError naming the path of every bad field. */
 export function parseConfig(raw: unknown, source = 'config'): GatewayConfig {
-  const result = GatewayConfig.safeParse(raw ?? {});
+  const result = GatewayConfig.safeParse(fillKnownModels(raw ?? {}));
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
   const refProblems = checkReferences(result.data);
   if (refProblems.length > 0) throw new ConfigError(source, refProblems);
