@@ -4,7 +4,7 @@ import { UpstreamCallError } from '../providers/upstream-client.ts';
 import { upstreamModelName } from '../providers/shared/target.ts';
 import type { RouteDecision } from '../router/types.ts';
 import type { RequestRow } from '../store/types.ts';
-import type { SpanAttributes, TraceSpan } from '../telemetry/tracing.ts';
+import type { SpanAttributes, TraceSpan } from '../telemetry/trace-types.ts';
 
 /**
  * The request's spans, named and attributed per the OpenTelemetry GenAI semantic conventions

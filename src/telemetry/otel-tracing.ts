@@ -3,7 +3,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { SpanAttributes, SpanRole, TraceSpan, Tracing, TracingSettings } from './tracing.ts';
+import type { SpanAttributes, SpanRole, TraceSpan, Tracing, TracingSettings } from './trace-types.ts';
 
 /**
  * The OpenTelemetry implementation of Tracing: a private tracer provider (never registered as the
@@ -31,6 +31,10 @@ class OtelSpan implements TraceSpan {
 
   set(attributes: SpanAttributes): void {
     this.span.setAttributes(clean(attributes));
+  }
+
+  rename(name: string): void {
+    this.span.updateName(name);
   }
 
   child(name: string, role: SpanRole, attributes?: SpanAttributes): TraceSpan {

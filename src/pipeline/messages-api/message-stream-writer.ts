@@ -1,6 +1,7 @@
 import type { ChatCompletionChunk, FinishReason } from '../../providers/chat-schema.ts';
 import type { NormalizedUsage } from '../../providers/types.ts';
-import { sseEvent, type StreamWriter } from '../client-format/stream-writer.ts';
+import type { StreamWriter } from '../client-format/client-format.ts';
+import { sseEvent } from './sse-event.ts';
 import { messageId, messagesUsage, stopReasonOf } from './chat-to-message.ts';
 
 export interface MessageStreamStart {
