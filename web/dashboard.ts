@@ -1,6 +1,7 @@
 import type { ModelPerformance, QualityMetrics, Recommendations, RoutingAnalytics, RoutingCosts } from './analytics-types.ts';
 import { formatCount, formatMs, formatQuality, formatShare, formatUsd } from './format.ts';
 import { barChartSvg, escapeXml, lineChartSvg, type ChartDatum } from './svg-charts.ts';
+import { refreshAlertsBanner } from './alerts-banner.ts';
 
 /**
  * The dashboard: one page over the analytics API, refreshed every REFRESH_MS. The admin key (when the
@@ -122,6 +123,8 @@ async function refresh(): Promise<void> {
   const timeframe = (byId('timeframe') as HTMLSelectElement).value;
   try {
     const data = await loadData(timeframe);
+    const key = sessionStorage.getItem(KEY_STORAGE);
+    await refreshAlertsBanner(key ? { authorization: `Bearer ${key}` } : {});
     byId('key-form').hidden = true;
     renderTiles(data);
     renderCharts(data);
