@@ -1,3 +1,4 @@
+import { getJson } from './api.ts';
 import { escapeXml } from './svg-charts.ts';
 
 /**
@@ -34,13 +35,13 @@ export function alertsBannerHtml(r: AlertsResponse): string {
   return parts.join('');
 }
 
-/** Fetches /v1/alerts with `headers` and fills #alerts-banner; a failure leaves the banner as it was. */
-export async function refreshAlertsBanner(headers: Record<string, string>): Promise<void> {
+/** Fetches /v1/alerts and fills #alerts-banner; a failure (no key yet, an older gateway) leaves the banner as it was. */
+export async function refreshAlertsBanner(): Promise<void> {
   const el = document.getElementById('alerts-banner');
   if (!el) return;
-  const res = await fetch('/v1/alerts', { headers }).catch(() => undefined);
-  if (!res?.ok) return;
-  const html = alertsBannerHtml((await res.json()) as AlertsResponse);
+  const alerts = await getJson<AlertsResponse>('/v1/alerts').catch(() => undefined);
+  if (!alerts) return;
+  const html = alertsBannerHtml(alerts);
   el.innerHTML = html;
   el.hidden = html === '';
   el.dataset.severity = el.querySelector('[data-severity="critical"]') ? 'critical' : 'warning';

@@ -7,7 +7,7 @@ import { durationText } from '../alerts/rules/rule-context.ts';
 import { evaluateRule } from '../alerts/rules/evaluate-rule.ts';
 import type { AlertPayload } from '../alerts/types.ts';
 import { withDestinationId, withRuleId, type AlertRule } from '../config/alerts-schema.ts';
-import { lazyConfiguredStoreContext } from '../mcp/store-context.ts';
+import { lazyConfiguredStoreContext } from './configured-store-context.ts';
 import { printTable } from './print-table.ts';
 
 /** The rule's knobs in one short line (window, thresholds) for `aigw alerts list`. */

@@ -9,6 +9,7 @@ import { registerReportCommands } from './report-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerOptimizeCommands } from './optimize-commands.ts';
 import { registerAlertsCommands } from './alerts-commands.ts';
+import { registerModelsCommands } from './models-commands.ts';
 
 export function buildProgram(): Command {
   const program = new Command('aigw')
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerMcpCommands(program);
   registerOptimizeCommands(program);
   registerAlertsCommands(program);
+  registerModelsCommands(program);
   return program;
 }
 

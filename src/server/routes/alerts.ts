@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { activeAlerts } from '../../alerts/active-alerts.ts';
 import { listEvents } from '../../alerts/alert-store.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { mainDbOf } from '../../mcp/store-context.ts';
-import { errors } from '../errors.ts';
+import { errors } from '../../util/errors.ts';
 
 const HistoryQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
