@@ -38,6 +38,12 @@ export const ProviderConfig = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Upstream connections kept open per provider. */
   max_connections: z.int().positive().default(128),
+  /**
+   * Whose published prices and limits apply to this provider's models when an entry omits them
+   * (`openai`, `anthropic`, `google`, `groq`, `mistral`, …); default: the wire format's vendor, or the
+   * vendor whose API URL matches `base_url`. Set it for a proxy in front of a vendor.
+   */
+  prices_from: z.string().min(1).optional(),
   /** Set on providers served by `aigw sim`; shown as "simulated" wherever the provider appears. */
   simulated: z.boolean().default(false),
 });
