@@ -8,6 +8,7 @@ import { registerRulesCommands } from './rules-commands.ts';
 import { registerReportCommands } from './report-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerOptimizeCommands } from './optimize-commands.ts';
+import { registerAlertsCommands } from './alerts-commands.ts';
 import { registerModelsCommands } from './models-commands.ts';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerMcpCommands(program);
   registerOptimizeCommands(program);
+  registerAlertsCommands(program);
   registerModelsCommands(program);
   return program;
 }

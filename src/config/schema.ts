@@ -4,6 +4,7 @@ import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
 import { TelemetryConfig } from './telemetry-schema.ts';
+import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
 export { CacheConfig, OptimizerConfig, QualityConfig, TelemetryConfig };
@@ -227,6 +228,7 @@ export const GatewayConfig = z.strictObject({
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
   telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
+  alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;
