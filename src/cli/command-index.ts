@@ -54,6 +54,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./optimize-commands.ts')).registerOptimizeCommands,
   },
   {
+    summaries: { alerts: 'alert rules, their state and their history (docs/alerts.md)' },
+    load: async () => (await import('./alerts-commands.ts')).registerAlertsCommands,
+  },
+  {
     summaries: { models: 'the model catalog: effective prices, limits, capabilities and priors, with their sources' },
     load: async () => (await import('./models-commands.ts')).registerModelsCommands,
   },

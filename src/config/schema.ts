@@ -3,6 +3,7 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
 export { CacheConfig, OptimizerConfig, QualityConfig };
@@ -223,6 +224,7 @@ export const GatewayConfig = z.strictObject({
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
+  alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;
