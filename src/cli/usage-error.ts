@@ -1,6 +1,10 @@
 import { ConfigError } from '../config/load-config.ts';
-import { UnknownTechniqueError } from '../optimizer/run-technique.ts';
-import { TechniqueOptionError } from '../optimizer/techniques/technique-kit.ts';
+
+/**
+ * Errors of the optimizer that are the caller's mistake, matched by name: importing their classes
+ * here would load the optimizer for every command (main.ts loads only the command being run).
+ */
+const MISTAKE_ERROR_NAMES = new Set(['UnknownTechniqueError', 'TechniqueOptionError']);
 
 /** A mistake in how a command was called: printed as one line, exit code 2, no stack trace. */
 export class UsageError extends Error {
@@ -15,7 +19,7 @@ export const USAGE_EXIT_CODE = 2;
 
 /** The one line to print when `err` is the caller's mistake rather than a bug; undefined otherwise. */
 export function usageMessage(err: unknown): string | undefined {
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof UnknownTechniqueError || err instanceof TechniqueOptionError) {
+  if (err instanceof UsageError || err instanceof ConfigError || (err instanceof Error && MISTAKE_ERROR_NAMES.has(err.name))) {
     return err.message;
   }
   const code = (err as { code?: unknown } | null)?.code;

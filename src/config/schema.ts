@@ -4,9 +4,11 @@ import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
 import { ResilienceConfig, TlsConfig } from './resilience-schema.ts';
+import { TelemetryConfig } from './telemetry-schema.ts';
+import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
-export { CacheConfig, OptimizerConfig, QualityConfig, ResilienceConfig, TlsConfig };
+export { CacheConfig, OptimizerConfig, QualityConfig, ResilienceConfig, TelemetryConfig, TlsConfig };
 
 const usdPerMTok = z.number().nonnegative();
 
@@ -84,6 +86,8 @@ export const ModelConfig = z.strictObject({
    * aigw when it fills them from the known-models datasets, not by you.
    */
   sources: z.record(z.string(), z.string()).optional(),
+  /** `embedding` models serve POST /v1/embeddings only (priced per input token) and are never routed to for chat. */
+  kind: z.enum(['chat', 'embedding']).default('chat'),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
@@ -231,6 +235,8 @@ export const GatewayConfig = z.strictObject({
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
   resilience: ResilienceConfig.default(ResilienceConfig.parse({})),
+  telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
+  alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;

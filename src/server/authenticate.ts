@@ -49,5 +49,5 @@ async function authenticateOrThrow(g: Gateway, req: FastifyRequest, path: string
 }
 
 function isAdminPath(path: string): boolean {
-  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report';
+  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report' || path.startsWith('/v1/alerts');
 }
