@@ -17,6 +17,7 @@ import { registerReportRoutes } from './routes/report.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerRequestLogRoutes } from './routes/requests.ts';
 
 declare module 'fastify' {
@@ -90,6 +91,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerAnalyticsRoutes(app, gateway);
   registerMcpRoutes(app, gateway);
   registerDashboardRoutes(app);
+  registerAlertRoutes(app, gateway);
   registerRequestLogRoutes(app, gateway);
   return app;
 }
