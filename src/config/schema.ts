@@ -3,6 +3,7 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
 export { CacheConfig, OptimizerConfig, QualityConfig };
@@ -37,6 +38,12 @@ export const ProviderConfig = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Upstream connections kept open per provider. */
   max_connections: z.int().positive().default(128),
+  /**
+   * Whose published prices and limits apply to this provider's models when an entry omits them
+   * (`openai`, `anthropic`, `google`, `groq`, `mistral`, …); default: the wire format's vendor, or the
+   * vendor whose API URL matches `base_url`. Set it for a proxy in front of a vendor.
+   */
+  prices_from: z.string().min(1).optional(),
   /** Set on providers served by `aigw sim`; shown as "simulated" wherever the provider appears. */
   simulated: z.boolean().default(false),
 });
@@ -217,6 +224,7 @@ export const GatewayConfig = z.strictObject({
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
+  alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;

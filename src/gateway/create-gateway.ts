@@ -18,11 +18,13 @@ import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { openStore } from '../store/open-store.ts';
-import { Catalog } from './catalog.ts';
-import type { Gateway } from './gateway-types.ts';
-import { InFlight } from './in-flight.ts';
+import { Catalog } from '../pipeline/catalog.ts';
+import type { Gateway } from '../pipeline/gateway-types.ts';
+import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
-import { gatewayJudgeComplete } from '../quality/gateway-judge-complete.ts';
+import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
+import { AlertMetrics } from '../alerts/alert-metrics.ts';
+import { AlertService } from '../alerts/alert-service.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;
@@ -120,6 +122,21 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   // Reads the current config on every offer, so a reload changes the judge's model, rates and rubrics.
   current.judge = new JudgeQueue({ config: () => current.config.quality.judge, complete: gatewayJudgeComplete(() => current), store, logger });
 
+  // Alert rules and scheduled reviews, off the request path; idle until `alerts.destinations` names one.
+  const alerts = new AlertService({
+    db: store.db,
+    readDb: store.readDb,
+    recommendationStore: store,
+    config: () => current.config,
+    logger,
+    metrics: new AlertMetrics(metrics.registry),
+    openBreakers: () => breakers.notClosed(),
+    cwd: opts.cwd,
+    env,
+  });
+  current.alerts = alerts;
+  alerts.start();
+
   return {
     get gateway() {
       return current;
@@ -142,6 +159,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       }
       // Grades in progress write their call rows through the writer: finish them first.
       await gateway.judge?.close();
+      await alerts.stop();
       await writer.close();
       await observedLengths.stop();
       await rollups.stop();

@@ -1,0 +1,89 @@
+import { maxCostUsd } from '../costs/max-cost.ts';
+import { countMessageTokens } from '../costs/estimate-tokens.ts';
+import type { Gateway } from './gateway-types.ts';
+import type { ChatRequest } from '../providers/chat-schema.ts';
+import type { UpstreamTarget } from '../providers/types.ts';
+import { errors } from '../util/errors.ts';
+import type { RequestRecord } from './request-record.ts';
+
+export interface Reservation {
+  id: string;
+  keyId: string;
+  reservedUsd: number;
+  createdAtMs: number;
+}
+
+/** Requests-per-minute limit of the calling key. */
+export async function enforceRateLimit(g: Gateway, record: RequestRecord): Promise<void> {
+  const key = record.key;
+  if (!key?.rpm_limit) return;
+  const verdict = await g.limiter.hit(key.id, key.rpm_limit, Date.now());
+  if (!verdict.ok) throw errors.rateLimited(key.rpm_limit, verdict.retryAfterMs);
+}
+
+/**
+ * Reserves the most the request can cost on any of its candidate models before calling upstream, so
+ * concurrent requests cannot overspend the key's budget; `settleBudget` replaces it with the real cost.
+ */
+export async function reserveBudget(
+  g: Gateway,
+  record: RequestRecord,
+  body: ChatRequest,
+  targets: readonly UpstreamTarget[],
+): Promise<Reservation | undefined> {
+  const key = record.key;
+  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  const promptTokens = countMessageTokens(body.messages, body.tools);
+  const choices = body.n ?? 1;
+  let amountUsd = 0;
+  for (const t of targets) {
+    const maxOut = body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens;
+    amountUsd = Math.max(amountUsd, maxCostUsd(promptTokens, maxOut * choices, t.model.pricing));
+  }
+  return reserveBudgetUsd(g, record, amountUsd);
+}
+
+/** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
+export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
+  const key = record.key;
+  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  const verdict = await g.ledger.reserve(
+    key.id,
+    amountUsd,
+    { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd },
+    Date.now(),
+  );
+  if (!verdict.ok) throw errors.budgetExceeded(verdict.window, verdict.limitUsd, verdict.spentUsd + verdict.reservedUsd);
+  const createdAtMs = Date.now();
+  g.writer.enqueueReservation({
+    id: verdict.reservationId,
+    key_id: key.id,
+    request_id: record.row.id,
+    created_at: createdAtMs,
+    reserved_usd: amountUsd,
+    settled_usd: null,
+    status: 'reserved',
+  });
+  return { id: verdict.reservationId, keyId: key.id, reservedUsd: amountUsd, createdAtMs };
+}
+
+export async function settleBudget(g: Gateway, reservation: Reservation | undefined, record: RequestRecord): Promise<void> {
+  if (!reservation) return;
+  const actualUsd = record.row.cost_usd;
+  try {
+    await g.ledger.settle(reservation.id, actualUsd);
+  } catch (err) {
+    // The answer stands; the reservation expires on its own (ledger TTL) and the row keeps the real cost.
+    g.logger.error({ err, requestId: record.row.id, reservationId: reservation.id }, 'budget settle failed');
+    return;
+  }
+  g.writer.enqueueReservation({
+    id: reservation.id,
+    key_id: reservation.keyId,
+    request_id: record.row.id,
+    created_at: reservation.createdAtMs,
+    reserved_usd: reservation.reservedUsd,
+    settled_usd: actualUsd,
+    status: 'settled',
+  });
+}

@@ -1,0 +1,19 @@
+import { ChatRequest } from '../providers/chat-schema.ts';
+import { formatPath } from '../config/load-config.ts';
+import { errors } from '../util/errors.ts';
+
+/** Validates a chat-completions body; a bad field becomes a 400 that names it (`messages[0].role`). */
+export function parseChatRequest(body: unknown): ChatRequest {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw errors.invalidField('body', 'Request body must be a JSON object.');
+  }
+  const result = ChatRequest.safeParse(body);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const param = issue ? formatPath(issue.path) : 'body';
+  const message =
+    issue?.code === 'invalid_type' && issue.input === undefined
+      ? `Missing required parameter: '${param}'.`
+      : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
+  throw errors.invalidField(param, message);
+}

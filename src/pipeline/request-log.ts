@@ -1,0 +1,88 @@
+import type { Gateway } from './gateway-types.ts';
+import type { UpstreamTarget } from '../providers/types.ts';
+import type { RouteDecision } from '../router/types.ts';
+import type { RequestRow } from '../store/types.ts';
+import { statusClass } from '../metrics/metrics.ts';
+import { finishTiming, type RequestRecord } from './request-record.ts';
+import { writeToolCallSignal } from './tool-call-signal.ts';
+
+/** Header values must be visible ASCII; rule names and model ids from the config may not be. */
+function headerSafe(value: string): string {
+  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+}
+
+/** The x-aigw-* headers every answer carries. Streams send cost and final overhead as trailers. */
+export function gatewayHeaders(
+  record: RequestRecord,
+  target: UpstreamTarget | undefined,
+  decision: RouteDecision | undefined,
+  simulated: boolean,
+  opts: { streaming?: boolean } = {},
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'x-aigw-request-id': record.row.id,
+    'x-aigw-overhead-ms': record.row.overhead_ms.toFixed(3),
+  };
+  if (target) {
+    headers['x-aigw-model'] = headerSafe(target.model.id);
+    headers['x-aigw-provider'] = headerSafe(target.provider.id);
+    if (target.provider.simulated || simulated) headers['x-aigw-simulated'] = 'true';
+  }
+  if (!opts.streaming) headers['x-aigw-cost-usd'] = record.row.cost_usd.toFixed(10);
+  if (decision) {
+    headers['x-aigw-decision-id'] = decision.id;
+    headers['x-aigw-route-rule'] = headerSafe(decision.rulesFired.length > 0 ? decision.rulesFired.join(',') : 'default');
+  }
+  return headers;
+}
+
+/** Writes the request row (batched, off the request path) and updates metrics; once per request. */
+export function recordRequest(g: Gateway, record: RequestRecord): void {
+  if (record.written) return;
+  record.written = true;
+  if (record.row.latency_ms === 0) finishTiming(record);
+  const row = record.row;
+  const model = row.model_used ?? 'none';
+  const stream = row.stream ? 'true' : 'false';
+  const m = g.metrics;
+  m.requests.inc({ model, provider: row.provider ?? 'none', status_class: statusClass(row.status), stream });
+  m.latency.observe({ model, stream }, row.latency_ms / 1000);
+  m.overhead.observe(row.overhead_ms / 1000);
+  if (row.ttft_ms !== null) m.ttft.observe({ model }, row.ttft_ms / 1000);
+  if (row.cost_usd > 0) m.costUsd.inc({ model }, row.cost_usd);
+  // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
+  if (!row.cache_hit) countBilledTokens(m, model, row);
+  void g.writer.enqueueRequest(row);
+  // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
+  g.judge?.offer(row, record.judgeContent);
+  writeToolCallSignal(g, record);
+}
+
+export function recordDecision(g: Gateway, decision: RouteDecision, record: RequestRecord): void {
+  void g.writer.enqueueDecision({
+    id: decision.id,
+    request_id: record.row.id,
+    created_at: record.row.created_at,
+    routing_model: decision.routingModel,
+    task_type: decision.taskType,
+    complexity: decision.complexity,
+    goal: decision.constraints.goal,
+    chosen_model: decision.chosenModel,
+    candidates: JSON.stringify(decision.candidates),
+    rules: JSON.stringify(decision.rulesFired),
+    fallbacks: JSON.stringify(decision.fallbacks),
+    rationale: decision.rationale,
+    router_version: decision.routerVersion,
+    decision_us: decision.decisionUs,
+  });
+}
+
+function countBilledTokens(m: Gateway['metrics'], model: string, row: RequestRow): void {
+  if (row.input_tokens > 0) {
+    m.tokens.inc({ model, kind: 'input' }, row.input_tokens);
+    if (row.cached_input_tokens) m.tokens.inc({ model, kind: 'cached_input' }, row.cached_input_tokens);
+    if (row.cache_write_tokens) m.tokens.inc({ model, kind: 'cache_write' }, row.cache_write_tokens);
+  }
+  if (row.output_tokens > 0) m.tokens.inc({ model, kind: 'output' }, row.output_tokens);
+  if (row.reasoning_tokens > 0) m.tokens.inc({ model, kind: 'reasoning' }, row.reasoning_tokens);
+}

@@ -1,0 +1,79 @@
+import type { ApiKeyRow, RequestRow } from '../store/types.ts';
+import type { NormalizedUsage } from '../providers/types.ts';
+import type { JudgeContent } from '../quality/judge-queue.ts';
+
+/** The request row under construction; every path that answers a request fills and writes it once. */
+export interface RequestRecord {
+  row: RequestRow;
+  startNs: bigint;
+  /** ns spent waiting on upstreams, subtracted from the total to get the gateway's own overhead. */
+  upstreamNs: bigint;
+  key: ApiKeyRow | undefined;
+  isAdmin: boolean;
+  written: boolean;
+  /** Prompt and answer text kept in memory for the judge when the row does not store them (log_content off). */
+  judgeContent?: JudgeContent;
+  /** Tool calls in the answer that an agent could not run (src/pipeline/tool-call-signal.ts); stored as the `completion` signal. */
+  toolCallErrors?: string[];
+}
+
+export function newRequestRecord(id: string, nowMs: number): RequestRecord {
+  return {
+    row: {
+      id,
+      created_at: nowMs,
+      key_id: null,
+      team: null,
+      model_requested: '',
+      model_used: null,
+      provider: null,
+      status: 0,
+      error_type: null,
+      stream: false,
+      latency_ms: 0,
+      ttft_ms: null,
+      upstream_latency_ms: null,
+      overhead_ms: 0,
+      attempts: 0,
+      input_tokens: 0,
+      cached_input_tokens: 0,
+      cache_write_tokens: 0,
+      output_tokens: 0,
+      reasoning_tokens: 0,
+      cost_usd: 0,
+      usage_estimated: false,
+      finish_reason: null,
+      task_type: null,
+      decision_id: null,
+      metadata: null,
+      prompt_text: null,
+      response_text: null,
+      cache_hit: false,
+      cache_saved_usd: 0,
+      optimization: null,
+    },
+    startNs: process.hrtime.bigint(),
+    upstreamNs: 0n,
+    key: undefined,
+    isAdmin: false,
+    written: false,
+  };
+}
+
+export function applyUsage(row: RequestRow, usage: NormalizedUsage, costUsd: number, estimated: boolean): void {
+  row.input_tokens = usage.inputTokens;
+  row.cached_input_tokens = usage.cachedInputTokens;
+  row.cache_write_tokens = usage.cacheWriteTokens;
+  row.output_tokens = usage.outputTokens;
+  row.reasoning_tokens = usage.reasoningTokens;
+  row.cost_usd = costUsd;
+  row.usage_estimated = estimated;
+}
+
+/** Stamps total latency and the gateway's own overhead (total minus upstream wait), in ms. */
+export function finishTiming(record: RequestRecord): void {
+  const totalNs = process.hrtime.bigint() - record.startNs;
+  record.row.latency_ms = Number(totalNs) / 1e6;
+  record.row.overhead_ms = Math.max(0, Number(totalNs - record.upstreamNs) / 1e6);
+  if (record.upstreamNs > 0n) record.row.upstream_latency_ms = Number(record.upstreamNs) / 1e6;
+}
