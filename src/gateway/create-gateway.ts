@@ -23,6 +23,7 @@ import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
+import { configuredStoreOptions } from '../store/open-store.ts';
 import { Catalog } from '../pipeline/catalog.ts';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { InFlight } from '../pipeline/in-flight.ts';
@@ -60,9 +61,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const storeResult = (err: unknown) => (err === undefined ? health.reportOk('store') : health.reportDown('store', err));
   const store = await openStoreWhenReachable(
     {
-      databaseUrl: env.DATABASE_URL ?? config.store.database_url,
-      dir: resolve(opts.cwd, config.store.dir),
-      schema: config.store.pg_schema,
+      ...configuredStoreOptions(opts.cwd, config.store, env),
       connectTimeoutMs: resilience.store_timeout_ms,
       onConnectionError: (err) => health.reportDown('store', err),
     },
