@@ -5,7 +5,7 @@ import { refreshRollups } from '../analytics/rollup/refresh-rollups.ts';
 import { CATALOG } from '../router/policy/test-fixtures.ts';
 import { makeApiKey, TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
 import { readAlertStates } from './alert-store.ts';
-import { alertServiceOn, startReceiver, type Receiver } from './alerts.test-support.ts';
+import { alertServiceOn, startReceiver, stopAlertServices, type Receiver } from './alerts.test-support.ts';
 import type { AlertPayload } from './types.ts';
 
 const MIN = 60_000;
@@ -25,6 +25,7 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     hook = await startReceiver();
   });
   afterEach(async () => {
+    await stopAlertServices();
     await hook.close();
     await opened.cleanup();
   });
@@ -142,4 +143,4 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     t.setNow(NOW + 4 * MIN);
     expect((await t.service.tick()).sent.map((s) => [s.event, s.state.subject])).toEqual([['resolved', 'm-down']]);
   });
-});
+}, 30_000);

@@ -7,7 +7,7 @@ import type { GatewayConfigInput } from '../config/schema.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
 import { listEvents, readAlertStates } from './alert-store.ts';
-import { alertServiceOn, startReceiver, type Receiver } from './alerts.test-support.ts';
+import { alertServiceOn, startReceiver, stopAlertServices, type Receiver } from './alerts.test-support.ts';
 import type { AlertPayload } from './types.ts';
 
 const MIN = 60_000;
@@ -39,6 +39,7 @@ describe.each(TEST_BACKENDS)('alert service ($name)', (backend) => {
     };
   });
   afterEach(async () => {
+    await stopAlertServices();
     await Promise.all([generic.close(), slack.close()]);
     for (const s of reopened.splice(0)) await s.close();
     await opened.cleanup();
@@ -173,4 +174,4 @@ describe.each(TEST_BACKENDS)('alert service ($name)', (backend) => {
       rmSync(cwd, { recursive: true, force: true });
     }
   });
-});
+}, 30_000);

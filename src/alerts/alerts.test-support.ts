@@ -55,6 +55,14 @@ export async function startReceiver(opts: { status?: (n: number) => number; hang
   return r;
 }
 
+const started = new Set<AlertService>();
+
+/** Stops every service alertServiceOn made (their fixes and deliveries finish first): call before closing the store. */
+export async function stopAlertServices(): Promise<void> {
+  for (const s of [...started]) await s.stop();
+  started.clear();
+}
+
 export interface TestService {
   service: AlertService;
   metrics: AlertMetrics;
@@ -81,6 +89,7 @@ export function alertServiceOn(store: KyselyStore, alerts: GatewayConfigInput['a
     ...(opts.openBreakers ? { openBreakers: opts.openBreakers } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
   });
+  started.add(service);
   return {
     service,
     metrics,

@@ -17,11 +17,12 @@ import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
-import { openStore } from '../store/open-store.ts';
+import { configuredStoreOptions, openStore } from '../store/open-store.ts';
 import { Catalog } from '../pipeline/catalog.ts';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
 import { AlertMetrics } from '../alerts/alert-metrics.ts';
 import { AlertService } from '../alerts/alert-service.ts';
@@ -48,12 +49,10 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
-  const store = await openStore({
-    databaseUrl: env.DATABASE_URL ?? config.store.database_url,
-    dir: resolve(opts.cwd, config.store.dir),
-    schema: config.store.pg_schema,
-  });
+  const store = await openStore(configuredStoreOptions(opts.cwd, config.store, env));
   const metrics = new GatewayMetrics();
+  // Started once with the first config (an exporter is process-wide; a reload does not move it).
+  const tracing = await startTracing(config.telemetry, env);
   const writer = new BatchWriter(store, {
     batchSize: config.store.batch_size,
     flushIntervalMs: config.store.flush_interval_ms,
@@ -103,6 +102,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     cache: createResponseCache(config.cache, redis, env.AIGW_REDIS_PREFIX ?? 'aigw:'),
     logger,
     inFlight: new InFlight(),
+    tracing,
     adminKey: env[config.server.admin_key_env] || undefined,
     simulated: opts.simulated ?? false,
     async keysRequired() {
@@ -161,6 +161,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       await gateway.judge?.close();
       await alerts.stop();
       await writer.close();
+      await tracing?.close();
       await observedLengths.stop();
       await rollups.stop();
       await gateway.upstream.close();
