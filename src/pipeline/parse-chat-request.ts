@@ -1,3 +1,4 @@
+import { describeIssue } from '../util/describe-issue.ts';
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
 import { errors } from '../util/errors.ts';
@@ -9,11 +10,6 @@ export function parseChatRequest(body: unknown): ChatRequest {
   }
   const result = ChatRequest.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const param = issue ? formatPath(issue.path) : 'body';
-  const message =
-    issue?.code === 'invalid_type' && issue.input === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
+  const { param, message } = describeIssue(result.error.issues[0], body, formatPath);
   throw errors.invalidField(param, message);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
@@ -19,6 +20,7 @@ import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerRequestLogRoutes } from './routes/requests.ts';
+import { clientErrorHandler, discardBody, drainingError, installDrainGuard } from './edge-errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,9 +39,13 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     bodyLimit: g0.config.server.body_limit_bytes,
     genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests during the drain are answered by the drain guard: OpenAI-shaped, with retry-after and a row.
+    return503OnClosing: false,
     keepAliveTimeout: 65_000,
+    clientErrorHandler: clientErrorHandler(gateway),
+    ...(g0.config.server.tls ? { https: readTls(g0.config.server.tls) } : {}),
   });
+  const drain = installDrainGuard(app);
 
   app.decorateRequest('record', null as unknown as RequestRecord);
 
@@ -51,13 +57,22 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     reply.header('x-aigw-request-id', req.id);
     if (!LOGGED_ROUTES.has(path)) req.record.written = true;
     else startRequestTrace(gateway(), req, reply, path);
+    if (drain.isDraining()) {
+      reply.header('connection', 'close');
+      throw drainingError();
+    }
     if (PUBLIC_ROUTES.has(path)) return;
     await authenticate(gateway(), req, path);
   });
 
-  app.setErrorHandler((err: FastifyError | GatewayError, req: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler(async (err: FastifyError | GatewayError, req: FastifyRequest, reply: FastifyReply) => {
     const g = gateway();
     const gwError = toGatewayError(err, req, g);
+    if (gwError.status === 413) {
+      // Answer only once the upload is over: closing on a client still sending gives it EPIPE, not the 413.
+      reply.header('connection', 'close');
+      await discardBody(req.raw, BODY_DISCARD_MAX_BYTES, BODY_DISCARD_TIMEOUT_MS);
+    }
     const record = req.record;
     if (record) {
       record.row.status = gwError.status;
@@ -66,7 +81,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
       reply.headers(gatewayHeaders(record, undefined, undefined, g.simulated));
     }
     if (gwError.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(gwError.retryAfterMs / 1000)));
-    reply.status(gwError.status).type('application/json').send(JSON.stringify(gwError.toBody()));
+    return reply.status(gwError.status).type('application/json').send(JSON.stringify(gwError.toBody()));
   });
 
   app.setNotFoundHandler((req, reply) => {
@@ -108,6 +123,14 @@ function startRequestTrace(g: Gateway, req: FastifyRequest, reply: FastifyReply,
     'aigw.request_id': req.id,
   });
   reply.header('x-aigw-trace-id', req.record.trace.traceId);
+}
+
+/** How much of an oversized body is read (and dropped) before the 413, and for how long. */
+const BODY_DISCARD_MAX_BYTES = 256 * 1024 * 1024;
+const BODY_DISCARD_TIMEOUT_MS = 30_000;
+
+function readTls(tls: { cert_file: string; key_file: string }): { cert: Buffer; key: Buffer } {
+  return { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) };
 }
 
 function decodePath(url: string): string {

@@ -1,3 +1,4 @@
+import { describeIssue } from '../../util/describe-issue.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -49,12 +50,7 @@ function parseFeedbackBody(raw: unknown, isAdmin: boolean): FeedbackBody {
     }
     return result.data;
   }
-  const issue = result.error.issues[0];
-  const param = issue ? formatPath(issue.path) : 'body';
-  const message =
-    issue?.code === 'invalid_type' && issue.input === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
+  const { param, message } = describeIssue(result.error.issues[0], raw, formatPath);
   throw errors.invalidField(param, message);
 }
 
