@@ -5,7 +5,7 @@ import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import { newRequestRecord, finishTiming, type RequestRecord } from '../pipeline/request-record.ts';
-import { gatewayHeaders, recordRequest } from '../pipeline/request-log.ts';
+import { gatewayHeaders, recordBeforeAnswer, recordRequest } from '../pipeline/request-log.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
@@ -81,6 +81,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
       reply.headers(gatewayHeaders(record, undefined, undefined, g.simulated));
     }
     if (gwError.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(gwError.retryAfterMs / 1000)));
+    if (record) await recordBeforeAnswer(g, record);
     return reply.status(gwError.status).type('application/json').send(JSON.stringify(gwError.toBody()));
   });
 
