@@ -7,6 +7,7 @@ import { startSim, type SimServer } from '../src/sim/server.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { spawnGateway } from './helpers/spawn-gateway.ts';
 import { RELIABLE_FLEET } from './helpers/test-stack.ts';
+import { startChatTraffic } from './helpers/chat-traffic.ts';
 
 /**
  * Issue 15, finding 9: SIGKILL with ~50 requests in flight left 4 answered requests without a row
@@ -30,31 +31,13 @@ describe('SIGKILL with resilience.durable_writes', () => {
     );
     const gw = spawnGateway(dir);
     const url = await gw.url;
-    const answered: string[] = [];
-    let stopped = false;
-    const worker = async (n: number) => {
-      for (let i = 0; !stopped; i++) {
-        try {
-          const res = await fetch(`${url}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ model: i % 2 ? 'auto' : 'sim-nano', stream: i % 3 === 0, messages: [{ role: 'user', content: `Worker ${n} request ${i}: summarize this.` }] }),
-          });
-          const text = await res.text();
-          const id = res.headers.get('x-aigw-request-id');
-          if (res.status === 200 && id && (text.includes('[DONE]') || text.includes('"choices"'))) answered.push(id);
-        } catch {
-          stopped = true;
-        }
-      }
-    };
-    const workers = Array.from({ length: 12 }, (_, n) => worker(n));
+    const traffic = startChatTraffic(url, 12);
+    const answered = traffic.answered;
     // Kill once enough answers are in, mid-traffic.
     while (answered.length < 15) await new Promise((r) => setTimeout(r, 50));
     gw.child.kill('SIGKILL');
     await gw.exited;
-    stopped = true;
-    await Promise.all(workers);
+    await traffic.stop();
     expect(answered.length).toBeGreaterThanOrEqual(15);
     const store = await openStore({ dir: join(dir, 'data') });
     try {
