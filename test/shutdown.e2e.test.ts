@@ -26,7 +26,9 @@ describe('graceful shutdown', () => {
 
     const traffic = startChatTraffic(url, 8);
     const answered = traffic.answered;
-    await new Promise((r) => setTimeout(r, 1500));
+    // Signal once enough answers are in (at least 1.5 s of traffic), however loaded the machine is.
+    const startedAt = Date.now();
+    while (answered.length <= 20 || Date.now() - startedAt < 1500) await new Promise((r) => setTimeout(r, 50));
     gw.child.kill('SIGTERM');
     const code = await gw.exited;
     await traffic.stop();
