@@ -3,10 +3,11 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { TelemetryConfig } from './telemetry-schema.ts';
 import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
-export { CacheConfig, OptimizerConfig, QualityConfig };
+export { CacheConfig, OptimizerConfig, QualityConfig, TelemetryConfig };
 
 const usdPerMTok = z.number().nonnegative();
 
@@ -82,6 +83,8 @@ export const ModelConfig = z.strictObject({
    * aigw when it fills them from the known-models datasets, not by you.
    */
   sources: z.record(z.string(), z.string()).optional(),
+  /** `embedding` models serve POST /v1/embeddings only (priced per input token) and are never routed to for chat. */
+  kind: z.enum(['chat', 'embedding']).default('chat'),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
@@ -224,6 +227,7 @@ export const GatewayConfig = z.strictObject({
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
+  telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
   alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;

@@ -22,6 +22,7 @@ import { Catalog } from '../pipeline/catalog.ts';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
 import { AlertMetrics } from '../alerts/alert-metrics.ts';
 import { AlertService } from '../alerts/alert-service.ts';
@@ -54,6 +55,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     schema: config.store.pg_schema,
   });
   const metrics = new GatewayMetrics();
+  // Started once with the first config (an exporter is process-wide; a reload does not move it).
+  const tracing = await startTracing(config.telemetry, env);
   const writer = new BatchWriter(store, {
     batchSize: config.store.batch_size,
     flushIntervalMs: config.store.flush_interval_ms,
@@ -103,6 +106,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     cache: createResponseCache(config.cache, redis, env.AIGW_REDIS_PREFIX ?? 'aigw:'),
     logger,
     inFlight: new InFlight(),
+    tracing,
     adminKey: env[config.server.admin_key_env] || undefined,
     simulated: opts.simulated ?? false,
     async keysRequired() {
@@ -161,6 +165,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       await gateway.judge?.close();
       await alerts.stop();
       await writer.close();
+      await tracing?.close();
       await observedLengths.stop();
       await rollups.stop();
       await gateway.upstream.close();
