@@ -17,7 +17,7 @@ import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
-import { openStore } from '../store/open-store.ts';
+import { configuredStoreOptions, openStore } from '../store/open-store.ts';
 import { Catalog } from '../pipeline/catalog.ts';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { InFlight } from '../pipeline/in-flight.ts';
@@ -49,11 +49,7 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
-  const store = await openStore({
-    databaseUrl: env.DATABASE_URL ?? config.store.database_url,
-    dir: resolve(opts.cwd, config.store.dir),
-    schema: config.store.pg_schema,
-  });
+  const store = await openStore(configuredStoreOptions(opts.cwd, config.store, env));
   const metrics = new GatewayMetrics();
   // Started once with the first config (an exporter is process-wide; a reload does not move it).
   const tracing = await startTracing(config.telemetry, env);
