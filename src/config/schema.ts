@@ -3,6 +3,7 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { LearningConfig } from './learning-schema.ts';
 
 export * from './enums.ts';
 export { CacheConfig, OptimizerConfig, QualityConfig };
@@ -154,6 +155,7 @@ export const RoutingConfig = z.strictObject({
     .default({ type: 'builtin' }),
   /** Trained quality-predictor file; default: the one shipped with aigw. */
   model_file: z.string().optional(),
+  learning: LearningConfig.default(LearningConfig.parse({})),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 
