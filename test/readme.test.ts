@@ -13,6 +13,9 @@ describe('README stays true', () => {
     expect(yaml).toBeTruthy();
     const config = parseConfigYaml(yaml ?? '', 'README.md');
     expect(config.providers.map((p) => p.type)).toEqual(expect.arrayContaining(['openai', 'anthropic', 'gemini']));
+    // Models named by id and provider only: every one of them is priced (by the datasets or the entry).
+    expect(config.models.filter((m) => m.sources?.['pricing'] === 'unknown').map((m) => m.id)).toEqual([]);
+    expect(config.models.find((m) => m.id === 'gpt-4o-mini')?.pricing.input).toBeGreaterThan(0);
   });
 
   it('names the two set-up commands, and .ci/run runs exactly its test command', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../gateway/manage-keys.ts';
+import { createApiKey } from '../auth/manage-keys.ts';
 import { openConfiguredStore } from './open-configured-store.ts';
 import { printTable } from './print-table.ts';
 

@@ -8,6 +8,7 @@ import { registerRulesCommands } from './rules-commands.ts';
 import { registerReportCommands } from './report-commands.ts';
 import { registerMcpCommands } from './mcp-commands.ts';
 import { registerOptimizeCommands } from './optimize-commands.ts';
+import { registerModelsCommands } from './models-commands.ts';
 
 export function buildProgram(): Command {
   const program = new Command('aigw')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerMcpCommands(program);
   registerOptimizeCommands(program);
+  registerModelsCommands(program);
   return program;
 }
 

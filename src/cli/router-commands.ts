@@ -10,6 +10,7 @@ import { LiveStats } from '../router/live-stats.ts';
 import { runTrainCommand } from '../router/predictor/train-command.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../router/predictor/train.ts';
 import type { Router } from '../router/router.ts';
+import { registerClassifierEval } from './classifier-commands.ts';
 import { printRouteDecision, printSimulation, type SimulatedRoute } from './print-routes.ts';
 
 /** The config `aigw serve` would run with in `cwd`, with the simulated fleet when it would start one. */
@@ -118,9 +119,9 @@ export function registerRouterCommands(program: Command): void {
       console.log(JSON.stringify(result, null, 2));
     });
 
-  program
-    .command('eval')
-    .description('evaluate the router')
+  const evalCommand = program.command('eval').description('evaluate the router');
+  registerClassifierEval(evalCommand);
+  evalCommand
     .command('routing')
     .description('RouteLLM metrics for a strong/weak pair and the RouterBench cost–quality view (k-fold cross-validated)')
     .requiredOption('-d, --data <files...>', 'outcomes JSONL files')

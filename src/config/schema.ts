@@ -71,6 +71,11 @@ export const ModelConfig = z.strictObject({
   timeout_ms: z.int().positive().optional(),
   /** Whether the upstream honours `n` > 1 in one call. */
   supports_n: z.boolean().default(true),
+  /**
+   * Where values the entry omitted came from (field → dataset and version, or `unknown`); written by
+   * aigw when it fills them from the known-models datasets, not by you.
+   */
+  sources: z.record(z.string(), z.string()).optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 

@@ -6,6 +6,7 @@ import { startSim } from '../sim/server.ts';
 import { DEFAULT_FLEET } from '../sim/fleet.ts';
 import { createGateway, type GatewayRuntime } from './create-gateway.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
+import { unknownPriceModels } from '../config/known-models/fill-known-models.ts';
 import { needsSimulatedFleet, readConfig, withSimulatedFleet } from './resolve-config.ts';
 
 /** Longest a shutdown waits for open connections (long streams) before closing them. */
@@ -57,6 +58,12 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
 
   if (!keysExist) logger.warn(`No API keys configured: listening on ${host} only, without authentication. Create one with \`aigw keys create\`.`);
+  const unpriced = unknownPriceModels(g.catalog.models);
+  if (unpriced.length > 0) {
+    logger.warn(
+      `No price known for ${unpriced.join(', ')}: their requests are logged at $0 and \`auto\` never routes to them. Add \`pricing:\` to each in aigw.yaml (\`aigw models list\` shows every model's values and sources).`,
+    );
+  }
   if (sim) logger.warn(`No provider API key configured: serving the SIMULATED fleet (${sim.url}) — answers are not from real models.`);
   logger.info({ url, store: g.store.dialect, models: g.catalog.models.length }, 'aigw gateway listening');
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GatewayConfig, ModelConfig, TaskType, VirtualModel } from '../config/schema.ts';
+import { UNKNOWN_SOURCE } from '../config/known-models/fill-known-models.ts';
 import type { ChatMessage } from '../providers/chat-schema.ts';
 import type { CandidateScore } from '../store/types.ts';
 import type { LiveModelStats, PromptAnalysis, QualityPredictor, RouteDecision, RouteInput, RoutingConstraints } from './types.ts';
@@ -120,7 +121,9 @@ export function createRouter(deps: RouterDeps): Router {
   const routingModels = new Map<string, { virtualModel: VirtualModel; models: ModelConfig[] }>();
   for (const [name, virtualModel] of Object.entries(config.routing.virtual_models)) {
     const ids = virtualModel.candidates ? new Set(resolveModelRefs(virtualModel.candidates, config.models)) : undefined;
-    routingModels.set(name, { virtualModel, models: ids ? config.models.filter((m) => ids.has(m.id)) : config.models });
+    // A model whose price nobody knows looks free to the policy: only a virtual model that lists it picks it.
+    const models = ids ? config.models.filter((m) => ids.has(m.id)) : config.models.filter((m) => m.sources?.['pricing'] !== UNKNOWN_SOURCE);
+    routingModels.set(name, { virtualModel, models });
   }
 
   function decide(input: RouterInput): RouteOutcome {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
-import { errors, GatewayError } from './errors.ts';
-import { newRequestRecord, finishTiming, type RequestRecord } from './request-record.ts';
-import { gatewayHeaders, recordRequest } from './request-log.ts';
+import { errors, GatewayError } from '../util/errors.ts';
+import { newRequestRecord, finishTiming, type RequestRecord } from '../pipeline/request-record.ts';
+import { gatewayHeaders, recordRequest } from '../pipeline/request-log.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';

@@ -224,7 +224,7 @@ export function hashPromptNgrams(focus: string, context: string | HashedWords | 
  * The same 32-bit hashes as hashPromptNgrams, masked wider: the TF-IDF ridge heads read this vector.
  * Why separate: in 5-fold CV on the shared data a second set of ridge heads on this vector (next to the
  * heads on the shared buckets) ranked GPT-4 vs Mixtral better on both fold seeds, while moving the whole
- * feature space to 2^16 buckets gained less and quadrupled every per-model weight (docs/router.md, round 5).
+ * feature space to 2^16 buckets gained less and quadrupled every per-model weight (docs/router-history.md, text vector).
  */
 export function hashTextNgrams(focus: string, spec: TextHashingSpec): HashedVector {
   const { ns, bigrams, out, sort } = accumulators(spec.buckets);

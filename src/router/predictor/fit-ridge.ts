@@ -36,32 +36,15 @@ export function sharedRidgeInputs(set: RidgeSet): RidgeInputs {
   return { vectors: set.vectors, buckets: set.layout.buckets };
 }
 
-/** The second set (round 5) reads the text vector: focus words and bigrams in their own, larger space. */
+/** The second set reads the text vector: focus words and bigrams in their own, larger space (2^16). */
 export function textRidgeInputs(set: RidgeSet, text: TextHashingSpec): RidgeInputs {
   return { vectors: set.rows.map((row) => textVectorOf(row.features)), buckets: text.buckets };
 }
 
-/** Options of the second (text) set of ridge heads, beyond the shared `ridge` ones. */
-export interface TextRidgeOptions {
-  /** Their own L2 (null: the shared heads' `ridge.l2`). */
-  l2: number | null;
-  /** The stored text weights are multiplied by this: the text deviation's weight inside r_m. */
-  scale: number;
-  /**
-   * What their target is measured from: the coarse head's probability, or (needs the source classifier)
-   * the model's mean outcome on the prompt's source, weighted by the source posteriors (round 6).
-   */
-  level: 'coarse' | 'source';
-}
-
-// Round 6 (docs/router.md): the source level raised MMLU APGR by 0.005 on both fold seeds and kept the
-// RouterBench areas; a larger weight (1.5, 2) or a lower L2 (5) gained more on MMLU but cost ARC area.
-export const DEFAULT_TEXT_RIDGE: TextRidgeOptions = { l2: null, scale: 1, level: 'source' };
-
 /** The level a ridge head's target is measured from: the outcome minus this, per (row, model). */
 export type RidgeLevel = (row: number, model: string) => number;
 
-/** The coarse heads' probability (dense + task inputs, plus source posteriors when the heads have them). */
+/** The coarse heads' probability σ(g_m(x)) (dense + task inputs). */
 export function coarseLevel(set: RidgeSet, coarse: ReadonlyMap<string, CoarseHead>, coarseIn?: readonly Float64Array[]): RidgeLevel {
   const scratch = new Float64Array(set.layout.dense.length + set.layout.taskTypes.length);
   return (r, model) => {
@@ -73,8 +56,9 @@ export function coarseLevel(set: RidgeSet, coarse: ReadonlyMap<string, CoarseHea
 /**
  * One ridge head per model on the rows it has outcomes for; the target is the outcome minus a level —
  * the model's coarse-head probability by default, so the head only learns how a prompt differs from its
- * kind (the coarse head already knows MMLU from ARC from code). Both sets of heads (shared buckets, text
- * space) are fitted this way, each on its own, and their deviations add up at serving time.
+ * kind (the coarse head already knows MMLU from ARC from code); the text heads' level is the source
+ * level (fit-source.ts) when the rows name two or more sources. Both sets of heads are fitted this way,
+ * each on its own, and their deviations add up at serving time.
  */
 export function fitRidgeHeads(
   set: RidgeSet,

@@ -4,10 +4,8 @@ import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
 import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
 import { decodeFloats, type PredictorFile } from './model-file.ts';
-import type { BlendWeights } from './blend-select.ts';
 import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
 import { textVectorOf } from './fit-ridge.ts';
-import { sourcePosteriors, type SourceClassifier } from './source-classifier.ts';
 import { imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
 
 /** What the predictor needs to know about a catalog model. */
@@ -32,9 +30,6 @@ interface KnownModel {
   plattOffset: number;
   plattByTask: Map<string, { scale: number; offset: number }>;
   coarse: CoarseHead | null;
-  hashed: { bias: number; weights: Float32Array } | null;
-  blend: BlendWeights | null;
-  blendByTask: Map<string, BlendWeights>;
   ridge: RidgeHead | null;
   /** Column of this model's text ridge head in the interleaved text weights (−1: none). */
   textColumn: number;
@@ -43,7 +38,7 @@ interface KnownModel {
 /** Difficulty b(x) and discrimination a(x) of one prompt. */
 export interface PromptItem {
   x: SparseVector;
-  /** Dense + task inputs of the coarse heads. */
+  /** Dense + task inputs of the coarse heads (φ_d). */
   coarse: Float64Array;
   /** 1/‖idf ∘ x_hashed‖ for the ridge heads (0 without them). */
   ridgeScale: number;
@@ -54,9 +49,18 @@ export interface PromptItem {
 }
 
 /**
- * P(model m answers x well) = σ(s_m·[a(x)·(θ_m,task − b(x)) + r_m(x)] + c_m): a shared item-response
- * backbone (comparable across models, serves catalog models from priors) plus a per-model residual on
- * the prompt features (ranks a known pair well), Platt-calibrated per model.
+ * P(model m answers prompt x well), the formula docs/router.md gives (symbols as there):
+ *
+ *   b(x) = u·φ(x) + u0,  a(x) = exp(clip(v·φ_d(x) + v0, ±3))      shared difficulty and discrimination
+ *   z_m(x) = a(x)·(θ_m,task − b(x)) + w_m·φ(x) + c_m               item-response backbone + residual head
+ *   f_m(x) = s_m,task·z_m(x) + t_m,task                             Platt, per model and task type
+ *   g_m(x) = γ_m·φ_d(x) + γ_m0                                       coarse head (kind of prompt only)
+ *   p_irt  = σ(g_m + κ_task·(f_m − g_m))                             per-prompt deviation kept by κ (`keep`)
+ *   r_m(x) = clip(σ(g_m) + ω_m·x̃ + ω'_m·x̃_t, 0.01, 0.99)          ridge heads on the TF-IDF n-grams
+ *   P      = (1 − β_task)·p_irt + β_task·r_m                         β (`ridge.share`)
+ *
+ * The backbone keeps models comparable and serves catalog models from priors (a model the file does
+ * not know gets σ(a(x)·(θ_prior − b(x))), no residual, Platt or heads).
  */
 export class IrtQualityPredictor implements QualityPredictor {
   readonly version: string;
@@ -72,8 +76,8 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly priorCache = new Map<number, number>();
   /** Per task type, how far the models with data sit from their own level (applied to those without). */
   private readonly taskShift = new Map<string, number>();
-  private readonly blendDefault: number;
-  private readonly blendByTask: Map<string, number>;
+  private readonly keepDefault: number;
+  private readonly keepByTask: Map<string, number>;
   private readonly ridgeIdf: Float32Array | null;
   private readonly textIdf: Float32Array | null;
   private readonly textBuckets: number;
@@ -84,11 +88,8 @@ export class IrtQualityPredictor implements QualityPredictor {
    */
   private readonly textWeights: Float32Array | null;
   private readonly textColumns: number;
-  private readonly ridgeBlendDefault: number;
-  private readonly ridgeBlendByTask: Map<string, number>;
-  /** Round 6: the source classifier whose posteriors end the coarse heads' inputs (null: older files). */
-  private readonly source: SourceClassifier | null;
-  private readonly sourceInput: 'text' | 'shared';
+  private readonly ridgeShareDefault: number;
+  private readonly ridgeShareByTask: Map<string, number>;
   private lastItem: { features: PromptFeatures; taskType: TaskType; item: PromptItem } | null = null;
 
   constructor(file: PredictorFile, version: string) {
@@ -101,26 +102,14 @@ export class IrtQualityPredictor implements QualityPredictor {
       std: file.standardization.std,
     };
     const n = featureCount(this.layout);
-    const sourceBuckets = file.source?.input === 'text' ? (file.featureSpec.hashing.text?.buckets ?? 0) : this.layout.buckets;
-    this.sourceInput = file.source?.input ?? 'shared';
-    this.source =
-      file.source && sourceBuckets > 0
-        ? {
-            classes: file.source.classes,
-            prior: Float64Array.from(file.source.prior),
-            idf: decodeFloats(file.source.idf, sourceBuckets),
-            buckets: sourceBuckets,
-            weights: decodeFloats(file.source.weights, sourceBuckets * file.source.classes.length),
-          }
-        : null;
-    const coarseWidth = this.layout.dense.length + this.layout.taskTypes.length + (this.source?.classes.length ?? 0);
-    this.blendDefault = file.blend?.default ?? 1;
-    this.blendByTask = new Map(Object.entries(file.blend?.byTask ?? {}));
+    const coarseWidth = this.layout.dense.length + this.layout.taskTypes.length;
+    this.keepDefault = file.keep?.default ?? 1;
+    this.keepByTask = new Map(Object.entries(file.keep?.byTask ?? {}));
     this.ridgeIdf = file.ridge ? decodeFloats(file.ridge.idf, this.layout.buckets) : null;
     this.textBuckets = file.featureSpec.hashing.text?.buckets ?? 0;
     this.textIdf = file.ridge?.textIdf && this.textBuckets > 0 ? decodeFloats(file.ridge.textIdf, this.textBuckets) : null;
-    this.ridgeBlendDefault = file.ridge?.blend.default ?? 0;
-    this.ridgeBlendByTask = new Map(Object.entries(file.ridge?.blend.byTask ?? {}));
+    this.ridgeShareDefault = file.ridge?.share.default ?? 0;
+    this.ridgeShareByTask = new Map(Object.entries(file.ridge?.share.byTask ?? {}));
     this.difficultyW = decodeFloats(file.difficulty.weights, n);
     this.difficultyBias = file.difficulty.bias;
     this.discriminationW = decodeFloats(file.discrimination.weights, n);
@@ -145,9 +134,6 @@ export class IrtQualityPredictor implements QualityPredictor {
         plattOffset: m.platt.offset,
         plattByTask: new Map(Object.entries(m.platt.byTask ?? {})),
         coarse: m.coarse ? { bias: m.coarse.bias, weights: Float64Array.from(decodeFloats(m.coarse.weights, coarseWidth)) } : null,
-        hashed: m.hashed ? { bias: m.hashed.bias, weights: decodeFloats(m.hashed.weights, n) } : null,
-        blend: m.blend ? { keep: m.blend.keep, hashed: m.blend.hashed } : null,
-        blendByTask: new Map(Object.entries(m.blend?.byTask ?? {})),
         ridge: m.ridge && this.ridgeIdf ? { weights: decodeFloats(m.ridge, this.layout.buckets) } : null,
         textColumn: textColumn.get(id) ?? -1,
       });
@@ -187,8 +173,7 @@ export class IrtQualityPredictor implements QualityPredictor {
     const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
     const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
     const base = this.layout.dense.length + this.layout.taskTypes.length;
-    const coarse = coarseInputs(x, this.layout, new Float64Array(base + (this.source?.classes.length ?? 0)));
-    if (this.source) sourcePosteriors(this.source, this.sourceInput === 'text' ? textVectorOf(features) : x, coarse.subarray(base));
+    const coarse = coarseInputs(x, this.layout, new Float64Array(base));
     const ridged = this.ridgeShare(taskType) > 0;
     const ridgeScale = this.ridgeIdf && ridged ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
     const textDeviation = ridged ? this.textDeviations(textVectorOf(features)) : null;
@@ -240,7 +225,7 @@ export class IrtQualityPredictor implements QualityPredictor {
 
   /** β: the share of the ridge heads' probability in the final one for this task type. */
   private ridgeShare(taskType: TaskType): number {
-    return this.ridgeBlendByTask.get(taskType) ?? this.ridgeBlendDefault;
+    return this.ridgeShareByTask.get(taskType) ?? this.ridgeShareDefault;
   }
 
   private irtProbability(item: PromptItem, taskType: TaskType, model: ModelQualityRef, known: KnownModel | undefined, base: number): number {
@@ -251,15 +236,8 @@ export class IrtQualityPredictor implements QualityPredictor {
     const byTask = known.plattByTask.get(taskType);
     const full = byTask ? byTask.scale * z + byTask.offset : known.plattScale * z + known.plattOffset;
     if (!known.coarse) return sigmoid(full);
-    const learned = known.blendByTask.get(taskType) ?? known.blend;
-    if (!learned) {
-      const keep = this.blendByTask.get(taskType) ?? this.blendDefault;
-      return sigmoid(base + keep * (full - base));
-    }
-    let z2 = base + learned.keep * (full - base);
-    if (known.hashed && learned.hashed !== 0) z2 += learned.hashed * (dot(known.hashed.weights, item.x) + known.hashed.bias - base);
-    if (learned.shrink !== undefined && learned.levelLogit !== undefined) z2 = learned.levelLogit + learned.shrink * (z2 - learned.levelLogit);
-    return sigmoid(z2);
+    const keep = this.keepByTask.get(taskType) ?? this.keepDefault;
+    return sigmoid(base + keep * (full - base));
   }
 
   /**

@@ -12,6 +12,8 @@ const Head = z.strictObject({ bias: z.number(), weights: z.string() });
 export type HeadJson = z.infer<typeof Head>;
 
 const TaskNumbers = z.record(z.string(), z.number());
+/** A number per task type, and one for the other task types. */
+const Shares = z.strictObject({ default: z.number(), byTask: TaskNumbers });
 
 export const ModelEntry = z.strictObject({
   /** Ability shared across task types; used for task types without enough rows. */
@@ -33,25 +35,6 @@ export const ModelEntry = z.strictObject({
   }),
   /** Per-model logistic on the dense and task features only: the level per-prompt deviations shrink to. */
   coarse: Head.optional(),
-  /** Per-model logistic on the whole feature vector (hashed n-grams + dense + task), no shared difficulty. */
-  hashed: Head.optional(),
-  /**
-   * Stacking weights learned on out-of-fold logits (overrides the file-level `blend` for this model):
-   * z = (1 − keep − hashed)·z_coarse + keep·z_full + hashed·z_hashed; `byTask` per task type.
-   */
-  blend: z
-    .strictObject({
-      keep: z.number(),
-      hashed: z.number(),
-      /**
-       * Per task type; `shrink` ρ and `levelLogit` L (the model's base-rate logit on the task) when the
-       * task's blend was shrunk by routing quality: z = L + ρ·(z_blend − L). ρ = 0 is the zero router.
-       */
-      byTask: z
-        .record(z.string(), z.strictObject({ keep: z.number(), hashed: z.number(), shrink: z.number().optional(), levelLogit: z.number().optional() }))
-        .optional(),
-    })
-    .optional(),
   /** TF-IDF ridge head over the hashed buckets (weights pre-multiplied by the file's `ridge.idf`). */
   ridge: z.string().optional(),
   /** Second ridge head over the text space (`featureSpec.hashing.text`), pre-multiplied by `ridge.textIdf`. */
@@ -85,26 +68,16 @@ export const PredictorFile = z.strictObject({
   discrimination: Head,
   models: z.record(z.string(), ModelEntry),
   /**
-   * How much of the full prediction's deviation from the coarse one to keep, per task type (0 = coarse
-   * only, 1 = full): p = σ(z_coarse + κ·(z_full − z_coarse)).
+   * κ, the share of the IRT prediction's deviation from the coarse head that is kept, per task type
+   * (0 = coarse head only, 1 = full IRT logit): p_irt = σ(g + κ·(f − g)).
    */
-  blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }).optional(),
+  keep: Shares.optional(),
   /**
-   * Per-model ridge heads (ridge-head.ts): idf per hashed bucket, and the share β of the ridge
-   * probability in the final one, per task type: p = (1 − β)·p_irt + β·(p_coarse + w·x̃ + w_text·x̃_text)
-   * (the text term from feature spec 4 on, with its own idf `textIdf`).
+   * Per-model ridge heads (ridge-head.ts): idf per hashed bucket (and `textIdf` for the text vector), and
+   * β, the share of the ridge probability in the final one, per task type:
+   * p = (1 − β)·p_irt + β·clip(σ(g) + ω·x̃ + ω'·x̃_t).
    */
-  ridge: z
-    .strictObject({ idf: z.string(), textIdf: z.string().optional(), blend: z.strictObject({ default: z.number(), byTask: z.record(z.string(), z.number()) }) })
-    .optional(),
-  /**
-   * Source classifier (round 6, source-classifier.ts): one-vs-rest ridge over the `input` vector's
-   * buckets, weights interleaved bucket-major and pre-multiplied by `idf`; its posteriors over `classes`
-   * are the last inputs of every model's coarse head (whose weights are then dense + task + classes long).
-   */
-  source: z
-    .strictObject({ classes: z.array(z.string()).min(2), prior: z.array(z.number()), input: z.enum(['text', 'shared']), idf: z.string(), weights: z.string() })
-    .optional(),
+  ridge: z.strictObject({ idf: z.string(), textIdf: z.string().optional(), share: Shares }).optional(),
   /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
   typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),
   /** 101 quantiles of b over the training prompts: turns a difficulty into a percentile. */

@@ -6,7 +6,7 @@ import { createRng, shuffleInPlace } from './rng.ts';
 
 /**
  * Joint fit of the item-response backbone and the per-model residual heads by AdaGrad SGD on log loss:
- *   z_m(x) = a(x)·(θ_m + δ_m,task − b(x)) + w_m·x + c_m,   a(x) = exp(v·x + v0),  b(x) = u·x + u0.
+ *   z_m(x) = a(x)·(θ_m + δ_m,task − b(x)) + w_m·φ(x) + c_m,   a(x) = exp(v·φ_d(x) + v0),  b(x) = u·φ(x) + u0.
  * L2 is applied to the coordinates a row touches (the usual lazy form for sparse SGD).
  */
 export interface FitOptions {
@@ -22,16 +22,22 @@ export interface FitOptions {
   l2Dense: number;
 }
 
+/** The fitted numbers, named by the symbols of docs/router.md. */
 export interface Params {
-  wb: Float64Array;
-  bb: number;
-  wa: Float64Array;
-  ba: number;
-  thetaBase: Float64Array;
-  thetaTask: Array<Map<TaskType, number>>;
+  /** Difficulty head: b(x) = u·φ(x) + u0. */
+  u: Float64Array;
+  u0: number;
+  /** Discrimination head: log a(x) = v·φ_d(x) + v0 (v is zero on the hashed buckets). */
+  v: Float64Array;
+  v0: number;
+  /** θ_m, each model's base ability. */
+  theta: Float64Array;
+  /** δ_m,task: θ_m,task = θ_m + δ_m,task. */
+  delta: Array<Map<TaskType, number>>;
   taskRows: Array<Map<TaskType, number>>;
-  wr: Float64Array[] | null;
-  br: Float64Array;
+  /** Residual heads w_m (null with `residual: false`) and their biases c_m. */
+  w: Float64Array[] | null;
+  c: Float64Array;
   modelIndex: Map<string, number>;
 }
 
@@ -50,19 +56,19 @@ export function predictLogit(p: Params, set: FitSet, r: number, model: string): 
   if (m === undefined) throw new Error(`unknown model ${model}`);
   const x = set.vectors[r]!;
   const task = set.rows[r]!.taskType;
-  let b = p.bb;
-  let la = p.ba;
-  let res = p.br[m]!;
-  const wr = p.wr?.[m];
+  let b = p.u0;
+  let la = p.v0;
+  let res = p.c[m]!;
+  const w = p.w?.[m];
   for (let i = 0; i < x.idx.length; i++) {
     const j = x.idx[i]!;
     const v = x.val[i]!;
-    b += p.wb[j]! * v;
-    la += p.wa[j]! * v;
-    if (wr) res += wr[j]! * v;
+    b += p.u[j]! * v;
+    la += p.v[j]! * v;
+    if (w) res += w[j]! * v;
   }
   const a = Math.exp(Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, la)));
-  const theta = p.thetaBase[m]! + (p.thetaTask[m]!.get(task) ?? 0);
+  const theta = p.theta[m]! + (p.delta[m]!.get(task) ?? 0);
   return a * (theta - b) + res;
 }
 
@@ -77,15 +83,15 @@ export function fitParams(
   const M = set.models.length;
   const modelIndex = new Map(set.models.map((id, i) => [id, i]));
   const p: Params = {
-    wb: new Float64Array(n),
-    bb: 0,
-    wa: new Float64Array(n),
-    ba: 0,
-    thetaBase: new Float64Array(M),
-    thetaTask: Array.from({ length: M }, () => new Map()),
+    u: new Float64Array(n),
+    u0: 0,
+    v: new Float64Array(n),
+    v0: 0,
+    theta: new Float64Array(M),
+    delta: Array.from({ length: M }, () => new Map()),
     taskRows: Array.from({ length: M }, () => new Map()),
-    wr: opts.residual ? Array.from({ length: M }, () => new Float64Array(n)) : null,
-    br: new Float64Array(M),
+    w: opts.residual ? Array.from({ length: M }, () => new Float64Array(n)) : null,
+    c: new Float64Array(M),
     modelIndex,
   };
   for (const r of rowIds) {
@@ -97,12 +103,12 @@ export function fitParams(
   }
   initAbilities(p, set, rowIds);
   // AdaGrad squared-gradient sums, one per parameter.
-  const gWb = new Float64Array(n);
-  const gWa = new Float64Array(n);
-  const gWr = opts.residual ? Array.from({ length: M }, () => new Float64Array(n)) : null;
-  const gScalar = { bb: 0, ba: 0 };
+  const gU = new Float64Array(n);
+  const gV = new Float64Array(n);
+  const gW = opts.residual ? Array.from({ length: M }, () => new Float64Array(n)) : null;
+  const gScalar = { u0: 0, v0: 0 };
   const gTheta = new Float64Array(M);
-  const gBr = new Float64Array(M);
+  const gC = new Float64Array(M);
   const gTask = Array.from({ length: M }, () => new Map<TaskType, number>());
   const lr = opts.learningRate;
   const buckets = set.layout.buckets;
@@ -117,11 +123,11 @@ export function fitParams(
       const x = set.vectors[r]!;
       const row = set.rows[r]!;
       const task = row.taskType;
-      let b = p.bb;
-      let la = p.ba;
+      let b = p.u0;
+      let la = p.v0;
       for (let i = 0; i < x.idx.length; i++) {
-        b += p.wb[x.idx[i]!]! * x.val[i]!;
-        la += p.wa[x.idx[i]!]! * x.val[i]!;
+        b += p.u[x.idx[i]!]! * x.val[i]!;
+        la += p.v[x.idx[i]!]! * x.val[i]!;
       }
       const clipped = la > LOG_A_LIMIT || la < -LOG_A_LIMIT;
       const a = Math.exp(Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, la)));
@@ -129,53 +135,53 @@ export function fitParams(
       let gradLogA = 0;
       for (const [id, y] of Object.entries(row.scores)) {
         const m = modelIndex.get(id)!;
-        const delta = p.thetaTask[m]!.get(task) ?? 0;
-        const theta = p.thetaBase[m]! + delta;
-        const wr = p.wr?.[m];
-        let res = p.br[m]!;
-        if (wr) for (let i = 0; i < x.idx.length; i++) res += wr[x.idx[i]!]! * x.val[i]!;
+        const delta = p.delta[m]!.get(task) ?? 0;
+        const theta = p.theta[m]! + delta;
+        const w = p.w?.[m];
+        let res = p.c[m]!;
+        if (w) for (let i = 0; i < x.idx.length; i++) res += w[x.idx[i]!]! * x.val[i]!;
         const g = sigmoid(a * (theta - b) + res) - y;
         gradB -= g * a;
         if (!clipped) gradLogA += g * a * (theta - b);
         // Abilities.
         const gt = g * a;
         gTheta[m]! += gt * gt;
-        p.thetaBase[m]! -= (lr * gt) / (Math.sqrt(gTheta[m]!) + EPS);
+        p.theta[m]! -= (lr * gt) / (Math.sqrt(gTheta[m]!) + EPS);
         const gd = gt + opts.l2TaskAbility * delta;
         const acc = (gTask[m]!.get(task) ?? 0) + gd * gd;
         gTask[m]!.set(task, acc);
-        p.thetaTask[m]!.set(task, delta - (lr * gd) / (Math.sqrt(acc) + EPS));
+        p.delta[m]!.set(task, delta - (lr * gd) / (Math.sqrt(acc) + EPS));
         // Residual head.
-        if (wr) {
-          const gw = gWr![m]!;
+        if (w) {
+          const gw = gW![m]!;
           for (let i = 0; i < x.idx.length; i++) {
             const j = x.idx[i]!;
-            const gj = g * x.val[i]! + (j < buckets ? opts.l2Residual : opts.l2Dense) * wr[j]!;
+            const gj = g * x.val[i]! + (j < buckets ? opts.l2Residual : opts.l2Dense) * w[j]!;
             gw[j]! += gj * gj;
-            wr[j]! -= (lr * gj) / (Math.sqrt(gw[j]!) + EPS);
+            w[j]! -= (lr * gj) / (Math.sqrt(gw[j]!) + EPS);
           }
-          gBr[m]! += g * g;
-          p.br[m]! -= (lr * g) / (Math.sqrt(gBr[m]!) + EPS);
+          gC[m]! += g * g;
+          p.c[m]! -= (lr * g) / (Math.sqrt(gC[m]!) + EPS);
         }
       }
       for (let i = 0; i < x.idx.length; i++) {
         const j = x.idx[i]!;
         const v = x.val[i]!;
-        const gb = gradB * v + (j < buckets ? opts.l2Difficulty : opts.l2Dense) * p.wb[j]!;
-        gWb[j]! += gb * gb;
-        p.wb[j]! -= (lr * gb) / (Math.sqrt(gWb[j]!) + EPS);
+        const gb = gradB * v + (j < buckets ? opts.l2Difficulty : opts.l2Dense) * p.u[j]!;
+        gU[j]! += gb * gb;
+        p.u[j]! -= (lr * gb) / (Math.sqrt(gU[j]!) + EPS);
         // Discrimination reads only the dense and task features: learned per n-gram it lets a(x) grow
         // until every prediction is overconfident (seen in CV as rising held-out log loss).
         if (j < buckets) continue;
-        const ga = gradLogA * v + opts.l2Discrimination * p.wa[j]!;
-        gWa[j]! += ga * ga;
-        p.wa[j]! -= (lr * ga) / (Math.sqrt(gWa[j]!) + EPS);
+        const ga = gradLogA * v + opts.l2Discrimination * p.v[j]!;
+        gV[j]! += ga * ga;
+        p.v[j]! -= (lr * ga) / (Math.sqrt(gV[j]!) + EPS);
       }
-      gScalar.bb += gradB * gradB;
-      p.bb -= (lr * gradB) / (Math.sqrt(gScalar.bb) + EPS);
-      const gba = gradLogA + opts.l2Discrimination * p.ba;
-      gScalar.ba += gba * gba;
-      p.ba -= (lr * gba) / (Math.sqrt(gScalar.ba) + EPS);
+      gScalar.u0 += gradB * gradB;
+      p.u0 -= (lr * gradB) / (Math.sqrt(gScalar.u0) + EPS);
+      const gba = gradLogA + opts.l2Discrimination * p.v0;
+      gScalar.v0 += gba * gba;
+      p.v0 -= (lr * gba) / (Math.sqrt(gScalar.v0) + EPS);
       done++;
       if (onProgress && (done % 500 === 0 || done === total)) onProgress(done, total);
     }
@@ -205,11 +211,11 @@ function initAbilities(p: Params, set: FitSet, rowIds: readonly number[]): void 
   const logit = (q: number) => Math.log(q / (1 - q));
   for (let m = 0; m < M; m++) {
     const base = (sum[m]! + 1) / (count[m]! + 2);
-    p.thetaBase[m] = logit(base);
+    p.theta[m] = logit(base);
     for (const [task, n] of p.taskRows[m]!) {
       // Shrink towards the model's overall rate with the weight of 10 pseudo-rows.
       const rate = ((taskSum[m]!.get(task) ?? 0) + 10 * base) / (n + 10);
-      p.thetaTask[m]!.set(task, logit(rate) - p.thetaBase[m]!);
+      p.delta[m]!.set(task, logit(rate) - p.theta[m]!);
     }
   }
 }

@@ -9,12 +9,11 @@ import { assignFolds } from './rng.ts';
  *
  *   s_k(x) = π_k + w_k · x̃,   posterior_k(x) = max(0, s_k) / Σ_j max(0, s_j)   (π when every s_k ≤ 0)
  *
- * Why: the coarse head's task one-hot pools sources that share a task type (qa = MMLU + ARC), so the
- * level the per-prompt heads deviate from was MMLU's for ARC prompts; with the dataset as level MMLU
- * APGR rose by ≈ 0.015 (round 5 notes), but serving never knows the dataset. The posteriors give the
- * coarse head a soft, text-inferred version of it. Ridge (not a softmax) because it is exact and
- * deterministic and reuses the ridge solver; a prompt whose n-grams were never seen scores w·x̃ ≈ 0 and
- * so gets the training shares π, a sensible "unlike any source" answer.
+ * Used only in training: the text ridge heads' target is the outcome minus the model's mean outcome on
+ * the prompt's source, weighted by these posteriors (fit-ridge.ts), so the heads learn how a prompt
+ * differs from its source (MMLU vs ARC inside qa), not from the pooled task type. Ridge (not a softmax)
+ * because it is exact, deterministic and reuses the ridge solver; a prompt whose n-grams were never seen
+ * scores w·x̃ ≈ 0 and so gets the training shares π.
  */
 export interface SourceClassifier {
   classes: string[];
@@ -27,26 +26,17 @@ export interface SourceClassifier {
 }
 
 export interface SourceClassifierOptions {
-  /** Fit it (training rows without a `dataset`, or of one source only, give none). */
+  /** Fit it (training rows without a `dataset`, or of one source only, give none: the text heads then use the coarse level). */
   enabled: boolean;
-  /** Which hashed vector it reads: the text vector (2^16 focus words + bigrams) or the shared 2^14 buckets. */
-  input: 'text' | 'shared';
   l2: number;
   iterations: number;
   /** Inner folds for the training rows' own posteriors (each row's from a classifier that never saw it). */
   folds: number;
-  /**
-   * Give the posteriors to the coarse heads as extra inputs (then the file stores the classifier and
-   * serving runs it). Off by default: in CV it did not move MMLU (round 6); the classifier then only
-   * shapes training — the text heads' source level — and costs serving nothing.
-   */
-  coarse: boolean;
 }
 
-// The shared 2^14 buckets (focus + instruction words, char 4-grams) separate the sources more sharply
-// than the focus-only text vector: held-out mean posterior of the true source 0.90 vs 0.82 (ARC), 0.96 vs
-// 0.96 (MMLU) at L2 0.3; 100% vs 98% of ARC rows classified right (round 6).
-export const DEFAULT_SOURCE_CLASSIFIER: SourceClassifierOptions = { enabled: true, input: 'shared', l2: 0.3, iterations: 25, folds: 3, coarse: false };
+// On the shared 2^14 buckets at L2 0.3: held-out mean posterior of the true source 0.90 (ARC), 0.96 (MMLU);
+// the focus-only text vector separated ARC less sharply (0.82).
+export const DEFAULT_SOURCE_CLASSIFIER: SourceClassifierOptions = { enabled: true, l2: 0.3, iterations: 25, folds: 3 };
 
 /** Label index per row (−1: no source, not used for fitting); classes sorted by name. */
 export function sourceLabels(sources: ReadonlyArray<string | undefined>): { classes: string[]; labels: Int32Array } {

@@ -48,12 +48,12 @@ describe('trainPredictor', () => {
     expect([...stages]).toEqual(['features', 'fit', 'calibrate', 'refit', 'ridge']);
   });
 
-  it('shrinks per-prompt deviations towards the coarse heads by the stored blend', () => {
-    const file = trainPredictor(rows, { ...options, stacking: false, blendDefault: 0, blendByTask: {} });
-    expect(file.models.coder!.blend).toBeUndefined();
+  it('shrinks per-prompt deviations towards the coarse heads by the stored keep share κ', () => {
+    const file = trainPredictor(rows, { ...options, keepDefault: 0, keepByTask: {} });
+    expect(file.keep).toEqual({ default: 0, byTask: {} });
     expect(file.models.coder!.coarse).toBeDefined();
     const coarseOnly = new IrtQualityPredictor(file, 'coarse');
-    const full = new IrtQualityPredictor({ ...file, blend: { default: 1, byTask: {} } }, 'full');
+    const full = new IrtQualityPredictor({ ...file, keep: { default: 1, byTask: {} } }, 'full');
     // Same structure, different words: only the hashed n-grams tell them apart.
     const a = analyzePromptText('Write a Python function that sorts a list and returns it.');
     const b = analyzePromptText('Write a Python function that sorts a tree and returns it.');
@@ -66,12 +66,12 @@ describe('trainPredictor', () => {
   });
 
   it('mixes the ridge heads into the probability by the stored share per task type', () => {
-    const file = trainPredictor(rows, { ...options, ridgeBlendByTask: { coding: 0.5 }, ridgeBlendDefault: 0 });
-    expect(file.ridge?.blend).toEqual({ default: 0, byTask: { coding: 0.5 } });
+    const file = trainPredictor(rows, { ...options, ridgeShareByTask: { coding: 0.5 }, ridgeShareDefault: 0 });
+    expect(file.ridge?.share).toEqual({ default: 0, byTask: { coding: 0.5 } });
     expect(file.models.coder!.ridge).toBeDefined();
     const withRidge = new IrtQualityPredictor(file, 'ridge');
-    const withoutRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, blend: { default: 0, byTask: {} } } }, 'irt');
-    const onlyRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, blend: { default: 0, byTask: { coding: 1 } } } }, 'ridge-only');
+    const withoutRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, share: { default: 0, byTask: {} } } }, 'irt');
+    const onlyRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, share: { default: 0, byTask: { coding: 1 } } } }, 'ridge-only');
     const code = analyzePromptText('Write a Python function that sorts a list and returns it.');
     expect(code.taskType).toBe('coding');
     const m = [{ id: 'coder' }, { id: 'poet' }, { id: 'big' }];
@@ -80,28 +80,12 @@ describe('trainPredictor', () => {
     // The ridge head alone also knows the coder is right on code and the poet is not.
     expect(ridge[0]!).toBeGreaterThan(ridge[1]! + 0.5);
     // Trained without any share, no ridge heads are stored.
-    expect(trainPredictor(rows, { ...options, ridgeBlendByTask: {}, ridgeBlendDefault: 0 }).ridge).toBeUndefined();
-  });
-
-  it('learns stacking weights per model on the simplex, with a hashed head', () => {
-    const file = trainPredictor(rows, { ...options, stacking: true });
-    for (const entry of Object.values(file.models)) {
-      expect(entry.hashed).toBeDefined();
-      const weights = [entry.blend!, ...Object.values(entry.blend!.byTask ?? {})];
-      for (const w of weights) {
-        expect(w.keep).toBeGreaterThanOrEqual(0);
-        expect(w.hashed).toBeGreaterThanOrEqual(0);
-        expect(w.keep + w.hashed).toBeLessThanOrEqual(1 + 1e-9);
-      }
-    }
-    // The synthetic outcomes are fully determined by the wording, so the per-prompt signal is kept.
-    const coder = file.models.coder!.blend!;
-    expect(coder.keep + coder.hashed).toBeGreaterThan(0.5);
+    expect(trainPredictor(rows, { ...options, ridgeShareByTask: {}, ridgeShareDefault: 0 }).ridge).toBeUndefined();
   });
 
   it('fits a second set of ridge heads on the text vector when the hashing spec has one', () => {
     const hashing = { ...DEFAULT_HASHING, text: { buckets: 1 << 10, bigrams: 0.7 } };
-    const file = trainPredictor(rows, { ...options, hashing, ridgeBlendByTask: { coding: 1 }, ridgeBlendDefault: 0 });
+    const file = trainPredictor(rows, { ...options, hashing, ridgeShareByTask: { coding: 1 }, ridgeShareDefault: 0 });
     expect(file.featureSpec.hashing.text).toEqual({ buckets: 1 << 10, bigrams: 0.7 });
     expect(decodeFloats(file.ridge!.textIdf!, 1 << 10).length).toBe(1 << 10);
     expect(file.models.coder!.ridge).toBeDefined();
@@ -121,60 +105,21 @@ describe('trainPredictor', () => {
     expect(ridgeDeviation(head, none, idfNorm(none, idf, 1 << 10), 1 << 10)).toBe(0);
   });
 
-  it('gives the coarse heads the source posteriors, so two sources of one task type get their own level', () => {
-    // Same task type and structure; `big` is right on one source's prompts and wrong on the other's.
-    const verbs = ['sorts', 'reverses', 'filters', 'merges'];
-    const src: OutcomeRow[] = [];
-    for (let i = 0; i < 200; i++) {
-      const a = i % 2 === 0;
-      const noun = a ? ['list', 'array', 'queue', 'stack'][(i >> 1) % 4] : ['graph', 'tree', 'heap', 'trie'][(i >> 1) % 4];
-      src.push({ id: `s${i}`, dataset: a ? 'lists' : 'graphs', prompt: `Write a Python function that ${verbs[(i >> 3) % 4]} a ${noun} and returns it.`, scores: { big: a ? 1 : 0, small: 0.5 } });
-    }
-    const coarseOnly = { seed: 3, epochs: 2, blendDefault: 0, blendByTask: {}, ridgeBlendByTask: {}, ridgeBlendDefault: 0 };
-    const file = trainPredictor(src, { ...coarseOnly, sourceClassifier: { enabled: true, input: 'text', l2: 1, iterations: 25, folds: 3, coarse: true } });
-    expect(file.source?.classes).toEqual(['graphs', 'lists']);
-    expect(file.source?.prior).toEqual([0.5, 0.5]);
-    expect(file.training.options.sourceL2).toBe(1);
-    const width = file.featureSpec.dense.length + file.featureSpec.taskTypes.length + 2;
-    expect(decodeFloats(file.models.big!.coarse!.weights, width).length).toBe(width);
-    const predictor = new IrtQualityPredictor(file, 'source');
-    const [onList] = predictor.predict(analyzePromptText('Write a Python function that sorts a list and returns it.'), [{ id: 'big' }]);
-    const [onGraph] = predictor.predict(analyzePromptText('Write a Python function that sorts a graph and returns it.'), [{ id: 'big' }]);
-    expect(onList!).toBeGreaterThan(onGraph! + 0.3);
-    // Without the classifier the coarse level cannot tell them apart (same dense features), and the file has no `source`.
-    const plain = trainPredictor(src, coarseOnly);
-    expect(plain.source).toBeUndefined();
-    const p = new IrtQualityPredictor(plain, 'plain');
-    const [l, g] = [p.predict(analyzePromptText('Write a Python function that sorts a list and returns it.'), [{ id: 'big' }]), p.predict(analyzePromptText('Write a Python function that sorts a graph and returns it.'), [{ id: 'big' }])];
-    expect(Math.abs(l[0]! - g[0]!)).toBeLessThan(0.05);
-    // Rows without a dataset give no classifier.
-    expect(trainPredictor(syntheticRows(60), { seed: 1, epochs: 1, sourceClassifier: { enabled: true, input: 'text', l2: 1, iterations: 25, folds: 3, coarse: true } }).source).toBeUndefined();
-  });
-
-  it('text heads: their own L2 and weight, and the source level (no classifier stored when only training uses it)', () => {
+  it('measures the text heads from the source level when the rows name two or more sources', () => {
     const hashing = { ...DEFAULT_HASHING, text: { buckets: 1 << 10, bigrams: 0.7 } };
     const labelled = syntheticRows(120).map((r, i) => ({ ...r, dataset: i % 2 === 0 ? 'code' : 'poems' }));
-    const base = { seed: 3, epochs: 1, hashing, ridgeBlendByTask: { coding: 1 }, ridgeBlendDefault: 0, textRidge: { l2: null, scale: 1, level: 'coarse' as const } };
+    const base = { seed: 3, epochs: 1, hashing, ridgeShareByTask: { coding: 1 }, ridgeShareDefault: 0 };
     const text = (f: ReturnType<typeof trainPredictor>) => decodeFloats(f.models.coder!.ridgeText!, 1 << 10);
-    const one = text(trainPredictor(labelled, base));
-    const two = text(trainPredictor(labelled, { ...base, textRidge: { l2: null, scale: 2, level: 'coarse' } }));
-    one.forEach((w, j) => expect(two[j]).toBeCloseTo(2 * w, 5));
-    const stiffer = text(trainPredictor(labelled, { ...base, textRidge: { l2: 100, scale: 1, level: 'coarse' } }));
-    expect(stiffer.reduce((s, w) => s + w * w, 0)).toBeLessThan(one.reduce((s, w) => s + w * w, 0));
-    // The defaults: the source classifier shapes the text heads' target only.
-    const { textRidge: _coarseLevel, ...defaults } = base;
-    const sourced = trainPredictor(labelled, defaults);
-    expect(sourced.source).toBeUndefined();
-    expect(sourced.training.options.textRidgeLevel).toBe('source');
-    // The coarse heads see the same inputs, so only the text heads' target (and weights) differ.
-    expect(sourced.models.coder!.coarse).toEqual(trainPredictor(labelled, base).models.coder!.coarse);
-    expect(text(sourced).some((w, j) => Math.abs(w - one[j]!) > 1e-4)).toBe(true);
-    // The shared-bucket heads keep the coarse level unless `ridgeLevel` says otherwise.
     const shared = (f: ReturnType<typeof trainPredictor>) => decodeFloats(f.models.coder!.ridge!, DEFAULT_HASHING.buckets);
-    expect(shared(sourced)).toEqual(shared(trainPredictor(labelled, base)));
-    const both = trainPredictor(labelled, { ...defaults, ridgeLevel: 'source' });
-    expect(both.training.options.ridgeLevel).toBe('source');
-    expect(shared(both).some((w, j) => Math.abs(w - shared(sourced)[j]!) > 1e-4)).toBe(true);
+    const sourced = trainPredictor(labelled, base);
+    const coarse = trainPredictor(labelled, { ...base, sourceClassifier: { enabled: false, l2: 0.3, iterations: 25, folds: 3 } });
+    expect(sourced.training.options.sourceClassifier).toBe(true);
+    // Only the text heads' target differs: the coarse heads and the shared-bucket ridge heads are the same.
+    expect(sourced.models.coder!.coarse).toEqual(coarse.models.coder!.coarse);
+    expect(shared(sourced)).toEqual(shared(coarse));
+    expect(text(sourced).some((w, j) => Math.abs(w - text(coarse)[j]!) > 1e-4)).toBe(true);
+    // Rows without a dataset give no source classifier: the text heads then use the coarse level.
+    const unlabelled = syntheticRows(120);
+    expect(text(trainPredictor(unlabelled, base))).toEqual(text(trainPredictor(unlabelled, { ...base, sourceClassifier: { enabled: false, l2: 0.3, iterations: 25, folds: 3 } })));
   });
 });
-

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Gateway } from '../../gateway/gateway-types.ts';
-import { createApiKey } from '../../gateway/manage-keys.ts';
-import { errors } from '../errors.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
+import { createApiKey } from '../../auth/manage-keys.ts';
+import { errors } from '../../util/errors.ts';
 import { formatPath } from '../../config/load-config.ts';
 
 const CreateKeyBody = z.strictObject({
