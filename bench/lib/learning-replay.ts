@@ -5,7 +5,8 @@ import { DEFAULT_FIT } from '../../src/router/learning/fit-state.ts';
 import { LearningPredictor } from '../../src/router/learning/learning-predictor.ts';
 import type { LearningRow } from '../../src/router/learning/learning-row.ts';
 import { OnlineLearner } from '../../src/router/learning/online-learner.ts';
-import { loadPredictor, predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
+import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
+import { predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
 import type { PreparedRow } from '../../src/router/predictor/prepare-rows.ts';
 import { trainOnPrepared } from '../../src/router/predictor/train.ts';
 import { createRouter } from '../../src/router/router.ts';
@@ -40,9 +41,8 @@ export interface ReplayResult {
   refitMsTotal: number;
 }
 
-export function replayInProcess(file: LearningBenchFile, opts: ReplayOptions): ReplayResult {
+export function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): ReplayResult {
   const config: GatewayConfig = GatewayConfigSchema.parse(benchConfig(file, 'http://127.0.0.1:9', { explore_share: opts.exploreShare }));
-  const base = loadPredictor();
   const predictor = new LearningPredictor(base);
   const learner = new OnlineLearner(predictor, () => config.models, { ...DEFAULT_FIT, residualL2: opts.residualL2 });
   const router = createRouter({

@@ -16,6 +16,7 @@ import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
 import type { JudgeQueue } from '../quality/judge-queue.ts';
+import type { LearningLoop } from '../router/learning/learning-loop.ts';
 
 /** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
 export interface Gateway {
@@ -40,6 +41,8 @@ export interface Gateway {
   observedLengths: ObservedLengths;
   /** Background LLM-as-judge (`quality.judge`); the request path offers each written row (see docs/quality-signals.md). */
   judge?: JudgeQueue;
+  /** The router learning from outcomes (`routing.learning`): decision-time rows and the background refit. */
+  learning?: LearningLoop;
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;

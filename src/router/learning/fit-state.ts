@@ -47,14 +47,28 @@ export function logit(p: number): number {
   return Math.log(q / (1 - q));
 }
 
+/** A residual head: dense weights for speed while fitting, packed to the non-zero ones afterwards. */
 class SparseResidual {
-  readonly w = new Map<number, number>();
+  readonly w: Float64Array;
   bias = 0;
+  constructor(width: number) {
+    this.w = new Float64Array(width);
+  }
+  scale(factor: number): void {
+    this.bias *= factor;
+    for (let j = 0; j < this.w.length; j++) this.w[j]! *= factor;
+  }
   value(x: SparseVector): number {
     let s = this.bias;
-    for (let i = 0; i < x.idx.length; i++) s += (this.w.get(x.idx[i]!) ?? 0) * x.val[i]!;
+    for (let i = 0; i < x.idx.length; i++) s += this.w[x.idx[i]!]! * x.val[i]!;
     return s;
   }
+}
+
+function widthOf(outcomes: readonly FitOutcome[]): number {
+  let max = 0;
+  for (const o of outcomes) for (let i = 0; i < o.x.idx.length; i++) if (o.x.idx[i]! > max) max = o.x.idx[i]!;
+  return max + 1;
 }
 
 /**
@@ -63,7 +77,39 @@ class SparseResidual {
  * given list of outcomes (seeded order), so replicas that fit the same rows get the same state.
  */
 export function fitModel(outcomes: readonly FitOutcome[], opts: FitOptions, seed: number): LearnedModel {
-  const residual = opts.residualL2 > 0 && outcomes.length >= opts.residualMinOutcomes ? new SparseResidual() : null;
+  const withResidual = opts.residualL2 > 0 && outcomes.length >= opts.residualMinOutcomes;
+  if (!withResidual) return fitOnce(outcomes, opts, seed, 0);
+  // A per-prompt head on a few hundred outcomes can hurt as easily as help: every 5th outcome (a fixed
+  // split) is held out, and the head is kept at the scale (0, ½ or 1) with the lowest held-out log loss.
+  const train = outcomes.filter((_, i) => i % 5 !== 0);
+  const held = outcomes.filter((_, i) => i % 5 === 0);
+  const trial = fitOnce(train, opts, seed, 1);
+  let best = { scale: 0, loss: Number.POSITIVE_INFINITY };
+  for (const scale of RESIDUAL_SCALES) {
+    const loss = logLoss(trial, held, scale);
+    if (loss < best.loss - 1e-9) best = { scale, loss };
+  }
+  return fitOnce(outcomes, opts, seed, best.scale);
+}
+
+const RESIDUAL_SCALES = [0, 0.5, 1];
+
+function logLoss(model: LearnedModel, outcomes: readonly FitOutcome[], scale: number): number {
+  const w = new Map<number, number>();
+  model.residual?.idx.forEach((j, k) => w.set(j, model.residual!.val[k]!));
+  let loss = 0;
+  for (const o of outcomes) {
+    let r = model.residual?.bias ?? 0;
+    for (let i = 0; i < o.x.idx.length; i++) r += (w.get(o.x.idx[i]!) ?? 0) * o.x.val[i]!;
+    const z = o.baseLogit + o.discrimination * (model.tasks[o.taskType]?.shift ?? 0) + scale * r;
+    const p = sigmoid(clampLogit(z));
+    loss -= o.score * Math.log(Math.max(p, 1e-9)) + (1 - o.score) * Math.log(Math.max(1 - p, 1e-9));
+  }
+  return loss / Math.max(1, outcomes.length);
+}
+
+function fitOnce(outcomes: readonly FitOutcome[], opts: FitOptions, seed: number, residualScale: number): LearnedModel {
+  const residual = residualScale > 0 ? new SparseResidual(widthOf(outcomes)) : null;
   const byTask = new Map<TaskType, number[]>();
   outcomes.forEach((o, i) => {
     const list = byTask.get(o.taskType) ?? [];
@@ -85,6 +131,7 @@ export function fitModel(outcomes: readonly FitOutcome[], opts: FitOptions, seed
     }
     if (!residual) break;
     fitResidual(residual, outcomes, order, shift, opts);
+    if (round === rounds - 1 && residualScale !== 1) residual.scale(residualScale);
     outcomes.forEach((o, i) => (residualOf[i] = residual.value(o.x)));
   }
   const tasks: LearnedModel['tasks'] = {};
@@ -112,19 +159,26 @@ function fitResidual(head: SparseResidual, outcomes: readonly FitOutcome[], orde
       const z = o.baseLogit + o.discrimination * (shift.get(o.taskType) ?? 0) + head.value(o.x);
       const g = o.score - sigmoid(clampLogit(z));
       head.bias += lr * g;
+      const w = head.w;
       for (let k = 0; k < o.x.idx.length; k++) {
         const j = o.x.idx[k]!;
-        const w = head.w.get(j) ?? 0;
         // L2 applied to the weights this row touches (lazy decay), which keeps the update sparse.
-        head.w.set(j, w * decay + lr * g * o.x.val[k]!);
+        w[j] = w[j]! * decay + lr * g * o.x.val[k]!;
       }
     }
   }
 }
 
 function packResidual(head: SparseResidual): NonNullable<LearnedModel['residual']> {
-  const entries = [...head.w].filter(([, v]) => Math.abs(v) > 1e-6).sort((a, b) => a[0] - b[0]);
-  return { bias: round(head.bias), idx: entries.map(([j]) => j), val: entries.map(([, v]) => round(v)) };
+  const idx: number[] = [];
+  const val: number[] = [];
+  head.w.forEach((v, j) => {
+    if (Math.abs(v) > 1e-6) {
+      idx.push(j);
+      val.push(round(v));
+    }
+  });
+  return { bias: round(head.bias), idx, val };
 }
 
 function round(x: number): number {

@@ -4,6 +4,9 @@ import type { LearnedState } from './learned-state.ts';
 import type { LearningPredictor } from './learning-predictor.ts';
 import type { LearningRow } from './learning-row.ts';
 
+/** Longest stretch of fitting work between two yields to the event loop. */
+const SLICE_MS = 5;
+
 /**
  * Turns scored learning rows into a learned state on top of the live predictor. The predictor's view of
  * each row (feature vector, a(x), live logit) depends only on the row and the live predictor, so it is
@@ -44,11 +47,23 @@ export class OnlineLearner {
     return outcome;
   }
 
-  /** Fits a state from the rows (any order: they are sorted by request id first) and makes it live. */
-  refit(rows: readonly LearningRow[], id: number, nowMs: number): LearnedState {
+  /**
+   * Fits a state from the rows (any order: they are sorted by request id first) and makes it live. Yields
+   * to the event loop every few milliseconds while it converts rows (the costly part after a restart), so
+   * requests served by the same process wait at most one slice.
+   */
+  async refit(rows: readonly LearningRow[], id: number, nowMs: number): Promise<LearnedState> {
     const refs = new Map(this.catalog().map((m) => [m.id, m]));
     const usable = rows.filter(OnlineLearner.usable).sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : a.model.localeCompare(b.model)));
-    const outcomes = usable.map((r) => this.fitOutcome(r, refs));
+    const outcomes: FitOutcome[] = [];
+    let slice = performance.now();
+    for (const r of usable) {
+      outcomes.push(this.fitOutcome(r, refs));
+      if (performance.now() - slice > SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
     const lastScoredAtMs = usable.reduce((m, r) => Math.max(m, r.scoredAtMs ?? 0), 0);
     const state = fitState(outcomes, { id, baseVersion: this.predictor.base.version, createdAtMs: nowMs, lastScoredAtMs }, this.options);
     this.predictor.setState(state);
