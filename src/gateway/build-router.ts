@@ -23,7 +23,8 @@ export function buildRouter(
 ): Router {
   const predictor: RouterPredictor = learning?.predictor ?? loadPredictor(config.routing.model_file);
   return createRouter({
-    config,
+    // Embedding models answer /v1/embeddings only: the chat router never sees them.
+    config: { ...config, models: config.models.filter((m) => m.kind === 'chat') },
     predictor,
     // Complexity blends the analyzer's markers with the predictor's learned difficulty.
     analyze: (messages) =>

@@ -17,6 +17,8 @@ import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
 import type { JudgeQueue } from '../quality/judge-queue.ts';
 import type { LearningLoop } from '../router/learning/learning-loop.ts';
+import type { Tracing } from '../telemetry/trace-types.ts';
+import type { AlertService } from '../alerts/alert-service.ts';
 
 /** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
 export interface Gateway {
@@ -43,6 +45,8 @@ export interface Gateway {
   judge?: JudgeQueue;
   /** The router learning from outcomes (`routing.learning`): decision-time rows and the background refit. */
   learning?: LearningLoop;
+  /** Alert rules and scheduled reviews (docs/alerts.md); evaluates only while a destination is configured. */
+  alerts?: AlertService;
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;
@@ -50,6 +54,8 @@ export interface Gateway {
   keysRequired(): Promise<boolean>;
   /** Call after creating or revoking keys in this process so auth sees it at once. */
   keysChanged(): void;
+  /** OpenTelemetry tracing, present only when an OTLP endpoint is configured (telemetry.otlp_endpoint). */
+  tracing?: Tracing;
   /** Labels shown when the simulated fleet is serving (no real provider configured). */
   simulated: boolean;
 }

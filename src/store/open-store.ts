@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -24,6 +25,20 @@ export interface OpenStoreOptions {
 }
 
 export const SQLITE_FILE_NAME = 'aigw.db';
+
+/**
+ * Where the store of a configured gateway lives: `DATABASE_URL` overrides `store.database_url`, and
+ * `AIGW_STORE_DIR` overrides `store.dir` (how `aigw demo` keeps its traffic apart, and how to point
+ * `aigw report` or `aigw rules apply` at the demo's store). One function, so the gateway and every
+ * command open the same store.
+ */
+export function configuredStoreOptions(
+  cwd: string,
+  store: { dir: string; database_url?: string | undefined; pg_schema?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): OpenStoreOptions {
+  return { databaseUrl: env.DATABASE_URL ?? store.database_url, dir: resolve(cwd, env.AIGW_STORE_DIR ?? store.dir), schema: store.pg_schema };
+}
 
 // WAL lets readers (analytics, CLI, the main thread while the write thread commits) run alongside
 // the writer; NORMAL is durable against process crashes and loses at most the last commits on power
