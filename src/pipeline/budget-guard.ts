@@ -35,12 +35,17 @@ export async function reserveBudget(
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
-  let amountUsd = 0;
-  for (const t of targets) {
-    const maxOut = body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens;
-    amountUsd = Math.max(amountUsd, maxCostUsd(promptTokens, maxOut * choices, t.model.pricing));
-  }
-  return reserveBudgetUsd(g, record, amountUsd);
+  const outputTokensOf = (t: UpstreamTarget) => (body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens) * choices;
+  return reserveBudgetUsd(g, record, mostCostUsd(targets, promptTokens, outputTokensOf));
+}
+
+/** The most a request can cost on whichever candidate answers: the dearest target's `maxCostUsd`. */
+export function mostCostUsd(
+  targets: readonly UpstreamTarget[],
+  promptTokens: number,
+  outputTokensOf: (target: UpstreamTarget) => number,
+): number {
+  return targets.reduce((most, t) => Math.max(most, maxCostUsd(promptTokens, outputTokensOf(t), t.model.pricing)), 0);
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */

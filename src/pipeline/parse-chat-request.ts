@@ -1,6 +1,7 @@
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
-import { errors } from '../util/errors.ts';
+import { errors, type GatewayError } from '../util/errors.ts';
+import type { z } from 'zod';
 
 /** Validates a chat-completions body; a bad field becomes a 400 that names it (`messages[0].role`). */
 export function parseChatRequest(body: unknown): ChatRequest {
@@ -9,11 +10,16 @@ export function parseChatRequest(body: unknown): ChatRequest {
   }
   const result = ChatRequest.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  throw invalidBodyError(result.error);
+}
+
+/** The 400 for a request body zod refused, naming its first bad field (`messages[0].role`). */
+export function invalidBodyError(error: z.ZodError): GatewayError {
+  const issue = error.issues[0];
   const param = issue ? formatPath(issue.path) : 'body';
   const message =
     issue?.code === 'invalid_type' && issue.input === undefined
       ? `Missing required parameter: '${param}'.`
       : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
-  throw errors.invalidField(param, message);
+  return errors.invalidField(param, message);
 }

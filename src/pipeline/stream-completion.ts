@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatCompletionChunk, ChatRequest } from '../providers/chat-schema.ts';
-import { SseParser, type SseEvent } from '../providers/sse.ts';
+import { formatSseData, SSE_DONE, SseParser, type SseEvent } from '../providers/sse.ts';
 import type { NormalizedUsage, UpstreamError } from '../providers/types.ts';
 import { toOpenAIUsage } from '../providers/types.ts';
 import type { OpenStream } from './upstream-attempts.ts';
@@ -20,8 +20,6 @@ export interface StreamResult {
   toolCalls: Array<{ name: string; arguments: string }>;
 }
 
-const SSE_DONE = 'data: [DONE]\n\n';
-
 function drainedOrClosed(out: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -32,10 +30,6 @@ function drainedOrClosed(out: ServerResponse): Promise<void> {
     out.once('drain', done);
     out.once('close', done);
   });
-}
-
-function sseData(value: unknown): string {
-  return `data: ${JSON.stringify(value)}\n\n`;
 }
 
 /**
@@ -87,7 +81,7 @@ export async function pipeStream(
             if (choice.finish_reason) result.finishReason = choice.finish_reason;
           }
           result.firstTokenAtNs ??= process.hrtime.bigint();
-          out.write(sseData(chunk));
+          out.write(formatSseData(chunk));
         }
       }
       return true;
@@ -119,7 +113,7 @@ export async function pipeStream(
 
   if (result.failure) {
     out.write(
-      sseData({
+      formatSseData({
         error: {
           message: `The upstream stream failed mid-answer (${result.failure.message}); the answer is incomplete.`,
           type: 'upstream_error',
@@ -139,7 +133,7 @@ export async function pipeStream(
       choices: [],
       usage: toOpenAIUsage(finalUsage(result)),
     };
-    out.write(sseData(usageChunk));
+    out.write(formatSseData(usageChunk));
   }
   out.write(SSE_DONE);
   return result;
