@@ -22,7 +22,10 @@ import { Catalog } from '../pipeline/catalog.ts';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
+import { AlertMetrics } from '../alerts/alert-metrics.ts';
+import { AlertService } from '../alerts/alert-service.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;
@@ -52,6 +55,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     schema: config.store.pg_schema,
   });
   const metrics = new GatewayMetrics();
+  // Started once with the first config (an exporter is process-wide; a reload does not move it).
+  const tracing = await startTracing(config.telemetry, env);
   const writer = new BatchWriter(store, {
     batchSize: config.store.batch_size,
     flushIntervalMs: config.store.flush_interval_ms,
@@ -101,6 +106,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     cache: createResponseCache(config.cache, redis, env.AIGW_REDIS_PREFIX ?? 'aigw:'),
     logger,
     inFlight: new InFlight(),
+    tracing,
     adminKey: env[config.server.admin_key_env] || undefined,
     simulated: opts.simulated ?? false,
     async keysRequired() {
@@ -119,6 +125,21 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
 
   // Reads the current config on every offer, so a reload changes the judge's model, rates and rubrics.
   current.judge = new JudgeQueue({ config: () => current.config.quality.judge, complete: gatewayJudgeComplete(() => current), store, logger });
+
+  // Alert rules and scheduled reviews, off the request path; idle until `alerts.destinations` names one.
+  const alerts = new AlertService({
+    db: store.db,
+    readDb: store.readDb,
+    recommendationStore: store,
+    config: () => current.config,
+    logger,
+    metrics: new AlertMetrics(metrics.registry),
+    openBreakers: () => breakers.notClosed(),
+    cwd: opts.cwd,
+    env,
+  });
+  current.alerts = alerts;
+  alerts.start();
 
   return {
     get gateway() {
@@ -142,7 +163,9 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       }
       // Grades in progress write their call rows through the writer: finish them first.
       await gateway.judge?.close();
+      await alerts.stop();
       await writer.close();
+      await tracing?.close();
       await observedLengths.stop();
       await rollups.stop();
       await gateway.upstream.close();

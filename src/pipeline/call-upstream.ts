@@ -2,8 +2,10 @@ import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { callWithFallback, type FallbackOutcome } from '../reliability/call-with-fallback.ts';
 import { errors, GatewayError } from '../util/errors.ts';
+import type { TraceSpan } from '../telemetry/trace-types.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { RequestRecord } from './request-record.ts';
+import { tracedAttempts } from './trace-spans.ts';
 import type { AttemptContext } from './upstream-attempts.ts';
 
 export type AnsweredOutcome<T> = Extract<FallbackOutcome<T>, { ok: true }>;
@@ -29,9 +31,15 @@ export async function callUpstream<T>(
   g: Pick<Gateway, 'breakers' | 'config' | 'metrics'>,
   targets: readonly UpstreamTarget[],
   attempt: (target: UpstreamTarget) => Promise<T>,
-  opts: { signal: AbortSignal; callerRecordsSuccess?: boolean; onOutcome?: (outcome: FallbackOutcome<T>) => void },
+  opts: {
+    signal: AbortSignal;
+    callerRecordsSuccess?: boolean;
+    /** The span each attempt becomes a child of, when tracing. */
+    trace?: TraceSpan | undefined;
+    onOutcome?: (outcome: FallbackOutcome<T>) => void;
+  },
 ): Promise<AnsweredOutcome<T>> {
-  const outcome = await callWithFallback(targets, attempt, {
+  const outcome = await callWithFallback(targets, tracedAttempts(opts.trace, 'chat', attempt), {
     breakers: g.breakers,
     reliability: g.config.reliability,
     signal: opts.signal,

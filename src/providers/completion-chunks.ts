@@ -48,22 +48,21 @@ function choiceDeltas(choice: CompletionChoice): ChunkChoice[] {
 }
 
 /**
- * A finished completion as an OpenAI SSE stream, one event per string: per choice (one after
- * another, as OpenAI's n streams do per index) a role chunk, the content in pieces and a finish
- * chunk; then one usage chunk when the client asked (stream_options.include_usage); then [DONE].
- * Used for answers the gateway has whole before the first byte: cache hits and technique results.
+ * A finished completion as the chunks a stream of it carries: per choice (one after another, as
+ * OpenAI's n streams do per index) a role chunk, the content in pieces, logprobs, refusal, each tool
+ * call and a finish chunk. For answers the gateway has whole before the first byte (cache hits,
+ * technique results), in whichever format the client streams.
  */
-export function completionSseEvents(completion: ChatCompletion, includeUsage: boolean): string[] {
+export function completionChunks(completion: ChatCompletion): ChatCompletionChunk[] {
   const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
-  const events: string[] = [];
-  for (const choice of completion.choices) {
-    for (const delta of choiceDeltas(choice)) {
-      const chunk: ChatCompletionChunk = { ...base, choices: [delta] };
-      events.push(formatSseData(chunk));
-    }
-  }
+  return completion.choices.flatMap((choice) => choiceDeltas(choice).map((delta): ChatCompletionChunk => ({ ...base, choices: [delta] })));
+}
+
+/** The same as OpenAI SSE events, one string each: the chunks, a usage chunk when the client asked (include_usage), [DONE]. */
+export function completionSseEvents(completion: ChatCompletion, includeUsage: boolean): string[] {
+  const events = completionChunks(completion).map(formatSseData);
   if (includeUsage && completion.usage) {
-    const usageChunk: ChatCompletionChunk = { ...base, choices: [], usage: completion.usage };
+    const usageChunk: ChatCompletionChunk = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [], usage: completion.usage };
     events.push(formatSseData(usageChunk));
   }
   events.push(SSE_DONE);

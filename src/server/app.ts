@@ -17,6 +17,8 @@ import { registerReportRoutes } from './routes/report.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerRequestLogRoutes } from './routes/requests.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,7 +27,7 @@ declare module 'fastify' {
 }
 
 /** Routes whose every request leaves a row in the spend log. */
-const LOGGED_ROUTES = new Set(['/v1/chat/completions']);
+const LOGGED_ROUTES = new Set(['/v1/chat/completions', '/v1/messages', '/v1/embeddings']);
 const PUBLIC_ROUTES = new Set(['/health', '/metrics', '/dashboard', '/dashboard/app.js']);
 
 export function buildApp(gateway: () => Gateway): FastifyInstance {
@@ -48,6 +50,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     req.record = newRequestRecord(req.id, Date.now());
     reply.header('x-aigw-request-id', req.id);
     if (!LOGGED_ROUTES.has(path)) req.record.written = true;
+    else startRequestTrace(gateway(), req, reply, path);
     if (PUBLIC_ROUTES.has(path)) return;
     await authenticate(gateway(), req, path);
   });
@@ -89,7 +92,22 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerAnalyticsRoutes(app, gateway);
   registerMcpRoutes(app, gateway);
   registerDashboardRoutes(app);
+  registerAlertRoutes(app, gateway);
+  registerRequestLogRoutes(app, gateway);
   return app;
+}
+
+/** The request's root span (named again once the body says which model), when tracing is on. */
+function startRequestTrace(g: Gateway, req: FastifyRequest, reply: FastifyReply, path: string): void {
+  if (!g.tracing) return;
+  const operation = path === '/v1/embeddings' ? 'embeddings' : 'chat';
+  req.record.trace = g.tracing.startRequest(operation, req.headers, {
+    'gen_ai.operation.name': operation,
+    'http.request.method': req.method,
+    'http.route': path,
+    'aigw.request_id': req.id,
+  });
+  reply.header('x-aigw-trace-id', req.record.trace.traceId);
 }
 
 function decodePath(url: string): string {

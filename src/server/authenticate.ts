@@ -39,5 +39,5 @@ export async function authenticate(g: Gateway, req: FastifyRequest, path: string
 }
 
 function isAdminPath(path: string): boolean {
-  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report';
+  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report' || path.startsWith('/v1/alerts');
 }

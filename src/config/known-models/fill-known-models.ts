@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { knownModelDatasets, updatedDatasetsDir } from './datasets.ts';
 import type { KnownModelFacts, UpstreamRef } from './lookup.ts';
 import { lookupKnownModel } from './lookup.ts';
+import { shippedQualityPriors } from './quality-priors.ts';
 
 /** What a model entry's `sources` says of a value nobody knows: priced at zero, so never routed to by `auto`. */
 export const UNKNOWN_SOURCE = 'unknown';
@@ -25,7 +26,8 @@ function upstreamRef(model: RawObject, providers: readonly unknown[]): UpstreamR
   if ((type !== 'openai' && type !== 'anthropic' && type !== 'gemini') || typeof baseUrl !== 'string') return undefined;
   const modelId = typeof model['upstream_model'] === 'string' ? model['upstream_model'] : model['id'];
   if (typeof modelId !== 'string') return undefined;
-  return { providerType: type, baseUrl, modelId, ...(typeof model['id'] === 'string' && model['id'] !== modelId ? { entryId: model['id'] } : {}) };
+  const vendor = typeof provider?.['prices_from'] === 'string' ? { vendor: provider['prices_from'] } : {};
+  return { providerType: type, baseUrl, modelId, ...vendor, ...(typeof model['id'] === 'string' && model['id'] !== modelId ? { entryId: model['id'] } : {}) };
 }
 
 function safeLookup(ref: UpstreamRef | undefined, datasetsDir: string): KnownModelFacts {
@@ -35,6 +37,16 @@ function safeLookup(ref: UpstreamRef | undefined, datasetsDir: string): KnownMod
   } catch {
     // A broken dataset install must not stop the gateway: every value is then unknown, and said so.
     return {};
+  }
+}
+
+/** Shipped per-task quality priors for the entry's upstream name or id (none for models no public table covers). */
+function safePriors(model: RawObject): ReturnType<typeof shippedQualityPriors> {
+  const names = [model['upstream_model'], model['id']].filter((n): n is string => typeof n === 'string');
+  try {
+    return shippedQualityPriors(names);
+  } catch {
+    return undefined;
   }
 }
 
@@ -48,10 +60,15 @@ const ASSUMED: Record<Exclude<FilledField, 'capabilities'>, unknown> = {
 function fillModel(model: RawObject, providers: readonly unknown[], datasetsDir: string): RawObject {
   const missing = FILLED_FIELDS.filter((f) => model[f] === undefined);
   const priorSources = isObject(model['sources']) ? model['sources'] : {};
-  if (missing.length === 0) return model;
-  const facts = safeLookup(upstreamRef(model, providers), datasetsDir);
+  const priors = model['quality'] === undefined ? safePriors(model) : undefined;
+  if (missing.length === 0 && !priors) return model;
+  const facts = missing.length > 0 ? safeLookup(upstreamRef(model, providers), datasetsDir) : {};
   const out: RawObject = { ...model };
   const sources: RawObject = { ...priorSources };
+  if (priors) {
+    out['quality'] = priors.priors;
+    sources['quality'] = priors.source;
+  }
   for (const field of missing) {
     const known = facts[field];
     if (known) {
