@@ -5,17 +5,16 @@ import type { UpstreamTarget } from '../providers/types.ts';
 import { mostCostUsd } from './budget-guard.ts';
 
 describe('mostCostUsd', () => {
-  it('is the dearest candidate at its own output allowance', () => {
+  it('is the dearest candidate, each at its own output allowance', () => {
     const priced = (id: string, input: number, output: number, maxOut: number): UpstreamTarget => {
       const t = makeTestTarget('openai', { id, max_output_tokens: maxOut });
       return { ...t, model: { ...t.model, pricing: { ...t.model.pricing, input, output } } };
     };
     const cheap = priced('cheap', 0.15, 0.6, 16_000);
     const dear = priced('dear', 2.5, 10, 1_000);
-    const outputOf = (t: UpstreamTarget) => t.model.max_output_tokens;
-    expect(mostCostUsd([cheap, dear], 500, outputOf)).toBe(
-      Math.max(maxCostUsd(500, 16_000, cheap.model.pricing), maxCostUsd(500, 1_000, dear.model.pricing)),
-    );
-    expect(mostCostUsd([], 500, outputOf)).toBe(0);
+    const costOf = (t: UpstreamTarget) => maxCostUsd(500, t.model.max_output_tokens, t.model.pricing);
+    expect(mostCostUsd([cheap, dear], costOf)).toBe(Math.max(costOf(cheap), costOf(dear)));
+    expect(costOf(cheap)).not.toBe(costOf(dear));
+    expect(mostCostUsd([], costOf)).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import { maxCostUsd } from '../costs/max-cost.ts';
+import { reservationUsd } from '../costs/reservation.ts';
+import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
@@ -35,29 +36,27 @@ export async function reserveBudget(
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
-  const outputTokensOf = (t: UpstreamTarget) => (body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens) * choices;
-  return reserveBudgetUsd(g, record, mostCostUsd(targets, promptTokens, outputTokensOf));
+  const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
+  const costOf = (t: UpstreamTarget) => reservationUsd({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider });
+  return reserveBudgetUsd(g, record, mostCostUsd(targets, costOf));
 }
 
-/** The most a request can cost on whichever candidate answers: the dearest target's `maxCostUsd`. */
-export function mostCostUsd(
-  targets: readonly UpstreamTarget[],
-  promptTokens: number,
-  outputTokensOf: (target: UpstreamTarget) => number,
-): number {
-  return targets.reduce((most, t) => Math.max(most, maxCostUsd(promptTokens, outputTokensOf(t), t.model.pricing)), 0);
+/** The most a request can cost on whichever candidate answers: the dearest target's bound (`costOf`). */
+export function mostCostUsd(targets: readonly UpstreamTarget[], costOf: (target: UpstreamTarget) => number): number {
+  return targets.reduce((most, t) => Math.max(most, costOf(t)), 0);
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
 export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
-  const verdict = await g.ledger.reserve(
-    key.id,
-    amountUsd,
-    { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd },
-    Date.now(),
-  );
+  const verdict = await g.ledger
+    .reserve(key.id, amountUsd, { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd }, Date.now())
+    .catch((err: unknown) => {
+      // Neither Redis nor the store answers: the key's spend cannot be known, so nothing is admitted.
+      if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
+      throw err;
+    });
   if (!verdict.ok) throw errors.budgetExceeded(verdict.window, verdict.limitUsd, verdict.spentUsd + verdict.reservedUsd);
   const createdAtMs = Date.now();
   g.writer.enqueueReservation({

@@ -5,7 +5,7 @@ import { errors, GatewayError } from '../util/errors.ts';
 import type { TraceSpan } from '../telemetry/trace-types.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { RequestRecord } from './request-record.ts';
-import { tracedAttempts } from './trace-spans.ts';
+import { tracedAttempts, type GenAiOperation } from './trace-spans.ts';
 import type { AttemptContext } from './upstream-attempts.ts';
 
 export type AnsweredOutcome<T> = Extract<FallbackOutcome<T>, { ok: true }>;
@@ -36,10 +36,11 @@ export async function callUpstream<T>(
     callerRecordsSuccess?: boolean;
     /** The span each attempt becomes a child of, when tracing. */
     trace?: TraceSpan | undefined;
+    operation?: GenAiOperation;
     onOutcome?: (outcome: FallbackOutcome<T>) => void;
   },
 ): Promise<AnsweredOutcome<T>> {
-  const outcome = await callWithFallback(targets, tracedAttempts(opts.trace, 'chat', attempt), {
+  const outcome = await callWithFallback(targets, tracedAttempts(opts.trace, opts.operation ?? 'chat', attempt), {
     breakers: g.breakers,
     reliability: g.config.reliability,
     signal: opts.signal,
@@ -49,6 +50,18 @@ export async function callUpstream<T>(
   opts.onOutcome?.(outcome);
   if (!outcome.ok) throw upstreamFailure(outcome);
   return outcome;
+}
+
+/** Counts a call's attempts on the row and names the model that answered (or last failed). */
+export function noteAttempts(record: RequestRecord, outcome: FallbackOutcome<unknown>): void {
+  record.row.attempts = outcome.attempts.length;
+  const last = outcome.attempts.at(-1);
+  if (outcome.ok) {
+    record.row.model_used = outcome.target.model.id;
+    record.row.provider = outcome.target.provider.id;
+  } else if (last) {
+    record.row.model_used = last.model;
+  }
 }
 
 /** The client-facing error for a request no candidate could answer. */

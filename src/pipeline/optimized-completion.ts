@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
+import { maxCostUsd } from '../costs/max-cost.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { ConventionDeps, TechniqueSelection } from '../optimizer/optillm-conventions.ts';
 import type { OptimizedAnswer, TechniqueBounds } from '../optimizer/types.ts';
@@ -190,7 +191,7 @@ const TECHNIQUE_TEMPLATE_TOKENS = 512;
 function reserveUsd(body: ChatRequest, bounds: TechniqueBounds, targets: readonly UpstreamTarget[]): number {
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const perCallPromptTokens = 2 * promptTokens + bounds.maxCompletionTokens + TECHNIQUE_TEMPLATE_TOKENS;
-  return mostCostUsd(targets, bounds.maxUpstreamRequests * perCallPromptTokens, () => bounds.maxCompletionTokens);
+  return mostCostUsd(targets, (t) => maxCostUsd(bounds.maxUpstreamRequests * perCallPromptTokens, bounds.maxCompletionTokens, t.model.pricing));
 }
 
 function stampSpend(record: RequestRecord, ledger: CallLedger): void {
