@@ -56,6 +56,7 @@ export function routerInput(body: ChatRequest, headers: IncomingHttpHeaders, rec
     metadata: body.metadata,
     overrides: overrides.overrides,
     requiredCapabilities: requiredCapabilities(body),
+    budgeted: record.key ? record.key.budget_daily_usd !== null || record.key.budget_monthly_usd !== null : false,
   };
 }
 
