@@ -36,15 +36,21 @@ export async function reserveBudget(
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
   let amountUsd = 0;
+  let worstCase = '';
   for (const t of targets) {
     const maxOut = body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens;
-    amountUsd = Math.max(amountUsd, maxCostUsd(promptTokens, maxOut * choices, t.model.pricing));
+    const costUsd = maxCostUsd(promptTokens, maxOut * choices, t.model.pricing);
+    if (costUsd >= amountUsd) {
+      amountUsd = costUsd;
+      const outputSource = body.max_completion_tokens ?? body.max_tokens ? 'max_tokens' : `${t.model.id}'s max output, as no max_tokens was sent`;
+      worstCase = `${promptTokens} prompt tokens + up to ${maxOut * choices} output tokens (${outputSource}) on ${t.model.id}`;
+    }
   }
-  return reserveBudgetUsd(g, record, amountUsd);
+  return reserveBudgetUsd(g, record, amountUsd, worstCase);
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
-export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
+export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = 'its most expensive plan'): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const verdict = await g.ledger.reserve(
@@ -53,7 +59,7 @@ export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amount
     { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd },
     Date.now(),
   );
-  if (!verdict.ok) throw errors.budgetExceeded(verdict.window, verdict.limitUsd, verdict.spentUsd + verdict.reservedUsd);
+  if (!verdict.ok) throw errors.budgetExceeded({ window: verdict.window, limitUsd: verdict.limitUsd, usedUsd: verdict.spentUsd + verdict.reservedUsd, requestUsd: amountUsd, worstCase });
   const createdAtMs = Date.now();
   g.writer.enqueueReservation({
     id: verdict.reservationId,
