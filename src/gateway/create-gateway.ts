@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { createLogger } from '../util/logger.ts';
 import { Redis } from 'ioredis';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import { KeyResolver } from '../auth/key-resolver.ts';
 import { MemoryRateLimiter } from '../auth/rate-limiter.ts';
@@ -48,7 +48,7 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
-  const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
+  const logger = opts.logger ?? createLogger(env);
   const store = await openStore(configuredStoreOptions(opts.cwd, config.store, env));
   const metrics = new GatewayMetrics();
   // Started once with the first config (an exporter is process-wide; a reload does not move it).
