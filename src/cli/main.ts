@@ -1,5 +1,5 @@
-import { Command } from 'commander';
-import { ConfigError } from '../config/load-config.ts';
+import { Command, CommanderError } from 'commander';
+import { USAGE_EXIT_CODE, usageMessage } from './usage-error.ts';
 import { COMMAND_MODULES, commandName, type CommandModule } from './command-index.ts';
 
 function baseProgram(): Command {
@@ -7,7 +7,8 @@ function baseProgram(): Command {
     .description('aigw — OpenAI-compatible LLM gateway that routes each request to the cheapest model that will answer it well')
     .version('0.1.0')
     .option('-c, --config <file>', 'config file (default: ./aigw.yaml if present)')
-    .showHelpAfterError();
+    // Commander prints its one-line error itself; main() turns its exit into USAGE_EXIT_CODE.
+    .exitOverride();
 }
 
 /** The program with the given command modules registered (default: all of them). */
@@ -43,9 +44,14 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await (await programFor(argv.slice(2))).parseAsync(argv);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      process.exit(err.exitCode === 0 ? 0 : USAGE_EXIT_CODE);
+    }
+    const message = usageMessage(err);
+    if (message !== undefined) {
+      console.error(`aigw: ${message}`);
+      process.exit(USAGE_EXIT_CODE);
     }
     throw err;
   }

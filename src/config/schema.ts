@@ -3,11 +3,12 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { ResilienceConfig, TlsConfig } from './resilience-schema.ts';
 import { TelemetryConfig } from './telemetry-schema.ts';
 import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
-export { CacheConfig, OptimizerConfig, QualityConfig, TelemetryConfig };
+export { CacheConfig, OptimizerConfig, QualityConfig, ResilienceConfig, TelemetryConfig, TlsConfig };
 
 const usdPerMTok = z.number().nonnegative();
 
@@ -47,6 +48,8 @@ export const ProviderConfig = z.strictObject({
   prices_from: z.string().min(1).optional(),
   /** Set on providers served by `aigw sim`; shown as "simulated" wherever the provider appears. */
   simulated: z.boolean().default(false),
+  /** Whether the upstream stops at a request's max_tokens (budgets reserve by it); default: true for OpenAI, Anthropic and Gemini's own APIs and the simulator. */
+  enforces_max_tokens: z.boolean().optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -200,6 +203,10 @@ export const ServerConfig = z.strictObject({
   access_log: z.boolean().default(true),
   /** Environment variable holding the admin key. */
   admin_key_env: z.string().default('AIGW_ADMIN_KEY'),
+  /** HTTPS without a proxy: PEM certificate and key files. */
+  tls: TlsConfig.optional(),
+  /** Environment variable holding a token `/metrics` then requires (`Authorization: Bearer …`); unset: public. */
+  metrics_token_env: z.string().optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -229,6 +236,7 @@ export const GatewayConfig = z.strictObject({
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
+  resilience: ResilienceConfig.default(ResilienceConfig.parse({})),
   telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
   alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });

@@ -1,4 +1,5 @@
-import { maxCostUsd } from '../costs/max-cost.ts';
+import { billableOutputTokens, enforcesMaxTokens, reservationUsd, type ReservationInput } from '../costs/reservation.ts';
+import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
@@ -37,28 +38,36 @@ export async function reserveBudget(
   const choices = body.n ?? 1;
   let amountUsd = 0;
   let worstCase = '';
+  const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   for (const t of targets) {
-    const maxOut = body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens;
-    const costUsd = maxCostUsd(promptTokens, maxOut * choices, t.model.pricing);
+    const input = { promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider };
+    const costUsd = reservationUsd(input);
     if (costUsd >= amountUsd) {
       amountUsd = costUsd;
-      const outputSource = body.max_completion_tokens ?? body.max_tokens ? 'max_tokens' : `${t.model.id}'s max output, as no max_tokens was sent`;
-      worstCase = `${promptTokens} prompt tokens + up to ${maxOut * choices} output tokens (${outputSource}) on ${t.model.id}`;
+      worstCase = worstCaseText(input, t.model.id);
     }
   }
   return reserveBudgetUsd(g, record, amountUsd, worstCase);
+}
+
+/** What the reservation is made of, for the 429 that names it. */
+function worstCaseText(input: ReservationInput, modelId: string): string {
+  const outputTokens = billableOutputTokens(input) * Math.max(1, input.choices);
+  const why = input.requestedMaxTokens === undefined ? `${modelId}'s max output, as no max_tokens was sent` : enforcesMaxTokens(input.provider) ? 'max_tokens' : `${modelId}'s max output: its provider may not enforce max_tokens`;
+  return `${input.promptTokens} prompt tokens + up to ${outputTokens} output tokens (${why}) on ${modelId}`;
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
 export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = 'its most expensive plan'): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
-  const verdict = await g.ledger.reserve(
-    key.id,
-    amountUsd,
-    { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd },
-    Date.now(),
-  );
+  const verdict = await g.ledger
+    .reserve(key.id, amountUsd, { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd }, Date.now())
+    .catch((err: unknown) => {
+      // Neither Redis nor the store answers: the key's spend cannot be known, so nothing is admitted.
+      if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
+      throw err;
+    });
   if (!verdict.ok) throw errors.budgetExceeded({ window: verdict.window, limitUsd: verdict.limitUsd, usedUsd: verdict.spentUsd + verdict.reservedUsd, requestUsd: amountUsd, worstCase });
   const createdAtMs = Date.now();
   g.writer.enqueueReservation({

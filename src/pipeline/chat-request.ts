@@ -10,6 +10,7 @@ import { enforceRateLimit, reserveBudget, settleBudget } from './budget-guard.ts
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { Gateway } from './gateway-types.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
+import { runLoggedRequest } from './logged-request.ts';
 import { chooseTechnique, completeOptimized, conventionDeps } from './optimized-completion.ts';
 import { planRoute, type RoutePlan } from './plan-route.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
@@ -29,16 +30,8 @@ import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContex
  * routing to completeOptimized, which runs these steps for every call of the technique and sums them.
  */
 export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: FastifyReply, asked: ChatRequest, format: ClientFormat): Promise<void> {
-  const record = req.record;
-  g.inFlight.enter();
-  // A client that leaves stops the upstream work (retries, generation) and still leaves its row.
-  const clientGone = new AbortController();
-  const onClose = () => {
-    if (!reply.raw.writableFinished) clientGone.abort();
-  };
-  reply.raw.once('close', onClose);
-  if (req.raw.socket.destroyed) onClose(); // it left before this handler ran
-  try {
+  await runLoggedRequest(g, req, reply, async (signal) => {
+    const record = req.record;
     noteRequest(g, record, asked);
     // OptiLLM technique selectors (model prefix, optillm_approach, <optillm_approach> tag) come off here.
     const { request: body, selection } = selectTechnique(asked, conventionDeps(g));
@@ -49,7 +42,7 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
     if (plan.decision) recordDecision(g, plan.decision, record);
     const technique = chooseTechnique(g, record, selection, plan, body);
     if (technique) {
-      await completeOptimized(g, req, reply, body, plan, technique, clientGone.signal, format);
+      await completeOptimized(g, req, reply, body, plan, technique, signal, format);
       return;
     }
     // Exact-match cache: after routing (the key names the model), before any budget is held.
@@ -60,24 +53,12 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
     }
     const reservation = await reserveBudget(g, record, body, plan.targets);
     try {
-      if (body.stream === true) await streamCompletion(g, req, reply, body, plan, clientGone.signal, cache, format);
-      else await completeOnce(g, reply, body, plan, clientGone.signal, cache, format);
+      if (body.stream === true) await streamCompletion(g, req, reply, body, plan, signal, cache, format);
+      else await completeOnce(g, reply, body, plan, signal, cache, format);
     } finally {
       await settleBudget(g, reservation, record);
     }
-  } catch (err) {
-    noteFailure(record, err);
-    throw err;
-  } finally {
-    g.inFlight.leave();
-    reply.raw.off('close', onClose);
-    if (clientGone.signal.aborted) {
-      // No response reaches the client, so fastify's onResponse hook will not write the row.
-      if (record.row.status < 400) record.row.status = 499;
-      record.row.error_type ??= 'client_closed';
-      recordRequest(g, record);
-    }
-  }
+  });
 }
 
 function noteRequest(g: Gateway, record: RequestRecord, asked: ChatRequest): void {
@@ -112,13 +93,6 @@ async function tracedPlan(g: Gateway, record: RequestRecord, body: ChatRequest, 
   } finally {
     span?.end();
   }
-}
-
-/** Stamps the row with the error the client is about to get (the error handler sends it). */
-export function noteFailure(record: RequestRecord, err: unknown): void {
-  const gwError = err instanceof GatewayError ? err : undefined;
-  record.row.status = gwError?.status ?? 500;
-  record.row.error_type = gwError ? (gwError.code ?? gwError.type) : 'internal_error';
 }
 
 async function completeOnce(

@@ -16,6 +16,7 @@ import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
 import type { JudgeQueue } from '../quality/judge-queue.ts';
+import type { ComponentHealth } from '../util/component-health.ts';
 import type { Tracing } from '../telemetry/trace-types.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
 
@@ -47,9 +48,11 @@ export interface Gateway {
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;
+  /** Up/down state of the store and Redis: /health, /metrics and the fallbacks read it. */
+  health: ComponentHealth;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */
   keysRequired(): Promise<boolean>;
-  /** Call after creating or revoking keys in this process so auth sees it at once. */
+  /** Call after creating or revoking keys: this replica forgets its key cache, the others hear it through Redis. */
   keysChanged(): void;
   /** OpenTelemetry tracing, present only when an OTLP endpoint is configured (telemetry.otlp_endpoint). */
   tracing?: Tracing;

@@ -98,6 +98,7 @@ export function recordDecision(g: Gateway, decision: RouteDecision, record: Requ
     rationale: decision.rationale,
     router_version: decision.routerVersion,
     decision_us: decision.decisionUs,
+    language: decision.language,
   });
 }
 

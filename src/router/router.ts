@@ -179,6 +179,7 @@ export function createRouter(deps: RouterDeps): Router {
       routingModel: input.routingModel,
       taskType: analysis.taskType,
       complexity: analysis.complexity,
+      language: analysis.language,
       constraints,
       chosenModel: choice.chosen.model.id,
       ...(choice.chosen.technique ? { technique: { spec: choice.chosen.technique.spec, options: choice.chosen.technique.options } } : {}),

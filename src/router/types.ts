@@ -69,6 +69,8 @@ export interface RouteDecision {
   routingModel: string;
   taskType: TaskType;
   complexity: number;
+  /** The prompt's language as analyzePrompt detected it (ISO 639-1, `und` when unknown). */
+  language: string;
   constraints: RoutingConstraints;
   chosenModel: string;
   /** Ranked best first, ineligible ones last with their reason. */

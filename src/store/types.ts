@@ -67,6 +67,8 @@ export interface DecisionRow {
   rationale: string;
   router_version: string;
   decision_us: number;
+  /** The prompt's language (ISO 639-1, `und` when unknown); null on decisions logged before migration 0013. */
+  language: string | null;
 }
 
 export interface ApiKeyRow {
