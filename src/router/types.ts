@@ -24,12 +24,21 @@ export interface PromptAnalysis {
   language: string;
 }
 
+/** The predictor's per-prompt terms at decision time, kept with the outcome so the router can learn from it. */
+export interface PromptTerms {
+  difficulty: number;
+  discrimination: number;
+}
+
 /** Predicts, for each model, the probability that it answers this prompt well. Pure and synchronous. */
 export interface QualityPredictor {
   readonly version: string;
   /** Model ids the trained parameters know; others are served from catalog priors. */
   knownModels(): string[];
   predict(analysis: PromptAnalysis, models: readonly ModelConfig[]): number[];
+  /** Thompson sampling (exploration): abilities drawn from their posterior instead of taken at the mean. */
+  sample?(analysis: PromptAnalysis, models: readonly ModelConfig[], random: () => number): number[];
+  promptTerms?(analysis: PromptAnalysis): PromptTerms;
 }
 
 export interface RoutingConstraints {
@@ -62,6 +71,8 @@ export interface RouteInput {
   overrides?: Partial<RoutingConstraints>;
   /** Required capabilities derived from the request (tools, json, vision). */
   requiredCapabilities?: string[];
+  /** The key has a budget: exploration then never picks a candidate dearer than the mean choice. */
+  budgeted?: boolean;
 }
 
 export interface RouteDecision {
@@ -83,4 +94,8 @@ export interface RouteDecision {
   rationale: string;
   routerVersion: string;
   decisionUs: number;
+  /** Chosen by exploration (Thompson sampling among the candidates that meet every constraint). */
+  explored?: boolean;
+  /** What a learning row needs from the decision (no text): the prompt's features and predictor terms. */
+  learning?: { features: PromptFeatures; terms: PromptTerms };
 }

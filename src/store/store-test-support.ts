@@ -116,6 +116,7 @@ export function makeDecisionRow(requestId: string, overrides: Partial<DecisionRo
     router_version: 'builtin-1',
     decision_us: 84.5,
     language: 'en',
+    explored: false,
     ...overrides,
   };
 }
