@@ -36,18 +36,16 @@ export async function reserveBudget(
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
-  let amountUsd = 0;
-  let worstCase = '';
   const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  for (const t of targets) {
-    const input = { promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider };
-    const costUsd = reservationUsd(input);
-    if (costUsd >= amountUsd) {
-      amountUsd = costUsd;
-      worstCase = worstCaseText(input, t.model.id);
-    }
-  }
-  return reserveBudgetUsd(g, record, amountUsd, worstCase);
+  const inputOf = (t: UpstreamTarget): ReservationInput => ({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider });
+  const amountUsd = mostCostUsd(targets, (t) => reservationUsd(inputOf(t)));
+  const dearest = targets.find((t) => reservationUsd(inputOf(t)) === amountUsd);
+  return reserveBudgetUsd(g, record, amountUsd, dearest ? worstCaseText(inputOf(dearest), dearest.model.id) : undefined);
+}
+
+/** The most a request can cost on whichever candidate answers: the dearest target's bound (`costOf`). */
+export function mostCostUsd(targets: readonly UpstreamTarget[], costOf: (target: UpstreamTarget) => number): number {
+  return targets.reduce((most, t) => Math.max(most, costOf(t)), 0);
 }
 
 /** What the reservation is made of, for the 429 that names it. */
