@@ -30,6 +30,8 @@ export interface QualityPredictor {
   /** Model ids the trained parameters know; others are served from catalog priors. */
   knownModels(): string[];
   predict(analysis: PromptAnalysis, models: readonly ModelConfig[]): number[];
+  /** Trust in the per-prompt part of `predict` for this prompt, 0–1 (absent: a predictor without one). */
+  trust?(analysis: PromptAnalysis): number;
 }
 
 export interface RoutingConstraints {
