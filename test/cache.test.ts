@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../src/gateway/manage-keys.ts';
+import { createApiKey } from '../src/auth/manage-keys.ts';
 import { KyselyStore } from '../src/store/kysely-store.ts';
 import { sumCacheSavings } from '../src/cache/cache-savings.ts';
 import type { RequestRow } from '../src/store/types.ts';

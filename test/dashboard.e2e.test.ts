@@ -1,26 +1,39 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatUsd } from '../web/format.ts';
 import { postJson, startTestStack, type TestStack } from './helpers/test-stack.ts';
 
 // The dashboard in real headless Chromium (Debian's package; .ci/run installs it) against a gateway
-// with an admin key and some traffic: it must ask for the key, then show what the analytics API says.
+// with an admin key, an API key with budgets and some traffic: it must ask for the admin key, say so
+// when a wrong one is given, show what the analytics API says, list and filter requests, open one,
+// and fit a 390 px phone screen. The screenshots it takes are the ones docs/dashboard.md shows.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN_KEY = 'dashboard-admin-key';
+const DOCS = join(import.meta.dirname, '..', 'docs');
 
 let stack: TestStack;
 let browser: Browser;
+let apiKey: string;
+const requestIds: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (bash .ci/run does), or set CHROMIUM_PATH`);
-  stack = await startTestStack({ env: { AIGW_ADMIN_KEY: ADMIN_KEY } });
+  stack = await startTestStack({ env: { AIGW_ADMIN_KEY: ADMIN_KEY }, config: (base) => ({ ...base, server: { log_content: true } }) });
+  const created = await fetch(`${stack.url}/admin/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'search-app', team: 'search', budget_daily_usd: 50, budget_monthly_usd: 500 }),
+  });
+  apiKey = ((await created.json()) as { key: string }).key;
+  const client = stack.clientWithKey(apiKey);
   const prompts = ['Summarize: the meeting moved to Tuesday.', 'Write a Python function that reverses a list.', 'What is 17 * 23?', 'Translate "good morning" into French.'];
   for (const [i, content] of prompts.entries()) {
-    const { response } = await stack.client.chat.completions.create({ model: i % 2 === 0 ? 'auto' : 'sim-mini', messages: [{ role: 'user', content }] }).withResponse();
-    await postJson(`${stack.url}/v1/feedback`, { request_id: response.headers.get('x-aigw-request-id'), score: i % 2 === 0 ? 1 : 0.5, source: 'user' });
+    const { response } = await client.chat.completions.create({ model: i % 2 === 0 ? 'auto' : 'sim-mini', messages: [{ role: 'user', content }] }).withResponse();
+    const id = response.headers.get('x-aigw-request-id') ?? '';
+    requestIds.push(id);
+    await postJson(`${stack.url}/v1/feedback`, { request_id: id, score: i % 2 === 0 ? 1 : 0.5, source: 'user' }, { authorization: `Bearer ${apiKey}` });
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -33,45 +46,134 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function analysis<T>(name: string, query = 'timeframe=24h'): Promise<T> {
-  const res = await fetch(`${stack.url}/v1/analytics/${name}?${query}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+async function admin<T>(path: string): Promise<T> {
+  const res = await fetch(`${stack.url}${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
   expect(res.status).toBe(200);
   return (await res.json()) as T;
 }
 
+async function signIn(page: Page, key: string, state: string): Promise<void> {
+  await page.fill('#admin-key', key);
+  await page.click('#key-form button');
+  await page.waitForSelector(`body[data-state="${state}"]`);
+}
+
+/** Horizontal overflow of the page: 0 when nothing scrolls sideways. */
+function sidewaysScrollPx(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
 describe('dashboard', () => {
-  it('asks for the admin key, then shows the analytics API numbers, charts and recommendations', async () => {
-    const context = await browser.newContext();
+  it('asks for the admin key, says when a key is refused, then shows the analytics API numbers, key spend and recommendations', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    const consoleErrors: string[] = [];
-    page.on('pageerror', (err) => consoleErrors.push(err.message));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
 
     await page.goto(`${stack.url}/dashboard`);
     await page.waitForSelector('body[data-state="auth"]');
     expect(await page.isVisible('#key-form')).toBe(true);
-    await page.fill('#admin-key', ADMIN_KEY);
-    await page.click('#key-form button');
-    await page.waitForSelector('body[data-state="ready"]');
+    expect(await page.isVisible('#key-error')).toBe(false);
 
-    const routing = await analysis<{ total_requests: number; model_distribution: unknown[] }>('routing');
-    const costs = await analysis<{ total_cost_usd: number; by_model: unknown[] }>('costs', 'timeframe=24h&group_by=model,task_type&bucket=hour');
+    // A wrong key, then an ordinary API key: both refused with a message, the form stays.
+    await signIn(page, 'not-the-admin-key', 'auth-rejected');
+    expect(await page.textContent('#key-error')).toContain('That admin key was not accepted: This route requires the admin key.');
+    await signIn(page, apiKey, 'auth-rejected');
+    expect(await page.textContent('#key-error')).toContain('This key may not use admin routes');
+    await signIn(page, ADMIN_KEY, 'ready');
+    expect(await page.isVisible('#key-form')).toBe(false);
+
+    const routing = await admin<{ total_requests: number; model_distribution: unknown[] }>('/v1/analytics/routing?timeframe=24h');
+    const costs = await admin<{ total_cost_usd: number; by_model: unknown[] }>('/v1/analytics/costs?timeframe=24h&group_by=model,task_type');
     expect(routing.total_requests).toBe(4);
     expect(await page.textContent('[data-testid="kpi-requests"] .value')).toBe(formatCount(routing.total_requests));
     expect(await page.textContent('[data-testid="kpi-spend"] .value')).toBe(formatUsd(costs.total_cost_usd));
     expect(await page.locator('#chart-model-mix g.bar').count()).toBe(routing.model_distribution.length);
     expect(await page.locator('#chart-spend-model g.bar').count()).toBe(costs.by_model.length);
-    expect(await page.locator('#chart-cost-trend circle.point').count()).toBeGreaterThan(1);
+    expect(await page.getAttribute('#chart-cost-trend', 'data-bucket')).toBe('hour');
     expect(await page.locator('#performance-rows tr').count()).toBeGreaterThan(0);
+    // Spend per key against its budgets: all four requests were the key's, today.
+    const keyRow = page.locator('[data-testid="key-row"]');
+    expect(await keyRow.count()).toBe(1);
+    expect(await keyRow.textContent()).toContain(`${formatUsd(costs.total_cost_usd)} of $50.00`);
 
-    // The timeframe selector reloads: the last hour holds the same four requests.
+    // The goal picker asks the recommendations analysis for that goal (the report's default is balanced).
+    expect(await page.inputValue('#goal')).toBe('balanced');
+    const asked = page.waitForRequest((r) => r.url().includes('/v1/analytics/recommendations') && r.url().includes('goal=quality'));
+    await page.selectOption('#goal', 'quality');
+    await asked;
+    await page.waitForSelector('body[data-state="ready"]');
+
+    // One hour in minute buckets: sixty-odd points, not a two-point line.
     await page.selectOption('#timeframe', '1h');
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent?.startsWith('updated'));
+    await page.waitForFunction(() => document.querySelector('#chart-cost-trend')?.getAttribute('data-bucket') === 'minute');
     expect(await page.textContent('[data-testid="kpi-requests"] .value')).toBe('4');
+    // 60 or 61: a window that does not start on a whole minute touches one more.
+    expect(await page.locator('#chart-cost-trend circle.point').count()).toBeGreaterThanOrEqual(60);
+    expect(await page.locator('#chart-cost-trend circle.point').count()).toBeLessThanOrEqual(61);
 
-    const shot = join(mkdtempSync(join(tmpdir(), 'aigw-dashboard-')), 'dashboard.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    expect(existsSync(shot)).toBe(true);
-    expect(consoleErrors).toEqual([]);
+    mkdirSync(DOCS, { recursive: true });
+    await page.screenshot({ path: join(DOCS, 'dashboard.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('lists requests, filters them, and opens one with its decision, cost, latency, grades and prompt', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${stack.url}/dashboard#requests`);
+    await signIn(page, ADMIN_KEY, 'ready');
+
+    const rows = page.locator('[data-testid="request-row"]');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(4);
+    // Newest first.
+    expect(await rows.first().getAttribute('data-id')).toBe(requestIds[3]);
+    expect(await page.textContent('#request-count')).toBe('1–4 of 4');
+
+    // Filter by the routing model the client asked for: the two `auto` requests.
+    await page.selectOption('#filter-routing_model', 'auto');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="request-row"]').length === 2);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-id')))).toEqual([requestIds[2], requestIds[0]]);
+    await page.selectOption('#filter-status', 'error');
+    await page.waitForSelector('#request-rows td[colspan]');
+    expect(await page.textContent('#request-rows')).toContain('no requests match');
+    await page.selectOption('#filter-status', '');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="request-row"]').length === 2);
+
+    // Open the first routed request.
+    await page.click(`[data-testid="request-row"][data-id="${requestIds[0]}"]`);
+    await page.waitForSelector('[data-testid="detail-decision"] table');
+    const detail = await admin<{ model: string; decision: { candidates: unknown[]; chosen_model: string }; cost: { cost_usd: number } }>(`/admin/requests/${requestIds[0]}`);
+    expect(await page.locator('[data-testid="detail-decision"] tbody tr').count()).toBe(detail.decision.candidates.length);
+    expect(await page.textContent('[data-testid="detail-decision"]')).toContain(`${detail.decision.chosen_model} (chosen)`);
+    expect(await page.textContent('[data-testid="detail-cost"]')).toContain(formatUsd(detail.cost.cost_usd));
+    expect(await page.textContent('[data-testid="detail-latency"]')).toContain('gateway overhead');
+    expect(await page.textContent('[data-testid="detail-attempts"]')).toContain('upstream attempts');
+    expect(await page.textContent('[data-testid="detail-feedback"]')).toContain('user');
+    expect(await page.textContent('[data-testid="detail-content"]')).toContain('Summarize: the meeting moved to Tuesday.');
+    await page.screenshot({ path: join(DOCS, 'dashboard-requests.png'), fullPage: false });
+    await page.click('#detail-close');
+    expect(await page.isVisible('#request-detail')).toBe(false);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  }, 60_000);
+
+  it('fits a 390 px phone screen without sideways scrolling, on both tabs', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/dashboard`);
+    await signIn(page, ADMIN_KEY, 'ready');
+    await page.waitForSelector('[data-testid="key-row"]');
+    expect(await sidewaysScrollPx(page)).toBe(0);
+    await page.click('[data-testid="tab-requests"]');
+    await page.locator('[data-testid="request-row"]').first().waitFor();
+    expect(await sidewaysScrollPx(page)).toBe(0);
+    await page.locator('[data-testid="request-row"]').first().click();
+    await page.waitForSelector('[data-testid="detail-latency"]');
+    expect(await sidewaysScrollPx(page)).toBe(0);
     await context.close();
   }, 60_000);
 
@@ -81,5 +183,6 @@ describe('dashboard', () => {
     expect(script.headers.get('content-type')).toContain('javascript');
     expect((await script.text()).length).toBeGreaterThan(1000);
     expect((await fetch(`${stack.url}/v1/analytics/routing?timeframe=24h`)).status).toBe(401);
+    expect((await fetch(`${stack.url}/admin/requests`)).status).toBe(401);
   });
 });

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costUsd } from '../src/costs/cost.ts';
-import type { OptimizationJson } from '../src/server/optimization-record.ts';
+import type { OptimizationJson } from '../src/pipeline/optimization-record.ts';
 import type { OptimizationImpact } from '../src/server/routes/optimization-impact.ts';
 import type { CandidateScore, DecisionRow, RequestRow } from '../src/store/types.ts';
 import { RecordingProxy, type UpstreamSeen } from './helpers/recording-proxy.ts';

@@ -7,7 +7,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/gateway/serve.ts';
-import { createApiKey } from '../src/gateway/manage-keys.ts';
+import { createApiKey } from '../src/auth/manage-keys.ts';
 import { fleetCatalog } from '../src/sim/fleet.ts';
 import { startSim, type SimServer } from '../src/sim/server.ts';
 import { RELIABLE_FLEET } from './helpers/test-stack.ts';

@@ -22,7 +22,7 @@ export interface RoutingCosts extends AnalysisBase {
   total_cost_usd: number;
   avg_cost_per_request_usd: number | null;
   cache_saved_usd: number;
-  trend_bucket: 'hour' | 'day';
+  trend_bucket: 'minute' | 'hour' | 'day';
   trend: Array<{ bucket_start: string; requests: number; cost_usd: number }>;
   by_model?: Array<{ model: string; requests: number; cost_usd: number }>;
   by_task_type?: Array<{ task_type: string; requests: number; cost_usd: number }>;
@@ -56,6 +56,40 @@ export interface Recommendations {
     recommendedChange: string;
     effort: string;
     risk: { level: string };
-    expectedImpact?: { costChangePct?: number; avgQualityBefore?: number; avgQualityAfter?: number };
+    /** Which traffic the rule touches (its routing models and task types). */
+    scope?: string;
+    expectedImpact?: { costChangePct?: number; costChangeUsd?: number; avgQualityBefore?: number | null; avgQualityAfter?: number | null };
   }>;
+}
+
+/** GET /admin/keys (src/server/routes/admin.ts): each key with its spend in the current UTC day and month. */
+export interface KeyListing {
+  data: Array<{
+    id: string;
+    name: string;
+    team: string | null;
+    revoked_at: string | null;
+    budget_daily_usd: number | null;
+    budget_monthly_usd: number | null;
+    spent_today_usd: number;
+    spent_month_usd: number;
+    daily_budget_use: number | null;
+    monthly_budget_use: number | null;
+  }>;
+}
+
+// The request log's types come from the server's own wire types (a type-only import: nothing of
+// the server is bundled).
+export type { RequestDetail, RequestFilterValues, RequestListPage } from '../src/analytics/request-log/request-log-types.ts';
+
+/** The optimizer's record as the detail panel reads it (the row's `optimization` JSON, src/server/optimization-record.ts). */
+export interface OptimizationView {
+  technique?: string;
+  source?: string;
+  upstream_calls?: number;
+  cost_usd?: number;
+  plain_estimate_usd?: number;
+  error?: string;
+  calls?: Array<{ label: string; model: string; cost_usd: number; failed?: true }>;
+  recommendation?: { predicted_quality: number; plain_predicted_quality: number | null };
 }

@@ -1,156 +1,79 @@
-import type { ModelPerformance, QualityMetrics, Recommendations, RoutingAnalytics, RoutingCosts } from './analytics-types.ts';
-import { formatCount, formatMs, formatQuality, formatShare, formatUsd } from './format.ts';
-import { barChartSvg, escapeXml, lineChartSvg, type ChartDatum } from './svg-charts.ts';
+import { AuthRequired, byId, setAdminKey } from './api.ts';
+import { loadOverview, renderOverview } from './overview.ts';
+import { loadFilterOptions, loadRequests, requestsAtRest, resetPaging, startRequestsView } from './requests-view.ts';
 
 /**
- * The dashboard: one page over the analytics API, refreshed every REFRESH_MS. The admin key (when the
- * gateway has one) stays in this tab's sessionStorage and goes only to this gateway's /v1/analytics.
+ * The dashboard: an Overview tab (totals, charts, spend per key, recommendations for a chosen goal) and
+ * a Requests tab (the request log and one request's detail), over the gateway's admin and analytics
+ * routes, refreshed every REFRESH_MS. Each tab lives in its own module; this one wires them up.
  */
 const REFRESH_MS = 15_000;
-const KEY_STORAGE = 'aigw.adminKey';
+const GOAL_STORAGE = 'aigw.goal';
+type Tab = 'overview' | 'requests';
 
-class AuthRequired extends Error {}
+const timeframe = () => byId<HTMLSelectElement>('timeframe').value;
+const goal = () => byId<HTMLSelectElement>('goal').value;
 
-interface DashboardData {
-  routing: RoutingAnalytics;
-  costs: RoutingCosts;
-  quality: QualityMetrics;
-  performance: ModelPerformance;
-  recommendations: Recommendations;
+function currentTab(): Tab {
+  return location.hash === '#requests' ? 'requests' : 'overview';
 }
 
-function byId(id: string): HTMLElement {
-  const el = document.getElementById(id);
-  if (!el) throw new Error(`the page lacks #${id}`);
-  return el;
-}
-
-async function fetchAnalysis<T>(name: string, params: Record<string, string>): Promise<T> {
-  const key = sessionStorage.getItem(KEY_STORAGE);
-  const res = await fetch(`/v1/analytics/${name}?${new URLSearchParams(params).toString()}`, {
-    headers: key ? { authorization: `Bearer ${key}` } : {},
-  });
-  if (res.status === 401 || res.status === 403) throw new AuthRequired();
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    throw new Error(`${name}: ${res.status} ${body.error?.message ?? res.statusText}`);
-  }
-  return (await res.json()) as T;
-}
-
-async function loadData(timeframe: string): Promise<DashboardData> {
-  const window = { timeframe };
-  const bucket = timeframe === '7d' || timeframe === '30d' ? 'day' : 'hour';
-  const [routing, costs, quality, performance, recommendations] = await Promise.all([
-    fetchAnalysis<RoutingAnalytics>('routing', window),
-    fetchAnalysis<RoutingCosts>('costs', { ...window, group_by: 'model,task_type', bucket }),
-    fetchAnalysis<QualityMetrics>('quality', window),
-    fetchAnalysis<ModelPerformance>('model-performance', window),
-    fetchAnalysis<Recommendations>('recommendations', window),
-  ]);
-  return { routing, costs, quality, performance, recommendations };
-}
-
-function tile(id: string, label: string, value: string): string {
-  return `<div class="tile" data-testid="${id}"><div class="label">${escapeXml(label)}</div><div class="value">${escapeXml(value)}</div></div>`;
-}
-
-function renderTiles(d: DashboardData): void {
-  byId('tiles').innerHTML = [
-    tile('kpi-requests', 'Requests', formatCount(d.routing.total_requests)),
-    tile('kpi-success', 'Success rate', formatShare(d.routing.success_rate)),
-    tile('kpi-spend', 'Spend', formatUsd(d.costs.total_cost_usd)),
-    tile('kpi-avg-cost', 'Avg cost / request', formatUsd(d.costs.avg_cost_per_request_usd)),
-    tile('kpi-quality', 'Avg quality', formatQuality(d.quality.avg_quality)),
-    tile('kpi-decision-p99', 'Routing decision p99', formatMs(d.routing.routing_latency_ms.p99)),
-    tile('kpi-cache-saved', 'Saved by the cache', formatUsd(d.costs.cache_saved_usd)),
-  ].join('');
-}
-
-function bucketLabel(iso: string, bucket: 'hour' | 'day'): string {
-  return bucket === 'day' ? iso.slice(0, 10) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
-}
-
-function renderCharts(d: DashboardData): void {
-  const trend: ChartDatum[] = d.costs.trend.map((t) => ({ label: bucketLabel(t.bucket_start, d.costs.trend_bucket), value: t.cost_usd }));
-  byId('chart-cost-trend').innerHTML = lineChartSvg(trend, { title: `Spend per ${d.costs.trend_bucket}`, format: formatUsd });
-  const mix = d.routing.model_distribution.map((m) => ({ label: m.model, value: m.requests }));
-  byId('chart-model-mix').innerHTML = barChartSvg(mix, { title: 'Requests by model', format: formatCount });
-  const spendByModel = (d.costs.by_model ?? []).map((m) => ({ label: m.model, value: m.cost_usd }));
-  byId('chart-spend-model').innerHTML = barChartSvg(spendByModel, { title: 'Spend by model', format: formatUsd });
-  const spendByTask = (d.costs.by_task_type ?? []).map((t) => ({ label: t.task_type, value: t.cost_usd }));
-  byId('chart-spend-task').innerHTML = barChartSvg(spendByTask, { title: 'Spend by task type', format: formatUsd });
-}
-
-function renderPerformance(d: DashboardData): void {
-  const rows = [...d.performance.models].sort((a, b) => b.requests - a.requests).slice(0, 15);
-  const cell = (text: string) => `<td>${escapeXml(text)}</td>`;
-  const interval = (lo: number | null, hi: number | null) => (lo === null || hi === null ? '' : ` (${lo.toFixed(2)}–${hi.toFixed(2)})`);
-  byId('performance-rows').innerHTML =
-    rows
-      .map(
-        (m) =>
-          `<tr>${cell(m.model)}${cell(m.task_type)}${cell(formatCount(m.requests))}${cell(formatQuality(m.avg_quality) + interval(m.ci95_low, m.ci95_high))}` +
-          `${cell(formatMs(m.p95_latency_ms))}${cell(formatUsd(m.avg_cost_usd))}${cell(formatShare(m.error_rate))}</tr>`,
-      )
-      .join('') || '<tr><td colspan="7">no requests in this window</td></tr>';
-}
-
-function renderRecommendations(d: DashboardData): void {
-  const items = d.recommendations.recommendations.slice(0, 5).map((r) => {
-    const impact = r.expectedImpact;
-    const cost = impact?.costChangePct === undefined ? '' : `cost ${impact.costChangePct >= 0 ? '+' : ''}${impact.costChangePct.toFixed(1)}%`;
-    const quality = impact?.avgQualityAfter === undefined ? '' : `, quality ${formatQuality(impact.avgQualityBefore)} → ${formatQuality(impact.avgQualityAfter)}`;
-    return (
-      `<li data-testid="recommendation"><strong>${escapeXml(r.title)}</strong> <span class="muted">${escapeXml(cost + quality)} · effort ${escapeXml(r.effort)} · risk ${escapeXml(r.risk.level)}</span>` +
-      `<div>${escapeXml(r.recommendedChange)}</div></li>`
-    );
-  });
-  byId('recommendations').innerHTML = items.join('') || '<li>No change beats the current routing on this window.</li>';
-}
-
-function renderGaps(d: DashboardData): void {
-  const gaps = [...new Set([d.routing, d.costs, d.quality, d.performance, d.recommendations].flatMap((a) => a.data_gaps))];
-  byId('gaps').innerHTML = gaps.map((g) => `<li>${escapeXml(g)}</li>`).join('') || '<li>none</li>';
-}
-
-function setStatus(text: string): void {
+function setStatus(text: string, state: string): void {
   byId('status').textContent = text;
+  document.body.dataset.state = state;
 }
 
-async function refresh(): Promise<void> {
-  const timeframe = (byId('timeframe') as HTMLSelectElement).value;
+function showError(err: unknown): void {
+  if (err instanceof AuthRequired) {
+    byId('key-form').hidden = false;
+    byId('key-error').textContent = err.keyRejected ? `That admin key was not accepted: ${err.message} Check AIGW_ADMIN_KEY and try again.` : '';
+    setStatus(err.keyRejected ? 'admin key refused' : 'this gateway needs its admin key', err.keyRejected ? 'auth-rejected' : 'auth');
+    if (err.keyRejected) byId('admin-key').focus();
+    return;
+  }
+  setStatus(`could not load: ${(err as Error).message}`, 'error');
+}
+
+function showTab(tab: Tab): void {
+  byId('overview').hidden = tab !== 'overview';
+  byId('requests').hidden = tab !== 'requests';
+  for (const link of document.querySelectorAll<HTMLAnchorElement>('nav a')) link.setAttribute('aria-current', link.hash === `#${tab}` ? 'page' : 'false');
+}
+
+async function refresh(force = false): Promise<void> {
+  const tab = currentTab();
+  showTab(tab);
   try {
-    const data = await loadData(timeframe);
+    if (tab === 'overview') renderOverview(await loadOverview(timeframe(), goal()));
+    else if (force || requestsAtRest()) await Promise.all([loadFilterOptions(timeframe()), loadRequests(timeframe())]);
     byId('key-form').hidden = true;
-    renderTiles(data);
-    renderCharts(data);
-    renderPerformance(data);
-    renderRecommendations(data);
-    renderGaps(data);
-    byId('window').textContent = `${data.routing.window.from} – ${data.routing.window.to}`;
-    setStatus(`updated ${new Date().toLocaleTimeString()}`);
-    document.body.dataset.state = 'ready';
+    byId('key-error').textContent = '';
+    setStatus(`updated ${new Date().toLocaleTimeString()}`, 'ready');
   } catch (err) {
-    if (err instanceof AuthRequired) {
-      byId('key-form').hidden = false;
-      setStatus('this gateway needs its admin key');
-      document.body.dataset.state = 'auth';
-    } else {
-      setStatus(`could not load: ${(err as Error).message}`);
-      document.body.dataset.state = 'error';
-    }
+    showError(err);
   }
 }
 
 function start(): void {
-  byId('timeframe').addEventListener('change', () => void refresh());
+  const savedGoal = localStorage.getItem(GOAL_STORAGE);
+  if (savedGoal) byId<HTMLSelectElement>('goal').value = savedGoal;
+  byId('timeframe').addEventListener('change', () => {
+    resetPaging();
+    void refresh(true);
+  });
+  byId('goal').addEventListener('change', () => {
+    localStorage.setItem(GOAL_STORAGE, goal());
+    void refresh(true);
+  });
+  window.addEventListener('hashchange', () => void refresh(true));
   byId('key-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    sessionStorage.setItem(KEY_STORAGE, (byId('admin-key') as HTMLInputElement).value.trim());
-    void refresh();
+    setAdminKey(byId<HTMLInputElement>('admin-key').value.trim());
+    setStatus('checking the key…', 'loading');
+    void refresh(true);
   });
-  void refresh();
+  startRequestsView(timeframe, showError);
+  void refresh(true);
   setInterval(() => void refresh(), REFRESH_MS);
 }
 

@@ -21,9 +21,9 @@ describe('barChartSvg', () => {
 
 describe('lineChartSvg', () => {
   it('puts the largest value at the top and zero on the baseline', () => {
-    const svg = lineChartSvg([{ label: 'h0', value: 0 }, { label: 'h1', value: 5 }], { title: 't', format: plain, width: 272, height: 134 });
-    // top padding 10, plot height 134 - 10 - 24 = 100: value 5 at y=10, value 0 at y=110; x from 60 to 260.
-    expect(svg).toContain('points="60.0,110.0 260.0,10.0"');
+    const svg = lineChartSvg([{ label: 'h0', value: 0 }, { label: 'h1', value: 5 }], { title: 't', format: plain, width: 288, height: 134 });
+    // top padding 10, plot height 134 - 10 - 24 = 100: value 5 at y=10, value 0 at y=110; x from 76 (room for a "$0.000725" label) to 276.
+    expect(svg).toContain('points="76.0,110.0 276.0,10.0"');
   });
 });
 

@@ -47,7 +47,7 @@ export function barChartSvg(data: readonly ChartDatum[], opts: ChartOptions): st
 export function lineChartSvg(data: readonly ChartDatum[], opts: ChartOptions & { height?: number }): string {
   const width = opts.width ?? 520;
   const height = opts.height ?? 160;
-  const pad = { left: 60, right: 12, top: 10, bottom: 24 };
+  const pad = { left: 76, right: 12, top: 10, bottom: 24 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const max = Math.max(0, ...data.map((d) => d.value));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
-import { newRequestRecord } from '../../src/server/request-record.ts';
+import { newRequestRecord } from '../../src/pipeline/request-record.ts';
 import { countByModelUsed, readGatewayRequestRows, rowsInWindow, type GatewayRequestRow } from './gateway-request-rows.ts';
 
 const dirs: string[] = [];

@@ -2,8 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { isoOf, num } from './request-window.ts';
-import { DAY_MS } from './rollup/cell-sql.ts';
-import { requestCells } from './rollup/request-cells.ts';
+import { budgetPeriodsAt, keySpend } from './key-spend.ts';
 import { roundSig } from './stats.ts';
 
 export interface BudgetUse {
@@ -39,30 +38,19 @@ export async function budgetUtilization(db: Kysely<Database>, q: AnalysisQuery):
     .orderBy('id')
     .execute();
   if (keys.length === 0) return { budgets: [], budget_utilization: null };
-  const end = new Date(q.toMs - 1);
-  const dayStartMs = Math.floor((q.toMs - 1) / DAY_MS) * DAY_MS;
-  const monthStartMs = Date.UTC(end.getUTCFullYear(), end.getUTCMonth(), 1);
+  const { dayStartMs, monthStartMs } = budgetPeriodsAt(q.toMs - 1);
   // A budget caps all of a key's spend: the key filter applies, task type and model filters do not.
-  const cells = await requestCells(db, { ...q, keyIds: keys.map((k) => k.id), taskTypes: [], models: [] }, { fromMs: monthStartMs, toMs: q.toMs }, ['key_id', 'hour_ms'], 'day');
-  const byKey = new Map<string, { day: number; month: number }>();
-  for (const c of cells) {
-    if (c.keyId === null) continue;
-    const spent = byKey.get(c.keyId) ?? { day: 0, month: 0 };
-    spent.month += c.costUsd;
-    // Cells are whole hours or whole UTC days and the budget day is a UTC day, so a cell is wholly in it or before it.
-    if (c.hourMs >= dayStartMs) spent.day += c.costUsd;
-    byKey.set(c.keyId, spent);
-  }
+  const byKey = await keySpend(db, q.toMs, keys.map((k) => k.id));
   const budgets: BudgetUse[] = [];
   for (const k of keys) {
-    const spent = byKey.get(k.id) ?? { day: 0, month: 0 };
+    const spent = byKey.get(k.id) ?? { dayUsd: 0, monthUsd: 0 };
     const daily = k.budget_daily_usd === null ? null : num(k.budget_daily_usd);
     const monthly = k.budget_monthly_usd === null ? null : num(k.budget_monthly_usd);
     if (daily !== null && daily > 0) {
-      budgets.push({ key_id: k.id, key_name: k.name, period: 'daily', period_start: isoOf(dayStartMs), budget_usd: daily, spent_usd: roundSig(spent.day) ?? 0, utilization: roundSig(spent.day / daily) ?? 0 });
+      budgets.push({ key_id: k.id, key_name: k.name, period: 'daily', period_start: isoOf(dayStartMs), budget_usd: daily, spent_usd: roundSig(spent.dayUsd) ?? 0, utilization: roundSig(spent.dayUsd / daily) ?? 0 });
     }
     if (monthly !== null && monthly > 0) {
-      budgets.push({ key_id: k.id, key_name: k.name, period: 'monthly', period_start: isoOf(monthStartMs), budget_usd: monthly, spent_usd: roundSig(spent.month) ?? 0, utilization: roundSig(spent.month / monthly) ?? 0 });
+      budgets.push({ key_id: k.id, key_name: k.name, period: 'monthly', period_start: isoOf(monthStartMs), budget_usd: monthly, spent_usd: roundSig(spent.monthUsd) ?? 0, utilization: roundSig(spent.monthUsd / monthly) ?? 0 });
     }
   }
   return { budgets, budget_utilization: budgets.length ? Math.max(...budgets.map((b) => b.utilization)) : null };

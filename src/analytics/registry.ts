@@ -18,7 +18,7 @@ const commaList = z
 
 const RoutingCostsQueryOptions = z.object({
   group_by: commaList.pipe(z.array(z.enum(COST_GROUPS))).optional().describe(`Groupings (${COST_GROUPS.join(', ')}); default all`),
-  bucket: z.enum(['hour', 'day']).optional().describe('Trend bucket; default hour up to 2 days, day beyond'),
+  bucket: z.enum(['minute', 'hour', 'day']).optional().describe('Trend bucket; default minute up to 2 hours, hour up to 2 days, day beyond'),
 });
 
 /** What the host knows that a query string does not carry: the config catalog's model tiers. */

@@ -79,6 +79,20 @@ describeOnKnownHistory('routingCosts on the known history', (ctx) => {
     ]);
   });
 
+  it('gives a one-hour window minute buckets (an hourly line over an hour is two points)', async () => {
+    // 09:00–10:00: A0–A7 at 09:00–09:07 and D0–D1 at 09:20–09:21, $0.001 each.
+    const r = await routingCosts(ctx.db(), ctx.query({ from: '2026-01-05T09:00:00Z', to: '2026-01-05T10:00:00Z' }));
+    expect(r.trend_bucket).toBe('minute');
+    expect(r.trend).toHaveLength(60);
+    const nonEmpty = r.trend.filter((p) => p.requests > 0).map((p) => p.bucket_start.slice(11, 16));
+    expect(nonEmpty).toEqual(['09:00', '09:01', '09:02', '09:03', '09:04', '09:05', '09:06', '09:07', '09:20', '09:21']);
+    expect(r.trend[0]).toMatchObject({ requests: 1, cost_usd: 0.001, change_pct: null });
+    expect(r.trend[1]?.change_pct).toBe(0);
+    // Halves 09:00–09:30 and 09:30–10:00: all $0.01 in the first, so the second is −100%.
+    expect(r.trend_change_pct).toBe(-100);
+    expect(r.total_cost_usd).toBeCloseTo(0.01, 12);
+  });
+
   it('on an empty store reports zero spend and the missing budgets without throwing', async () => {
     const r = await routingCosts(ctx.emptyDb(), ctx.query());
     expect(r).toMatchObject({ sample_size: 0, total_cost_usd: 0, avg_cost_per_request_usd: null, budget_utilization: null, trend_change_pct: null });

@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import type { Database } from '../store/schema.ts';
 import { AnalysisParamsError, type AnalysisQuery } from './analysis-query.ts';
 import { budgetUtilization, type BudgetUse } from './budget-utilization.ts';
-import { bucketFor, costTrendOf, windowHalves, type TrendBucket, type TrendPoint } from './cost-trend.ts';
+import { bucketFor, costTrendOf, minuteCells, windowHalves, type TrendBucket, type TrendPoint } from './cost-trend.ts';
 import { ratio } from './request-window.ts';
 import { requestCells, type RequestCell } from './rollup/request-cells.ts';
 import { roundSig } from './stats.ts';
@@ -112,15 +112,17 @@ export async function routingCosts(db: Kysely<Database>, q: AnalysisQuery, opts:
   // Hourly (daily, for a daily trend) sums of the two halves give the totals and the trend (its half-on-half change needs them
   // apart); one grouping by every cost dimension gives the breakdowns.
   const wantGroups = groups.some((g) => g !== 'tier') || wantModels;
-  const resolution = (opts.bucket ?? bucketFor(q)) === 'day' ? 'day' : 'hour';
-  const [firstCells, secondCells, groupCells, budgets] = await Promise.all([
+  const bucket = opts.bucket ?? bucketFor(q);
+  const resolution = bucket === 'day' ? 'day' : 'hour';
+  const [firstCells, secondCells, groupCells, budgets, minutes] = await Promise.all([
     requestCells(db, q, first, ['hour_ms'], resolution),
     requestCells(db, q, second, ['hour_ms'], resolution),
     wantGroups ? requestCells(db, q, q, ['model_used', 'task_type', 'key_id', 'team']) : [],
     budgetUtilization(db, q),
+    bucket === 'minute' ? Promise.all([minuteCells(db, q, first), minuteCells(db, q, second)]) : undefined,
   ]);
   const cells = [...firstCells, ...secondCells];
-  const trend = costTrendOf(q, firstCells, secondCells, opts.bucket);
+  const trend = minutes ? costTrendOf(q, minutes[0], minutes[1], bucket) : costTrendOf(q, firstCells, secondCells, bucket);
   const models = wantModels ? costBy(groupCells, (c) => c.model) : undefined;
   const tasks = groups.includes('task_type') ? costBy(groupCells, (c) => c.taskType) : undefined;
   const keys = groups.includes('key') ? costBy(groupCells, (c) => c.keyId) : undefined;

@@ -1,9 +1,45 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../gateway/manage-keys.ts';
+import { createApiKey } from '../auth/manage-keys.ts';
 import { openConfiguredStore } from './open-configured-store.ts';
 import { printTable } from './print-table.ts';
+import { keySpendFields } from '../analytics/key-spend.ts';
+import { analyticsDbOf } from '../mcp/store-context.ts';
+import type { Store } from '../store/types.ts';
 
 const num = (v: string) => Number.parseFloat(v);
+
+/** `$1.23` with enough digits for sub-cent spend. */
+function usd(v: number): string {
+  return v === 0 ? '$0' : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toPrecision(3)}`;
+}
+
+/** Spent against a budget: `$0.0123 / $5 (0.2%)`, or just the spend without a budget. */
+function spentOf(spentUsd: number, budgetUsd: number | null): string {
+  if (budgetUsd === null) return usd(spentUsd);
+  return `${usd(spentUsd)} / ${usd(budgetUsd)} (${((spentUsd / budgetUsd) * 100).toFixed(1)}%)`;
+}
+
+/** The `aigw keys list` table: each key with its spend in the current UTC day and month (what the budgets cap). */
+export async function keyListTable(store: Store, nowMs: number): Promise<{ headers: string[]; rows: string[][] }> {
+  const keys = await store.listApiKeys();
+  const spend = await keySpendFields(analyticsDbOf(store), keys, nowMs);
+  return {
+    headers: ['id', 'name', 'prefix', 'team', 'spent today / daily budget', 'spent this month / monthly budget', 'rpm', 'status'],
+    rows: keys.map((k) => {
+      const s = spend.get(k.id);
+      return [
+        k.id,
+        k.name,
+        k.key_prefix,
+        k.team ?? '',
+        spentOf(s?.spent_today_usd ?? 0, k.budget_daily_usd),
+        spentOf(s?.spent_month_usd ?? 0, k.budget_monthly_usd),
+        k.rpm_limit?.toString() ?? '',
+        k.revoked_at ? `revoked ${new Date(k.revoked_at).toISOString()}` : 'active',
+      ];
+    }),
+  };
+}
 
 export function registerKeysCommands(program: Command): void {
   const keys = program.command('keys').description('manage gateway API keys (stored as SHA-256 hashes only)');
@@ -39,20 +75,8 @@ export function registerKeysCommands(program: Command): void {
     .action(async () => {
       const store = await openConfiguredStore(process.cwd(), configPath());
       try {
-        const rows = await store.listApiKeys();
-        printTable(
-          ['id', 'name', 'prefix', 'team', 'daily $', 'monthly $', 'rpm', 'status'],
-          rows.map((k) => [
-            k.id,
-            k.name,
-            k.key_prefix,
-            k.team ?? '',
-            k.budget_daily_usd?.toString() ?? '',
-            k.budget_monthly_usd?.toString() ?? '',
-            k.rpm_limit?.toString() ?? '',
-            k.revoked_at ? `revoked ${new Date(k.revoked_at).toISOString()}` : 'active',
-          ]),
-        );
+        const { headers, rows } = await keyListTable(store, Date.now());
+        printTable(headers, rows);
       } finally {
         await store.close();
       }

@@ -2,7 +2,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { InvalidArgumentError, type Command } from 'commander';
 import { readConfig } from '../gateway/resolve-config.ts';
 import { MCP_SERVER_NAMES, createMcpServer, isMcpServerName } from '../mcp/create-server.ts';
-import { lazyConfiguredStoreContext } from '../mcp/store-context.ts';
+import { lazyConfiguredStoreContext } from './configured-store-context.ts';
 
 /**
  * `aigw mcp <server>`: one MCP server over stdio for agents (Claude Desktop, the MCP Inspector).

@@ -1,10 +1,18 @@
+import type { ModelConfig } from '../config/schema.ts';
 import type { RouteOutcome } from '../router/router.ts';
 import type { RouteDecision } from '../router/types.ts';
 import { printTable } from './print-table.ts';
 
 const usd = (x: number) => `$${x < 0.01 ? x.toFixed(6) : x.toFixed(4)}`;
 
-export function printRouteDecision(d: RouteDecision, write: (line: string) => void = console.log): void {
+/** Where a model's quality estimate starts from, in words (trained abilities beat every prior once they rest on enough outcomes). */
+export function qualitySource(model: ModelConfig): string {
+  if (model.sources?.['quality']) return `shipped prior: ${model.sources['quality']}`;
+  if (Object.keys(model.quality).length > 0) return 'prior from aigw.yaml';
+  return 'trained abilities if the predictor knows it, else the task-level default';
+}
+
+export function printRouteDecision(d: RouteDecision, write: (line: string) => void = console.log, models: readonly ModelConfig[] = []): void {
   write(`model:      ${d.chosenModel}`);
   write(`why:        ${d.rationale}`);
   write(`task:       ${d.taskType}, complexity ${d.complexity.toFixed(2)}`);
@@ -25,6 +33,11 @@ export function printRouteDecision(d: RouteDecision, write: (line: string) => vo
     ]),
     write,
   );
+  const candidates = new Set(d.candidates.map((c) => c.model));
+  const described = models.filter((m) => candidates.has(m.id));
+  if (described.length === 0) return;
+  write('');
+  printTable(['candidate', 'quality from'], described.map((m) => [m.id, qualitySource(m)]), write);
 }
 
 export interface SimulatedRoute {

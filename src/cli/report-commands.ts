@@ -4,7 +4,7 @@ import { refreshRollups } from '../analytics/rollup/refresh-rollups.ts';
 import { buildReport, reportOptionsOf } from '../analytics/report/build-report.ts';
 import { ReportParams } from '../analytics/report/report-params.ts';
 import { renderReport } from '../analytics/report/render-report.ts';
-import { lazyConfiguredStoreContext } from '../mcp/store-context.ts';
+import { lazyConfiguredStoreContext } from './configured-store-context.ts';
 import { analysisParamsOf } from '../mcp/tool-context.ts';
 
 interface ReportCommandOptions {

@@ -60,7 +60,8 @@ export function registerRouterCommands(program: Command): void {
         route.help();
         return;
       }
-      const router = routerFor(configPath());
+      const config = routingConfig(configPath());
+      const router = buildRouter(config, new LiveStats());
       const outcome = router.decide({
         routingModel: opts.model,
         messages: [{ role: 'user', content: prompt }],
@@ -75,7 +76,7 @@ export function registerRouterCommands(program: Command): void {
         return;
       }
       if (opts.json) console.log(JSON.stringify(outcome.decision, null, 2));
-      else printRouteDecision(outcome.decision);
+      else printRouteDecision(outcome.decision, console.log, config.models);
     });
 
   route

@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
 import { listRecommendations, ruleOfStoredRecommendation, type RuleRecommendation } from '../analytics/recommend/index.ts';
 import { ConfigError, defaultConfigPath, parseConfigYaml } from '../config/load-config.ts';
+import { checkTechniquePlan } from '../optimizer/run-technique.ts';
 import type { RoutingRule } from '../config/schema.ts';
 import type { RecommendationRow, Store } from '../store/types.ts';
 import { resolve } from 'node:path';
@@ -48,7 +49,7 @@ export function addRuleToConfigText(text: string, rule: Record<string, unknown>,
     throw new ApplyRuleError(`${source}: routing.rules must be a list`);
   }
   const next = doc.toString();
-  parseConfigYaml(next, `${source} with rule ${String(rule['name'])}`);
+  parseConfigYaml(next, `${source} with rule ${String(rule['name'])}`, { checkTechniquePlan });
   return next;
 }
 

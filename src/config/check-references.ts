@@ -1,9 +1,18 @@
-import { techniqueBounds, TechniqueOptionError } from '../optimizer/run-technique.ts';
 import type { GatewayConfig } from './schema.ts';
 import { TIERS } from './schema.ts';
 
+/**
+ * Checks one technique plan (`optimizer.task_types.*`) and names the field at fault. The optimizer
+ * owns the technique table (`checkTechniquePlan` in src/optimizer/run-technique.ts); config sits
+ * below it, so whoever loads a config passes the check in.
+ */
+export type TechniquePlanCheck = (
+  technique: string,
+  options: Readonly<Record<string, number>>,
+) => { field: 'technique' | 'options'; message: string } | undefined;
+
 /** Cross-field checks zod cannot express per field: ids unique, references resolve. */
-export function checkReferences(config: GatewayConfig): string[] {
+export function checkReferences(config: GatewayConfig, checkTechniquePlan?: TechniquePlanCheck): string[] {
   const problems: string[] = [];
   const providerIds = new Set<string>();
   config.providers.forEach((p, i) => {
@@ -37,21 +46,16 @@ export function checkReferences(config: GatewayConfig): string[] {
       rule.action[field]?.forEach((ref, j) => checkRef(ref, `routing.rules[${i}].action.${field}[${j}]`));
     }
   });
-  problems.push(...checkTechniquePlans(config));
+  if (checkTechniquePlan) problems.push(...checkTechniquePlans(config, checkTechniquePlan));
   return problems;
 }
 
 /** Technique plans get the check a request's selector gets: names the registry knows, options in range. */
-function checkTechniquePlans(config: GatewayConfig): string[] {
+function checkTechniquePlans(config: GatewayConfig, check: TechniquePlanCheck): string[] {
   const problems: string[] = [];
   for (const [taskType, plan] of Object.entries(config.optimizer.task_types)) {
-    if (!plan) continue;
-    try {
-      techniqueBounds(plan.technique, { model: 'config', messages: [{ role: 'user', content: '' }] }, plan.options);
-    } catch (err) {
-      const field = err instanceof TechniqueOptionError ? 'options' : 'technique';
-      problems.push(`optimizer.task_types.${taskType}.${field}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const problem = plan && check(plan.technique, plan.options);
+    if (problem) problems.push(`optimizer.task_types.${taskType}.${problem.field}: ${problem.message}`);
   }
   return problems;
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { GatewayConfig } from './schema.ts';
-import { checkReferences } from './check-references.ts';
+import { checkReferences, type TechniquePlanCheck } from './check-references.ts';
 import { applyProviderLimits } from './provider-limits.ts';
 import { fillKnownModels } from './known-models/fill-known-models.ts';
 
@@ -29,16 +29,21 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
 }
 
+export interface ParseConfigOptions {
+  /** Validates `optimizer.task_types` plans; without it they are checked only against the schema. */
+  checkTechniquePlan?: TechniquePlanCheck;
+}
+
 /** Validates an already-parsed config object; throws ConfigError naming the path of every bad field. */
-export function parseConfig(raw: unknown, source = 'config'): GatewayConfig {
+export function parseConfig(raw: unknown, source = 'config', opts: ParseConfigOptions = {}): GatewayConfig {
   const result = GatewayConfig.safeParse(fillKnownModels(raw ?? {}));
   if (!result.success) throw new ConfigError(source, formatIssues(result.error.issues));
-  const refProblems = checkReferences(result.data);
+  const refProblems = checkReferences(result.data, opts.checkTechniquePlan);
   if (refProblems.length > 0) throw new ConfigError(source, refProblems);
   return applyProviderLimits(result.data);
 }
 
-export function parseConfigYaml(text: string, source = 'config'): GatewayConfig {
+export function parseConfigYaml(text: string, source = 'config', opts: ParseConfigOptions = {}): GatewayConfig {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
@@ -46,7 +51,7 @@ export function parseConfigYaml(text: string, source = 'config'): GatewayConfig 
       doc.errors.map((e) => `YAML syntax (line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0]}`),
     );
   }
-  return parseConfig(doc.toJS(), source);
+  return parseConfig(doc.toJS(), source, opts);
 }
 
 /** The config file used when none is given: `./aigw.yaml` if present. */
@@ -58,12 +63,12 @@ export function defaultConfigPath(cwd: string): string | undefined {
   return undefined;
 }
 
-export function loadConfigFile(path: string): GatewayConfig {
+export function loadConfigFile(path: string, opts: ParseConfigOptions = {}): GatewayConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new ConfigError(path, [`cannot read file: ${(err as Error).message}`]);
   }
-  return parseConfigYaml(text, path);
+  return parseConfigYaml(text, path, opts);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { problemsOf } from './config-problems.test-support.ts';
+import { problemsOf as problemsWith } from './config-problems.test-support.ts';
+import { checkTechniquePlan } from '../optimizer/run-technique.ts';
 import { parseConfigYaml } from './load-config.ts';
 
 const BASE = `
@@ -25,6 +26,7 @@ optimizer:
   });
 
   it('refuses an unknown technique, a bad option and an unknown task type, naming where', () => {
+    const problemsOf = (yaml: string) => problemsWith(yaml, { checkTechniquePlan });
     expect(problemsOf(`${BASE}\noptimizer: { task_types: { math: { technique: telepathy } } }\n`)).toEqual([
       expect.stringMatching(/^optimizer\.task_types\.math\.technique: Unknown technique 'telepathy'\. Valid techniques: none, re2/),
     ]);
@@ -32,5 +34,9 @@ optimizer:
       expect.stringMatching(/^optimizer\.task_types\.math\.options: Option 'k' of technique 'self_consistency' must be an integer from 2 to 32/),
     ]);
     expect(problemsOf(`${BASE}\noptimizer: { task_types: { astrology: { technique: re2 } } }\n`)[0]).toMatch(/^optimizer\.task_types/);
+  });
+
+  it('checks technique names and options only when the loader passes the optimizer check in', () => {
+    expect(problemsWith(`${BASE}\noptimizer: { task_types: { math: { technique: telepathy } } }\n`)).toEqual([]);
   });
 });

@@ -18,11 +18,11 @@ import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { openStore } from '../store/open-store.ts';
-import { Catalog } from './catalog.ts';
-import type { Gateway } from './gateway-types.ts';
-import { InFlight } from './in-flight.ts';
+import { Catalog } from '../pipeline/catalog.ts';
+import type { Gateway } from '../pipeline/gateway-types.ts';
+import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
-import { gatewayJudgeComplete } from '../quality/gateway-judge-complete.ts';
+import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;

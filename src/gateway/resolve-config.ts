@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config/schema.ts';
 import { defaultConfigPath, loadConfigFile, parseConfig } from '../config/load-config.ts';
+import { checkTechniquePlan } from '../optimizer/run-technique.ts';
 import { fleetCatalog, DEFAULT_FLEET } from '../sim/fleet.ts';
 
 export interface ResolvedConfig {
@@ -10,7 +11,7 @@ export interface ResolvedConfig {
 
 export function readConfig(cwd: string, explicitPath?: string): ResolvedConfig {
   const path = explicitPath ?? defaultConfigPath(cwd);
-  return { config: path ? loadConfigFile(path) : parseConfig({}, 'built-in defaults'), path };
+  return { config: path ? loadConfigFile(path, { checkTechniquePlan }) : parseConfig({}, 'built-in defaults'), path };
 }
 
 /** True when no configured provider can be called: none at all, or every one lacks its API key. */
@@ -44,5 +45,6 @@ export function withSimulatedFleet(config: GatewayConfig, simBaseUrl: string, en
       ],
     },
     'config + simulated fleet',
+    { checkTechniquePlan },
   );
 }

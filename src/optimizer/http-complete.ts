@@ -10,7 +10,7 @@ import type { Complete, CompletionCall, CompletionResult } from './types.ts';
 /**
  * `Complete` over any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, an aigw gateway, the
  * simulator), for `aigw optimize` and `aigw eval optimize`. The gateway itself uses its own
- * providers instead (src/server/gateway-complete.ts).
+ * providers instead (src/pipeline/gateway-complete.ts).
  *
  * Cost of a call, in order: the `x-aigw-cost-usd` header when the endpoint is an aigw gateway (it
  * priced the call itself); else the caller's per-1M-token prices; else 0 with `costSource: 'unknown'`.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatRequest } from '../providers/chat-schema.ts';
-import { GatewayError } from '../server/errors.ts';
+import { GatewayError } from '../util/errors.ts';
 import { selectTechnique, type ConventionDeps } from './optillm-conventions.ts';
 
 const MODELS = new Set(['gpt-4o-mini', 'auto', 'moa-legacy', 'sim-mini']);

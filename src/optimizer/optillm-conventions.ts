@@ -1,5 +1,5 @@
 import type { ChatMessage, ChatRequest, ContentPart } from '../providers/chat-schema.ts';
-import { GatewayError } from '../server/errors.ts';
+import { GatewayError } from '../util/errors.ts';
 
 /**
  * The three ways an OptiLLM client picks a technique, so existing OptiLLM clients work unchanged:

@@ -1,3 +1,4 @@
+import type { TechniquePlanCheck } from '../config/check-references.ts';
 import { sumUsd } from '../costs/cost.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import { sumUsage } from './sum-usage.ts';
@@ -135,6 +136,16 @@ export function techniqueBounds(spec: string | TechniqueSpec, request: ChatReque
   if (parsed.branches.length > 1) total = addBounds(total, { maxUpstreamRequests: 1, maxCompletionTokens: selectMaxTokens(parsed.branches.length) });
   return total;
 }
+
+/** The config check of a technique plan (`optimizer.task_types.*`): the problem and its field, or none. */
+export const checkTechniquePlan: TechniquePlanCheck = (technique, options) => {
+  try {
+    techniqueBounds(technique, { model: 'config', messages: [{ role: 'user', content: '' }] }, options);
+    return undefined;
+  } catch (err) {
+    return { field: err instanceof TechniqueOptionError ? 'options' : 'technique', message: err instanceof Error ? err.message : String(err) };
+  }
+};
 
 /** Wraps `complete`: records every call, and refuses a call that would pass the stated bounds or follows an abort. */
 export class CallRecorder {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
-import { errors, GatewayError } from './errors.ts';
-import { newRequestRecord, finishTiming, type RequestRecord } from './request-record.ts';
-import { gatewayHeaders, recordRequest } from './request-log.ts';
+import { errors, GatewayError } from '../util/errors.ts';
+import { newRequestRecord, finishTiming, type RequestRecord } from '../pipeline/request-record.ts';
+import { gatewayHeaders, recordRequest } from '../pipeline/request-log.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
@@ -17,6 +17,7 @@ import { registerReportRoutes } from './routes/report.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
+import { registerRequestLogRoutes } from './routes/requests.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,6 +90,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerAnalyticsRoutes(app, gateway);
   registerMcpRoutes(app, gateway);
   registerDashboardRoutes(app);
+  registerRequestLogRoutes(app, gateway);
   return app;
 }
 

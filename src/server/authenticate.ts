@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from '../pipeline/gateway-types.ts';
 import { isAdminKey } from '../auth/key-resolver.ts';
-import { errors } from './errors.ts';
+import { errors } from '../util/errors.ts';
 
 function bearerToken(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;

@@ -7,7 +7,7 @@ import type { FeedbackRow } from '../../store/types.ts';
 import { simOutcome } from '../../sim/answer.ts';
 import { DEFAULT_FLEET } from '../../sim/fleet.ts';
 import { classifySimTaskType } from '../../sim/task-type.ts';
-import { servedConfig } from '../../mcp/store-context.ts';
+import { servedConfig } from '../configured-store-context.ts';
 import { readConfig } from '../../gateway/resolve-config.ts';
 import { resolve } from 'node:path';
 import type { DemoPrompt } from './prompts.ts';

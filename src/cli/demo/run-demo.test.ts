@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sumUsd } from '../../costs/cost.ts';
-import { createApiKey } from '../../gateway/manage-keys.ts';
+import { createApiKey } from '../../auth/manage-keys.ts';
 import { startGateway } from '../../gateway/serve.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { RequestRow } from '../../store/types.ts';

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { knownModelDatasets, updatedDatasetsDir } from './datasets.ts';
 import type { KnownModelFacts, UpstreamRef } from './lookup.ts';
 import { lookupKnownModel } from './lookup.ts';
+import { shippedQualityPriors } from './quality-priors.ts';
 
 /** What a model entry's `sources` says of a value nobody knows: priced at zero, so never routed to by `auto`. */
 export const UNKNOWN_SOURCE = 'unknown';
@@ -38,6 +39,16 @@ function safeLookup(ref: UpstreamRef | undefined, datasetsDir: string): KnownMod
   }
 }
 
+/** Shipped per-task quality priors for the entry's upstream name or id (none for models no public table covers). */
+function safePriors(model: RawObject): ReturnType<typeof shippedQualityPriors> {
+  const names = [model['upstream_model'], model['id']].filter((n): n is string => typeof n === 'string');
+  try {
+    return shippedQualityPriors(names);
+  } catch {
+    return undefined;
+  }
+}
+
 const ASSUMED: Record<Exclude<FilledField, 'capabilities'>, unknown> = {
   pricing: { input: 0, output: 0 },
   context_window: ASSUMED_CONTEXT_WINDOW,
@@ -48,10 +59,15 @@ const ASSUMED: Record<Exclude<FilledField, 'capabilities'>, unknown> = {
 function fillModel(model: RawObject, providers: readonly unknown[], datasetsDir: string): RawObject {
   const missing = FILLED_FIELDS.filter((f) => model[f] === undefined);
   const priorSources = isObject(model['sources']) ? model['sources'] : {};
-  if (missing.length === 0) return model;
-  const facts = safeLookup(upstreamRef(model, providers), datasetsDir);
+  const priors = model['quality'] === undefined ? safePriors(model) : undefined;
+  if (missing.length === 0 && !priors) return model;
+  const facts = missing.length > 0 ? safeLookup(upstreamRef(model, providers), datasetsDir) : {};
   const out: RawObject = { ...model };
   const sources: RawObject = { ...priorSources };
+  if (priors) {
+    out['quality'] = priors.priors;
+    sources['quality'] = priors.source;
+  }
   for (const field of missing) {
     const known = facts[field];
     if (known) {

@@ -1,6 +1,5 @@
 import type { ModelConfig, Pricing } from '../../config/schema.ts';
 import type { LiveModelStats } from '../types.ts';
-import type { CandidateTechnique } from './technique-candidates.ts';
 
 /**
  * How many live samples count as much as the catalog numbers: with n samples the live EWMA gets weight
@@ -9,6 +8,19 @@ import type { CandidateTechnique } from './technique-candidates.ts';
 export const LIVE_PRIOR_SAMPLES = 20;
 /** A model failing more often than this is treated as failing this often, so estimates stay finite. */
 export const MAX_ERROR_RATE = 0.9;
+
+/** The technique a "model + technique" candidate runs, as the request path needs it. */
+export interface CandidateTechnique {
+  spec: string;
+  options: Record<string, number>;
+  /** Shown in candidate ids and rationales: `self_consistency(k=5)`. */
+  label: string;
+  /** The model's own prediction, before the technique. */
+  plainQuality: number;
+  /** The plain call's estimated cost, for "k× the plain call" comparisons. */
+  plainCostUsd: number;
+  upstreamRequests: number;
+}
 
 export interface CandidateEstimate {
   model: ModelConfig;

@@ -2,21 +2,8 @@ import type { TaskType, Tier } from '../../config/enums.ts';
 import type { OptimizerConfig } from '../../config/optimizer-schema.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
 import type { TechniqueBounds } from '../../optimizer/types.ts';
-import type { CandidateEstimate } from './estimate-candidate.ts';
+import type { CandidateEstimate, CandidateTechnique } from './estimate-candidate.ts';
 import { liftedQuality, VOTING_TECHNIQUES, voteModel, type VoteModel } from './technique-lift.ts';
-
-/** The technique a "model + technique" candidate runs, as the request path needs it. */
-export interface CandidateTechnique {
-  spec: string;
-  options: Record<string, number>;
-  /** Shown in candidate ids and rationales: `self_consistency(k=5)`. */
-  label: string;
-  /** The model's own prediction, before the technique. */
-  plainQuality: number;
-  /** The plain call's estimated cost, for "k× the plain call" comparisons. */
-  plainCostUsd: number;
-  upstreamRequests: number;
-}
 
 /** What a technique's own bounds say for a request (src/optimizer/run-technique.ts). */
 export type TechniqueBoundsOf = (spec: string, request: ChatRequest, options: Readonly<Record<string, number>>) => TechniqueBounds;

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Gateway } from '../../gateway/gateway-types.ts';
-import { createApiKey } from '../../gateway/manage-keys.ts';
-import { errors } from '../errors.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
+import { createApiKey } from '../../auth/manage-keys.ts';
+import { errors } from '../../util/errors.ts';
 import { formatPath } from '../../config/load-config.ts';
+import { keySpendFields } from '../../analytics/key-spend.ts';
+import { analyticsDbOf } from '../../mcp/store-context.ts';
 
 const CreateKeyBody = z.strictObject({
   name: z.string().min(1),
@@ -28,8 +30,11 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway
   });
 
   app.get('/admin/keys', async (_req, reply) => {
-    const rows = await gateway().store.listApiKeys();
-    reply.send({ data: rows.map(publicKey) });
+    const g = gateway();
+    const rows = await g.store.listApiKeys();
+    await g.writer.flush();
+    const spend = await keySpendFields(analyticsDbOf(g.store), rows, Date.now());
+    reply.send({ data: rows.map((row) => ({ ...publicKey(row), ...spend.get(row.id) })) });
   });
 
   app.delete<{ Params: { id: string } }>('/admin/keys/:id', async (req, reply) => {

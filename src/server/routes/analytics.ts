@@ -6,10 +6,10 @@ import { analysisOptionsSchema, DESCRIPTIVE_ANALYSIS_NAMES, isDescriptiveAnalysi
 import { modelTiers } from '../../analytics/routing-costs.ts';
 import { Goal } from '../../config/schema.ts';
 import { formatPath } from '../../config/load-config.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { analyticsDbOf } from '../../mcp/store-context.ts';
 import { analysisParamsOf } from '../../mcp/tool-context.ts';
-import { errors, GatewayError } from '../errors.ts';
+import { errors, GatewayError } from '../../util/errors.ts';
 
 const RECOMMENDATION_ANALYSES = ['decisions', 'recommendations'] as const;
 type RecommendationAnalysis = (typeof RECOMMENDATION_ANALYSES)[number];

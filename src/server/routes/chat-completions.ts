@@ -1,25 +1,25 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from '../../cache/serve-from-cache.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from '../../pipeline/serve-from-cache.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { selectTechnique } from '../../optimizer/optillm-conventions.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
 import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../../providers/types.ts';
 import { callWithFallback } from '../../reliability/call-with-fallback.ts';
 import type { FallbackOutcome } from '../../reliability/call-with-fallback.ts';
-import { accountUsage } from '../accounting.ts';
-import { keepJudgeContent } from '../../quality/keep-judge-content.ts';
-import { keepToolCallSignal } from '../../quality/tool-call-signal.ts';
-import { enforceRateLimit, reserveBudget, settleBudget } from '../budget-guard.ts';
-import { errors, GatewayError } from '../errors.ts';
-import { parseChatRequest } from '../parse-chat-request.ts';
-import { chooseTechnique, completeOptimized, conventionDeps } from '../optimized-completion.ts';
-import { planRoute, type RoutePlan } from '../plan-route.ts';
-import { finishTiming, type RequestRecord } from '../request-record.ts';
-import { gatewayHeaders, recordRequest, recordDecision } from '../request-log.ts';
-import { pipeStream, type StreamResult } from '../stream-completion.ts';
-import { upstreamFailure } from '../upstream-failure.ts';
-import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from '../upstream-attempts.ts';
+import { accountUsage } from '../../pipeline/accounting.ts';
+import { keepJudgeContent } from '../../pipeline/keep-judge-content.ts';
+import { keepToolCallSignal } from '../../pipeline/tool-call-signal.ts';
+import { enforceRateLimit, reserveBudget, settleBudget } from '../../pipeline/budget-guard.ts';
+import { errors, GatewayError } from '../../util/errors.ts';
+import { parseChatRequest } from '../../pipeline/parse-chat-request.ts';
+import { chooseTechnique, completeOptimized, conventionDeps } from '../../pipeline/optimized-completion.ts';
+import { planRoute, type RoutePlan } from '../../pipeline/plan-route.ts';
+import { finishTiming, type RequestRecord } from '../../pipeline/request-record.ts';
+import { gatewayHeaders, recordRequest, recordDecision } from '../../pipeline/request-log.ts';
+import { pipeStream, type StreamResult } from '../../pipeline/stream-completion.ts';
+import { upstreamFailure } from '../../pipeline/upstream-failure.ts';
+import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from '../../pipeline/upstream-attempts.ts';
 
 /**
  * POST /v1/chat/completions — the request path, top to bottom:

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway/gateway-types.ts';
-import { GatewayError } from '../errors.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
+import { GatewayError } from '../../util/errors.ts';
 
 /** GET /v1/decisions/:requestId — the routing decision behind a request, for the admin or the key that made it. */
 export function registerDecisionRoutes(app: FastifyInstance, gateway: () => Gateway): void {

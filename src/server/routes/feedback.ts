@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { formatPath } from '../../config/load-config.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import type { RequestRow } from '../../store/types.ts';
-import { errors, GatewayError } from '../errors.ts';
+import { errors, GatewayError } from '../../util/errors.ts';
 
 /**
  * Body of POST /v1/feedback. A score (0 bad … 1 good) or thumbs (up = 1, down = 0), never both. `source`

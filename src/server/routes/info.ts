@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 
 /** GET /v1/models, /health, /metrics. */
 export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway): void {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { MCP_SERVER_NAMES, createMcpServer, type McpServerName } from '../../mcp/create-server.ts';
 import { contextOfStore } from '../../mcp/store-context.ts';
-import { GatewayError } from '../errors.ts';
+import { GatewayError } from '../../util/errors.ts';
 
 /**
  * The MCP servers over Streamable HTTP at /mcp/<name> (admin key: the onRequest hook treats /mcp/

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRequestRow } from '../../store/store-test-support.ts';
 import type { FeedbackRow } from '../../store/types.ts';
-import type { OptimizationJson } from '../optimization-record.ts';
+import type { OptimizationJson } from '../../pipeline/optimization-record.ts';
 import { optimizationImpact } from './optimization-impact.ts';
 
 const usage = { input_tokens: 100, cached_input_tokens: 0, cache_write_tokens: 0, output_tokens: 500, reasoning_tokens: 0 };

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { deriveRequestQuality } from '../../analytics/recommend/request-quality.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import type { FeedbackRow, RequestRow } from '../../store/types.ts';
-import { GatewayError } from '../errors.ts';
-import type { OptimizationJson } from '../optimization-record.ts';
+import { GatewayError } from '../../util/errors.ts';
+import type { OptimizationJson } from '../../pipeline/optimization-record.ts';
 
 /**
  * GET /v1/optimizations/:requestId — the impact record of one optimized request: what was

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayConfig } from '../../config/schema.ts';
 import { createGateway, type GatewayRuntime } from '../../gateway/create-gateway.ts';
-import { createApiKey } from '../../gateway/manage-keys.ts';
+import { createApiKey } from '../../auth/manage-keys.ts';
 import { DEFAULT_FLEET, fleetCatalog } from '../../sim/fleet.ts';
 import { makeRequestRow } from '../../store/store-test-support.ts';
 import { buildApp } from '../app.ts';

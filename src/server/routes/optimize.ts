@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TaskType } from '../../config/enums.ts';
 import { formatPath } from '../../config/load-config.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { recommend, type RoutingView } from '../../optimizer/recommend/recommend.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
 import { parseRoutingOverrides } from '../../router/policy/parse-overrides.ts';
 import type { RouteDecision } from '../../router/types.ts';
-import { errors } from '../errors.ts';
-import { parseChatRequest } from '../parse-chat-request.ts';
-import { planRoute, requiredCapabilities } from '../plan-route.ts';
-import type { RequestRecord } from '../request-record.ts';
+import { errors } from '../../util/errors.ts';
+import { parseChatRequest } from '../../pipeline/parse-chat-request.ts';
+import { planRoute, requiredCapabilities } from '../../pipeline/plan-route.ts';
+import type { RequestRecord } from '../../pipeline/request-record.ts';
 
 /** A routing decision as `POST /v1/route` returns it (the fields the recommender reads). */
 export const DecisionInput = z.looseObject({

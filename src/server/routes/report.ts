@@ -4,11 +4,11 @@ import { buildReport, reportOptionsOf } from '../../analytics/report/build-repor
 import { ReportParams } from '../../analytics/report/report-params.ts';
 import { REPORT_CONTENT_TYPES, renderReport } from '../../analytics/report/render-report.ts';
 import { formatPath } from '../../config/load-config.ts';
-import type { Gateway } from '../../gateway/gateway-types.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { analyticsDbOf, mainDbOf } from '../../mcp/store-context.ts';
 import { analysisParamsOf } from '../../mcp/tool-context.ts';
 import { AnalysisParamsError, resolveAnalysisQuery } from '../../analytics/analysis-query.ts';
-import { errors } from '../errors.ts';
+import { errors } from '../../util/errors.ts';
 
 /** GET /v1/report?timeframe=7d&goal=cost&cost_threshold=0.01&quality_threshold=0.8&format=md|json|html (admin key). */
 export function registerReportRoutes(app: FastifyInstance, gateway: () => Gateway): void {

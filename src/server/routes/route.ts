@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import type { Gateway } from '../../gateway/gateway-types.ts';
-import { parseChatRequest } from '../parse-chat-request.ts';
-import { planRoute } from '../plan-route.ts';
+import type { Gateway } from '../../pipeline/gateway-types.ts';
+import { parseChatRequest } from '../../pipeline/parse-chat-request.ts';
+import { planRoute } from '../../pipeline/plan-route.ts';
 
 /** POST /v1/route — dry run: the routing decision for a chat-completions body, without calling any model. */
 export function registerRouteDryRun(app: FastifyInstance, gateway: () => Gateway): void {

@@ -10,7 +10,7 @@ import {
 } from '../optimizer/run-technique.ts';
 import type { OptimizedAnswer, TechniqueBounds, TechniqueContext } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../util/errors.ts';
 
 /** The technique registry as the request path sees it: its errors become the client-facing ones. */
 

@@ -5,7 +5,7 @@ import type { NormalizedUsage, UpstreamError } from '../providers/types.ts';
 import { toOpenAIUsage } from '../providers/types.ts';
 import type { OpenStream } from './upstream-attempts.ts';
 import type { RequestRecord } from './request-record.ts';
-import { accumulateToolCallDeltas } from '../quality/tool-call-signal.ts';
+import { accumulateToolCallDeltas } from './tool-call-signal.ts';
 
 export interface StreamResult {
   /** Usage the upstream reported, if any. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Gateway } from '../gateway/gateway-types.ts';
-import { createGatewayComplete } from '../server/gateway-complete.ts';
-import { applyUsage, finishTiming, newRequestRecord } from '../server/request-record.ts';
-import { recordRequest } from '../server/request-log.ts';
-import type { JudgeCompleteFactory } from './judge-queue.ts';
+import type { Gateway } from './gateway-types.ts';
+import { createGatewayComplete } from './gateway-complete.ts';
+import { applyUsage, finishTiming, newRequestRecord } from './request-record.ts';
+import { recordRequest } from './request-log.ts';
+import type { JudgeCompleteFactory } from '../quality/judge-queue.ts';
 
 /** Structured output for judge models that support it: the reply is then always `{"score": S}`. */
 export const JUDGE_SCORE_FORMAT = {

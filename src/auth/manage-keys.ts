@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateApiKey } from '../auth/api-keys.ts';
+import { generateApiKey } from './api-keys.ts';
 import type { ApiKeyRow, Store } from '../store/types.ts';
 
 export interface NewKeyOptions {

@@ -1,6 +1,6 @@
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
-import { errors } from './errors.ts';
+import { errors } from '../util/errors.ts';
 
 /** Validates a chat-completions body; a bad field becomes a 400 that names it (`messages[0].role`). */
 export function parseChatRequest(body: unknown): ChatRequest {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config.ts';
-import { Catalog } from '../gateway/catalog.ts';
+import { Catalog } from './catalog.ts';
 import { DEFAULT_FLEET, fleetCatalog } from '../sim/fleet.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { ApiKeyRow } from '../store/types.ts';
 import type { TechniqueSelection } from '../optimizer/optillm-conventions.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../util/errors.ts';
 import { chooseTechnique, conventionDeps } from './optimized-completion.ts';
 import type { RoutePlan } from './plan-route.ts';
 

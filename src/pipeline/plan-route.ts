@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { parseRoutingOverrides } from '../router/policy/parse-overrides.ts';
 import type { RouteDecision } from '../router/types.ts';
 import type { RouteOutcome } from '../router/router.ts';
-import { errors, GatewayError } from './errors.ts';
+import { errors, GatewayError } from '../util/errors.ts';
 import type { RequestRecord } from './request-record.ts';
 
 export interface RoutePlan {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../util/errors.ts';
 import { parseChatRequest } from './parse-chat-request.ts';
 
 function errorOf(body: unknown): GatewayError {

@@ -1,6 +1,6 @@
 import { costUsd, sumUsd } from '../costs/cost.ts';
 import { countMessageTokens, countTextTokens } from '../costs/estimate-tokens.ts';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import { callBody } from '../optimizer/call-body.ts';
 import type { CallRecord, Complete, CompletionCall, CompletionResult } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';

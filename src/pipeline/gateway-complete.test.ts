@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../../test/helpers/test-stack.ts';
 import { costUsd } from '../costs/cost.ts';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import { ChatRequest } from '../providers/chat-schema.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError } from '../util/errors.ts';
 import { createGatewayComplete } from './gateway-complete.ts';
 import { newRequestRecord } from './request-record.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import type { ChunkToolCallDelta } from '../providers/chat-schema.ts';
-import type { RequestRecord } from '../server/request-record.ts';
+import type { RequestRecord } from './request-record.ts';
 
 /** A tool call as the answer carries it (plain, or accumulated from stream deltas). */
 export interface AnsweredToolCall {

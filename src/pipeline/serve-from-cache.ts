@@ -1,16 +1,16 @@
 import type { FastifyReply } from 'fastify';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import type { ChatCompletion, ChatRequest } from '../providers/chat-schema.ts';
 import type { NormalizedUsage, ProviderAdapter, UpstreamTarget } from '../providers/types.ts';
-import type { RoutePlan } from '../server/plan-route.ts';
-import { applyUsage, finishTiming, type RequestRecord } from '../server/request-record.ts';
-import { gatewayHeaders, recordRequest } from '../server/request-log.ts';
-import type { OpenStream } from '../server/upstream-attempts.ts';
-import { CachedAnswer, type CachedChoice } from './cached-answer.ts';
-import { cacheNamespace, responseCacheKey } from './cache-key.ts';
-import { CACHE_HEADER, decideCacheUse } from './cache-policy.ts';
-import { completionFromCache, sseFromCache } from './replay.ts';
-import { StreamAssembler } from './stream-assembler.ts';
+import type { RoutePlan } from './plan-route.ts';
+import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
+import { gatewayHeaders, recordRequest } from './request-log.ts';
+import type { OpenStream } from './upstream-attempts.ts';
+import { CachedAnswer, type CachedChoice } from '../cache/cached-answer.ts';
+import { cacheNamespace, responseCacheKey } from '../cache/cache-key.ts';
+import { CACHE_HEADER, decideCacheUse } from '../cache/cache-policy.ts';
+import { completionFromCache, sseFromCache } from '../cache/replay.ts';
+import { StreamAssembler } from '../cache/stream-assembler.ts';
 
 /** What the cache decided for one request; the handler passes it on to the store hooks. */
 export interface CacheTicket {

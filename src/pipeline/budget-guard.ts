@@ -1,9 +1,9 @@
 import { maxCostUsd } from '../costs/max-cost.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
-import { errors } from './errors.ts';
+import { errors } from '../util/errors.ts';
 import type { RequestRecord } from './request-record.ts';
 
 export interface Reservation {

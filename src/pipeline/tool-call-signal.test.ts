@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FeedbackRow } from '../store/types.ts';
-import type { RequestRecord } from '../server/request-record.ts';
+import type { RequestRecord } from './request-record.ts';
 import { accumulateToolCallDeltas, keepToolCallSignal, toolCallErrors, writeToolCallSignal } from './tool-call-signal.ts';
 
 const WEATHER = [{ type: 'function', function: { name: 'get_weather' } }];

@@ -13,7 +13,7 @@ export interface RequestRecord {
   written: boolean;
   /** Prompt and answer text kept in memory for the judge when the row does not store them (log_content off). */
   judgeContent?: JudgeContent;
-  /** Tool calls in the answer that an agent could not run (src/quality/tool-call-signal.ts); stored as the `completion` signal. */
+  /** Tool calls in the answer that an agent could not run (src/pipeline/tool-call-signal.ts); stored as the `completion` signal. */
   toolCallErrors?: string[];
 }
 

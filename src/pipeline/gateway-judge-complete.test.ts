@@ -3,7 +3,7 @@ import { JudgeConfig } from '../config/quality-schema.ts';
 import { makeRequestRow } from '../store/store-test-support.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/test-stack.ts';
 import { gatewayJudgeComplete } from './gateway-judge-complete.ts';
-import { JudgeQueue } from './judge-queue.ts';
+import { JudgeQueue } from '../quality/judge-queue.ts';
 
 let stack: TestStack;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import type { FallbackOutcome } from '../reliability/call-with-fallback.ts';
-import { errors, GatewayError } from './errors.ts';
+import { errors, GatewayError } from '../util/errors.ts';
 
 /** The client-facing error for a request no candidate could answer. */
 export function upstreamFailure(outcome: Extract<FallbackOutcome<unknown>, { ok: false }>): GatewayError {

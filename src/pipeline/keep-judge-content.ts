@@ -1,6 +1,6 @@
-import type { Gateway } from '../gateway/gateway-types.ts';
-import type { RequestRecord } from '../server/request-record.ts';
-import { isSampledForJudge, judgeSampleRate } from './judge-prompt.ts';
+import type { Gateway } from './gateway-types.ts';
+import type { RequestRecord } from './request-record.ts';
+import { isSampledForJudge, judgeSampleRate } from '../quality/judge-prompt.ts';
 
 /**
  * Called by the request path once the answer is known: with `log_content` off, keeps the prompt and

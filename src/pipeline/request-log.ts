@@ -1,10 +1,10 @@
-import type { Gateway } from '../gateway/gateway-types.ts';
+import type { Gateway } from './gateway-types.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import type { RouteDecision } from '../router/types.ts';
 import type { RequestRow } from '../store/types.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
-import { writeToolCallSignal } from '../quality/tool-call-signal.ts';
+import { writeToolCallSignal } from './tool-call-signal.ts';
 
 /** Header values must be visible ASCII; rule names and model ids from the config may not be. */
 function headerSafe(value: string): string {
