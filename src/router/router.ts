@@ -131,6 +131,7 @@ export function createRouter(deps: RouterDeps): Router {
     const constraints = resolveConstraints(vm ?? { goal: 'balanced' }, config.routing.default_min_quality, combined, input.overrides);
     const outputTokens = expectedOutputTokens(analysis.taskType, analysis.complexity, analysis.promptTokens, input.maxOutputTokens);
     const qualities = models.length > 0 ? predictor.predict(analysis, models) : [];
+    const trust = models.length > 0 ? predictor.trust?.(analysis) : undefined;
     const estimates = models.map((m, i) => {
       const estimate = estimateCandidate(m, analysis.promptTokens, outputTokens, qualities[i] ?? 0, liveStats.get(m.id));
       if (deps.isBreakerOpen?.(m.id)) estimate.breakerOpen = true;
@@ -151,7 +152,7 @@ export function createRouter(deps: RouterDeps): Router {
       promptTokens: analysis.promptTokens,
       requestMaxOutputTokens: input.maxOutputTokens,
     });
-    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired };
+    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired, unfamiliar: trust?.unfamiliar };
     const candidates = choice.ranked.map(toCandidateScore);
     if (!vm || !choice.ok) {
       const message = vm
@@ -189,6 +190,7 @@ export function createRouter(deps: RouterDeps): Router {
       rationale,
       routerVersion: version,
       decisionUs,
+      ...(trust ? { trust: trust.trust } : {}),
     };
     return { ok: true, decision, decisionUs };
   }

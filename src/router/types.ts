@@ -30,8 +30,11 @@ export interface QualityPredictor {
   /** Model ids the trained parameters know; others are served from catalog priors. */
   knownModels(): string[];
   predict(analysis: PromptAnalysis, models: readonly ModelConfig[]): number[];
-  /** Trust in the per-prompt part of `predict` for this prompt, 0–1 (absent: a predictor without one). */
-  trust?(analysis: PromptAnalysis): number;
+  /**
+   * Trust in the per-prompt part of `predict` for this prompt, 0–1, and whether it was low enough that
+   * the predictions lean on task-level quality (absent: a predictor without one).
+   */
+  trust?(analysis: PromptAnalysis): PromptTrust;
 }
 
 export interface RoutingConstraints {
@@ -66,6 +69,11 @@ export interface RouteInput {
   requiredCapabilities?: string[];
 }
 
+export interface PromptTrust {
+  trust: number;
+  unfamiliar: boolean;
+}
+
 export interface RouteDecision {
   id: string;
   routingModel: string;
@@ -83,4 +91,6 @@ export interface RouteDecision {
   rationale: string;
   routerVersion: string;
   decisionUs: number;
+  /** The predictor's trust in this prompt's per-prompt predictions (absent: the predictor has none). */
+  trust?: number;
 }

@@ -72,6 +72,7 @@ export function encodeDecisionRow(row: DecisionRow): DecisionRow {
     rationale: row.rationale,
     router_version: row.router_version,
     decision_us: row.decision_us,
+    trust: row.trust ?? null,
   };
 }
 

@@ -67,6 +67,8 @@ export interface DecisionRow {
   rationale: string;
   router_version: string;
   decision_us: number;
+  /** The predictor's trust in the per-prompt predictions, 0–1 (null: none; migration 0012). */
+  trust: number | null;
 }
 
 export interface ApiKeyRow {

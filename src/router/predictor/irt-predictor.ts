@@ -1,5 +1,5 @@
 import type { ModelConfig, TaskType } from '../../config/schema.ts';
-import type { PromptAnalysis, PromptFeatures, QualityPredictor } from '../types.ts';
+import type { PromptAnalysis, PromptFeatures, PromptTrust, QualityPredictor } from '../types.ts';
 import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
 import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
@@ -204,8 +204,9 @@ export class IrtQualityPredictor implements QualityPredictor {
   }
 
   /** Trust in the per-prompt part of this prompt's predictions (1 when the file has no novelty quantiles). */
-  trust(analysis: PromptAnalysis): number {
-    return this.item(analysis.features, analysis.taskType).trust;
+  trust(analysis: PromptAnalysis): PromptTrust {
+    const trust = this.item(analysis.features, analysis.taskType).trust;
+    return { trust, unfamiliar: trust < (this.novelty?.trustFull ?? 0) };
   }
 
   private trustOf(features: PromptFeatures, x: SparseVector): number {
