@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   const runs: Array<{ k: number; cells: EvalCell[] }> = [];
   for (const run of RUNS) {
     console.error(`aigw ${argv(run).join(' ')}`);
-    await buildProgram().parseAsync(argv(run), { from: 'user' });
+    await (await buildProgram()).parseAsync(argv(run), { from: 'user' });
     const report = JSON.parse(readFileSync(run.out, 'utf8')) as { results: EvalCell[] };
     runs.push({ k: run.k, cells: report.results });
   }

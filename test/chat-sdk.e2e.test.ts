@@ -38,6 +38,8 @@ describe('chat completions through the openai SDK', () => {
     // sim-mini costs $0.15 / $0.60 per 1M tokens.
     const expectedCostUsd = ((data.usage?.prompt_tokens ?? 0) * 0.15 + (data.usage?.completion_tokens ?? 0) * 0.6) / 1e6;
     expect(Number(response.headers.get('x-aigw-cost-usd'))).toBeCloseTo(expectedCostUsd, 10);
+    // usage.cost (USD), as OpenRouter sends it: readable from the SDK without the headers.
+    expect((data.usage as { cost?: number } | undefined)?.cost).toBeCloseTo(expectedCostUsd, 12);
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
     expect(row).toMatchObject({ status: 200, model_requested: 'sim-mini', model_used: 'sim-mini', provider: 'sim', stream: false });
     expect(row?.cost_usd).toBeCloseTo(expectedCostUsd, 12);
@@ -70,6 +72,8 @@ describe('chat completions through the openai SDK', () => {
     expect(response.headers.get('x-aigw-model')).toBe('sim-nano');
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
     expect(row).toMatchObject({ status: 200, stream: true, output_tokens: usageChunks[0]?.completion_tokens });
+    // The usage chunk carries the settled cost, exactly the row's (trailers are invisible to the SDK).
+    expect((usageChunks[0] as { cost?: number }).cost).toBe(row?.cost_usd);
     expect(row?.ttft_ms).not.toBeNull();
     expect(row?.cost_usd).toBeGreaterThan(0);
   });

@@ -4,6 +4,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatUsd } from '../web/format.ts';
 import { postJson, startTestStack, type TestStack } from './helpers/test-stack.ts';
+import { GatewayConfig } from '../src/config/schema.ts';
 
 // The dashboard in real headless Chromium (Debian's package; .ci/run installs it) against a gateway
 // with an admin key, an API key with budgets and some traffic: it must ask for the admin key, say so
@@ -174,6 +175,29 @@ describe('dashboard', () => {
     await page.locator('[data-testid="request-row"]').first().click();
     await page.waitForSelector('[data-testid="detail-latency"]');
     expect(await sidewaysScrollPx(page)).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it('shows the firing alerts in a banner above the page', async () => {
+    // Alerts on (to the log), with a rule the four requests' spend trips, evaluated once by the gateway's own service.
+    const runtime = stack.gateway.runtime;
+    const alerts = { destinations: [{ type: 'log' }], rules: [{ kind: 'cost_spike', id: 'demo_spend', max_usd: 1e-9, min_sample: 1, severity: 'critical' }], interval: '1h' };
+    runtime.reload(GatewayConfig.parse({ ...runtime.gateway.config, alerts }));
+    await runtime.gateway.writer.flush();
+    expect((await runtime.gateway.alerts?.tick())?.sent).toHaveLength(1);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.url}/dashboard`);
+    await page.waitForSelector('body[data-state="auth"]');
+    await page.fill('#admin-key', ADMIN_KEY);
+    await page.click('#key-form button');
+    await page.waitForSelector('#alerts-banner [data-testid="alert"]');
+    expect(await page.isVisible('#alerts-banner')).toBe(true);
+    expect(await page.getAttribute('#alerts-banner', 'data-severity')).toBe('critical');
+    const alert = page.locator('#alerts-banner [data-testid="alert"]');
+    expect(await alert.count()).toBe(1);
+    expect(await alert.getAttribute('data-rule')).toBe('demo_spend');
+    expect(await alert.textContent()).toMatch(/^critical Spend spike: \$[0-9.e-]+ over the last 1h, above the \$[0-9.e-]+ ceiling/);
     await context.close();
   }, 60_000);
 

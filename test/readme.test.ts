@@ -24,8 +24,8 @@ describe('README stays true', () => {
     expect(ciRun).toMatch(/^npm test$/m);
   });
 
-  it('every command in its table exists in the CLI', () => {
-    const program = buildProgram();
+  it("every command in its table exists in the CLI", async () => {
+    const program = await buildProgram();
     const names = new Set(program.commands.map((c) => c.name()));
     const listed = [...readme.matchAll(/^\| `aigw (\w+)/gm)].map((m) => m[1]);
     expect(listed.length).toBeGreaterThan(5);

@@ -1,9 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import OpenAI from 'openai';
-import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from '../src/gateway/serve.ts';
@@ -11,13 +9,14 @@ import { createApiKey } from '../src/auth/manage-keys.ts';
 import { fleetCatalog } from '../src/sim/fleet.ts';
 import { startSim, type SimServer } from '../src/sim/server.ts';
 import { RELIABLE_FLEET } from './helpers/test-stack.ts';
+import { deleteSharedRedisKeys, dropSharedSchema, SHARED_DATABASE_URL, SHARED_REDIS_URL } from './helpers/shared-services.ts';
 
 /**
  * The multi-replica mode: two gateway replicas share one PostgreSQL (spend log, keys) and one Redis
  * (budget reservations, rate limits). A burst split across both must not overspend a key's budget.
  */
-const DATABASE_URL = process.env.AIGW_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env.AIGW_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DATABASE_URL = SHARED_DATABASE_URL;
+const REDIS_URL = SHARED_REDIS_URL;
 const runId = `${Date.now().toString(36)}_${process.pid}`;
 const schema = `aigw_replicas_${runId}`;
 const redisPrefix = `aigw-test:${runId}:`;
@@ -43,14 +42,8 @@ afterAll(async () => {
   await Promise.all(replicas.map((r) => r.shutdown()));
   replicas = [];
   await sim?.close();
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  await client.query(`drop schema if exists "${schema}" cascade`);
-  await client.end();
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${redisPrefix}*`);
-  if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await dropSharedSchema(schema);
+  await deleteSharedRedisKeys(redisPrefix);
 });
 
 describe('two replicas on PostgreSQL and Redis', () => {

@@ -1,6 +1,7 @@
 import { AuthRequired, byId, setAdminKey } from './api.ts';
 import { loadOverview, renderOverview } from './overview.ts';
 import { loadFilterOptions, loadRequests, requestsAtRest, resetPaging, startRequestsView } from './requests-view.ts';
+import { refreshAlertsBanner } from './alerts-banner.ts';
 
 /**
  * The dashboard: an Overview tab (totals, charts, spend per key, recommendations for a chosen goal) and
@@ -46,6 +47,7 @@ async function refresh(force = false): Promise<void> {
   try {
     if (tab === 'overview') renderOverview(await loadOverview(timeframe(), goal()));
     else if (force || requestsAtRest()) await Promise.all([loadFilterOptions(timeframe()), loadRequests(timeframe())]);
+    await refreshAlertsBanner();
     byId('key-form').hidden = true;
     byId('key-error').textContent = '';
     setStatus(`updated ${new Date().toLocaleTimeString()}`, 'ready');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiKeyRow } from '../store/types.ts';
 import { generateApiKey } from './api-keys.ts';
-import { KeyResolver, extractBearerToken, isAdminKey } from './key-resolver.ts';
+import { KeyResolver, KeyStoreUnavailableError, extractBearerToken, isAdminKey } from './key-resolver.ts';
 
 function row(hash: string, over: Partial<ApiKeyRow> = {}): ApiKeyRow {
   return {
@@ -121,9 +121,56 @@ describe('KeyResolver', () => {
         return row(k.hash);
       },
     });
-    await expect(resolver.resolve(k.key)).rejects.toThrow('db down');
+    await expect(resolver.resolve(k.key)).rejects.toThrow(KeyStoreUnavailableError);
     fail = false;
     expect(await resolver.resolve(k.key)).toBeDefined();
+  });
+
+  // Finding 1 of issue 15: an expired entry turned a store outage into 500s for every key.
+  it('serves an expired entry while the store is down, up to maxStaleMs, then refuses with KeyStoreUnavailableError', async () => {
+    let now = 0;
+    let down = false;
+    const results: string[] = [];
+    const k = generateApiKey();
+    const resolver = new KeyResolver({
+      findByHash: async () => {
+        if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+        return row(k.hash);
+      },
+      ttlMs: 1_000,
+      maxStaleMs: 60_000,
+      nowMs: () => now,
+      onStoreResult: (err) => results.push(err ? 'down' : 'ok'),
+    });
+    expect(await resolver.resolve(k.key)).toMatchObject({ id: 'key_1' });
+    down = true;
+    now = 30_000;
+    expect(await resolver.resolve(k.key)).toMatchObject({ id: 'key_1' });
+    now = 61_500;
+    await expect(resolver.resolve(k.key)).rejects.toThrow(KeyStoreUnavailableError);
+    await expect(resolver.resolve(generateApiKey().key)).rejects.toThrow(KeyStoreUnavailableError);
+    expect(results).toEqual(['ok', 'down', 'down', 'down']);
+  });
+
+  it('refreshes an entry past half its TTL in the background and serves the cached row meanwhile', async () => {
+    let now = 0;
+    const store = fakeStore();
+    const k = generateApiKey();
+    store.rows.set(k.hash, row(k.hash));
+    const resolver = new KeyResolver({ findByHash: store.findByHash, ttlMs: 1_000, nowMs: () => now });
+    await resolver.resolve(k.key);
+    store.rows.set(k.hash, row(k.hash, { revoked_at: 5 }));
+    now = 600;
+    expect(await resolver.resolve(k.key)).toBeDefined();
+    expect(store.calls).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(await resolver.resolve(k.key)).toBeUndefined();
+  });
+
+  it('counts a lookup slower than lookupTimeoutMs as a failure', async () => {
+    const k = generateApiKey();
+    const resolver = new KeyResolver({ findByHash: () => new Promise(() => undefined), lookupTimeoutMs: 20 });
+    await expect(resolver.resolve(k.key)).rejects.toThrow(KeyStoreUnavailableError);
   });
 });
 

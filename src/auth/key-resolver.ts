@@ -4,10 +4,16 @@ import { constantTimeEqualHex, hashApiKey } from './api-keys.ts';
 
 /**
  * Resolves a bearer token to its API key row with a small TTL cache, so authentication is not a
- * database query per request. Consequence: a revoked key keeps working for at most `ttlMs` on
- * replicas that cached it (default 10 s); the replica that revokes calls `invalidate()`. Unknown
- * tokens are cached too (`negativeTtlMs`, in a separate, smaller map so a flood of random tokens
- * cannot evict real keys); creating a key should invalidate its hash.
+ * database query per request. A revoked key keeps working for at most `ttlMs` on replicas that
+ * cached it (default 10 s) unless they hear of the change sooner (`invalidate()`, called on the
+ * replica that revokes and, through Redis pub/sub, on the others). Unknown tokens are cached too
+ * (`negativeTtlMs`, in a separate, smaller map so a flood of random tokens cannot evict real keys).
+ *
+ * The store being down must not take authentication down with it: an entry past half its TTL is
+ * refreshed in the background while the cached answer is served, and an expired entry whose
+ * refresh fails (or takes longer than `lookupTimeoutMs`) is served stale for up to `maxStaleMs`.
+ * Only a token the cache has never seen (or has held too long) cannot be answered: that throws
+ * `KeyStoreUnavailableError`, which the server turns into 503 with retry-after.
  *
  * The row's stored hash is compared to the token's hash in constant time, so even a store that
  * matched loosely could not be probed byte by byte. Cache lookups by hash leak nothing useful: an
@@ -20,14 +26,29 @@ export interface KeyResolverOptions {
   findByHash: FindKeyByHash;
   ttlMs?: number;
   negativeTtlMs?: number;
+  /** How long past its TTL an entry may be served while the store does not answer. */
+  maxStaleMs?: number;
+  /** A lookup slower than this counts as a store failure. */
+  lookupTimeoutMs?: number;
   maxEntries?: number;
   maxNegativeEntries?: number;
   nowMs?: () => number;
+  /** Told of every store lookup's outcome (health tracking). */
+  onStoreResult?: (err: unknown) => void;
 }
 
 interface CacheEntry {
   row: ApiKeyRow | undefined;
+  storedAtMs: number;
   expiresAtMs: number;
+}
+
+/** The store could not be asked and the cache holds no usable answer for this token. */
+export class KeyStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('the key store is unreachable and this key is not cached', { cause });
+    this.name = 'KeyStoreUnavailableError';
+  }
 }
 
 /** Longer tokens are refused without hashing: no real key is this long. */
@@ -37,9 +58,12 @@ export class KeyResolver {
   private readonly findByHash: FindKeyByHash;
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
+  private readonly maxStaleMs: number;
+  private readonly lookupTimeoutMs: number;
   private readonly maxEntries: number;
   private readonly maxNegativeEntries: number;
   private readonly now: () => number;
+  private readonly onStoreResult: ((err: unknown) => void) | undefined;
   private readonly known = new Map<string, CacheEntry>();
   private readonly unknown = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<ApiKeyRow | undefined>>();
@@ -48,18 +72,19 @@ export class KeyResolver {
     this.findByHash = opts.findByHash;
     this.ttlMs = opts.ttlMs ?? 10_000;
     this.negativeTtlMs = opts.negativeTtlMs ?? 5_000;
+    this.maxStaleMs = opts.maxStaleMs ?? 15 * 60_000;
+    this.lookupTimeoutMs = opts.lookupTimeoutMs ?? 2_000;
     this.maxEntries = opts.maxEntries ?? 10_000;
     this.maxNegativeEntries = opts.maxNegativeEntries ?? 1_000;
     this.now = opts.nowMs ?? Date.now;
+    this.onStoreResult = opts.onStoreResult;
   }
 
-  /** The active (not revoked) key for a token, or undefined. */
+  /** The active (not revoked) key for a token, or undefined; throws KeyStoreUnavailableError. */
   async resolve(token: string | undefined): Promise<ApiKeyRow | undefined> {
     if (!token || token.length > MAX_TOKEN_CHARS) return undefined;
     const hash = hashApiKey(token);
-    const nowMs = this.now();
-    const cached = this.known.get(hash) ?? this.unknown.get(hash);
-    const row = cached && cached.expiresAtMs > nowMs ? cached.row : await this.lookup(hash);
+    const row = await this.rowFor(hash);
     return row && row.revoked_at === null ? row : undefined;
   }
 
@@ -74,15 +99,38 @@ export class KeyResolver {
     this.unknown.delete(hash);
   }
 
+  private async rowFor(hash: string): Promise<ApiKeyRow | undefined> {
+    const nowMs = this.now();
+    const cached = this.known.get(hash) ?? this.unknown.get(hash);
+    if (cached && cached.expiresAtMs > nowMs) {
+      // Past half its life: refresh in the background so a hot key never waits on the store.
+      if (nowMs - cached.storedAtMs > (cached.expiresAtMs - cached.storedAtMs) / 2) this.lookup(hash).catch(() => undefined);
+      return cached.row;
+    }
+    try {
+      return await this.lookup(hash);
+    } catch (err) {
+      if (cached && nowMs - cached.expiresAtMs <= this.maxStaleMs) return cached.row;
+      throw new KeyStoreUnavailableError(err);
+    }
+  }
+
   private lookup(hash: string): Promise<ApiKeyRow | undefined> {
     const pending = this.inFlight.get(hash);
     if (pending) return pending;
-    const promise = this.findByHash(hash)
-      .then((found) => {
-        const row = found && constantTimeEqualHex(found.key_hash, hash) ? found : undefined;
-        this.remember(hash, row);
-        return row;
-      })
+    const promise = withTimeout(this.findByHash(hash), this.lookupTimeoutMs)
+      .then(
+        (found) => {
+          this.onStoreResult?.(undefined);
+          const row = found && constantTimeEqualHex(found.key_hash, hash) ? found : undefined;
+          this.remember(hash, row);
+          return row;
+        },
+        (err: unknown) => {
+          this.onStoreResult?.(err);
+          throw err;
+        },
+      )
       .finally(() => this.inFlight.delete(hash));
     this.inFlight.set(hash, promise);
     return promise;
@@ -98,8 +146,27 @@ export class KeyResolver {
       const oldest = map.keys().next();
       if (!oldest.done) map.delete(oldest.value);
     }
-    map.set(hash, { row, expiresAtMs: this.now() + ttl });
+    const nowMs = this.now();
+    map.set(hash, { row, storedAtMs: nowMs, expiresAtMs: nowMs + ttl });
   }
+}
+
+/** Rejects when `promise` has not settled within `ms` (the promise itself is left to finish). */
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
 }
 
 /** `Authorization: Bearer <token>` → token. */

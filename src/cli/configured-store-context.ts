@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/schema.ts';
 import { needsSimulatedFleet, readConfig, withSimulatedFleet } from '../gateway/resolve-config.ts';
 import { StoreUnavailableError, messageOf, type ToolContext } from '../mcp/tool-context.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
-import { openStore } from '../store/open-store.ts';
+import { configuredStoreOptions, openStore } from '../store/open-store.ts';
 
 /** The config `aigw serve` would run with in `cwd`, with the simulated fleet when it would start one. */
 export function servedConfig(cwd: string, configPath: string | undefined, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -29,7 +29,7 @@ export function lazyConfiguredStoreContext(cwd: string, configPath: string | und
   const open = async (): Promise<KyselyStore> => {
     const { config } = readConfig(cwd, configPath);
     try {
-      return await openStore({ databaseUrl: process.env.DATABASE_URL ?? config.store.database_url, dir: resolve(cwd, config.store.dir), schema: config.store.pg_schema });
+      return await openStore(configuredStoreOptions(cwd, config.store));
     } catch (err) {
       throw new StoreUnavailableError(`cannot open the store: ${messageOf(err)}`);
     }

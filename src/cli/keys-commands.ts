@@ -1,12 +1,40 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../auth/manage-keys.ts';
-import { openConfiguredStore } from './open-configured-store.ts';
+import { createApiKey, NewKeyOptions } from '../auth/manage-keys.ts';
+import { announceKeyChange, openConfiguredStore } from './open-configured-store.ts';
 import { printTable } from './print-table.ts';
+import { UsageError } from './usage-error.ts';
 import { keySpendFields } from '../analytics/key-spend.ts';
 import { analyticsDbOf } from '../mcp/store-context.ts';
 import type { Store } from '../store/types.ts';
 
-const num = (v: string) => Number.parseFloat(v);
+const FLAG_OF: Record<string, string> = {
+  name: '--name',
+  team: '--team',
+  budget_daily_usd: '--daily-usd',
+  budget_monthly_usd: '--monthly-usd',
+  rpm_limit: '--rpm',
+};
+
+/**
+ * The flags as the HTTP API's body, validated by the same schema. Numbers are parsed whole
+ * (`Number`, not parseFloat): `12abc` is a mistake, not 12.
+ */
+export function parseNewKeyFlags(opts: { name: string; team?: string; dailyUsd?: string; monthlyUsd?: string; rpm?: string }): NewKeyOptions {
+  const number = (v: string | undefined) => (v === undefined ? undefined : v.trim() === '' ? Number.NaN : Number(v));
+  const parsed = NewKeyOptions.safeParse({
+    name: opts.name,
+    team: opts.team,
+    budget_daily_usd: number(opts.dailyUsd),
+    budget_monthly_usd: number(opts.monthlyUsd),
+    rpm_limit: number(opts.rpm),
+  });
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = String(issue?.path[0] ?? '');
+  const given = { name: opts.name, team: opts.team, budget_daily_usd: opts.dailyUsd, budget_monthly_usd: opts.monthlyUsd, rpm_limit: opts.rpm }[field];
+  const expected = field === 'rpm_limit' ? 'a whole number above 0' : field.startsWith('budget') ? 'a finite number of USD above 0' : 'a non-empty value';
+  throw new UsageError(`${FLAG_OF[field] ?? field}: got '${given ?? ''}', expected ${expected}`);
+}
 
 /** `$1.23` with enough digits for sub-cent spend. */
 function usd(v: number): string {
@@ -50,19 +78,15 @@ export function registerKeysCommands(program: Command): void {
     .description('create a key and print it once')
     .requiredOption('-n, --name <name>', 'who or what uses the key')
     .option('--team <team>', 'team, for rules and cost reports')
-    .option('--daily-usd <usd>', 'budget per UTC day in USD', num)
-    .option('--monthly-usd <usd>', 'budget per UTC month in USD', num)
-    .option('--rpm <n>', 'requests per minute', (v) => Number.parseInt(v, 10))
-    .action(async (opts: { name: string; team?: string; dailyUsd?: number; monthlyUsd?: number; rpm?: number }) => {
+    .option('--daily-usd <usd>', 'budget per UTC day in USD')
+    .option('--monthly-usd <usd>', 'budget per UTC month in USD')
+    .option('--rpm <n>', 'requests per minute')
+    .action(async (opts: { name: string; team?: string; dailyUsd?: string; monthlyUsd?: string; rpm?: string }) => {
+      const newKey = parseNewKeyFlags(opts);
       const store = await openConfiguredStore(process.cwd(), configPath());
       try {
-        const { key, row } = await createApiKey(store, {
-          name: opts.name,
-          team: opts.team,
-          budget_daily_usd: opts.dailyUsd,
-          budget_monthly_usd: opts.monthlyUsd,
-          rpm_limit: opts.rpm,
-        });
+        const { key, row } = await createApiKey(store, newKey);
+        await announceKeyChange(process.cwd(), configPath());
         console.log(`Created key ${row.id} (${row.name}). Store it now; it is not shown again:\n\n  ${key}\n`);
       } finally {
         await store.close();
@@ -93,7 +117,12 @@ export function registerKeysCommands(program: Command): void {
           console.error(`No active key '${idOrPrefix}'.`);
           process.exitCode = 1;
         } else {
-          console.log(`Revoked ${idOrPrefix}. Running gateways stop accepting it within a few seconds.`);
+          const announced = await announceKeyChange(process.cwd(), configPath());
+          console.log(
+            announced
+              ? `Revoked ${idOrPrefix}. Running gateways were told through Redis and refuse it now.`
+              : `Revoked ${idOrPrefix}. Running gateways refuse it within their key cache TTL (resilience.key_cache_ttl_ms, default 10 s).`,
+          );
         }
       } finally {
         await store.close();

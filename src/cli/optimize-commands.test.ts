@@ -33,7 +33,7 @@ async function run(...argv: string[]): Promise<string[]> {
   vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  await buildProgram().parseAsync(argv, { from: 'user' });
+  await (await buildProgram()).parseAsync(argv, { from: 'user' });
   vi.restoreAllMocks();
   return lines;
 }

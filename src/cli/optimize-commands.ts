@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Pricing } from '../config/schema.ts';
 import { httpComplete, type HttpCompletionResult } from '../optimizer/http-complete.ts';
-import { runTechniqueSpec } from '../optimizer/run-technique.ts';
+import { parseTechniqueSpec, runTechniqueSpec, techniqueBounds } from '../optimizer/run-technique.ts';
 import type { Complete, OptimizedAnswer } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import { DEFAULT_FLEET } from '../sim/default-fleets.ts';
@@ -11,6 +11,7 @@ import type { SimFleet } from '../sim/fleet-schema.ts';
 import { startSim, type SimServer } from '../sim/server.ts';
 import { emptyGoldRows, readEvalRows, runEval, type EvalCell } from './eval-optimize.ts';
 import { printTable } from './print-table.ts';
+import { UsageError } from './usage-error.ts';
 
 /**
  * `aigw optimize "prompt" --approach moa --model M` runs one technique and prints every upstream call;
@@ -54,7 +55,7 @@ export async function openEndpoint(flags: EndpointFlags): Promise<Endpoint> {
     baseUrl,
     completeFor(model, request) {
       const simModel = sim ? fleet.models.find((m) => m.id === model) : undefined;
-      if (sim && !simModel) throw new Error(`'${model}' is not a simulated model; choose one of ${fleet.models.map((m) => m.id).join(', ')} or pass --base-url`);
+      if (sim && !simModel) throw new UsageError(`--model '${model}' is not a simulated model; choose one of ${fleet.models.map((m) => m.id).join(', ')} or pass --base-url`);
       const inner = httpComplete({
         baseUrl,
         apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
@@ -79,7 +80,7 @@ export async function openEndpoint(flags: EndpointFlags): Promise<Endpoint> {
 /** `--option k=5` (repeatable) → { k: 5 }. */
 export function parseOptionFlag(value: string, previous: Record<string, number> = {}): Record<string, number> {
   const m = /^\s*([A-Za-z_][\w]*)\s*=\s*(-?\d+(?:\.\d+)?)\s*$/.exec(value);
-  if (!m) throw new Error(`--option wants name=number (e.g. k=5); got '${value}'`);
+  if (!m) throw new UsageError(`--option wants name=number (e.g. k=5); got '${value}'`);
   return { ...previous, [m[1]!]: Number(m[2]) };
 }
 
@@ -152,11 +153,13 @@ export function registerOptimizeCommands(program: Command): void {
       .requiredOption('--model <id>', 'model to call')
       .option('--system <text>', 'system message'),
   ).action(async (prompt: string, flags: CommonFlags & { approach: string; model: string; system?: string }) => {
+    const messages: ChatRequest['messages'] = flags.system ? [{ role: 'system', content: flags.system }] : [];
+    messages.push({ role: 'user', content: prompt });
+    const request: ChatRequest = { model: flags.model, messages, ...(flags.maxTokens ? { max_tokens: flags.maxTokens } : {}) };
+    // Mistakes in the technique or its options are reported before anything starts.
+    techniqueBounds(parseTechniqueSpec(flags.approach), request, flags.option);
     const endpoint = await openEndpoint(flags);
     try {
-      const messages: ChatRequest['messages'] = flags.system ? [{ role: 'system', content: flags.system }] : [];
-      messages.push({ role: 'user', content: prompt });
-      const request: ChatRequest = { model: flags.model, messages, ...(flags.maxTokens ? { max_tokens: flags.maxTokens } : {}) };
       const complete = endpoint.completeFor(flags.model, request);
       if (endpoint.simulated) console.error(`SIMULATED fleet at ${endpoint.baseUrl} (pass --base-url for a real endpoint)`);
       const out = await runTechniqueSpec(flags.approach, { request, complete, options: flags.option });

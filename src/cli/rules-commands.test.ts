@@ -105,9 +105,9 @@ describe('aigw rules list / apply (CLI)', () => {
     await storeRecommendations(store, [recommendation('rec_cli1', CHEAP_QA)], Date.UTC(2026, 0, 5));
     await store.close();
     vi.spyOn(console, 'log').mockImplementation((line: string) => logs.push(line));
-    await buildProgram().parseAsync(['node', 'aigw', '--config', path, 'rules', 'list']);
+    await (await buildProgram()).parseAsync(['node', 'aigw', '--config', path, 'rules', 'list']);
     expect(logs.join('\n')).toMatch(/rec_cli1\s+2026-01-05T00:00\s+proposed\s+test rec_cli1/);
-    await buildProgram().parseAsync(['node', 'aigw', 'rules', 'apply', 'rec_cli1', '--percent', '25', '--config', path]);
+    await (await buildProgram()).parseAsync(['node', 'aigw', 'rules', 'apply', 'rec_cli1', '--percent', '25', '--config', path]);
     expect(logs.join('\n')).toContain(`Added rule rec-qa-cheap to ${path} on 25% of matching traffic`);
     expect(readFileSync(path, 'utf8')).toMatch(/percent: 25/);
   });

@@ -8,7 +8,7 @@ import type { RoutingRule } from '../config/schema.ts';
 import type { RecommendationRow, Store } from '../store/types.ts';
 import { resolve } from 'node:path';
 import { readConfig } from '../gateway/resolve-config.ts';
-import { openStore } from '../store/open-store.ts';
+import { configuredStoreOptions, openStore } from '../store/open-store.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { printTable } from './print-table.ts';
 
@@ -100,7 +100,7 @@ function describeRow(row: RecommendationRow): string[] {
 /** The store `aigw serve` would use (as openConfiguredStore), typed as the kysely store for the listing query. */
 async function openRecommendationStore(cwd: string, configPath: string | undefined): Promise<KyselyStore> {
   const { config } = readConfig(cwd, configPath);
-  return openStore({ databaseUrl: process.env.DATABASE_URL ?? config.store.database_url, dir: resolve(cwd, config.store.dir), schema: config.store.pg_schema });
+  return openStore(configuredStoreOptions(cwd, config.store));
 }
 
 function parsePercent(value: string): number {

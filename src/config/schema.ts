@@ -3,9 +3,12 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { ResilienceConfig, TlsConfig } from './resilience-schema.ts';
+import { TelemetryConfig } from './telemetry-schema.ts';
+import { AlertsConfig } from './alerts-schema.ts';
 
 export * from './enums.ts';
-export { CacheConfig, OptimizerConfig, QualityConfig };
+export { CacheConfig, OptimizerConfig, QualityConfig, ResilienceConfig, TelemetryConfig, TlsConfig };
 
 const usdPerMTok = z.number().nonnegative();
 
@@ -37,8 +40,16 @@ export const ProviderConfig = z.strictObject({
   headers: z.record(z.string(), z.string()).default({}),
   /** Upstream connections kept open per provider. */
   max_connections: z.int().positive().default(128),
+  /**
+   * Whose published prices and limits apply to this provider's models when an entry omits them
+   * (`openai`, `anthropic`, `google`, `groq`, `mistral`, …); default: the wire format's vendor, or the
+   * vendor whose API URL matches `base_url`. Set it for a proxy in front of a vendor.
+   */
+  prices_from: z.string().min(1).optional(),
   /** Set on providers served by `aigw sim`; shown as "simulated" wherever the provider appears. */
   simulated: z.boolean().default(false),
+  /** Whether the upstream stops at a request's max_tokens (budgets reserve by it); default: true for OpenAI, Anthropic and Gemini's own APIs and the simulator. */
+  enforces_max_tokens: z.boolean().optional(),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfig>;
 
@@ -75,6 +86,8 @@ export const ModelConfig = z.strictObject({
    * aigw when it fills them from the known-models datasets, not by you.
    */
   sources: z.record(z.string(), z.string()).optional(),
+  /** `embedding` models serve POST /v1/embeddings only (priced per input token) and are never routed to for chat. */
+  kind: z.enum(['chat', 'embedding']).default('chat'),
 });
 export type ModelConfig = z.infer<typeof ModelConfig>;
 
@@ -188,6 +201,10 @@ export const ServerConfig = z.strictObject({
   log_content: z.boolean().default(false),
   /** Environment variable holding the admin key. */
   admin_key_env: z.string().default('AIGW_ADMIN_KEY'),
+  /** HTTPS without a proxy: PEM certificate and key files. */
+  tls: TlsConfig.optional(),
+  /** Environment variable holding a token `/metrics` then requires (`Authorization: Bearer …`); unset: public. */
+  metrics_token_env: z.string().optional(),
 });
 export type ServerConfig = z.infer<typeof ServerConfig>;
 
@@ -217,6 +234,9 @@ export const GatewayConfig = z.strictObject({
   optimizer: OptimizerConfig.default(OptimizerConfig.parse({})),
   cache: CacheConfig.default(CacheConfig.parse({})),
   quality: QualityConfig.default(QualityConfig.parse({})),
+  resilience: ResilienceConfig.default(ResilienceConfig.parse({})),
+  telemetry: TelemetryConfig.default(TelemetryConfig.parse({})),
+  alerts: AlertsConfig.default(AlertsConfig.parse({})),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 export type GatewayConfigInput = z.input<typeof GatewayConfig>;

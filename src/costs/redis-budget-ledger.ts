@@ -111,6 +111,14 @@ return {
 }
 `);
 
+// KEYS: day, month. ARGV: nano-USD spent elsewhere (while Redis was unreachable). A missing window
+// is left alone: it is seeded from the store, whose rows already hold that spend.
+const ADD_SPENT = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', ARGV[1]) end
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', ARGV[1]) end
+return 1
+`);
+
 export interface RedisBudgetLedgerOptions {
   redis: Redis;
   /** Prepended to every key, e.g. `aigw:budget:`; tests use a unique one per run. */
@@ -209,6 +217,13 @@ export class RedisBudgetLedger implements BudgetLedger {
       load(monthExists, monthSpent, month.startMs),
     ]);
     return { dayUsd, monthUsd, reservedUsd: nanoToUsd(monthReserved) };
+  }
+
+  /** Adds spend settled without Redis (per-replica fallback) to the shared windows it belongs to. */
+  async addSpent(keyId: string, amountUsd: number, atMs: number): Promise<void> {
+    assertAmountUsd(amountUsd);
+    const keys = this.windowKeys(keyId, String(utcDayWindow(atMs).id), String(utcMonthWindow(atMs).id));
+    await ADD_SPENT.run(this.redis, keys.slice(0, 2), [usdToNano(amountUsd)]);
   }
 
   private async finish(reservationId: string, actualNano: number): Promise<void> {

@@ -9,7 +9,8 @@ import { techniqueBounds } from '../optimizer/run-technique.ts';
 export function buildRouter(config: GatewayConfig, liveStats: LiveStats, isBreakerOpen?: (modelId: string) => boolean): Router {
   const predictor = loadPredictor(config.routing.model_file);
   return createRouter({
-    config,
+    // Embedding models answer /v1/embeddings only: the chat router never sees them.
+    config: { ...config, models: config.models.filter((m) => m.kind === 'chat') },
     predictor,
     // Complexity blends the analyzer's markers with the predictor's learned difficulty.
     analyze: (messages) =>

@@ -1,10 +1,16 @@
 import { resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import pino, { type Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import { KeyResolver } from '../auth/key-resolver.ts';
+import { KeysRequired } from '../auth/keys-required.ts';
+import { KeyChangeBus, keyChangeChannel } from '../auth/key-change-bus.ts';
+import { FallbackRateLimiter } from '../auth/fallback-rate-limiter.ts';
 import { MemoryRateLimiter } from '../auth/rate-limiter.ts';
 import { RedisRateLimiter } from '../auth/redis-rate-limiter.ts';
+import { FallbackBudgetLedger } from '../costs/fallback-budget-ledger.ts';
+import { ComponentHealth, oneLine } from '../util/component-health.ts';
+import { DiskSpool } from '../store/disk-spool.ts';
+import { connectRedis, openStoreWhenReachable } from './connect-dependencies.ts';
 import { createResponseCache } from '../cache/create-response-cache.ts';
 import { MemoryBudgetLedger } from '../costs/memory-budget-ledger.ts';
 import { ObservedLengths } from '../optimizer/recommend/observed-lengths.ts';
@@ -17,12 +23,15 @@ import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
-import { openStore } from '../store/open-store.ts';
+import { configuredStoreOptions } from '../store/open-store.ts';
 import { Catalog } from '../pipeline/catalog.ts';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { InFlight } from '../pipeline/in-flight.ts';
 import { JudgeQueue } from '../quality/judge-queue.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 import { gatewayJudgeComplete } from '../pipeline/gateway-judge-complete.ts';
+import { AlertMetrics } from '../alerts/alert-metrics.ts';
+import { AlertService } from '../alerts/alert-service.ts';
 
 export interface CreateGatewayOptions {
   cwd: string;
@@ -46,33 +55,85 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
-  const store = await openStore({
-    databaseUrl: env.DATABASE_URL ?? config.store.database_url,
-    dir: resolve(opts.cwd, config.store.dir),
-    schema: config.store.pg_schema,
-  });
+  const resilience = config.resilience;
+  const health = new ComponentHealth(logger);
+  health.track('store');
+  const storeResult = (err: unknown) => (err === undefined ? health.reportOk('store') : health.reportDown('store', err));
+  const store = await openStoreWhenReachable(
+    {
+      ...configuredStoreOptions(opts.cwd, config.store, env),
+      connectTimeoutMs: resilience.store_timeout_ms,
+      onConnectionError: (err) => health.reportDown('store', err),
+    },
+    logger,
+  );
   const metrics = new GatewayMetrics();
+  // Started once with the first config (an exporter is process-wide; a reload does not move it).
+  const tracing = await startTracing(config.telemetry, env);
   const writer = new BatchWriter(store, {
     batchSize: config.store.batch_size,
     flushIntervalMs: config.store.flush_interval_ms,
     maxQueue: config.store.max_queue,
     logger,
+    spool: new DiskSpool(resolve(opts.cwd, resilience.spool_dir), resilience.spool_max_bytes),
+    onStoreResult: storeResult,
   });
   metrics.trackWriter(() => writer.counters);
+  metrics.trackHealth(health);
   const redisUrl = env.REDIS_URL ?? config.redis_url;
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2, lazyConnect: false }) : undefined;
+  const redisPrefix = env.AIGW_REDIS_PREFIX ?? 'aigw:';
+  const redis = redisUrl ? await connectRedis(redisUrl, resilience.redis_timeout_ms, health) : undefined;
+  const redisResult = (err: unknown) => (err === undefined ? health.reportOk('redis') : health.reportDown('redis', err));
+  const redisDown = () => health.isDown('redis');
   const loadSpend = (keyId: string, sinceMs: number) => store.sumKeySpendSince(keyId, sinceMs);
   const ledger = redis
-    ? new RedisBudgetLedger({ redis, keyPrefix: env.AIGW_REDIS_PREFIX ?? 'aigw:', loadSpend })
+    ? new FallbackBudgetLedger({
+        shared: new RedisBudgetLedger({ redis, keyPrefix: redisPrefix, loadSpend }),
+        loadSpend,
+        share: resilience.redis_fallback_share,
+        sharedDown: redisDown,
+        onSharedResult: redisResult,
+      })
     : new MemoryBudgetLedger({ loadSpend });
   const limiter = redis
-    ? new RedisRateLimiter({ redis, keyPrefix: env.AIGW_REDIS_PREFIX ?? 'aigw:' })
+    ? new FallbackRateLimiter({
+        shared: new RedisRateLimiter({ redis, keyPrefix: redisPrefix }),
+        share: resilience.redis_fallback_share,
+        sharedDown: redisDown,
+        onSharedResult: redisResult,
+      })
     : new MemoryRateLimiter();
-  const keys = new KeyResolver({ findByHash: (hash) => store.findApiKeyByHash(hash) });
+  const storeLookup = {
+    maxStaleMs: resilience.key_cache_max_stale_ms,
+    lookupTimeoutMs: resilience.store_timeout_ms,
+    onStoreResult: storeResult,
+  };
+  const keys = new KeyResolver({ findByHash: (hash) => store.findApiKeyByHash(hash), ttlMs: resilience.key_cache_ttl_ms, ...storeLookup });
+  const keysRequired = new KeysRequired({
+    anyActiveKey: async () => (await store.listApiKeys()).some((k) => k.revoked_at === null),
+    ttlMs: KEYS_CHECK_TTL_MS,
+    ...storeLookup,
+  });
+  const forgetKeys = (hash?: string) => {
+    keys.invalidate(hash);
+    keysRequired.invalidate();
+  };
+  const keyBus = redis ? new KeyChangeBus(redis, keyChangeChannel(redisPrefix), forgetKeys) : undefined;
+  keyBus?.start().catch((err: unknown) => logger.warn({ err }, 'key change subscription failed; key caches fall back to their TTL'));
+  health.onChange((name, state) => {
+    if (name !== 'redis' || state !== 'ok') return;
+    // Changes announced while disconnected were missed; spend settled locally goes to Redis.
+    forgetKeys();
+    if (ledger instanceof FallbackBudgetLedger) void ledger.sharedRecovered();
+  });
   const liveStats = new LiveStats();
-  const observedLengths = new ObservedLengths(store.db, { onError: (err) => logger.warn({ err }, 'observed completion lengths: refresh failed') });
+  // Background refreshes fail every interval while the store is down: the outage is logged once (health), not each time.
+  const backgroundError = (what: string) => (err: unknown) => {
+    if (!health.isDown('store')) logger.warn({ error: oneLine(err) }, `${what}: refresh failed`);
+  };
+  const observedLengths = new ObservedLengths(store.db, { onError: backgroundError('observed completion lengths') });
   observedLengths.start();
-  const rollups = new RollupRefresher(store.db, { onError: (err) => logger.warn({ err }, 'analytics rollups: refresh failed') });
+  const rollups = new RollupRefresher(store.db, { onError: backgroundError('analytics rollups') });
   rollups.start();
   const breakers = new BreakerRegistry({
     failureThreshold: config.reliability.breaker.failure_threshold,
@@ -80,7 +141,6 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   });
   const routerFor = (c: GatewayConfig) => buildRouter(c, liveStats, (id) => breakers.get(id).isOpen(Date.now()));
 
-  let keysRequiredCache = { value: false, atMs: 0 };
   // The current snapshot. A reload replaces it whole (never edits it), so a request that took a
   // snapshot at its start sees one consistent config, catalog and router to its end.
   let current: Gateway = {
@@ -101,24 +161,34 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     cache: createResponseCache(config.cache, redis, env.AIGW_REDIS_PREFIX ?? 'aigw:'),
     logger,
     inFlight: new InFlight(),
+    tracing,
     adminKey: env[config.server.admin_key_env] || undefined,
     simulated: opts.simulated ?? false,
-    async keysRequired() {
-      const now = Date.now();
-      if (keysRequiredCache.value || now - keysRequiredCache.atMs < KEYS_CHECK_TTL_MS) return keysRequiredCache.value;
-      const active = (await store.listApiKeys()).some((k) => k.revoked_at === null);
-      keysRequiredCache = { value: active, atMs: now };
-      return active;
-    },
+    health,
+    keysRequired: () => keysRequired.get(),
     keysChanged() {
-      // Once keys have existed, revoking the last one must not reopen the gateway to everyone.
-      if (!keysRequiredCache.value) keysRequiredCache = { value: false, atMs: 0 };
-      keys.invalidate();
+      forgetKeys();
+      keyBus?.publish().catch((err: unknown) => logger.warn({ err }, 'could not announce a key change; other replicas see it within the key cache TTL'));
     },
   };
 
   // Reads the current config on every offer, so a reload changes the judge's model, rates and rubrics.
   current.judge = new JudgeQueue({ config: () => current.config.quality.judge, complete: gatewayJudgeComplete(() => current), store, logger });
+
+  // Alert rules and scheduled reviews, off the request path; idle until `alerts.destinations` names one.
+  const alerts = new AlertService({
+    db: store.db,
+    readDb: store.readDb,
+    recommendationStore: store,
+    config: () => current.config,
+    logger,
+    metrics: new AlertMetrics(metrics.registry),
+    openBreakers: () => breakers.notClosed(),
+    cwd: opts.cwd,
+    env,
+  });
+  current.alerts = alerts;
+  alerts.start();
 
   return {
     get gateway() {
@@ -142,12 +212,15 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       }
       // Grades in progress write their call rows through the writer: finish them first.
       await gateway.judge?.close();
+      await alerts.stop();
       await writer.close();
+      await tracing?.close();
       await observedLengths.stop();
       await rollups.stop();
       await gateway.upstream.close();
       await store.close();
-      if (redis) await redis.quit();
+      await keyBus?.close();
+      if (redis) await (redis.status === 'ready' ? redis.quit() : redis.disconnect());
     },
   };
 }

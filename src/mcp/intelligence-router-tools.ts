@@ -3,6 +3,7 @@ import { assertEnoughData, descriptiveTool, recommendationEnvelope, ResultEnvelo
 import { analysisShape, costThresholdParam, goalParam, listParam, parseConstraints, qualityThresholdParam } from './tool-inputs.ts';
 import { ToolArgumentError } from './tool-context.ts';
 import { defineTool, type AnyToolSpec } from './tool-spec.ts';
+import { GET_ACTIVE_ALERTS } from './alert-tools.ts';
 
 const constraintsInput = {
   goal: goalParam,
@@ -127,4 +128,5 @@ export const INTELLIGENCE_ROUTER_TOOLS: readonly AnyToolSpec[] = [
     },
     summarize: (r) => `${r.risks.length} change(s) assessed: ${r.risks.map((x) => `${x.id} ${x.level}`).join(', ') || 'none'}.`,
   }),
+  GET_ACTIVE_ALERTS,
 ];

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ComponentHealth } from '../util/component-health.ts';
 
 /** Prometheus metrics; labels stay low-cardinality (model ids, providers, status classes, never keys). */
 export class GatewayMetrics {
@@ -70,7 +71,23 @@ export class GatewayMetrics {
   }
 
   /** Exposes the store writer's queue and totals, read at scrape time. */
-  trackWriter(counters: () => { queued: number; written: number; failedFlushes: number }): void {
+  trackWriter(counters: () => { queued: number; written: number; failedFlushes: number; spoolBytes: number; spoolSegments: number }): void {
+    new Gauge({
+      name: 'aigw_store_spool_bytes',
+      help: 'Bytes of log rows spooled to disk while the store was unreachable, not yet replayed.',
+      registers: [this.registry],
+      collect() {
+        this.set(counters().spoolBytes);
+      },
+    });
+    new Gauge({
+      name: 'aigw_store_spool_batches',
+      help: 'Batches of log rows waiting in the on-disk spool.',
+      registers: [this.registry],
+      collect() {
+        this.set(counters().spoolSegments);
+      },
+    });
     new Gauge({
       name: 'aigw_store_queue_rows',
       help: 'Rows waiting in the batched store writer.',
@@ -85,6 +102,19 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.set(counters().failedFlushes);
+      },
+    });
+  }
+
+  /** aigw_dependency_up{component}: 1 while the store / Redis answers, 0 while the gateway serves degraded without it. */
+  trackHealth(health: ComponentHealth): void {
+    new Gauge({
+      name: 'aigw_dependency_up',
+      help: 'Whether a dependency (store, redis) answers: 1 up, 0 down (the gateway serves degraded).',
+      labelNames: ['component'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const [component, status] of Object.entries(health.snapshot())) this.set({ component }, status.state === 'ok' ? 1 : 0);
       },
     });
   }

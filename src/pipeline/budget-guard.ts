@@ -1,4 +1,5 @@
-import { maxCostUsd } from '../costs/max-cost.ts';
+import { reservationUsd } from '../costs/reservation.ts';
+import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
@@ -36,9 +37,9 @@ export async function reserveBudget(
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
   let amountUsd = 0;
+  const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   for (const t of targets) {
-    const maxOut = body.max_completion_tokens ?? body.max_tokens ?? t.model.max_output_tokens;
-    amountUsd = Math.max(amountUsd, maxCostUsd(promptTokens, maxOut * choices, t.model.pricing));
+    amountUsd = Math.max(amountUsd, reservationUsd({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider }));
   }
   return reserveBudgetUsd(g, record, amountUsd);
 }
@@ -47,12 +48,13 @@ export async function reserveBudget(
 export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
-  const verdict = await g.ledger.reserve(
-    key.id,
-    amountUsd,
-    { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd },
-    Date.now(),
-  );
+  const verdict = await g.ledger
+    .reserve(key.id, amountUsd, { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd }, Date.now())
+    .catch((err: unknown) => {
+      // Neither Redis nor the store answers: the key's spend cannot be known, so nothing is admitted.
+      if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
+      throw err;
+    });
   if (!verdict.ok) throw errors.budgetExceeded(verdict.window, verdict.limitUsd, verdict.spentUsd + verdict.reservedUsd);
   const createdAtMs = Date.now();
   g.writer.enqueueReservation({

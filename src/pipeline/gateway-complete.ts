@@ -7,6 +7,8 @@ import type { ChatRequest } from '../providers/chat-schema.ts';
 import { ZERO_USAGE, type MappedCompletion, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
 import { callWithFallback, type FallbackOutcome } from '../reliability/call-with-fallback.ts';
 import type { RequestRecord } from './request-record.ts';
+import type { TraceSpan } from '../telemetry/trace-types.ts';
+import { tracedAttempts } from './trace-spans.ts';
 import { upstreamFailure } from './upstream-failure.ts';
 import { attemptCompletion, type AttemptContext } from './upstream-attempts.ts';
 
@@ -59,6 +61,8 @@ export interface GatewayCompleteDeps {
   record: RequestRecord;
   simHeaders: Record<string, string>;
   signal: AbortSignal;
+  /** The technique's span when tracing: each call becomes its child, with the call's upstream attempts below. */
+  trace?: TraceSpan;
 }
 
 /**
@@ -82,6 +86,8 @@ export function createGatewayComplete(deps: GatewayCompleteDeps): { complete: Co
       params: paramsOf(call, deps.request, wanted),
     };
     ledger.calls.push(log);
+    const span = deps.trace?.child(`technique_call ${call.label}`, 'internal', { 'aigw.technique_call': call.label, 'aigw.choices': wanted });
+    const callDeps = span ? { ...deps, trace: span } : deps;
     const answers: UpstreamAnswer[] = [];
     const take = (a: UpstreamAnswer) => {
       answers.push(a);
@@ -92,16 +98,20 @@ export function createGatewayComplete(deps: GatewayCompleteDeps): { complete: Co
       log.model = a.target.model.id;
     };
     try {
-      if (wanted > 1 && primary?.model.supports_n) take(await requestChoices(deps, ledger, clock, call, wanted));
+      if (wanted > 1 && primary?.model.supports_n) take(await requestChoices(callDeps, ledger, clock, call, wanted));
       // Emulated n (or a fallback model without n): the missing choices as parallel single requests.
       const missing = wanted - answers.reduce((sum, a) => sum + a.texts.length, 0);
-      const settled = await Promise.allSettled(Array.from({ length: Math.max(0, missing) }, () => requestChoices(deps, ledger, clock, call, 1)));
+      const settled = await Promise.allSettled(Array.from({ length: Math.max(0, missing) }, () => requestChoices(callDeps, ledger, clock, call, 1)));
       for (const s of settled) if (s.status === 'fulfilled') take(s.value);
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
       if (failure) throw failure.reason;
     } catch (err) {
       log.failed = true;
+      span?.fail('technique_call_failed', err instanceof Error ? err.message : String(err));
       throw err;
+    } finally {
+      span?.set({ 'aigw.model': log.model, 'aigw.upstream_requests': log.upstreamRequests, 'aigw.cost_usd': log.costUsd, 'gen_ai.usage.input_tokens': log.usage.inputTokens, 'gen_ai.usage.output_tokens': log.usage.outputTokens });
+      span?.end();
     }
     return resultOf(answers, log);
   };
@@ -146,7 +156,7 @@ async function requestChoices(
   const startedNs = clock.start();
   let outcome: FallbackOutcome<{ mapped: MappedCompletion; body: ChatRequest }>;
   try {
-    outcome = await callWithFallback(deps.targets, attempt, { breakers: g.breakers, reliability: g.config.reliability, signal: deps.signal });
+    outcome = await callWithFallback(deps.targets, tracedAttempts(deps.trace, 'chat', attempt), { breakers: g.breakers, reliability: g.config.reliability, signal: deps.signal });
   } finally {
     clock.stop();
   }

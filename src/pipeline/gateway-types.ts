@@ -16,6 +16,9 @@ import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
 import type { JudgeQueue } from '../quality/judge-queue.ts';
+import type { ComponentHealth } from '../util/component-health.ts';
+import type { Tracing } from '../telemetry/trace-types.ts';
+import type { AlertService } from '../alerts/alert-service.ts';
 
 /** Everything the request path needs, built once at start; `catalog` and `router` swap on reload. */
 export interface Gateway {
@@ -40,13 +43,19 @@ export interface Gateway {
   observedLengths: ObservedLengths;
   /** Background LLM-as-judge (`quality.judge`); the request path offers each written row (see docs/quality-signals.md). */
   judge?: JudgeQueue;
+  /** Alert rules and scheduled reviews (docs/alerts.md); evaluates only while a destination is configured. */
+  alerts?: AlertService;
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;
+  /** Up/down state of the store and Redis: /health, /metrics and the fallbacks read it. */
+  health: ComponentHealth;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */
   keysRequired(): Promise<boolean>;
-  /** Call after creating or revoking keys in this process so auth sees it at once. */
+  /** Call after creating or revoking keys: this replica forgets its key cache, the others hear it through Redis. */
   keysChanged(): void;
+  /** OpenTelemetry tracing, present only when an OTLP endpoint is configured (telemetry.otlp_endpoint). */
+  tracing?: Tracing;
   /** Labels shown when the simulated fleet is serving (no real provider configured). */
   simulated: boolean;
 }

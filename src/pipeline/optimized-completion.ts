@@ -11,6 +11,7 @@ import { GatewayError } from '../util/errors.ts';
 import { createGatewayComplete, type CallLedger } from './gateway-complete.ts';
 import { optimizationJson } from './optimization-record.ts';
 import { clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
+import type { ClientFormat } from './client-format/client-format.ts';
 import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
@@ -77,12 +78,15 @@ export async function completeOptimized(
   plan: RoutePlan,
   selection: TechniqueSelection,
   signal: AbortSignal,
+  format: ClientFormat,
 ): Promise<void> {
   const record = req.record;
   const bounds = checkedBounds(g, body, selection);
   const reservation = await reserveBudgetUsd(g, record, reserveUsd(body, bounds, plan.targets));
+  // The technique is one span; each of its calls a child, with that call's upstream attempts below it.
+  const span = record.trace?.child(`technique ${selection.spec}`, 'internal', { 'aigw.technique': selection.spec, 'aigw.technique_source': selection.source });
   try {
-    const { complete, ledger } = createGatewayComplete({ g, request: body, targets: plan.targets, record, simHeaders: simControlHeaders(req.headers), signal });
+    const { complete, ledger } = createGatewayComplete({ g, request: body, targets: plan.targets, record, simHeaders: simControlHeaders(req.headers), signal, trace: span });
     const facts = { technique: selection.spec, source: selection.source, options: selection.options, decision: plan.decision, request: body, bounds, ledger, primary: plan.targets[0] };
     let answer: OptimizedAnswer;
     try {
@@ -91,12 +95,16 @@ export async function completeOptimized(
       // The calls made before the failure were billed upstream: the row keeps them.
       stampSpend(record, ledger);
       record.row.optimization = JSON.stringify(optimizationJson({ ...facts, error: err instanceof Error ? err.message : String(err) }));
+      span?.fail('technique_failed', err instanceof Error ? err.message : String(err));
       throw err;
     }
     stampSpend(record, ledger);
     record.row.optimization = JSON.stringify(optimizationJson(facts));
-    respond(g, reply, body, plan, selection, ledger, answer);
+    span?.set({ 'aigw.upstream_calls': ledger.upstreamRequests, 'aigw.cost_usd': ledger.costUsd });
+    record.trace?.set({ 'aigw.technique': selection.spec });
+    respond(g, reply, body, plan, selection, ledger, answer, format);
   } finally {
+    span?.end();
     await settleBudget(g, reservation, record);
   }
 }
@@ -126,6 +134,7 @@ function respond(
   selection: TechniqueSelection,
   ledger: CallLedger,
   answer: OptimizedAnswer,
+  format: ClientFormat,
 ): void {
   const record = reply.request.record;
   const finishReason = clientFinishReason(answer.finishReason);
@@ -146,8 +155,8 @@ function respond(
   };
   finishTiming(record);
   const headers = { ...gatewayHeaders(record, target, plan.decision, g.simulated), ...techniqueHeaders(selection, ledger) };
-  if (body.stream === true) streamAnswer(g, reply, out, body, headers);
-  else sendAnswer(reply, out, headers);
+  if (body.stream === true) streamAnswer(g, reply, out, body, headers, format);
+  else sendAnswer(reply, out, headers, format);
 }
 
 /**
@@ -205,19 +214,22 @@ function techniqueHeaders(selection: TechniqueSelection, ledger: CallLedger): Re
   };
 }
 
-function sendAnswer(reply: FastifyReply, out: OptimizedReply, headers: Record<string, string>): void {
+function sendAnswer(reply: FastifyReply, out: OptimizedReply, headers: Record<string, string>, format: ClientFormat): void {
+  const row = reply.request.record.row;
   reply.headers(headers);
-  reply.header('content-type', 'application/json').send(JSON.stringify(optimizedCompletion(out)));
+  reply.header('content-type', 'application/json').send(JSON.stringify(format.answer(optimizedCompletion(out), out.usage, row.cost_usd, row.id)));
 }
 
 /** Every call is done before the first byte, so cost and usage go in the headers, not trailers. */
-function streamAnswer(g: Gateway, reply: FastifyReply, out: OptimizedReply, body: ChatRequest, headers: Record<string, string>): void {
+function streamAnswer(g: Gateway, reply: FastifyReply, out: OptimizedReply, body: ChatRequest, headers: Record<string, string>, format: ClientFormat): void {
   const record = reply.request.record;
   reply.hijack();
   const raw = reply.raw;
   try {
     raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
-    const events = optimizedStreamEvents(out, body.stream_options?.include_usage === true);
+    const events = format.wholeStream
+      ? format.wholeStream(optimizedCompletion(out), out.usage, record.row.cost_usd, { body, requestId: record.row.id })
+      : optimizedStreamEvents(out, body.stream_options?.include_usage === true);
     for (const [i, event] of events.entries()) {
       raw.write(event);
       if (i === 1) record.row.ttft_ms = Number(process.hrtime.bigint() - record.startNs) / 1e6;

@@ -1,13 +1,14 @@
+import type { z } from 'zod';
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
 import { errors } from '../util/errors.ts';
 
-/** Validates a chat-completions body; a bad field becomes a 400 that names it (`messages[0].role`). */
-export function parseChatRequest(body: unknown): ChatRequest {
+/** Validates a request body with its route's schema; a bad field becomes a 400 that names it (`messages[0].role`). */
+export function parseRequestBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw errors.invalidField('body', 'Request body must be a JSON object.');
   }
-  const result = ChatRequest.safeParse(body);
+  const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const param = issue ? formatPath(issue.path) : 'body';
@@ -16,4 +17,9 @@ export function parseChatRequest(body: unknown): ChatRequest {
       ? `Missing required parameter: '${param}'.`
       : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
   throw errors.invalidField(param, message);
+}
+
+/** Validates a chat-completions body. */
+export function parseChatRequest(body: unknown): ChatRequest {
+  return parseRequestBody(ChatRequest, body);
 }

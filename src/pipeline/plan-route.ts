@@ -30,8 +30,11 @@ export function requiredCapabilities(body: ChatRequest): string[] {
 
 /** A named model and the fallbacks that can serve the request's n; n > 1 on a model without it is the client's to fix. */
 function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
-  const targets = g.catalog.withFallbacks(body.model);
-  if (targets.length === 0) throw errors.modelNotFound(body.model);
+  const targets = g.catalog.withFallbacks(body.model).filter((t) => t.model.kind === 'chat');
+  if (targets.length === 0) {
+    if (g.catalog.target(body.model)) throw errors.invalidField('model', `'${body.model}' is an embedding model; send it to POST /v1/embeddings.`);
+    throw errors.modelNotFound(body.model);
+  }
   if ((body.n ?? 1) <= 1) return targets;
   if (!targets[0]!.model.supports_n) {
     throw errors.invalidField('n', `Model '${body.model}' cannot return n > 1 choices in one request (its upstream has no n); send n separate requests, or use a model with supports_n.`);

@@ -4,6 +4,7 @@ import type { RouteDecision } from '../router/types.ts';
 import type { RequestRow } from '../store/types.ts';
 import { statusClass } from '../metrics/metrics.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
+import { endRequestSpan } from './trace-spans.ts';
 import { writeToolCallSignal } from './tool-call-signal.ts';
 
 /** Header values must be visible ASCII; rule names and model ids from the config may not be. */
@@ -53,6 +54,7 @@ export function recordRequest(g: Gateway, record: RequestRecord): void {
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
   if (!row.cache_hit) countBilledTokens(m, model, row);
   void g.writer.enqueueRequest(row);
+  endRequestSpan(record.trace, row, { providerType: row.provider ? g.config.providers.find((p) => p.id === row.provider)?.type : undefined });
   // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
   g.judge?.offer(row, record.judgeContent);
   writeToolCallSignal(g, record);

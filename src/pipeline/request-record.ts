@@ -1,6 +1,7 @@
 import type { ApiKeyRow, RequestRow } from '../store/types.ts';
 import type { NormalizedUsage } from '../providers/types.ts';
 import type { JudgeContent } from '../quality/judge-queue.ts';
+import type { TraceSpan } from '../telemetry/trace-types.ts';
 
 /** The request row under construction; every path that answers a request fills and writes it once. */
 export interface RequestRecord {
@@ -13,6 +14,8 @@ export interface RequestRecord {
   written: boolean;
   /** Prompt and answer text kept in memory for the judge when the row does not store them (log_content off). */
   judgeContent?: JudgeContent;
+  /** The request's root span when tracing is on (telemetry.otlp_endpoint); ended when the row is written. */
+  trace?: TraceSpan;
   /** Tool calls in the answer that an agent could not run (src/pipeline/tool-call-signal.ts); stored as the `completion` signal. */
   toolCallErrors?: string[];
 }

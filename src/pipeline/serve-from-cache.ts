@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { Gateway } from './gateway-types.ts';
 import type { ChatCompletion, ChatRequest } from '../providers/chat-schema.ts';
 import type { NormalizedUsage, ProviderAdapter, UpstreamTarget } from '../providers/types.ts';
+import type { ClientFormat } from './client-format/client-format.ts';
 import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
 import { gatewayHeaders, recordRequest } from './request-log.ts';
@@ -53,7 +54,7 @@ function noteLookup(g: Gateway, reply: FastifyReply, ticket: CacheTicket, result
  * Answers a hit with no upstream call and no budget reservation: a fresh completion, or a replayed
  * SSE stream. The row counts the answer's tokens and what it once cost as `cache_saved_usd`, at `cost_usd` 0.
  */
-export function answerFromCache(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan, ticket: CacheTicket): void {
+export function answerFromCache(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan, ticket: CacheTicket, format: ClientFormat): void {
   const answer = ticket.hit;
   if (!answer) throw new Error('answerFromCache needs a hit');
   const record = reply.request.record;
@@ -66,14 +67,19 @@ export function answerFromCache(g: Gateway, reply: FastifyReply, body: ChatReque
     'x-aigw-cache-saved-usd': answer.cost_usd.toFixed(10),
   };
   if (body.stream !== true) {
-    reply.headers(headers).header('content-type', 'application/json').send(JSON.stringify(completionFromCache(answer, ident)));
+    const completion = completionFromCache(answer, ident);
+    reply.headers(headers).header('content-type', 'application/json').send(JSON.stringify(format.answer(completion, answer.usage, 0, record.row.id)));
     return;
   }
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
   record.row.ttft_ms = record.row.latency_ms;
-  out.end(sseFromCache(answer, ident, body.stream_options?.include_usage === true));
+  out.end(
+    format.wholeStream
+      ? format.wholeStream(completionFromCache(answer, ident), answer.usage, 0, { body, requestId: record.row.id }).join('')
+      : sseFromCache(answer, ident, body.stream_options?.include_usage === true),
+  );
   recordRequest(g, record);
 }
 

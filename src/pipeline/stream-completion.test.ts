@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { adapterFor } from '../providers/registry.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import type { UpstreamResponse } from '../providers/upstream-client.ts';
+import { openaiFormat } from './client-format/openai-format.ts';
 import { newRequestRecord } from './request-record.ts';
 import { pipeStream } from './stream-completion.ts';
 import type { OpenStream } from './upstream-attempts.ts';
@@ -45,7 +46,8 @@ describe('pipeStream', () => {
     const open: OpenStream = { res: { body: { destroy() {} } } as unknown as UpstreamResponse, adapter: adapterFor('openai'), target, headersAtNs: 0n, body: body() };
     const client = new HeldClient();
     const record = newRequestRecord('req-1', Date.now());
-    const piping = pipeStream(open, { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, client as unknown as ServerResponse, record, () => ({
+    const writer = openaiFormat.streamWriter({ body: { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, requestId: 'req-1', model: 'm' });
+    const piping = pipeStream(open, writer, client as unknown as ServerResponse, record, () => ({
       inputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0,
     }));
     await new Promise((r) => setTimeout(r, 30));

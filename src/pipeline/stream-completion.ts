@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { ChatCompletionChunk, ChatRequest } from '../providers/chat-schema.ts';
 import { SseParser, type SseEvent } from '../providers/sse.ts';
 import type { NormalizedUsage, UpstreamError } from '../providers/types.ts';
-import { toOpenAIUsage } from '../providers/types.ts';
+import type { StreamWriter } from './client-format/client-format.ts';
 import type { OpenStream } from './upstream-attempts.ts';
 import type { RequestRecord } from './request-record.ts';
 import { accumulateToolCallDeltas } from './tool-call-signal.ts';
@@ -20,8 +19,6 @@ export interface StreamResult {
   toolCalls: Array<{ name: string; arguments: string }>;
 }
 
-const SSE_DONE = 'data: [DONE]\n\n';
-
 function drainedOrClosed(out: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
@@ -34,19 +31,15 @@ function drainedOrClosed(out: ServerResponse): Promise<void> {
   });
 }
 
-function sseData(value: unknown): string {
-  return `data: ${JSON.stringify(value)}\n\n`;
-}
-
 /**
- * Pipes an open upstream stream to the client chunk by chunk, mapped to OpenAI chunks. Usage chunks
- * from the upstream are held back; the client gets one final usage chunk if it asked
- * (stream_options.include_usage), with the usage the gateway settled on (`finalUsage`). A stream
- * that ends without its terminal event ends with an SSE error event and no [DONE].
+ * Pipes an open upstream stream to the client chunk by chunk, mapped to OpenAI chunks and written in
+ * the client's format by `writer`. Usage chunks from the upstream are held back: the writer ends the
+ * answer with the usage the gateway settled on (`finalUsage`) and its cost. A stream that ends
+ * without its terminal event ends with the writer's error event.
  */
 export async function pipeStream(
   open: OpenStream,
-  body: ChatRequest,
+  writer: StreamWriter,
   out: ServerResponse,
   record: RequestRecord,
   finalUsage: (result: StreamResult) => NormalizedUsage,
@@ -56,7 +49,6 @@ export async function pipeStream(
   const texts: string[] = [];
   const result: StreamResult = { usage: undefined, outputText: '', finishReason: null, failure: undefined, firstTokenAtNs: undefined, toolCalls: [] };
   const toolCalls = new Map<number, { name: string; arguments: string }>();
-  let template: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
   let clientClosed = false;
   const onClose = () => {
     if (!out.writableFinished) {
@@ -77,7 +69,6 @@ export async function pipeStream(
           return false;
         }
         for (const chunk of mapped) {
-          template ??= { id: chunk.id, created: chunk.created, model: chunk.model };
           if (chunk.choices.length === 0) continue; // usage-only chunk: the gateway sends its own
           if (chunk.usage !== undefined) delete chunk.usage;
           for (const choice of chunk.choices) {
@@ -87,7 +78,7 @@ export async function pipeStream(
             if (choice.finish_reason) result.finishReason = choice.finish_reason;
           }
           result.firstTokenAtNs ??= process.hrtime.bigint();
-          out.write(sseData(chunk));
+          out.write(writer.chunk(chunk));
         }
       }
       return true;
@@ -118,29 +109,10 @@ export async function pipeStream(
   if (clientClosed) return result;
 
   if (result.failure) {
-    out.write(
-      sseData({
-        error: {
-          message: `The upstream stream failed mid-answer (${result.failure.message}); the answer is incomplete.`,
-          type: 'upstream_error',
-          param: null,
-          code: result.failure.kind,
-        },
-      }),
-    );
+    out.write(writer.fail(result.failure.kind, result.failure.message));
     return result;
   }
-  if (body.stream_options?.include_usage) {
-    const usageChunk: ChatCompletionChunk = {
-      id: template?.id ?? `chatcmpl-${record.row.id}`,
-      object: 'chat.completion.chunk',
-      created: template?.created ?? Math.floor(Date.now() / 1000),
-      model: template?.model ?? record.row.model_used ?? body.model,
-      choices: [],
-      usage: toOpenAIUsage(finalUsage(result)),
-    };
-    out.write(sseData(usageChunk));
-  }
-  out.write(SSE_DONE);
+  const usage = finalUsage(result);
+  out.write(writer.end(usage, record.row.cost_usd));
   return result;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { BreakerRegistry, CircuitBreaker } from './circuit-breaker.ts';
 
 describe('CircuitBreaker', () => {
   const opts = { failureThreshold: 3, cooldownMs: 1000 };
@@ -36,5 +36,18 @@ describe('CircuitBreaker', () => {
     expect(b.state(2000)).toBe('open');
     expect(b.tryAcquire(2499)).toBe(false);
     expect(b.tryAcquire(2500)).toBe(true);
+  });
+
+  it('reports since when a breaker has not been closed, across failed probes, until a success closes it', () => {
+    const reg = new BreakerRegistry(opts);
+    for (let i = 0; i < 3; i++) reg.get('m').recordFailure(100);
+    reg.get('ok').recordSuccess();
+    expect(reg.notClosed()).toEqual([{ model: 'm', openSinceMs: 100 }]);
+    expect(reg.get('m').tryAcquire(1100)).toBe(true);
+    reg.get('m').recordFailure(1100);
+    expect(reg.notClosed()).toEqual([{ model: 'm', openSinceMs: 100 }]);
+    expect(reg.get('m').tryAcquire(2100)).toBe(true);
+    reg.get('m').recordSuccess();
+    expect(reg.notClosed()).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ export interface BreakerOptions {
 export class CircuitBreaker {
   private consecutiveFailures = 0;
   private openedAtMs = 0;
+  /** When the breaker first opened since it was last closed (half-open probes that fail keep it). */
+  private unhealthySinceMs: number | null = null;
   private probeInFlight = false;
   private stateValue: BreakerState = 'closed';
 
@@ -43,7 +45,13 @@ export class CircuitBreaker {
     return state === 'open' || (state === 'half_open' && this.probeInFlight);
   }
 
+  /** Since when the breaker has not been closed (open, or half-open after failing), or null while closed. */
+  openSince(): number | null {
+    return this.stateValue === 'closed' ? null : this.unhealthySinceMs;
+  }
+
   recordSuccess(): void {
+    this.unhealthySinceMs = null;
     this.consecutiveFailures = 0;
     this.probeInFlight = false;
     this.stateValue = 'closed';
@@ -54,6 +62,7 @@ export class CircuitBreaker {
     if (this.stateValue === 'half_open' || this.consecutiveFailures >= this.options.failureThreshold) {
       this.stateValue = 'open';
       this.openedAtMs = nowMs;
+      this.unhealthySinceMs ??= nowMs;
     }
     this.probeInFlight = false;
   }
@@ -76,6 +85,16 @@ export class BreakerRegistry {
   configure(options: BreakerOptions): void {
     this.options = options;
     for (const breaker of this.breakers.values()) breaker.configure(options);
+  }
+
+  /** The models whose breaker is not closed, with since when (the alerts' breaker report). */
+  notClosed(): { model: string; openSinceMs: number }[] {
+    const out: { model: string; openSinceMs: number }[] = [];
+    for (const [model, b] of this.breakers) {
+      const since = b.openSince();
+      if (since !== null) out.push({ model, openSinceMs: since });
+    }
+    return out;
   }
 
   openModels(nowMs: number): string[] {

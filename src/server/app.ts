@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
-import { errors, GatewayError } from '../util/errors.ts';
-import { newRequestRecord, finishTiming, type RequestRecord } from '../pipeline/request-record.ts';
-import { gatewayHeaders, recordRequest } from '../pipeline/request-log.ts';
+import { GatewayError } from '../util/errors.ts';
+import { newRequestRecord, type RequestRecord } from '../pipeline/request-record.ts';
+import { recordRequest } from '../pipeline/request-log.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
+import { registerMessagesRoute } from './routes/messages.ts';
+import { registerEmbeddingsRoute } from './routes/embeddings.ts';
+import { errorReply } from './error-reply.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -17,6 +20,7 @@ import { registerReportRoutes } from './routes/report.ts';
 import { registerAnalyticsRoutes } from './routes/analytics.ts';
 import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerRequestLogRoutes } from './routes/requests.ts';
 
 declare module 'fastify' {
@@ -26,7 +30,7 @@ declare module 'fastify' {
 }
 
 /** Routes whose every request leaves a row in the spend log. */
-const LOGGED_ROUTES = new Set(['/v1/chat/completions']);
+const LOGGED_ROUTES = new Set(['/v1/chat/completions', '/v1/messages', '/v1/embeddings']);
 const PUBLIC_ROUTES = new Set(['/health', '/metrics', '/dashboard', '/dashboard/app.js']);
 
 export function buildApp(gateway: () => Gateway): FastifyInstance {
@@ -49,23 +53,12 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     req.record = newRequestRecord(req.id, Date.now());
     reply.header('x-aigw-request-id', req.id);
     if (!LOGGED_ROUTES.has(path)) req.record.written = true;
+    else startRequestTrace(gateway(), req, reply, path);
     if (PUBLIC_ROUTES.has(path)) return;
     await authenticate(gateway(), req, path);
   });
 
-  app.setErrorHandler((err: FastifyError | GatewayError, req: FastifyRequest, reply: FastifyReply) => {
-    const g = gateway();
-    const gwError = toGatewayError(err, req, g);
-    const record = req.record;
-    if (record) {
-      record.row.status = gwError.status;
-      record.row.error_type = gwError.code ?? gwError.type;
-      finishTiming(record);
-      reply.headers(gatewayHeaders(record, undefined, undefined, g.simulated));
-    }
-    if (gwError.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(gwError.retryAfterMs / 1000)));
-    reply.status(gwError.status).type('application/json').send(JSON.stringify(gwError.toBody()));
-  });
+  app.setErrorHandler(errorReply(gateway, (e) => e.toBody()));
 
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -79,6 +72,8 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   });
 
   registerChatCompletions(app, gateway);
+  registerMessagesRoute(app, gateway);
+  registerEmbeddingsRoute(app, gateway);
   registerInfoRoutes(app, gateway);
   registerDecisionRoutes(app, gateway);
   registerAdminRoutes(app, gateway);
@@ -90,8 +85,22 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   registerAnalyticsRoutes(app, gateway);
   registerMcpRoutes(app, gateway);
   registerDashboardRoutes(app);
+  registerAlertRoutes(app, gateway);
   registerRequestLogRoutes(app, gateway);
   return app;
+}
+
+/** The request's root span (named again once the body says which model), when tracing is on. */
+function startRequestTrace(g: Gateway, req: FastifyRequest, reply: FastifyReply, path: string): void {
+  if (!g.tracing) return;
+  const operation = path === '/v1/embeddings' ? 'embeddings' : 'chat';
+  req.record.trace = g.tracing.startRequest(operation, req.headers, {
+    'gen_ai.operation.name': operation,
+    'http.request.method': req.method,
+    'http.route': path,
+    'aigw.request_id': req.id,
+  });
+  reply.header('x-aigw-trace-id', req.record.trace.traceId);
 }
 
 function decodePath(url: string): string {
@@ -101,25 +110,4 @@ function decodePath(url: string): string {
   } catch {
     return raw;
   }
-}
-
-function toGatewayError(err: FastifyError | GatewayError, req: FastifyRequest, g: Gateway): GatewayError {
-  if (err instanceof GatewayError) return err;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.bodyTooLarge(g.config.server.body_limit_bytes);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.malformedJson(err.message);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GatewayError(415, 'invalid_request_error', 'Content-Type must be application/json.', { code: 'unsupported_media_type' });
-    default:
-      break;
-  }
-  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return errors.malformedJson(err.message);
-  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-    return new GatewayError(err.statusCode, 'invalid_request_error', err.message, { code: err.code ?? null });
-  }
-  g.logger.error({ err, requestId: req.id }, 'unhandled error in request');
-  return errors.internal(req.id);
 }

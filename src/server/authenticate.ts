@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
-import { isAdminKey } from '../auth/key-resolver.ts';
+import { isAdminKey, KeyStoreUnavailableError } from '../auth/key-resolver.ts';
 import { errors } from '../util/errors.ts';
 
 function bearerToken(req: FastifyRequest): string | undefined {
@@ -16,6 +16,16 @@ function bearerToken(req: FastifyRequest): string | undefined {
  * they are open and the gateway listens on 127.0.0.1 only.
  */
 export async function authenticate(g: Gateway, req: FastifyRequest, path: string): Promise<void> {
+  try {
+    await authenticateOrThrow(g, req, path);
+  } catch (err) {
+    // The store is down and this key is not cached: no way to know whether to serve it.
+    if (err instanceof KeyStoreUnavailableError) throw errors.dependencyUnavailable('the API key store is unreachable');
+    throw err;
+  }
+}
+
+async function authenticateOrThrow(g: Gateway, req: FastifyRequest, path: string): Promise<void> {
   const token = bearerToken(req);
   const record = req.record;
   if (token && g.adminKey && isAdminKey(token, g.adminKey)) {
@@ -39,5 +49,5 @@ export async function authenticate(g: Gateway, req: FastifyRequest, path: string
 }
 
 function isAdminPath(path: string): boolean {
-  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report';
+  return path.startsWith('/admin/') || path.startsWith('/mcp/') || path.startsWith('/v1/analytics') || path === '/v1/report' || path.startsWith('/v1/alerts');
 }

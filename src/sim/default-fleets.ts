@@ -98,6 +98,11 @@ export const DEFAULT_FLEET: SimFleet = SimFleet.parse({
       capabilities: ['streaming', 'tools', 'json', 'reasoning'],
     },
   ],
+  // Two embedding models priced like today's small and large ones (per 1M input tokens).
+  embedding_models: [
+    { id: 'sim-embed-small', dimensions: 512, pricing: { input: 0.02 } },
+    { id: 'sim-embed-large', dimensions: 1536, pricing: { input: 0.13 } },
+  ],
 });
 
 /*

@@ -42,13 +42,26 @@ export const SimModel = z.strictObject({
 export type SimModel = z.infer<typeof SimModel>;
 export type SimModelInput = z.input<typeof SimModel>;
 
+/** One simulated embedding model: deterministic vectors (src/sim/embedding-vector.ts) of its dimensions. */
+export const SimEmbeddingModel = z.strictObject({
+  id: z.string().min(1),
+  dimensions: z.int().positive(),
+  /** USD per 1M input tokens, exported to the catalog; the simulator itself does not bill. */
+  pricing: z.strictObject({ input: z.number().nonnegative() }),
+  tier: Tier.default('economy'),
+  /** Most input tokens one input may have. */
+  context_window: z.int().positive().default(8_191),
+});
+export type SimEmbeddingModel = z.infer<typeof SimEmbeddingModel>;
+
 export const SimFleet = z
   .strictObject({
     name: z.string().min(1),
     description: z.string().optional(),
     models: z.array(SimModel).min(1),
+    embedding_models: z.array(SimEmbeddingModel).default([]),
   })
-  .refine((f) => new Set(f.models.map((m) => m.id)).size === f.models.length, {
+  .refine((f) => new Set([...f.models, ...f.embedding_models].map((m) => m.id)).size === f.models.length + f.embedding_models.length, {
     message: 'simulated model ids must be unique',
   });
 export type SimFleet = z.infer<typeof SimFleet>;

@@ -43,8 +43,8 @@ describe('simulated fleets', () => {
       const catalog = fleetCatalog(fleet, 'http://127.0.0.1:4100/');
       const config = GatewayConfig.parse(catalog);
       expect(config.providers).toEqual([expect.objectContaining({ id: 'sim', type: 'openai', base_url: 'http://127.0.0.1:4100/v1', simulated: true })]);
-      expect(config.models).toHaveLength(fleet.models.length);
-      for (const [i, m] of config.models.entries()) {
+      expect(config.models).toHaveLength(fleet.models.length + fleet.embedding_models.length);
+      for (const [i, m] of config.models.slice(0, fleet.models.length).entries()) {
         const src = fleet.models[i]!;
         expect(m).toMatchObject({ id: src.id, provider: 'sim', tier: src.tier, pricing: src.pricing, quality: src.accuracy });
         expect(m.latency).toEqual({ ttft_ms: src.ttft_ms, output_tokens_per_s: src.output_tokens_per_s });
@@ -52,7 +52,10 @@ describe('simulated fleets', () => {
     }
     const reasoner = fleetCatalog(DEFAULT_FLEET, 'http://h:1').models.find((m) => m.id === 'sim-reasoner')!;
     expect(reasoner.supports_n).toBe(false);
-    expect(fleetCatalog(DEFAULT_FLEET, 'http://h:1', { wire: 'anthropic', providerId: 'simA' }).providers[0]).toMatchObject({ id: 'simA', type: 'anthropic' });
+    const overAnthropic = fleetCatalog(DEFAULT_FLEET, 'http://h:1', { wire: 'anthropic', providerId: 'simA' });
+    expect(overAnthropic.providers).toMatchObject([{ id: 'simA', type: 'anthropic' }, { id: 'simA-openai', type: 'openai' }]);
+    // Embedding models are catalogued as such, on an OpenAI-format provider (Anthropic has no embeddings API).
+    expect(overAnthropic.models.find((m) => m.id === 'sim-embed-small')).toMatchObject({ kind: 'embedding', provider: 'simA-openai', pricing: { input: 0.02, output: 0 } });
   });
 });
 

@@ -1,7 +1,7 @@
 import { ModelConfig, ProviderConfig, type GatewayConfig } from '../config/schema.ts';
 import { SimFleet } from './fleet-schema.ts';
 
-export { SimFleet, SimModel, ErrorMix, accuracyFor } from './fleet-schema.ts';
+export { SimFleet, SimModel, SimEmbeddingModel, ErrorMix, accuracyFor } from './fleet-schema.ts';
 export type { SimFleetInput, SimModelInput, TokenProfile } from './fleet-schema.ts';
 export { DEFAULT_FLEET, DATA_FLEET } from './default-fleets.ts';
 
@@ -44,7 +44,29 @@ export function fleetCatalog(fleet: SimFleet, baseUrl: string, opts: FleetCatalo
       supports_n: m.supports_n ?? true,
     }),
   );
-  return { providers: [provider], models };
+  const providers = [provider];
+  if (provider.type !== 'openai' && fleet.embedding_models.length > 0) providers.push(ProviderConfig.parse({ ...provider, id: `${providerId}-openai`, type: 'openai' }));
+  return { providers, models: [...models, ...embeddingCatalog(fleet, provider)] };
+}
+
+/**
+ * The fleet's embedding models. They speak OpenAI's format (Anthropic has no embeddings API), so a
+ * fleet reached over the Anthropic wire gets a second, OpenAI-format provider for them.
+ */
+function embeddingCatalog(fleet: SimFleet, provider: ProviderConfig): ModelConfig[] {
+  const providerId = provider.type === 'openai' ? provider.id : `${provider.id}-openai`;
+  return fleet.embedding_models.map((m) =>
+    ModelConfig.parse({
+      id: m.id,
+      provider: providerId,
+      kind: 'embedding',
+      tier: m.tier,
+      pricing: { input: m.pricing.input, output: 0 },
+      context_window: m.context_window,
+      max_output_tokens: 1,
+      capabilities: ['embeddings'],
+    }),
+  );
 }
 
 /** The same fleet with injected errors off: for benchmarks, where failures would skew latency numbers. */

@@ -1,6 +1,7 @@
 /**
  * SIMULATED upstream: a plain node:http server that answers like an LLM provider, in the OpenAI
- * (`POST /v1/chat/completions`, `GET /v1/models`) and Anthropic (`POST /v1/messages`) wire formats.
+ * (`POST /v1/chat/completions`, `POST /v1/embeddings`, `GET /v1/models`), Anthropic (`POST /v1/messages`)
+ * and, for embeddings, Gemini (`POST /v1beta/models/{model}:batchEmbedContents`) wire formats.
  * The `/v1` prefix is optional. Every response carries `x-sim: simulated`.
  *
  * Response headers:
@@ -38,6 +39,7 @@ import { BadControlHeader, FailureControl, type FailMode } from './failures.ts';
 import type { SimFleet, SimModel } from './fleet-schema.ts';
 import { hashUniform, mulberry32 } from './hash.ts';
 import { openAICompletion, openAIError, openAIStreamEvents, parseOpenAIRequest } from './openai-wire.ts';
+import { geminiBatchEmbeddings, openAIEmbeddings, parseOpenAIEmbeddings } from './embeddings-wire.ts';
 import { loadOutcomesFiles, type OutcomesIndex } from './outcomes-file.ts';
 import { InvalidRequest } from './request-text.ts';
 import { TokenClock, type TimedEvent } from './stream-plan.ts';
@@ -140,6 +142,7 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
   const timeScale = opts.timeScale ?? 1;
   const outcomes: OutcomesIndex = await loadOutcomesFiles(opts.outcomesFiles ?? []);
   const modelsById = new Map(fleet.models.map((m) => [m.id, m]));
+  const embeddingModels = new Map(fleet.embedding_models.map((m) => [m.id, m]));
   const failures = new FailureControl(mulberry32(seed ^ 0x5eed), timeScale);
   const stats: SimStats = { requests: 0, byModel: {} };
   const samples = new SampleCounter();
@@ -223,12 +226,41 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
     }
   }
 
+  /** Embeddings in OpenAI's format (`/embeddings`) or Gemini's (`/v1beta/models/{m}:batchEmbedContents`); test-control failures apply. */
+  function handleEmbeddings(req: IncomingMessage, res: ServerResponse, raw: string, geminiModel: string | undefined): void {
+    const wire: Wire = 'openai';
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      sendJson(res, 400, errorBody(wire, 400, 'We could not parse the JSON body of your request.'));
+      return;
+    }
+    const openaiBody = geminiModel === undefined ? parseOpenAIEmbeddings(body) : undefined;
+    const modelId = geminiModel ?? openaiBody!.model;
+    const model = embeddingModels.get(modelId);
+    if (!model) {
+      sendJson(res, 404, errorBody(wire, 404, `The model \`${modelId}\` does not exist or you do not have access to it.`, null, 'model_not_found'));
+      return;
+    }
+    const failure = failures.fromHeaders(req.headers);
+    const answer = () => (openaiBody ? openAIEmbeddings(model, openaiBody) : geminiBatchEmbeddings(model, body));
+    if (failure) {
+      fail(res, wire, failure, false, () => ({ headers: { ...SIM_HEADERS, 'content-type': 'application/json' }, body: JSON.stringify(answer()) }));
+      return;
+    }
+    sendJson(res, 200, answer());
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
     const path = (req.url ?? '/').split('?')[0]!.replace(/^\/v1(?=\/)/, '');
     const wire: Wire = path === '/messages' ? 'anthropic' : 'openai';
     try {
+      const geminiEmbed = /^\/v1beta\/models\/([^/:]+):batchEmbedContents$/.exec(path);
       if (req.method === 'POST' && (path === '/chat/completions' || path === '/messages')) {
         handleCompletion(wire, req, res, raw);
+      } else if (req.method === 'POST' && (path === '/embeddings' || geminiEmbed)) {
+        handleEmbeddings(req, res, raw, geminiEmbed ? decodeURIComponent(geminiEmbed[1]!) : undefined);
       } else if (req.method === 'GET' && path === '/models') {
         sendJson(res, 200, { object: 'list', data: fleet.models.map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: 'aigw-sim' })) });
       } else if (req.method === 'GET' && path === '/health') {

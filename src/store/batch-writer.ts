@@ -1,3 +1,5 @@
+import { oneLine } from '../util/component-health.ts';
+import type { DiskSpool } from './disk-spool.ts';
 import type { BatchSink, WriteBatch } from './kysely-store.ts';
 import { RowQueue } from './row-queue.ts';
 import type { BudgetReservationRow, DecisionRow, RequestRow, Store } from './types.ts';
@@ -5,6 +7,7 @@ import type { BudgetReservationRow, DecisionRow, RequestRow, Store } from './typ
 /** pino's Logger satisfies this. */
 export interface BatchWriterLogger {
   warn(obj: object, msg: string): void;
+  info?(obj: object, msg: string): void;
 }
 
 export interface BatchWriterOptions {
@@ -18,6 +21,10 @@ export interface BatchWriterOptions {
   /** Consecutive failed attempts after which `flush()`/`close()` reject; the rows stay queued. */
   maxFlushAttempts?: number;
   logger?: BatchWriterLogger;
+  /** Where batches the store refuses go (and are replayed from, oldest first, before newer rows). */
+  spool?: DiskSpool;
+  /** Told of every write's outcome (undefined: committed), for health tracking. */
+  onStoreResult?: (err: unknown) => void;
 }
 
 export interface BatchWriterCounters {
@@ -28,6 +35,9 @@ export interface BatchWriterCounters {
   /** Committed transactions. */
   flushes: number;
   failedFlushes: number;
+  /** Batches and bytes waiting in the on-disk spool. */
+  spoolSegments: number;
+  spoolBytes: number;
 }
 
 /**
@@ -41,8 +51,9 @@ const consoleLogger: BatchWriterLogger = {
 };
 
 /**
- * Takes rows off the request path and writes them in batches. Never drops a row: a failed write
- * keeps its rows at the head of the queue and is retried with exponential backoff.
+ * Takes rows off the request path and writes them in batches. Never drops a row: a batch the store
+ * refuses is spilled to the disk spool (or, without one or when it is full, kept at the head of the
+ * queue) and retried with exponential backoff; spooled batches are written before newer rows.
  */
 export class BatchWriter {
   private readonly requests = new RowQueue<RequestRow>();
@@ -66,6 +77,10 @@ export class BatchWriter {
   private writtenRows = 0;
   private committedFlushes = 0;
   private failedFlushCount = 0;
+  private readonly spool: DiskSpool | undefined;
+  private readonly onStoreResult: ((err: unknown) => void) | undefined;
+  /** Callers waiting for their request row to be committed or spooled (`enqueueRequestDurable`). */
+  private durableWaiters: Array<{ pushed: number; resolve: () => void }> = [];
 
   constructor(
     private readonly target: BatchTarget,
@@ -74,16 +89,41 @@ export class BatchWriter {
     this.batchSize = options.batchSize ?? 500;
     this.maxQueue = options.maxQueue ?? 50_000;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
-    this.retryMaxDelayMs = options.retryMaxDelayMs ?? 10_000;
+    this.retryMaxDelayMs = options.retryMaxDelayMs ?? 5_000;
     this.maxFlushAttempts = options.maxFlushAttempts ?? 5;
     this.logger = options.logger ?? consoleLogger;
+    this.spool = options.spool;
+    this.onStoreResult = options.onStoreResult;
     this.timer = setInterval(() => this.pumpInBackground(), options.flushIntervalMs ?? 200);
     // A pending log write must not keep the process alive; close() does the final flush.
     this.timer.unref();
+    // Batches spooled by an earlier run are replayed as soon as the store takes them.
+    if (this.spool && !this.spool.isEmpty) setImmediate(() => this.pumpInBackground());
   }
 
   enqueueRequest(row: RequestRow): void | Promise<void> {
     return this.accept(this.requests, row);
+  }
+
+  /**
+   * Enqueues a request row and resolves once it is committed to the store or spooled to disk: the
+   * `store.durable` option awaits this before the answer's last byte.
+   */
+  enqueueRequestDurable(row: RequestRow): Promise<void> {
+    const accepted = this.accept(this.requests, row);
+    const pushed = this.requests.pushedTotal;
+    const persisted = new Promise<void>((resolve) => this.durableWaiters.push({ pushed, resolve }));
+    if (this.consecutiveFailures > 0 && this.spool) {
+      // The store is failing: do not wait out the retry backoff, put the row on disk now (after
+      // the write in progress, which may hold the same head rows).
+      const spillThrough = (): void => {
+        while (this.requests.droppedTotal < pushed && this.spillMemoryHead() > 0);
+      };
+      this.writeChain = this.writeChain.then(spillThrough, spillThrough);
+    } else {
+      this.pumpInBackground();
+    }
+    return Promise.all([accepted, persisted]).then(() => undefined);
   }
 
   enqueueDecision(row: DecisionRow): void | Promise<void> {
@@ -101,6 +141,8 @@ export class BatchWriter {
       written: this.writtenRows,
       flushes: this.committedFlushes,
       failedFlushes: this.failedFlushCount,
+      spoolSegments: this.spool?.segmentCount ?? 0,
+      spoolBytes: this.spool?.bytes ?? 0,
     };
   }
 
@@ -112,7 +154,8 @@ export class BatchWriter {
     const done = (): boolean =>
       this.requests.droppedTotal >= requestsTarget &&
       this.decisions.droppedTotal >= decisionsTarget &&
-      this.reservations.droppedTotal >= reservationsTarget;
+      this.reservations.droppedTotal >= reservationsTarget &&
+      (this.spool?.isEmpty ?? true);
     let failedAttempts = 0;
     while (!done()) {
       if (await this.writeNextBatch()) continue;
@@ -126,13 +169,28 @@ export class BatchWriter {
     }
   }
 
-  /** Stops the timer and writes everything queued. Enqueueing after close throws. */
+  /**
+   * Stops the timer and writes everything queued. When the store does not take it, the rows go to
+   * the spool (replayed by the next start); without a spool that rejects. Enqueueing after close throws.
+   */
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    await this.flush();
+    try {
+      await this.flush();
+    } catch (err) {
+      if (!this.spool) throw err;
+      await this.writeChain.catch(() => undefined);
+      let spooled = 0;
+      while (this.queuedRows() > 0) {
+        const rows = this.spillMemoryHead();
+        if (rows === 0) throw err;
+        spooled += rows;
+      }
+      this.logger.warn({ rows: spooled, spool: this.spool.dir }, 'store unreachable at shutdown: rows spooled to disk, replayed on the next start');
+    }
   }
 
   private accept<T>(queue: RowQueue<T>, row: T): void | Promise<void> {
@@ -150,7 +208,7 @@ export class BatchWriter {
   }
 
   private pumpInBackground(): void {
-    if (this.pumping || this.retryTimer !== null || this.queuedRows() === 0) return;
+    if (this.pumping || this.retryTimer !== null || (this.queuedRows() === 0 && (this.spool?.isEmpty ?? true))) return;
     this.pumping = true;
     void this.pump().finally(() => {
       this.pumping = false;
@@ -158,7 +216,7 @@ export class BatchWriter {
   }
 
   private async pump(): Promise<void> {
-    while (this.queuedRows() > 0) {
+    while (this.queuedRows() > 0 || !(this.spool?.isEmpty ?? true)) {
       if (await this.writeNextBatch()) continue;
       if (!this.closed) {
         this.retryTimer = setTimeout(() => {
@@ -179,6 +237,24 @@ export class BatchWriter {
   }
 
   private async writeHeadBatch(): Promise<boolean> {
+    const spooled = this.spool?.oldest();
+    if (spooled && this.spool) {
+      try {
+        await this.writeToTarget(spooled.batch);
+      } catch (err) {
+        this.noteFailure(err, spooled.segment.bytes);
+        this.spillMemoryHead();
+        return false;
+      }
+      this.spool.remove(spooled.segment);
+      this.noteSuccess(spooled.batch);
+      if (this.spool.isEmpty) this.logger.info?.({ spool: this.spool.dir }, 'spooled rows replayed into the store');
+      return true;
+    }
+    return this.writeMemoryHead();
+  }
+
+  private async writeMemoryHead(): Promise<boolean> {
     const batch: WriteBatch = {
       requests: this.requests.peek(this.batchSize),
       decisions: this.decisions.peek(this.batchSize),
@@ -189,27 +265,76 @@ export class BatchWriter {
     try {
       await this.writeToTarget(batch);
     } catch (err) {
-      this.failedFlushCount += 1;
-      this.consecutiveFailures += 1;
-      this.lastError = err;
-      this.logger.warn(
-        { err, rows, consecutiveFailures: this.consecutiveFailures, retryInMs: this.retryDelayMs() },
-        'store batch write failed; rows kept for retry',
-      );
+      this.noteFailure(err, rows);
+      this.spillMemoryHead();
       return false;
     }
+    this.dropHead(batch);
+    this.noteSuccess(batch);
+    return true;
+  }
+
+  /** Moves the head batch of the memory queues to the spool; the rows moved (0: no spool or it is full). */
+  private spillMemoryHead(): number {
+    if (!this.spool) return 0;
+    const batch: WriteBatch = {
+      requests: this.requests.peek(this.batchSize),
+      decisions: this.decisions.peek(this.batchSize),
+      reservations: this.reservations.peek(this.batchSize),
+    };
+    const rows = batch.requests.length + batch.decisions.length + batch.reservations.length;
+    if (rows === 0) return 0;
+    let spilled: boolean;
+    try {
+      spilled = this.spool.spill(batch);
+    } catch (err) {
+      this.logger.warn({ error: oneLine(err), spool: this.spool.dir }, 'spool write failed; rows kept in memory');
+      return 0;
+    }
+    if (!spilled) return 0;
+    this.dropHead(batch);
+    return rows;
+  }
+
+  private dropHead(batch: WriteBatch): void {
     this.requests.drop(batch.requests.length);
     this.decisions.drop(batch.decisions.length);
     this.reservations.drop(batch.reservations.length);
-    this.writtenRows += rows;
-    this.committedFlushes += 1;
-    this.consecutiveFailures = 0;
+    if (this.durableWaiters.length > 0) {
+      const done = this.requests.droppedTotal;
+      const still: typeof this.durableWaiters = [];
+      for (const w of this.durableWaiters) {
+        if (w.pushed <= done) w.resolve();
+        else still.push(w);
+      }
+      this.durableWaiters = still;
+    }
     if (this.drainWaiters.length > 0 && this.queuedRows() <= this.maxQueue) {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const resolve of waiters) resolve();
     }
-    return true;
+  }
+
+  private noteSuccess(batch: WriteBatch): void {
+    this.writtenRows += batch.requests.length + batch.decisions.length + batch.reservations.length;
+    this.committedFlushes += 1;
+    this.consecutiveFailures = 0;
+    this.onStoreResult?.(undefined);
+  }
+
+  /** Counts a failed write; logs the first of a run of failures only (health logs the outage). */
+  private noteFailure(err: unknown, rows: number): void {
+    this.failedFlushCount += 1;
+    this.consecutiveFailures += 1;
+    this.lastError = err;
+    this.onStoreResult?.(err);
+    if (this.consecutiveFailures === 1) {
+      this.logger.warn(
+        { error: oneLine(err), rows, spool: this.spool?.dir ?? null },
+        this.spool ? 'store batch write failed; rows go to the spool until the store is back' : 'store batch write failed; rows kept for retry',
+      );
+    }
   }
 
   private async writeToTarget(batch: WriteBatch): Promise<void> {

@@ -67,6 +67,8 @@ export class KyselyStore implements Store, BatchSink {
     const migrator = new Migrator({
       db: this.db,
       provider: staticMigrationProvider,
+      // Numbers are assigned per feature and land in any order: a store that already ran 0009 still takes a later-landing 0007.
+      allowUnorderedMigrations: true,
       ...(this.traits.migrationTableSchema === undefined ? {} : { migrationTableSchema: this.traits.migrationTableSchema }),
     });
     const { error, results } = await migrator.migrateToLatest();

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -21,9 +22,25 @@ export interface OpenStoreOptions {
   poolMax?: number;
   /** Errors of idle pooled pg connections (server restart, network); the next query fails and is retried by its caller. */
   onConnectionError?: (err: Error) => void;
+  /** PostgreSQL: a connection attempt slower than this fails (default: no limit). */
+  connectTimeoutMs?: number;
 }
 
 export const SQLITE_FILE_NAME = 'aigw.db';
+
+/**
+ * Where the store of a configured gateway lives: `DATABASE_URL` overrides `store.database_url`, and
+ * `AIGW_STORE_DIR` overrides `store.dir` (how `aigw demo` keeps its traffic apart, and how to point
+ * `aigw report` or `aigw rules apply` at the demo's store). One function, so the gateway and every
+ * command open the same store.
+ */
+export function configuredStoreOptions(
+  cwd: string,
+  store: { dir: string; database_url?: string | undefined; pg_schema?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): OpenStoreOptions {
+  return { databaseUrl: env.DATABASE_URL ?? store.database_url, dir: resolve(cwd, env.AIGW_STORE_DIR ?? store.dir), schema: store.pg_schema };
+}
 
 // WAL lets readers (analytics, CLI, the main thread while the write thread commits) run alongside
 // the writer; NORMAL is durable against process crashes and loses at most the last commits on power
@@ -46,7 +63,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
     sqliteFile = join(opts.dir, SQLITE_FILE_NAME);
     store = openSqliteStore(sqliteFile);
   } else if (isPostgresUrl(url)) {
-    store = await openPostgresStore(url, opts.schema, opts.poolMax ?? 10, opts.onConnectionError);
+    store = await openPostgresStore(url, opts.schema, opts.poolMax ?? 10, opts.onConnectionError, opts.connectTimeoutMs);
   } else {
     throw new Error(`unsupported database_url scheme in "${url.split(':')[0]}:…"; use postgres:// or leave it empty for SQLite`);
   }
@@ -82,16 +99,22 @@ async function openPostgresStore(
   schema: string | undefined,
   poolMax: number,
   onConnectionError: ((err: Error) => void) | undefined,
+  connectTimeoutMs: number | undefined,
 ): Promise<KyselyStore> {
   if (schema !== undefined) assertSafeIdentifier(schema);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
+    ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
     types: postgresTypeParsers(),
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client's error is emitted on the pool; unhandled, it would crash the process.
   pool.on('error', (err) => onConnectionError?.(err));
+  // A client checked out when the server goes away (pg_ctl stop, failover) emits its error on
+  // itself, where no one listens while it is out of the pool: without this the process crashes.
+  // The query it was running fails on its own and its caller retries (batch writer) or degrades.
+  pool.on('connect', (client) => client.on('error', (err) => onConnectionError?.(err)));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);

@@ -41,7 +41,7 @@ describe.each(TEST_BACKENDS)('store on $name', (backend) => {
     try {
       expect(await reopened.getRequest(row.id)).toStrictEqual(row);
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(reopened.db);
-      expect(applied.rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-feedback-optimization-cache', '0003-analytics-indexes', '0004-request-rollups', '0005-daily-rollups', '0006-request-outcome-index', '0012-decision-trust']);
+      expect(applied.rows.map((r) => r.name)).toStrictEqual(['0001-initial', '0002-feedback-optimization-cache', '0003-analytics-indexes', '0004-request-rollups', '0005-daily-rollups', '0006-request-outcome-index', '0009-alerts', '0012-decision-trust']);
     } finally {
       await reopened.close();
     }

@@ -86,6 +86,12 @@ export const errors = {
     new GatewayError(503, 'service_unavailable', `No healthy upstream could answer: ${detail}`, { code: 'no_healthy_upstream' }),
   upstreamTimeout: (detail: string) =>
     new GatewayError(504, 'timeout_error', `The upstream did not answer in time: ${detail}`, { code: 'upstream_timeout' }),
+  /** A dependency the answer needs (the key store, budget state) is unreachable and nothing cached can stand in. */
+  dependencyUnavailable: (what: string, retryAfterMs = 5_000) =>
+    new GatewayError(503, 'service_unavailable', `The gateway cannot serve this request right now: ${what}. Retry shortly.`, {
+      code: 'service_unavailable',
+      retryAfterMs,
+    }),
   internal: (requestId: string) =>
     new GatewayError(500, 'server_error', `Internal gateway error (request ${requestId}).`, { code: 'internal_error' }),
 };

@@ -80,6 +80,7 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
     title,
     currentState: `${segment}: ${impact.matchedRequests} requests, ${segmentNow(history, rule)}, average quality ${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'}, $${impact.segmentAvgCostUsdBefore?.toFixed(6) ?? 'n/a'} per request`,
     recommendedChange: `add rule ${rule.name}: for ${segment}, ${how}`,
+    scope: scopeOf(rule, segment, impact.matchedRequests, ctx.config),
     rationale:
       `Replaying the window's ${impact.requests} decisions through the policy with this rule switches ${impact.affectedRequests} ` +
       `(${(impact.affectedShare * 100).toFixed(1)}%) requests: ${costText}, segment quality ` +
@@ -97,6 +98,21 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
       quality: impact.avgQualityAfter === null || impact.avgQualityAfter > c.minQuality,
     },
   };
+}
+
+/**
+ * Which traffic a rule touches, in words: the routing models it matches and the segment, and what it
+ * leaves alone (other virtual models' callers, requests naming a model), so applying it changes no
+ * caller's explicit choice.
+ */
+export function scopeOf(rule: RuleRecommendation['rule'], segment: string, matched: number, config: GatewayConfig): string {
+  const touched = rule.match.routing_models ?? Object.keys(config.routing.virtual_models);
+  const untouched = Object.keys(config.routing.virtual_models).filter((name) => !touched.includes(name)).sort();
+  const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+  return (
+    `${segment} sent to ${list(touched)} (${matched} in the window); ` +
+    `${untouched.length > 0 ? `not requests to ${list(untouched)}, ` : ''}nor requests that name a model`
+  );
 }
 
 /**

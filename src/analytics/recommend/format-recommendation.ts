@@ -19,6 +19,7 @@ export function formatRecommendationMarkdown(rec: RuleRecommendation): string {
     `- **ID**: \`${rec.id}\` (apply with \`aigw rules apply ${rec.id} [--percent P]\`)`,
     `- **Current State**: ${rec.currentState}`,
     `- **Recommended Change**: ${rec.recommendedChange}`,
+    `- **Traffic It Touches**: ${rec.scope}`,
     `- **Expected Impact**: ${describeImpact(rec.expectedImpact)}`,
     `- **Implementation Effort**: ${rec.effort}`,
     `- **Risk Level**: ${rec.risk.level} — ${rec.risk.qualityRisk}`,

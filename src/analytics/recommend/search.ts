@@ -1,4 +1,4 @@
-import type { Goal, RoutingRule, RuleAction } from '../../config/schema.ts';
+import type { GatewayConfig, Goal, RoutingRule, RuleAction } from '../../config/schema.ts';
 import { RoutingRule as RoutingRuleSchema } from '../../config/schema.ts';
 import type { HistoryRow } from './load-history.ts';
 import {
@@ -67,16 +67,32 @@ function candidateActions(rows: readonly HistoryRow[], ctx: ReplayContext, c: Se
   return actions;
 }
 
+/** The virtual model a client gets when it leaves the trade-off to the gateway. */
+export const DEFAULT_ROUTING_MODEL = 'auto';
+
+/**
+ * The routing models a rule generated for `goal` may change: `auto` (the caller left the trade-off to
+ * the gateway) and the virtual models whose own goal is `goal` (`auto-cost` under goal cost). Never
+ * another goal's virtual model — an `auto-quality` caller asked for quality, and a rule beats the
+ * virtual model's goal — and never a named model (no routing decision to change).
+ */
+export function routingModelsFor(config: Pick<GatewayConfig, 'routing'>, goal: Goal): string[] {
+  const names = Object.entries(config.routing.virtual_models)
+    .filter(([name, vm]) => name === DEFAULT_ROUTING_MODEL || vm.goal === goal)
+    .map(([name]) => name);
+  return names.sort();
+}
+
 function ruleName(taskType: string, action: RuleAction, maxComplexity: number | undefined): string {
   const target = `${action.prefer?.[0]?.replace(/[^a-z0-9]+/gi, '-') ?? action.goal ?? 'goal'}-q${action.min_quality ?? ''}`;
   return `rec-${taskType}-${target}${maxComplexity === undefined ? '' : `-c${maxComplexity}`}`.toLowerCase();
 }
 
-export function makeRule(taskType: string, action: RuleAction, maxComplexity: number | undefined, description: string): RoutingRule {
+export function makeRule(taskType: string, action: RuleAction, maxComplexity: number | undefined, description: string, routingModels: readonly string[]): RoutingRule {
   return RoutingRuleSchema.parse({
     name: ruleName(taskType, action, maxComplexity),
     description,
-    match: { task_types: [taskType], ...(maxComplexity === undefined ? {} : { complexity: { max: maxComplexity } }) },
+    match: { task_types: [taskType], ...(maxComplexity === undefined ? {} : { complexity: { max: maxComplexity } }), routing_models: [...routingModels] },
     action,
   });
 }
@@ -122,7 +138,8 @@ export function meetsConstraints(
 }
 
 /**
- * Searches task types × complexity thresholds × actions for rule changes that improve the goal while
+ * Searches task types × complexity thresholds × actions for rule changes (each scoped to the routing
+ * models the goal may change) that improve the goal while
  * keeping quality above the floor (and cost under the cap), best first, at most one per task type so
  * the recommendations do not overlap. The per-row choice under an action does not depend on the
  * threshold, so each action is replayed once per task type and the thresholds only filter.
@@ -131,9 +148,12 @@ export function searchRuleChanges(rows: readonly HistoryRow[], ctx: ReplayContex
   const windowBaseline = emptyTotals();
   const observed = rows.map((row) => observedOutcome(row, ctx));
   for (const o of observed) addOutcome(windowBaseline, o);
+  // Only requests whose routing model lets the goal change them form segments (see routingModelsFor).
+  const routingModels = routingModelsFor(ctx.config, c.goal);
+  const allowed = new Set(routingModels);
   const byTaskType = new Map<string, number[]>();
   rows.forEach((row, i) => {
-    if (row.status >= 400) return;
+    if (row.status >= 400 || !allowed.has(row.routingModel)) return;
     const list = byTaskType.get(row.taskType) ?? [];
     list.push(i);
     byTaskType.set(row.taskType, list);
@@ -147,7 +167,7 @@ export function searchRuleChanges(rows: readonly HistoryRow[], ctx: ReplayContex
     const before = segmentRows.map((row) => replayChoice(row, ctx, []));
     let best: SearchHit | undefined;
     for (const action of candidateActions(segmentRows, ctx, c, opts.preferModels ?? true)) {
-      const probe = makeRule(taskType, action, undefined, '');
+      const probe = makeRule(taskType, action, undefined, '', routingModels);
       const switched: Array<RequestOutcome | undefined> = segmentRows.map((row, k) => {
         const after = replayChoice(row, ctx, [probe]);
         const was = before[k];
@@ -177,7 +197,7 @@ export function searchRuleChanges(rows: readonly HistoryRow[], ctx: ReplayContex
         const impact = goalImpact(c.goal, windowBaseline, windowAfter);
         if (!ok.quality || !ok.cost || impact <= 1e-12) continue;
         if (!best || impact > best.impact) {
-          best = { rule: makeRule(taskType, action, max, ''), taskType, impact, baseline: segBefore, expected: segAfter };
+          best = { rule: makeRule(taskType, action, max, '', routingModels), taskType, impact, baseline: segBefore, expected: segAfter };
         }
       }
     }

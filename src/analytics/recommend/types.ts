@@ -46,6 +46,8 @@ export interface RuleRecommendation {
   title: string;
   currentState: string;
   recommendedChange: string;
+  /** Which traffic the rule touches (routing models, task type, complexity) and which it leaves alone. */
+  scope: string;
   rationale: string;
   rule: RoutingRule;
   /** The rule as a YAML snippet for `routing.rules`. */

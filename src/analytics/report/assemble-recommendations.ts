@@ -18,6 +18,7 @@ export function toReportRecommendation(r: RuleRecommendation): ReportRecommendat
     category: r.category,
     current_state: r.currentState,
     recommended_change: r.recommendedChange,
+    scope: r.scope,
     expected_impact: `${r.title}: replayed over ${i.requests.toLocaleString('en-US')} requests, it switches ${i.affectedRequests.toLocaleString('en-US')} (${(i.affectedShare * 100).toFixed(1)}%); segment quality ${i.segmentQualityBefore?.toFixed(3) ?? 'n/a'} → ${i.segmentQualityAfter?.toFixed(3) ?? 'n/a'}; confidence ${r.confidence}`,
     cost_change_pct: metric(i.costChangePct, 'percent'),
     quality_change: metric(qualityDelta(i.avgQualityBefore, i.avgQualityAfter), 'score'),

@@ -34,6 +34,7 @@ function recommendation(r: ReportRecommendation): string {
   return `<div class="rec"><h4>${esc(r.category)}</h4><ul>${[
     li('Current State', esc(r.current_state)),
     li('Recommended Change', esc(r.recommended_change)),
+    li('Traffic It Touches', esc(r.scope)),
     li('Expected Impact', `${esc(r.expected_impact)} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`),
     li('Implementation Effort', esc(r.effort)),
     li('Risk Level', esc(r.risk)),

@@ -17,6 +17,7 @@ export function renderRecommendationMarkdown(r: ReportRecommendation, heading = 
     `${heading} ${r.category}`,
     `- **Current State**: ${r.current_state}`,
     `- **Recommended Change**: ${r.recommended_change}`,
+    `- **Traffic It Touches**: ${r.scope}`,
     `- **Expected Impact**: ${r.expected_impact} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`,
     `- **Implementation Effort**: ${r.effort}`,
     `- **Risk Level**: ${r.risk}`,

@@ -9,6 +9,7 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
     category: 'Route simple QA to sim-small',
     current_state: 'qa at low complexity goes to sim-large (62% of qa requests)',
     recommended_change: 'Add rule qa-low-to-small: task_type qa, complexity < 0.4 → sim-small',
+    scope: 'qa requests with complexity ≤ 0.4 sent to `auto`, `auto-cost` (400 in the window); not requests to `auto-quality`, `auto-speed`, nor requests that name a model',
     expected_impact: 'Replayed over 400 qa requests: 41% cheaper at quality 0.86 (was 0.88)',
     cost_change_pct: metric(-41.2, 'percent', 'recommendations'),
     quality_change: metric(-0.02, 'score', 'recommendations'),

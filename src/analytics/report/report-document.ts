@@ -24,6 +24,8 @@ export const ReportRecommendation = z.object({
   category: z.string(),
   current_state: z.string(),
   recommended_change: z.string(),
+  /** Which traffic the change touches and which it leaves alone. */
+  scope: z.string(),
   expected_impact: z.string(),
   cost_change_pct: Metric,
   quality_change: Metric,

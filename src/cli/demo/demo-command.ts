@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DemoSetupError } from './gateway-catalog.ts';
-import { DEMO_DEFAULTS, runDemo } from './run-demo.ts';
+import { DEMO_DEFAULTS, DEMO_STORE_DIR, runDemo } from './run-demo.ts';
 import { formatDemoSummary } from './summary.ts';
 import { demoReportMarkdown } from './demo-report.ts';
 import { generateDemoPrompts } from './prompts.ts';
@@ -14,6 +14,7 @@ interface DemoCommandOptions {
   apiKey?: string;
   allowRealProviders?: boolean;
   progress: boolean;
+  storeDir?: string;
 }
 
 function positiveInt(name: string): (value: string) => number {
@@ -30,6 +31,14 @@ function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** How to reach the demo's store afterwards: the commands read ./data unless AIGW_STORE_DIR says otherwise. */
+export function demoStoreHint(storeDir: string): string {
+  return (
+    `The demo's requests are in ${storeDir} (apart from the store a real gateway here uses). To work with them: ` +
+    `\`AIGW_STORE_DIR=${storeDir} aigw report --goal cost\`, \`AIGW_STORE_DIR=${storeDir} aigw rules apply ID\`.`
+  );
+}
+
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
@@ -42,6 +51,7 @@ export function registerDemoCommand(program: Command): void {
     .option('--api-key <key>', 'API key for the gateway (default: $AIGW_API_KEY)')
     .option('--allow-real-providers', 'send the traffic even when the gateway serves real, paid models')
     .option('--no-progress', 'no progress bar')
+    .option('--store-dir <dir>', `store directory of the gateway the demo starts (default: $AIGW_STORE_DIR, else ${DEMO_STORE_DIR}: apart from a real gateway's ./data)`)
     .action(async (opts: DemoCommandOptions) => {
       const config = program.opts<{ config?: string }>().config;
       const interrupt = new AbortController();
@@ -63,6 +73,7 @@ export function registerDemoCommand(program: Command): void {
           allowRealProviders: opts.allowRealProviders,
           progress: opts.progress && process.stderr.isTTY === true,
           signal: interrupt.signal,
+          storeDir: opts.storeDir,
         });
         if (run.interrupted) console.log(`\nInterrupted after ${run.results.length} of ${run.planned} requests.`);
         console.log(
@@ -75,8 +86,9 @@ export function registerDemoCommand(program: Command): void {
         );
         if (run.startedGateway) {
           // Only a gateway the demo started writes to the store this process can read.
-          const report = await demoReportMarkdown(process.cwd(), config, run.results, generateDemoPrompts(opts.requests, opts.seed));
+          const report = await demoReportMarkdown(process.cwd(), config, run.results, generateDemoPrompts(opts.requests, opts.seed), run.storeDir);
           console.log(`\nRecorded ${report.feedback} simulated outcomes as feedback (source sim-outcome).\n\n${report.markdown}`);
+          console.log(`\n${demoStoreHint(run.storeDir)}`);
         }
       } catch (err) {
         if (!(err instanceof DemoSetupError)) throw err;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildReport } from '../../analytics/report/build-report.ts';
 import { renderReport } from '../../analytics/report/render-report.ts';
 import { KyselyStore } from '../../store/kysely-store.ts';
-import { openStore } from '../../store/open-store.ts';
+import { configuredStoreOptions, openStore } from '../../store/open-store.ts';
 import type { FeedbackRow } from '../../store/types.ts';
 import { simOutcome } from '../../sim/answer.ts';
 import { DEFAULT_FLEET } from '../../sim/fleet.ts';
@@ -38,9 +38,16 @@ export function simOutcomeFeedback(results: readonly DemoRequestResult[], prompt
 }
 
 /** Records the outcomes as feedback in the store the demo gateway wrote to and renders the report over the last 24h. */
-export async function demoReportMarkdown(cwd: string, configPath: string | undefined, results: readonly DemoRequestResult[], prompts: readonly DemoPrompt[]): Promise<{ markdown: string; feedback: number }> {
+export async function demoReportMarkdown(
+  cwd: string,
+  configPath: string | undefined,
+  results: readonly DemoRequestResult[],
+  prompts: readonly DemoPrompt[],
+  storeDir: string,
+): Promise<{ markdown: string; feedback: number }> {
+  const env = { ...process.env, AIGW_STORE_DIR: storeDir };
   const { config } = readConfig(cwd, configPath);
-  const store = await openStore({ databaseUrl: process.env.DATABASE_URL ?? config.store.database_url, dir: resolve(cwd, config.store.dir), schema: config.store.pg_schema });
+  const store = await openStore(configuredStoreOptions(cwd, config.store, env));
   try {
     const nowMs = Date.now();
     const feedback = simOutcomeFeedback(results, prompts, nowMs);

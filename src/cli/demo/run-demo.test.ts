@@ -12,7 +12,7 @@ import type { RequestRow } from '../../store/types.ts';
 import { runDemoTraffic } from './demo-traffic.ts';
 import { DemoSetupError } from './gateway-catalog.ts';
 import { generateDemoPrompts } from './prompts.ts';
-import { runDemo } from './run-demo.ts';
+import { DEMO_STORE_DIR, runDemo } from './run-demo.ts';
 
 const dirs: string[] = [];
 function tempCwd(): string {
@@ -24,8 +24,8 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function storedRows(cwd: string): Promise<RequestRow[]> {
-  const store = await openStore({ dir: join(cwd, 'data') });
+async function storedRows(cwd: string, dir = DEMO_STORE_DIR): Promise<RequestRow[]> {
+  const store = await openStore({ dir: join(cwd, dir) });
   try {
     const rows = await Promise.all((await store.listRequestIds()).map((id) => store.getRequest(id)));
     return rows.filter((r): r is RequestRow => r !== undefined);
@@ -37,12 +37,14 @@ async function storedRows(cwd: string): Promise<RequestRow[]> {
 const quiet = { env: {}, timeScale: 0, progress: false, log: () => {} };
 
 describe('runDemo', () => {
-  it('starts gateway and simulated fleet in the working directory, and every request lands in its store', async () => {
+  it('starts gateway and simulated fleet in the working directory, and every request lands in its own store', async () => {
     const cwd = tempCwd();
     const run = await runDemo({ ...quiet, cwd, requests: 20, concurrency: 4 });
 
     expect(run.startedGateway).toBe(true);
-    expect(run.storeDescription).toBe(`sqlite ${join('data', 'aigw.db')}`);
+    // Not ./data/aigw.db, which a real gateway started here would use.
+    expect(run.storeDescription).toBe(`sqlite ${join('data', 'demo', 'aigw.db')}`);
+    expect(await storedRows(cwd, 'data')).toHaveLength(0);
     expect(run.results).toHaveLength(20);
     expect(run.summary.simulated).toBe(true);
     expect(new Set(run.results.map((r) => r.taskType)).size).toBe(10);
@@ -92,7 +94,7 @@ describe('runDemo', () => {
     } finally {
       await gateway.shutdown();
     }
-    const rows = await storedRows(cwd);
+    const rows = await storedRows(cwd, 'data');
     expect(rows).toHaveLength(11);
     expect(rows.filter((r) => r.status === 404).map((r) => r.model_requested)).toEqual(['no-such-model']);
   });
@@ -128,9 +130,17 @@ describe('runDemo', () => {
     for (const r of run.results.filter((x) => x.status === 200)) expect(ids.has(r.requestId ?? '')).toBe(true);
   });
 
+  it('writes where it is told (storeDir, else AIGW_STORE_DIR)', async () => {
+    const cwd = tempCwd();
+    expect((await runDemo({ ...quiet, cwd, requests: 2, storeDir: 'elsewhere' })).storeDescription).toBe(`sqlite ${join('elsewhere', 'aigw.db')}`);
+    expect(await storedRows(cwd, 'elsewhere')).toHaveLength(2);
+    expect((await runDemo({ ...quiet, cwd, requests: 2, env: { AIGW_STORE_DIR: 'data' } })).storeDir).toBe('data');
+    expect(await storedRows(cwd, 'data')).toHaveLength(2);
+  });
+
   it('asks for an API key once the store has keys, and uses the one it is given', async () => {
     const cwd = tempCwd();
-    const store = await openStore({ dir: join(cwd, 'data') });
+    const store = await openStore({ dir: join(cwd, DEMO_STORE_DIR) });
     const { key } = await createApiKey(store, { name: 'demo' });
     await store.close();
 

@@ -2,7 +2,7 @@ import { join, relative, resolve } from 'node:path';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { startGateway, type RunningGateway } from '../../gateway/serve.ts';
-import { SQLITE_FILE_NAME } from '../../store/open-store.ts';
+import { configuredStoreOptions, SQLITE_FILE_NAME } from '../../store/open-store.ts';
 import { planDemoRequests } from './demo-plan.ts';
 import { runDemoTraffic } from './demo-traffic.ts';
 import { DemoSetupError, fetchGatewayCatalog, mostExpensiveModel, type GatewayCatalog } from './gateway-catalog.ts';
@@ -35,13 +35,23 @@ export interface RunDemoOptions {
   requestTimeoutMs?: number;
   /** Aborting stops the traffic early; the gateway is still shut down cleanly and the run summarized. */
   signal?: AbortSignal;
+  /**
+   * Store directory of the gateway the demo starts, relative to `cwd` (default DEMO_STORE_DIR): the
+   * demo's synthetic traffic stays out of the store a real gateway in this directory uses.
+   */
+  storeDir?: string;
 }
+
+/** Where a started demo gateway keeps its rows unless told otherwise: apart from the default `./data`. */
+export const DEMO_STORE_DIR = './data/demo';
 
 export interface DemoRun {
   gatewayUrl: string;
   startedGateway: boolean;
-  /** Where the started gateway wrote its rows, e.g. `sqlite data/aigw.db`. */
+  /** Where the started gateway wrote its rows, e.g. `sqlite data/demo/aigw.db`. */
   storeDescription: string | undefined;
+  /** The store directory (AIGW_STORE_DIR) the started gateway used. */
+  storeDir: string;
   catalog: GatewayCatalog;
   /** Requests planned; more than `results.length` when the run was interrupted. */
   planned: number;
@@ -65,7 +75,8 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoRun> {
   const seed = opts.seed ?? DEMO_DEFAULTS.seed;
   const prompts = generateDemoPrompts(requests, seed);
 
-  const gateway = opts.url ? undefined : await startDemoGateway(opts, env, log);
+  const storeDir = demoStoreDir(opts, env);
+  const gateway = opts.url ? undefined : await startDemoGateway(opts, { ...env, AIGW_STORE_DIR: storeDir }, log);
   try {
     const gatewayUrl = (opts.url ?? gateway?.url ?? '').replace(/\/+$/, '').replace(/\/v1$/, '');
     const client = new OpenAI({
@@ -102,7 +113,8 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoRun> {
     return {
       gatewayUrl,
       startedGateway: gateway !== undefined,
-      storeDescription: gateway ? describeStore(gateway, opts.cwd) : undefined,
+      storeDescription: gateway ? describeStore(gateway, opts.cwd, { ...env, AIGW_STORE_DIR: storeDir }) : undefined,
+      storeDir,
       catalog,
       planned: requests,
       interrupted: opts.signal?.aborted === true,
@@ -112,6 +124,11 @@ export async function runDemo(opts: RunDemoOptions): Promise<DemoRun> {
   } finally {
     await gateway?.shutdown();
   }
+}
+
+/** The demo's store directory: `storeDir`, else AIGW_STORE_DIR, else DEMO_STORE_DIR (never the default ./data). */
+export function demoStoreDir(opts: Pick<RunDemoOptions, 'storeDir'>, env: NodeJS.ProcessEnv): string {
+  return opts.storeDir ?? env.AIGW_STORE_DIR ?? DEMO_STORE_DIR;
 }
 
 /** The gateway `aigw serve` would run in `cwd`, on a free local port, quiet except for errors. */
@@ -141,8 +158,8 @@ function assertAllowedToSpend(catalog: GatewayCatalog, requests: number, allowed
   );
 }
 
-function describeStore(gateway: RunningGateway, cwd: string): string {
+function describeStore(gateway: RunningGateway, cwd: string, env: NodeJS.ProcessEnv): string {
   const g = gateway.runtime.gateway;
   if (g.store.dialect !== 'sqlite') return g.store.dialect;
-  return `sqlite ${relative(cwd, join(resolve(cwd, g.config.store.dir), SQLITE_FILE_NAME)) || SQLITE_FILE_NAME}`;
+  return `sqlite ${relative(cwd, join(configuredStoreOptions(cwd, g.config.store, env).dir, SQLITE_FILE_NAME)) || SQLITE_FILE_NAME}`;
 }

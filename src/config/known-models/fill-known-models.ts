@@ -26,7 +26,8 @@ function upstreamRef(model: RawObject, providers: readonly unknown[]): UpstreamR
   if ((type !== 'openai' && type !== 'anthropic' && type !== 'gemini') || typeof baseUrl !== 'string') return undefined;
   const modelId = typeof model['upstream_model'] === 'string' ? model['upstream_model'] : model['id'];
   if (typeof modelId !== 'string') return undefined;
-  return { providerType: type, baseUrl, modelId, ...(typeof model['id'] === 'string' && model['id'] !== modelId ? { entryId: model['id'] } : {}) };
+  const vendor = typeof provider?.['prices_from'] === 'string' ? { vendor: provider['prices_from'] } : {};
+  return { providerType: type, baseUrl, modelId, ...vendor, ...(typeof model['id'] === 'string' && model['id'] !== modelId ? { entryId: model['id'] } : {}) };
 }
 
 function safeLookup(ref: UpstreamRef | undefined, datasetsDir: string): KnownModelFacts {

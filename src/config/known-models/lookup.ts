@@ -9,6 +9,8 @@ export interface UpstreamRef {
   modelId: string;
   /** The entry's own id, tried too when it differs (`claude-sonnet-4` for upstream `claude-sonnet-4-0`). */
   entryId?: string;
+  /** The provider's `prices_from`: the dataset vendor to look the model up under, whatever the URL. */
+  vendor?: string;
 }
 
 export interface KnownPricing {
@@ -47,6 +49,7 @@ function hostOf(url: string): string {
 
 /** The dataset's provider id: the wire format's own vendor, else whichever provider serves that base URL. */
 function priceProviderId(ref: UpstreamRef, prices: PriceModule): string | undefined {
+  if (ref.vendor) return ref.vendor;
   if (ref.providerType !== 'openai') return FIRST_PARTY[ref.providerType].id;
   if (hostOf(ref.baseUrl) === FIRST_PARTY.openai.host) return 'openai';
   return prices.findProvider({ providerApiUrl: ref.baseUrl })?.id;
@@ -79,6 +82,7 @@ function lookupPrice(ref: UpstreamRef, sets: KnownModelDatasets): { pricing: Sou
 }
 
 function modelsDevProvider(ref: UpstreamRef, sets: KnownModelDatasets, priceProvider: string | undefined): ModelsDevProvider | undefined {
+  if (ref.vendor) return sets.models[ref.vendor];
   const host = hostOf(ref.baseUrl);
   const firstParty = FIRST_PARTY[ref.providerType];
   if (ref.providerType !== 'openai' || host === firstParty.host) return sets.models[firstParty.id];

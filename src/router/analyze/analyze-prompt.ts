@@ -41,13 +41,22 @@ export function analyzePrompt(messages: readonly ChatMessage[], options: Analyze
     taskType,
     complexity,
     promptTokens,
-    language: guessLanguage(text.focus.length >= 40 ? text.focus : text.lastUser),
+    language: guessLanguage(languageSample(text.lastUser)),
   };
 }
 
 /** Convenience for callers that hold a bare prompt string (CLI scoring, evaluation). */
 export function analyzePromptText(prompt: string, options: AnalyzeOptions = {}): PromptAnalysis {
   return analyzePrompt([{ role: 'user', content: prompt }], options);
+}
+
+/**
+ * The language the user writes in is the language of the instruction, which comes first: "Translate to
+ * English:" above a German paragraph is an English prompt. So the first paragraph, when it has words.
+ */
+function languageSample(lastUser: string): string {
+  const cut = lastUser.indexOf('\n\n');
+  return cut >= 16 ? lastUser.slice(0, cut) : lastUser;
 }
 
 function clamp01(x: number): number {

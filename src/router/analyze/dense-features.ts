@@ -1,4 +1,5 @@
 import { buildLexicon, emptyCounts, scanMarkers, type MarkerCounts } from './marker-scan.ts';
+import { TASK_KEYWORD_CLASSES } from './task-lexicon.ts';
 import { instructionText, type PromptText } from './prompt-text.ts';
 
 /**
@@ -44,7 +45,7 @@ export const DENSE_FEATURE_NAMES = [
 ] as const;
 export type DenseFeatureName = (typeof DENSE_FEATURE_NAMES)[number];
 
-/** Keyword classes of the one-pass scanner (marker-scan.ts); the task-type rules read some of them. */
+/** Keyword classes of the one-pass scanner (marker-scan.ts): the dense features' and the task-type rules' (task-lexicon.ts). */
 export const KEYWORD_CLASSES = {
   math: ['solve', 'equation', 'integral', 'derivative', 'calculate', 'compute', 'probability', 'sum', 'product', 'remainder', 'divisible', 'prime', 'polynomial', 'matrix', 'vector', 'fraction', 'percent', 'ratio', 'how many', 'how much', 'area', 'volume', 'theorem', 'modulo', 'factor', 'log', 'sqrt'],
   wh: ['what', 'why', 'how', 'which', 'who', 'whom', 'when', 'where', 'whose'],
@@ -54,17 +55,10 @@ export const KEYWORD_CLASSES = {
   detail: ['detailed', 'comprehensive', 'in depth', 'indepth', 'thorough', 'thoroughly', 'elaborate', 'extensive', 'extensively', 'rigorous', 'rigorously', 'exhaustive', 'nuanced', 'complex', 'advanced', 'sophisticated'],
   brevity: ['brief', 'briefly', 'short', 'concise', 'concisely', 'simple', 'quick', 'quickly', 'one sentence', 'one word', 'tl dr', 'tldr', 'in a nutshell', 'few words'],
   creative: ['poem', 'story', 'stories', 'haiku', 'limerick', 'lyrics', 'song', 'sonnet', 'novel', 'fiction', 'screenplay', 'fairy tale', 'imagine', 'creative', 'slogan', 'joke'],
-  translate: ['translate', 'translation', 'translating', ...['in', 'into', 'to'].flatMap((p) => ['english', 'french', 'spanish', 'german', 'italian', 'portuguese', 'chinese', 'japanese', 'korean', 'russian', 'arabic', 'hindi', 'dutch'].map((l) => `${p} ${l}`))],
-  codeNoun: ['function', 'program', 'script', 'code', 'class', 'method', 'regex', 'regular expression', 'sql', 'query', 'algorithm', 'bug', 'compile', 'api', 'unit test', 'unit tests', 'python', 'javascript', 'typescript', 'java', 'rust', 'golang', 'bash'],
-  codeVerb: ['write', 'implement', 'create', 'fix', 'debug', 'refactor', 'optimize', 'optimise', 'complete', 'generate', 'port', 'convert'],
-  summarize: ['summarize', 'summarise', 'summary', 'summarization', 'tl dr', 'tldr', 'condense', 'key points', 'main points', 'gist', 'recap'],
-  extract: ['extract', 'pull out', 'list all', 'find all', 'identify all', 'named entities', 'fill in the', 'key value'],
-  classify: ['classify', 'classification', 'categorize', 'categorise', 'sentiment', 'label this', 'label the', 'label each', 'which category', ...['this', 'it'].flatMap((w) => ['spam', 'positive', 'negative', 'toxic'].map((l) => `is ${w} ${l}`))],
-  mathTask: ['solve', 'equation', 'integral', 'derivative', 'calculate', 'compute', 'probability', 'how many', 'how much', 'remainder', 'divisible', 'polynomial', 'sqrt', 'simplify', 'evaluate the expression'],
-  writeVerb: ['write', 'compose', 'create', 'draft', 'imagine', 'tell me'],
   /** Questions that ask for the exception or the false statement are harder to get right. */
   negation: ['not', 'except', 'least', 'false', 'incorrect', 'untrue', 'cannot', 'never'],
   optionAggregate: ['of the above', 'all of these', 'none of these', 'both a and'],
+  ...TASK_KEYWORD_CLASSES,
 } as const satisfies Record<string, readonly string[]>;
 export type KeywordClass = keyof typeof KEYWORD_CLASSES;
 const CLASS_NAMES = Object.keys(KEYWORD_CLASSES) as KeywordClass[];
@@ -145,4 +139,11 @@ export function computeDenseFeatures(text: PromptText, whole = instructionText(t
     log_focus_words: log(f.words),
   };
   return { dense, promptTokens, markers: w };
+}
+
+const systemScratch = emptyCounts(LEXICON.classCount);
+
+/** Keyword counts of a system prompt's head, for the task rules (valid until the next call). */
+export function scanSystemHead(systemHead: string): MarkerCounts {
+  return scanMarkers(systemHead, LEXICON, resetCounts(systemScratch));
 }

@@ -13,6 +13,12 @@ describe('guessLanguage', () => {
     expect(guessLanguage('프랑스의 수도는 어디입니까?')).toBe('ko');
   });
 
+  it('tells short French, Spanish and German turns from Portuguese and Italian', () => {
+    expect(guessLanguage("Salut ! Ça va ? Je m'ennuie un peu ce soir.")).toBe('fr');
+    expect(guessLanguage('Estoy un poco triste porque mi mejor amiga se muda. ¿Qué puedo hacer?')).toBe('es');
+    expect(guessLanguage("Hallo! Wie geht's dir heute?")).toBe('de');
+  });
+
   it('returns und when there are no letters', () => {
     expect(guessLanguage('12345 + 678 = ?')).toBe('und');
   });

@@ -18,18 +18,35 @@ const SCRIPT_RANGES: Array<[number, number, string]> = [
 ];
 
 const STOP_WORDS: Record<string, readonly string[]> = {
-  en: ['the', 'and', 'is', 'of', 'to', 'in', 'what', 'which', 'that', 'for', 'with', 'this', 'are', 'a', 'an', 'it', 'you', 'about', 'how', 'on', 'be', 'write'],
-  es: ['el', 'la', 'de', 'que', 'y', 'en', 'los', 'las', 'por', 'para', 'una', 'es', 'con'],
-  fr: ['le', 'la', 'les', 'de', 'et', 'est', 'des', 'une', 'que', 'pour', 'dans', 'pas', 'avec'],
-  de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'zu', 'mit', 'den', 'von', 'auf'],
-  pt: ['o', 'a', 'de', 'que', 'e', 'do', 'da', 'em', 'um', 'para', 'com', 'não', 'uma'],
-  it: ['il', 'di', 'che', 'e', 'la', 'per', 'un', 'non', 'sono', 'della', 'con', 'una', 'gli'],
-  nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'niet', 'op', 'te', 'met', 'voor', 'zijn'],
+  en: ['the', 'and', 'is', 'of', 'to', 'in', 'what', 'which', 'that', 'for', 'with', 'this', 'are', 'a', 'an', 'it', 'you', 'about', 'how', 'on', 'be', 'write', 'i', 'my', 'me', 'can', 'do', 'please', 'your', 'from', 'have', 'will', 'if', 'at', 'or', 'by', 'not', 'just', 'give'],
+  es: ['el', 'la', 'de', 'que', 'y', 'en', 'los', 'las', 'por', 'para', 'una', 'es', 'con', 'un', 'del', 'al', 'lo', 'se', 'mi', 'yo', 'tu', 'muy', 'pero', 'está', 'estoy', 'cómo', 'qué', 'hay', 'este', 'esta', 'su', 'sobre', 'puedo', 'hola'],
+  fr: ['le', 'la', 'les', 'de', 'et', 'est', 'des', 'une', 'que', 'pour', 'dans', 'pas', 'avec', 'je', 'tu', 'vous', 'nous', 'il', 'un', 'du', 'au', 'aux', 'ce', 'cette', 'ces', 'sur', 'mais', 'ou', 'très', 'ça', 'mon', 'ma', 'suis', 'comment', 'pourquoi', 'quelle', 'quel'],
+  de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'ein', 'eine', 'zu', 'mit', 'den', 'von', 'auf', 'ich', 'du', 'wir', 'sie', 'es', 'bin', 'im', 'dem', 'des', 'auch', 'für', 'sich', 'aber', 'wie', 'was', 'mir', 'dir', 'bitte', 'sehr', 'diesen', 'ins', 'kannst'],
+  pt: ['o', 'a', 'de', 'que', 'e', 'do', 'da', 'em', 'um', 'para', 'com', 'não', 'uma', 'os', 'você', 'são', 'muito', 'foi', 'ao', 'pela', 'pelo'],
+  it: ['il', 'di', 'che', 'e', 'la', 'per', 'un', 'non', 'sono', 'della', 'con', 'una', 'gli', 'è', 'questo', 'ciao', 'molto', 'perché'],
+  nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'niet', 'op', 'te', 'met', 'voor', 'zijn', 'ik', 'je', 'wat', 'hoe'],
+};
+
+/** Letters that only some of the languages above use: each one adds a vote. */
+const LETTER_HINTS: Record<number, string> = {
+  0xf1: 'es', // ñ
+  0xbf: 'es', // ¿
+  0xa1: 'es', // ¡
+  0xdf: 'de', // ß
+  0xe4: 'de', // ä
+  0xf6: 'de', // ö
+  0xfc: 'de', // ü
+  0xe7: 'fr', // ç
+  0xe8: 'fr', // è
+  0xea: 'fr', // ê
+  0xe2: 'fr', // â
+  0xe3: 'pt', // ã
+  0xf5: 'pt', // õ
 };
 
 const STOP_LANGS = Object.keys(STOP_WORDS);
 /** Stop-word hash → bit mask of the languages it belongs to (looked up while scanning, no word strings). */
-const STOP_TABLE = new HashTable(128);
+const STOP_TABLE = new HashTable(256);
 STOP_LANGS.forEach((lang, k) => {
   for (const w of STOP_WORDS[lang]!) STOP_TABLE.or(stopHash(w), 1 << k);
 });
@@ -103,6 +120,12 @@ export function guessLanguage(text: string): string {
 
   const votes = new Float64Array(STOP_LANGS.length);
   stopWordVotes(sample, votes);
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 0xa1 || c > 0xff) continue;
+    const hint = LETTER_HINTS[c | (c >= 0xc0 && c <= 0xde ? 0x20 : 0)];
+    if (hint !== undefined) votes[STOP_LANGS.indexOf(hint)]! += 1;
+  }
   let best = 'en';
   let bestVotes = 0;
   STOP_LANGS.forEach((lang, k) => {

@@ -143,6 +143,11 @@ function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c > 127 && c !== 0x2022);
 }
 
+/** ¡ « » ¿ and curly quotes: counted as word characters by isWordChar, left out of lexicon keys. */
+function isOpeningMark(c: number): boolean {
+  return c === 0xa1 || c === 0xab || c === 0xbb || c === 0xbf || (c >= 0x2018 && c <= 0x201f);
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10;
 }
@@ -237,7 +242,11 @@ export function scanMarkers(text: string, lexicon: Lexicon, out: MarkerCounts): 
         lastDigit = false;
       }
       const lc = c >= 65 && c <= 90 ? c + 32 : c;
-      lower = Math.imul(lower ^ lc, FNV_PRIME);
+      // The lexicon key also folds Latin-1 capitals ("Übersetze") and skips opening punctuation the
+      // word test lets in ("¿Cómo", "«Bonjour", curly quotes); the n-gram shape below is unchanged.
+      if (c < 128) lower = Math.imul(lower ^ lc, FNV_PRIME);
+      else if (c >= 0xc0 && c <= 0xde && c !== 0xd7) lower = Math.imul(lower ^ (c + 32), FNV_PRIME);
+      else if (!isOpeningMark(c)) lower = Math.imul(lower ^ c, FNV_PRIME);
       raw = Math.imul(raw ^ c, FNV_PRIME);
       if (c >= 48 && c <= 57) {
         out.digits++;

@@ -22,6 +22,11 @@ export interface PromptText {
   assistantTurns: number;
   messageCount: number;
   hasSystem: boolean;
+  /**
+   * The first sentence (at most SYSTEM_ROLE_CHARS) of the first system or developer message: where an
+   * agent's prompt states its role ("You are a moderation classifier."); tool lists and policies follow.
+   */
+  systemRole: string;
   hasToolMessages: boolean;
   /** Blank-line-separated blocks in the last user turn (capped text). */
   blockCount: number;
@@ -40,6 +45,7 @@ export const INSTRUCTION_TAIL_CHARS = 512;
 export function instructionText(text: Pick<PromptText, 'lastUser'>): string {
   return capText(text.lastUser, INSTRUCTION_HEAD_CHARS, INSTRUCTION_TAIL_CHARS);
 }
+const SYSTEM_ROLE_CHARS = 200;
 const FOCUS_MAX_CHARS = 768;
 const FOCUS_MIN_CHARS = 24;
 
@@ -93,12 +99,23 @@ function lastBlock(text: string): { focus: string; blocks: number } {
   return { focus, blocks };
 }
 
+/** Up to the first sentence end (". ", "。", a line break) within SYSTEM_ROLE_CHARS. */
+function firstSentence(text: string): string {
+  const n = Math.min(text.length, SYSTEM_ROLE_CHARS);
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 0x3002 || (c === 46 && (i + 1 >= text.length || text.charCodeAt(i + 1) === 32))) return text.slice(0, i + 1);
+  }
+  return text.slice(0, n);
+}
+
 export function extractPromptText(messages: readonly ChatMessage[]): PromptText {
   let totalChars = 0;
   let totalWords = 0;
   let userTurns = 0;
   let assistantTurns = 0;
   let hasSystem = false;
+  let systemRole = '';
   let hasToolMessages = false;
   let lastUserRaw = '';
   for (const message of messages) {
@@ -110,7 +127,10 @@ export function extractPromptText(messages: readonly ChatMessage[]): PromptText 
       userTurns++;
       lastUserRaw = text;
     } else if (message.role === 'assistant') assistantTurns++;
-    else if (message.role === 'system' || message.role === 'developer') hasSystem = true;
+    else if (message.role === 'system' || message.role === 'developer') {
+      if (!hasSystem) systemRole = firstSentence(text);
+      hasSystem = true;
+    }
     else hasToolMessages = true;
   }
   if (userTurns === 0 && messages.length > 0) lastUserRaw = contentText(messages[messages.length - 1]!);
@@ -126,6 +146,7 @@ export function extractPromptText(messages: readonly ChatMessage[]): PromptText 
     assistantTurns,
     messageCount: messages.length,
     hasSystem,
+    systemRole,
     hasToolMessages,
     blockCount: blocks,
   };

@@ -28,6 +28,20 @@ describe('the labelled classifier fixture', () => {
   });
 });
 
+describe('the task classifier on the fixture', () => {
+  const report = summarizeClassifier(classifyLabelled(fixture));
+
+  it('is right on at least 90% of all prompts and of the held-out test prompts, and on 80% of every type', () => {
+    expect(report.all.accuracy).toBeGreaterThanOrEqual(0.9);
+    expect(report.test.accuracy).toBeGreaterThanOrEqual(0.9);
+    for (const t of report.byTask) expect({ task: t.task, accuracy: t.all.accuracy! >= 0.8 }).toEqual({ task: t.task, accuracy: true });
+  });
+
+  it('detects the language of at least 95% of the prompts', () => {
+    expect(report.language.accuracy).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
 describe('loadLabelledPrompts', () => {
   const dir = mkdtempSync(join(tmpdir(), 'aigw-classifier-'));
 

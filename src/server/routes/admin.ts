@@ -1,24 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Gateway } from '../../pipeline/gateway-types.ts';
-import { createApiKey } from '../../auth/manage-keys.ts';
+import { createApiKey, NewKeyOptions } from '../../auth/manage-keys.ts';
 import { errors } from '../../util/errors.ts';
 import { formatPath } from '../../config/load-config.ts';
 import { keySpendFields } from '../../analytics/key-spend.ts';
 import { analyticsDbOf } from '../../mcp/store-context.ts';
 
-const CreateKeyBody = z.strictObject({
-  name: z.string().min(1),
-  team: z.string().min(1).optional(),
-  budget_daily_usd: z.number().positive().optional(),
-  budget_monthly_usd: z.number().positive().optional(),
-  rpm_limit: z.int().positive().optional(),
-});
-
 /** Admin routes: API keys over HTTP (the CLI `aigw keys` does the same on the store directly). */
 export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway): void {
   app.post('/admin/keys', async (req, reply) => {
-    const parsed = CreateKeyBody.safeParse(req.body ?? {});
+    const parsed = NewKeyOptions.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw errors.invalidField(issue ? formatPath(issue.path) : 'body', issue?.message ?? 'invalid body');

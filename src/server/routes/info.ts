@@ -13,6 +13,7 @@ export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway)
         created,
         owned_by: m.provider,
         aigw: {
+          kind: m.kind,
           tier: m.tier,
           pricing_usd_per_mtok: m.pricing,
           context_window: m.context_window,
@@ -35,8 +36,12 @@ export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway)
   app.get('/health', async (_req, reply) => {
     const g = gateway();
     const now = Date.now();
+    const down = g.health.downComponents();
     reply.send({
-      status: 'ok',
+      // Degraded: answering, without a dependency (docs/operations.md says what that changes).
+      status: down.length > 0 ? 'degraded' : 'ok',
+      degraded: down,
+      components: g.health.snapshot(),
       models: g.catalog.models.length,
       simulated: g.simulated,
       store: g.store.dialect,

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench:soak` — memory under a long, bounded load: `aigw serve` (default SQLite store,
+ * writing every row) behind the simulated upstream, both in their own processes on loopback, at a
+ * fixed request rate for --duration-s (600) seconds. The gateway's RSS is read from /proc every
+ * --sample-s (30) seconds; a least-squares line through the samples after --warmup-s (120) gives
+ * the slope and the growth from minute 2 to the end. Target: < 5% growth.
+ *
+ * Flags: --rate N requests/s (40), --max-in-flight N (16), --out FILE (bench/results/soak.json),
+ * --docs FILE (docs/performance.md), --no-docs.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { DEFAULT_FLEET, fleetCatalog } from '../src/sim/fleet.ts';
+import { startGatewayProcess, startSimProcess } from './lib/child-processes.ts';
+import { upsertGeneratedBlock } from './lib/markdown-block.ts';
+import { rssGrowthAfter, type RssSample } from './lib/soak-stats.ts';
+import { gitSourceInfo } from './lib/source-info.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    'duration-s': { type: 'string', default: '600' },
+    'sample-s': { type: 'string', default: '30' },
+    'warmup-s': { type: 'string', default: '120' },
+    rate: { type: 'string', default: '40' },
+    'max-in-flight': { type: 'string', default: '16' },
+    out: { type: 'string', default: 'bench/results/soak.json' },
+    docs: { type: 'string', default: 'docs/performance.md' },
+    'no-docs': { type: 'boolean', default: false },
+  },
+});
+
+const durationS = Number(args['duration-s']);
+const sampleS = Number(args['sample-s']);
+const warmupS = Number(args['warmup-s']);
+const ratePerS = Number(args.rate);
+const maxInFlight = Number(args['max-in-flight']);
+const TARGET_GROWTH_PCT = 5;
+/** Simulated delays at 2% of the fleet's: answers take milliseconds, so the load stays CPU-light. */
+const SIM_TIME_SCALE = 0.02;
+
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+/** Request i of the mix: routed, streamed and direct calls, with prompts that do not repeat. */
+function requestBody(i: number): string {
+  const kind = i % 5;
+  const topics = ['lighthouses', 'tax forms', 'a sorting function', 'the French revolution', 'a haiku about rain'];
+  const content = `Request ${i}: write two sentences about ${topics[i % topics.length]}.`;
+  if (kind === 3) return JSON.stringify({ model: 'sim-nano', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content }], max_tokens: 40 });
+  if (kind === 4) return JSON.stringify({ model: 'sim-mini', messages: [{ role: 'user', content }], max_tokens: 40 });
+  return JSON.stringify({ model: 'auto', messages: [{ role: 'user', content }], max_tokens: 40 });
+}
+
+interface Counts {
+  ok: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Sends requests at `ratePerS` (never more than `maxInFlight` at once) until `stopAtMs`. */
+async function boundedLoad(url: string, stopAtMs: number, counts: Counts): Promise<void> {
+  const intervalMs = 1000 / ratePerS;
+  let inFlight = 0;
+  let i = 0;
+  const pending = new Set<Promise<void>>();
+  let nextAtMs = Date.now();
+  while (Date.now() < stopAtMs) {
+    if (inFlight < maxInFlight) {
+      inFlight += 1;
+      const p = fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: requestBody(i++) })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          if (res.status === 200) counts.ok += 1;
+          else counts.non2xx += 1;
+        })
+        .catch(() => {
+          counts.errors += 1;
+        })
+        .finally(() => {
+          inFlight -= 1;
+          pending.delete(p);
+        });
+      pending.add(p);
+    }
+    nextAtMs += intervalMs;
+    await new Promise((r) => setTimeout(r, Math.max(0, nextAtMs - Date.now())));
+  }
+  await Promise.all(pending);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'aigw-soak-'));
+  const sim = await startSimProcess(SIM_TIME_SCALE);
+  const catalog = fleetCatalog(DEFAULT_FLEET, sim.url);
+  const configPath = join(dir, 'aigw.yaml');
+  writeFileSync(configPath, stringify({ providers: catalog.providers, models: catalog.models }));
+  const gateway = await startGatewayProcess({ cwd: dir, configPath });
+  const counts: Counts = { ok: 0, non2xx: 0, errors: 0 };
+  const samples: Array<RssSample & { rssMb: number; ok: number }> = [];
+  const startedAtMs = Date.now();
+  const sample = () => {
+    const rss = rssBytes(gateway.pid);
+    const atS = Math.round((Date.now() - startedAtMs) / 1000);
+    samples.push({ atS, rssBytes: rss, rssMb: Math.round((rss / 1_048_576) * 10) / 10, ok: counts.ok });
+    console.error(`${atS}s rss ${(rss / 1_048_576).toFixed(1)} MB, ${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`);
+  };
+  sample();
+  const sampler = setInterval(sample, sampleS * 1000);
+  try {
+    await boundedLoad(gateway.url, startedAtMs + durationS * 1000, counts);
+    sample();
+  } finally {
+    clearInterval(sampler);
+    await gateway.stop();
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const growth = rssGrowthAfter(samples, warmupS);
+  const results = {
+    benchmark: 'soak',
+    date: new Date(startedAtMs).toISOString(),
+    source: gitSourceInfo(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    load: { durationS, ratePerS, maxInFlight, simTimeScale: SIM_TIME_SCALE, mix: '60% auto, 20% sim-nano streamed, 20% sim-mini' },
+    requests: counts,
+    samples: samples.map(({ atS, rssMb, ok }) => ({ atS, rssMb, ok })),
+    afterWarmup: {
+      fromS: warmupS,
+      slopeMbPerMin: Number(growth.slopeMbPerMin.toFixed(3)),
+      fittedStartMb: Number((growth.fittedStartBytes / 1_048_576).toFixed(1)),
+      fittedEndMb: Number((growth.fittedEndBytes / 1_048_576).toFixed(1)),
+      growthPct: Number(growth.growthPct.toFixed(2)),
+    },
+    target: { maxGrowthPct: TARGET_GROWTH_PCT, met: growth.growthPct < TARGET_GROWTH_PCT },
+  };
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results.afterWarmup), results.target);
+  if (!args['no-docs']) {
+    const docs = readFileSync(args.docs, 'utf8');
+    const w = results.afterWarmup;
+    const content = [
+      `Run ${results.date.slice(0, 16)}Z on ${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}, commit ${results.source?.commit ?? 'unknown'}: ` +
+        `${durationS / 60} min at ${ratePerS} requests/s (≤ ${maxInFlight} in flight; ${results.load.mix}), ${counts.ok} answered, ${counts.non2xx} non-2xx, ${counts.errors} errors.`,
+      '',
+      '| from | RSS at start of fit | RSS at end of fit | slope | growth | target |',
+      '| --- | --- | --- | --- | --- | --- |',
+      `| ${w.fromS / 60} min | ${w.fittedStartMb} MB | ${w.fittedEndMb} MB | ${w.slopeMbPerMin} MB/min | ${w.growthPct}% | < ${TARGET_GROWTH_PCT}% ${results.target.met ? '(met)' : '(NOT met)'} |`,
+      '',
+      `RSS every ${sampleS} s (MB): ${samples.map((s) => s.rssMb).join(', ')}. Source: \`npm run bench:soak\` → \`${args.out}\`.`,
+    ].join('\n');
+    writeFileSync(args.docs, upsertGeneratedBlock(docs, { id: 'bench:soak', heading: '## Memory under a 10-minute soak', content }));
+  }
+}
+
+await main();

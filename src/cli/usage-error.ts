@@ -1,0 +1,33 @@
+import { ConfigError } from '../config/load-config.ts';
+
+/**
+ * Errors of the optimizer that are the caller's mistake, matched by name: importing their classes
+ * here would load the optimizer for every command (main.ts loads only the command being run).
+ */
+const MISTAKE_ERROR_NAMES = new Set(['UnknownTechniqueError', 'TechniqueOptionError']);
+
+/** A mistake in how a command was called: printed as one line, exit code 2, no stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Exit code of every CLI mistake (bad flag, bad config, unknown technique or model, busy port). */
+export const USAGE_EXIT_CODE = 2;
+
+/** The one line to print when `err` is the caller's mistake rather than a bug; undefined otherwise. */
+export function usageMessage(err: unknown): string | undefined {
+  if (err instanceof UsageError || err instanceof ConfigError || (err instanceof Error && MISTAKE_ERROR_NAMES.has(err.name))) {
+    return err.message;
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    const { address, port } = err as { address?: string; port?: number };
+    const where = port !== undefined ? `${address ?? ''}:${port}` : 'the requested address';
+    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs more privileges' : 'is not available on this machine';
+    return `cannot listen on ${where}: it ${why} (choose another with --port / --host)`;
+  }
+  return undefined;
+}

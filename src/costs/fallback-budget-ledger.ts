@@ -1,0 +1,179 @@
+import type { BudgetLedger, BudgetLimits, KeySpend, LoadSpend, ReserveResult } from './budget-ledger.ts';
+import { utcDayWindow, utcMonthWindow } from './budget-ledger.ts';
+import { MemoryBudgetLedger } from './memory-budget-ledger.ts';
+
+/**
+ * A shared (Redis) ledger that keeps budgets enforced while Redis is unreachable: each replica then
+ * admits requests on its own, against `share` of what was left of each limit when the outage began
+ * (its spend as the store knows it), so N replicas with share ≤ 1/N cannot overspend together.
+ * What a replica settles during the outage is added to the shared windows once Redis is back.
+ *
+ * With neither Redis nor the store answering there is no way to know a key's spend: reserve throws
+ * BudgetStateUnavailableError (the server answers 503).
+ */
+export interface SharedLedger extends BudgetLedger {
+  addSpent(keyId: string, amountUsd: number, atMs: number): Promise<void>;
+}
+
+export interface FallbackBudgetLedgerOptions {
+  shared: SharedLedger;
+  /** Seeds each outage's per-replica windows. */
+  loadSpend?: LoadSpend;
+  /** Fraction (0–1] of each limit's remainder this replica may spend while Redis is down. */
+  share: number;
+  /** True while Redis is known to be unreachable: go local without trying it. */
+  sharedDown: () => boolean;
+  /** Told of every shared call's outcome (undefined: it answered). */
+  onSharedResult: (err: unknown) => void;
+}
+
+export class BudgetStateUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('budget state is unavailable: neither Redis nor the store answers', { cause });
+    this.name = 'BudgetStateUnavailableError';
+  }
+}
+
+interface LocalReservation {
+  ledger: MemoryBudgetLedger;
+  keyId: string;
+  createdAtMs: number;
+}
+
+const LOCAL_PREFIX = 'local:';
+
+export class FallbackBudgetLedger implements BudgetLedger {
+  /** The current outage's per-replica ledger; a new one per outage, so each starts from the store. */
+  private local: MemoryBudgetLedger | undefined;
+  /** Spend per key and window when this outage's ledger first saw the key. */
+  private baselines = new Map<string, { dayUsd: number; monthUsd: number }>();
+  private readonly localReservations = new Map<string, LocalReservation>();
+  /** Settled locally, not yet added to Redis. */
+  private unsynced: Array<{ keyId: string; amountUsd: number; atMs: number }> = [];
+  private nextLocalId = 0;
+
+  constructor(private readonly opts: FallbackBudgetLedgerOptions) {}
+
+  async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
+    if (!this.opts.sharedDown()) {
+      try {
+        const result = await this.opts.shared.reserve(keyId, amountUsd, limits, nowMs);
+        this.opts.onSharedResult(undefined);
+        return result;
+      } catch (err) {
+        this.opts.onSharedResult(err);
+      }
+    }
+    return this.reserveLocally(keyId, amountUsd, limits, nowMs);
+  }
+
+  async settle(reservationId: string, actualUsd: number): Promise<void> {
+    const local = this.localReservations.get(reservationId);
+    if (!local) {
+      const settled = await this.sharedCall((l) => l.settle(reservationId, actualUsd));
+      // Its hold expires in Redis by itself; its spend is added when Redis is back.
+      const keyId = reservationId.slice(reservationId.indexOf(':') + 1);
+      if (!settled && actualUsd > 0) this.unsynced.push({ keyId, amountUsd: actualUsd, atMs: Date.now() });
+      return;
+    }
+    this.localReservations.delete(reservationId);
+    await local.ledger.settle(reservationId.slice(LOCAL_PREFIX.length), actualUsd);
+    if (actualUsd > 0) this.unsynced.push({ keyId: local.keyId, amountUsd: actualUsd, atMs: local.createdAtMs });
+    if (!this.opts.sharedDown()) await this.syncToShared();
+  }
+
+  async release(reservationId: string): Promise<void> {
+    const local = this.localReservations.get(reservationId);
+    if (!local) {
+      await this.sharedCall((l) => l.release(reservationId));
+      return;
+    }
+    this.localReservations.delete(reservationId);
+    await local.ledger.release(reservationId.slice(LOCAL_PREFIX.length));
+  }
+
+  async spent(keyId: string, nowMs: number): Promise<KeySpend> {
+    if (!this.opts.sharedDown()) {
+      try {
+        return await this.opts.shared.spent(keyId, nowMs);
+      } catch (err) {
+        this.opts.onSharedResult(err);
+      }
+    }
+    return this.localLedger().spent(keyId, nowMs);
+  }
+
+  /** Redis is back: adds what was settled without it, and the next outage starts from the store again. */
+  async sharedRecovered(): Promise<void> {
+    this.local = undefined;
+    this.baselines = new Map();
+    await this.syncToShared();
+  }
+
+  /** Settlements not yet in Redis (tests, metrics). */
+  get unsyncedSettlements(): number {
+    return this.unsynced.length;
+  }
+
+  private async reserveLocally(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
+    const ledger = this.localLedger();
+    let scaled: BudgetLimits;
+    try {
+      scaled = await this.localLimits(ledger, keyId, limits, nowMs);
+    } catch (err) {
+      throw new BudgetStateUnavailableError(err);
+    }
+    const result = await ledger.reserve(keyId, amountUsd, scaled, nowMs);
+    if (!result.ok) return { ...result, limitUsd: limits[result.window === 'day' ? 'dailyUsd' : 'monthlyUsd'] ?? result.limitUsd };
+    const id = `${LOCAL_PREFIX}${result.reservationId}`;
+    this.localReservations.set(id, { ledger, keyId, createdAtMs: nowMs });
+    return { ok: true, reservationId: id };
+  }
+
+  /** spent₀ + share × (limit − spent₀) per window, spent₀ being the key's spend when the outage began. */
+  private async localLimits(ledger: MemoryBudgetLedger, keyId: string, limits: BudgetLimits, nowMs: number): Promise<BudgetLimits> {
+    const baseKey = `${keyId}\u0000${utcDayWindow(nowMs).id}\u0000${utcMonthWindow(nowMs).id}`;
+    let base = this.baselines.get(baseKey);
+    if (!base) {
+      const spent = await ledger.spent(keyId, nowMs);
+      base = { dayUsd: spent.dayUsd, monthUsd: spent.monthUsd };
+      this.baselines.set(baseKey, base);
+    }
+    const scale = (limit: number | null | undefined, spentUsd: number): number | null => {
+      if (limit === null || limit === undefined) return null;
+      return Math.max(0, spentUsd + this.opts.share * (limit - spentUsd));
+    };
+    return { dailyUsd: scale(limits.dailyUsd, base.dayUsd), monthlyUsd: scale(limits.monthlyUsd, base.monthUsd) };
+  }
+
+  private localLedger(): MemoryBudgetLedger {
+    this.local ??= new MemoryBudgetLedger(this.opts.loadSpend ? { loadSpend: this.opts.loadSpend } : {});
+    return this.local;
+  }
+
+  /** Runs a call on the shared ledger; false when it failed (the reservation then expires there by its TTL). */
+  private async sharedCall(op: (ledger: SharedLedger) => Promise<void>): Promise<boolean> {
+    try {
+      await op(this.opts.shared);
+      this.opts.onSharedResult(undefined);
+      return true;
+    } catch (err) {
+      this.opts.onSharedResult(err);
+      return false;
+    }
+  }
+
+  private async syncToShared(): Promise<void> {
+    while (this.unsynced.length > 0) {
+      const next = this.unsynced[0];
+      if (!next) break;
+      try {
+        await this.opts.shared.addSpent(next.keyId, next.amountUsd, next.atMs);
+      } catch (err) {
+        this.opts.onSharedResult(err);
+        return;
+      }
+      this.unsynced.shift();
+    }
+  }
+}

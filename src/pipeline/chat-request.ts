@@ -1,0 +1,264 @@
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { selectTechnique } from '../optimizer/optillm-conventions.ts';
+import type { ChatRequest } from '../providers/chat-schema.ts';
+import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
+import { callWithFallback, type FallbackOutcome } from '../reliability/call-with-fallback.ts';
+import { errors, GatewayError } from '../util/errors.ts';
+import { accountUsage } from './accounting.ts';
+import { enforceRateLimit, reserveBudget, settleBudget } from './budget-guard.ts';
+import type { ClientFormat } from './client-format/client-format.ts';
+import type { Gateway } from './gateway-types.ts';
+import { keepJudgeContent } from './keep-judge-content.ts';
+import { runLoggedRequest } from './logged-request.ts';
+import { chooseTechnique, completeOptimized, conventionDeps } from './optimized-completion.ts';
+import { planRoute, type RoutePlan } from './plan-route.ts';
+import { finishTiming, type RequestRecord } from './request-record.ts';
+import { gatewayHeaders, recordDecision, recordRequest } from './request-log.ts';
+import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from './serve-from-cache.ts';
+import { pipeStream, type StreamResult } from './stream-completion.ts';
+import { keepToolCallSignal } from './tool-call-signal.ts';
+import { decisionAttributes, tracedAttempts } from './trace-spans.ts';
+import { upstreamFailure } from './upstream-failure.ts';
+import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from './upstream-attempts.ts';
+
+/**
+ * One chat request, whatever format the client spoke (OpenAI chat completions, Anthropic Messages),
+ * top to bottom: validate → rate limit → route → reserve budget → call upstream with retries, fallback
+ * and breakers → account usage and cost → settle budget → respond in the client's format → log
+ * (batched). A request with a technique (OptiLLM selector or the router's choice) branches after
+ * routing to completeOptimized, which runs these steps for every call of the technique and sums them.
+ */
+export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: FastifyReply, asked: ChatRequest, format: ClientFormat): Promise<void> {
+  await runLoggedRequest(g, req, reply, async (signal) => {
+    const record = req.record;
+    noteRequest(g, record, asked);
+    // OptiLLM technique selectors (model prefix, optillm_approach, <optillm_approach> tag) come off here.
+    const { request: body, selection } = selectTechnique(asked, conventionDeps(g));
+
+    await enforceRateLimit(g, record);
+    // A client's technique serves n from its own samples, so the model needs no upstream n.
+    const plan = await tracedPlan(g, record, selection && selection.spec !== 'none' ? { ...body, n: undefined } : body, req);
+    if (plan.decision) recordDecision(g, plan.decision, record);
+    const technique = chooseTechnique(g, record, selection, plan, body);
+    if (technique) {
+      await completeOptimized(g, req, reply, body, plan, technique, signal, format);
+      return;
+    }
+    // Exact-match cache: after routing (the key names the model), before any budget is held.
+    const cache = await lookupResponseCache(g, reply, body, plan);
+    if (cache.hit) {
+      answerFromCache(g, reply, body, plan, cache, format);
+      return;
+    }
+    const reservation = await reserveBudget(g, record, body, plan.targets);
+    try {
+      if (body.stream === true) await streamCompletion(g, req, reply, body, plan, signal, cache, format);
+      else await completeOnce(g, reply, body, plan, signal, cache, format);
+    } finally {
+      await settleBudget(g, reservation, record);
+    }
+  });
+}
+
+function noteRequest(g: Gateway, record: RequestRecord, asked: ChatRequest): void {
+  record.row.model_requested = asked.model;
+  record.row.stream = asked.stream === true;
+  if (asked.metadata) record.row.metadata = JSON.stringify(asked.metadata);
+  if (g.config.server.log_content) record.row.prompt_text = JSON.stringify(asked.messages);
+  record.trace?.rename(`chat ${asked.model}`);
+  record.trace?.set({
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.request.model': asked.model,
+    'gen_ai.request.max_tokens': asked.max_completion_tokens ?? asked.max_tokens ?? undefined,
+    'gen_ai.request.temperature': asked.temperature ?? undefined,
+    'gen_ai.request.top_p': asked.top_p ?? undefined,
+    'aigw.routing_model': g.catalog.isVirtual(asked.model) ? asked.model : undefined,
+    'aigw.stream': asked.stream === true,
+  });
+}
+
+/** The route plan, with the routing decision as a child span of the request when tracing. */
+async function tracedPlan(g: Gateway, record: RequestRecord, body: ChatRequest, req: FastifyRequest): Promise<RoutePlan> {
+  const span = g.catalog.isVirtual(body.model) ? record.trace?.child(`route ${body.model}`, 'internal') : undefined;
+  try {
+    const planned = planRoute(g, body, req.headers, record);
+    const plan = planned instanceof Promise ? await planned : planned;
+    if (span && plan.decision) span.set(decisionAttributes(plan.decision));
+    if (plan.decision) record.trace?.set({ 'aigw.task_type': plan.decision.taskType, 'aigw.route_rule': plan.decision.rulesFired.join(',') || 'default', 'aigw.decision_id': plan.decision.id });
+    return plan;
+  } catch (err) {
+    span?.fail(err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error', err instanceof Error ? err.message : undefined);
+    throw err;
+  } finally {
+    span?.end();
+  }
+}
+
+async function completeOnce(
+  g: Gateway,
+  reply: FastifyReply,
+  body: ChatRequest,
+  plan: RoutePlan,
+  signal: AbortSignal,
+  cache: CacheTicket,
+  format: ClientFormat,
+): Promise<void> {
+  const record = reply.request.record;
+  const outcome = await callUpstream(g, reply.request, body, plan, attemptCompletion, signal);
+  const { completion, usage } = outcome.value;
+  const target = outcome.target;
+  const outputText = completion.choices
+    .map((c) => (c.message.content ?? '') + (c.message.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join(''))
+    .join('');
+  const settled = accountUsage(record, target, body, usage, outputText);
+  completion.usage = toOpenAIUsage(settled);
+  completion.model = target.model.id;
+  record.row.finish_reason = completion.choices[0]?.finish_reason ?? null;
+  if (g.config.server.log_content) record.row.response_text = outputText;
+  keepJudgeContent(g, record, body.messages, outputText);
+  keepToolCallSignal(record, body.tools, completion.choices.flatMap((c) => c.message.tool_calls ?? []));
+  record.row.status = 200;
+  g.liveStats.record(target.model.id, {
+    ttftMs: Number(record.upstreamNs) / 1e6,
+    outputTokens: settled.outputTokens,
+    durationMs: Number(record.upstreamNs) / 1e6,
+    ok: true,
+  });
+  finishTiming(record);
+  reply.headers(gatewayHeaders(record, target, plan.decision, g.simulated));
+  reply.header('content-type', 'application/json').send(JSON.stringify(format.answer(completion, settled, record.row.cost_usd, record.row.id)));
+  storeCompletion(g, cache, completion, target, record);
+}
+
+async function streamCompletion(
+  g: Gateway,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  body: ChatRequest,
+  plan: RoutePlan,
+  signal: AbortSignal,
+  cache: CacheTicket,
+  format: ClientFormat,
+): Promise<void> {
+  const record = req.record;
+  const outcome = await callUpstream(g, req, body, plan, attemptStream, signal, { callerRecordsSuccess: true });
+  const open = observeForCache(cache, outcome.value);
+  const target = outcome.target;
+  const breaker = g.breakers.get(target.model.id);
+  if (signal.aborted) {
+    breaker.recordSuccess(); // the client left: says nothing of the model's health
+    open.res.body.destroy();
+    throw new GatewayError(499, 'invalid_request_error', 'The client closed the request.', { code: 'client_closed' });
+  }
+  finishTiming(record);
+  reply.hijack();
+  const out = reply.raw;
+  try {
+    out.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      trailer: 'x-aigw-cost-usd, x-aigw-overhead-ms',
+      ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
+    });
+    await relayStream(g, open, body, out, record, format);
+    // A stream that failed mid-answer counts against the model like a failed call.
+    if (record.row.status === 502) breaker.recordFailure(Date.now());
+    else breaker.recordSuccess();
+    storeStreamed(g, cache, open, record);
+  } catch (err) {
+    // Past hijack() fastify's error handler cannot answer for us: end the exchange here.
+    breaker.recordSuccess(); // the gateway's own fault, not the model's; frees a half-open probe
+    open.res.body.destroy();
+    g.logger.error({ err, requestId: record.row.id }, 'stream relay failed in the gateway');
+    record.row.status = 500;
+    record.row.error_type = 'internal_error';
+    if (!out.headersSent) {
+      out.writeHead(500, { 'content-type': 'application/json', 'x-aigw-request-id': record.row.id });
+      out.end(JSON.stringify(errors.internal(record.row.id).toBody()));
+    } else {
+      out.destroy();
+    }
+  } finally {
+    recordRequest(g, record);
+  }
+}
+
+async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out: ServerResponse, record: RequestRecord, format: ClientFormat): Promise<void> {
+  const target = open.target;
+  let settled: NormalizedUsage | undefined;
+  const settle = (r: StreamResult) => (settled ??= accountUsage(record, target, body, r.usage, r.outputText));
+  const writer = format.streamWriter({ body, requestId: record.row.id, model: target.model.id });
+  const result = await pipeStream(open, writer, out, record, settle);
+  // Cut or abandoned streams are billed too: the upstream charged for what it generated.
+  settle(result);
+  if (result.failure) {
+    record.row.status = result.failure.kind === 'client_closed' ? 499 : 502;
+    record.row.error_type = result.failure.kind;
+  } else {
+    record.row.status = 200;
+  }
+  record.row.finish_reason = result.finishReason;
+  if (result.firstTokenAtNs !== undefined) record.row.ttft_ms = Number(result.firstTokenAtNs - record.startNs) / 1e6;
+  if (g.config.server.log_content) record.row.response_text = result.outputText;
+  keepJudgeContent(g, record, body.messages, result.outputText);
+  if (!result.failure) keepToolCallSignal(record, body.tools, result.toolCalls.map((c) => ({ function: c })));
+  g.liveStats.record(target.model.id, {
+    ttftMs: result.firstTokenAtNs !== undefined ? Number(result.firstTokenAtNs - open.headersAtNs) / 1e6 : undefined,
+    outputTokens: record.row.output_tokens,
+    durationMs: Number(process.hrtime.bigint() - open.headersAtNs) / 1e6,
+    ok: result.failure === undefined,
+  });
+  finishTiming(record);
+  if (!out.destroyed) {
+    out.addTrailers({
+      'x-aigw-cost-usd': record.row.cost_usd.toFixed(10),
+      'x-aigw-overhead-ms': record.row.overhead_ms.toFixed(3),
+    });
+    out.end();
+  }
+}
+
+/** Tries the plan's targets with retries, fallback and breakers; throws the client-facing error if none answers. */
+async function callUpstream<T>(
+  g: Gateway,
+  req: FastifyRequest,
+  body: ChatRequest,
+  plan: RoutePlan,
+  attempt: (ctx: AttemptContext, target: UpstreamTarget) => Promise<T>,
+  signal: AbortSignal,
+  options: { callerRecordsSuccess?: boolean } = {},
+): Promise<Extract<FallbackOutcome<T>, { ok: true }>> {
+  const ctx: AttemptContext = {
+    upstream: g.upstream,
+    body,
+    record: req.record,
+    defaultTimeoutMs: g.config.reliability.default_timeout_ms,
+    simHeaders: simControlHeaders(req.headers),
+    signal,
+  };
+  const outcome = await callWithFallback(plan.targets, tracedAttempts(req.record.trace, 'chat', (target) => attempt(ctx, target)), {
+    breakers: g.breakers,
+    reliability: g.config.reliability,
+    signal,
+    callerRecordsSuccess: options.callerRecordsSuccess,
+  });
+  noteAttempts(g, req.record, outcome);
+  if (!outcome.ok) throw upstreamFailure(outcome);
+  return outcome;
+}
+
+/** Counts a call's attempts on the row and in metrics, and names the model that answered (or last failed). */
+export function noteAttempts(g: Gateway, record: RequestRecord, outcome: FallbackOutcome<unknown>): void {
+  record.row.attempts = outcome.attempts.length;
+  for (const a of outcome.attempts) {
+    if (!a.ok) g.metrics.upstreamErrors.inc({ model: a.model, kind: a.errorKind ?? 'unknown' });
+  }
+  const last = outcome.attempts.at(-1);
+  if (outcome.ok) {
+    record.row.model_used = outcome.target.model.id;
+    record.row.provider = outcome.target.provider.id;
+  } else if (last) {
+    record.row.model_used = last.model;
+  }
+}
