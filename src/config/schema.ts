@@ -3,6 +3,7 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { LearningConfig } from './learning-schema.ts';
 import { ResilienceConfig, TlsConfig } from './resilience-schema.ts';
 import { TelemetryConfig } from './telemetry-schema.ts';
 import { AlertsConfig } from './alerts-schema.ts';
@@ -172,6 +173,7 @@ export const RoutingConfig = z.strictObject({
     .default({ type: 'builtin' }),
   /** Trained quality-predictor file; default: the one shipped with aigw. */
   model_file: z.string().optional(),
+  learning: LearningConfig.default(LearningConfig.parse({})),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 

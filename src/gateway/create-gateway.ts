@@ -21,6 +21,7 @@ import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
+import { createLearning } from './create-learning.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { configuredStoreOptions } from '../store/open-store.ts';
@@ -139,7 +140,14 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     failureThreshold: config.reliability.breaker.failure_threshold,
     cooldownMs: config.reliability.breaker.cooldown_ms,
   });
-  const routerFor = (c: GatewayConfig) => buildRouter(c, liveStats, (id) => breakers.get(id).isOpen(Date.now()));
+  let currentConfig = config;
+  const learning = await createLearning(config, store, () => currentConfig, logger);
+  // A reload that names another model file serves it without the learned state (fitted on the old base) until restart.
+  const learningFor = (c: GatewayConfig) =>
+    learning && c.routing.model_file === config.routing.model_file && c.routing.learning.enabled
+      ? { predictor: learning.predictor, exploreShare: () => currentConfig.routing.learning.explore_share }
+      : undefined;
+  const routerFor = (c: GatewayConfig) => buildRouter(c, liveStats, (id) => breakers.get(id).isOpen(Date.now()), learningFor(c));
 
   // The current snapshot. A reload replaces it whole (never edits it), so a request that took a
   // snapshot at its start sees one consistent config, catalog and router to its end.
@@ -147,6 +155,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     config,
     catalog: new Catalog(config, env),
     router: routerFor(config),
+    ...(learning ? { learning } : {}),
     routingBackend: createRoutingBackend(config),
     store,
     writer,
@@ -200,6 +209,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       const routingBackend = createRoutingBackend(next);
       const catalog = new Catalog(next, env);
       current = { ...current, config: next, catalog, router, routingBackend };
+      currentConfig = next;
       breakers.configure({
         failureThreshold: next.reliability.breaker.failure_threshold,
         cooldownMs: next.reliability.breaker.cooldown_ms,
@@ -214,6 +224,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       await gateway.judge?.close();
       await alerts.stop();
       await writer.close();
+      await learning?.close();
       await tracing?.close();
       await observedLengths.stop();
       await rollups.stop();

@@ -67,6 +67,7 @@ export function planRoute(
     overrides: overrides.overrides,
     requiredCapabilities: requiredCapabilities(body),
     requestId: record.row.id,
+    budgeted: record.key ? record.key.budget_daily_usd !== null || record.key.budget_monthly_usd !== null : false,
   };
   const outcome = g.router.decide(input);
   // The built-in router stays synchronous; only an external backend makes the plan wait.

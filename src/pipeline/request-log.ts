@@ -6,6 +6,7 @@ import { statusClass } from '../metrics/metrics.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
 import { endRequestSpan } from './trace-spans.ts';
 import { writeToolCallSignal } from './tool-call-signal.ts';
+import { learningRowOf } from '../router/learning/learning-loop.ts';
 
 /** Header values must be visible ASCII; rule names and model ids from the config may not be. */
 function headerSafe(value: string): string {
@@ -54,13 +55,27 @@ export function recordRequest(g: Gateway, record: RequestRecord): void {
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
   if (!row.cache_hit) countBilledTokens(m, model, row);
   void g.writer.enqueueRequest(row);
+  recordLearningRow(g, record);
   endRequestSpan(record.trace, row, { providerType: row.provider ? g.config.providers.find((p) => p.id === row.provider)?.type : undefined });
   // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
   g.judge?.offer(row, record.judgeContent);
   writeToolCallSignal(g, record);
 }
 
+/**
+ * A routed request answered by a model (not from the cache) leaves a learning row: its features, no text,
+ * scored later by whatever quality signal lands for it (docs/router-learning.md).
+ */
+function recordLearningRow(g: Gateway, record: RequestRecord): void {
+  const { decision, row } = record;
+  if (!g.learning || !decision || row.status !== 200 || row.cache_hit || !row.model_used) return;
+  const technique = decision.technique?.spec ?? (row.optimization ? 'optimizer' : null);
+  const learningRow = learningRowOf(decision, row.id, row.model_used, technique, row.created_at);
+  if (learningRow) g.learning.record(learningRow);
+}
+
 export function recordDecision(g: Gateway, decision: RouteDecision, record: RequestRecord): void {
+  record.decision = decision;
   void g.writer.enqueueDecision({
     id: decision.id,
     request_id: record.row.id,
@@ -77,6 +92,8 @@ export function recordDecision(g: Gateway, decision: RouteDecision, record: Requ
     router_version: decision.routerVersion,
     decision_us: decision.decisionUs,
     trust: decision.trust ?? null,
+    language: decision.language,
+    explored: decision.explored === true,
   });
 }
 

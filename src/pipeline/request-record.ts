@@ -1,6 +1,7 @@
 import type { ApiKeyRow, RequestRow } from '../store/types.ts';
 import type { NormalizedUsage } from '../providers/types.ts';
 import type { JudgeContent } from '../quality/judge-queue.ts';
+import type { RouteDecision } from '../router/types.ts';
 import type { TraceSpan } from '../telemetry/trace-types.ts';
 
 /** The request row under construction; every path that answers a request fills and writes it once. */
@@ -18,6 +19,8 @@ export interface RequestRecord {
   trace?: TraceSpan;
   /** Tool calls in the answer that an agent could not run (src/pipeline/tool-call-signal.ts); stored as the `completion` signal. */
   toolCallErrors?: string[];
+  /** The routing decision, kept until the row is written: its learning row needs the model that answered. */
+  decision?: RouteDecision;
 }
 
 export function newRequestRecord(id: string, nowMs: number): RequestRecord {

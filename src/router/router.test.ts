@@ -55,6 +55,7 @@ describe('story 2.2 demonstrations', () => {
     const d = decided(router().decide(ask(SUMMARIZE)));
     expect(d.chosenModel).toBe('gpt-4o-mini');
     expect(d.taskType).toBe('summarization');
+    expect(d.language).toBe('en');
     expect(d.rulesFired).toEqual(['cheap-summaries']);
     expect(d.constraints).toEqual({ goal: 'balanced', minQuality: 0.8 });
     const mini = d.candidates.find((c) => c.model === 'gpt-4o-mini');

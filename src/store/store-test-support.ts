@@ -116,6 +116,8 @@ export function makeDecisionRow(requestId: string, overrides: Partial<DecisionRo
     router_version: 'builtin-1',
     decision_us: 84.5,
     trust: 0.62,
+    language: 'en',
+    explored: false,
     ...overrides,
   };
 }

@@ -69,6 +69,10 @@ export interface DecisionRow {
   decision_us: number;
   /** The predictor's trust in the per-prompt predictions, 0–1 (null: none; migration 0012). */
   trust: number | null;
+  /** The prompt's language (ISO 639-1, `und` when unknown); null on decisions logged before migration 0013. */
+  language: string | null;
+  /** Chosen by exploration (Thompson sampling); analytics can leave such decisions out. */
+  explored?: boolean;
 }
 
 export interface ApiKeyRow {
@@ -122,6 +126,50 @@ export interface RecommendationRow {
   payload: string;
   status: RecommendationStatus;
   applied_at: number | null;
+}
+
+/** A routed request's learning row (docs/router-learning.md): features, no text; scored when a signal lands. */
+export interface LearningRowRecord {
+  request_id: string;
+  model: string;
+  created_at: number;
+  task_type: string;
+  /** Encoded prompt features (hashed n-gram buckets and values, dense values): see router/learning/learning-row.ts. */
+  features: string;
+  difficulty: number;
+  discrimination: number;
+  predicted: number;
+  router_version: string;
+  technique: string | null;
+  explored: boolean;
+  score: number | null;
+  source: string | null;
+  scored_at: number | null;
+}
+
+export interface LearningStateRecord {
+  id: number;
+  base_version: string;
+  created_at: number;
+  outcomes: number;
+  /** JSON of the LearnedState. */
+  state: string;
+}
+
+export type RouterModelStatus = 'live' | 'candidate' | 'rejected' | 'retired';
+
+/** A predictor trained from the store, with its time-split evaluation and why it was or was not promoted. */
+export interface RouterModelRecord {
+  id: string;
+  created_at: number;
+  version: string;
+  status: RouterModelStatus;
+  reason: string;
+  /** JSON of the comparison with the live router. */
+  evaluation: string;
+  /** The predictor file (JSON). */
+  file: string;
+  promoted_at: number | null;
 }
 
 /** The only code that talks SQL. SQLite and PostgreSQL implement it through one kysely layer. */
