@@ -5,6 +5,8 @@ import { refreshRollups } from '../analytics/rollup/refresh-rollups.ts';
 import { CATALOG } from '../router/policy/test-fixtures.ts';
 import { makeApiKey, TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
 import { readAlertStates } from './alert-store.ts';
+import { attachFix } from './attach-fix.ts';
+import { GatewayConfig } from '../config/schema.ts';
 import { alertServiceOn, startReceiver, stopAlertServices, type Receiver } from './alerts.test-support.ts';
 import type { AlertPayload } from './types.ts';
 
@@ -36,7 +38,7 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     await writeFixtureHistory(opened.store, knownAnswerHistory());
     await insertHistory(opened.store, repeat(12, (i) => ({ atMs: FIXTURE_START_MS - 24 * HOUR + i * 2 * HOUR, request: { cost_usd: 0.002, model_used: 'gpt-4o-mini' } })));
     await refreshRollups(opened.store.db, now);
-    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'cost_spike', window: '2h', baseline: '24h', factor: 3, min_sample: 20 }] }, now, { base: { models: CATALOG } });
+    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'cost_spike', window: '2h', baseline: '24h', factor: 3, min_sample: 20 }], fix_timeout: '60s' }, now, { base: { models: CATALOG } });
     const tick = await t.service.tick();
     expect(tick.sent.map((s) => [s.event, s.state.subject])).toEqual([['firing', 'total']]);
     await t.service.settle();
@@ -52,6 +54,10 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     expect(await opened.store.getRecommendation(rec?.id ?? '')).toMatchObject({ status: 'proposed' });
     // Still firing on the next tick: nothing new is sent.
     expect((await t.service.tick()).sent).toEqual([]);
+    // Past its time budget the fix is sent without the parts not done, and says so.
+    const late = await attachFix({ db: opened.store.readDb, config: GatewayConfig.parse({ models: CATALOG }), timeoutMs: 0, nowMs: now }, tick.sent[0]!.state, { fromMs: now - 2 * HOUR, toMs: now });
+    expect(late).toMatchObject({ top_cost_drivers: null, recommendations: [] });
+    expect(late?.notes).toEqual(expect.arrayContaining(['cost drivers: not finished within the 0 ms budget (alerts.fix_timeout)']));
   });
 
   it('cost_spike: says when the window holds too few requests to judge', async () => {
@@ -105,7 +111,7 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     const calls = (model: string, n: number, failing: number, at: number) =>
       repeat(n, (i) => ({ atMs: at + i * 1_000, request: { model_used: model, ...(i < failing ? { status: 502, error_type: 'upstream_error' } : {}) } }));
     await insertHistory(opened.store, [...calls('m-a', 30, 9, NOW - 10 * MIN), ...calls('m-b', 30, 0, NOW - 10 * MIN)]);
-    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'error_rate', window: '15m', max_rate: 0.05 }] }, NOW);
+    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'error_rate', window: '15m', max_rate: 0.05 }], fix_timeout: '60s' }, NOW);
     const fired = await t.service.tick();
     expect(fired.sent.map((s) => [s.event, s.state.subject])).toEqual([['firing', 'm-a']]);
     expect(fired.sent[0]?.state.value).toBeCloseTo(0.3, 9);

@@ -160,8 +160,11 @@ export const AlertsConfig = z
   destinations: z.array(AlertDestination).default([]),
   /** The rules; default: one of each kind (DEFAULT_ALERT_RULES). A list given here replaces the defaults. */
   rules: z.array(AlertRule).default(DEFAULT_ALERT_RULES),
-  /** Longest the optimization analysis attached to a cost or latency alert may take before it is sent without it. */
-  fix_timeout: Duration.prefault('20s'),
+  /**
+   * Longest the optimization analysis attached to a cost or latency alert may take before the alert is
+   * sent without the parts not done: the report's time budget (5 s, bench/lib/analytics-results.ts).
+   */
+  fix_timeout: Duration.prefault('5s'),
   reviews: z.array(ReviewSchedule).default([]),
 })
   .superRefine((c, ctx) => {
