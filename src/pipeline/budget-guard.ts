@@ -36,12 +36,14 @@ export async function reserveBudget(
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
-  let amountUsd = 0;
   const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  for (const t of targets) {
-    amountUsd = Math.max(amountUsd, reservationUsd({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider }));
-  }
-  return reserveBudgetUsd(g, record, amountUsd);
+  const costOf = (t: UpstreamTarget) => reservationUsd({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider });
+  return reserveBudgetUsd(g, record, mostCostUsd(targets, costOf));
+}
+
+/** The most a request can cost on whichever candidate answers: the dearest target's bound (`costOf`). */
+export function mostCostUsd(targets: readonly UpstreamTarget[], costOf: (target: UpstreamTarget) => number): number {
+  return targets.reduce((most, t) => Math.max(most, costOf(t)), 0);
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */

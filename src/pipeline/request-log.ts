@@ -8,9 +8,13 @@ import { endRequestSpan } from './trace-spans.ts';
 import { writeToolCallSignal } from './tool-call-signal.ts';
 import { learningRowOf } from '../router/learning/learning-loop.ts';
 
-/** Header values must be visible ASCII; rule names and model ids from the config may not be. */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+/**
+ * A header value as sent: visible ASCII with inner spaces (RFC 9110 field-value; leading or trailing
+ * space would be stripped) passes as is, anything else percent-encoded. Model ids, rule names and
+ * technique specs come from config and clients and may be neither.
+ */
+export function headerSafe(value: string): string {
+  return /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /** The x-aigw-* headers every answer carries. Streams send cost and final overhead as trailers. */
