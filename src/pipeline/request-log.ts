@@ -95,6 +95,7 @@ export function recordDecision(g: Gateway, decision: RouteDecision, record: Requ
     rationale: decision.rationale,
     router_version: decision.routerVersion,
     decision_us: decision.decisionUs,
+    trust: decision.trust ?? null,
     language: decision.language,
     explored: decision.explored === true,
   });
