@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
  *   server              HTTP surface: Fastify app, routes, authentication
  *   mcp                 MCP tool servers (mounted by server, run standalone by cli)
  *   pipeline            the request's steps: record, log, attempts, completion, settlement, errors
- *   router optimizer costs providers cache quality reliability auth metrics telemetry analytics sim
+ *   router optimizer costs providers cache quality reliability auth metrics telemetry analytics alerts sim
  *   store config util
  */
 const LAYERS: readonly (readonly string[])[] = [
@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['server'],
   ['mcp'],
   ['pipeline'],
-  ['router', 'optimizer', 'costs', 'providers', 'cache', 'quality', 'reliability', 'auth', 'metrics', 'telemetry', 'analytics', 'sim'],
+  ['router', 'optimizer', 'costs', 'providers', 'cache', 'quality', 'reliability', 'auth', 'metrics', 'telemetry', 'analytics', 'alerts', 'sim'],
   ['store', 'config', 'util'],
 ];
 

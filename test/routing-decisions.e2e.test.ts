@@ -40,6 +40,7 @@ async function decisionFor(requestId: string | null) {
     chosen_model: string;
     task_type: string;
     complexity: number;
+    language: string;
     rules: string[];
     rationale: string;
     candidates: Array<{ model: string; estCostUsd: number; estLatencyMs: number; predictedQuality: number }>;
@@ -64,6 +65,7 @@ describe('routing decisions (story 2.2)', () => {
     expect(response.headers.get('x-aigw-route-rule')).toBe('cheap-simple-summaries');
     cheap = await decisionFor(response.headers.get('x-aigw-request-id'));
     expect(cheap.task_type).toBe('summarization');
+    expect(cheap.language).toBe('en');
     expect(cheap.complexity).toBeLessThan(0.4);
     expect(tierOf(cheap.chosen_model)).toBe('economy');
     expect(cheap.rules).toEqual(['cheap-simple-summaries']);

@@ -28,7 +28,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   {
     summaries: {
       route: 'show the routing decision for a prompt (no model is called)',
-      router: 'the learned quality predictor',
+      router: 'the learned quality predictor and its learning loop',
       eval: 'evaluate the router and the optimizer',
     },
     load: async () => (await import('./router-commands.ts')).registerRouterCommands,

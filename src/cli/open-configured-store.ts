@@ -2,11 +2,11 @@ import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { keyChangeChannel } from '../auth/key-change-bus.ts';
 import { readConfig } from '../gateway/resolve-config.ts';
+import type { KyselyStore } from '../store/kysely-store.ts';
 import { configuredStoreOptions, openStore } from '../store/open-store.ts';
-import type { Store } from '../store/types.ts';
 
 /** The store `aigw serve` would use when started in `cwd` with this config. */
-export async function openConfiguredStore(cwd: string, configPath?: string): Promise<Store> {
+export async function openConfiguredStore(cwd: string, configPath?: string): Promise<KyselyStore> {
   const { config } = readConfig(cwd, configPath);
   return openStore(configuredStoreOptions(cwd, config.store));
 }

@@ -15,7 +15,7 @@ export function qualitySource(model: ModelConfig): string {
 export function printRouteDecision(d: RouteDecision, write: (line: string) => void = console.log, models: readonly ModelConfig[] = []): void {
   write(`model:      ${d.chosenModel}`);
   write(`why:        ${d.rationale}`);
-  write(`task:       ${d.taskType}, complexity ${d.complexity.toFixed(2)}`);
+  write(`task:       ${d.taskType}, complexity ${d.complexity.toFixed(2)}, language ${d.language}`);
   write(`goal:       ${d.constraints.goal}, min quality ${d.constraints.minQuality}${d.constraints.maxCostUsd !== undefined ? `, max cost ${usd(d.constraints.maxCostUsd)}` : ''}`);
   write(`rules:      ${d.rulesFired.length ? d.rulesFired.join(', ') : '(none)'}`);
   write(`fallbacks:  ${d.fallbacks.join(' → ') || '(none)'}`);

@@ -7,10 +7,10 @@ import type { ChatMessage } from '../providers/chat-schema.ts';
 import { runEvalCommand } from '../router/eval/eval-command.ts';
 import { runScoreCommand } from '../router/eval/score-command.ts';
 import { LiveStats } from '../router/live-stats.ts';
-import { runTrainCommand } from '../router/predictor/train-command.ts';
 import { DEFAULT_TRAIN_OPTIONS, type TrainOptions } from '../router/predictor/train.ts';
 import type { Router } from '../router/router.ts';
 import { registerClassifierEval } from './classifier-commands.ts';
+import { registerLearningCommands } from './learning-commands.ts';
 import { printRouteDecision, printSimulation, type SimulatedRoute } from './print-routes.ts';
 
 /** The config `aigw serve` would run with in `cwd`, with the simulated fleet when it would start one. */
@@ -105,20 +105,8 @@ export function registerRouterCommands(program: Command): void {
       console.error(`scored ${rows} rows for ${opts.models.length} models → ${opts.out}`);
     });
 
-  program
-    .command('router')
-    .description('the learned quality predictor')
-    .command('train')
-    .description('train the quality predictor on outcomes JSONL files (deterministic for a seed)')
-    .requiredOption('-d, --data <files...>', 'outcomes JSONL files (id, prompt, scores[, costs])')
-    .requiredOption('-o, --out <file>', 'model file to write')
-    .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
-    .option('--epochs <n>', 'training epochs', (v) => Number.parseInt(v, 10))
-    .action((opts: { data: string[]; out: string; seed: number; epochs?: number }) => {
-      const result = runTrainCommand({ data: opts.data, out: opts.out, seed: opts.seed, epochs: opts.epochs });
-      console.error(`wrote ${opts.out}`);
-      console.log(JSON.stringify(result, null, 2));
-    });
+  const routerCommand = program.command('router').description('the learned quality predictor and its learning loop');
+  registerLearningCommands(routerCommand, configPath);
 
   const evalCommand = program.command('eval').description('evaluate the router');
   registerClassifierEval(evalCommand);
@@ -133,9 +121,23 @@ export function registerRouterCommands(program: Command): void {
     .option('--seed <n>', 'fold seed', (v) => Number.parseInt(v, 10), 1)
     .option('--model-file <file>', 'score with this trained model instead of cross-validating')
     .option('--by-dataset', 'leave one dataset out instead of random folds: each dataset scored by a model trained on the others')
+    .option('--leave-model-out', 'leave models out: each model scored by a predictor trained without its rows, knowing it only by its mean score on another dataset')
+    .option('--model-groups <k>', 'with --leave-model-out: models left out together per training', (v) => Number.parseInt(v, 10), 6)
     .option('--train-options <json>', 'training options of the cross-validated models, e.g. \'{"stacking":true}\'', parseTrainOptions)
     .action(
-      (opts: { data: string[]; strong?: string; weak?: string; out: string; folds: number; seed: number; modelFile?: string; byDataset?: boolean; trainOptions?: Partial<TrainOptions> }) => {
+      (opts: {
+        data: string[];
+        strong?: string;
+        weak?: string;
+        out: string;
+        folds: number;
+        seed: number;
+        modelFile?: string;
+        byDataset?: boolean;
+        leaveModelOut?: boolean;
+        modelGroups?: number;
+        trainOptions?: Partial<TrainOptions>;
+      }) => {
       const report = runEvalCommand({ ...opts, train: opts.trainOptions, progress: true });
       printEvalSummary(report);
       console.log(`\nreport: ${opts.out}${report.plots.length ? `\nplots: ${report.plots.join(', ')}` : ''}`);
@@ -164,7 +166,7 @@ function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {
     console.log(`${d.dataset} (${d.rows} rows)`);
     if (d.pair) {
       console.log(
-        `  pair: APGR ${d.pair.apgr.toFixed(3)}  CPT(50%) ${pct(d.pair.cpt50)}  CPT(80%) ${pct(d.pair.cpt80)}   random: APGR ${d.pair.random.apgr.toFixed(3)}`,
+        `  pair ${d.pair.strong} vs ${d.pair.weak}: APGR ${d.pair.apgr.toFixed(3)}  CPT(50%) ${pct(d.pair.cpt50)}  CPT(80%) ${pct(d.pair.cpt80)}   random: APGR ${d.pair.random.apgr.toFixed(3)}`,
       );
     }
     if (d.costQuality) {

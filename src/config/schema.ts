@@ -3,6 +3,7 @@ import { Goal, TaskType, Tier } from './enums.ts';
 import { CacheConfig } from './cache-schema.ts';
 import { OptimizerConfig } from './optimizer-schema.ts';
 import { QualityConfig } from './quality-schema.ts';
+import { LearningConfig } from './learning-schema.ts';
 import { ResilienceConfig, TlsConfig } from './resilience-schema.ts';
 import { TelemetryConfig } from './telemetry-schema.ts';
 import { AlertsConfig } from './alerts-schema.ts';
@@ -172,6 +173,7 @@ export const RoutingConfig = z.strictObject({
     .default({ type: 'builtin' }),
   /** Trained quality-predictor file; default: the one shipped with aigw. */
   model_file: z.string().optional(),
+  learning: LearningConfig.default(LearningConfig.parse({})),
 });
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 
@@ -199,6 +201,8 @@ export const ServerConfig = z.strictObject({
   body_limit_bytes: z.int().positive().default(10 * 1024 * 1024),
   /** Store prompt and response text with each request row. */
   log_content: z.boolean().default(false),
+  /** One info log line per request (id, key name, model, status, tokens, cost, latency). */
+  access_log: z.boolean().default(true),
   /** Environment variable holding the admin key. */
   admin_key_env: z.string().default('AIGW_ADMIN_KEY'),
   /** HTTPS without a proxy: PEM certificate and key files. */

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../util/logger.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { KeyResolver } from '../auth/key-resolver.ts';
 import { KeysRequired } from '../auth/keys-required.ts';
@@ -21,6 +22,7 @@ import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
+import { createLearning } from './create-learning.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { configuredStoreOptions } from '../store/open-store.ts';
@@ -54,7 +56,7 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
-  const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
+  const logger = opts.logger ?? createLogger(env);
   const resilience = config.resilience;
   const health = new ComponentHealth(logger);
   health.track('store');
@@ -139,10 +141,17 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     failureThreshold: config.reliability.breaker.failure_threshold,
     cooldownMs: config.reliability.breaker.cooldown_ms,
   });
+  let currentConfig = config;
+  const learning = await createLearning(config, store, () => currentConfig, logger);
+  // A reload that names another model file serves it without the learned state (fitted on the old base) until restart.
+  const learningFor = (c: GatewayConfig) =>
+    learning && c.routing.model_file === config.routing.model_file && c.routing.learning.enabled
+      ? { predictor: learning.predictor, exploreShare: () => currentConfig.routing.learning.explore_share }
+      : undefined;
   const routerFor = (c: GatewayConfig) => {
     // A model whose provider key is not set is never routed to: it is skipped like an open breaker.
     const keyless = new Set([...new Catalog(c, env).missingKeyEnvs().values()].flat());
-    return buildRouter(c, liveStats, (id) => keyless.has(id) || breakers.get(id).isOpen(Date.now()));
+    return buildRouter(c, liveStats, (id) => keyless.has(id) || breakers.get(id).isOpen(Date.now()), learningFor(c));
   };
 
   // The current snapshot. A reload replaces it whole (never edits it), so a request that took a
@@ -151,6 +160,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     config,
     catalog: new Catalog(config, env),
     router: routerFor(config),
+    ...(learning ? { learning } : {}),
     routingBackend: createRoutingBackend(config),
     store,
     writer,
@@ -205,6 +215,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       const routingBackend = createRoutingBackend(next);
       const catalog = new Catalog(next, env);
       current = { ...current, config: next, catalog, router, routingBackend };
+      currentConfig = next;
       breakers.configure({
         failureThreshold: next.reliability.breaker.failure_threshold,
         cooldownMs: next.reliability.breaker.cooldown_ms,
@@ -219,6 +230,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       await gateway.judge?.close();
       await alerts.stop();
       await writer.close();
+      await learning?.close();
       await tracing?.close();
       await observedLengths.stop();
       await rollups.stop();

@@ -16,6 +16,7 @@ import type { Store } from '../store/types.ts';
 import type { Catalog } from './catalog.ts';
 import type { InFlight } from './in-flight.ts';
 import type { JudgeQueue } from '../quality/judge-queue.ts';
+import type { LearningLoop } from '../router/learning/learning-loop.ts';
 import type { ComponentHealth } from '../util/component-health.ts';
 import type { Tracing } from '../telemetry/trace-types.ts';
 import type { AlertService } from '../alerts/alert-service.ts';
@@ -43,6 +44,8 @@ export interface Gateway {
   observedLengths: ObservedLengths;
   /** Background LLM-as-judge (`quality.judge`); the request path offers each written row (see docs/quality-signals.md). */
   judge?: JudgeQueue;
+  /** The router learning from outcomes (`routing.learning`): decision-time rows and the background refit. */
+  learning?: LearningLoop;
   /** Alert rules and scheduled reviews (docs/alerts.md); evaluates only while a destination is configured. */
   alerts?: AlertService;
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */

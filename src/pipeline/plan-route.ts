@@ -3,7 +3,7 @@ import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { parseRoutingOverrides } from '../router/policy/parse-overrides.ts';
-import type { RouteDecision } from '../router/types.ts';
+import type { RouteDecision, RouteInput } from '../router/types.ts';
 import type { RouteOutcome } from '../router/router.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import type { RequestRecord } from './request-record.ts';
@@ -30,8 +30,11 @@ export function requiredCapabilities(body: ChatRequest): string[] {
 
 /** A named model and the fallbacks that can serve the request's n; n > 1 on a model without it is the client's to fix. */
 function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
-  const targets = g.catalog.withFallbacks(body.model);
-  if (targets.length === 0) throw errors.modelNotFound(body.model);
+  const targets = g.catalog.withFallbacks(body.model).filter((t) => t.model.kind === 'chat');
+  if (targets.length === 0) {
+    if (g.catalog.target(body.model)) throw errors.invalidField('model', `'${body.model}' is an embedding model; send it to POST /v1/embeddings.`);
+    throw errors.modelNotFound(body.model);
+  }
   const missingEnv = g.catalog.missingKeyEnv(body.model);
   if (missingEnv) throw errors.providerKeyMissing(body.model, missingEnv);
   if ((body.n ?? 1) <= 1) return targets;
@@ -39,6 +42,24 @@ function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
     throw errors.invalidField('n', `Model '${body.model}' cannot return n > 1 choices in one request (its upstream has no n); send n separate requests, or use a model with supports_n.`);
   }
   return targets.filter((t) => t.model.supports_n);
+}
+
+/** What the router decides on for a request: its messages, the key, the client's overrides (a bad one is a 400). */
+export function routerInput(body: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord, routingModel: string): RouteInput {
+  const overrides = parseRoutingOverrides(headers, body.aigw);
+  if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
+  return {
+    routingModel,
+    messages: body.messages,
+    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    keyId: record.key?.id,
+    keyName: record.key?.name,
+    team: record.key?.team ?? undefined,
+    metadata: body.metadata,
+    overrides: overrides.overrides,
+    requiredCapabilities: requiredCapabilities(body),
+    budgeted: record.key ? record.key.budget_daily_usd !== null || record.key.budget_monthly_usd !== null : false,
+  };
 }
 
 /**
@@ -53,20 +74,7 @@ export function planRoute(
 ): RoutePlan | Promise<RoutePlan> {
   const catalog = g.catalog;
   if (!catalog.isVirtual(body.model)) return { targets: namedTargets(g, body), decision: undefined };
-  const overrides = parseRoutingOverrides(headers, body.aigw);
-  if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
-  const input = {
-    routingModel: body.model,
-    messages: body.messages,
-    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-    keyId: record.key?.id,
-    keyName: record.key?.name,
-    team: record.key?.team ?? undefined,
-    metadata: body.metadata,
-    overrides: overrides.overrides,
-    requiredCapabilities: requiredCapabilities(body),
-    requestId: record.row.id,
-  };
+  const input = { ...routerInput(body, headers, record, body.model), requestId: record.row.id };
   const outcome = g.router.decide(input);
   // The built-in router stays synchronous; only an external backend makes the plan wait.
   if (g.routingBackend.name === 'builtin') return planFromOutcome(g, outcome, record);

@@ -2,7 +2,9 @@ import { adapterFor } from '../providers/registry.ts';
 import { UpstreamCallError } from '../providers/upstream-client.ts';
 import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
-import type { MappedCompletion, ProviderAdapter, UpstreamTarget } from '../providers/types.ts';
+import type { MappedCompletion, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '../providers/types.ts';
+import { embeddingsAdapterFor } from '../providers/embeddings/embeddings-registry.ts';
+import { UnsupportedEmbeddingsInput, type EmbeddingsCall, type MappedEmbeddings } from '../providers/embeddings/embeddings-types.ts';
 import { checkStreamStart } from './first-stream-event.ts';
 import type { RequestRecord } from './request-record.ts';
 
@@ -18,15 +20,19 @@ export function simControlHeaders(headers: Readonly<Record<string, string | stri
   return out;
 }
 
-/** What every upstream attempt of one request shares. */
-export interface AttemptContext {
+/** What every upstream call of one request shares, whatever its endpoint. */
+export interface UpstreamCallContext {
   upstream: UpstreamClient;
-  body: ChatRequest;
   record: RequestRecord;
   defaultTimeoutMs: number;
   simHeaders: Record<string, string>;
   /** Aborted when the client leaves. */
   signal: AbortSignal;
+}
+
+/** What every chat attempt of one request shares. */
+export interface AttemptContext extends UpstreamCallContext {
+  body: ChatRequest;
 }
 
 export interface OpenStream {
@@ -67,14 +73,44 @@ async function openUpstream(
   stream: boolean,
 ): Promise<{ adapter: ProviderAdapter; res: UpstreamResponse }> {
   const adapter = adapterFor(target.provider.type);
-  const httpReq = adapter.buildRequest(ctx.body, target, { stream });
+  const res = await sendUpstream(ctx, target, adapter.buildRequest(ctx.body, target, { stream }), adapter.mapError);
+  return { adapter, res };
+}
+
+/** Sends one built request to the target's provider; an error status is thrown as UpstreamCallError, mapped by `mapError`. */
+async function sendUpstream(
+  ctx: UpstreamCallContext,
+  target: UpstreamTarget,
+  httpReq: UpstreamHttpRequest,
+  mapError: ProviderAdapter['mapError'],
+): Promise<UpstreamResponse> {
   const res = await ctx.upstream.send(target.provider, httpReq, {
     timeoutMs: target.model.timeout_ms ?? ctx.defaultTimeoutMs,
     extraHeaders: target.provider.simulated ? ctx.simHeaders : undefined,
     signal: ctx.signal,
   });
-  if (res.status >= 400) throw new UpstreamCallError(adapter.mapError(res.status, await readBody(res), res.headers));
-  return { adapter, res };
+  if (res.status >= 400) throw new UpstreamCallError(mapError(res.status, await readBody(res), res.headers));
+  return res;
+}
+
+/**
+ * One embeddings call: the inputs in the target's wire format, its vectors back in input order. A
+ * wire format that cannot carry the inputs (token ids to Gemini) is the client's 400, not a failure.
+ */
+export function attemptEmbeddings(ctx: UpstreamCallContext, call: EmbeddingsCall, target: UpstreamTarget): Promise<MappedEmbeddings> {
+  return timedUpstream(ctx.record, async () => {
+    const adapter = embeddingsAdapterFor(target.provider.type);
+    if (!adapter) throw new UpstreamCallError({ kind: 'not_found', status: 404, message: `provider type '${target.provider.type}' has no embeddings API` });
+    let httpReq: UpstreamHttpRequest;
+    try {
+      httpReq = adapter.buildRequest(call, target);
+    } catch (err) {
+      if (err instanceof UnsupportedEmbeddingsInput) throw new UpstreamCallError({ kind: 'bad_request', status: 400, message: err.message, providerCode: 'unsupported_input' });
+      throw err;
+    }
+    const res = await sendUpstream(ctx, target, httpReq, adapter.mapError);
+    return adapter.mapResponse(parseUpstreamJson(await readBody(res)), call);
+  });
 }
 
 /** Counts the time spent waiting on the upstream, to tell the gateway's own overhead apart. */

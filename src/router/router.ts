@@ -33,6 +33,22 @@ export interface RouterDeps {
   now?: () => bigint;
   /** The techniques' own bounds; without it the router never proposes "model + technique". */
   techniqueBounds?: TechniqueBoundsOf;
+  /** Share of routed requests that explore (routing.learning.explore_share); read per decision. */
+  exploreShare?: () => number;
+}
+
+/** A uniform [0, 1) stream seeded by a string (FNV-1a → mulberry32): one request id, one draw sequence. */
+export function seededRandom(key: string): () => number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** RouteInput plus the request id that keeps A/B splits stable; without it the decision id is used. */
@@ -95,6 +111,7 @@ export function createRouter(deps: RouterDeps): Router {
   const { config, predictor, analyze, liveStats } = deps;
   const now = deps.now ?? process.hrtime.bigint;
   assertModelRefsKnown(config);
+  const baseVersion = predictor.version;
   const version = `${POLICY_VERSION}+${predictor.version}`;
   const rules = compileRules(config.routing.rules, config.models);
   const optimizer = config.optimizer;
@@ -130,28 +147,34 @@ export function createRouter(deps: RouterDeps): Router {
     const combined = combineRuleActions(fired);
     const constraints = resolveConstraints(vm ?? { goal: 'balanced' }, config.routing.default_min_quality, combined, input.overrides);
     const outputTokens = expectedOutputTokens(analysis.taskType, analysis.complexity, analysis.promptTokens, input.maxOutputTokens);
+    const choose = (qualities: readonly number[], withTechniques: boolean) => {
+      const estimates = models.map((m, i) => {
+        const estimate = estimateCandidate(m, analysis.promptTokens, outputTokens, qualities[i] ?? 0, liveStats.get(m.id));
+        if (deps.isBreakerOpen?.(m.id)) estimate.breakerOpen = true;
+        return estimate;
+      });
+      const techniquePlan = techniquePlans.get(analysis.taskType);
+      // A technique answers with text and its own samples: a request with tools or n > 1 gets no pairing,
+      // so the logged decision is the one the request path carries out.
+      const techniqueServes = !input.requiredCapabilities?.some((c) => c === 'tools' || c === 'n');
+      if (withTechniques && techniquePlan && techniqueServes && !optimizerOffFor.has(input.keyId ?? '') && !optimizerOffFor.has(input.keyName ?? '')) {
+        estimates.push(...techniqueCandidates(techniquePlan, estimates, constraints.minQuality, analysis.promptTokens));
+      }
+      return chooseModel({
+        estimates,
+        constraints,
+        rules: combined,
+        requiredCapabilities: input.requiredCapabilities,
+        promptTokens: analysis.promptTokens,
+        requestMaxOutputTokens: input.maxOutputTokens,
+      });
+    };
     const qualities = models.length > 0 ? predictor.predict(analysis, models) : [];
-    const estimates = models.map((m, i) => {
-      const estimate = estimateCandidate(m, analysis.promptTokens, outputTokens, qualities[i] ?? 0, liveStats.get(m.id));
-      if (deps.isBreakerOpen?.(m.id)) estimate.breakerOpen = true;
-      return estimate;
-    });
-    const techniquePlan = techniquePlans.get(analysis.taskType);
-    // A technique answers with text and its own samples: a request with tools or n > 1 gets no pairing,
-    // so the logged decision is the one the request path carries out.
-    const techniqueServes = !input.requiredCapabilities?.some((c) => c === 'tools' || c === 'n');
-    if (techniquePlan && techniqueServes && !optimizerOffFor.has(input.keyId ?? '') && !optimizerOffFor.has(input.keyName ?? '')) {
-      estimates.push(...techniqueCandidates(techniquePlan, estimates, constraints.minQuality, analysis.promptTokens));
-    }
-    const choice = chooseModel({
-      estimates,
-      constraints,
-      rules: combined,
-      requiredCapabilities: input.requiredCapabilities,
-      promptTokens: analysis.promptTokens,
-      requestMaxOutputTokens: input.maxOutputTokens,
-    });
-    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired };
+    const trust = models.length > 0 ? predictor.trust?.(analysis) : undefined;
+    let choice = choose(qualities, true);
+    const explored = vm && choice.ok ? explore(input.requestId ?? id, analysis, models, choice, input.budgeted === true, choose) : null;
+    if (explored) choice = explored;
+    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired, unfamiliar: trust?.unfamiliar };
     const candidates = choice.ranked.map(toCandidateScore);
     if (!vm || !choice.ok) {
       const message = vm
@@ -168,17 +191,19 @@ export function createRouter(deps: RouterDeps): Router {
         constraints,
         candidates,
         rulesFired: combined.fired,
-        routerVersion: version,
+        routerVersion: predictorVersion(),
         decisionUs: elapsedUs(startNs),
       };
     }
-    const rationale = describeChoice(described, choice.chosen, choice.ranked, choice.metMinQuality);
+    const meanRationale = describeChoice(described, choice.chosen, choice.ranked, choice.metMinQuality);
+    const rationale = explored ? `Exploration (Thompson sample of each model's ability, learning.explore_share): ${meanRationale}` : meanRationale;
     const decisionUs = elapsedUs(startNs);
     const decision: RouteDecision = {
       id,
       routingModel: input.routingModel,
       taskType: analysis.taskType,
       complexity: analysis.complexity,
+      language: analysis.language,
       constraints,
       chosenModel: choice.chosen.model.id,
       ...(choice.chosen.technique ? { technique: { spec: choice.chosen.technique.spec, options: choice.chosen.technique.options } } : {}),
@@ -187,15 +212,52 @@ export function createRouter(deps: RouterDeps): Router {
       // The held-out side of A/B rules is logged too (`name (holdout)`), so reports can compare the arms.
       rulesFired: [...combined.fired, ...holdoutRuleNames(rules, ruleContext)],
       rationale,
-      routerVersion: version,
+      routerVersion: predictorVersion(),
       decisionUs,
+      ...(trust ? { trust: trust.trust } : {}),
+      ...(explored ? { explored: true } : {}),
+      ...(predictor.promptTerms ? { learning: { features: analysis.features, terms: predictor.promptTerms(analysis) } } : {}),
     };
     return { ok: true, decision, decisionUs };
+  }
+
+  /** The predictor's version can move while the gateway runs (a new learned state): read it per decision. */
+  function predictorVersion(): string {
+    return predictor.version === baseVersion ? version : `${POLICY_VERSION}+${predictor.version}`;
+  }
+
+  /**
+   * Exploration: for `explore_share` of routed requests (drawn from the request id, so a retry decides
+   * the same), every model's quality is re-predicted with its ability sampled from the posterior and the
+   * policy chooses again under the same constraints, rules and capabilities. Techniques are left out.
+   */
+  function explore(
+    requestId: string,
+    analysis: PromptAnalysis,
+    models: readonly ModelConfig[],
+    mean: Extract<ReturnType<typeof chooseModel>, { ok: true }>,
+    budgeted: boolean,
+    choose: (q: readonly number[], withTechniques: boolean) => ReturnType<typeof chooseModel>,
+  ): Extract<ReturnType<typeof chooseModel>, { ok: true }> | null {
+    const share = deps.exploreShare?.() ?? 0;
+    if (share <= 0 || !predictor.sample || models.length < 2 || mean.chosen.technique) return null;
+    const random = seededRandom(requestId);
+    if (random() >= share) return null;
+    const sampled = choose(predictor.sample(analysis, models, random), false);
+    if (!sampled.ok || sampled.chosen.model.id === mean.chosen.model.id) return null;
+    // A key with a budget is never sent to a dearer model than the mean choice by exploration.
+    if (budgeted && sampled.chosen.estCostUsd > mean.chosen.estCostUsd) return null;
+    return sampled;
   }
 
   function elapsedUs(startNs: bigint): number {
     return Number(now() - startNs) / 1000;
   }
 
-  return { version, decide };
+  return {
+    get version() {
+      return predictorVersion();
+    },
+    decide,
+  };
 }

@@ -24,12 +24,26 @@ export interface PromptAnalysis {
   language: string;
 }
 
+/** The predictor's per-prompt terms at decision time, kept with the outcome so the router can learn from it. */
+export interface PromptTerms {
+  difficulty: number;
+  discrimination: number;
+}
+
 /** Predicts, for each model, the probability that it answers this prompt well. Pure and synchronous. */
 export interface QualityPredictor {
   readonly version: string;
   /** Model ids the trained parameters know; others are served from catalog priors. */
   knownModels(): string[];
   predict(analysis: PromptAnalysis, models: readonly ModelConfig[]): number[];
+  /**
+   * Trust in the per-prompt part of `predict` for this prompt, 0–1, and whether it was low enough that
+   * the predictions lean on task-level quality (absent: a predictor without one).
+   */
+  trust?(analysis: PromptAnalysis): PromptTrust;
+  /** Thompson sampling (exploration): abilities drawn from their posterior instead of taken at the mean. */
+  sample?(analysis: PromptAnalysis, models: readonly ModelConfig[], random: () => number): number[];
+  promptTerms?(analysis: PromptAnalysis): PromptTerms;
 }
 
 export interface RoutingConstraints {
@@ -62,6 +76,13 @@ export interface RouteInput {
   overrides?: Partial<RoutingConstraints>;
   /** Required capabilities derived from the request (tools, json, vision). */
   requiredCapabilities?: string[];
+  /** The key has a budget: exploration then never picks a candidate dearer than the mean choice. */
+  budgeted?: boolean;
+}
+
+export interface PromptTrust {
+  trust: number;
+  unfamiliar: boolean;
 }
 
 export interface RouteDecision {
@@ -69,6 +90,8 @@ export interface RouteDecision {
   routingModel: string;
   taskType: TaskType;
   complexity: number;
+  /** The prompt's language as analyzePrompt detected it (ISO 639-1, `und` when unknown). */
+  language: string;
   constraints: RoutingConstraints;
   chosenModel: string;
   /** Ranked best first, ineligible ones last with their reason. */
@@ -81,4 +104,10 @@ export interface RouteDecision {
   rationale: string;
   routerVersion: string;
   decisionUs: number;
+  /** The predictor's trust in this prompt's per-prompt predictions (absent: the predictor has none). */
+  trust?: number;
+  /** Chosen by exploration (Thompson sampling among the candidates that meet every constraint). */
+  explored?: boolean;
+  /** What a learning row needs from the decision (no text): the prompt's features and predictor terms. */
+  learning?: { features: PromptFeatures; terms: PromptTerms };
 }

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
-import { errors, GatewayError } from '../util/errors.ts';
-import { newRequestRecord, finishTiming, type RequestRecord } from '../pipeline/request-record.ts';
-import { gatewayHeaders, recordBeforeAnswer, recordRequest } from '../pipeline/request-log.ts';
+import { GatewayError } from '../util/errors.ts';
+import { newRequestRecord, type RequestRecord } from '../pipeline/request-record.ts';
+import { recordRequest } from '../pipeline/request-log.ts';
 import { registerChatCompletions } from './routes/chat-completions.ts';
+import { registerMessagesRoute } from './routes/messages.ts';
+import { registerEmbeddingsRoute } from './routes/embeddings.ts';
+import { errorReply } from './error-reply.ts';
+import { clientErrorHandler, drainingError, installDrainGuard } from './edge-errors.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -20,7 +24,6 @@ import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerRequestLogRoutes } from './routes/requests.ts';
-import { clientErrorHandler, discardBody, drainingError, installDrainGuard } from './edge-errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,25 +68,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     await authenticate(gateway(), req, path);
   });
 
-  app.setErrorHandler(async (err: FastifyError | GatewayError, req: FastifyRequest, reply: FastifyReply) => {
-    const g = gateway();
-    const gwError = toGatewayError(err, req, g);
-    if (gwError.status === 413) {
-      // Answer only once the upload is over: closing on a client still sending gives it EPIPE, not the 413.
-      reply.header('connection', 'close');
-      await discardBody(req.raw, BODY_DISCARD_MAX_BYTES, BODY_DISCARD_TIMEOUT_MS);
-    }
-    const record = req.record;
-    if (record) {
-      record.row.status = gwError.status;
-      record.row.error_type = gwError.code ?? gwError.type;
-      finishTiming(record);
-      reply.headers(gatewayHeaders(record, undefined, undefined, g.simulated));
-    }
-    if (gwError.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(gwError.retryAfterMs / 1000)));
-    if (record) await recordBeforeAnswer(g, record);
-    return reply.status(gwError.status).type('application/json').send(JSON.stringify(gwError.toBody()));
-  });
+  app.setErrorHandler(errorReply(gateway, (e) => e.toBody()));
 
   app.setNotFoundHandler((req, reply) => {
     reply
@@ -97,6 +82,8 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   });
 
   registerChatCompletions(app, gateway);
+  registerMessagesRoute(app, gateway);
+  registerEmbeddingsRoute(app, gateway);
   registerInfoRoutes(app, gateway);
   registerDecisionRoutes(app, gateway);
   registerAdminRoutes(app, gateway);
@@ -126,10 +113,6 @@ function startRequestTrace(g: Gateway, req: FastifyRequest, reply: FastifyReply,
   reply.header('x-aigw-trace-id', req.record.trace.traceId);
 }
 
-/** How much of an oversized body is read (and dropped) before the 413, and for how long. */
-const BODY_DISCARD_MAX_BYTES = 256 * 1024 * 1024;
-const BODY_DISCARD_TIMEOUT_MS = 30_000;
-
 function readTls(tls: { cert_file: string; key_file: string }): { cert: Buffer; key: Buffer } {
   return { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) };
 }
@@ -141,25 +124,4 @@ function decodePath(url: string): string {
   } catch {
     return raw;
   }
-}
-
-function toGatewayError(err: FastifyError | GatewayError, req: FastifyRequest, g: Gateway): GatewayError {
-  if (err instanceof GatewayError) return err;
-  switch (err.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.bodyTooLarge(g.config.server.body_limit_bytes);
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.malformedJson(err.message);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GatewayError(415, 'invalid_request_error', 'Content-Type must be application/json.', { code: 'unsupported_media_type' });
-    default:
-      break;
-  }
-  if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) return errors.malformedJson(err.message);
-  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-    return new GatewayError(err.statusCode, 'invalid_request_error', err.message, { code: err.code ?? null });
-  }
-  g.logger.error({ err, requestId: req.id }, 'unhandled error in request');
-  return errors.internal(req.id);
 }

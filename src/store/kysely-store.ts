@@ -9,6 +9,7 @@ import {
   flattenReservationRows,
 } from './log-tables.ts';
 import { insertFlatRows } from './multi-row-insert.ts';
+import { LearningStore } from './learning-store.ts';
 import { decodeRequestRow, encodeApiKeyRow, toNumber } from './row-codec.ts';
 import type { Database } from './schema.ts';
 import type {
@@ -132,8 +133,9 @@ export class KyselyStore implements Store, BatchSink {
     return row === undefined ? undefined : decodeRequestRow(row);
   }
 
-  getDecisionByRequest(requestId: string): Promise<DecisionRow | undefined> {
-    return this.db.selectFrom('decisions').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+  async getDecisionByRequest(requestId: string): Promise<DecisionRow | undefined> {
+    const row = await this.db.selectFrom('decisions').selectAll().where('request_id', '=', requestId).executeTakeFirst();
+    return row ? { ...row, explored: Number(row.explored) === 1 } : undefined;
   }
 
   async countRequests(): Promise<number> {
@@ -212,6 +214,9 @@ export class KyselyStore implements Store, BatchSink {
         })),
       )
       .execute();
+    // Every quality signal (a person's, the judge's, a tool-call error) also scores the request's
+    // learning row, if routing left one: that is what the router learns from (docs/router-learning.md).
+    await new LearningStore(this.db).scoreRequest(row.request_id, row.score, row.source, row.created_at);
   }
 
   async listFeedback(requestId: string): Promise<FeedbackRow[]> {

@@ -1,4 +1,4 @@
-import type { RequestTable, SqlBoolean } from './schema.ts';
+import type { DecisionTable, RequestTable, SqlBoolean } from './schema.ts';
 import type { ApiKeyRow, BudgetReservationRow, DecisionRow, RequestRow } from './types.ts';
 
 function toSqlBoolean(value: boolean): SqlBoolean {
@@ -56,7 +56,7 @@ export function encodeRequestRow(row: RequestRow): RequestTable {
 
 // The encoders copy exactly the table's columns, so a caller's object carrying extra fields
 // never turns into an unknown column in the INSERT.
-export function encodeDecisionRow(row: DecisionRow): DecisionRow {
+export function encodeDecisionRow(row: DecisionRow): DecisionTable {
   return {
     id: row.id,
     request_id: row.request_id,
@@ -72,6 +72,9 @@ export function encodeDecisionRow(row: DecisionRow): DecisionRow {
     rationale: row.rationale,
     router_version: row.router_version,
     decision_us: row.decision_us,
+    trust: row.trust ?? null,
+    language: row.language ?? null,
+    explored: row.explored ? 1 : 0,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ApiKeyRow, BudgetReservationRow, DecisionRow, FeedbackRow, RecommendationRow, RequestRow } from './types.ts';
+import type { ApiKeyRow, BudgetReservationRow, DecisionRow, FeedbackRow, LearningRowRecord, LearningStateRecord, RecommendationRow, RequestRow, RouterModelRecord } from './types.ts';
 
 /**
  * Booleans are stored as INTEGER 0/1 on both dialects, not as a native pg BOOLEAN, so that analytics
@@ -17,7 +17,13 @@ export interface RequestTable extends Omit<RequestRow, 'stream' | 'usage_estimat
   cache_hit: SqlBoolean;
 }
 
-export type DecisionTable = DecisionRow;
+export interface DecisionTable extends Omit<DecisionRow, 'explored'> {
+  explored: SqlBoolean;
+}
+
+export interface LearningRowTable extends Omit<LearningRowRecord, 'explored'> {
+  explored: SqlBoolean;
+}
 
 export type ApiKeyTable = ApiKeyRow;
 
@@ -30,4 +36,7 @@ export interface Database {
   budget_reservations: BudgetReservationTable;
   feedback: FeedbackRow;
   recommendations: RecommendationRow;
+  learning_rows: LearningRowTable;
+  learning_states: LearningStateRecord;
+  router_models: RouterModelRecord;
 }

@@ -38,6 +38,43 @@ export interface RequestRow {
   optimization: string | null;
 }
 
+/** A request row before anything is known about the request: what every path starts from and fills. */
+export function emptyRequestRow(id: string, createdAtMs: number): RequestRow {
+  return {
+    id,
+    created_at: createdAtMs,
+    key_id: null,
+    team: null,
+    model_requested: '',
+    model_used: null,
+    provider: null,
+    status: 0,
+    error_type: null,
+    stream: false,
+    latency_ms: 0,
+    ttft_ms: null,
+    upstream_latency_ms: null,
+    overhead_ms: 0,
+    attempts: 0,
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    usage_estimated: false,
+    finish_reason: null,
+    task_type: null,
+    decision_id: null,
+    metadata: null,
+    prompt_text: null,
+    response_text: null,
+    cache_hit: false,
+    cache_saved_usd: 0,
+    optimization: null,
+  };
+}
+
 export interface CandidateScore {
   model: string;
   predictedQuality: number;
@@ -67,6 +104,12 @@ export interface DecisionRow {
   rationale: string;
   router_version: string;
   decision_us: number;
+  /** The predictor's trust in the per-prompt predictions, 0–1 (null: none; migration 0012). */
+  trust: number | null;
+  /** The prompt's language (ISO 639-1, `und` when unknown); null on decisions logged before migration 0013. */
+  language: string | null;
+  /** Chosen by exploration (Thompson sampling); analytics can leave such decisions out. */
+  explored?: boolean;
 }
 
 export interface ApiKeyRow {
@@ -120,6 +163,50 @@ export interface RecommendationRow {
   payload: string;
   status: RecommendationStatus;
   applied_at: number | null;
+}
+
+/** A routed request's learning row (docs/router-learning.md): features, no text; scored when a signal lands. */
+export interface LearningRowRecord {
+  request_id: string;
+  model: string;
+  created_at: number;
+  task_type: string;
+  /** Encoded prompt features (hashed n-gram buckets and values, dense values): see router/learning/learning-row.ts. */
+  features: string;
+  difficulty: number;
+  discrimination: number;
+  predicted: number;
+  router_version: string;
+  technique: string | null;
+  explored: boolean;
+  score: number | null;
+  source: string | null;
+  scored_at: number | null;
+}
+
+export interface LearningStateRecord {
+  id: number;
+  base_version: string;
+  created_at: number;
+  outcomes: number;
+  /** JSON of the LearnedState. */
+  state: string;
+}
+
+export type RouterModelStatus = 'live' | 'candidate' | 'rejected' | 'retired';
+
+/** A predictor trained from the store, with its time-split evaluation and why it was or was not promoted. */
+export interface RouterModelRecord {
+  id: string;
+  created_at: number;
+  version: string;
+  status: RouterModelStatus;
+  reason: string;
+  /** JSON of the comparison with the live router. */
+  evaluation: string;
+  /** The predictor file (JSON). */
+  file: string;
+  promoted_at: number | null;
 }
 
 /** The only code that talks SQL. SQLite and PostgreSQL implement it through one kysely layer. */

@@ -21,6 +21,7 @@ const ModelEntry = z.looseObject({
   aigw: z
     .looseObject({
       routing: z.boolean().optional(),
+      kind: z.string().optional(),
       pricing_usd_per_mtok: z.looseObject(Pricing.shape).optional(),
       capabilities: z.array(z.string()).optional(),
       simulated: z.boolean().optional(),
@@ -56,7 +57,8 @@ export function parseCatalog(entries: readonly unknown[]): GatewayCatalog {
     if (!entry.success || !entry.data.aigw) continue;
     const { aigw } = entry.data;
     if (aigw.routing) routingModels.push(entry.data.id);
-    else if (aigw.pricing_usd_per_mtok) {
+    // The demo sends chat: embedding models (POST /v1/embeddings only) are not its to call.
+    else if (aigw.pricing_usd_per_mtok && aigw.kind !== 'embedding') {
       models.push({
         id: entry.data.id,
         pricing: knownPrices(aigw.pricing_usd_per_mtok),

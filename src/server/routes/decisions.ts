@@ -33,6 +33,7 @@ export function registerDecisionRoutes(app: FastifyInstance, gateway: () => Gate
       rationale: decision.rationale,
       router_version: decision.router_version,
       decision_us: decision.decision_us,
+      language: decision.language,
       request: { status: request.status, cost_usd: request.cost_usd, latency_ms: request.latency_ms },
     });
   });

@@ -1,8 +1,7 @@
-import { describeIssue } from '../../util/describe-issue.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { formatPath } from '../../config/load-config.ts';
+import { invalidBodyError } from '../../pipeline/parse-chat-request.ts';
 import type { Gateway } from '../../pipeline/gateway-types.ts';
 import type { RequestRow } from '../../store/types.ts';
 import { errors, GatewayError } from '../../util/errors.ts';
@@ -50,8 +49,7 @@ function parseFeedbackBody(raw: unknown, isAdmin: boolean): FeedbackBody {
     }
     return result.data;
   }
-  const { param, message } = describeIssue(result.error.issues[0], raw, formatPath);
-  throw errors.invalidField(param, message);
+  throw invalidBodyError(result.error, raw);
 }
 
 /** The request row, flushing the batched writer once if it is not in the store yet (it may be seconds old). */

@@ -15,6 +15,7 @@ export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway)
         created,
         owned_by: m.provider,
         aigw: {
+          kind: m.kind,
           tier: m.tier,
           pricing_usd_per_mtok: m.pricing,
           context_window: m.context_window,

@@ -1,0 +1,106 @@
+import type { GatewayConfig } from '../../src/config/schema.ts';
+import { GatewayConfig as GatewayConfigSchema } from '../../src/config/schema.ts';
+import { analyzePrompt } from '../../src/router/analyze/analyze-prompt.ts';
+import { DEFAULT_FIT } from '../../src/router/learning/fit-state.ts';
+import { LearningPredictor } from '../../src/router/learning/learning-predictor.ts';
+import type { LearningRow } from '../../src/router/learning/learning-row.ts';
+import { OnlineLearner } from '../../src/router/learning/online-learner.ts';
+import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
+import { predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
+import type { PreparedRow } from '../../src/router/predictor/prepare-rows.ts';
+import { trainOnPrepared } from '../../src/router/predictor/train.ts';
+import { createRouter } from '../../src/router/router.ts';
+import { EvalSlice } from './learning-metric.ts';
+import { benchConfig, servedSequence, type LearningBenchFile } from './learning-setup.ts';
+
+export interface CurvePoint {
+  served: number;
+  on: number;
+  off: number;
+  offline: number;
+}
+
+export interface ReplayOptions {
+  requests: number;
+  window: number;
+  seed: number;
+  exploreShare: number;
+  refitEvery: number;
+  residualL2: number;
+  /** `full`: the offline router trains on every model's outcome of the served prompts; `observed`: on the served model's only. */
+  offlineData: 'full' | 'observed';
+  log?: (line: string) => void;
+}
+
+export interface ReplayResult {
+  metric: 'aiq' | 'apgr';
+  curve: CurvePoint[];
+  explored: number;
+  servedByModel: Record<string, number>;
+  refits: number;
+  refitMsTotal: number;
+}
+
+export function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): ReplayResult {
+  const config: GatewayConfig = GatewayConfigSchema.parse(benchConfig(file, 'http://127.0.0.1:9', { explore_share: opts.exploreShare }));
+  const predictor = new LearningPredictor(base);
+  const learner = new OnlineLearner(predictor, () => config.models, { ...DEFAULT_FIT, residualL2: opts.residualL2 });
+  const router = createRouter({
+    config,
+    predictor,
+    analyze: (messages) => analyzePrompt(messages, { difficulty: (f, t) => predictor.difficultyPercentile(f, t) }),
+    liveStats: { get: () => ({ samples: 0 }) },
+    exploreShare: () => opts.exploreShare,
+  });
+  const slice = new EvalSlice(file);
+  const off = slice.score(base, config.models);
+  const rows: LearningRow[] = [];
+  const prepared: PreparedRow[] = [];
+  const curve: CurvePoint[] = [{ served: 0, on: off, off, offline: off }];
+  const servedByModel: Record<string, number> = {};
+  let explored = 0;
+  let refits = 0;
+  let refitMsTotal = 0;
+  let sinceRefit = 0;
+  const sequence = servedSequence(file, opts.requests, opts.seed);
+  sequence.forEach((row, i) => {
+    const outcome = router.decide({ routingModel: 'auto', messages: [{ role: 'user', content: row.prompt }], requestId: `req-${i}` });
+    if (!outcome.ok) throw new Error(outcome.message);
+    const d = outcome.decision;
+    const score = row.scores[d.chosenModel]!;
+    servedByModel[d.chosenModel] = (servedByModel[d.chosenModel] ?? 0) + 1;
+    if (d.explored) explored++;
+    rows.push({
+      requestId: `req-${String(i).padStart(6, '0')}`,
+      createdAtMs: i,
+      model: d.chosenModel,
+      taskType: d.taskType,
+      features: d.learning!.features,
+      difficulty: d.learning!.terms.difficulty,
+      discrimination: d.learning!.terms.discrimination,
+      predicted: d.candidates.find((c) => c.model === d.chosenModel)?.predictedQuality ?? 0,
+      routerVersion: d.routerVersion,
+      technique: null,
+      explored: d.explored === true,
+      score,
+      source: 'user',
+      scoredAtMs: i,
+    });
+    prepared.push({ features: d.learning!.features, taskType: d.taskType, scores: opts.offlineData === 'full' ? row.scores : { [d.chosenModel]: score } });
+    sinceRefit++;
+    if (sinceRefit >= opts.refitEvery) {
+      const t = performance.now();
+      learner.refit(rows, ++refits, i);
+      refitMsTotal += performance.now() - t;
+      sinceRefit = 0;
+    }
+    if ((i + 1) % opts.window === 0 || i + 1 === sequence.length) {
+      const on = slice.score(predictor, config.models);
+      const offlineFile = trainOnPrepared(prepared, { seed: opts.seed });
+      const offline = slice.score(predictorFromJson(JSON.stringify(offlineFile)), config.models);
+      curve.push({ served: i + 1, on, off, offline });
+      opts.log?.(`${file.name} ${i + 1}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline.toFixed(4)} explored ${explored} ${JSON.stringify(servedByModel)}`);
+    }
+  });
+  return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal };
+}

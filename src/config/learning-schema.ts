@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+/** Scheduled retraining with guarded promotion (`aigw router train --from-store` on a timer). Off by default. */
+export const RetrainConfig = z.strictObject({
+  enabled: z.boolean().default(false),
+  every_hours: z.number().positive().default(24),
+  /** Learning rows from this many days back are used. */
+  since_days: z.number().positive().default(30),
+  /** Outcome files (the shared JSONL format) trained on together with the store's learning rows. */
+  data: z.array(z.string()).default([]),
+  /** The newest share of learning rows is held out: both routers are compared on it, the candidate never trains on it. */
+  holdout_share: z.number().gt(0).lt(1).default(0.2),
+  /** Fewer held-out rows than this: no comparison, nothing promoted. */
+  min_holdout_rows: z.int().positive().default(200),
+});
+export type RetrainConfig = z.infer<typeof RetrainConfig>;
+
+/** The router learning from the gateway's own outcomes (docs/router-learning.md). */
+export const LearningConfig = z.strictObject({
+  /** Store learning rows and refit abilities online; false stops both (exploration too). */
+  enabled: z.boolean().default(true),
+  /** Share of routed requests that explore by Thompson sampling; 0 turns exploration off. */
+  explore_share: z.number().min(0).max(0.5).default(0.05),
+  /** Refit after this many new outcomes… */
+  refit_every_outcomes: z.int().positive().default(50),
+  /** …or after this many minutes with at least one new outcome. */
+  refit_every_minutes: z.number().positive().default(5),
+  /** The newest rows a refit reads at most (bounds its CPU time and memory). */
+  max_refit_rows: z.int().positive().default(50_000),
+  /** How many outcomes the prior ability (catalog or shipped) is worth. */
+  prior_strength: z.number().positive().default(20),
+  /** L2 of the per-model residual heads; 0 learns abilities only. */
+  residual_l2: z.number().nonnegative().default(0.01),
+  /** Learning rows older than this are deleted. */
+  retention_days: z.number().positive().default(90),
+  /** How often a replica checks the store for a newer learned state another replica fitted. */
+  poll_seconds: z.number().positive().default(10),
+  /** Daily USD cap on the gateway's own quality calls (judge grades); past it they are skipped until UTC midnight. */
+  judge_daily_usd_cap: z.number().nonnegative().default(5),
+  retrain: RetrainConfig.default(RetrainConfig.parse({})),
+});
+export type LearningConfig = z.infer<typeof LearningConfig>;

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LearningStore } from '../../store/learning-store.ts';
+import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-support.ts';
+import { LearningLoop, toRecord } from './learning-loop.ts';
+import { LearningPredictor } from './learning-predictor.ts';
+import { learningConfig, learningRowFor, shippedPredictor } from './learning.test-support.ts';
+
+const CATALOG = [
+  { id: 'acme-small', quality: { default: 0.5 } },
+  { id: 'acme-large', quality: { default: 0.8 } },
+];
+
+function loopOn(store: LearningStore, now: () => number, overrides = {}) {
+  return new LearningLoop({
+    store,
+    predictor: new LearningPredictor(shippedPredictor()),
+    config: () => learningConfig({ refit_every_outcomes: 10, ...overrides }),
+    catalog: () => CATALOG,
+    now,
+  });
+}
+
+describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
+  let opened: OpenedTestStore | null = null;
+  afterEach(async () => {
+    await opened?.cleanup();
+    opened = null;
+  });
+
+  it('keeps learning rows (features, no text) across a restart and scores them by feedback', async () => {
+    opened = await backend.open();
+    const loop = loopOn(new LearningStore(opened.store.db), () => 1_000);
+    for (let i = 0; i < 5; i++) loop.record(learningRowFor(i, 'acme-small', null, 1_000 + i));
+    await loop.close();
+    await opened.store.upsertFeedback({ id: 'fb1', request_id: 'req-000002', source: 'user', score: 1, comment: null, created_at: 2_000 });
+    await opened.store.close();
+    const reopened = await opened.reopen();
+    opened = { ...opened, store: reopened, cleanup: async () => reopened.close() };
+    const rows = await new LearningStore(reopened.db).scoredRows(0, 100);
+    expect(rows.map((r) => [r.request_id, r.score, r.source])).toEqual([['req-000002', 1, 'user']]);
+    expect(rows[0]!.features).not.toContain('Fibonacci');
+    expect(rows[0]!.features).not.toContain('Solve');
+  });
+
+  it('applies a signal that arrived before its row was written, and a judge grade never replaces a person', async () => {
+    opened = await backend.open();
+    const store = new LearningStore(opened.store.db);
+    await opened.store.upsertFeedback({ id: 'fb1', request_id: 'req-000001', source: 'user', score: 0, comment: null, created_at: 10 });
+    await opened.store.upsertFeedback({ id: 'fb2', request_id: 'req-000001', source: 'judge', score: 1, comment: null, created_at: 11 });
+    await store.insertRows([toRecord(learningRowFor(1, 'acme-small', null, 5))]);
+    await store.applyEarlierSignals(['req-000001']);
+    expect((await store.scoredRows(0, 10)).map((r) => [r.score, r.source])).toEqual([[0, 'user']]);
+    await opened.store.upsertFeedback({ id: 'fb3', request_id: 'req-000001', source: 'judge', score: 1, comment: null, created_at: 12 });
+    expect((await store.scoredRows(0, 10)).map((r) => [r.score, r.source])).toEqual([[0, 'user']]);
+  });
+
+  it('moves a model from its catalog prior with evidence, and two replicas converge on the same state', async () => {
+    opened = await backend.open();
+    const store = new LearningStore(opened.store.db);
+    let now = 10_000;
+    const a = loopOn(store, () => now);
+    const b = loopOn(store, () => now);
+    await a.start();
+    await b.start();
+    // acme-small's prior says 0.5; it answers 40 of 40 prompts well.
+    await store.insertRows(Array.from({ length: 40 }, (_, i) => toRecord(learningRowFor(i, 'acme-small', 1, now + i))));
+    now += 1_000;
+    // Both replicas decide to refit at once: one wins the state number, the other adopts it.
+    await Promise.all([a.tick(), b.tick()]);
+    await Promise.all([a.tick(), b.tick()]);
+    const sa = a.predictor.state!;
+    const sb = b.predictor.state!;
+    expect(sa.id).toBeGreaterThan(0);
+    expect(sb).toEqual(sa);
+    expect(a.predictor.version).toBe(b.predictor.version);
+    expect(a.predictor.version).toMatch(/\+ls\d+$/);
+    const tasks = Object.values(sa.models['acme-small']!.tasks);
+    expect(tasks.reduce((s, t) => s + t.outcomes, 0)).toBe(40);
+    for (const t of tasks) expect(t.shift).toBeGreaterThan(0.2);
+    await a.close();
+    await b.close();
+  });
+});

@@ -1,0 +1,90 @@
+import type { TaskType } from '../../config/schema.ts';
+import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
+import type { PromptFeatures } from '../types.ts';
+
+/**
+ * What the router can learn from one answered request, without its text: the prompt's features as the
+ * analyzer produced them (hashed n-gram buckets and values, dense feature values), the predictor's
+ * per-prompt terms at decision time, the routed model and, once a quality signal lands, its score.
+ */
+export interface LearningRow {
+  requestId: string;
+  createdAtMs: number;
+  model: string;
+  taskType: TaskType;
+  features: PromptFeatures;
+  /** Predictor terms at decision time: difficulty b(x), discrimination a(x), P(model answers well). */
+  difficulty: number;
+  discrimination: number;
+  predicted: number;
+  routerVersion: string;
+  /** The request ran an inference-time technique: its score is the technique's, not the plain model's. */
+  technique: string | null;
+  /** Chosen by exploration (Thompson sampling) rather than by the mean prediction. */
+  explored: boolean;
+  score: number | null;
+  source: string | null;
+  scoredAtMs: number | null;
+}
+
+/** Bytes of little-endian typed arrays as base64: a row's features stay a few KB of text in either store. */
+function bytesOf(view: ArrayBufferView): string {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
+}
+
+function u32(base64: string): Uint32Array {
+  const buf = Buffer.from(base64, 'base64');
+  const out = new Uint32Array(buf.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readUInt32LE(i * 4);
+  return out;
+}
+
+function f32(base64: string): Float32Array {
+  const buf = Buffer.from(base64, 'base64');
+  const out = new Float32Array(buf.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
+  return out;
+}
+
+interface EncodedFeatures {
+  /** Dense values in DENSE_FEATURE_NAMES order, with the names, so a newer analyzer reads older rows. */
+  dn: readonly string[];
+  dv: string;
+  hi: string;
+  hv: string;
+  ti?: string;
+  tv?: string;
+}
+
+export function encodeFeatures(features: PromptFeatures): string {
+  const names = DENSE_FEATURE_NAMES as readonly string[];
+  const encoded: EncodedFeatures = {
+    dn: names,
+    dv: bytesOf(Float32Array.from(names, (n) => features.dense[n] ?? 0)),
+    hi: bytesOf(features.hashedIdx),
+    hv: bytesOf(features.hashedVal),
+    ...(features.textIdx && features.textVal ? { ti: bytesOf(features.textIdx), tv: bytesOf(features.textVal) } : {}),
+  };
+  return JSON.stringify(encoded);
+}
+
+export function decodeFeatures(text: string): PromptFeatures {
+  const e = JSON.parse(text) as EncodedFeatures;
+  const values = f32(e.dv);
+  const dense: Record<string, number> = {};
+  e.dn.forEach((name, i) => (dense[name] = values[i] ?? 0));
+  return {
+    dense,
+    hashedIdx: u32(e.hi),
+    hashedVal: f32(e.hv),
+    ...(e.ti && e.tv ? { textIdx: u32(e.ti), textVal: f32(e.tv) } : {}),
+  };
+}
+
+/** Signals from people outrank the gateway's own: a judge grade never replaces a person's score. */
+const GATEWAY_SOURCES = new Set(['judge', 'completion', 'shadow']);
+
+export function signalReplaces(existing: string | null, incoming: string): boolean {
+  if (existing === null || existing === incoming) return true;
+  return GATEWAY_SOURCES.has(existing) || !GATEWAY_SOURCES.has(incoming);
+}
