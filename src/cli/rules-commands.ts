@@ -6,7 +6,6 @@ import { ConfigError, defaultConfigPath, parseConfigYaml } from '../config/load-
 import { checkTechniquePlan } from '../optimizer/run-technique.ts';
 import type { RoutingRule } from '../config/schema.ts';
 import type { RecommendationRow, Store } from '../store/types.ts';
-import { resolve } from 'node:path';
 import { readConfig } from '../gateway/resolve-config.ts';
 import { configuredStoreOptions, openStore } from '../store/open-store.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
