@@ -100,6 +100,7 @@ export function makeDecisionRow(requestId: string, overrides: Partial<DecisionRo
     rationale: 'qa at low complexity: the small model is predicted within 0.1 of the best at 6% of the cost',
     router_version: 'builtin-1',
     decision_us: 84.5,
+    trust: 0.62,
     language: 'en',
     explored: false,
     ...overrides,

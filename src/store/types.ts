@@ -104,6 +104,8 @@ export interface DecisionRow {
   rationale: string;
   router_version: string;
   decision_us: number;
+  /** The predictor's trust in the per-prompt predictions, 0–1 (null: none; migration 0012). */
+  trust: number | null;
   /** The prompt's language (ISO 639-1, `und` when unknown); null on decisions logged before migration 0013. */
   language: string | null;
   /** Chosen by exploration (Thompson sampling); analytics can leave such decisions out. */
