@@ -97,7 +97,20 @@ const BreakerRule = z.strictObject({
   min_sample: z.int().nonnegative().default(0),
 });
 
-export const AlertRule = z.discriminatedUnion('kind', [CostSpikeRule, BudgetRule, QualityRule, ErrorRateRule, LatencyRule, BreakerRule]);
+const RouterLearningRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal('router_learning'),
+  /** Mean outcome score of the routed answers scored over the window… */
+  window: Duration.prefault('24h'),
+  /** …against the baseline before it: fires when it fell by more than `max_drop`. */
+  baseline: Duration.prefault('7d'),
+  max_drop: z.number().positive().max(1).default(0.1),
+  /** Fires when this many outcomes have waited longer than `max_state_age` for a refit (the learning loop stalled). */
+  max_state_age: Duration.prefault('6h'),
+  min_sample: z.int().positive().default(50),
+});
+
+export const AlertRule = z.discriminatedUnion('kind', [CostSpikeRule, BudgetRule, QualityRule, ErrorRateRule, LatencyRule, BreakerRule, RouterLearningRule]);
 export type AlertRule = z.infer<typeof AlertRule>;
 export type AlertRuleKind = AlertRule['kind'];
 
@@ -147,6 +160,7 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
   AlertRule.parse({ kind: 'error_rate' }),
   AlertRule.parse({ kind: 'latency_p95' }),
   AlertRule.parse({ kind: 'breaker_open' }),
+  AlertRule.parse({ kind: 'router_learning' }),
 ];
 
 /**
