@@ -32,6 +32,6 @@ export class FallbackRateLimiter implements RateLimiter {
 }
 
 /** This replica's part of a limit while it enforces alone. */
-export function localLimit(limitPerMin: number, share: number): number {
+function localLimit(limitPerMin: number, share: number): number {
   return Math.max(1, Math.floor(limitPerMin * share));
 }

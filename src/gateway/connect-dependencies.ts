@@ -8,7 +8,7 @@ import { oneLine, type ComponentHealth } from '../util/component-health.ts';
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03', '57P01']);
 const START_RETRY_MAX_MS = 5_000;
 
-export function isUnreachable(err: unknown): boolean {
+function isUnreachable(err: unknown): boolean {
   if (err instanceof AggregateError) return err.errors.some(isUnreachable);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;

@@ -91,7 +91,3 @@ export class DiskSpool {
     this.totalBytes -= segment.bytes;
   }
 }
-
-export function batchRows(batch: WriteBatch): number {
-  return batch.requests.length + batch.decisions.length + batch.reservations.length;
-}
