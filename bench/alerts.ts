@@ -60,14 +60,18 @@ async function fill(dir: string): Promise<void> {
   writeFileSync(specFile, JSON.stringify(spec));
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+/** Wall time and this process's CPU time (all threads: the SQLite readers too) of one run of `work`. */
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const value = await work();
-  return { ms: Math.round(performance.now() - started), value };
+  const used = process.cpuUsage(cpu);
+  return { ms: Math.round(performance.now() - started), cpuMs: Math.round((used.user + used.system) / 1000), value };
 }
 
 async function main(): Promise<void> {
   const dir = args.keep ? resolve(args.keep) : mkdtempSync(join(tmpdir(), 'aigw-bench-alerts-'));
+  const loadAtStart = loadavg()[0] ?? 0;
   const receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
@@ -77,56 +81,64 @@ async function main(): Promise<void> {
     await refreshRollups(store.db, spec.endMs);
     const config = GatewayConfig.parse({ ...benchmarkConfig(), alerts: { destinations: [{ type: 'webhook', url }], fix_timeout: 60_000 } });
     const ctx = { db: store.readDb, nowMs: spec.endMs, config, breakerReportsSinceMs: spec.endMs };
-    const perRule: { rule: string; ms: number[]; observations: number; firing: number }[] = [];
+    const perRule: { rule: string; ms: number[]; cpu_ms: number[]; observations: number; firing: number }[] = [];
     for (const rule of DEFAULT_ALERT_RULES.map(withRuleId)) {
       const ms: number[] = [];
+      const cpuMs: number[] = [];
       let observed = { observations: 0, firing: 0 };
       for (let i = 0; i < runs; i++) {
         const r = await timed(() => evaluateRule(ctx, rule));
         ms.push(r.ms);
+        cpuMs.push(r.cpuMs);
         observed = { observations: r.value.length, firing: r.value.filter((o) => o.status === 'firing').length };
       }
-      perRule.push({ rule: rule.id, ms, ...observed });
-      console.error(`${rule.id}: ${ms.join(', ')} ms (${observed.observations} observed, ${observed.firing} firing)`);
+      perRule.push({ rule: rule.id, ms, cpu_ms: cpuMs, ...observed });
+      console.error(`${rule.id}: ${ms.join(', ')} ms, CPU ${cpuMs.join(', ')} ms (${observed.observations} observed, ${observed.firing} firing)`);
     }
     const service = new AlertService({ db: store.db, readDb: store.readDb, recommendationStore: store, config: () => config, logger: pino({ level: 'silent' }), now: () => spec.endMs });
-    const ticks: number[] = [];
-    for (let i = 0; i < runs; i++) ticks.push((await timed(() => service.tick())).ms);
-    await service.settle();
-    console.error(`tick (all default rules): ${ticks.join(', ')} ms`);
+    const ticks: { ms: number; cpu_ms: number }[] = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await timed(() => service.tick());
+      ticks.push({ ms: r.ms, cpu_ms: r.cpuMs });
+      // The fixes of what this tick found run in the background: not part of the tick.
+      await service.settle();
+    }
+    console.error(`tick (all default rules): ${ticks.map((t) => `${t.ms} ms (CPU ${t.cpu_ms})`).join(', ')}`);
     const state = (kind: AlertState['kind'], windowMs: number, details: Record<string, unknown>): [AlertState, { fromMs: number; toMs: number }] => [
       { ruleId: kind, subject: 'bench', kind, state: 'firing', severity: 'warning', level: 1, value: null, threshold: null, message: '', details, startedAt: spec.endMs, updatedAt: spec.endMs, resolvedAt: null, notifiedLevel: null, lastNotifiedAt: null },
       { fromMs: spec.endMs - windowMs, toMs: spec.endMs },
     ];
     const fixCtx = { db: store.readDb, config, persistTo: store, timeoutMs: 60_000, nowMs: spec.endMs };
-    const fixes: { kind: string; window: string; ms: number[]; recommendations: number }[] = [];
+    const fixes: { kind: string; window: string; ms: number[]; cpu_ms: number[]; recommendations: number }[] = [];
     for (const [kind, windowMs, label, details] of [
       ['cost_spike', 3_600_000, '1h', {}],
       ['cost_spike', 86_400_000, '24h', {}],
       ['latency_p95', 900_000, '15m', { model: 'sim-standard' }],
     ] as const) {
       const ms: number[] = [];
+      const cpuMs: number[] = [];
       let recommendations = 0;
       for (let i = 0; i < runs; i++) {
         const r = await timed(() => attachFix(fixCtx, ...state(kind, windowMs, details)));
         ms.push(r.ms);
+        cpuMs.push(r.cpuMs);
         recommendations = r.value?.recommendations.length ?? 0;
       }
-      fixes.push({ kind, window: label, ms, recommendations });
-      console.error(`fix of a ${label} ${kind}: ${ms.join(', ')} ms (${recommendations} recommendations)`);
+      fixes.push({ kind, window: label, ms, cpu_ms: cpuMs, recommendations });
+      console.error(`fix of a ${label} ${kind}: ${ms.join(', ')} ms, CPU ${cpuMs.join(', ')} ms (${recommendations} recommendations)`);
     }
     await service.stop();
     await store.close();
     const results = {
       generated_at: new Date().toISOString(),
       source: gitSourceInfo(),
-      machine: { cpus: cpus().length, load_average_1m_at_end: loadavg()[0] ?? 0 },
+      machine: { cpus: cpus().length, load_average_1m_at_start: loadAtStart, load_average_1m_at_end: loadavg()[0] ?? 0 },
       spec,
       runs,
       rules_ms: perRule,
       tick_ms: ticks,
       fix_ms: fixes,
-      target: { fix_ms: TARGET_REPORT_MS, met: fixes.every((f) => Math.max(...f.ms) <= TARGET_REPORT_MS) },
+      target: { fix_ms: TARGET_REPORT_MS, wall_met: fixes.every((f) => Math.max(...f.ms) <= TARGET_REPORT_MS), cpu_met: fixes.every((f) => Math.max(...f.cpu_ms) <= TARGET_REPORT_MS) },
     };
     mkdirSync(dirname(resolve(args.out)), { recursive: true });
     writeFileSync(resolve(args.out), `${JSON.stringify(results, null, 2)}\n`);

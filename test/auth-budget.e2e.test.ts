@@ -117,6 +117,19 @@ describe('API keys, budgets and rate limits', () => {
     expect(await rowStatus(err)).toMatchObject({ status: 429, error_type: 'budget_exceeded' });
   });
 
+  it('a budget 429 names the worst-case reservation that did not fit, not just the spend so far', async () => {
+    // Nothing spent yet: without max_tokens, sim-large's whole max output is reserved, over a $0.001 budget.
+    const key = await createKey({ name: 'worst-case', budget_daily_usd: 0.001 });
+    const err = await stack.clientWithKey(key).chat.completions.create({ model: 'sim-large', messages: [{ role: 'user', content: 'hello' }] }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/worst-case cost \$\d+\.\d{6} \(\d+ prompt tokens \+ up to \d+ output tokens \(sim-large's max output, as no max_tokens was sent\) on sim-large\)/);
+    expect(message).toContain("this key's day budget of $0.001 ($0.000000 already spent or reserved, $0.001000 left)");
+    expect(message).toContain('Send a lower max_tokens to reserve less.');
+    // With a small max_tokens the same request fits.
+    await expect(stack.clientWithKey(key).chat.completions.create({ model: 'sim-large', max_tokens: 20, messages: [{ role: 'user', content: 'hello' }] })).resolves.toBeDefined();
+  });
+
   it('concurrent requests cannot overspend a budget', async () => {
     const budgetUsd = 0.0002;
     const key = await createKey({ name: 'burst', budget_daily_usd: budgetUsd });

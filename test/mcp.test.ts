@@ -166,6 +166,9 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     for (const step of ['Step 1', 'Step 2', 'Step 3', 'Step 4', 'Step 5']) expect(text).toContain(step);
     expect(text).toContain('optimize_routing_rules timeframe="30d", goal="cost", constraints="cost<0.02,quality>0.9"');
     expect(text).toContain('cost-tracker generate_cost_optimization_plan target_reduction="20%"');
+    // The calls that take step 4's ids get the goal and constraints those ids came from.
+    expect(text).toContain('create_optimization_plan timeframe="30d", goal="cost", constraints="cost<0.02,quality>0.9"');
+    expect(text).toContain('assess_optimization_risks timeframe="30d", goal="cost", constraints="cost<0.02,quality>0.9"');
     await client.close();
   });
 

@@ -24,6 +24,12 @@ describe('README stays true', () => {
     expect(ciRun).toMatch(/^npm test$/m);
   });
 
+  it('names the gateway API key variable as the demo reads it (AIGW_API_KEY), nowhere another name', () => {
+    expect(readme).toContain('process.env.AIGW_API_KEY');
+    const docs = ['README.md', 'docs/quality-signals.md', 'docs/optimizer.md'].map((f) => readFileSync(resolve(import.meta.dirname, '..', f), 'utf8'));
+    for (const text of docs) expect(text).not.toMatch(/\bAIGW_KEY\b/);
+  });
+
   it("every command in its table exists in the CLI", async () => {
     const program = await buildProgram();
     const names = new Set(program.commands.map((c) => c.name()));

@@ -193,6 +193,7 @@ export function createHistoryGenerator(spec: HistorySpec, models: readonly Catal
         rationale: `${taskType} at complexity ${complexity.toFixed(2)}, goal ${routing.goal}: ${modelId}${rules.length ? ` (rule ${rules[0]})` : ''}`,
         router_version: ROUTER_VERSION,
         decision_us: Math.round((spike ? 2_000 + random() * 6_000 : 25 + logNormal(random, 45, 0.35)) * 10) / 10,
+        trust: null,
         language: 'en',
       };
     }

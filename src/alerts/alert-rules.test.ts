@@ -3,8 +3,12 @@ import { insertHistory, type HistoryRequest } from '../analytics/fixture-history
 import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from '../analytics/recommend/fixture-history.ts';
 import { refreshRollups } from '../analytics/rollup/refresh-rollups.ts';
 import { CATALOG } from '../router/policy/test-fixtures.ts';
+import { LearningStore } from '../store/learning-store.ts';
 import { makeApiKey, TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
+import type { LearningRowRecord } from '../store/types.ts';
 import { readAlertStates } from './alert-store.ts';
+import { attachFix } from './attach-fix.ts';
+import { GatewayConfig } from '../config/schema.ts';
 import { alertServiceOn, startReceiver, stopAlertServices, type Receiver } from './alerts.test-support.ts';
 import type { AlertPayload } from './types.ts';
 
@@ -36,7 +40,7 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     await writeFixtureHistory(opened.store, knownAnswerHistory());
     await insertHistory(opened.store, repeat(12, (i) => ({ atMs: FIXTURE_START_MS - 24 * HOUR + i * 2 * HOUR, request: { cost_usd: 0.002, model_used: 'gpt-4o-mini' } })));
     await refreshRollups(opened.store.db, now);
-    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'cost_spike', window: '2h', baseline: '24h', factor: 3, min_sample: 20 }] }, now, { base: { models: CATALOG } });
+    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'cost_spike', window: '2h', baseline: '24h', factor: 3, min_sample: 20 }], fix_timeout: '60s' }, now, { base: { models: CATALOG } });
     const tick = await t.service.tick();
     expect(tick.sent.map((s) => [s.event, s.state.subject])).toEqual([['firing', 'total']]);
     await t.service.settle();
@@ -52,6 +56,10 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     expect(await opened.store.getRecommendation(rec?.id ?? '')).toMatchObject({ status: 'proposed' });
     // Still firing on the next tick: nothing new is sent.
     expect((await t.service.tick()).sent).toEqual([]);
+    // Past its time budget the fix is sent without the parts not done, and says so.
+    const late = await attachFix({ db: opened.store.readDb, config: GatewayConfig.parse({ models: CATALOG }), timeoutMs: 0, nowMs: now }, tick.sent[0]!.state, { fromMs: now - 2 * HOUR, toMs: now });
+    expect(late).toMatchObject({ top_cost_drivers: null, recommendations: [] });
+    expect(late?.notes).toEqual(expect.arrayContaining(['cost drivers: not finished within the 0 ms budget (alerts.fix_timeout)']));
   });
 
   it('cost_spike: says when the window holds too few requests to judge', async () => {
@@ -105,7 +113,7 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     const calls = (model: string, n: number, failing: number, at: number) =>
       repeat(n, (i) => ({ atMs: at + i * 1_000, request: { model_used: model, ...(i < failing ? { status: 502, error_type: 'upstream_error' } : {}) } }));
     await insertHistory(opened.store, [...calls('m-a', 30, 9, NOW - 10 * MIN), ...calls('m-b', 30, 0, NOW - 10 * MIN)]);
-    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'error_rate', window: '15m', max_rate: 0.05 }] }, NOW);
+    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'error_rate', window: '15m', max_rate: 0.05 }], fix_timeout: '60s' }, NOW);
     const fired = await t.service.tick();
     expect(fired.sent.map((s) => [s.event, s.state.subject])).toEqual([['firing', 'm-a']]);
     expect(fired.sent[0]?.state.value).toBeCloseTo(0.3, 9);
@@ -142,5 +150,26 @@ describe.each(TEST_BACKENDS)('alert rules on a real store ($name)', (backend) =>
     open = [];
     t.setNow(NOW + 4 * MIN);
     expect((await t.service.tick()).sent.map((s) => [s.event, s.state.subject])).toEqual([['resolved', 'm-down']]);
+  });
+
+  it('router_learning: fires when the learning loop stalls and when routed outcomes score lower than before', async () => {
+    const learning = new LearningStore(opened.store.db);
+    const row = (i: number, score: number, scoredAtMs: number): LearningRowRecord => ({
+      request_id: `req-${i}`, model: 'm-a', created_at: scoredAtMs - 1_000, task_type: 'qa', features: '', difficulty: 0, discrimination: 1,
+      predicted: 0.8, router_version: 'v1', technique: null, explored: false, score, source: 'user', scored_at: scoredAtMs,
+    });
+    // 100 answers scored 0.9 three days ago, 60 scored 0.6 in the last two hours; no learned state since.
+    await learning.insertRows([...Array.from({ length: 100 }, (_, i) => row(i, 0.9, NOW - 72 * HOUR + i * MIN)), ...Array.from({ length: 60 }, (_, i) => row(1_000 + i, 0.6, NOW - 2 * HOUR + i * MIN))]);
+    const t = alertServiceOn(opened.store, { destinations: destinations(), rules: [{ kind: 'router_learning' }] }, NOW);
+    const fired = await t.service.tick();
+    expect(fired.sent.map((s) => s.state.subject)).toEqual(['learned_state', 'outcome_score']);
+    expect(fired.sent[0]?.state.value).toBe(100);
+    expect(fired.sent[1]?.state.value).toBeCloseTo(0.6, 9);
+    expect(fired.sent[0]?.state.message).toBe('Router learning stalled: 100 scored outcomes have waited over 6h for a refit; no learned state has been fitted yet');
+    expect(fired.sent[1]?.state.message).toContain('mean outcome score of routed answers 0.600 over 60 scored in the last 1d against 0.900 over 100');
+    // A refit an hour ago learned them all: the stall resolves.
+    await learning.insertState({ id: 1, base_version: 'v1', created_at: NOW - HOUR, outcomes: 160, state: '{}' });
+    t.setNow(NOW + MIN);
+    expect((await t.service.tick()).sent.map((s) => [s.event, s.state.subject])).toEqual([['resolved', 'learned_state']]);
   });
 }, 30_000);

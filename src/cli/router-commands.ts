@@ -121,9 +121,23 @@ export function registerRouterCommands(program: Command): void {
     .option('--seed <n>', 'fold seed', (v) => Number.parseInt(v, 10), 1)
     .option('--model-file <file>', 'score with this trained model instead of cross-validating')
     .option('--by-dataset', 'leave one dataset out instead of random folds: each dataset scored by a model trained on the others')
+    .option('--leave-model-out', 'leave models out: each model scored by a predictor trained without its rows, knowing it only by its mean score on another dataset')
+    .option('--model-groups <k>', 'with --leave-model-out: models left out together per training', (v) => Number.parseInt(v, 10), 6)
     .option('--train-options <json>', 'training options of the cross-validated models, e.g. \'{"stacking":true}\'', parseTrainOptions)
     .action(
-      (opts: { data: string[]; strong?: string; weak?: string; out: string; folds: number; seed: number; modelFile?: string; byDataset?: boolean; trainOptions?: Partial<TrainOptions> }) => {
+      (opts: {
+        data: string[];
+        strong?: string;
+        weak?: string;
+        out: string;
+        folds: number;
+        seed: number;
+        modelFile?: string;
+        byDataset?: boolean;
+        leaveModelOut?: boolean;
+        modelGroups?: number;
+        trainOptions?: Partial<TrainOptions>;
+      }) => {
       const report = runEvalCommand({ ...opts, train: opts.trainOptions, progress: true });
       printEvalSummary(report);
       console.log(`\nreport: ${opts.out}${report.plots.length ? `\nplots: ${report.plots.join(', ')}` : ''}`);
@@ -152,7 +166,7 @@ function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {
     console.log(`${d.dataset} (${d.rows} rows)`);
     if (d.pair) {
       console.log(
-        `  pair: APGR ${d.pair.apgr.toFixed(3)}  CPT(50%) ${pct(d.pair.cpt50)}  CPT(80%) ${pct(d.pair.cpt80)}   random: APGR ${d.pair.random.apgr.toFixed(3)}`,
+        `  pair ${d.pair.strong} vs ${d.pair.weak}: APGR ${d.pair.apgr.toFixed(3)}  CPT(50%) ${pct(d.pair.cpt50)}  CPT(80%) ${pct(d.pair.cpt80)}   random: APGR ${d.pair.random.apgr.toFixed(3)}`,
       );
     }
     if (d.costQuality) {

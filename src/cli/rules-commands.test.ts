@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -9,6 +9,7 @@ import { analyzeRules, loadHistory } from '../analytics/recommend/index.ts';
 import { storeRecommendations } from '../analytics/recommend/store-recommendations.ts';
 import type { RuleRecommendation } from '../analytics/recommend/types.ts';
 import { RoutingRule } from '../config/schema.ts';
+import { readConfig, withSimulatedFleet } from '../gateway/resolve-config.ts';
 import { openStore } from '../store/open-store.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
 import { startTestStack, type TestStack } from '../../test/helpers/test-stack.ts';
@@ -71,13 +72,31 @@ describe.each(TEST_BACKENDS)('applyRecommendation ($name)', (backend) => {
     writeFileSync(path, CONFIG);
     await storeRecommendations(opened.store, [recommendation('rec_apply1', CHEAP_QA)], 1_000);
     const result = await applyRecommendation(opened.store, { id: 'rec_apply1', configPath: path, percent: 20, nowMs: 2_000 });
-    expect(result).toEqual({ ruleName: 'rec-qa-cheap', configPath: path, percent: 20 });
+    expect(result).toEqual({ ruleName: 'rec-qa-cheap', configPath: path, percent: 20, created: false });
     const rule = (parse(readFileSync(path, 'utf8')) as { routing: { rules: Array<Record<string, unknown>> } }).routing.rules[0];
     expect(rule).toMatchObject({ name: 'rec-qa-cheap', percent: 20, action: CHEAP_QA.action });
     expect(rule?.['description']).toMatch(/from recommendation rec_apply1/);
     expect(await opened.store.getRecommendation('rec_apply1')).toMatchObject({ status: 'applied', applied_at: 2_000 });
     await expect(applyRecommendation(opened.store, { id: 'rec_apply1', configPath: path, nowMs: 3_000 })).rejects.toThrow(/already applied/);
     await expect(applyRecommendation(opened.store, { id: 'rec_missing', configPath: path, nowMs: 3_000 })).rejects.toThrow(/no stored recommendation/);
+  });
+
+  it('creates the config file with just the rule when there is none (right after `aigw demo`), and it loads with the simulated fleet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aigw-rules-'));
+    const path = join(dir, 'aigw.yaml');
+    const simRule = { ...CHEAP_QA, name: 'rec-qa-sim', match: { task_types: ['qa'], routing_models: ['auto', 'auto-cost'] }, action: { prefer: ['sim-mini'], goal: 'cost' } } as unknown as typeof CHEAP_QA;
+    await storeRecommendations(opened.store, [recommendation('rec_new1', simRule)], 1_000);
+    expect(await applyRecommendation(opened.store, { id: 'rec_new1', configPath: path, nowMs: 2_000 })).toMatchObject({ created: true });
+    const written = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(['routing']);
+    const { config } = readConfig(dir);
+    const served = withSimulatedFleet(config, 'http://127.0.0.1:1', {});
+    expect(served.routing.rules.map((r) => r.name)).toEqual(['rec-qa-sim']);
+    // A rule naming a model the fleet does not have is refused before anything is written.
+    const other = join(dir, 'other.yaml');
+    await storeRecommendations(opened.store, [recommendation('rec_new2', { ...simRule, name: 'rec-x', action: { prefer: ['gpt-5-imaginary'] } } as unknown as typeof CHEAP_QA)], 1_000);
+    await expect(applyRecommendation(opened.store, { id: 'rec_new2', configPath: other, nowMs: 2_000 })).rejects.toThrow(/gpt-5-imaginary/);
+    expect(existsSync(other)).toBe(false);
   });
 
   it('leaves the file and the status alone when the result would not load', async () => {

@@ -1,13 +1,13 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
 import { listRecommendations, ruleOfStoredRecommendation, type RuleRecommendation } from '../analytics/recommend/index.ts';
-import { ConfigError, defaultConfigPath, parseConfigYaml } from '../config/load-config.ts';
+import { defaultConfigPath, parseConfigYaml } from '../config/load-config.ts';
 import { checkTechniquePlan } from '../optimizer/run-technique.ts';
 import type { RoutingRule } from '../config/schema.ts';
 import type { RecommendationRow, Store } from '../store/types.ts';
 import { resolve } from 'node:path';
-import { readConfig } from '../gateway/resolve-config.ts';
+import { readConfig, withSimulatedFleet } from '../gateway/resolve-config.ts';
 import { configuredStoreOptions, openStore } from '../store/open-store.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { printTable } from './print-table.ts';
@@ -49,7 +49,9 @@ export function addRuleToConfigText(text: string, rule: Record<string, unknown>,
     throw new ApplyRuleError(`${source}: routing.rules must be a list`);
   }
   const next = doc.toString();
-  parseConfigYaml(next, `${source} with rule ${String(rule['name'])}`, { checkTechniquePlan });
+  const config = parseConfigYaml(next, `${source} with rule ${String(rule['name'])}`, { checkTechniquePlan });
+  // A config without models runs on the simulated fleet: the rule must name the fleet's models.
+  if (config.models.length === 0) withSimulatedFleet(config, 'http://127.0.0.1:1', {});
   return next;
 }
 
@@ -57,6 +59,8 @@ export interface ApplyResult {
   ruleName: string;
   configPath: string;
   percent: number;
+  /** The config file did not exist and was created with the rule. */
+  created: boolean;
 }
 
 /**
@@ -72,13 +76,15 @@ export async function applyRecommendation(
   if (row.status === 'applied') throw new ApplyRuleError(`recommendation ${opts.id} was already applied on ${new Date(row.applied_at ?? 0).toISOString()}`);
   const rule = ruleOfStoredRecommendation(row);
   const note = `from recommendation ${row.id} (${new Date(row.created_at).toISOString().slice(0, 10)}): ${row.title}`;
-  const text = readFileSync(opts.configPath, 'utf8');
+  // No config yet (right after `aigw demo`): the rule alone makes one.
+  const existed = existsSync(opts.configPath);
+  const text = existed ? readFileSync(opts.configPath, 'utf8') : '';
   const next = addRuleToConfigText(text, ruleForFile(rule, opts.percent, note), opts.configPath);
   const temp = `${opts.configPath}.aigw-tmp`;
   writeFileSync(temp, next);
   renameSync(temp, opts.configPath);
   await store.setRecommendationStatus(row.id, 'applied', opts.nowMs);
-  return { ruleName: rule.name, configPath: opts.configPath, percent: opts.percent ?? 100 };
+  return { ruleName: rule.name, configPath: opts.configPath, percent: opts.percent ?? 100, created: !existed };
 }
 
 function describeRow(row: RecommendationRow): string[] {
@@ -132,13 +138,13 @@ export function registerRulesCommands(program: Command): void {
     .argument('<id>', 'recommendation id (rec_…)')
     .option('--percent <p>', 'apply to this share of matching traffic only (A/B split)', parsePercent)
     .action(async (id: string, opts: { percent?: number }) => {
-      const path = configPath() ?? defaultConfigPath(process.cwd());
-      if (!path) throw new ConfigError('aigw rules apply', ['no config file to edit: pass --config FILE or create ./aigw.yaml']);
+      // Without a config file the rule goes into a new ./aigw.yaml (the gateway's default config path).
+      const path = configPath() ?? defaultConfigPath(process.cwd()) ?? resolve(process.cwd(), 'aigw.yaml');
       const store = await openRecommendationStore(process.cwd(), path);
       try {
         const result = await applyRecommendation(store, { id, configPath: path, percent: opts.percent, nowMs: Date.now() });
         const split = result.percent < 100 ? ` on ${result.percent}% of matching traffic (the rest is logged as "${result.ruleName} (holdout)")` : '';
-        console.log(`Added rule ${result.ruleName} to ${result.configPath}${split}.`);
+        console.log(result.created ? `Created ${result.configPath} with rule ${result.ruleName}${split}.` : `Added rule ${result.ruleName} to ${result.configPath}${split}.`);
         console.log('A running gateway picks it up on SIGHUP: kill -HUP <gateway pid>. The next report compares the A/B arms.');
       } catch (err) {
         if (err instanceof ApplyRuleError) {

@@ -97,7 +97,20 @@ const BreakerRule = z.strictObject({
   min_sample: z.int().nonnegative().default(0),
 });
 
-export const AlertRule = z.discriminatedUnion('kind', [CostSpikeRule, BudgetRule, QualityRule, ErrorRateRule, LatencyRule, BreakerRule]);
+const RouterLearningRule = z.strictObject({
+  ...ruleBase,
+  kind: z.literal('router_learning'),
+  /** Mean outcome score of the routed answers scored over the window… */
+  window: Duration.prefault('24h'),
+  /** …against the baseline before it: fires when it fell by more than `max_drop`. */
+  baseline: Duration.prefault('7d'),
+  max_drop: z.number().positive().max(1).default(0.1),
+  /** Fires when this many outcomes have waited longer than `max_state_age` for a refit (the learning loop stalled). */
+  max_state_age: Duration.prefault('6h'),
+  min_sample: z.int().positive().default(50),
+});
+
+export const AlertRule = z.discriminatedUnion('kind', [CostSpikeRule, BudgetRule, QualityRule, ErrorRateRule, LatencyRule, BreakerRule, RouterLearningRule]);
 export type AlertRule = z.infer<typeof AlertRule>;
 export type AlertRuleKind = AlertRule['kind'];
 
@@ -147,6 +160,7 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
   AlertRule.parse({ kind: 'error_rate' }),
   AlertRule.parse({ kind: 'latency_p95' }),
   AlertRule.parse({ kind: 'breaker_open' }),
+  AlertRule.parse({ kind: 'router_learning' }),
 ];
 
 /**
@@ -160,8 +174,11 @@ export const AlertsConfig = z
   destinations: z.array(AlertDestination).default([]),
   /** The rules; default: one of each kind (DEFAULT_ALERT_RULES). A list given here replaces the defaults. */
   rules: z.array(AlertRule).default(DEFAULT_ALERT_RULES),
-  /** Longest the optimization analysis attached to a cost or latency alert may take before it is sent without it. */
-  fix_timeout: Duration.prefault('20s'),
+  /**
+   * Longest the optimization analysis attached to a cost or latency alert may take before the alert is
+   * sent without the parts not done: the report's time budget (5 s, bench/lib/analytics-results.ts).
+   */
+  fix_timeout: Duration.prefault('5s'),
   reviews: z.array(ReviewSchedule).default([]),
 })
   .superRefine((c, ctx) => {

@@ -30,10 +30,14 @@ export function checkReferences(config: GatewayConfig, checkTechniquePlan?: Tech
       if (!modelIds.has(f)) problems.push(`models[${i}].fallbacks[${j}]: unknown model '${f}'`);
     });
   });
+  // A config without models runs only on the simulated fleet, which is added (and this check run
+  // again, with its models) when the gateway starts: its rules may name the fleet's models. That is
+  // the aigw.yaml `aigw rules apply` creates after the demo.
+  const modelsComeLater = config.models.length === 0;
   const checkRef = (ref: string, path: string) => {
     if (ref.startsWith('tier:')) {
       if (!(TIERS as readonly string[]).includes(ref.slice(5))) problems.push(`${path}: unknown tier '${ref.slice(5)}'`);
-    } else if (!modelIds.has(ref)) {
+    } else if (!modelIds.has(ref) && !modelsComeLater) {
       problems.push(`${path}: unknown model '${ref}'`);
     }
   };

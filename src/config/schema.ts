@@ -201,6 +201,8 @@ export const ServerConfig = z.strictObject({
   body_limit_bytes: z.int().positive().default(10 * 1024 * 1024),
   /** Store prompt and response text with each request row. */
   log_content: z.boolean().default(false),
+  /** One info log line per request (id, key name, model, status, tokens, cost, latency). */
+  access_log: z.boolean().default(true),
   /** Environment variable holding the admin key. */
   admin_key_env: z.string().default('AIGW_ADMIN_KEY'),
   /** HTTPS without a proxy: PEM certificate and key files. */

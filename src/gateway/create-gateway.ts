@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../util/logger.ts';
 import type { GatewayConfig } from '../config/schema.ts';
 import { KeyResolver } from '../auth/key-resolver.ts';
 import { KeysRequired } from '../auth/keys-required.ts';
@@ -55,7 +56,7 @@ const SHUTDOWN_DRAIN_MS = 30_000;
 
 export async function createGateway(config: GatewayConfig, opts: CreateGatewayOptions): Promise<GatewayRuntime> {
   const env = opts.env ?? process.env;
-  const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
+  const logger = opts.logger ?? createLogger(env);
   const resilience = config.resilience;
   const health = new ComponentHealth(logger);
   health.track('store');

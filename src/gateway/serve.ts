@@ -1,5 +1,6 @@
+import { createLogger } from '../util/logger.ts';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import { buildApp } from '../server/app.ts';
 import { startSim } from '../sim/server.ts';
@@ -39,7 +40,7 @@ export interface RunningGateway {
 
 export async function startGateway(opts: ServeOptions): Promise<RunningGateway> {
   const env = opts.env ?? process.env;
-  const logger = opts.logger ?? pino({ level: env.AIGW_LOG_LEVEL ?? 'info' });
+  const logger = opts.logger ?? createLogger(env);
   const resolved = readConfig(opts.cwd, opts.configPath);
   const simulated = opts.simulated ?? needsSimulatedFleet(resolved.config, env);
   const sim = simulated ? await startSim({ fleet: DEFAULT_FLEET, port: 0, timeScale: opts.simTimeScale ?? 1 }) : undefined;

@@ -10,7 +10,7 @@ export const GET_ACTIVE_ALERTS = defineTool({
   name: 'get_active_alerts',
   title: 'Active alerts',
   description:
-    'Alerts firing now (cost spikes, budget thresholds, quality drops, error rates, p95 latency, open circuit breakers) with their numbers and window; ' +
+    'Alerts firing now (cost spikes, budget thresholds, quality drops, error rates, p95 latency, open circuit breakers, a stalled or degrading router learning loop) with their numbers and window; ' +
     'checks that had too little data to judge; destinations whose last delivery failed. A firing cost or latency alert is best followed by identify_cost_drivers / identify_bottlenecks and optimize_routing_rules over its window.',
   input: {
     min_severity: z.enum(['info', 'warning', 'critical']).default('info').describe('Lowest severity listed'),

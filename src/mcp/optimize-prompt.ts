@@ -24,6 +24,9 @@ export function optimizePromptText(args: PromptArgs): string {
   const quality = args.quality_threshold ?? '0.8';
   const tasks = args.task_types ? `, task_types="${args.task_types}"` : '';
   const w = `timeframe="${timeframe}"${tasks}`;
+  // Recommendation ids hash the rule, which depends on goal and constraints: every call that takes or
+  // passes ids gets the same goal and constraints, or the ids of step 4 are unknown in step 5.
+  const gc = `goal="${goal}", constraints="cost<${cost},quality>${quality}"`;
   return [
     `Optimize the LLM routing of this aigw gateway for goal "${goal}" under cost < $${cost} per request and quality > ${quality}, over the last ${timeframe}.`,
     '',
@@ -40,12 +43,12 @@ export function optimizePromptText(args: PromptArgs): string {
     `  2. cost-tracker identify_cost_drivers ${w}.`,
     `  3. intelligence-router identify_quality_issues ${w}, threshold=${quality}.`,
     'Step 4 — Optimization recommendations:',
-    `  1. intelligence-router optimize_routing_rules ${w}, goal="${goal}", constraints="cost<${cost},quality>${quality}".`,
-    `  2. intelligence-router optimize_model_mix ${w}, based_on="historical_performance".`,
+    `  1. intelligence-router optimize_routing_rules ${w}, ${gc}.`,
+    `  2. intelligence-router optimize_model_mix ${w}, ${gc}, based_on="historical_performance".`,
     `  3. cost-tracker generate_cost_optimization_plan target_reduction="20%", timeframe="30d".`,
     'Step 5 — Implementation planning:',
-    `  1. intelligence-router create_optimization_plan ${w}, goal="${goal}" (pass the recommendation ids from step 4 as recommendations).`,
-    `  2. intelligence-router assess_optimization_risks ${w} (pass the same ids as changes).`,
+    `  1. intelligence-router create_optimization_plan ${w}, ${gc} (pass the recommendation ids from step 4 as recommendations).`,
+    `  2. intelligence-router assess_optimization_risks ${w}, ${gc} (pass the same ids as changes).`,
     '',
     'Then write the "LLM Routing Optimization Report" with the sections: Executive Summary; Current State Analysis (performance, cost, quality);',
     'Optimization Opportunities (high, medium, low impact); Recommended Routing Rules with a model selection matrix; Implementation Plan',

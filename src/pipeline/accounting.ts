@@ -4,18 +4,19 @@ import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { NormalizedUsage, UpstreamTarget } from '../providers/types.ts';
 import { applyUsage, type RequestRecord } from './request-record.ts';
 
+/** What one upstream answer used and cost. */
+export interface SettledUsage {
+  usage: NormalizedUsage;
+  costUsd: number;
+  /** True when the upstream sent no usage and the tokens were counted with gpt-tokenizer. */
+  estimated: boolean;
+}
+
 /**
- * Settles what a request used: the upstream's usage when it sent one, otherwise a count with
- * gpt-tokenizer marked `usage_estimated`. Returns the usage the client is told.
+ * The usage of one upstream answer: the upstream's when it sent one, otherwise a gpt-tokenizer count
+ * of the prompt (`body`) and the generated text; priced with the catalog.
  */
-export function accountUsage(
-  record: RequestRecord,
-  target: UpstreamTarget,
-  body: ChatRequest,
-  reported: NormalizedUsage | undefined,
-  outputText: string,
-): NormalizedUsage {
-  const estimated = reported === undefined;
+export function settleUsage(target: UpstreamTarget, body: ChatRequest, reported: NormalizedUsage | undefined, outputText: string): SettledUsage {
   const usage: NormalizedUsage = reported ?? {
     inputTokens: countMessageTokens(body.messages, body.tools),
     cachedInputTokens: 0,
@@ -23,6 +24,18 @@ export function accountUsage(
     outputTokens: countTextTokens(outputText),
     reasoningTokens: 0,
   };
-  applyUsage(record.row, usage, costUsd(usage, target.model.pricing), estimated);
-  return usage;
+  return { usage, costUsd: costUsd(usage, target.model.pricing), estimated: reported === undefined };
+}
+
+/** Settles a plain request's one answer onto its row (`usage_estimated` when counted); returns the usage the client is told. */
+export function accountUsage(
+  record: RequestRecord,
+  target: UpstreamTarget,
+  body: ChatRequest,
+  reported: NormalizedUsage | undefined,
+  outputText: string,
+): NormalizedUsage {
+  const settled = settleUsage(target, body, reported, outputText);
+  applyUsage(record.row, settled.usage, settled.costUsd, settled.estimated);
+  return settled.usage;
 }

@@ -1,4 +1,4 @@
-import { reservationUsd } from '../costs/reservation.ts';
+import { billableOutputTokens, enforcesMaxTokens, reservationUsd, type ReservationInput } from '../costs/reservation.ts';
 import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from './gateway-types.ts';
@@ -36,16 +36,27 @@ export async function reserveBudget(
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
-  let amountUsd = 0;
   const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  for (const t of targets) {
-    amountUsd = Math.max(amountUsd, reservationUsd({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider }));
-  }
-  return reserveBudgetUsd(g, record, amountUsd);
+  const inputOf = (t: UpstreamTarget): ReservationInput => ({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider });
+  const amountUsd = mostCostUsd(targets, (t) => reservationUsd(inputOf(t)));
+  const dearest = targets.find((t) => reservationUsd(inputOf(t)) === amountUsd);
+  return reserveBudgetUsd(g, record, amountUsd, dearest ? worstCaseText(inputOf(dearest), dearest.model.id) : undefined);
+}
+
+/** The most a request can cost on whichever candidate answers: the dearest target's bound (`costOf`). */
+export function mostCostUsd(targets: readonly UpstreamTarget[], costOf: (target: UpstreamTarget) => number): number {
+  return targets.reduce((most, t) => Math.max(most, costOf(t)), 0);
+}
+
+/** What the reservation is made of, for the 429 that names it. */
+function worstCaseText(input: ReservationInput, modelId: string): string {
+  const outputTokens = billableOutputTokens(input) * Math.max(1, input.choices);
+  const why = input.requestedMaxTokens === undefined ? `${modelId}'s max output, as no max_tokens was sent` : enforcesMaxTokens(input.provider) ? 'max_tokens' : `${modelId}'s max output: its provider may not enforce max_tokens`;
+  return `${input.promptTokens} prompt tokens + up to ${outputTokens} output tokens (${why}) on ${modelId}`;
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
-export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number): Promise<Reservation | undefined> {
+export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = 'its most expensive plan'): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const verdict = await g.ledger
@@ -55,7 +66,7 @@ export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amount
       if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
       throw err;
     });
-  if (!verdict.ok) throw errors.budgetExceeded(verdict.window, verdict.limitUsd, verdict.spentUsd + verdict.reservedUsd);
+  if (!verdict.ok) throw errors.budgetExceeded({ window: verdict.window, limitUsd: verdict.limitUsd, usedUsd: verdict.spentUsd + verdict.reservedUsd, requestUsd: amountUsd, worstCase });
   const createdAtMs = Date.now();
   g.writer.enqueueReservation({
     id: verdict.reservationId,

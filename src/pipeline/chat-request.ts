@@ -2,10 +2,11 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { selectTechnique } from '../optimizer/optillm-conventions.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
+import { SSE_RESPONSE_HEADERS } from '../providers/sse.ts';
 import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
-import { callWithFallback, type FallbackOutcome } from '../reliability/call-with-fallback.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import { accountUsage } from './accounting.ts';
+import { attemptContext, callUpstream, noteAttempts, type AnsweredOutcome } from './call-upstream.ts';
 import { enforceRateLimit, reserveBudget, settleBudget } from './budget-guard.ts';
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { Gateway } from './gateway-types.ts';
@@ -18,8 +19,7 @@ import { gatewayHeaders, recordDecision, recordRequest } from './request-log.ts'
 import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from './serve-from-cache.ts';
 import { pipeStream, type StreamResult } from './stream-completion.ts';
 import { keepToolCallSignal } from './tool-call-signal.ts';
-import { decisionAttributes, tracedAttempts } from './trace-spans.ts';
-import { upstreamFailure } from './upstream-failure.ts';
+import { decisionAttributes } from './trace-spans.ts';
 import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from './upstream-attempts.ts';
 
 /**
@@ -105,7 +105,7 @@ async function completeOnce(
   format: ClientFormat,
 ): Promise<void> {
   const record = reply.request.record;
-  const outcome = await callUpstream(g, reply.request, body, plan, attemptCompletion, signal);
+  const outcome = await callPlan(g, reply.request, body, plan, attemptCompletion, signal);
   const { completion, usage } = outcome.value;
   const target = outcome.target;
   const outputText = completion.choices
@@ -142,7 +142,7 @@ async function streamCompletion(
   format: ClientFormat,
 ): Promise<void> {
   const record = req.record;
-  const outcome = await callUpstream(g, req, body, plan, attemptStream, signal, { callerRecordsSuccess: true });
+  const outcome = await callPlan(g, req, body, plan, attemptStream, signal, true);
   const open = observeForCache(cache, outcome.value);
   const target = outcome.target;
   const breaker = g.breakers.get(target.model.id);
@@ -156,8 +156,7 @@ async function streamCompletion(
   const out = reply.raw;
   try {
     out.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
+      ...SSE_RESPONSE_HEADERS,
       trailer: 'x-aigw-cost-usd, x-aigw-overhead-ms',
       ...gatewayHeaders(record, target, plan.decision, g.simulated, { streaming: true }),
     });
@@ -219,46 +218,17 @@ async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out:
   }
 }
 
-/** Tries the plan's targets with retries, fallback and breakers; throws the client-facing error if none answers. */
-async function callUpstream<T>(
+/** The plan's targets through callUpstream (src/pipeline/call-upstream.ts); the row gets the attempts and the model that answered. */
+function callPlan<T>(
   g: Gateway,
   req: FastifyRequest,
   body: ChatRequest,
   plan: RoutePlan,
   attempt: (ctx: AttemptContext, target: UpstreamTarget) => Promise<T>,
   signal: AbortSignal,
-  options: { callerRecordsSuccess?: boolean } = {},
-): Promise<Extract<FallbackOutcome<T>, { ok: true }>> {
-  const ctx: AttemptContext = {
-    upstream: g.upstream,
-    body,
-    record: req.record,
-    defaultTimeoutMs: g.config.reliability.default_timeout_ms,
-    simHeaders: simControlHeaders(req.headers),
-    signal,
-  };
-  const outcome = await callWithFallback(plan.targets, tracedAttempts(req.record.trace, 'chat', (target) => attempt(ctx, target)), {
-    breakers: g.breakers,
-    reliability: g.config.reliability,
-    signal,
-    callerRecordsSuccess: options.callerRecordsSuccess,
-  });
-  noteAttempts(g, req.record, outcome);
-  if (!outcome.ok) throw upstreamFailure(outcome);
-  return outcome;
-}
-
-/** Counts a call's attempts on the row and in metrics, and names the model that answered (or last failed). */
-export function noteAttempts(g: Gateway, record: RequestRecord, outcome: FallbackOutcome<unknown>): void {
-  record.row.attempts = outcome.attempts.length;
-  for (const a of outcome.attempts) {
-    if (!a.ok) g.metrics.upstreamErrors.inc({ model: a.model, kind: a.errorKind ?? 'unknown' });
-  }
-  const last = outcome.attempts.at(-1);
-  if (outcome.ok) {
-    record.row.model_used = outcome.target.model.id;
-    record.row.provider = outcome.target.provider.id;
-  } else if (last) {
-    record.row.model_used = last.model;
-  }
+  callerRecordsSuccess = false,
+): Promise<AnsweredOutcome<T>> {
+  const record = req.record;
+  const ctx = attemptContext(g, body, record, simControlHeaders(req.headers), signal);
+  return callUpstream(g, plan.targets, (target) => attempt(ctx, target), { signal, callerRecordsSuccess, trace: record.trace, onOutcome: (o) => noteAttempts(record, o) });
 }

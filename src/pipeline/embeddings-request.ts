@@ -5,17 +5,14 @@ import { maxCostUsd } from '../costs/max-cost.ts';
 import { embeddingItems, type EmbeddingItem, type EmbeddingsRequest, type EmbeddingsResponse } from '../providers/embeddings/embeddings-schema.ts';
 import type { EmbeddingsCall, MappedEmbeddings } from '../providers/embeddings/embeddings-types.ts';
 import type { NormalizedUsage, UpstreamTarget } from '../providers/types.ts';
-import { callWithFallback } from '../reliability/call-with-fallback.ts';
 import { errors } from '../util/errors.ts';
-import { reserveBudgetUsd, enforceRateLimit, settleBudget } from './budget-guard.ts';
-import { noteAttempts } from './chat-request.ts';
+import { enforceRateLimit, mostCostUsd, reserveBudgetUsd, settleBudget } from './budget-guard.ts';
+import { callUpstream, noteAttempts } from './call-upstream.ts';
 import { usageWithCost } from './client-format/openai-format.ts';
 import type { Gateway } from './gateway-types.ts';
 import { runLoggedRequest } from './logged-request.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
 import { gatewayHeaders } from './request-log.ts';
-import { tracedAttempts } from './trace-spans.ts';
-import { upstreamFailure } from './upstream-failure.ts';
 import { attemptEmbeddings, simControlHeaders } from './upstream-attempts.ts';
 
 /**
@@ -34,13 +31,12 @@ export async function handleEmbeddingsRequest(g: Gateway, req: FastifyRequest, r
     const reservation = await reserveBudgetUsd(g, record, maxEmbeddingsCostUsd(call.items, targets));
     try {
       const ctx = { upstream: g.upstream, record, defaultTimeoutMs: g.config.reliability.default_timeout_ms, simHeaders: simControlHeaders(req.headers), signal };
-      const outcome = await callWithFallback(targets, tracedAttempts(record.trace, 'embeddings', (target) => attemptEmbeddings(ctx, call, target)), {
-        breakers: g.breakers,
-        reliability: g.config.reliability,
+      const outcome = await callUpstream(g, targets, (target) => attemptEmbeddings(ctx, call, target), {
         signal,
+        trace: record.trace,
+        operation: 'embeddings',
+        onOutcome: (o) => noteAttempts(record, o),
       });
-      noteAttempts(g, record, outcome);
-      if (!outcome.ok) throw upstreamFailure(outcome);
       const usage = settleEmbeddings(record, outcome.target, call.items, outcome.value);
       finishTiming(record);
       reply.headers(gatewayHeaders(record, outcome.target, undefined, g.simulated));
@@ -82,7 +78,7 @@ function itemTokens(item: EmbeddingItem): number {
 /** The most the inputs can cost on any candidate: input tokens only, at the dearest input price. */
 function maxEmbeddingsCostUsd(items: readonly EmbeddingItem[], targets: readonly UpstreamTarget[]): number {
   const tokens = items.reduce((sum, item) => sum + itemTokens(item), 0);
-  return Math.max(0, ...targets.map((t) => maxCostUsd(tokens, 0, t.model.pricing)));
+  return mostCostUsd(targets, (t) => maxCostUsd(tokens, 0, t.model.pricing));
 }
 
 /** The upstream's token count when it sent one (Gemini does not), else the tokenizer's, marked estimated; priced per input token. */

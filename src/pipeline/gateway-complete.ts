@@ -1,16 +1,15 @@
-import { costUsd, sumUsd } from '../costs/cost.ts';
-import { countMessageTokens, countTextTokens } from '../costs/estimate-tokens.ts';
-import type { Gateway } from './gateway-types.ts';
+import { sumUsd } from '../costs/cost.ts';
 import { callBody } from '../optimizer/call-body.ts';
+import { sumUsage } from '../optimizer/sum-usage.ts';
 import type { CallRecord, Complete, CompletionCall, CompletionResult } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
-import { ZERO_USAGE, type MappedCompletion, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
-import { callWithFallback, type FallbackOutcome } from '../reliability/call-with-fallback.ts';
+import { ZERO_USAGE, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
+import { settleUsage, type SettledUsage } from './accounting.ts';
+import { attemptContext, callUpstream } from './call-upstream.ts';
+import type { Gateway } from './gateway-types.ts';
 import type { RequestRecord } from './request-record.ts';
 import type { TraceSpan } from '../telemetry/trace-types.ts';
-import { tracedAttempts } from './trace-spans.ts';
-import { upstreamFailure } from './upstream-failure.ts';
-import { attemptCompletion, type AttemptContext } from './upstream-attempts.ts';
+import { attemptCompletion } from './upstream-attempts.ts';
 
 /** One technique call as the gateway made it: what was asked for, who answered, what it cost. */
 export interface CallLog extends CallRecord {
@@ -36,7 +35,7 @@ export class CallLedger {
   }
 
   addRequest(one: UpstreamAnswer): void {
-    this.usage = addUsage(this.usage, one.usage);
+    this.usage = sumUsage([this.usage, one.usage]);
     this.costsUsd.push(one.costUsd);
     this.upstreamRequests++;
     this.estimated ||= one.estimated;
@@ -44,12 +43,9 @@ export class CallLedger {
   }
 }
 
-interface UpstreamAnswer {
+interface UpstreamAnswer extends SettledUsage {
   texts: string[];
   finishReasons: Array<string | null>;
-  usage: NormalizedUsage;
-  costUsd: number;
-  estimated: boolean;
   target: UpstreamTarget;
 }
 
@@ -93,7 +89,7 @@ export function createGatewayComplete(deps: GatewayCompleteDeps): { complete: Co
       answers.push(a);
       ledger.addRequest(a);
       log.upstreamRequests++;
-      log.usage = addUsage(log.usage, a.usage);
+      log.usage = sumUsage([log.usage, a.usage]);
       log.costUsd = sumUsd([log.costUsd, a.costUsd]);
       log.model = a.target.model.id;
     };
@@ -143,50 +139,21 @@ async function requestChoices(
   const scratch: RequestRecord = { ...record, upstreamNs: 0n };
   const attempt = (target: UpstreamTarget) => {
     const body = bodyFor(target);
-    const ctx: AttemptContext = {
-      upstream: g.upstream,
-      body,
-      record: scratch,
-      defaultTimeoutMs: g.config.reliability.default_timeout_ms,
-      simHeaders: deps.simHeaders,
-      signal: deps.signal,
-    };
-    return attemptCompletion(ctx, target).then((mapped) => ({ mapped, body }));
+    return attemptCompletion(attemptContext(g, body, scratch, deps.simHeaders, deps.signal), target).then((mapped) => ({ mapped, body }));
   };
   const startedNs = clock.start();
-  let outcome: FallbackOutcome<{ mapped: MappedCompletion; body: ChatRequest }>;
-  try {
-    outcome = await callWithFallback(deps.targets, tracedAttempts(deps.trace, 'chat', attempt), { breakers: g.breakers, reliability: g.config.reliability, signal: deps.signal });
-  } finally {
-    clock.stop();
-  }
-  ledger.attempts += outcome.attempts.length;
-  for (const a of outcome.attempts) if (!a.ok) g.metrics.upstreamErrors.inc({ model: a.model, kind: a.errorKind ?? 'unknown' });
-  if (!outcome.ok) throw upstreamFailure(outcome);
-  const answer = measure(outcome.target, outcome.value.body, outcome.value.mapped);
-  const durationMs = Number(process.hrtime.bigint() - startedNs) / 1e6;
-  g.liveStats.record(outcome.target.model.id, { ttftMs: durationMs, outputTokens: answer.usage.outputTokens, durationMs, ok: true });
-  return answer;
-}
-
-/** The upstream's usage when it sent one, else a tokenizer count (marked estimated); priced with the catalog. */
-function measure(target: UpstreamTarget, body: ChatRequest, mapped: MappedCompletion): UpstreamAnswer {
+  const outcome = await callUpstream(g, deps.targets, attempt, {
+    signal: deps.signal,
+    trace: deps.trace,
+    onOutcome: (o) => (ledger.attempts += o.attempts.length),
+  }).finally(() => clock.stop());
+  const { target } = outcome;
+  const { mapped, body } = outcome.value;
   const texts = mapped.completion.choices.map((c) => c.message.content ?? '');
-  const usage: NormalizedUsage = mapped.usage ?? {
-    inputTokens: countMessageTokens(body.messages, body.tools),
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: countTextTokens(texts.join('')),
-    reasoningTokens: 0,
-  };
-  return {
-    texts,
-    finishReasons: mapped.completion.choices.map((c) => c.finish_reason),
-    usage,
-    costUsd: costUsd(usage, target.model.pricing),
-    estimated: mapped.usage === undefined,
-    target,
-  };
+  const settled = settleUsage(target, body, mapped.usage, texts.join(''));
+  const durationMs = Number(process.hrtime.bigint() - startedNs) / 1e6;
+  g.liveStats.record(target.model.id, { ttftMs: durationMs, outputTokens: settled.usage.outputTokens, durationMs, ok: true });
+  return { ...settled, texts, finishReasons: mapped.completion.choices.map((c) => c.finish_reason), target };
 }
 
 function paramsOf(call: CompletionCall, request: ChatRequest, n: number): CallLog['params'] {
@@ -195,16 +162,6 @@ function paramsOf(call: CompletionCall, request: ChatRequest, n: number): CallLo
     temperature: call.temperature ?? request.temperature ?? null,
     top_p: call.top_p ?? request.top_p ?? null,
     max_tokens: call.max_tokens ?? request.max_completion_tokens ?? request.max_tokens ?? null,
-  };
-}
-
-export function addUsage(a: NormalizedUsage, b: NormalizedUsage): NormalizedUsage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    cachedInputTokens: a.cachedInputTokens + b.cachedInputTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    reasoningTokens: a.reasoningTokens + b.reasoningTokens,
   };
 }
 

@@ -1,21 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { maxCostUsd } from '../costs/max-cost.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
+import { maxCostUsd } from '../costs/max-cost.ts';
 import type { Gateway } from './gateway-types.ts';
 import type { ConventionDeps, TechniqueSelection } from '../optimizer/optillm-conventions.ts';
 import type { OptimizedAnswer, TechniqueBounds } from '../optimizer/types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
-import { reserveBudgetUsd, settleBudget } from './budget-guard.ts';
+import { mostCostUsd, reserveBudgetUsd, settleBudget } from './budget-guard.ts';
 import { GatewayError } from '../util/errors.ts';
 import { createGatewayComplete, type CallLedger } from './gateway-complete.ts';
 import { optimizationJson } from './optimization-record.ts';
 import { clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
+import { SSE_RESPONSE_HEADERS } from '../providers/sse.ts';
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
-import { gatewayHeaders, recordRequest } from './request-log.ts';
+import { gatewayHeaders, headerSafe, recordRequest } from './request-log.ts';
 import { boundsOf, maxChoicesOf, runTechnique, techniqueNames } from './technique-runner.ts';
 import { simControlHeaders } from './upstream-attempts.ts';
 
@@ -190,11 +191,7 @@ const TECHNIQUE_TEMPLATE_TOKENS = 512;
 function reserveUsd(body: ChatRequest, bounds: TechniqueBounds, targets: readonly UpstreamTarget[]): number {
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const perCallPromptTokens = 2 * promptTokens + bounds.maxCompletionTokens + TECHNIQUE_TEMPLATE_TOKENS;
-  let amountUsd = 0;
-  for (const t of targets) {
-    amountUsd = Math.max(amountUsd, maxCostUsd(bounds.maxUpstreamRequests * perCallPromptTokens, bounds.maxCompletionTokens, t.model.pricing));
-  }
-  return amountUsd;
+  return mostCostUsd(targets, (t) => maxCostUsd(bounds.maxUpstreamRequests * perCallPromptTokens, bounds.maxCompletionTokens, t.model.pricing));
 }
 
 function stampSpend(record: RequestRecord, ledger: CallLedger): void {
@@ -208,7 +205,7 @@ function stampSpend(record: RequestRecord, ledger: CallLedger): void {
 
 function techniqueHeaders(selection: TechniqueSelection, ledger: CallLedger): Record<string, string> {
   return {
-    'x-aigw-technique': /^[\x21-\x7e]*$/.test(selection.spec) ? selection.spec : encodeURIComponent(selection.spec),
+    'x-aigw-technique': headerSafe(selection.spec),
     'x-aigw-technique-source': selection.source,
     'x-aigw-upstream-calls': String(ledger.upstreamRequests),
   };
@@ -226,7 +223,7 @@ function streamAnswer(g: Gateway, reply: FastifyReply, out: OptimizedReply, body
   reply.hijack();
   const raw = reply.raw;
   try {
-    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
+    raw.writeHead(200, { ...SSE_RESPONSE_HEADERS, ...headers });
     const events = format.wholeStream
       ? format.wholeStream(optimizedCompletion(out), out.usage, record.row.cost_usd, { body, requestId: record.row.id })
       : optimizedStreamEvents(out, body.stream_options?.include_usage === true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerPieces, clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
+import { clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
 
 const reply: OptimizedReply = {
   id: 'chatcmpl-r1',
@@ -39,15 +39,6 @@ describe('optimized answers', () => {
   it('maps a technique-specific finish reason to stop', () => {
     expect(clientFinishReason('length')).toBe('length');
     expect(clientFinishReason('majority')).toBe('stop');
-  });
-
-  it('splits the answer at whitespace into pieces that join back exactly', () => {
-    const long = 'word '.repeat(40) + 'end\nnext line';
-    const pieces = answerPieces(long);
-    expect(pieces.join('')).toBe(long);
-    expect(pieces.length).toBeGreaterThan(3);
-    for (const p of pieces.slice(0, -1)) expect(p.length).toBeLessThanOrEqual(48);
-    expect(answerPieces('')).toEqual([]);
   });
 
   it('streams role, content, finish, usage (when asked) and [DONE]', () => {

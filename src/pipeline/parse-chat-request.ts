@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
-import { errors } from '../util/errors.ts';
+import { errors, type GatewayError } from '../util/errors.ts';
 
 /** Validates a request body with its route's schema; a bad field becomes a 400 that names it (`messages[0].role`). */
 export function parseRequestBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -10,13 +10,18 @@ export function parseRequestBody<S extends z.ZodType>(schema: S, body: unknown):
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  throw invalidBodyError(result.error);
+}
+
+/** The 400 for a request body zod refused, naming its first bad field (`messages[0].role`). */
+export function invalidBodyError(error: z.ZodError): GatewayError {
+  const issue = error.issues[0];
   const param = issue ? formatPath(issue.path) : 'body';
   const message =
     issue?.code === 'invalid_type' && issue.input === undefined
       ? `Missing required parameter: '${param}'.`
       : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
-  throw errors.invalidField(param, message);
+  return errors.invalidField(param, message);
 }
 
 /** Validates a chat-completions body. */

@@ -3,7 +3,7 @@ import type { Gateway } from './gateway-types.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { parseRoutingOverrides } from '../router/policy/parse-overrides.ts';
-import type { RouteDecision } from '../router/types.ts';
+import type { RouteDecision, RouteInput } from '../router/types.ts';
 import type { RouteOutcome } from '../router/router.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import type { RequestRecord } from './request-record.ts';
@@ -42,6 +42,24 @@ function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
   return targets.filter((t) => t.model.supports_n);
 }
 
+/** What the router decides on for a request: its messages, the key, the client's overrides (a bad one is a 400). */
+export function routerInput(body: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord, routingModel: string): RouteInput {
+  const overrides = parseRoutingOverrides(headers, body.aigw);
+  if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
+  return {
+    routingModel,
+    messages: body.messages,
+    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
+    keyId: record.key?.id,
+    keyName: record.key?.name,
+    team: record.key?.team ?? undefined,
+    metadata: body.metadata,
+    overrides: overrides.overrides,
+    requiredCapabilities: requiredCapabilities(body),
+    budgeted: record.key ? record.key.budget_daily_usd !== null || record.key.budget_monthly_usd !== null : false,
+  };
+}
+
 /**
  * A named model goes to itself and its configured fallbacks; a routing model (`auto`, `auto-cost`, …)
  * asks the router, whose decision is logged with the request.
@@ -54,21 +72,7 @@ export function planRoute(
 ): RoutePlan | Promise<RoutePlan> {
   const catalog = g.catalog;
   if (!catalog.isVirtual(body.model)) return { targets: namedTargets(g, body), decision: undefined };
-  const overrides = parseRoutingOverrides(headers, body.aigw);
-  if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
-  const input = {
-    routingModel: body.model,
-    messages: body.messages,
-    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-    keyId: record.key?.id,
-    keyName: record.key?.name,
-    team: record.key?.team ?? undefined,
-    metadata: body.metadata,
-    overrides: overrides.overrides,
-    requiredCapabilities: requiredCapabilities(body),
-    requestId: record.row.id,
-    budgeted: record.key ? record.key.budget_daily_usd !== null || record.key.budget_monthly_usd !== null : false,
-  };
+  const input = { ...routerInput(body, headers, record, body.model), requestId: record.row.id };
   const outcome = g.router.decide(input);
   // The built-in router stays synchronous; only an external backend makes the plan wait.
   if (g.routingBackend.name === 'builtin') return planFromOutcome(g, outcome, record);

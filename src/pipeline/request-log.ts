@@ -8,9 +8,13 @@ import { endRequestSpan } from './trace-spans.ts';
 import { writeToolCallSignal } from './tool-call-signal.ts';
 import { learningRowOf } from '../router/learning/learning-loop.ts';
 
-/** Header values must be visible ASCII; rule names and model ids from the config may not be. */
-function headerSafe(value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) ? value : encodeURIComponent(value);
+/**
+ * A header value as sent: visible ASCII with inner spaces (RFC 9110 field-value; leading or trailing
+ * space would be stripped) passes as is, anything else percent-encoded. Model ids, rule names and
+ * technique specs come from config and clients and may be neither.
+ */
+export function headerSafe(value: string): string {
+  return /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /** The x-aigw-* headers every answer carries. Streams send cost and final overhead as trailers. */
@@ -38,6 +42,27 @@ export function gatewayHeaders(
   return headers;
 }
 
+/** The access log: one line per request, with what an operator greps for first. */
+function logAccess(g: Gateway, record: RequestRecord): void {
+  const row = record.row;
+  g.logger.info(
+    {
+      id: row.id,
+      key: record.key?.name ?? null,
+      asked: row.model_requested,
+      model: row.model_used,
+      status: row.status,
+      ...(row.error_type ? { error: row.error_type } : {}),
+      tokens_in: row.input_tokens,
+      tokens_out: row.output_tokens,
+      cost_usd: Number(row.cost_usd.toPrecision(6)),
+      latency_ms: Math.round(row.latency_ms * 10) / 10,
+      ...(row.cache_hit ? { cache: 'hit' } : {}),
+    },
+    'request',
+  );
+}
+
 /** Writes the request row (batched, off the request path) and updates metrics; once per request. */
 export function recordRequest(g: Gateway, record: RequestRecord): void {
   if (record.written) return;
@@ -55,6 +80,7 @@ export function recordRequest(g: Gateway, record: RequestRecord): void {
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
   if (!row.cache_hit) countBilledTokens(m, model, row);
   void g.writer.enqueueRequest(row);
+  if (g.config.server.access_log) logAccess(g, record);
   recordLearningRow(g, record);
   endRequestSpan(record.trace, row, { providerType: row.provider ? g.config.providers.find((p) => p.id === row.provider)?.type : undefined });
   // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
@@ -91,6 +117,7 @@ export function recordDecision(g: Gateway, decision: RouteDecision, record: Requ
     rationale: decision.rationale,
     router_version: decision.routerVersion,
     decision_us: decision.decisionUs,
+    trust: decision.trust ?? null,
     language: decision.language,
     explored: decision.explored === true,
   });

@@ -1,4 +1,4 @@
-import type { ApiKeyRow, RequestRow } from '../store/types.ts';
+import { emptyRequestRow, type ApiKeyRow, type RequestRow } from '../store/types.ts';
 import type { NormalizedUsage } from '../providers/types.ts';
 import type { JudgeContent } from '../quality/judge-queue.ts';
 import type { RouteDecision } from '../router/types.ts';
@@ -25,39 +25,7 @@ export interface RequestRecord {
 
 export function newRequestRecord(id: string, nowMs: number): RequestRecord {
   return {
-    row: {
-      id,
-      created_at: nowMs,
-      key_id: null,
-      team: null,
-      model_requested: '',
-      model_used: null,
-      provider: null,
-      status: 0,
-      error_type: null,
-      stream: false,
-      latency_ms: 0,
-      ttft_ms: null,
-      upstream_latency_ms: null,
-      overhead_ms: 0,
-      attempts: 0,
-      input_tokens: 0,
-      cached_input_tokens: 0,
-      cache_write_tokens: 0,
-      output_tokens: 0,
-      reasoning_tokens: 0,
-      cost_usd: 0,
-      usage_estimated: false,
-      finish_reason: null,
-      task_type: null,
-      decision_id: null,
-      metadata: null,
-      prompt_text: null,
-      response_text: null,
-      cache_hit: false,
-      cache_saved_usd: 0,
-      optimization: null,
-    },
+    row: emptyRequestRow(id, nowMs),
     startNs: process.hrtime.bigint(),
     upstreamNs: 0n,
     key: undefined,

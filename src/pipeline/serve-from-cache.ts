@@ -2,6 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { Gateway } from './gateway-types.ts';
 import type { ChatCompletion, ChatRequest } from '../providers/chat-schema.ts';
 import type { NormalizedUsage, ProviderAdapter, UpstreamTarget } from '../providers/types.ts';
+import { SSE_RESPONSE_HEADERS } from '../providers/sse.ts';
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
@@ -73,7 +74,7 @@ export function answerFromCache(g: Gateway, reply: FastifyReply, body: ChatReque
   }
   reply.hijack();
   const out = reply.raw;
-  out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers });
+  out.writeHead(200, { ...SSE_RESPONSE_HEADERS, ...headers });
   record.row.ttft_ms = record.row.latency_ms;
   out.end(
     format.wholeStream

@@ -95,10 +95,23 @@ export class SseParser {
   }
 }
 
+/*
+ * Every SSE line the gateway and the simulated fleet write goes through these, so the framing
+ * (`data: ` prefix, blank-line terminator) is written in one place.
+ */
+
 /** Serializes one payload as an SSE `data:` event. */
 export function formatSseData(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
 }
 
+/** Serializes one payload as a named SSE event (`event:` then `data:`), as Anthropic streams do. */
+export function formatSseEvent(event: string, payload: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
 /** The OpenAI stream terminator. */
 export const SSE_DONE = 'data: [DONE]\n\n';
+
+/** Response headers that open an SSE stream to the client. */
+export const SSE_RESPONSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } as const;

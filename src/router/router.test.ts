@@ -243,4 +243,15 @@ describe('speed', () => {
     const p99 = samplesUs[Math.floor(samplesUs.length * 0.99)] ?? Infinity;
     expect(p99).toBeLessThan(200);
   });
+  it('logs the predictor\'s trust and says in the rationale when an unfamiliar prompt was routed on task-level quality', () => {
+    const withTrust = (trust: number) => ({ ...fakePredictor, trust: () => ({ trust, unfamiliar: trust < 0.05 }) });
+    const low = decided(router(STORY_RULES, { predictor: withTrust(0.01) }).decide(ask(SUMMARIZE)));
+    expect(low.trust).toBe(0.01);
+    expect(low.rationale).toContain('unfamiliar prompt: routed on task-level quality');
+    const high = decided(router(STORY_RULES, { predictor: withTrust(0.8) }).decide(ask(SUMMARIZE)));
+    expect(high.trust).toBe(0.8);
+    expect(high.rationale).not.toContain('unfamiliar');
+    // A predictor without a trust value logs none.
+    expect(decided(router().decide(ask(SUMMARIZE))).trust).toBeUndefined();
+  });
 });

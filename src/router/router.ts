@@ -170,10 +170,11 @@ export function createRouter(deps: RouterDeps): Router {
       });
     };
     const qualities = models.length > 0 ? predictor.predict(analysis, models) : [];
+    const trust = models.length > 0 ? predictor.trust?.(analysis) : undefined;
     let choice = choose(qualities, true);
     const explored = vm && choice.ok ? explore(input.requestId ?? id, analysis, models, choice, input.budgeted === true, choose) : null;
     if (explored) choice = explored;
-    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired };
+    const described = { taskType: analysis.taskType, complexity: analysis.complexity, constraints, rulesFired: combined.fired, unfamiliar: trust?.unfamiliar };
     const candidates = choice.ranked.map(toCandidateScore);
     if (!vm || !choice.ok) {
       const message = vm
@@ -213,6 +214,7 @@ export function createRouter(deps: RouterDeps): Router {
       rationale,
       routerVersion: predictorVersion(),
       decisionUs,
+      ...(trust ? { trust: trust.trust } : {}),
       ...(explored ? { explored: true } : {}),
       ...(predictor.promptTerms ? { learning: { features: analysis.features, terms: predictor.promptTerms(analysis) } } : {}),
     };

@@ -36,6 +36,11 @@ export interface QualityPredictor {
   /** Model ids the trained parameters know; others are served from catalog priors. */
   knownModels(): string[];
   predict(analysis: PromptAnalysis, models: readonly ModelConfig[]): number[];
+  /**
+   * Trust in the per-prompt part of `predict` for this prompt, 0–1, and whether it was low enough that
+   * the predictions lean on task-level quality (absent: a predictor without one).
+   */
+  trust?(analysis: PromptAnalysis): PromptTrust;
   /** Thompson sampling (exploration): abilities drawn from their posterior instead of taken at the mean. */
   sample?(analysis: PromptAnalysis, models: readonly ModelConfig[], random: () => number): number[];
   promptTerms?(analysis: PromptAnalysis): PromptTerms;
@@ -75,6 +80,11 @@ export interface RouteInput {
   budgeted?: boolean;
 }
 
+export interface PromptTrust {
+  trust: number;
+  unfamiliar: boolean;
+}
+
 export interface RouteDecision {
   id: string;
   routingModel: string;
@@ -94,6 +104,8 @@ export interface RouteDecision {
   rationale: string;
   routerVersion: string;
   decisionUs: number;
+  /** The predictor's trust in this prompt's per-prompt predictions (absent: the predictor has none). */
+  trust?: number;
   /** Chosen by exploration (Thompson sampling among the candidates that meet every constraint). */
   explored?: boolean;
   /** What a learning row needs from the decision (no text): the prompt's features and predictor terms. */

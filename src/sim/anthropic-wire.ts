@@ -1,3 +1,4 @@
+import { formatSseEvent } from '../providers/sse.ts';
 import type { SimAnswer, SimChoice, SimPrompt } from './answer.ts';
 import type { SimModel } from './fleet-schema.ts';
 import { contentText, InvalidRequest, isRecord, positiveInt, stopList } from './request-text.ts';
@@ -104,10 +105,6 @@ export function anthropicMessage(answer: SimAnswer, model: string, id: string) {
   };
 }
 
-function sse(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
 /** message_start, content_block_start, ping, content_block_delta…, content_block_stop, message_delta, message_stop. */
 export function anthropicStreamEvents(answer: SimAnswer, simModel: SimModel, model: string, id: string, timeScale: number): TimedEvent[] {
   const c = answer.choices[0]!;
@@ -116,7 +113,7 @@ export function anthropicStreamEvents(answer: SimAnswer, simModel: SimModel, mod
   const events: TimedEvent[] = [
     {
       atMs: 0,
-      wire: sse('message_start', {
+      wire: formatSseEvent('message_start', {
         type: 'message_start',
         message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
       }),
@@ -125,27 +122,27 @@ export function anthropicStreamEvents(answer: SimAnswer, simModel: SimModel, mod
   const first = clock.firstMs();
   let chars = 0;
   if (c.toolCall) {
-    events.push({ atMs: first, wire: sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: toolUseId(c), name: c.toolCall.name, input: {} } }) });
-    events.push({ atMs: first, wire: sse('ping', { type: 'ping' }) });
+    events.push({ atMs: first, wire: formatSseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: toolUseId(c), name: c.toolCall.name, input: {} } }) });
+    events.push({ atMs: first, wire: formatSseEvent('ping', { type: 'ping' }) });
     for (const piece of splitFixed(c.toolCall.argumentsJson)) {
       chars += piece.length;
-      events.push({ atMs: clock.afterChars(chars), wire: sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: piece } }) });
+      events.push({ atMs: clock.afterChars(chars), wire: formatSseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: piece } }) });
     }
   } else {
-    events.push({ atMs: first, wire: sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) });
-    events.push({ atMs: first, wire: sse('ping', { type: 'ping' }) });
+    events.push({ atMs: first, wire: formatSseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) });
+    events.push({ atMs: first, wire: formatSseEvent('ping', { type: 'ping' }) });
     for (const piece of splitWords(c.text)) {
       chars += piece.length;
-      events.push({ atMs: clock.afterChars(chars), wire: sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }) });
+      events.push({ atMs: clock.afterChars(chars), wire: formatSseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }) });
     }
   }
   const endMs = clock.afterChars(chars);
-  events.push({ atMs: endMs, wire: sse('content_block_stop', { type: 'content_block_stop', index: 0 }) });
+  events.push({ atMs: endMs, wire: formatSseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) });
   events.push({
     atMs: endMs,
-    wire: sse('message_delta', { type: 'message_delta', delta: { stop_reason: stopReasonOf(c), stop_sequence: c.stopSequence ?? null }, usage: { output_tokens: usage.output_tokens } }),
+    wire: formatSseEvent('message_delta', { type: 'message_delta', delta: { stop_reason: stopReasonOf(c), stop_sequence: c.stopSequence ?? null }, usage: { output_tokens: usage.output_tokens } }),
   });
-  events.push({ atMs: endMs, wire: sse('message_stop', { type: 'message_stop' }) });
+  events.push({ atMs: endMs, wire: formatSseEvent('message_stop', { type: 'message_stop' }) });
   return events;
 }
 

@@ -1,4 +1,5 @@
 import type { ChatCompletion, ChatCompletionChunk, FinishReason, OpenAIUsage } from '../providers/chat-schema.ts';
+import { formatSseData, SSE_DONE } from '../providers/sse.ts';
 import type { SimAnswer, SimChoice, SimPrompt } from './answer.ts';
 import type { SimModel } from './fleet-schema.ts';
 import { contentText, InvalidRequest, isRecord, positiveInt, stopList } from './request-text.ts';
@@ -129,7 +130,7 @@ export function openAIStreamEvents(
 ): TimedEvent[] {
   const base = { id, object: 'chat.completion.chunk' as const, created, model: req.model, system_fingerprint: 'fp_simulated' };
   // Chunks are assembled from a per-request prefix: serializing ~150 whole objects per answer made
-  // JSON.stringify the simulator's main cost under load.
+  // JSON.stringify the simulator's main cost under load. (The same `data: …\n\n` framing as formatSseData.)
   const prefix = `data: ${JSON.stringify(base).slice(0, -1)},"choices":[`;
   const suffix = req.includeUsage ? '],"usage":null}\n\n' : ']}\n\n';
   const chunk = (choices: ChatCompletionChunk['choices']): string => `${prefix}${JSON.stringify(choices).slice(1, -1)}${suffix}`;
@@ -162,8 +163,8 @@ export function openAIStreamEvents(
     events.push({ atMs: doneMs, wire: chunk([{ index, delta: {}, logprobs: null, finish_reason: finishOf(c) }]) });
   });
   const sorted = answer.choices.length > 1 ? byDueTime(events) : events;
-  if (req.includeUsage) sorted.push({ atMs: endMs, wire: `data: ${JSON.stringify({ ...base, choices: [], usage: openAIUsage(answer) })}\n\n` });
-  sorted.push({ atMs: endMs, wire: 'data: [DONE]\n\n' });
+  if (req.includeUsage) sorted.push({ atMs: endMs, wire: formatSseData({ ...base, choices: [], usage: openAIUsage(answer) }) });
+  sorted.push({ atMs: endMs, wire: SSE_DONE });
   return sorted;
 }
 

@@ -32,6 +32,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { formatSseData, formatSseEvent } from '../providers/sse.ts';
 import { anthropicError, anthropicMessage, anthropicStreamEvents, parseAnthropicRequest } from './anthropic-wire.ts';
 import { composeAnswer, type SimAnswer, type SimPrompt } from './answer.ts';
 import { emitEvents, sendAfter, sendCutBody } from './emit.ts';
@@ -84,8 +85,8 @@ function errorBody(wire: Wire, status: number, message: string, param: string | 
 
 /** The error event a provider sends in place of the answer after a 200 (Anthropic: overloaded). */
 function streamErrorEvent(wire: Wire): string {
-  if (wire === 'openai') return `data: ${JSON.stringify(openAIError(500, failureMessage(500)))}\n\n`;
-  return `event: error\ndata: ${JSON.stringify(anthropicError(529, 'Overloaded (simulated).'))}\n\n`;
+  if (wire === 'openai') return formatSseData(openAIError(500, failureMessage(500)));
+  return formatSseEvent('error', anthropicError(529, 'Overloaded (simulated).'));
 }
 
 function failureMessage(status: number): string {

@@ -14,7 +14,7 @@ const REQUEST_COLUMNS = [
 
 const DECISION_COLUMNS = [
   'id', 'request_id', 'created_at', 'routing_model', 'task_type', 'complexity', 'goal', 'chosen_model', 'candidates',
-  'rules', 'fallbacks', 'rationale', 'router_version', 'decision_us', 'language', 'explored',
+  'rules', 'fallbacks', 'rationale', 'router_version', 'decision_us', 'language', 'explored', 'trust',
 ] as const satisfies readonly (keyof DecisionTable)[];
 
 const RESERVATION_COLUMNS = [

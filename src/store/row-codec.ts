@@ -72,6 +72,7 @@ export function encodeDecisionRow(row: DecisionRow): DecisionTable {
     rationale: row.rationale,
     router_version: row.router_version,
     decision_us: row.decision_us,
+    trust: row.trust ?? null,
     language: row.language ?? null,
     explored: row.explored ? 1 : 0,
   };

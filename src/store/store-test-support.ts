@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { KyselyStore } from './kysely-store.ts';
 import { openStore } from './open-store.ts';
-import type { ApiKeyRow, BudgetReservationRow, DecisionRow, RequestRow } from './types.ts';
+import { emptyRequestRow, type ApiKeyRow, type BudgetReservationRow, type DecisionRow, type RequestRow } from './types.ts';
 
 export const TEST_POSTGRES_URL = process.env['AIGW_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -60,37 +60,22 @@ let sequence = 0;
 export function makeRequestRow(overrides: Partial<RequestRow> = {}): RequestRow {
   sequence += 1;
   return {
-    id: `req_${sequence}_${randomUUID()}`,
-    created_at: 1_767_225_600_000 + sequence,
+    ...emptyRequestRow(`req_${sequence}_${randomUUID()}`, 1_767_225_600_000 + sequence),
     key_id: 'key_a',
     team: 'search',
     model_requested: 'auto',
     model_used: 'gpt-4o-mini',
     provider: 'openai',
     status: 200,
-    error_type: null,
-    stream: false,
     latency_ms: 812.5,
-    ttft_ms: null,
     upstream_latency_ms: 790.25,
     overhead_ms: 1.75,
     attempts: 1,
     input_tokens: 1200,
-    cached_input_tokens: 0,
-    cache_write_tokens: 0,
     output_tokens: 300,
-    reasoning_tokens: 0,
     cost_usd: 0.000123456789,
-    usage_estimated: false,
     finish_reason: 'stop',
     task_type: 'qa',
-    decision_id: null,
-    metadata: null,
-    prompt_text: null,
-    response_text: null,
-    cache_hit: false,
-    cache_saved_usd: 0,
-    optimization: null,
     ...overrides,
   };
 }
@@ -115,6 +100,7 @@ export function makeDecisionRow(requestId: string, overrides: Partial<DecisionRo
     rationale: 'qa at low complexity: the small model is predicted within 0.1 of the best at 6% of the cost',
     router_version: 'builtin-1',
     decision_us: 84.5,
+    trust: 0.62,
     language: 'en',
     explored: false,
     ...overrides,

@@ -38,6 +38,43 @@ export interface RequestRow {
   optimization: string | null;
 }
 
+/** A request row before anything is known about the request: what every path starts from and fills. */
+export function emptyRequestRow(id: string, createdAtMs: number): RequestRow {
+  return {
+    id,
+    created_at: createdAtMs,
+    key_id: null,
+    team: null,
+    model_requested: '',
+    model_used: null,
+    provider: null,
+    status: 0,
+    error_type: null,
+    stream: false,
+    latency_ms: 0,
+    ttft_ms: null,
+    upstream_latency_ms: null,
+    overhead_ms: 0,
+    attempts: 0,
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    cost_usd: 0,
+    usage_estimated: false,
+    finish_reason: null,
+    task_type: null,
+    decision_id: null,
+    metadata: null,
+    prompt_text: null,
+    response_text: null,
+    cache_hit: false,
+    cache_saved_usd: 0,
+    optimization: null,
+  };
+}
+
 export interface CandidateScore {
   model: string;
   predictedQuality: number;
@@ -67,6 +104,8 @@ export interface DecisionRow {
   rationale: string;
   router_version: string;
   decision_us: number;
+  /** The predictor's trust in the per-prompt predictions, 0–1 (null: none; migration 0012). */
+  trust: number | null;
   /** The prompt's language (ISO 639-1, `und` when unknown); null on decisions logged before migration 0013. */
   language: string | null;
   /** Chosen by exploration (Thompson sampling); analytics can leave such decisions out. */

@@ -70,11 +70,17 @@ export const errors = {
     new GatewayError(401, 'authentication_error', 'This route requires the admin key.', { code: 'admin_key_required' }),
   notAdmin: () =>
     new GatewayError(403, 'permission_error', 'This key may not use admin routes; send the admin key.', { code: 'admin_key_required' }),
-  budgetExceeded: (window: string, limitUsd: number, spentUsd: number) =>
+  /**
+   * The budget check reserves the request's worst case before calling upstream: say that amount and
+   * what it is made of, since it (not the spend so far) is often what does not fit.
+   */
+  budgetExceeded: (b: { window: string; limitUsd: number; usedUsd: number; requestUsd: number; worstCase: string }) =>
     new GatewayError(
       429,
       'budget_exceeded',
-      `Budget exceeded: this key's ${window} budget is $${limitUsd}, $${spentUsd.toFixed(6)} already spent or reserved.`,
+      `Budget exceeded: this request's worst-case cost $${b.requestUsd.toFixed(6)} (${b.worstCase}) is reserved before the call, ` +
+        `and it does not fit this key's ${b.window} budget of $${b.limitUsd} ($${b.usedUsd.toFixed(6)} already spent or reserved, ` +
+        `$${Math.max(0, b.limitUsd - b.usedUsd).toFixed(6)} left). Send a lower max_tokens to reserve less.`,
       { code: 'budget_exceeded' },
     ),
   rateLimited: (limitPerMin: number, retryAfterMs: number) =>

@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 const AIGW_BIN = resolve(import.meta.dirname, '../../bin/aigw.mjs');
 
 /** Starts `aigw serve` as a real process and resolves with its URL once it logs that it listens. */
-export function spawnGateway(cwd: string) {
-  const child = spawn(process.execPath, [AIGW_BIN, 'serve', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnGateway(cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  const child = spawn(process.execPath, [AIGW_BIN, 'serve', '--port', '0'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<{ msg?: string; url?: string; level?: number }> = [];
   const url = new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: child.stdout });

@@ -36,6 +36,8 @@ export interface TestStackOptions {
   config?: (base: GatewayConfigInput) => GatewayConfigInput;
   env?: NodeJS.ProcessEnv;
   simTimeScale?: number;
+  /** The gateway's logger (default: silent). */
+  logger?: pino.Logger;
 }
 
 /** A simulated upstream plus a gateway on random ports, with its own store directory and config file. */
@@ -56,7 +58,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     port: 0,
     simulated: false,
     env: { ...opts.env },
-    logger: pino({ level: 'silent' }),
+    logger: opts.logger ?? pino({ level: 'silent' }),
   });
   const clientWithKey = (key: string) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: key, maxRetries: 0 });
   return {

@@ -4,6 +4,7 @@ import { evaluateBudget } from './budget.ts';
 import { evaluateCostSpike } from './cost-spike.ts';
 import { evaluateErrorRate, evaluateLatency } from './model-health.ts';
 import { evaluateQuality } from './quality.ts';
+import { evaluateRouterLearning } from './router-learning.ts';
 import type { RuleContext } from './rule-context.ts';
 
 /** What one rule finds now, per subject. */
@@ -21,5 +22,7 @@ export function evaluateRule(ctx: RuleContext, rule: IdentifiedRule): Promise<Ob
       return evaluateLatency(ctx, rule);
     case 'breaker_open':
       return evaluateBreakers(ctx, rule);
+    case 'router_learning':
+      return evaluateRouterLearning(ctx, rule);
   }
 }

@@ -42,10 +42,18 @@ function missingData(history: History): string[] {
   return missing;
 }
 
-function overallConfidence(history: History, missing: readonly string[]): Confidence {
-  if (missing.length > 0) return 'low';
+const CONFIDENCE_ORDER: readonly Confidence[] = ['low', 'medium', 'high'];
+
+/**
+ * The set's confidence: what the data supports (low with gaps, high from 200 rated requests), and never
+ * more than its most confident recommendation — five changes rated medium and low are not "high" together.
+ */
+export function overallConfidence(history: Pick<History, 'rows'>, missing: readonly string[], recommendations: readonly Pick<RuleRecommendation, 'confidence'>[]): Confidence {
   const rated = history.rows.filter((r) => r.quality !== null).length;
-  return rated >= 200 ? 'high' : 'medium';
+  const data: Confidence = missing.length > 0 ? 'low' : rated >= 200 ? 'high' : 'medium';
+  if (recommendations.length === 0) return data;
+  const best = Math.max(...recommendations.map((r) => CONFIDENCE_ORDER.indexOf(r.confidence)));
+  return CONFIDENCE_ORDER[Math.min(CONFIDENCE_ORDER.indexOf(data), best)] ?? 'low';
 }
 
 /**
@@ -187,7 +195,7 @@ export async function buildRecommendations(
       withQualitySignal: history.rows.filter((r) => r.quality !== null).length,
     },
     current: { avgCostUsd: avgCostUsd(now.baseline), avgQuality: avgQuality(now.baseline), avgLatencyMs: avgLatencyMs(now.baseline), totalCostUsd: now.baseline.costUsd * history.sampleScale },
-    confidence: overallConfidence(history, missing),
+    confidence: overallConfidence(history, missing, recommendations),
     missing,
     recommendations,
     combinedImpact: combined,

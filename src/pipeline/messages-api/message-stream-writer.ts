@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, FinishReason } from '../../providers/chat-schema.ts';
 import type { NormalizedUsage } from '../../providers/types.ts';
 import type { StreamWriter } from '../client-format/client-format.ts';
-import { sseEvent } from './sse-event.ts';
+import { formatSseEvent } from '../../providers/sse.ts';
 import { messageId, messagesUsage, stopReasonOf } from './chat-to-message.ts';
 
 export interface MessageStreamStart {
@@ -36,18 +36,18 @@ export function createMessageStreamWriter(start: MessageStreamStart): StreamWrit
       stop_sequence: null,
       usage: { input_tokens: start.estimatedInputTokens, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     };
-    return sseEvent('message_start', { type: 'message_start', message }) + sseEvent('ping', { type: 'ping' });
+    return formatSseEvent('message_start', { type: 'message_start', message }) + formatSseEvent('ping', { type: 'ping' });
   };
   const closeBlock = (): string => {
     if (!open) return '';
-    const text = sseEvent('content_block_stop', { type: 'content_block_stop', index: open.index });
+    const text = formatSseEvent('content_block_stop', { type: 'content_block_stop', index: open.index });
     open = undefined;
     return text;
   };
   const openBlock = (kind: 'text' | 'tool', contentBlock: unknown, tool?: { index: number; id: string }): string => {
     const text = closeBlock();
     open = { index: nextBlock++, kind, toolIndex: tool?.index, toolId: tool?.id };
-    return text + sseEvent('content_block_start', { type: 'content_block_start', index: open.index, content_block: contentBlock });
+    return text + formatSseEvent('content_block_start', { type: 'content_block_start', index: open.index, content_block: contentBlock });
   };
 
   return {
@@ -58,7 +58,7 @@ export function createMessageStreamWriter(start: MessageStreamStart): StreamWrit
       const text = choice.delta.content ?? '';
       if (text !== '') {
         if (open?.kind !== 'text') out += openBlock('text', { type: 'text', text: '' });
-        out += sseEvent('content_block_delta', { type: 'content_block_delta', index: open!.index, delta: { type: 'text_delta', text } });
+        out += formatSseEvent('content_block_delta', { type: 'content_block_delta', index: open!.index, delta: { type: 'text_delta', text } });
       }
       for (const call of choice.delta.tool_calls ?? []) {
         // A call's first delta names it; later deltas of the same call add argument text (some servers repeat its id).
@@ -69,7 +69,7 @@ export function createMessageStreamWriter(start: MessageStreamStart): StreamWrit
         }
         const partial = call.function?.arguments ?? '';
         if (partial !== '') {
-          out += sseEvent('content_block_delta', { type: 'content_block_delta', index: open!.index, delta: { type: 'input_json_delta', partial_json: partial } });
+          out += formatSseEvent('content_block_delta', { type: 'content_block_delta', index: open!.index, delta: { type: 'input_json_delta', partial_json: partial } });
         }
       }
       if (choice.finish_reason) finish = choice.finish_reason;
@@ -80,12 +80,12 @@ export function createMessageStreamWriter(start: MessageStreamStart): StreamWrit
       return (
         head() +
         closeBlock() +
-        sseEvent('message_delta', { type: 'message_delta', delta, usage: messagesUsage(usage) }) +
-        sseEvent('message_stop', { type: 'message_stop' })
+        formatSseEvent('message_delta', { type: 'message_delta', delta, usage: messagesUsage(usage) }) +
+        formatSseEvent('message_stop', { type: 'message_stop' })
       );
     },
     fail(kind: string, message: string): string {
-      return head() + sseEvent('error', { type: 'error', error: { type: 'api_error', message: `The upstream stream failed mid-answer (${message}); the answer is incomplete. [${kind}]` } });
+      return head() + formatSseEvent('error', { type: 'error', error: { type: 'api_error', message: `The upstream stream failed mid-answer (${message}); the answer is incomplete. [${kind}]` } });
     },
   };
 }

@@ -3,8 +3,9 @@ import cliProgress from 'cli-progress';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
 import { loadPredictor } from '../predictor/load-predictor.ts';
 import { readOutcomeFiles, type OutcomeRow } from '../predictor/outcome-rows.ts';
-import { assignCvFolds, crossValidate } from './cross-validate.ts';
-import type { TrainOptions } from '../predictor/train.ts';
+import { assignCvFolds, crossValidate, type HeldOutPredictions } from './cross-validate.ts';
+import { leaveModelsOut } from './leave-model-out.ts';
+import type { TrainOptions, TrainProgress } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
 import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, type DatasetReport } from './evaluate-routing.ts';
 import { renderSvgPlot } from './svg-plot.ts';
@@ -19,6 +20,10 @@ export interface EvalCommandOptions {
   folds?: number;
   /** Leave one dataset out instead of k random folds (generalization to a kind of prompt never trained on). */
   byDataset?: boolean;
+  /** Leave models out (leave-model-out.ts): each model scored by a predictor that knows it by a catalog prior only. */
+  leaveModelOut?: boolean;
+  /** Groups of models left out together with `leaveModelOut` (one training each; default 6). */
+  modelGroups?: number;
   seed?: number;
   /** Training options for the cross-validated models (the variants docs/router.md compares). */
   train?: Partial<TrainOptions>;
@@ -47,13 +52,15 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   if (options.modelFile) {
     ({ predicted, estimated } = scoreWithModel(rows, options.modelFile));
     method = `scored with ${options.modelFile}; costs estimated from the same rows' realized costs (length fit)`;
+  } else if (options.leaveModelOut) {
+    const groups = options.modelGroups ?? 6;
+    const lmo = withProgressBar(options.progress, groups, 'group', (onProgress) => leaveModelsOut(rows, { groups, seed, train: options.train }, onProgress));
+    ({ predicted, estimatedCostUsd: estimated } = lmo);
+    method = `leave models out (${lmo.scoredModels.length} models in ${Math.min(groups, lmo.scoredModels.length)} groups); each model scored by a predictor trained without its rows, knowing it only by its mean score on its largest other dataset`;
   } else {
     const cvOptions = { folds: options.folds ?? 5, seed, train: options.train, byDataset: options.byDataset };
     const folds = assignCvFolds(rows, cvOptions).count;
-    const bar = options.progress === false ? null : new cliProgress.SingleBar({ format: 'fold {fold}/' + folds + ' {stage} [{bar}] {percentage}%' }, cliProgress.Presets.shades_classic);
-    bar?.start(folds * 100, 0, { fold: 1, stage: '' });
-    const cv = crossValidate(rows, cvOptions, (fold, p) => bar?.update(fold * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { fold: fold + 1, stage: p.stage }));
-    bar?.stop();
+    const cv: HeldOutPredictions = withProgressBar(options.progress, folds, 'fold', (onProgress) => crossValidate(rows, cvOptions, onProgress));
     predicted = cv.predicted;
     estimated = cv.estimatedCostUsd;
     method = options.byDataset
@@ -72,6 +79,15 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   const report: EvalReport = { method, strong, weak, datasets, plots };
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
   return report;
+}
+
+/** Runs `run` with a cli-progress bar over its `parts` trainings (none when progress is off). */
+function withProgressBar<T>(progress: boolean | undefined, parts: number, label: string, run: (onProgress: (part: number, p: TrainProgress) => void) => T): T {
+  const bar = progress === false ? null : new cliProgress.SingleBar({ format: `${label} {part}/${parts} {stage} [{bar}] {percentage}%` }, cliProgress.Presets.shades_classic);
+  bar?.start(parts * 100, 0, { part: 1, stage: '' });
+  const result = run((part, p) => bar?.update(part * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { part: part + 1, stage: p.stage }));
+  bar?.stop();
+  return result;
 }
 
 function scoreWithModel(rows: readonly OutcomeRow[], modelFile: string): { predicted: Array<Record<string, number>>; estimated: Array<Record<string, number>> } {

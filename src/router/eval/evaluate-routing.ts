@@ -18,6 +18,29 @@ export interface DatasetReport {
 
 export const DEFAULT_STRONG = 'gpt-4-1106-preview';
 export const DEFAULT_WEAK = 'mixtral-8x7b-instruct';
+/** The pair of a dataset without Mixtral (AlpacaEval names it only as a "concise" variant). */
+export const FALLBACK_WEAK = 'gpt-3.5-turbo-1106';
+
+/**
+ * The strong/weak pair a dataset is scored on: the asked pair when the dataset has both, else GPT-4 vs
+ * GPT-3.5 when present, else the dataset's best and worst model by mean outcome (RouterDC's 7 open models).
+ */
+export function pairFor(rows: readonly OutcomeRow[], idx: readonly number[], pair: { strong: string; weak: string }): { strong: string; weak: string } | null {
+  const has = (m: string) => idx.some((i) => rows[i]!.scores[m] !== undefined);
+  if (has(pair.strong) && has(pair.weak)) return pair;
+  if (has(pair.strong) && has(FALLBACK_WEAK)) return { strong: pair.strong, weak: FALLBACK_WEAK };
+  const mean = new Map<string, { sum: number; n: number }>();
+  for (const i of idx) {
+    for (const [m, y] of Object.entries(rows[i]!.scores)) {
+      const e = mean.get(m) ?? { sum: 0, n: 0 };
+      e.sum += y;
+      e.n++;
+      mean.set(m, e);
+    }
+  }
+  const ranked = [...mean].filter(([, e]) => e.n === idx.length).sort((a, b) => b[1].sum / b[1].n - a[1].sum / a[1].n || a[0].localeCompare(b[0]));
+  return ranked.length >= 2 ? { strong: ranked[0]![0], weak: ranked[ranked.length - 1]![0] } : null;
+}
 
 /**
  * The router's score for sending a row to the strong model: the predicted gain in the chance of a good
@@ -52,8 +75,11 @@ function pairReport(
   rows: readonly OutcomeRow[],
   predicted: ReadonlyArray<Record<string, number>>,
   idx: readonly number[],
-  { strong, weak }: { strong: string; weak: string },
+  asked: { strong: string; weak: string },
 ): PairReport | null {
+  const chosen = pairFor(rows, idx, asked);
+  if (!chosen) return null;
+  const { strong, weak } = chosen;
   const usable = idx.filter((i) => rows[i]!.scores[strong] !== undefined && rows[i]!.scores[weak] !== undefined);
   if (usable.length === 0) return null;
   const strongScores = usable.map((i) => rows[i]!.scores[strong]!);

@@ -9,14 +9,17 @@ export interface RationaleInput {
   complexity: number;
   constraints: RoutingConstraints;
   rulesFired: readonly string[];
+  /** The prompt is unlike the predictor's training prompts: its predictions lean on task-level quality. */
+  unfamiliar?: boolean;
 }
 
 /** Below this ratio two costs or latencies are "about the same" and not worth a comparison. */
 const NOTABLE_RATIO = 1.05;
 
-function describeRequest({ taskType, complexity, constraints }: RationaleInput): string {
+function describeRequest({ taskType, complexity, constraints, unfamiliar }: RationaleInput): string {
   const goal = constraints.goal === 'balanced' ? '' : `, goal ${constraints.goal}`;
-  return `${taskType}, complexity ${complexity.toFixed(2)}${goal}`;
+  const familiarity = unfamiliar ? ', unfamiliar prompt: routed on task-level quality' : '';
+  return `${taskType}, complexity ${complexity.toFixed(2)}${goal}${familiarity}`;
 }
 
 function describeRules(rulesFired: readonly string[]): string {

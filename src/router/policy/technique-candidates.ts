@@ -2,7 +2,7 @@ import type { TaskType, Tier } from '../../config/enums.ts';
 import type { OptimizerConfig } from '../../config/optimizer-schema.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
 import type { TechniqueBounds } from '../../optimizer/types.ts';
-import type { CandidateEstimate, CandidateTechnique } from './estimate-candidate.ts';
+import type { CandidateEstimate } from './estimate-candidate.ts';
 import { liftedQuality, VOTING_TECHNIQUES, voteModel, type VoteModel } from './technique-lift.ts';
 
 /** What a technique's own bounds say for a request (src/optimizer/run-technique.ts). */

@@ -1,5 +1,5 @@
 import type { ModelConfig, TaskType } from '../../config/schema.ts';
-import type { PromptAnalysis, PromptFeatures, QualityPredictor } from '../types.ts';
+import type { PromptAnalysis, PromptFeatures, PromptTrust, QualityPredictor } from '../types.ts';
 import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
 import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
@@ -7,6 +7,7 @@ import { decodeFloats, type PredictorFile } from './model-file.ts';
 import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
 import { textVectorOf } from './fit-ridge.ts';
 import { imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
+import { maxOf, noveltyOf, percentileOf } from './novelty.ts';
 
 /** What the predictor needs to know about a catalog model. */
 export type ModelQualityRef = Pick<ModelConfig, 'id'> & Partial<Pick<ModelConfig, 'upstream_model' | 'quality'>>;
@@ -46,6 +47,8 @@ export interface PromptItem {
   textDeviation: Float64Array | null;
   difficulty: number;
   discrimination: number;
+  /** Trust in the per-prompt part, 0–1: the share of training prompts more novel than this one. */
+  trust: number;
 }
 
 /**
@@ -90,6 +93,7 @@ export class IrtQualityPredictor implements QualityPredictor {
   private readonly textColumns: number;
   private readonly ridgeShareDefault: number;
   private readonly ridgeShareByTask: Map<string, number>;
+  private readonly novelty: { idf: Float32Array; idfMax: number; buckets: number; space: 'text' | 'shared'; quantiles: number[]; trustFull: number } | null;
   private lastItem: { features: PromptFeatures; taskType: TaskType; item: PromptItem } | null = null;
 
   constructor(file: PredictorFile, version: string) {
@@ -142,6 +146,18 @@ export class IrtQualityPredictor implements QualityPredictor {
     this.defaultAbility = this.models.size > 0 ? baseSum / this.models.size : 0;
     this.shareSparseTaskEffects();
     this.typical = file.typicalPrompts;
+    const noveltyIdf = file.novelty?.space === 'text' ? this.textIdf : this.ridgeIdf;
+    this.novelty =
+      file.novelty && noveltyIdf
+        ? {
+            idf: noveltyIdf,
+            idfMax: maxOf(noveltyIdf),
+            buckets: file.novelty.space === 'text' ? this.textBuckets : this.layout.buckets,
+            space: file.novelty.space,
+            quantiles: file.novelty.quantiles,
+            trustFull: file.novelty.trustFull,
+          }
+        : null;
     this.quantiles = file.difficultyQuantiles;
   }
 
@@ -177,7 +193,7 @@ export class IrtQualityPredictor implements QualityPredictor {
     const ridged = this.ridgeShare(taskType) > 0;
     const ridgeScale = this.ridgeIdf && ridged ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
     const textDeviation = ridged ? this.textDeviations(textVectorOf(features)) : null;
-    const item = { x, coarse, ridgeScale, textDeviation, difficulty, discrimination: Math.exp(logA) };
+    const item = { x, coarse, ridgeScale, textDeviation, difficulty, discrimination: Math.exp(logA), trust: this.trustOf(features, x) };
     this.lastItem = { features, taskType, item };
     return item;
   }
@@ -187,7 +203,41 @@ export class IrtQualityPredictor implements QualityPredictor {
     return models.map((m) => this.probability(item, analysis.taskType, m));
   }
 
+  /** Trust in the per-prompt part of this prompt's predictions (1 when the file has no novelty quantiles). */
+  trust(analysis: PromptAnalysis): PromptTrust {
+    const trust = this.item(analysis.features, analysis.taskType).trust;
+    return { trust, unfamiliar: trust < (this.novelty?.trustFull ?? 0) };
+  }
+
+  private trustOf(features: PromptFeatures, x: SparseVector): number {
+    const n = this.novelty;
+    if (!n) return 1;
+    const u = noveltyOf(n.space === 'text' ? textVectorOf(features) : x, n.idf, n.idfMax, n.buckets);
+    return 1 - percentileOf(u, n.quantiles);
+  }
+
+  /**
+   * P for one model. A prompt less familiar than the trust threshold τ keeps only trust/τ of its
+   * per-prompt deviation from the model's task level σ(γ_m0 + γ_m,task) (the coarse head at a typical
+   * prompt of the task type: what the zero router knows), so unfamiliar prompts are routed on task-level
+   * quality instead of per-prompt noise.
+   */
   probability(item: PromptItem, taskType: TaskType, model: ModelQualityRef): number {
+    const p = this.promptProbability(item, taskType, model);
+    const tau = this.novelty?.trustFull ?? 0;
+    if (item.trust >= tau) return p;
+    const known = this.knownModel(model);
+    if (!known?.coarse) return p;
+    const level = sigmoid(this.taskLevelLogit(known.coarse, taskType));
+    return level + (item.trust / tau) * (p - level);
+  }
+
+  private taskLevelLogit(head: CoarseHead, taskType: TaskType): number {
+    const t = this.layout.taskTypes.indexOf(taskType);
+    return head.bias + (t < 0 ? 0 : head.weights[this.layout.dense.length + t]!);
+  }
+
+  private promptProbability(item: PromptItem, taskType: TaskType, model: ModelQualityRef): number {
     const known = this.knownModel(model);
     const base = known?.coarse ? coarseLogit(known.coarse, item.coarse) : 0;
     const p = this.irtProbability(item, taskType, model, known, base);

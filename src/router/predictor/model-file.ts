@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { z } from 'zod';
 import { TASK_TYPES } from '../../config/schema.ts';
 
@@ -78,6 +79,13 @@ export const PredictorFile = z.strictObject({
    * p = (1 − β)·p_irt + β·clip(σ(g) + ω·x̃ + ω'·x̃_t).
    */
   ridge: z.strictObject({ idf: z.string(), textIdf: z.string().optional(), share: Shares }).optional(),
+  /**
+   * Trust in the per-prompt part (novelty.ts): the training prompts' 101 quantiles of novelty u(x) on
+   * the `space` whose idf the ridge heads store (each row's own n-grams left out of the idf), and τ:
+   * a prompt more novel than a share 1 − t of them (trust t < τ) keeps only t/τ of its per-model
+   * deviation from the model's task level.
+   */
+  novelty: z.strictObject({ space: z.enum(['text', 'shared']), quantiles: z.array(z.number()).length(101), trustFull: z.number().min(0).max(1) }).optional(),
   /** (a, b) of a sample of training prompts: maps catalog quality priors to abilities. */
   typicalPrompts: z.strictObject({ a: z.array(z.number()), b: z.array(z.number()) }),
   /** 101 quantiles of b over the training prompts: turns a difficulty into a percentile. */
@@ -102,6 +110,10 @@ export function decodeFloats(base64: string, expectedLength: number): Float32Arr
     throw new Error(`weight vector has ${buf.byteLength / 4} values, expected ${expectedLength}`);
   }
   const out = new Float32Array(expectedLength);
-  for (let i = 0; i < expectedLength; i++) out[i] = buf.readFloatLE(i * 4);
+  // One copy of the bytes on little-endian hosts (every platform Node ships for); per value otherwise.
+  if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(buf);
+  else for (let i = 0; i < expectedLength; i++) out[i] = buf.readFloatLE(i * 4);
   return out;
 }
+
+const LITTLE_ENDIAN = endianness() === 'LE';

@@ -24,7 +24,8 @@ function syntheticRows(n: number): OutcomeRow[] {
 
 describe('trainPredictor', () => {
   const rows = syntheticRows(240);
-  const options = { seed: 3, epochs: 4 };
+  // Small synthetic files: every model gets ridge heads, and the trust threshold is off unless a test sets it.
+  const options = { seed: 3, epochs: 4, ridgeMinRows: 0, trustFull: 0 };
 
   it('is deterministic for a seed', () => {
     expect(JSON.stringify(trainPredictor(rows, options))).toBe(JSON.stringify(trainPredictor(rows, options)));
@@ -44,7 +45,7 @@ describe('trainPredictor', () => {
 
   it('reports progress through every stage', () => {
     const stages = new Set<string>();
-    trainPredictor(rows.slice(0, 60), { seed: 1, epochs: 1 }, (p) => stages.add(p.stage));
+    trainPredictor(rows.slice(0, 60), { seed: 1, epochs: 1, ridgeMinRows: 0 }, (p) => stages.add(p.stage));
     expect([...stages]).toEqual(['features', 'fit', 'calibrate', 'refit', 'ridge']);
   });
 
@@ -108,7 +109,7 @@ describe('trainPredictor', () => {
   it('measures the text heads from the source level when the rows name two or more sources', () => {
     const hashing = { ...DEFAULT_HASHING, text: { buckets: 1 << 10, bigrams: 0.7 } };
     const labelled = syntheticRows(120).map((r, i) => ({ ...r, dataset: i % 2 === 0 ? 'code' : 'poems' }));
-    const base = { seed: 3, epochs: 1, hashing, ridgeShareByTask: { coding: 1 }, ridgeShareDefault: 0 };
+    const base = { seed: 3, epochs: 1, hashing, ridgeShareByTask: { coding: 1 }, ridgeShareDefault: 0, ridgeMinRows: 0 };
     const text = (f: ReturnType<typeof trainPredictor>) => decodeFloats(f.models.coder!.ridgeText!, 1 << 10);
     const shared = (f: ReturnType<typeof trainPredictor>) => decodeFloats(f.models.coder!.ridge!, DEFAULT_HASHING.buckets);
     const sourced = trainPredictor(labelled, base);
@@ -121,5 +122,26 @@ describe('trainPredictor', () => {
     // Rows without a dataset give no source classifier: the text heads then use the coarse level.
     const unlabelled = syntheticRows(120);
     expect(text(trainPredictor(unlabelled, base))).toEqual(text(trainPredictor(unlabelled, { ...base, sourceClassifier: { enabled: false, l2: 0.3, iterations: 25, folds: 3 } })));
+  });
+  it('trusts a prompt of training-like words and leans an unfamiliar one on the task level', () => {
+    const file = trainPredictor(rows, { ...options, ridgeShareByTask: { coding: 0.5 }, ridgeShareDefault: 0, trustFull: 0.05 });
+    expect(file.novelty?.quantiles).toHaveLength(101);
+    const predictor = new IrtQualityPredictor(file, 'trust');
+    const familiar = analyzePromptText('Write a Python function that sorts a list and returns it.');
+    const unfamiliar = analyzePromptText('Zorbit quaffle nemdrix plonk: vresh the ulgar kwemp.');
+    expect(predictor.trust(familiar).trust).toBeGreaterThan(0.5);
+    expect(predictor.trust(familiar).unfamiliar).toBe(false);
+    const low = predictor.trust(unfamiliar);
+    expect(low).toEqual({ trust: 0, unfamiliar: true });
+    // At trust 0 every known model gets its task level σ(γ_m0 + γ_m,task): the same for any such prompt.
+    const other = analyzePromptText('Quorbel snith vapdrol: yemble the frozzik grintle.');
+    expect(other.taskType).toBe(unfamiliar.taskType);
+    const m = [{ id: 'coder' }, { id: 'poet' }, { id: 'big' }];
+    const [a, b] = [predictor.predict(unfamiliar, m), predictor.predict(other, m)];
+    a.forEach((p, k) => expect(p).toBeCloseTo(b[k]!, 12));
+    // Without the threshold the same prompt keeps its per-prompt prediction.
+    const off = new IrtQualityPredictor({ ...file, novelty: { ...file.novelty!, trustFull: 0 } }, 'off');
+    expect(off.trust(unfamiliar).unfamiliar).toBe(false);
+    expect(off.predict(unfamiliar, m).some((p, k) => Math.abs(p - a[k]!) > 1e-6)).toBe(true);
   });
 });

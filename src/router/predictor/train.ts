@@ -13,6 +13,7 @@ import { buildLayout, prepareRows, type PreparedRow } from './prepare-rows.ts';
 import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
 import { DEFAULT_SOURCE_CLASSIFIER, type SourceClassifierOptions } from './source-classifier.ts';
 import { fitSource, sourceLevelOf } from './fit-source.ts';
+import { leaveOneOutNovelty, quantiles101 } from './novelty.ts';
 import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
 
 /** Options of `aigw router train` (`--train-options` JSON); docs/router.md, "Training options", lists each. */
@@ -38,6 +39,13 @@ export interface TrainOptions extends FitOptions {
    */
   ridgeShareByTask: Partial<Record<TaskType, number>>;
   ridgeShareDefault: number;
+  /** A model gets ridge heads only with this many rows in task types with β > 0 (keeps the file small). */
+  ridgeMinRows: number;
+  /**
+   * τ: prompts with trust below it (more novel than a share 1 − τ of the training prompts, novelty.ts)
+   * keep trust/τ of their per-prompt deviation from the task level. 0 turns it off.
+   */
+  trustFull: number;
   /** The source classifier that sets the text ridge heads' target level (training only, fit-source.ts). */
   sourceClassifier: SourceClassifierOptions;
   hashing: HashingSpec;
@@ -65,6 +73,8 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   ridge: DEFAULT_RIDGE,
   ridgeShareByTask: { qa: 0.5 },
   ridgeShareDefault: 0,
+  ridgeMinRows: 1000,
+  trustFull: 0.05,
   sourceClassifier: DEFAULT_SOURCE_CLASSIFIER,
   hashing: DEFAULT_HASHING,
 };
@@ -119,7 +129,16 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
   const coarseIn = coarseInputsOf(set);
   const coarse = fitCoarseHeads(set, all, opts.l2Coarse, coarseIn);
   const ridge = ridgeInUse(opts) ? fitBothRidgeHeads(set, all, coarse, coarseIn, opts, onProgress) : { shared: null, text: null };
-  return toPredictorFile(set, params, platt, coarse, ridge.shared, ridge.text, opts);
+  const file = toPredictorFile(set, params, platt, coarse, ridge.shared, ridge.text, opts);
+  return ridge.shared ? { ...file, novelty: noveltyRecord(set, opts) } : file;
+}
+
+/** The training prompts' novelty quantiles on the space whose idf the file stores (text when it has one). */
+function noveltyRecord(set: TrainingSet, opts: TrainOptions): NonNullable<PredictorFile['novelty']> {
+  const text = opts.hashing.text;
+  const input = text ? textRidgeInputs(set, text) : sharedRidgeInputs(set);
+  const u = leaveOneOutNovelty(input.vectors, input.buckets);
+  return { space: text ? 'text' : 'shared', quantiles: quantiles101(u).map(round), trustFull: opts.trustFull };
 }
 
 interface PlattPair {
@@ -171,11 +190,23 @@ function fitBothRidgeHeads(
   const sets = text ? 2 : 1;
   const progress = (k: number) => (done: number, total: number) => onProgress?.({ stage: 'ridge', done: k * total + done, total: sets * total });
   const level = coarseLevel(set, coarse, coarseIn);
-  const shared = fitRidgeHeads(set, sharedRidgeInputs(set), all, level, opts.ridge, progress(0));
+  const heads = { ...set, models: ridgeModels(set, opts) };
+  const shared = fitRidgeHeads(heads, sharedRidgeInputs(set), all, level, opts.ridge, progress(0));
   if (!text) return { shared, text: null };
   const source = opts.sourceClassifier.enabled ? fitSource(set, opts.sourceClassifier, opts.seed) : null;
   const textLevel = source ? sourceLevelOf(set, source) : level;
-  return { shared, text: fitRidgeHeads(set, textRidgeInputs(set, text), all, textLevel, opts.ridge, progress(1)) };
+  return { shared, text: fitRidgeHeads(heads, textRidgeInputs(set, text), all, textLevel, opts.ridge, progress(1)) };
+}
+
+/** The models with ≥ ridgeMinRows rows in task types where β > 0. */
+function ridgeModels(set: TrainingSet, opts: TrainOptions): string[] {
+  const share = (t: TaskType) => opts.ridgeShareByTask[t] ?? opts.ridgeShareDefault;
+  const rows = new Map<string, number>();
+  for (const row of set.rows) {
+    if (share(row.taskType) <= 0) continue;
+    for (const m of Object.keys(row.scores)) rows.set(m, (rows.get(m) ?? 0) + 1);
+  }
+  return set.models.filter((m) => (rows.get(m) ?? 0) >= opts.ridgeMinRows);
 }
 
 /**
@@ -297,6 +328,8 @@ function trainingOptionsRecord(opts: TrainOptions): Record<string, number | bool
     l2Coarse: opts.l2Coarse,
     ridgeL2: opts.ridge.l2,
     ridgeIterations: opts.ridge.iterations,
+    ridgeMinRows: opts.ridgeMinRows,
+    trustFull: opts.trustFull,
     sourceClassifier: opts.sourceClassifier.enabled,
     sourceL2: opts.sourceClassifier.l2,
     sourceFolds: opts.sourceClassifier.folds,

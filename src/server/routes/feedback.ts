@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { formatPath } from '../../config/load-config.ts';
+import { invalidBodyError } from '../../pipeline/parse-chat-request.ts';
 import type { Gateway } from '../../pipeline/gateway-types.ts';
 import type { RequestRow } from '../../store/types.ts';
 import { errors, GatewayError } from '../../util/errors.ts';
@@ -49,13 +49,7 @@ function parseFeedbackBody(raw: unknown, isAdmin: boolean): FeedbackBody {
     }
     return result.data;
   }
-  const issue = result.error.issues[0];
-  const param = issue ? formatPath(issue.path) : 'body';
-  const message =
-    issue?.code === 'invalid_type' && issue.input === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
-  throw errors.invalidField(param, message);
+  throw invalidBodyError(result.error);
 }
 
 /** The request row, flushing the batched writer once if it is not in the store yet (it may be seconds old). */

@@ -5,11 +5,10 @@ import { formatPath } from '../../config/load-config.ts';
 import type { Gateway } from '../../pipeline/gateway-types.ts';
 import { recommend, type RoutingView } from '../../optimizer/recommend/recommend.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
-import { parseRoutingOverrides } from '../../router/policy/parse-overrides.ts';
 import type { RouteDecision } from '../../router/types.ts';
 import { errors } from '../../util/errors.ts';
 import { parseChatRequest } from '../../pipeline/parse-chat-request.ts';
-import { planRoute, requiredCapabilities } from '../../pipeline/plan-route.ts';
+import { planRoute, routerInput } from '../../pipeline/plan-route.ts';
 import type { RequestRecord } from '../../pipeline/request-record.ts';
 
 /** A routing decision as `POST /v1/route` returns it (the fields the recommender reads). */
@@ -70,19 +69,7 @@ async function decide(g: Gateway, body: ChatRequest, headers: Parameters<typeof 
     return { taskType: d.taskType, routing: viewOf(d), decision: d };
   }
   const routingModel = comparisonRoutingModel(g);
-  const overrides = parseRoutingOverrides(headers, body.aigw);
-  if (!overrides.ok) throw errors.invalidField(overrides.error.param, overrides.error.message);
-  const outcome = g.router.decide({
-    routingModel: routingModel ?? body.model,
-    messages: body.messages,
-    maxOutputTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
-    keyId: record.key?.id,
-    keyName: record.key?.name,
-    team: record.key?.team ?? undefined,
-    metadata: body.metadata,
-    overrides: overrides.overrides,
-    requiredCapabilities: requiredCapabilities(body),
-  });
+  const outcome = g.router.decide(routerInput(body, headers, record, routingModel ?? body.model));
   if (!outcome.ok) return { taskType: outcome.taskType, routing: undefined, decision: undefined };
   return { taskType: outcome.decision.taskType, routing: routingModel ? viewOf(outcome.decision) : undefined, decision: outcome.decision };
 }

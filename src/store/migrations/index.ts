@@ -7,6 +7,7 @@ import { migration0005DailyRollups } from './0005-daily-rollups.ts';
 import { migration0006RequestOutcomeIndex } from './0006-request-outcome-index.ts';
 import { migration0008Learning } from './0008-learning.ts';
 import { migration0009Alerts } from './0009-alerts.ts';
+import { migration0012DecisionTrust } from './0012-decision-trust.ts';
 import { migration0013DecisionLanguage } from './0013-decision-language.ts';
 
 /** Listed by hand, not globbed from disk, so migrations work from a bundle and under any loader. Names sort in apply order. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-request-outcome-index': migration0006RequestOutcomeIndex,
   '0008-learning': migration0008Learning,
   '0009-alerts': migration0009Alerts,
+  '0012-decision-trust': migration0012DecisionTrust,
   '0013-decision-language': migration0013DecisionLanguage,
 };
 
