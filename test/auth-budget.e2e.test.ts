@@ -63,6 +63,18 @@ describe('API keys, budgets and rate limits', () => {
     expect((await fetch(`${stack.url}/%61dmin/keys`)).status).toBe(401);
   });
 
+  it('takes the auth scheme in any case (RFC 6750: "bearer", "BEARER")', async () => {
+    const key = await createKey({ name: 'any-case' });
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const res = await fetch(`${stack.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `${scheme} ${key}` },
+        body: JSON.stringify({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('a percent-encoded chat path still leaves its row', async () => {
     const key = await createKey({ name: 'encoded' });
     const res = await fetch(`${stack.url}/v1/chat/%63ompletions`, {

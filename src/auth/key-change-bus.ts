@@ -17,7 +17,7 @@ export class KeyChangeBus {
   constructor(
     private readonly publisher: Redis,
     private readonly channel: string,
-    private readonly onChange: (hash: string | undefined) => void,
+    onChange: (hash: string | undefined) => void,
   ) {
     // Its own connection (a subscribed one can do nothing else), queueing while disconnected and
     // without the publisher's command timeout, which would fail the long-lived SUBSCRIBE.

@@ -178,6 +178,7 @@ describe('extractBearerToken', () => {
   it('reads the token from an Authorization header', () => {
     expect(extractBearerToken('Bearer aigw_abc')).toBe('aigw_abc');
     expect(extractBearerToken('bearer   aigw_abc ')).toBe('aigw_abc');
+    expect(extractBearerToken('BEARER aigw_abc')).toBe('aigw_abc');
     expect(extractBearerToken('Basic dXNlcjpwYXNz')).toBeUndefined();
     expect(extractBearerToken('Bearer a b')).toBeUndefined();
     expect(extractBearerToken(undefined)).toBeUndefined();

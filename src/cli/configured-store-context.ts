@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { GatewayConfig } from '../config/schema.ts';
 import { needsSimulatedFleet, readConfig, withSimulatedFleet } from '../gateway/resolve-config.ts';
 import { StoreUnavailableError, messageOf, type ToolContext } from '../mcp/tool-context.ts';

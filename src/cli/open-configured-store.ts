@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { keyChangeChannel } from '../auth/key-change-bus.ts';
 import { readConfig } from '../gateway/resolve-config.ts';

@@ -50,7 +50,6 @@ export class FallbackBudgetLedger implements BudgetLedger {
   private readonly localReservations = new Map<string, LocalReservation>();
   /** Settled locally, not yet added to Redis. */
   private unsynced: Array<{ keyId: string; amountUsd: number; atMs: number }> = [];
-  private nextLocalId = 0;
 
   constructor(private readonly opts: FallbackBudgetLedgerOptions) {}
 

@@ -23,10 +23,6 @@ export function isMcpServerName(name: string): name is McpServerName {
   return (MCP_SERVER_NAMES as readonly string[]).includes(name);
 }
 
-export function mcpToolNames(name: McpServerName): string[] {
-  return TOOLS[name].map((t) => t.name);
-}
-
 /** One MCP server over `ctx`; the caller connects it to a transport (stdio, or one HTTP request). */
 export function createMcpServer(name: McpServerName, ctx: ToolContext): McpServer {
   const server = new McpServer({ name: `aigw-${name}`, version: '0.1.0' }, { instructions: INSTRUCTIONS[name], capabilities: { tools: {}, prompts: {} } });

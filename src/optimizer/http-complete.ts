@@ -5,7 +5,7 @@ import type { ChatCompletion, ChatRequest, OpenAIUsage } from '../providers/chat
 import type { NormalizedUsage } from '../providers/types.ts';
 import { callBody } from './call-body.ts';
 import { sumUsage } from './sum-usage.ts';
-import type { Complete, CompletionCall, CompletionResult } from './types.ts';
+import type { Complete, CompletionResult } from './types.ts';
 
 /**
  * `Complete` over any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, an aigw gateway, the

@@ -6,7 +6,6 @@ import {
   parseTechniqueSpec,
   pipelineNote,
   runTechniqueSpec,
-  sumUsage,
   TECHNIQUES,
   techniqueBounds,
   TechniqueAbortedError,

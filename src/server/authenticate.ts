@@ -1,11 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
-import { isAdminKey, KeyStoreUnavailableError } from '../auth/key-resolver.ts';
+import { extractBearerToken, isAdminKey, KeyStoreUnavailableError } from '../auth/key-resolver.ts';
 import { errors } from '../util/errors.ts';
 
+/** The key from `Authorization: Bearer …` (the scheme is case-insensitive, RFC 6750 §2.1 / RFC 9110 §11.1), else `x-api-key`. */
 function bearerToken(req: FastifyRequest): string | undefined {
-  const header = req.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  const token = extractBearerToken(req.headers.authorization);
+  if (token) return token;
   const apiKey = req.headers['x-api-key'];
   return typeof apiKey === 'string' && apiKey ? apiKey : undefined;
 }

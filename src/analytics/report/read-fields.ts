@@ -27,14 +27,6 @@ export function numberField(obj: Fields | undefined, ...paths: string[]): number
   return null;
 }
 
-export function stringField(obj: Fields | undefined, ...paths: string[]): string | null {
-  for (const p of paths) {
-    const v = field(obj, p);
-    if (typeof v === 'string') return v;
-  }
-  return null;
-}
-
 /** `[{model: 'a', requests: 3}, …]` or `{a: 3, …}` → name/value pairs. */
 export function pairsField(obj: Fields | undefined, path: string, nameKeys: readonly string[], valueKeys: readonly string[]): Array<{ name: string; value: number }> {
   const v = field(obj, path);

@@ -9,7 +9,6 @@ import { DEFAULT_FLEET } from '../../sim/fleet.ts';
 import { classifySimTaskType } from '../../sim/task-type.ts';
 import { servedConfig } from '../configured-store-context.ts';
 import { readConfig } from '../../gateway/resolve-config.ts';
-import { resolve } from 'node:path';
 import type { DemoPrompt } from './prompts.ts';
 import type { DemoRequestResult } from './send-demo-request.ts';
 

@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { startGateway, type RunningGateway } from '../../gateway/serve.ts';

@@ -38,7 +38,7 @@ export class ObservedLengths {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly opts: ObservedLengthsOptions = {},
+    opts: ObservedLengthsOptions = {},
   ) {
     this.windowRequests = opts.windowRequests ?? DEFAULT_WINDOW_REQUESTS;
     this.periodic = new PeriodicRefresh(() => this.load(), opts.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, opts.onError);

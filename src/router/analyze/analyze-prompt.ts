@@ -56,8 +56,12 @@ export function analyzePromptText(prompt: string, options: AnalyzeOptions = {}):
  */
 function languageSample(lastUser: string): string {
   const cut = lastUser.indexOf('\n\n');
-  return cut >= 16 ? lastUser.slice(0, cut) : lastUser;
+  const end = Math.min(cut >= 16 ? cut : lastUser.length, LANGUAGE_SAMPLE_CHARS);
+  return end < lastUser.length ? lastUser.slice(0, end) : lastUser;
 }
+
+/** 256 characters hold 40-odd words: enough stop words to tell the languages apart. */
+const LANGUAGE_SAMPLE_CHARS = 256;
 
 function clamp01(x: number): number {
   return x < 0 ? 0 : x > 1 ? 1 : x;

@@ -103,7 +103,16 @@ export class HashTable {
   }
 }
 
-/** Phrase table: hash of a 1–3 word phrase → bit mask of the classes it belongs to. */
+/**
+ * Two value bits above the class bits mark prefixes: a word that starts a longer phrase, and a word
+ * pair that starts a three-word phrase. The scan looks a pair or triple up only after such a prefix,
+ * so most words cost one lookup however many phrases the lexicon holds.
+ */
+const STARTS_PHRASE = 1 << 30;
+const STARTS_TRIPLE = 1 << 31;
+const CLASS_BITS = STARTS_PHRASE - 1;
+
+/** Phrase table: hash of a 1–3 word phrase → bit mask of the classes it belongs to (and prefix bits). */
 export interface Lexicon {
   classCount: number;
   table: HashTable;
@@ -123,6 +132,8 @@ export function buildLexicon(classes: ReadonlyArray<readonly string[]>): Lexicon
       const hs = words.map(hashWord);
       const h = phraseHash(hs[hs.length - 3] ?? 0, hs[hs.length - 2] ?? 0, hs[hs.length - 1]!, hs.length);
       table.or(h, 1 << c);
+      if (hs.length >= 2) table.or(hs[0]!, STARTS_PHRASE);
+      if (hs.length === 3) table.or(phraseHash(0, hs[0]!, hs[1]!, 2), STARTS_TRIPLE);
     }
   });
   return { classCount: classes.length, table, maxWords };
@@ -230,6 +241,9 @@ export function scanMarkers(text: string, lexicon: Lexicon, out: MarkerCounts): 
   let prev = 0;
   let prev2 = 0;
   let run = 0;
+  /** Table bits of the previous word and of the previous pair (prefix flags). */
+  let prevBits = 0;
+  let pairBits = 0;
   scanLineStart(text, 0, out);
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 32;
@@ -271,9 +285,16 @@ export function scanMarkers(text: string, lexicon: Lexicon, out: MarkerCounts): 
         if (rawHash !== INCLUDE || (wordStart > 0 && text.charCodeAt(wordStart - 1) === 35)) out.codeKeywords++;
       }
       run = run < 3 ? run + 1 : 3;
-      let mask = table.get(w);
-      if (run >= 2) mask |= table.get(phraseHash(0, prev, w, 2));
-      if (run >= 3) mask |= table.get(phraseHash(prev2, prev, w, 3));
+      const single = table.get(w);
+      let mask = single & CLASS_BITS;
+      let pair = 0;
+      if (run >= 2 && (prevBits & STARTS_PHRASE) !== 0) {
+        pair = table.get(phraseHash(0, prev, w, 2));
+        mask |= pair & CLASS_BITS;
+      }
+      if (run >= 3 && (pairBits & STARTS_TRIPLE) !== 0) mask |= table.get(phraseHash(prev2, prev, w, 3)) & CLASS_BITS;
+      prevBits = single;
+      pairBits = pair;
       if (mask !== 0) for (let k = 0; mask !== 0; k++, mask >>>= 1) if (mask & 1) classes[k]!++;
       prev2 = prev;
       prev = w;
