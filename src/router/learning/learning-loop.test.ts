@@ -25,7 +25,7 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
   afterEach(async () => {
     await opened?.cleanup();
     opened = null;
-  });
+  }, 60_000);
 
   it('keeps learning rows (features, no text) across a restart and scores them by feedback', { timeout: 60_000 }, async () => {
     opened = await backend.open();
