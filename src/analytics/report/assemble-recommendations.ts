@@ -128,6 +128,19 @@ export function implementationPlanOf(set: Recommendations): ReportDocument['impl
   };
 }
 
+/** Payback in words that fit the plan: a plan that adds cost (goal quality or speed) has no money to pay back. */
+function roiTimeline(c: Recommendations['combinedImpact']): string {
+  if (!c) return 'No change to pay back: no rule change meets the constraints on this history.';
+  if (c.costChangeUsd > 0) {
+    const quality = qualityDelta(c.avgQualityBefore, c.avgQualityAfter);
+    return (
+      `No money payback: these changes add $${c.costChangeUsd.toFixed(4)} over the analysis period (${c.costChangePct.toFixed(1)}% of the routed requests' spend)` +
+      `${quality === null ? '' : ` for a quality change of ${quality >= 0 ? '+' : ''}${quality.toFixed(3)}`}; apply them for what they buy, and check it over one report period.`
+    );
+  }
+  return 'Immediate: each change is a routing-rule edit (`aigw rules apply ID`) with no cost to implement, so savings start with the first routed request; validate over one report period.';
+}
+
 export function expectedOutcomesOf(set: Recommendations): ReportDocument['expected_outcomes'] {
   const c = set.combinedImpact;
   return {
@@ -135,8 +148,6 @@ export function expectedOutcomesOf(set: Recommendations): ReportDocument['expect
     cost_reduction_usd: metric(c ? -c.costChangeUsd : null, 'usd'),
     latency_improvement_pct: metric(c ? -c.latencyChangePct : null, 'percent'),
     quality_change: metric(c ? qualityDelta(c.avgQualityBefore, c.avgQualityAfter) : null, 'score'),
-    roi_timeline: c
-      ? 'Immediate: each change is a routing-rule edit (`aigw rules apply ID`) with no cost to implement, so savings start with the first routed request; validate over one report period.'
-      : 'No change to pay back: no rule change meets the constraints on this history.',
+    roi_timeline: roiTimeline(c),
   };
 }

@@ -27,3 +27,13 @@ export function formatUsd(v: number): string {
   const digits = abs === 0 ? 2 : abs < 0.01 ? 6 : abs < 1 ? 4 : 2;
   return `${v < 0 ? '-' : ''}$${abs.toFixed(digits)}`;
 }
+
+/**
+ * A reduction metric (positive = less, e.g. `cost_reduction_pct`) as its size and the words for its
+ * direction, so a cost increase reads "12.3% higher cost", never "−12.3% lower cost".
+ */
+export function directionOf(m: Metric, less: string, more: string): { magnitude: Metric; words: string } {
+  const v = m.value;
+  if (v === null || !Number.isFinite(v) || v === 0) return { magnitude: { ...m, value: v === 0 ? 0 : null }, words: less };
+  return { magnitude: { ...m, value: Math.abs(v) }, words: v > 0 ? less : more };
+}

@@ -1,5 +1,5 @@
 import { escapeXml as esc } from '../../router/eval/svg-plot.ts';
-import { formatValue } from './format-metric.ts';
+import { directionOf, formatValue } from './format-metric.ts';
 import { costTrendSvg, modelMixSvg } from './report-charts.ts';
 import { FINDING_AREA_LABEL, type Breakdown, type Metric, type PlanItem, type ReportDocument, type ReportRecommendation } from './report-document.ts';
 
@@ -22,6 +22,12 @@ function m(metric: Metric, opts: { signed?: boolean } = {}): string {
 
 function li(label: string, html: string): string {
   return `<li><strong>${esc(label)}</strong>: ${html}</li>`;
+}
+
+/** A reduction metric as "12.3% lower cost" or "4.0% higher cost". */
+function dir(metric: Metric, less: string, more: string): string {
+  const d = directionOf(metric, less, more);
+  return `${m(d.magnitude)} ${d.words}`;
 }
 
 function breakdownTable(title: string, items: readonly Breakdown[]): string {
@@ -78,7 +84,7 @@ function decisions(doc: ReportDocument): string {
 
 function costPlan(doc: ReportDocument): string {
   const p = doc.opportunities.cost_reduction_plan;
-  const trade = p.trade_offs.map((t) => li(`At quality floor ${t.quality_floor}`, `${m(t.expected_reduction_pct)} lower cost, quality ${m(t.expected_quality)}`)).join('');
+  const trade = p.trade_offs.map((t) => li(`At quality floor ${t.quality_floor}`, `${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`)).join('');
   const scenarios = doc.opportunities.trade_off_scenarios;
   const table = scenarios.length
     ? `<h3>Trade-off Scenarios (the same search under each goal)</h3><table><tr><th>Goal</th><th>Changes</th><th>Cost/request</th><th>Quality</th><th>Latency</th><th>Cost change</th></tr>${scenarios
@@ -120,7 +126,7 @@ export function renderReportHtml(doc: ReportDocument): string {
 <p class="muted">Generated ${esc(doc.generated_at)} · goal <strong>${esc(doc.parameters.goal)}</strong> · ${doc.parameters.cost_threshold_usd === null ? 'no cost cap' : `cost &lt; ${doc.parameters.cost_threshold_usd} USD`} · quality &gt; ${doc.parameters.quality_threshold ?? 'none'}</p>
 <h2>Executive Summary</h2><ul>
 ${li('Analysis Period', esc(s.analysis_period))}${li('Total Requests Analyzed', `${m(s.total_requests)} (${m(s.routed_requests)} routed by the router)`)}${li('Current Average Cost', m(s.avg_cost_usd))}
-${li('Current Average Quality', m(s.avg_quality))}${li('Optimization Potential', `${m(s.optimization_potential_pct)} lower cost`)}${li('Recommended Actions', m(s.recommended_actions))}</ul>
+${li('Current Average Quality', m(s.avg_quality))}${li('Optimization Potential', `${dir(s.optimization_potential_pct, 'lower cost', 'higher cost')} on the ${m(s.routed_requests)} routed requests (share of their spend; the changes touch only routed traffic)`)}${li('Recommended Actions', m(s.recommended_actions))}</ul>
 <h2>Current State Analysis</h2>
 ${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 <h3>Performance Metrics</h3><ul>
@@ -147,7 +153,7 @@ ${costPlan(doc)}
 <h3>Phase 2: Tactical Improvements (Weeks 2-4)</h3>${plan(doc.implementation_plan.phase_2)}
 <h3>Phase 3: Strategic Enhancements (Months 2-3)</h3>${plan(doc.implementation_plan.phase_3)}
 <h2>Expected Outcomes</h2><ul>
-${li('Cost Reduction', `${m(o.cost_reduction_pct)} (${m(o.cost_reduction_usd)} over the analysis period)`)}${li('Performance Improvement', `${m(o.latency_improvement_pct)} faster`)}
+${li('Cost Change', `${dir(o.cost_reduction_pct, 'lower', 'higher')} than the routed requests' spend (${dir(o.cost_reduction_usd, 'saved', 'added')} over the analysis period)`)}${li('Performance Change', `${dir(o.latency_improvement_pct, 'faster', 'slower')} on average over the routed requests`)}
 ${li('Quality Maintenance', `${m(o.quality_change, { signed: true })} quality change`)}${li('ROI Timeline', esc(o.roi_timeline))}</ul>
 <h2>Monitoring and Validation</h2><ul>${doc.monitoring.map((k) => li(k.name, `now ${m(k.current)}; target ${esc(k.target)}. ${esc(k.check)}`)).join('')}</ul>
 ${doc.data_gaps.length > 0 ? `<div class="gaps"><h3>Data Gaps and Caveats</h3><ul>${doc.data_gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul></div>` : ''}

@@ -1,9 +1,15 @@
-import { formatValue } from './format-metric.ts';
+import { directionOf, formatValue } from './format-metric.ts';
 import { FINDING_AREA_LABEL, type Breakdown, type Metric, type PlanItem, type ReportDocument, type ReportRecommendation } from './report-document.ts';
 
 /** A number with its source as a Markdown footnote reference, defined in the Sources section. */
 function m(metric: Metric, opts: { signed?: boolean } = {}): string {
   return `${formatValue(metric, opts)}[^${metric.source}]`;
+}
+
+/** A reduction metric as "12.3% lower cost" or "4.0% higher cost". */
+function dir(metric: Metric, less: string, more: string): string {
+  const d = directionOf(metric, less, more);
+  return `${m(d.magnitude)} ${d.words}`;
 }
 
 function breakdown(items: readonly Breakdown[], limit = 6): string {
@@ -63,8 +69,8 @@ function decisionsSection(doc: ReportDocument): string[] {
 function costPlanSection(doc: ReportDocument): string[] {
   const p = doc.opportunities.cost_reduction_plan;
   const lines = [`### Cost Reduction Plan (target ${formatValue(p.target_pct)})`, `- ${p.statement}`];
-  if (p.recommendation_ids.length > 0) lines.push(`- **Changes**: ${p.recommendation_ids.map((id) => `\`${id}\``).join(', ')} — expected ${m(p.expected_reduction_pct)} lower cost at quality ${m(p.expected_quality)}`);
-  for (const t of p.trade_offs) lines.push(`- **At quality floor ${t.quality_floor}**: ${m(t.expected_reduction_pct)} lower cost, quality ${m(t.expected_quality)}`);
+  if (p.recommendation_ids.length > 0) lines.push(`- **Changes**: ${p.recommendation_ids.map((id) => `\`${id}\``).join(', ')} — expected ${dir(p.expected_reduction_pct, 'lower cost', 'higher cost')} at quality ${m(p.expected_quality)}`);
+  for (const t of p.trade_offs) lines.push(`- **At quality floor ${t.quality_floor}**: ${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`);
   return lines;
 }
 
@@ -123,7 +129,7 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     `- **Total Requests Analyzed**: ${m(s.total_requests)} (${m(s.routed_requests)} routed by the router)`,
     `- **Current Average Cost**: ${m(s.avg_cost_usd)}`,
     `- **Current Average Quality**: ${m(s.avg_quality)}`,
-    `- **Optimization Potential**: ${m(s.optimization_potential_pct)} lower cost`,
+    `- **Optimization Potential**: ${dir(s.optimization_potential_pct, 'lower cost', 'higher cost')} on the ${m(s.routed_requests)} routed requests (share of their spend; the changes touch only routed traffic)`,
     `- **Recommended Actions**: ${m(s.recommended_actions)}`,
     '',
     '## Current State Analysis',
@@ -186,8 +192,8 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     planList(doc.implementation_plan.phase_3),
     '',
     '## Expected Outcomes',
-    `- **Cost Reduction**: ${m(o.cost_reduction_pct)} (${m(o.cost_reduction_usd)} over the analysis period)`,
-    `- **Performance Improvement**: ${m(o.latency_improvement_pct)} faster`,
+    `- **Cost Change**: ${dir(o.cost_reduction_pct, 'lower', 'higher')} than the routed requests' spend (${dir(o.cost_reduction_usd, 'saved', 'added')} over the analysis period)`,
+    `- **Performance Change**: ${dir(o.latency_improvement_pct, 'faster', 'slower')} on average over the routed requests`,
     `- **Quality Maintenance**: ${m(o.quality_change, { signed: true })} quality change`,
     `- **ROI Timeline**: ${o.roi_timeline}`,
     '',

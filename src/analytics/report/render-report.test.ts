@@ -132,4 +132,21 @@ describe('renderReport', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img');
   });
+
+  it('words a cost increase as an increase and states the base of the potential (goal quality)', () => {
+    const doc = sampleReportDocument();
+    const costly = sampleReportDocument({
+      parameters: { ...doc.parameters, goal: 'quality' },
+      executive_summary: { ...doc.executive_summary, optimization_potential_pct: { value: -170.5, unit: 'percent', source: 'recommendations' } },
+      expected_outcomes: { ...doc.expected_outcomes, cost_reduction_pct: { value: -170.5, unit: 'percent', source: 'recommendations' }, cost_reduction_usd: { value: -2.5, unit: 'usd', source: 'recommendations' }, latency_improvement_pct: { value: -12, unit: 'percent', source: 'recommendations' } },
+    });
+    for (const format of ['md', 'html'] as const) {
+      const text = renderReport(costly, format);
+      expect(text).not.toMatch(/-170\.5%/);
+      expect(text).toMatch(/170\.5%(\[\^recommendations\]|<[^>]*>[^<]*<\/[^>]*>)* higher cost on the/);
+      expect(text).toContain('routed requests (share of their spend');
+      expect(text).toMatch(/\$2\.50(\[\^recommendations\]|<[^>]*>[^<]*<\/[^>]*>)* added/);
+      expect(text).toMatch(/12%(\[\^recommendations\]|<[^>]*>[^<]*<\/[^>]*>)* slower/);
+    }
+  });
 });
