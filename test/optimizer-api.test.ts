@@ -199,6 +199,8 @@ describe('selecting a technique the OptiLLM ways', () => {
     expect(text.length).toBeGreaterThan(0);
     expect(usages).toHaveLength(1);
     expect(usages[0]).toMatchObject({ prompt_tokens: totals.prompt, completion_tokens: totals.completion });
+    // usage.cost: the technique's summed cost, in the usage chunk as in the header.
+    expect((usages[0] as { cost?: number }).cost).toBeCloseTo(totals.cost, 10);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     expect(Number(response.headers.get('x-aigw-cost-usd'))).toBeCloseTo(totals.cost, 10);
     const row = await rowOf(response.headers.get('x-aigw-request-id'));

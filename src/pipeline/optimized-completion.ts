@@ -10,7 +10,7 @@ import { mostCostUsd, reserveBudgetUsd, settleBudget } from './budget-guard.ts';
 import { GatewayError } from '../util/errors.ts';
 import { createGatewayComplete, type CallLedger } from './gateway-complete.ts';
 import { optimizationJson } from './optimization-record.ts';
-import { clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
+import { clientFinishReason, optimizedCompletion, type OptimizedReply } from './optimized-response.ts';
 import { SSE_RESPONSE_HEADERS } from '../providers/sse.ts';
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { RoutePlan } from './plan-route.ts';
@@ -224,9 +224,7 @@ function streamAnswer(g: Gateway, reply: FastifyReply, out: OptimizedReply, body
   const raw = reply.raw;
   try {
     raw.writeHead(200, { ...SSE_RESPONSE_HEADERS, ...headers });
-    const events = format.wholeStream
-      ? format.wholeStream(optimizedCompletion(out), out.usage, record.row.cost_usd, { body, requestId: record.row.id })
-      : optimizedStreamEvents(out, body.stream_options?.include_usage === true);
+    const events = format.wholeStream(optimizedCompletion(out), out.usage, record.row.cost_usd, { body, requestId: record.row.id });
     for (const [i, event] of events.entries()) {
       raw.write(event);
       if (i === 1) record.row.ttft_ms = Number(process.hrtime.bigint() - record.startNs) / 1e6;

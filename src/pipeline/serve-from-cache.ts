@@ -11,7 +11,7 @@ import type { OpenStream } from './upstream-attempts.ts';
 import { CachedAnswer, type CachedChoice } from '../cache/cached-answer.ts';
 import { cacheNamespace, responseCacheKey } from '../cache/cache-key.ts';
 import { CACHE_HEADER, decideCacheUse } from '../cache/cache-policy.ts';
-import { completionFromCache, sseFromCache } from '../cache/replay.ts';
+import { completionFromCache } from '../cache/replay.ts';
 import { StreamAssembler } from '../cache/stream-assembler.ts';
 
 /** What the cache decided for one request; the handler passes it on to the store hooks. */
@@ -77,9 +77,7 @@ export function answerFromCache(g: Gateway, reply: FastifyReply, body: ChatReque
   out.writeHead(200, { ...SSE_RESPONSE_HEADERS, ...headers });
   record.row.ttft_ms = record.row.latency_ms;
   out.end(
-    format.wholeStream
-      ? format.wholeStream(completionFromCache(answer, ident), answer.usage, 0, { body, requestId: record.row.id }).join('')
-      : sseFromCache(answer, ident, body.stream_options?.include_usage === true),
+    format.wholeStream(completionFromCache(answer, ident), answer.usage, 0, { body, requestId: record.row.id }).join(''),
   );
   recordRequest(g, record);
 }

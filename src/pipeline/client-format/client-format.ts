@@ -11,11 +11,8 @@ export interface ClientFormat {
   answer(completion: ChatCompletion, usage: NormalizedUsage, costUsd: number, requestId: string): unknown;
   /** A writer for one streamed answer. */
   streamWriter(ctx: { body: ChatRequest; requestId: string; model: string }): StreamWriter;
-  /**
-   * The SSE events of an answer the gateway has whole before the first byte (a technique's result,
-   * a cache hit); OpenAI's format replays those with the cache's own code when this is absent.
-   */
-  wholeStream?(completion: ChatCompletion, usage: NormalizedUsage, costUsd: number, ctx: { body: ChatRequest; requestId: string }): string[];
+  /** The SSE events of an answer the gateway has whole before the first byte (a technique's result, a cache hit). */
+  wholeStream(completion: ChatCompletion, usage: NormalizedUsage, costUsd: number, ctx: { body: ChatRequest; requestId: string }): string[];
 }
 
 /**

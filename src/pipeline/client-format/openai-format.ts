@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, OpenAIUsage } from '../../providers/chat-schema.ts';
+import { completionSseEvents } from '../../providers/completion-chunks.ts';
 import { formatSseData, SSE_DONE } from '../../providers/sse.ts';
 import { toOpenAIUsage, type NormalizedUsage } from '../../providers/types.ts';
 import type { ClientFormat, StreamWriter } from './client-format.ts';
@@ -18,6 +19,9 @@ export function usageWithCost(usage: NormalizedUsage, costUsd: number): UsageWit
 export const openaiFormat: ClientFormat = {
   answer(completion, usage, costUsd) {
     return { ...completion, usage: usageWithCost(usage, costUsd) };
+  },
+  wholeStream(completion, usage, costUsd, { body }) {
+    return completionSseEvents({ ...completion, usage: usageWithCost(usage, costUsd) }, body.stream_options?.include_usage === true);
   },
   streamWriter({ body, requestId, model }): StreamWriter {
     let template: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | undefined;
