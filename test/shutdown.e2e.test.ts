@@ -7,6 +7,7 @@ import { startSim, type SimServer } from '../src/sim/server.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { spawnGateway } from './helpers/spawn-gateway.ts';
 import { RELIABLE_FLEET } from './helpers/test-stack.ts';
+import { startChatTraffic } from './helpers/chat-traffic.ts';
 
 let sim: SimServer | undefined;
 afterAll(async () => {
@@ -23,30 +24,14 @@ describe('graceful shutdown', () => {
     const gw = spawnGateway(dir);
     const url = await gw.url;
 
-    const answered: string[] = [];
-    let stopped = false;
-    const worker = async (n: number) => {
-      for (let i = 0; !stopped; i++) {
-        try {
-          const res = await fetch(`${url}/v1/chat/completions`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ model: i % 2 ? 'auto' : 'sim-nano', stream: i % 3 === 0, messages: [{ role: 'user', content: `Worker ${n} request ${i}: summarize this.` }] }),
-          });
-          const text = await res.text();
-          const id = res.headers.get('x-aigw-request-id');
-          if (res.status === 200 && id && (text.includes('[DONE]') || text.includes('"choices"'))) answered.push(id);
-        } catch {
-          stopped = true; // connection refused: the gateway is gone
-        }
-      }
-    };
-    const workers = Array.from({ length: 8 }, (_, n) => worker(n));
-    await new Promise((r) => setTimeout(r, 1500));
+    const traffic = startChatTraffic(url, 8);
+    const answered = traffic.answered;
+    // Signal once enough answers are in (at least 1.5 s of traffic), however loaded the machine is.
+    const startedAt = Date.now();
+    while (answered.length <= 20 || Date.now() - startedAt < 1500) await new Promise((r) => setTimeout(r, 50));
     gw.child.kill('SIGTERM');
     const code = await gw.exited;
-    stopped = true;
-    await Promise.all(workers);
+    await traffic.stop();
 
     expect(code).toBe(0);
     expect(answered.length).toBeGreaterThan(20);

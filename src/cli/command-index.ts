@@ -34,7 +34,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./router-commands.ts')).registerRouterCommands,
   },
   {
-    summaries: { demo: 'start the gateway (with the simulated fleet when no provider key is set), send varied traffic through it with the openai SDK, and summarize it' },
+    summaries: { demo: 'start the gateway (with the simulated fleet when no provider is configured), send varied traffic through it with the openai SDK, and summarize it' },
     load: async () => (await import('./demo/demo-command.ts')).registerDemoCommand,
   },
   {

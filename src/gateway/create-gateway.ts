@@ -148,7 +148,11 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     learning && c.routing.model_file === config.routing.model_file && c.routing.learning.enabled
       ? { predictor: learning.predictor, exploreShare: () => currentConfig.routing.learning.explore_share }
       : undefined;
-  const routerFor = (c: GatewayConfig) => buildRouter(c, liveStats, (id) => breakers.get(id).isOpen(Date.now()), learningFor(c));
+  const routerFor = (c: GatewayConfig) => {
+    // A model whose provider key is not set is never routed to: it is skipped like an open breaker.
+    const keyless = new Set([...new Catalog(c, env).missingKeyEnvs().values()].flat());
+    return buildRouter(c, liveStats, (id) => keyless.has(id) || breakers.get(id).isOpen(Date.now()), learningFor(c));
+  };
 
   // The current snapshot. A reload replaces it whole (never edits it), so a request that took a
   // snapshot at its start sees one consistent config, catalog and router to its end.
@@ -173,6 +177,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     inFlight: new InFlight(),
     tracing,
     adminKey: env[config.server.admin_key_env] || undefined,
+    metricsToken: (config.server.metrics_token_env && env[config.server.metrics_token_env]) || undefined,
     simulated: opts.simulated ?? false,
     health,
     keysRequired: () => keysRequired.get(),

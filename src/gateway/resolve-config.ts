@@ -14,13 +14,13 @@ export function readConfig(cwd: string, explicitPath?: string): ResolvedConfig {
   return { config: path ? loadConfigFile(path, { checkTechniquePlan }) : parseConfig({}, 'built-in defaults'), path };
 }
 
-/** True when no configured provider can be called: none at all, or every one lacks its API key. */
-export function needsSimulatedFleet(config: GatewayConfig, env: NodeJS.ProcessEnv): boolean {
-  if (config.models.length === 0) return true;
-  const providerIds = new Set(config.models.map((m) => m.provider));
-  return config.providers
-    .filter((p) => providerIds.has(p.id))
-    .every((p) => p.api_key_env !== undefined && !env[p.api_key_env]);
+/**
+ * True when the config names no model at all. A configured model whose provider key is missing is
+ * not replaced by the simulator: it stays listed as unavailable and requests for it get 503 naming
+ * the variable (silently answering from fake models would hide the mistake).
+ */
+export function needsSimulatedFleet(config: GatewayConfig, _env?: NodeJS.ProcessEnv): boolean {
+  return config.models.length === 0;
 }
 
 /**

@@ -56,7 +56,8 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
   await app.listen({ host, port });
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+  const scheme = g.config.server.tls ? 'https' : 'http';
+  const url = `${scheme}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
 
   if (!keysExist) logger.warn(`No API keys configured: listening on ${host} only, without authentication. Create one with \`aigw keys create\`.`);
   const unpriced = unknownPriceModels(g.catalog.models);
@@ -65,7 +66,10 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
       `No price known for ${unpriced.join(', ')}: their requests are logged at $0 and \`auto\` never routes to them. Add \`pricing:\` to each in aigw.yaml (\`aigw models list\` shows every model's values and sources).`,
     );
   }
-  if (sim) logger.warn(`No provider API key configured: serving the SIMULATED fleet (${sim.url}) — answers are not from real models.`);
+  if (sim) logger.warn(`No provider configured (no models in the config): serving the SIMULATED fleet (${sim.url}) — answers are not from real models.`);
+  for (const [envVar, models] of g.catalog.missingKeyEnvs()) {
+    logger.warn({ env: envVar, models }, `${envVar} is not set: ${models.join(', ')} stay listed in /v1/models as unavailable and answer 503 until it is`);
+  }
   logger.info({ url, store: g.store.dialect, models: g.catalog.models.length }, 'aigw gateway listening');
 
   const reload = () => {

@@ -35,7 +35,28 @@ export class Catalog {
     const out = [first];
     for (const id of first.model.fallbacks) {
       const t = this.targets.get(id);
-      if (t && !out.includes(t)) out.push(t);
+      // A fallback without its API key could only fail.
+      if (t && !out.includes(t) && this.missingKeyEnv(id) === undefined) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * The environment variable a model's provider names for its API key when it is not set: the model
+   * stays listed (marked unavailable) and requests for it get 503 naming the variable.
+   */
+  missingKeyEnv(modelId: string): string | undefined {
+    const t = this.targets.get(modelId);
+    const env = t?.provider.api_key_env;
+    return t && env && !t.apiKey ? env : undefined;
+  }
+
+  /** Each unset API key variable with the models that need it (startup lists each once). */
+  missingKeyEnvs(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const m of this.models) {
+      const env = this.missingKeyEnv(m.id);
+      if (env) out.set(env, [...(out.get(env) ?? []), m.id]);
     }
     return out;
   }

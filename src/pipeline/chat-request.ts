@@ -15,7 +15,7 @@ import { runLoggedRequest } from './logged-request.ts';
 import { chooseTechnique, completeOptimized, conventionDeps } from './optimized-completion.ts';
 import { planRoute, type RoutePlan } from './plan-route.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
-import { gatewayHeaders, recordDecision, recordRequest } from './request-log.ts';
+import { gatewayHeaders, recordBeforeAnswer, recordDecision, recordRequest } from './request-log.ts';
 import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from './serve-from-cache.ts';
 import { pipeStream, type StreamResult } from './stream-completion.ts';
 import { keepToolCallSignal } from './tool-call-signal.ts';
@@ -127,6 +127,7 @@ async function completeOnce(
   });
   finishTiming(record);
   reply.headers(gatewayHeaders(record, target, plan.decision, g.simulated));
+  await recordBeforeAnswer(g, record);
   reply.header('content-type', 'application/json').send(JSON.stringify(format.answer(completion, settled, record.row.cost_usd, record.row.id)));
   storeCompletion(g, cache, completion, target, record);
 }
@@ -209,6 +210,7 @@ async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out:
     ok: result.failure === undefined,
   });
   finishTiming(record);
+  await recordBeforeAnswer(g, record);
   if (!out.destroyed) {
     out.addTrailers({
       'x-aigw-cost-usd': record.row.cost_usd.toFixed(10),

@@ -51,6 +51,8 @@ export interface Gateway {
   /** Chat requests being handled; shutdown waits for them before the log writer closes. */
   inFlight: InFlight;
   adminKey: string | undefined;
+  /** When set (server.metrics_token_env), /metrics requires it as a bearer token. */
+  metricsToken: string | undefined;
   /** Up/down state of the store and Redis: /health, /metrics and the fallbacks read it. */
   health: ComponentHealth;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */

@@ -16,7 +16,7 @@ import type { ClientFormat } from './client-format/client-format.ts';
 import type { RoutePlan } from './plan-route.ts';
 import { applyUsage, finishTiming, type RequestRecord } from './request-record.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
-import { gatewayHeaders, headerSafe, recordRequest } from './request-log.ts';
+import { gatewayHeaders, headerSafe, recordBeforeAnswer, recordRequest } from './request-log.ts';
 import { boundsOf, maxChoicesOf, runTechnique, techniqueNames } from './technique-runner.ts';
 import { simControlHeaders } from './upstream-attempts.ts';
 
@@ -103,7 +103,7 @@ export async function completeOptimized(
     record.row.optimization = JSON.stringify(optimizationJson(facts));
     span?.set({ 'aigw.upstream_calls': ledger.upstreamRequests, 'aigw.cost_usd': ledger.costUsd });
     record.trace?.set({ 'aigw.technique': selection.spec });
-    respond(g, reply, body, plan, selection, ledger, answer, format);
+    await respond(g, reply, body, plan, selection, ledger, answer, format);
   } finally {
     span?.end();
     await settleBudget(g, reservation, record);
@@ -127,7 +127,7 @@ function checkedBounds(g: Gateway, body: ChatRequest, selection: TechniqueSelect
   return bounds;
 }
 
-function respond(
+async function respond(
   g: Gateway,
   reply: FastifyReply,
   body: ChatRequest,
@@ -136,7 +136,7 @@ function respond(
   ledger: CallLedger,
   answer: OptimizedAnswer,
   format: ClientFormat,
-): void {
+): Promise<void> {
   const record = reply.request.record;
   const finishReason = clientFinishReason(answer.finishReason);
   record.row.finish_reason = finishReason;
@@ -156,6 +156,8 @@ function respond(
   };
   finishTiming(record);
   const headers = { ...gatewayHeaders(record, target, plan.decision, g.simulated), ...techniqueHeaders(selection, ledger) };
+  // Every call is done: with durable_writes the row is written before the first byte.
+  await recordBeforeAnswer(g, record);
   if (body.stream === true) streamAnswer(g, reply, out, body, headers, format);
   else sendAnswer(reply, out, headers, format);
 }

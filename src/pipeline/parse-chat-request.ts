@@ -1,3 +1,4 @@
+import { describeIssue } from '../util/describe-issue.ts';
 import type { z } from 'zod';
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
@@ -10,17 +11,12 @@ export function parseRequestBody<S extends z.ZodType>(schema: S, body: unknown):
   }
   const result = schema.safeParse(body);
   if (result.success) return result.data;
-  throw invalidBodyError(result.error);
+  throw invalidBodyError(result.error, body);
 }
 
-/** The 400 for a request body zod refused, naming its first bad field (`messages[0].role`). */
-export function invalidBodyError(error: z.ZodError): GatewayError {
-  const issue = error.issues[0];
-  const param = issue ? formatPath(issue.path) : 'body';
-  const message =
-    issue?.code === 'invalid_type' && issue.input === undefined
-      ? `Missing required parameter: '${param}'.`
-      : `Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`;
+/** The 400 for a request body zod refused, naming its first bad field (`messages[0].role`) and what was wrong with it. */
+export function invalidBodyError(error: z.ZodError, body: unknown): GatewayError {
+  const { param, message } = describeIssue(error.issues[0], body, formatPath);
   return errors.invalidField(param, message);
 }
 

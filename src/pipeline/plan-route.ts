@@ -35,6 +35,8 @@ function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
     if (g.catalog.target(body.model)) throw errors.invalidField('model', `'${body.model}' is an embedding model; send it to POST /v1/embeddings.`);
     throw errors.modelNotFound(body.model);
   }
+  const missingEnv = g.catalog.missingKeyEnv(body.model);
+  if (missingEnv) throw errors.providerKeyMissing(body.model, missingEnv);
   if ((body.n ?? 1) <= 1) return targets;
   if (!targets[0]!.model.supports_n) {
     throw errors.invalidField('n', `Model '${body.model}' cannot return n > 1 choices in one request (its upstream has no n); send n separate requests, or use a model with supports_n.`);
@@ -89,6 +91,7 @@ function planFromOutcome(g: Gateway, outcome: RouteOutcome, record: RequestRecor
   record.row.task_type = decision.taskType;
   record.row.decision_id = decision.id;
   const targets = [decision.chosenModel, ...decision.fallbacks]
+    .filter((id) => g.catalog.missingKeyEnv(id) === undefined)
     .map((id) => g.catalog.target(id))
     .filter((t): t is UpstreamTarget => t !== undefined);
   return decision.technique ? { targets, decision, technique: decision.technique } : { targets, decision };

@@ -64,8 +64,8 @@ function logAccess(g: Gateway, record: RequestRecord): void {
 }
 
 /** Writes the request row (batched, off the request path) and updates metrics; once per request. */
-export function recordRequest(g: Gateway, record: RequestRecord): void {
-  if (record.written) return;
+export function recordRequest(g: Gateway, record: RequestRecord, durable = false): Promise<void> | undefined {
+  if (record.written) return undefined;
   record.written = true;
   if (record.row.latency_ms === 0) finishTiming(record);
   const row = record.row;
@@ -79,13 +79,24 @@ export function recordRequest(g: Gateway, record: RequestRecord): void {
   if (row.cost_usd > 0) m.costUsd.inc({ model }, row.cost_usd);
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
   if (!row.cache_hit) countBilledTokens(m, model, row);
-  void g.writer.enqueueRequest(row);
+  const persisted = durable ? g.writer.enqueueRequestDurable(row) : (void g.writer.enqueueRequest(row), undefined);
   if (g.config.server.access_log) logAccess(g, record);
   recordLearningRow(g, record);
   endRequestSpan(record.trace, row, { providerType: row.provider ? g.config.providers.find((p) => p.id === row.provider)?.type : undefined });
   // Sampled background grading; with log_content off the texts come from `record.judgeContent`.
   g.judge?.offer(row, record.judgeContent);
   writeToolCallSignal(g, record);
+  return persisted;
+}
+
+/**
+ * With `resilience.durable_writes`, writes the request's row (committed to the store, or spooled to
+ * disk while it is down) before the answer's last byte, so a SIGKILL cannot lose an answered
+ * request's row; the caller awaits it just before sending. Off: the row is written after the answer
+ * (batched within `store.flush_interval_ms`).
+ */
+export async function recordBeforeAnswer(g: Gateway, record: RequestRecord): Promise<void> {
+  if (g.config.resilience.durable_writes) await recordRequest(g, record, true);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
@@ -9,6 +10,7 @@ import { registerChatCompletions } from './routes/chat-completions.ts';
 import { registerMessagesRoute } from './routes/messages.ts';
 import { registerEmbeddingsRoute } from './routes/embeddings.ts';
 import { errorReply } from './error-reply.ts';
+import { clientErrorHandler, drainingError, installDrainGuard } from './edge-errors.ts';
 import { registerInfoRoutes } from './routes/info.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
@@ -40,9 +42,13 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     bodyLimit: g0.config.server.body_limit_bytes,
     genReqId: () => randomUUID(),
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests during the drain are answered by the drain guard: OpenAI-shaped, with retry-after and a row.
+    return503OnClosing: false,
     keepAliveTimeout: 65_000,
+    clientErrorHandler: clientErrorHandler(gateway),
+    ...(g0.config.server.tls ? { https: readTls(g0.config.server.tls) } : {}),
   });
+  const drain = installDrainGuard(app);
 
   app.decorateRequest('record', null as unknown as RequestRecord);
 
@@ -54,6 +60,10 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     reply.header('x-aigw-request-id', req.id);
     if (!LOGGED_ROUTES.has(path)) req.record.written = true;
     else startRequestTrace(gateway(), req, reply, path);
+    if (drain.isDraining()) {
+      reply.header('connection', 'close');
+      throw drainingError();
+    }
     if (PUBLIC_ROUTES.has(path)) return;
     await authenticate(gateway(), req, path);
   });
@@ -101,6 +111,10 @@ function startRequestTrace(g: Gateway, req: FastifyRequest, reply: FastifyReply,
     'aigw.request_id': req.id,
   });
   reply.header('x-aigw-trace-id', req.record.trace.traceId);
+}
+
+function readTls(tls: { cert_file: string; key_file: string }): { cert: Buffer; key: Buffer } {
+  return { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) };
 }
 
 function decodePath(url: string): string {

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { finishTiming } from '../pipeline/request-record.ts';
-import { gatewayHeaders } from '../pipeline/request-log.ts';
+import { gatewayHeaders, recordBeforeAnswer } from '../pipeline/request-log.ts';
+import { discardBody } from './edge-errors.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 
 /**
@@ -10,9 +11,14 @@ import { errors, GatewayError } from '../util/errors.ts';
  * default, Anthropic's on /v1/messages (`render`).
  */
 export function errorReply(gateway: () => Gateway, render: (error: GatewayError, requestId: string) => unknown) {
-  return (err: FastifyError | GatewayError, req: FastifyRequest, reply: FastifyReply): void => {
+  return async (err: FastifyError | GatewayError, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const g = gateway();
     const gwError = toGatewayError(err, req, g);
+    if (gwError.status === 413) {
+      // Answer only once the upload is over: closing on a client still sending gives it EPIPE, not the 413.
+      reply.header('connection', 'close');
+      await discardBody(req.raw, BODY_DISCARD_MAX_BYTES, BODY_DISCARD_TIMEOUT_MS);
+    }
     const record = req.record;
     if (record) {
       record.row.status = gwError.status;
@@ -21,9 +27,14 @@ export function errorReply(gateway: () => Gateway, render: (error: GatewayError,
       reply.headers(gatewayHeaders(record, undefined, undefined, g.simulated));
     }
     if (gwError.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(gwError.retryAfterMs / 1000)));
-    reply.status(gwError.status).type('application/json').send(JSON.stringify(render(gwError, req.id)));
+    if (record) await recordBeforeAnswer(g, record);
+    return reply.status(gwError.status).type('application/json').send(JSON.stringify(render(gwError, req.id)));
   };
 }
+
+/** How much of an oversized body is read (and dropped) before the 413, and for how long. */
+const BODY_DISCARD_MAX_BYTES = 256 * 1024 * 1024;
+const BODY_DISCARD_TIMEOUT_MS = 30_000;
 
 function toGatewayError(err: FastifyError | GatewayError, req: FastifyRequest, g: Gateway): GatewayError {
   if (err instanceof GatewayError) return err;

@@ -92,6 +92,11 @@ export const errors = {
     new GatewayError(503, 'service_unavailable', `No healthy upstream could answer: ${detail}`, { code: 'no_healthy_upstream' }),
   upstreamTimeout: (detail: string) =>
     new GatewayError(504, 'timeout_error', `The upstream did not answer in time: ${detail}`, { code: 'upstream_timeout' }),
+  providerKeyMissing: (model: string, envVar: string) =>
+    new GatewayError(503, 'service_unavailable', `The model '${model}' is unavailable: its provider's API key is not set (environment variable ${envVar}).`, {
+      param: 'model',
+      code: 'provider_key_missing',
+    }),
   /** A dependency the answer needs (the key store, budget state) is unreachable and nothing cached can stand in. */
   dependencyUnavailable: (what: string, retryAfterMs = 5_000) =>
     new GatewayError(503, 'service_unavailable', `The gateway cannot serve this request right now: ${what}. Retry shortly.`, {

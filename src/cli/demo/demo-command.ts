@@ -42,7 +42,7 @@ export function demoStoreHint(storeDir: string): string {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('start the gateway (with the simulated fleet when no provider key is set), send varied traffic through it with the openai SDK, and summarize it')
+    .description('start the gateway (with the simulated fleet when no provider is configured), send varied traffic through it with the openai SDK, and summarize it')
     .option('-n, --requests <n>', 'requests to send', positiveInt('--requests'), DEMO_DEFAULTS.requests)
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEMO_DEFAULTS.concurrency)
     .option('--time-scale <x>', 'multiply every delay of the simulated fleet (0: none)', nonNegativeNumber, DEMO_DEFAULTS.timeScale)

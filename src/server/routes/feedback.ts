@@ -49,7 +49,7 @@ function parseFeedbackBody(raw: unknown, isAdmin: boolean): FeedbackBody {
     }
     return result.data;
   }
-  throw invalidBodyError(result.error);
+  throw invalidBodyError(result.error, raw);
 }
 
 /** The request row, flushing the batched writer once if it is not in the store yet (it may be seconds old). */

@@ -1,3 +1,5 @@
+import { extractBearerToken, isAdminKey } from '../../auth/key-resolver.ts';
+import { GatewayError } from '../../util/errors.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Gateway } from '../../pipeline/gateway-types.ts';
 
@@ -20,6 +22,7 @@ export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway)
           max_output_tokens: m.max_output_tokens,
           capabilities: m.capabilities,
           simulated: g.catalog.target(m.id)?.provider.simulated ?? false,
+          ...availability(g.catalog.missingKeyEnv(m.id)),
         },
       })),
       ...Object.entries(g.config.routing.virtual_models).map(([id, vm]) => ({
@@ -50,8 +53,17 @@ export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway)
     });
   });
 
-  app.get('/metrics', async (_req, reply) => {
+  app.get('/metrics', async (req, reply) => {
     const g = gateway();
+    // Compared like the admin key (constant time); without a configured token /metrics is public.
+    if (g.metricsToken && !isAdminKey(extractBearerToken(req.headers.authorization), g.metricsToken)) {
+      throw new GatewayError(401, 'authentication_error', 'This route requires the metrics token: send it as "Authorization: Bearer <token>".', { code: 'metrics_token_required' });
+    }
     reply.type(g.metrics.registry.contentType).send(await g.metrics.render());
   });
+}
+
+/** Listed either way; unavailable while its provider's API key variable is unset. */
+function availability(missingEnv: string | undefined): { available: boolean; unavailable_reason?: string } {
+  return missingEnv ? { available: false, unavailable_reason: `environment variable ${missingEnv} is not set` } : { available: true };
 }
