@@ -25,6 +25,7 @@ const INTELLIGENCE_TOOLS = [
   'create_optimization_plan',
   'assess_optimization_risks',
   'get_active_alerts',
+  'get_router_status',
 ];
 const COST_TOOLS = ['get_routing_costs', 'identify_cost_drivers', 'generate_cost_optimization_plan'];
 
@@ -89,7 +90,7 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     for (const t of tools) {
       expect(t.outputSchema?.type).toBe('object');
       // get_active_alerts reads the alert state now, over no window of its own.
-      if (t.name === 'get_active_alerts') continue;
+      if (t.name === 'get_active_alerts' || t.name === 'get_router_status') continue;
       expect(Object.keys(t.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['timeframe', 'from', 'to', 'task_types']));
     }
     // Descriptive tools list the fields they answer with, not only the envelope.
@@ -121,6 +122,16 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     expect(r.isError).toBeFalsy();
     expect((r.structuredContent as { analyzed: number }).analyzed).toBe(REQUESTS);
     await client.close();
+  });
+
+  it('get_router_status shows the outcomes the router learned from the rated requests', async () => {
+    await stack.gateway.runtime.gateway.learning!.flush();
+    const client = await httpClient('intelligence-router');
+    const r = await call(client, 'get_router_status', {});
+    const status = r.structuredContent as { liveVersion: string; outcomes: Array<{ outcomes: number }> };
+    expect(status.outcomes.reduce((a, o) => a + o.outcomes, 0)).toBe(REQUESTS);
+    expect(status.liveVersion).toMatch(/^irt-v/);
+    expect(textOf(r)).toMatch(/outcomes learned/);
   });
 
   it('reports bad arguments, constraints it cannot read and unknown ids as tool errors', async () => {

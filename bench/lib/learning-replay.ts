@@ -39,9 +39,11 @@ export interface ReplayResult {
   servedByModel: Record<string, number>;
   refits: number;
   refitMsTotal: number;
+  /** Bootstrap sd of the learning-off metric on the slice: the noise of one window's number. */
+  noise: number;
 }
 
-export function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): ReplayResult {
+export async function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): Promise<ReplayResult> {
   const config: GatewayConfig = GatewayConfigSchema.parse(benchConfig(file, 'http://127.0.0.1:9', { explore_share: opts.exploreShare }));
   const predictor = new LearningPredictor(base);
   const learner = new OnlineLearner(predictor, () => config.models, { ...DEFAULT_FIT, residualL2: opts.residualL2 });
@@ -63,7 +65,8 @@ export function replayInProcess(file: LearningBenchFile, base: IrtQualityPredict
   let refitMsTotal = 0;
   let sinceRefit = 0;
   const sequence = servedSequence(file, opts.requests, opts.seed);
-  sequence.forEach((row, i) => {
+  for (let i = 0; i < sequence.length; i++) {
+    const row = sequence[i]!;
     const outcome = router.decide({ routingModel: 'auto', messages: [{ role: 'user', content: row.prompt }], requestId: `req-${i}` });
     if (!outcome.ok) throw new Error(outcome.message);
     const d = outcome.decision;
@@ -90,7 +93,7 @@ export function replayInProcess(file: LearningBenchFile, base: IrtQualityPredict
     sinceRefit++;
     if (sinceRefit >= opts.refitEvery) {
       const t = performance.now();
-      learner.refit(rows, ++refits, i);
+      await learner.refit(rows, ++refits, i);
       refitMsTotal += performance.now() - t;
       sinceRefit = 0;
     }
@@ -101,6 +104,6 @@ export function replayInProcess(file: LearningBenchFile, base: IrtQualityPredict
       curve.push({ served: i + 1, on, off, offline });
       opts.log?.(`${file.name} ${i + 1}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline.toFixed(4)} explored ${explored} ${JSON.stringify(servedByModel)}`);
     }
-  });
-  return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal };
+  }
+  return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal, noise: slice.noise(base, config.models) };
 }

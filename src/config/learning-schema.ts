@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-/** Scheduled retraining with guarded promotion (`aigw router train --from-store` on a timer). Off by default. */
+/** Defaults of `aigw router train --from-store` (retraining with guarded promotion). */
 export const RetrainConfig = z.strictObject({
-  enabled: z.boolean().default(false),
-  every_hours: z.number().positive().default(24),
   /** Learning rows from this many days back are used. */
   since_days: z.number().positive().default(30),
   /** Outcome files (the shared JSONL format) trained on together with the store's learning rows. */
@@ -29,14 +27,12 @@ export const LearningConfig = z.strictObject({
   max_refit_rows: z.int().positive().default(50_000),
   /** How many outcomes the prior ability (catalog or shipped) is worth. */
   prior_strength: z.number().positive().default(20),
-  /** L2 of the per-model residual heads; 0 learns abilities only. */
-  residual_l2: z.number().nonnegative().default(0.01),
+  /** L2 of per-model residual heads over the feature vector; 0 (default) learns abilities only: the heads measured worse (docs/router-learning.md). */
+  residual_l2: z.number().nonnegative().default(0),
   /** Learning rows older than this are deleted. */
   retention_days: z.number().positive().default(90),
   /** How often a replica checks the store for a newer learned state another replica fitted. */
   poll_seconds: z.number().positive().default(10),
-  /** Daily USD cap on the gateway's own quality calls (judge grades); past it they are skipped until UTC midnight. */
-  judge_daily_usd_cap: z.number().nonnegative().default(5),
   retrain: RetrainConfig.default(RetrainConfig.parse({})),
 });
 export type LearningConfig = z.infer<typeof LearningConfig>;

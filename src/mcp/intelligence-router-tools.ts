@@ -4,6 +4,7 @@ import { analysisShape, costThresholdParam, goalParam, listParam, parseConstrain
 import { ToolArgumentError } from './tool-context.ts';
 import { defineTool, type AnyToolSpec } from './tool-spec.ts';
 import { GET_ACTIVE_ALERTS } from './alert-tools.ts';
+import { GET_ROUTER_STATUS } from './router-status-tool.ts';
 
 const constraintsInput = {
   goal: goalParam,
@@ -129,4 +130,5 @@ export const INTELLIGENCE_ROUTER_TOOLS: readonly AnyToolSpec[] = [
     summarize: (r) => `${r.risks.length} change(s) assessed: ${r.risks.map((x) => `${x.id} ${x.level}`).join(', ') || 'none'}.`,
   }),
   GET_ACTIVE_ALERTS,
+  GET_ROUTER_STATUS,
 ];

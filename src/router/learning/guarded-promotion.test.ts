@@ -54,7 +54,7 @@ describe.each(TEST_BACKENDS)('aigw router train --from-store on $name', (backend
   afterEach(async () => {
     await opened?.cleanup();
     opened = null;
-  });
+  }, 60_000);
 
   it('trains on the learning rows, evaluates on the newest, and stores the candidate with its reason', async () => {
     opened = await backend.open();

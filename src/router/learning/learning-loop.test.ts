@@ -25,9 +25,9 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
   afterEach(async () => {
     await opened?.cleanup();
     opened = null;
-  });
+  }, 60_000);
 
-  it('keeps learning rows (features, no text) across a restart and scores them by feedback', async () => {
+  it('keeps learning rows (features, no text) across a restart and scores them by feedback', { timeout: 60_000 }, async () => {
     opened = await backend.open();
     const loop = loopOn(new LearningStore(opened.store.db), () => 1_000);
     for (let i = 0; i < 5; i++) loop.record(learningRowFor(i, 'acme-small', null, 1_000 + i));
@@ -42,7 +42,7 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
     expect(rows[0]!.features).not.toContain('Solve');
   });
 
-  it('applies a signal that arrived before its row was written, and a judge grade never replaces a person', async () => {
+  it('applies a signal that arrived before its row was written, and a judge grade never replaces a person', { timeout: 60_000 }, async () => {
     opened = await backend.open();
     const store = new LearningStore(opened.store.db);
     await opened.store.upsertFeedback({ id: 'fb1', request_id: 'req-000001', source: 'user', score: 0, comment: null, created_at: 10 });
@@ -54,7 +54,7 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
     expect((await store.scoredRows(0, 10)).map((r) => [r.score, r.source])).toEqual([[0, 'user']]);
   });
 
-  it('moves a model from its catalog prior with evidence, and two replicas converge on the same state', async () => {
+  it('moves a model from its catalog prior with evidence, and two replicas converge on the same state', { timeout: 60_000 }, async () => {
     opened = await backend.open();
     const store = new LearningStore(opened.store.db);
     let now = 10_000;

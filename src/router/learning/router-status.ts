@@ -7,7 +7,7 @@ export interface RouterStatus {
   liveVersion: string;
   /** The promoted router model, when one replaced the configured file. */
   promotedModel: { id: string; version: string; promotedAtMs: number | null } | null;
-  learning: { enabled: boolean; exploreShare: number; retrainEnabled: boolean };
+  learning: { enabled: boolean; exploreShare: number };
   /** The newest learned state in the store (every replica serves it within `poll_seconds`). */
   state: { id: number; baseVersion: string; createdAtMs: number; outcomes: number; appliesToLive: boolean } | null;
   /** Per model and task type: outcomes, mean score, explored share, and the learned ability shift. */
@@ -28,7 +28,7 @@ export async function routerStatus(store: LearningStore, config: GatewayConfig):
   return {
     liveVersion: appliesToLive && state!.id > 0 ? `${base.version}+ls${state!.id}` : base.version,
     promotedModel: live ? { id: live.id, version: live.version, promotedAtMs: live.promoted_at } : null,
-    learning: { enabled: config.routing.learning.enabled, exploreShare: config.routing.learning.explore_share, retrainEnabled: config.routing.learning.retrain.enabled },
+    learning: { enabled: config.routing.learning.enabled, exploreShare: config.routing.learning.explore_share },
     state: state && latest ? { id: state.id, baseVersion: state.baseVersion, createdAtMs: state.createdAtMs, outcomes: state.outcomes, appliesToLive } : null,
     outcomes: counts.map((c) => {
       const task = appliesToLive ? state!.models[c.model]?.tasks[c.task_type] : undefined;
@@ -53,9 +53,7 @@ function fixed(x: number | null, digits: number): string {
 export function formatRouterStatus(s: RouterStatus): string {
   const lines: string[] = [];
   lines.push(`live router: ${s.liveVersion}${s.promotedModel ? ` (promoted ${s.promotedModel.id})` : ' (configured model file)'}`);
-  lines.push(
-    `learning: ${s.learning.enabled ? 'on' : 'off'}, explore_share ${s.learning.exploreShare}, scheduled retrain ${s.learning.retrainEnabled ? 'on' : 'off'}`,
-  );
+  lines.push(`learning: ${s.learning.enabled ? 'on' : 'off'}, explore_share ${s.learning.exploreShare}`);
   lines.push(
     s.state
       ? `learned state ${s.state.id}: ${s.state.outcomes} outcomes, fitted ${new Date(s.state.createdAtMs).toISOString()}${s.state.appliesToLive ? '' : ' (fitted on another base: refit pending)'}`

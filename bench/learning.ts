@@ -1,0 +1,143 @@
+// npm run bench:learning -- [--data FILE...] [--requests 3000] [--out bench/results/learning.json]
+// Replays outcome files as traffic through the router with learning on, and scores the learned state on a
+// fixed 20% of each file that is never served (docs/router-learning.md, "Benchmark").
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LearningConfig } from '../src/config/learning-schema.ts';
+import { readOutcomeFiles } from '../src/router/predictor/outcome-rows.ts';
+import { renderSvgPlot } from '../src/router/eval/svg-plot.ts';
+import { benchBase } from './lib/learning-base.ts';
+import { replayInProcess, type CurvePoint } from './lib/learning-replay.ts';
+import { prepareBenchFile } from './lib/learning-setup.ts';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SHARED = resolve(repo, '..', 'shared', 'data');
+
+interface Args {
+  data: string[];
+  requests: number;
+  out: string;
+  svg: string | null;
+  window: number;
+  seed: number;
+  exploreShare: number;
+  base: 'leave-out' | 'shipped';
+  offline: 'full' | 'observed';
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const defaults = LearningConfig.parse({});
+  const args: Args = {
+    data: [],
+    requests: 3_000,
+    out: join(repo, 'bench', 'results', 'learning.json'),
+    svg: null,
+    window: 250,
+    seed: 1,
+    exploreShare: defaults.explore_share,
+    base: 'leave-out',
+    offline: 'full',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = () => argv[++i] ?? '';
+    if (a === '--data') while (argv[i + 1] && !argv[i + 1]!.startsWith('--')) args.data.push(next());
+    else if (a === '--requests') args.requests = Number.parseInt(next(), 10);
+    else if (a === '--out') args.out = resolve(next());
+    else if (a === '--svg') args.svg = resolve(next());
+    else if (a === '--window') args.window = Number.parseInt(next(), 10);
+    else if (a === '--seed') args.seed = Number.parseInt(next(), 10);
+    else if (a === '--explore-share') args.exploreShare = Number.parseFloat(next());
+    else if (a === '--base') args.base = next() as Args['base'];
+    else if (a === '--offline') args.offline = next() as Args['offline'];
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (args.data.length === 0) args.data = [join(SHARED, 'mmlu-dev.jsonl'), join(SHARED, 'routerbench-arc-challenge-train.jsonl')];
+  return args;
+}
+
+const CHECKPOINTS = [500, 1_000, 2_000];
+
+function gapClosed(curve: readonly CurvePoint[], noise: number): Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> {
+  const out: Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> = {};
+  for (const n of CHECKPOINTS) {
+    const p = curve.find((c) => c.served === n);
+    if (!p) continue;
+    const span = p.offline - p.off;
+    // A ratio over a gap smaller than the slice's own noise says nothing: it is reported as undefined.
+    const defined = span > 2 * noise;
+    out[String(n)] = {
+      served: n,
+      on: p.on,
+      off: p.off,
+      offline: p.offline,
+      gap: defined ? (p.on - p.off) / span : null,
+      note: defined ? 'offline beats learning off by more than 2× the noise' : `offline − off = ${span.toFixed(4)}, within 2× the noise (${(2 * noise).toFixed(4)}): the ratio is undefined`,
+    };
+  }
+  return out;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const started = Date.now();
+const results = [];
+for (const path of args.data) {
+  const t0 = Date.now();
+  const file = prepareBenchFile(path, readOutcomeFiles([path]), args.seed);
+  const base = benchBase(path, args.base);
+  const replay = await replayInProcess(file, base.predictor, {
+    requests: args.requests,
+    window: args.window,
+    seed: args.seed,
+    exploreShare: args.exploreShare,
+    refitEvery: LearningConfig.parse({}).refit_every_outcomes,
+    residualL2: LearningConfig.parse({}).residual_l2,
+    offlineData: args.offline,
+    log: (line) => console.error(line),
+  });
+  const worstBelowOff = Math.max(...replay.curve.map((c) => c.off - c.on));
+  results.push({
+    file: basename(path),
+    rows: file.rows.length,
+    evalRows: file.evalRows.length,
+    servableRows: file.servable.length,
+    models: file.models.length,
+    metric: replay.metric,
+    base: base.description,
+    noise: replay.noise,
+    curve: replay.curve,
+    gap_closed_at: gapClosed(replay.curve, replay.noise),
+    worst_window_below_off: worstBelowOff,
+    explored: replay.explored,
+    served_by_model: replay.servedByModel,
+    refits: replay.refits,
+    refit_ms_total: Math.round(replay.refitMsTotal),
+    seconds: (Date.now() - t0) / 1000,
+  });
+}
+const report = {
+  command: `npm run bench:learning -- ${process.argv.slice(2).join(' ')}`.trim(),
+  date: new Date().toISOString(),
+  requests: args.requests,
+  window: args.window,
+  explore_share: args.exploreShare,
+  offline: args.offline === 'full' ? 'trained offline (aigw router train) on the served prompts with every model\'s outcome' : 'trained offline on the served prompts with the served model\'s outcome only',
+  seconds: (Date.now() - started) / 1000,
+  files: results,
+};
+mkdirSync(dirname(args.out), { recursive: true });
+writeFileSync(args.out, `${JSON.stringify(report, null, 1)}\n`);
+if (args.svg) {
+  const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const series = results.flatMap((r, k) => [
+    { name: `${r.file} learning on`, color: colors[k % colors.length]!, style: 'line' as const, points: r.curve.map((c) => ({ x: c.served, y: c.on })) },
+    { name: `${r.file} learning off`, color: colors[k % colors.length]!, style: 'dashed' as const, points: r.curve.map((c) => ({ x: c.served, y: c.off })) },
+    { name: `${r.file} offline`, color: colors[k % colors.length]!, style: 'points' as const, points: r.curve.map((c) => ({ x: c.served, y: c.offline })) },
+  ]);
+  for (const r of results) {
+    const own = series.filter((s) => s.name.startsWith(r.file));
+    writeFileSync(args.svg.replace(/\.svg$/, `.${r.file.replace(/\.jsonl$/, '')}.svg`), renderSvgPlot(own, { title: `${r.file}: ${r.metric.toUpperCase()} on the never-served 20%`, xLabel: 'requests served', yLabel: r.metric.toUpperCase() }));
+  }
+}
+console.log(JSON.stringify(results.map((r) => ({ file: r.file, metric: r.metric, noise: r.noise, gap_closed_at: r.gap_closed_at, seconds: r.seconds })), null, 1));
