@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../../config/schema.ts';
+import { describePriceSources } from '../../config/known-models/fill-known-models.ts';
 import type { Database } from '../../store/schema.ts';
 import { resolveAnalysisQuery, type AnalysisParams, type AnalysisQuery } from '../analysis-query.ts';
 import { buildRecommendations, type Recommendations } from '../recommend/build-recommendations.ts';
@@ -120,7 +121,7 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
       optimization_potential_pct: { value: c ? -c.costChangePct : 0, unit: 'percent', source: RECOMMENDATIONS_SOURCE },
       recommended_actions: { value: recs.length, unit: 'count', source: RECOMMENDATIONS_SOURCE },
     },
-    current_state: currentState(d, set),
+    current_state: currentState(d, set, opts.config),
     opportunities: { ...opportunitiesOf(recs), ...costPlanAndScenariosOf(set) },
     routing_rules: { rules: recs, model_selection_matrix: modelSelectionMatrix(set) },
     implementation_plan: implementationPlanOf(set),
@@ -155,7 +156,7 @@ function peakUsageOf(rp: Fields | undefined): string {
   return parts.length > 0 ? parts.join(', ') : 'n/a (no requests in the window)';
 }
 
-function currentState(d: Gathered, set: Recommendations): ReportDocument['current_state'] {
+function currentState(d: Gathered, set: Recommendations, config: GatewayConfig): ReportDocument['current_state'] {
   const failureRate = numberField(d.routing_analytics, 'failure_rate');
   const ra = d.routing_analytics;
   const rc = d.routing_costs;
@@ -180,6 +181,7 @@ function currentState(d: Gathered, set: Recommendations): ReportDocument['curren
       by_model: breakdownOf(rc, 'routing_costs', 'by_model', ['model', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
       by_tier: breakdownOf(rc, 'routing_costs', 'by_tier', ['tier'], ['cost_usd'], 'usd'),
       budget_utilization_pct: m(percentOf(numberField(rc, 'budget_utilization', 'budget_utilization_pct', 'budget.utilization')), 'percent', 'routing_costs'),
+      price_sources: describePriceSources(config.models),
       trend_direction: trendChange === null ? 'unknown' : trendChange > 1 ? 'up' : trendChange < -1 ? 'down' : 'flat',
       trend_change_pct: m(trendChange, 'percent', 'routing_costs'),
       trend: trendRaw.map((p) => ({ bucket_start: p.name, cost_usd: p.value, requests: requestsByBucket.get(p.name) ?? 0 })),

@@ -133,7 +133,7 @@ ${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 ${li('Average Routing Latency', `${m(p.avg_routing_latency_ms)} (p95 ${m(p.p95_routing_latency_ms)}; whole request ${m(p.avg_request_latency_ms)})`)}${li('Success Rate', `${m(p.success_rate_pct)} (failures ${m(p.failure_rate_pct)})`)}${li('Peak Usage', esc(p.peak_usage))}</ul>
 ${breakdownTable('Model (requests)', p.model_distribution)}
 <h3>Cost Analysis</h3><ul>
-${li('Total Spend', m(c.total_spend_usd))}${li('Budget Utilization', m(c.budget_utilization_pct))}${li('Cost Trend', `${esc(c.trend_direction)} (${m(c.trend_change_pct, { signed: true })})`)}</ul>
+${li('Total Spend', m(c.total_spend_usd))}${li('Budget Utilization', m(c.budget_utilization_pct))}${li('Prices', esc(c.price_sources))}${li('Cost Trend', `${esc(c.trend_direction)} (${m(c.trend_change_pct, { signed: true })})`)}</ul>
 ${breakdownTable('Task type (cost)', c.by_task_type)}${breakdownTable('Model (cost)', c.by_model)}${breakdownTable('Model tier (cost)', c.by_tier)}
 <h3>Quality Metrics</h3><ul>
 ${li('Average Quality Score', `${m(q.avg_quality)}/1.0`)}${li('Task Completion Rate', m(q.completion_rate_pct))}${li('Quality–Cost Correlation', m(q.quality_cost_correlation))}</ul>

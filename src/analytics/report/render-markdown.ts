@@ -146,6 +146,7 @@ export function renderReportMarkdown(doc: ReportDocument): string {
     `- **Cost per Model**: ${breakdown(c.by_model)}`,
     `- **Cost per Model Tier**: ${breakdown(c.by_tier)}`,
     `- **Budget Utilization**: ${m(c.budget_utilization_pct)}`,
+    `- **Prices**: ${c.price_sources}`,
     `- **Cost Trend**: ${c.trend_direction} (${m(c.trend_change_pct, { signed: true })})`,
     '',
     '### Quality Metrics',

@@ -54,6 +54,7 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         by_model: [{ name: 'sim-large', value: metric(3.5, 'usd', 'routing_costs'), share_pct: metric(88.4, 'percent', 'routing_costs') }],
         by_tier: [{ name: 'premium', value: metric(3.5, 'usd', 'routing_costs'), share_pct: metric(88.4, 'percent', 'routing_costs') }],
         budget_utilization_pct: metric(null, 'percent', 'routing_costs'),
+        price_sources: '6 models priced in aigw.yaml',
         trend_direction: 'up',
         trend_change_pct: metric(12.5, 'percent', 'routing_costs'),
         trend: [

@@ -145,6 +145,8 @@ export const ReportDocument = z.object({
       by_model: z.array(Breakdown),
       by_tier: z.array(Breakdown),
       budget_utilization_pct: Metric,
+      /** Where the prices behind every cost come from (config, price dataset and version, unknown). */
+      price_sources: z.string(),
       trend_direction: z.enum(['up', 'down', 'flat', 'unknown']),
       trend_change_pct: Metric,
       trend: z.array(TrendPoint),

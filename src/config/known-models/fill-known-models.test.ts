@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../load-config.ts';
 import { forgetKnownModelDatasets, knownModelDatasets, updatedDatasetsDir } from './datasets.ts';
-import { unknownPriceModels, UNKNOWN_SOURCE } from './fill-known-models.ts';
+import { describePriceSources, unknownPriceModels, UNKNOWN_SOURCE } from './fill-known-models.ts';
 import { updateKnownModelDatasets, type RunNpm } from './update-datasets.ts';
 
 const PROVIDERS = [
@@ -58,6 +58,18 @@ describe('models named by id and provider only', () => {
     expect(local!.sources?.['context_window']).toMatch(/^unknown: assumed/);
     expect(named!.sources?.['pricing']).toBe(UNKNOWN_SOURCE);
     expect(unknownPriceModels([local!, named!])).toEqual(['llama-local', 'my-finetune']);
+  });
+
+  it('say in one sentence which price source the costs used', () => {
+    const models = parse([
+      { id: 'gpt-4o-mini', provider: 'openai' },
+      { id: 'gpt-4.1', provider: 'openai' },
+      { id: 'mine', provider: 'local', pricing: { input: 1, output: 1 }, context_window: 1000, max_output_tokens: 100 },
+      { id: 'llama-local', provider: 'local' },
+    ]).models;
+    expect(describePriceSources(models)).toBe(
+      `2 models from @pydantic/genai-prices ${knownModelDatasets().priceVersion}; 1 model priced in aigw.yaml; no known price: llama-local (logged at $0)`,
+    );
   });
 
   it('keep the filled values and their sources when a filled config is parsed again', () => {

@@ -105,3 +105,25 @@ export function fillKnownModels(raw: unknown, cwd: string = process.cwd()): unkn
 export function unknownPriceModels(models: readonly { id: string; sources?: Record<string, string> }[]): string[] {
   return models.filter((m) => m.sources?.['pricing'] === UNKNOWN_SOURCE).map((m) => m.id);
 }
+
+/**
+ * Which price source each model's cost comes from, in one sentence for reports: "2 models priced in
+ * aigw.yaml; 3 from @pydantic/genai-prices 0.1.8; no known price: llama-local (logged at $0)".
+ */
+export function describePriceSources(models: readonly { id: string; sources?: Record<string, string> }[]): string {
+  const bySource = new Map<string, string[]>();
+  for (const m of models) {
+    const raw = m.sources?.['pricing'];
+    const source = raw === undefined ? 'aigw.yaml' : raw === UNKNOWN_SOURCE ? UNKNOWN_SOURCE : raw.replace(/ \(.*\)$/, '');
+    bySource.set(source, [...(bySource.get(source) ?? []), m.id]);
+  }
+  const parts: string[] = [];
+  for (const [source, ids] of bySource) {
+    if (source === UNKNOWN_SOURCE) continue;
+    const n = `${ids.length} model${ids.length === 1 ? '' : 's'}`;
+    parts.push(source === 'aigw.yaml' ? `${n} priced in aigw.yaml` : `${n} from ${source}`);
+  }
+  const unknown = bySource.get(UNKNOWN_SOURCE);
+  if (unknown) parts.push(`no known price: ${unknown.join(', ')} (logged at $0)`);
+  return parts.join('; ') || 'no models configured';
+}
