@@ -32,6 +32,11 @@ export function fixApplies(kind: AlertState['kind']): boolean {
 class FixTimeout extends Error {}
 
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  // A spent budget fails at once: a timer of 0 ms can lose the race to a fast query.
+  if (ms <= 0) {
+    work.catch(() => undefined);
+    return Promise.reject(new FixTimeout(`not finished within the ${ms} ms budget (alerts.fix_timeout)`));
+  }
   let timer: NodeJS.Timeout | undefined;
   const limit = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new FixTimeout(`not finished within the ${ms} ms budget (alerts.fix_timeout)`)), ms);
