@@ -53,8 +53,9 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
     }
     const reservation = await reserveBudget(g, record, body, plan.targets);
     try {
-      if (body.stream === true) await streamCompletion(g, req, reply, body, plan, signal, cache, format);
-      else await completeOnce(g, reply, body, plan, signal, cache, format);
+      const call: CompletionCall = { g, req, reply, body, plan, signal, cache, format };
+      if (body.stream === true) await streamCompletion(call);
+      else await completeOnce(call);
     } finally {
       await settleBudget(g, reservation, record);
     }
@@ -95,15 +96,19 @@ async function tracedPlan(g: Gateway, record: RequestRecord, body: ChatRequest, 
   }
 }
 
-async function completeOnce(
-  g: Gateway,
-  reply: FastifyReply,
-  body: ChatRequest,
-  plan: RoutePlan,
-  signal: AbortSignal,
-  cache: CacheTicket,
-  format: ClientFormat,
-): Promise<void> {
+/** One routed chat request on its way upstream: what both answer paths (plain and streamed) need. */
+interface CompletionCall {
+  g: Gateway;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  body: ChatRequest;
+  plan: RoutePlan;
+  signal: AbortSignal;
+  cache: CacheTicket;
+  format: ClientFormat;
+}
+
+async function completeOnce({ g, reply, body, plan, signal, cache, format }: CompletionCall): Promise<void> {
   const record = reply.request.record;
   const outcome = await callPlan(g, reply.request, body, plan, attemptCompletion, signal);
   const { completion, usage } = outcome.value;
@@ -132,16 +137,7 @@ async function completeOnce(
   storeCompletion(g, cache, completion, target, record);
 }
 
-async function streamCompletion(
-  g: Gateway,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  body: ChatRequest,
-  plan: RoutePlan,
-  signal: AbortSignal,
-  cache: CacheTicket,
-  format: ClientFormat,
-): Promise<void> {
+async function streamCompletion({ g, req, reply, body, plan, signal, cache, format }: CompletionCall): Promise<void> {
   const record = req.record;
   const outcome = await callPlan(g, req, body, plan, attemptStream, signal, true);
   const open = observeForCache(cache, outcome.value);

@@ -45,6 +45,9 @@ import { loadOutcomesFiles, type OutcomesIndex } from './outcomes-file.ts';
 import { InvalidRequest } from './request-text.ts';
 import { TokenClock, type TimedEvent } from './stream-plan.ts';
 
+/** Marks a body that was not JSON (already answered 400). */
+const NOT_JSON = Symbol('not json');
+
 export interface SimServerOptions {
   fleet: SimFleet;
   /** 0 = a random free port. */
@@ -174,14 +177,19 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
     // timeout: no answer at all; close() drops the connection.
   }
 
-  function handleCompletion(wire: Wire, req: IncomingMessage, res: ServerResponse, raw: string): void {
-    let body: unknown;
+  /** The request body as JSON, or NOT_JSON after answering 400 in the wire's error shape. */
+  function parseJsonBody(res: ServerResponse, wire: Wire, raw: string): unknown {
     try {
-      body = JSON.parse(raw);
+      return JSON.parse(raw) as unknown;
     } catch {
       sendJson(res, 400, errorBody(wire, 400, 'We could not parse the JSON body of your request.'));
-      return;
+      return NOT_JSON;
     }
+  }
+
+  function handleCompletion(wire: Wire, req: IncomingMessage, res: ServerResponse, raw: string): void {
+    const body = parseJsonBody(res, wire, raw);
+    if (body === NOT_JSON) return;
     const parsed = wire === 'openai' ? parseOpenAIRequest(body) : { ...parseAnthropicRequest(body), includeUsage: false };
     stats.requests++;
     stats.byModel[parsed.model] = (stats.byModel[parsed.model] ?? 0) + 1;
@@ -230,13 +238,8 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
   /** Embeddings in OpenAI's format (`/embeddings`) or Gemini's (`/v1beta/models/{m}:batchEmbedContents`); test-control failures apply. */
   function handleEmbeddings(req: IncomingMessage, res: ServerResponse, raw: string, geminiModel: string | undefined): void {
     const wire: Wire = 'openai';
-    let body: unknown;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      sendJson(res, 400, errorBody(wire, 400, 'We could not parse the JSON body of your request.'));
-      return;
-    }
+    const body = parseJsonBody(res, wire, raw);
+    if (body === NOT_JSON) return;
     const openaiBody = geminiModel === undefined ? parseOpenAIEmbeddings(body) : undefined;
     const modelId = geminiModel ?? openaiBody!.model;
     const model = embeddingModels.get(modelId);
