@@ -43,7 +43,12 @@ const { values: args } = parseArgs({
   },
 });
 
-const spec = { requests: Number.parseInt(args.rows, 10), days: Number.parseFloat(args.days), endMs: Date.parse(args.end), seed: Number.parseInt(args.seed, 10) };
+const spec = {
+  requests: Number.parseInt(args.rows, 10),
+  days: Number.parseFloat(args.days),
+  endMs: Date.parse(args.end),
+  seed: Number.parseInt(args.seed, 10),
+};
 const runs = Number.parseInt(args.runs, 10);
 
 /** The same spec file as bench/analytics.ts, so a store either benchmark filled is reused by the other. */
@@ -95,7 +100,14 @@ async function main(): Promise<void> {
       perRule.push({ rule: rule.id, ms, cpu_ms: cpuMs, ...observed });
       console.error(`${rule.id}: ${ms.join(', ')} ms, CPU ${cpuMs.join(', ')} ms (${observed.observations} observed, ${observed.firing} firing)`);
     }
-    const service = new AlertService({ db: store.db, readDb: store.readDb, recommendationStore: store, config: () => config, logger: pino({ level: 'silent' }), now: () => spec.endMs });
+    const service = new AlertService({
+      db: store.db,
+      readDb: store.readDb,
+      recommendationStore: store,
+      config: () => config,
+      logger: pino({ level: 'silent' }),
+      now: () => spec.endMs,
+    });
     const ticks: { ms: number; cpu_ms: number }[] = [];
     for (let i = 0; i < runs; i++) {
       const r = await timed(() => service.tick());
@@ -105,7 +117,23 @@ async function main(): Promise<void> {
     }
     console.error(`tick (all default rules): ${ticks.map((t) => `${t.ms} ms (CPU ${t.cpu_ms})`).join(', ')}`);
     const state = (kind: AlertState['kind'], windowMs: number, details: Record<string, unknown>): [AlertState, { fromMs: number; toMs: number }] => [
-      { ruleId: kind, subject: 'bench', kind, state: 'firing', severity: 'warning', level: 1, value: null, threshold: null, message: '', details, startedAt: spec.endMs, updatedAt: spec.endMs, resolvedAt: null, notifiedLevel: null, lastNotifiedAt: null },
+      {
+        ruleId: kind,
+        subject: 'bench',
+        kind,
+        state: 'firing',
+        severity: 'warning',
+        level: 1,
+        value: null,
+        threshold: null,
+        message: '',
+        details,
+        startedAt: spec.endMs,
+        updatedAt: spec.endMs,
+        resolvedAt: null,
+        notifiedLevel: null,
+        lastNotifiedAt: null,
+      },
       { fromMs: spec.endMs - windowMs, toMs: spec.endMs },
     ];
     const fixCtx = { db: store.readDb, config, persistTo: store, timeoutMs: 60_000, nowMs: spec.endMs };
@@ -138,7 +166,11 @@ async function main(): Promise<void> {
       rules_ms: perRule,
       tick_ms: ticks,
       fix_ms: fixes,
-      target: { fix_ms: TARGET_REPORT_MS, wall_met: fixes.every((f) => Math.max(...f.ms) <= TARGET_REPORT_MS), cpu_met: fixes.every((f) => Math.max(...f.cpu_ms) <= TARGET_REPORT_MS) },
+      target: {
+        fix_ms: TARGET_REPORT_MS,
+        wall_met: fixes.every((f) => Math.max(...f.ms) <= TARGET_REPORT_MS),
+        cpu_met: fixes.every((f) => Math.max(...f.cpu_ms) <= TARGET_REPORT_MS),
+      },
     };
     mkdirSync(dirname(resolve(args.out)), { recursive: true });
     writeFileSync(resolve(args.out), `${JSON.stringify(results, null, 2)}\n`);

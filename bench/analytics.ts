@@ -91,7 +91,9 @@ async function main(): Promise<void> {
   const baseline = args.baseline ? baselineOf(JSON.parse(readFileSync(resolve(args.baseline), 'utf8')) as AnalyticsResults) : undefined;
   try {
     const filled = await fill(dir);
-    console.error(`filled ${filled.requests} requests, ${filled.decisions} decisions, ${filled.feedback} feedback rows in ${(filled.fillMs / 1000).toFixed(1)} s (${(filled.dbBytes / 2 ** 20).toFixed(0)} MiB)`);
+    console.error(
+      `filled ${filled.requests} requests, ${filled.decisions} decisions, ${filled.feedback} feedback rows in ${(filled.fillMs / 1000).toFixed(1)} s (${(filled.dbBytes / 2 ** 20).toFixed(0)} MiB)`,
+    );
     const store = await openStore({ dir });
     // What the gateway's background refresher has done by the time anyone asks for a report.
     const rollupStartedMs = performance.now();

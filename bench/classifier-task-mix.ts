@@ -10,7 +10,9 @@ import { analyzePromptText } from '../src/router/analyze/analyze-prompt.ts';
 
 const dir = process.argv[2] ?? '../shared/data';
 console.log(['file', 'rows', ...TASK_TYPES].join('\t'));
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort()) {
   const counts = new Map<string, number>();
   let rows = 0;
   for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {

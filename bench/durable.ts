@@ -41,7 +41,12 @@ async function main(): Promise<void> {
         const gateway = await startGatewayProcess({ cwd: dir, configPath });
         try {
           await runLoad({ url: `${gateway.url}/v1/chat/completions`, body: BODY, connections: Number(args.connections), durationS: 1 });
-          const load = await runLoad({ url: `${gateway.url}/v1/chat/completions`, body: BODY, connections: Number(args.connections), durationS: Number(args.duration) });
+          const load = await runLoad({
+            url: `${gateway.url}/v1/chat/completions`,
+            body: BODY,
+            connections: Number(args.connections),
+            durationS: Number(args.duration),
+          });
           latencies[mode].push(...load.latenciesMs);
           okPerS[mode].push(load.requestsPerS);
         } finally {

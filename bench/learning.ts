@@ -59,7 +59,10 @@ function parseArgs(argv: readonly string[]): Args {
 
 const CHECKPOINTS = [500, 1_000, 2_000];
 
-function gapClosed(curve: readonly CurvePoint[], noise: number): Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> {
+function gapClosed(
+  curve: readonly CurvePoint[],
+  noise: number,
+): Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> {
   const out: Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> = {};
   for (const n of CHECKPOINTS) {
     const p = curve.find((c) => c.served === n);
@@ -73,7 +76,9 @@ function gapClosed(curve: readonly CurvePoint[], noise: number): Record<string, 
       off: p.off,
       offline: p.offline,
       gap: defined ? (p.on - p.off) / span : null,
-      note: defined ? 'offline beats learning off by more than 2× the noise' : `offline − off = ${span.toFixed(4)}, within 2× the noise (${(2 * noise).toFixed(4)}): the ratio is undefined`,
+      note: defined
+        ? 'offline beats learning off by more than 2× the noise'
+        : `offline − off = ${span.toFixed(4)}, within 2× the noise (${(2 * noise).toFixed(4)}): the ratio is undefined`,
     };
   }
   return out;
@@ -122,7 +127,10 @@ const report = {
   requests: args.requests,
   window: args.window,
   explore_share: args.exploreShare,
-  offline: args.offline === 'full' ? 'trained offline (aigw router train) on the served prompts with every model\'s outcome' : 'trained offline on the served prompts with the served model\'s outcome only',
+  offline:
+    args.offline === 'full'
+      ? "trained offline (aigw router train) on the served prompts with every model's outcome"
+      : "trained offline on the served prompts with the served model's outcome only",
   seconds: (Date.now() - started) / 1000,
   files: results,
 };
@@ -137,7 +145,16 @@ if (args.svg) {
   ]);
   for (const r of results) {
     const own = series.filter((s) => s.name.startsWith(r.file));
-    writeFileSync(args.svg.replace(/\.svg$/, `.${r.file.replace(/\.jsonl$/, '')}.svg`), renderSvgPlot(own, { title: `${r.file}: ${r.metric.toUpperCase()} on the never-served 20%`, xLabel: 'requests served', yLabel: r.metric.toUpperCase() }));
+    writeFileSync(
+      args.svg.replace(/\.svg$/, `.${r.file.replace(/\.jsonl$/, '')}.svg`),
+      renderSvgPlot(own, { title: `${r.file}: ${r.metric.toUpperCase()} on the never-served 20%`, xLabel: 'requests served', yLabel: r.metric.toUpperCase() }),
+    );
   }
 }
-console.log(JSON.stringify(results.map((r) => ({ file: r.file, metric: r.metric, noise: r.noise, gap_closed_at: r.gap_closed_at, seconds: r.seconds })), null, 1));
+console.log(
+  JSON.stringify(
+    results.map((r) => ({ file: r.file, metric: r.metric, noise: r.noise, gap_closed_at: r.gap_closed_at, seconds: r.seconds })),
+    null,
+    1,
+  ),
+);

@@ -83,7 +83,10 @@ function summarize(runs: ReadonlyArray<{ k: number; cells: readonly EvalCell[] }
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 function markdown(rows: readonly DemoRow[]): string {
-  const lines = ['| model | approach | accuracy | prompt tokens | completion tokens | cost | gap closed | cost vs sim-large plain |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+  const lines = [
+    '| model | approach | accuracy | prompt tokens | completion tokens | cost | gap closed | cost vs sim-large plain |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
   for (const r of rows) {
     const name = r.k === null ? r.approach : `${r.approach} (k = ${r.k})`;
     lines.push(

@@ -81,7 +81,11 @@ function bodyFor(model: string, stream: boolean): string {
 
 /** One request through each path before measuring: fails loudly instead of benchmarking errors. */
 async function probe(url: string, model: string, stream: boolean, headers: Record<string, string> = {}): Promise<Headers> {
-  const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: bodyFor(model, stream) });
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: bodyFor(model, stream),
+  });
   const text = await res.text();
   const ok = res.status === 200 && (stream ? text.includes('data: [DONE]') : text.includes('"choices"'));
   if (!ok) throw new Error(`probe of ${url} (model ${model}, stream ${stream}) failed: ${res.status} ${text.slice(0, 300)}`);
@@ -199,7 +203,11 @@ async function main(): Promise<void> {
         requestBody: REQUEST_BODY,
         namedModel,
         topology: portkey
-          ? `four processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (\`bench/overhead.ts\` itself, autocannon), the simulated upstream (\`bench/lib/sim-child.ts\`, default fleet without injected errors), the gateway (\`node bin/aigw.mjs serve --port 0\`, its own process and cwd) and the Portkey gateway (${portkey.info.package} ${portkey.info.version}, \`${portkey.info.command}\`). Direct runs send the same body to the simulator; gateway runs go through aigw, Portkey runs through Portkey (headers ${Object.entries(portkey.info.headers).map(([k, v]) => `\`${k}: ${v}\``).join(', ')}), to the same simulator.`
+          ? `four processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (\`bench/overhead.ts\` itself, autocannon), the simulated upstream (\`bench/lib/sim-child.ts\`, default fleet without injected errors), the gateway (\`node bin/aigw.mjs serve --port 0\`, its own process and cwd) and the Portkey gateway (${portkey.info.package} ${portkey.info.version}, \`${portkey.info.command}\`). Direct runs send the same body to the simulator; gateway runs go through aigw, Portkey runs through Portkey (headers ${Object.entries(
+              portkey.info.headers,
+            )
+              .map(([k, v]) => `\`${k}: ${v}\``)
+              .join(', ')}), to the same simulator.`
           : 'three processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (`bench/overhead.ts` itself, autocannon), the simulated upstream (`bench/lib/sim-child.ts`, default fleet without injected errors) and the gateway (`node bin/aigw.mjs serve --port 0`, its own process and cwd). Direct runs send the same body to the simulator; gateway runs go through the gateway to the same simulator.',
         ...(portkey ? { portkey: portkey.info } : {}),
         gatewayConfig: `the simulated fleet only (\`fleetCatalog\`); everything else default: SQLite store in \`./data\` writing one row per request plus one decision row per routed request ${args['defer-log'] ? '(DEFERRED by --defer-log: every row held in memory and written at shutdown, to measure the gateway without its store writes)' : '(batch 500, flush every 200 ms)'}, built-in router, in-memory budgets and rate limits, no API keys, no Redis.`,

@@ -52,7 +52,8 @@ function requestBody(i: number): string {
   const kind = i % 5;
   const topics = ['lighthouses', 'tax forms', 'a sorting function', 'the French revolution', 'a haiku about rain'];
   const content = `Request ${i}: write two sentences about ${topics[i % topics.length]}.`;
-  if (kind === 3) return JSON.stringify({ model: 'sim-nano', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content }], max_tokens: 40 });
+  if (kind === 3)
+    return JSON.stringify({ model: 'sim-nano', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content }], max_tokens: 40 });
   if (kind === 4) return JSON.stringify({ model: 'sim-mini', messages: [{ role: 'user', content }], max_tokens: 40 });
   return JSON.stringify({ model: 'auto', messages: [{ role: 'user', content }], max_tokens: 40 });
 }

@@ -77,7 +77,9 @@ async function serveRun(cwd: string, port: number): Promise<{ healthyMs: number;
     const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'Summarize: the weekly sync moved to Tuesday.' }] });
     for (let i = 0; i < LOAD_REQUESTS / 10; i++) {
       await Promise.all(
-        Array.from({ length: 10 }, () => fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.arrayBuffer())),
+        Array.from({ length: 10 }, () =>
+          fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.arrayBuffer()),
+        ),
       );
     }
     const loadedRssMb = rssMb(child.pid!);

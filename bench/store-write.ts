@@ -51,11 +51,19 @@ async function writeWithKyselyBuilder(db: Kysely<Database>, batch: WriteBatch): 
   await db.transaction().execute(async (trx) => {
     const requests = batch.requests.map(encodeRequestRow);
     for (let i = 0; i < requests.length; i += perChunk(28)) {
-      await trx.insertInto('requests').values(requests.slice(i, i + perChunk(28))).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('requests')
+        .values(requests.slice(i, i + perChunk(28)))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
     const decisions = batch.decisions.map(encodeDecisionRow);
     for (let i = 0; i < decisions.length; i += perChunk(14)) {
-      await trx.insertInto('decisions').values(decisions.slice(i, i + perChunk(14))).onConflict((oc) => oc.doNothing()).execute();
+      await trx
+        .insertInto('decisions')
+        .values(decisions.slice(i, i + perChunk(14)))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   });
 }

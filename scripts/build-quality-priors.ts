@@ -64,4 +64,6 @@ const out: QualityPriorsFile = {
   models,
 };
 writeFileSync(values.out, `${JSON.stringify(out, null, 2)}\n`);
-console.log(`wrote ${values.out}: ${models.length} models; anchor ${anchor.id} trained quality ${TASK_TYPES.map((t) => `${t} ${anchorQuality[t].toFixed(2)}`).join(', ')}`);
+console.log(
+  `wrote ${values.out}: ${models.length} models; anchor ${anchor.id} trained quality ${TASK_TYPES.map((t) => `${t} ${anchorQuality[t].toFixed(2)}`).join(', ')}`,
+);

@@ -28,8 +28,7 @@ async function rowStatus(err: unknown): Promise<{ status: number; error_type: st
   return stack.gateway.runtime.gateway.store.getRequest(e.headers?.get('x-aigw-request-id') ?? '');
 }
 
-const ask = (client: OpenAI) =>
-  client.chat.completions.create({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }], max_tokens: 50 });
+const ask = (client: OpenAI) => client.chat.completions.create({ model: 'sim-nano', messages: [{ role: 'user', content: 'hello' }], max_tokens: 50 });
 
 describe('API keys, budgets and rate limits', () => {
   it('admin routes refuse requests without the admin key', async () => {
@@ -123,7 +122,11 @@ describe('API keys, budgets and rate limits', () => {
     const client = stack.clientWithKey(key);
     await ask(client);
     let err: unknown;
-    for (let i = 0; i < 5 && !err; i++) err = await ask(client).then(() => undefined, (e: unknown) => e);
+    for (let i = 0; i < 5 && !err; i++)
+      err = await ask(client).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('budget_exceeded');
     expect(await rowStatus(err)).toMatchObject({ status: 429, error_type: 'budget_exceeded' });
@@ -132,14 +135,24 @@ describe('API keys, budgets and rate limits', () => {
   it('a budget 429 names the worst-case reservation that did not fit, not just the spend so far', async () => {
     // Nothing spent yet: without max_tokens, sim-large's whole max output is reserved, over a $0.001 budget.
     const key = await createKey({ name: 'worst-case', budget_daily_usd: 0.001 });
-    const err = await stack.clientWithKey(key).chat.completions.create({ model: 'sim-large', messages: [{ role: 'user', content: 'hello' }] }).then(() => undefined, (e: unknown) => e);
+    const err = await stack
+      .clientWithKey(key)
+      .chat.completions.create({ model: 'sim-large', messages: [{ role: 'user', content: 'hello' }] })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     const message = (err as Error).message;
-    expect(message).toMatch(/worst-case cost \$\d+\.\d{6} \(\d+ prompt tokens \+ up to \d+ output tokens \(sim-large's max output, as no max_tokens was sent\) on sim-large\)/);
+    expect(message).toMatch(
+      /worst-case cost \$\d+\.\d{6} \(\d+ prompt tokens \+ up to \d+ output tokens \(sim-large's max output, as no max_tokens was sent\) on sim-large\)/,
+    );
     expect(message).toContain("this key's day budget of $0.001 ($0.000000 already spent or reserved, $0.001000 left)");
     expect(message).toContain('Send a lower max_tokens to reserve less.');
     // With a small max_tokens the same request fits.
-    await expect(stack.clientWithKey(key).chat.completions.create({ model: 'sim-large', max_tokens: 20, messages: [{ role: 'user', content: 'hello' }] })).resolves.toBeDefined();
+    await expect(
+      stack.clientWithKey(key).chat.completions.create({ model: 'sim-large', max_tokens: 20, messages: [{ role: 'user', content: 'hello' }] }),
+    ).resolves.toBeDefined();
   });
 
   it('concurrent requests cannot overspend a budget', async () => {

@@ -252,7 +252,10 @@ describe('response cache (in-process)', () => {
     await settle();
     let refused: unknown;
     for (let i = 0; i < 10 && !refused; i++) {
-      refused = await ask(client, greedy(fresh('harbours'), { model: 'sim-nano', max_tokens: 50 })).then(() => undefined, (e: unknown) => e);
+      refused = await ask(client, greedy(fresh('harbours'), { model: 'sim-nano', max_tokens: 50 })).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     }
     expect((refused as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('budget_exceeded');
     await g.writer.flush();

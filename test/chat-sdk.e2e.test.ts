@@ -144,9 +144,10 @@ describe('chat completions through the openai SDK', () => {
 
   it('refuses n > 1 for a model whose upstream has no n, and routes n > 1 only to models that have it', async () => {
     // sim-reasoner is declared supports_n: false in the default simulated fleet.
-    const refused = await stack.client.chat.completions
-      .create({ model: 'sim-reasoner', messages: [{ role: 'user', content: 'Name a colour.' }], n: 2 })
-      .then(() => undefined, (err: unknown) => err);
+    const refused = await stack.client.chat.completions.create({ model: 'sim-reasoner', messages: [{ role: 'user', content: 'Name a colour.' }], n: 2 }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
     expect((refused as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('n');
     const { response } = await stack.client.chat.completions

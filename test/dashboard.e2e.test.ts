@@ -29,16 +29,32 @@ beforeAll(async () => {
   });
   apiKey = ((await created.json()) as { key: string }).key;
   const client = stack.clientWithKey(apiKey);
-  const prompts = ['Summarize: the meeting moved to Tuesday.', 'Write a Python function that reverses a list.', 'What is 17 * 23?', 'Translate "good morning" into French.'];
+  const prompts = [
+    'Summarize: the meeting moved to Tuesday.',
+    'Write a Python function that reverses a list.',
+    'What is 17 * 23?',
+    'Translate "good morning" into French.',
+  ];
   for (const [i, content] of prompts.entries()) {
-    const { response } = await client.chat.completions.create({ model: i % 2 === 0 ? 'auto' : 'sim-mini', messages: [{ role: 'user', content }] }).withResponse();
+    const { response } = await client.chat.completions
+      .create({ model: i % 2 === 0 ? 'auto' : 'sim-mini', messages: [{ role: 'user', content }] })
+      .withResponse();
     const id = response.headers.get('x-aigw-request-id') ?? '';
     requestIds.push(id);
     await postJson(`${stack.url}/v1/feedback`, { request_id: id, score: i % 2 === 0 ? 1 : 0.5, source: 'user' }, { authorization: `Bearer ${apiKey}` });
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 60_000);
 
@@ -147,7 +163,9 @@ describe('dashboard', () => {
     // Open the first routed request.
     await page.click(`[data-testid="request-row"][data-id="${requestIds[0]}"]`);
     await page.waitForSelector('[data-testid="detail-decision"] table');
-    const detail = await admin<{ model: string; decision: { candidates: unknown[]; chosen_model: string }; cost: { cost_usd: number } }>(`/admin/requests/${requestIds[0]}`);
+    const detail = await admin<{ model: string; decision: { candidates: unknown[]; chosen_model: string }; cost: { cost_usd: number } }>(
+      `/admin/requests/${requestIds[0]}`,
+    );
     expect(await page.locator('[data-testid="detail-decision"] tbody tr').count()).toBe(detail.decision.candidates.length);
     expect(await page.textContent('[data-testid="detail-decision"]')).toContain(`${detail.decision.chosen_model} (chosen)`);
     expect(await page.textContent('[data-testid="detail-cost"]')).toContain(formatUsd(detail.cost.cost_usd));
@@ -181,7 +199,11 @@ describe('dashboard', () => {
   it('shows the firing alerts in a banner above the page', async () => {
     // Alerts on (to the log), with a rule the four requests' spend trips, evaluated once by the gateway's own service.
     const runtime = stack.gateway.runtime;
-    const alerts = { destinations: [{ type: 'log' }], rules: [{ kind: 'cost_spike', id: 'demo_spend', max_usd: 1e-9, min_sample: 1, severity: 'critical' }], interval: '1h' };
+    const alerts = {
+      destinations: [{ type: 'log' }],
+      rules: [{ kind: 'cost_spike', id: 'demo_spend', max_usd: 1e-9, min_sample: 1, severity: 'critical' }],
+      interval: '1h',
+    };
     runtime.reload(GatewayConfig.parse({ ...runtime.gateway.config, alerts }));
     await runtime.gateway.writer.flush();
     expect((await runtime.gateway.alerts?.tick())?.sent).toHaveLength(1);

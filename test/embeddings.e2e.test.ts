@@ -18,7 +18,16 @@ beforeAll(async () => {
       providers: [...(base.providers ?? []), { id: 'sim-gemini', type: 'gemini', base_url: new URL(base.providers![0]!.base_url).origin, simulated: true }],
       models: [
         ...(base.models ?? []),
-        { id: 'gemini-embed', provider: 'sim-gemini', upstream_model: 'sim-embed-small', kind: 'embedding', pricing: { input: 0.15, output: 0 }, context_window: 2048, max_output_tokens: 1, fallbacks: ['sim-embed-small'] },
+        {
+          id: 'gemini-embed',
+          provider: 'sim-gemini',
+          upstream_model: 'sim-embed-small',
+          kind: 'embedding',
+          pricing: { input: 0.15, output: 0 },
+          context_window: 2048,
+          max_output_tokens: 1,
+          fallbacks: ['sim-embed-small'],
+        },
       ],
     }),
   });
@@ -30,7 +39,11 @@ afterAll(async () => {
 const texts = ['The cat sat on the mat.', 'Quarterly revenue grew 12 percent.'];
 
 async function createKey(body: Record<string, unknown>): Promise<string> {
-  const res = await fetch(`${stack.url}/admin/keys`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` }, body: JSON.stringify(body) });
+  const res = await fetch(`${stack.url}/admin/keys`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+    body: JSON.stringify(body),
+  });
   stack.gateway.runtime.gateway.keysChanged();
   return ((await res.json()) as { key: string }).key;
 }
@@ -50,7 +63,16 @@ describe('embeddings through the openai SDK', () => {
     expect(Number(response.headers.get('x-aigw-cost-usd'))).toBeCloseTo(costUsd, 10);
     expect(response.headers.get('x-aigw-model')).toBe('sim-embed-small');
     const row = await stack.rowOf(response.headers.get('x-aigw-request-id'));
-    expect(row).toMatchObject({ status: 200, model_requested: 'sim-embed-small', model_used: 'sim-embed-small', provider: 'sim', input_tokens: tokens, output_tokens: 0, usage_estimated: false, stream: false });
+    expect(row).toMatchObject({
+      status: 200,
+      model_requested: 'sim-embed-small',
+      model_used: 'sim-embed-small',
+      provider: 'sim',
+      input_tokens: tokens,
+      output_tokens: 0,
+      usage_estimated: false,
+      stream: false,
+    });
     expect(row?.cost_usd).toBeCloseTo(costUsd, 15);
   });
 

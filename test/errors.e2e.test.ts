@@ -57,9 +57,7 @@ describe('bad input gets a clear OpenAI-style error and leaves a row', () => {
   });
 
   it('unknown model → 404', async () => {
-    const err = await stack.client.chat.completions
-      .create({ model: 'gpt-9-ultra', messages: [{ role: 'user', content: 'x' }] })
-      .catch((e: unknown) => e);
+    const err = await stack.client.chat.completions.create({ model: 'gpt-9-ultra', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     const e = err as InstanceType<typeof OpenAI.NotFoundError>;
     expect(e.code).toBe('model_not_found');

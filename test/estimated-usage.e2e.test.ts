@@ -21,14 +21,26 @@ function startUsagelessUpstream(): Promise<Server> {
       const words = ['The', ' quick', ' brown', ' fox', ' jumps', ' over', ' the', ' lazy', ' dog', '.'];
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: 'x1', object: 'chat.completion', created: 1, model: 'local', choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop' }] }));
+        res.end(
+          JSON.stringify({
+            id: 'x1',
+            object: 'chat.completion',
+            created: 1,
+            model: 'local',
+            choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop' }],
+          }),
+        );
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       for (const w of words) {
-        res.write(`data: ${JSON.stringify({ id: 'x2', object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: { content: w }, finish_reason: null }] })}\n\n`);
+        res.write(
+          `data: ${JSON.stringify({ id: 'x2', object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: { content: w }, finish_reason: null }] })}\n\n`,
+        );
       }
-      res.end(`data: ${JSON.stringify({ id: 'x2', object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
+      res.end(
+        `data: ${JSON.stringify({ id: 'x2', object: 'chat.completion.chunk', created: 1, model: 'local', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+      );
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -79,9 +91,7 @@ describe('usage the upstream did not report', () => {
   });
 
   it('is counted for non-stream answers too, and content is logged when log_content is on', async () => {
-    const { response } = await client.chat.completions
-      .create({ model: 'local-llm', messages: [{ role: 'user', content: 'Say the pangram.' }] })
-      .withResponse();
+    const { response } = await client.chat.completions.create({ model: 'local-llm', messages: [{ role: 'user', content: 'Say the pangram.' }] }).withResponse();
     const r = await row(response.headers.get('x-aigw-request-id'));
     expect(r).toMatchObject({ usage_estimated: true, output_tokens: 10 });
     expect(r?.prompt_text).toContain('Say the pangram.');

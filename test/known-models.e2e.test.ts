@@ -19,7 +19,10 @@ function startUpstream(): Promise<Server> {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
-          id: 'c1', object: 'chat.completion', created: 1, model: body.model,
+          id: 'c1',
+          object: 'chat.completion',
+          created: 1,
+          model: body.model,
           choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
           usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
         }),

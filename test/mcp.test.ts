@@ -49,13 +49,17 @@ async function seedHistory(): Promise<void> {
 
 async function httpClient(server: string): Promise<Client> {
   const client = new Client({ name: 'aigw-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp/${server}`), { requestInit: { headers: { authorization: `Bearer ${ADMIN_KEY}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${stack.url}/mcp/${server}`), { requestInit: { headers: { authorization: `Bearer ${ADMIN_KEY}` } } }),
+  );
   return client;
 }
 
 async function stdioClient(configPath: string, server = 'intelligence-router'): Promise<Client> {
   const client = new Client({ name: 'aigw-test', version: '1.0.0' });
-  await client.connect(new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', server, '--config', configPath], cwd: stack.dir, stderr: 'pipe' }));
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', server, '--config', configPath], cwd: stack.dir, stderr: 'pipe' }),
+  );
   return client;
 }
 
@@ -95,7 +99,9 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     }
     // Descriptive tools list the fields they answer with, not only the envelope.
     const routing = tools.find((t) => t.name === 'get_routing_analytics');
-    expect(routing?.outputSchema?.required).toEqual(expect.arrayContaining(['window', 'sample_size', 'total_requests', 'routing_latency_ms', 'model_distribution', 'success_rate']));
+    expect(routing?.outputSchema?.required).toEqual(
+      expect.arrayContaining(['window', 'sample_size', 'total_requests', 'routing_latency_ms', 'model_distribution', 'success_rate']),
+    );
     const issues = tools.find((t) => t.name === 'identify_quality_issues');
     expect(Object.keys(issues?.outputSchema?.properties ?? {})).toEqual(expect.arrayContaining(['cells', 'low_score_count', 'low_score_requests']));
     const rules = tools.find((t) => t.name === 'optimize_routing_rules');
@@ -107,7 +113,12 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     const client = await httpClient('intelligence-router');
     const r = await call(client, 'optimize_routing_rules', { timeframe: '24h', goal: 'cost', constraints: 'cost<0.05,quality>0.5' });
     expect(r.isError).toBeFalsy();
-    const s = r.structuredContent as { sample_size: number; goal: string; recommendations: Array<{ id: string; ruleYaml: string }>; window: { from: string; to: string } };
+    const s = r.structuredContent as {
+      sample_size: number;
+      goal: string;
+      recommendations: Array<{ id: string; ruleYaml: string }>;
+      window: { from: string; to: string };
+    };
     expect(s.sample_size).toBe(REQUESTS);
     expect(s.goal).toBe('cost');
     expect(Date.parse(s.window.to) - Date.parse(s.window.from)).toBe(86_400_000);
@@ -153,7 +164,9 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     const client = await httpClient('intelligence-router');
     const r = await call(client, 'optimize_routing_rules', { from: '2001-01-01T00:00:00Z', to: '2001-01-02T00:00:00Z' });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toBe('Insufficient data: no routed requests between 2001-01-01T00:00:00.000Z and 2001-01-02T00:00:00.000Z. Extend the timeframe or collect more traffic, then retry.');
+    expect(textOf(r)).toBe(
+      'Insufficient data: no routed requests between 2001-01-01T00:00:00.000Z and 2001-01-02T00:00:00.000Z. Extend the timeframe or collect more traffic, then retry.',
+    );
     await client.close();
   });
 
@@ -161,7 +174,10 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     const client = await httpClient('intelligence-router');
     const { prompts } = await client.listPrompts();
     expect(prompts.map((p) => p.name)).toEqual(['optimize_llm_routing']);
-    const p = await client.getPrompt({ name: 'optimize_llm_routing', arguments: { analysis_timeframe: '30d', optimization_goal: 'cost', cost_threshold: '0.02', quality_threshold: '0.9' } });
+    const p = await client.getPrompt({
+      name: 'optimize_llm_routing',
+      arguments: { analysis_timeframe: '30d', optimization_goal: 'cost', cost_threshold: '0.02', quality_threshold: '0.9' },
+    });
     const text = p.messages[0]?.content.type === 'text' ? p.messages[0].content.text : '';
     for (const step of ['Step 1', 'Step 2', 'Step 3', 'Step 4', 'Step 5']) expect(text).toContain(step);
     expect(text).toContain('optimize_routing_rules timeframe="30d", goal="cost", constraints="cost<0.02,quality>0.9"');
@@ -216,7 +232,11 @@ describe('MCP over Streamable HTTP on the gateway', () => {
     const args = { timeframe: '24h', goal: 'cost', constraints: 'cost<0.05,quality>0.5' };
     const mix = await call(client, 'optimize_model_mix', args);
     expect(mix.isError).toBeFalsy();
-    const rows = (mix.structuredContent as { model_mix: Array<{ taskType: string; requests: number; current: Record<string, number>; recommended: Record<string, number> }> }).model_mix;
+    const rows = (
+      mix.structuredContent as {
+        model_mix: Array<{ taskType: string; requests: number; current: Record<string, number>; recommended: Record<string, number> }>;
+      }
+    ).model_mix;
     expect(rows.reduce((n, r) => n + r.requests, 0)).toBe(REQUESTS);
     for (const r of rows) {
       expect(Object.values(r.current).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
@@ -243,7 +263,10 @@ describe('MCP over Streamable HTTP on the gateway', () => {
 
   it('cost-tracker tools total the same spend the store holds, per model and task type, with the catalog tiers', async () => {
     const db = (stack.gateway.runtime.gateway.store as unknown as { db: Kysely<Database> }).db;
-    const spent = await db.selectFrom('requests').select((eb) => eb.fn.sum<number>('cost_usd').as('usd')).executeTakeFirstOrThrow();
+    const spent = await db
+      .selectFrom('requests')
+      .select((eb) => eb.fn.sum<number>('cost_usd').as('usd'))
+      .executeTakeFirstOrThrow();
     const client = await httpClient('cost-tracker');
     const costs = await call(client, 'get_routing_costs', { timeframe: '24h', group_by: 'model,task_type' });
     const c = costs.structuredContent as { total_cost_usd: number; by_model: Array<{ cost_usd: number }>; by_key?: unknown; sample_size: number };

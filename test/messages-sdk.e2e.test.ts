@@ -50,7 +50,13 @@ describe('Anthropic Messages API through the Anthropic SDK', () => {
     expect(data.model).toBe(model);
     expect(response.headers.get('x-aigw-decision-id')).toBeTruthy();
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
-    expect(row).toMatchObject({ status: 200, model_requested: 'auto', model_used: model, input_tokens: data.usage.input_tokens, output_tokens: data.usage.output_tokens });
+    expect(row).toMatchObject({
+      status: 200,
+      model_requested: 'auto',
+      model_used: model,
+      input_tokens: data.usage.input_tokens,
+      output_tokens: data.usage.output_tokens,
+    });
     expect(row?.cost_usd).toBeGreaterThan(0);
     expect(Number(response.headers.get('x-aigw-cost-usd'))).toBeCloseTo(row!.cost_usd, 10);
     expect(row?.task_type).toBe('summarization');
@@ -73,7 +79,13 @@ describe('Anthropic Messages API through the Anthropic SDK', () => {
     expect(text.length).toBeGreaterThan(10);
     expect(final.stop_reason).toBe('end_turn');
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
-    expect(row).toMatchObject({ status: 200, stream: true, model_used: 'sim-nano', input_tokens: final.usage.input_tokens, output_tokens: final.usage.output_tokens });
+    expect(row).toMatchObject({
+      status: 200,
+      stream: true,
+      model_used: 'sim-nano',
+      input_tokens: final.usage.input_tokens,
+      output_tokens: final.usage.output_tokens,
+    });
     expect(row?.ttft_ms).not.toBeNull();
   });
 
@@ -91,7 +103,13 @@ describe('Anthropic Messages API through the Anthropic SDK', () => {
     expect(typeof (use as { input: { city?: unknown } }).input.city).toBe('string');
 
     const streamed = await client()
-      .messages.stream({ model: 'sim-mini', max_tokens: 200, tools: [weatherTool], tool_choice: { type: 'any' }, messages: [{ role: 'user', content: 'Weather in Oslo?' }] })
+      .messages.stream({
+        model: 'sim-mini',
+        max_tokens: 200,
+        tools: [weatherTool],
+        tool_choice: { type: 'any' },
+        messages: [{ role: 'user', content: 'Weather in Oslo?' }],
+      })
       .finalMessage();
     expect(streamed.stop_reason).toBe('tool_use');
     expect(streamed.content.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'get_weather', input: { city: expect.any(String) } });
@@ -134,7 +152,11 @@ describe('Anthropic Messages API through the Anthropic SDK', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.NotFoundError);
     expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
-    const res = await fetch(`${stack.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'auto', messages: [] }) });
+    const res = await fetch(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'auto', messages: [] }),
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { type: string; error: { type: string; message: string }; request_id: string };
     expect(body).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
@@ -152,12 +174,18 @@ describe('Anthropic Messages API through the Anthropic SDK', () => {
     stack.gateway.runtime.gateway.keysChanged();
     const ok = await client(key).messages.create({ model: 'sim-nano', max_tokens: 50, messages: [{ role: 'user', content: 'hello' }] });
     expect(ok.type).toBe('message');
-    const unauth = await client('wrong-key').messages.create({ model: 'sim-nano', max_tokens: 50, messages: [{ role: 'user', content: 'hello' }] }).catch((e: unknown) => e);
+    const unauth = await client('wrong-key')
+      .messages.create({ model: 'sim-nano', max_tokens: 50, messages: [{ role: 'user', content: 'hello' }] })
+      .catch((e: unknown) => e);
     expect(unauth).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((unauth as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
-    const over = await client(key).messages.create({ model: 'sim-large', max_tokens: 4000, messages: [{ role: 'user', content: 'Write a long essay.' }] }).catch((e: unknown) => e);
+    const over = await client(key)
+      .messages.create({ model: 'sim-large', max_tokens: 4000, messages: [{ role: 'user', content: 'Write a long essay.' }] })
+      .catch((e: unknown) => e);
     expect(over).toBeInstanceOf(Anthropic.RateLimitError);
-    expect((over as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { type: 'rate_limit_error', message: expect.stringContaining('budget_exceeded') } });
+    expect((over as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      error: { type: 'rate_limit_error', message: expect.stringContaining('budget_exceeded') },
+    });
   });
 });
 
@@ -177,10 +205,14 @@ describe('Anthropic Messages API over an Anthropic-format upstream', () => {
 
   it('answers in Anthropic’s format whatever the upstream spoke, streamed and not', async () => {
     const c = new Anthropic({ baseURL: anthropicStack.url, apiKey: 'x', maxRetries: 0 });
-    const { data, response } = await c.messages.create({ model: 'sim-standard', max_tokens: 100, messages: [{ role: 'user', content: 'Name a colour.' }] }).withResponse();
+    const { data, response } = await c.messages
+      .create({ model: 'sim-standard', max_tokens: 100, messages: [{ role: 'user', content: 'Name a colour.' }] })
+      .withResponse();
     expect(response.headers.get('x-aigw-provider')).toBe('sim-anthropic');
     expect(data.content[0]?.type).toBe('text');
-    const streamed = await c.messages.stream({ model: 'sim-standard', max_tokens: 100, messages: [{ role: 'user', content: 'Name a colour.' }] }).finalMessage();
+    const streamed = await c.messages
+      .stream({ model: 'sim-standard', max_tokens: 100, messages: [{ role: 'user', content: 'Name a colour.' }] })
+      .finalMessage();
     expect(streamed.content[0]).toMatchObject({ type: 'text', text: (data.content[0] as { text: string }).text });
     expect(streamed.usage.output_tokens).toBe(data.usage.output_tokens);
   });

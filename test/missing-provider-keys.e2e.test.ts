@@ -71,7 +71,10 @@ describe('missing provider keys', () => {
   it('only OPENAI_API_KEY: auto never routes to the Anthropic model, which answers 503 naming ANTHROPIC_API_KEY', async () => {
     const { gw } = await gatewayWith({ OPENAI_API_KEY: 'sk-test' });
     for (let i = 0; i < 10; i++) {
-      const res = await postJson(`${gw.url}/v1/chat/completions`, { model: 'auto', messages: [{ role: 'user', content: `Classify the sentiment of review ${i}: great product.` }] });
+      const res = await postJson(`${gw.url}/v1/chat/completions`, {
+        model: 'auto',
+        messages: [{ role: 'user', content: `Classify the sentiment of review ${i}: great product.` }],
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('x-aigw-model')).toBe('gpt-4o-mini');
     }

@@ -41,11 +41,17 @@ async function spansOf(traceId: string, atLeast: number): Promise<ReceivedSpan[]
 
 describe('the SDKs against `npm start`’s gateway', () => {
   it('Anthropic SDK: Messages with model auto, streamed and not', async () => {
-    const message = await anthropic().messages.create({ model: 'auto', max_tokens: 200, messages: [{ role: 'user', content: 'Translate to French: good morning' }] });
+    const message = await anthropic().messages.create({
+      model: 'auto',
+      max_tokens: 200,
+      messages: [{ role: 'user', content: 'Translate to French: good morning' }],
+    });
     expect(message.type).toBe('message');
     expect(message.content[0]?.type).toBe('text');
     expect(message.model).toMatch(/^sim-/);
-    const streamed = await anthropic().messages.stream({ model: 'sim-mini', max_tokens: 2000, system: 'Be brief.', messages: [{ role: 'user', content: 'Name three rivers.' }] }).finalMessage();
+    const streamed = await anthropic()
+      .messages.stream({ model: 'sim-mini', max_tokens: 2000, system: 'Be brief.', messages: [{ role: 'user', content: 'Name three rivers.' }] })
+      .finalMessage();
     expect(streamed.stop_reason).toBe('end_turn');
     expect((streamed.content[0] as { text: string }).text.length).toBeGreaterThan(5);
     expect(streamed.usage.output_tokens).toBeGreaterThan(0);
@@ -55,7 +61,12 @@ describe('the SDKs against `npm start`’s gateway', () => {
     const whole = await openai().chat.completions.create({ model: 'sim-nano', messages: [{ role: 'user', content: 'Say hello.' }] });
     const wholeUsage = whole.usage as OpenAI.CompletionUsage & { cost: number };
     expect(wholeUsage.cost).toBeCloseTo((wholeUsage.prompt_tokens * 0.05 + wholeUsage.completion_tokens * 0.2) / 1e6, 12);
-    const stream = await openai().chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Write a haiku about rain.' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await openai().chat.completions.create({
+      model: 'auto',
+      messages: [{ role: 'user', content: 'Write a haiku about rain.' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let usage: (OpenAI.CompletionUsage & { cost?: number }) | undefined;
     for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
     expect(usage?.completion_tokens).toBeGreaterThan(0);
@@ -108,7 +119,11 @@ describe('the SDKs against `npm start`’s gateway', () => {
 
   it('a technique request traces the technique and each of its calls, with their attempts below', async () => {
     const { response } = await openai()
-      .chat.completions.create({ model: 'sim-nano', messages: [{ role: 'user', content: 'What is 12 times 12?' }], optillm_approach: 're2' } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+      .chat.completions.create({
+        model: 'sim-nano',
+        messages: [{ role: 'user', content: 'What is 12 times 12?' }],
+        optillm_approach: 're2',
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
       .withResponse();
     const traceId = response.headers.get('x-aigw-trace-id')!;
     const spans = await spansOf(traceId, 4);

@@ -88,7 +88,10 @@ function upstreamTotals(seen: UpstreamSeen[]) {
     completion += s.usage.completion_tokens;
     reasoning += reasoningTokens;
     const pricing = models.target(s.model)!.model.pricing;
-    cost += costUsd({ inputTokens: s.usage.prompt_tokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: s.usage.completion_tokens, reasoningTokens }, pricing);
+    cost += costUsd(
+      { inputTokens: s.usage.prompt_tokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: s.usage.completion_tokens, reasoningTokens },
+      pricing,
+    );
   }
   return { prompt, completion, reasoning, cost, requests: seen.length };
 }
@@ -119,10 +122,22 @@ describe('selecting a technique the OptiLLM ways', () => {
     expect(Number(response.headers.get('x-aigw-cost-usd'))).toBeCloseTo(totals.cost, 10);
 
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
-    expect(row).toMatchObject({ status: 200, model_requested: 're2-sim-mini', model_used: 'sim-mini', provider: 'sim', input_tokens: totals.prompt, output_tokens: totals.completion });
+    expect(row).toMatchObject({
+      status: 200,
+      model_requested: 're2-sim-mini',
+      model_used: 'sim-mini',
+      provider: 'sim',
+      input_tokens: totals.prompt,
+      output_tokens: totals.completion,
+    });
     expect(row.cost_usd).toBeCloseTo(totals.cost, 12);
     const opt = optimizationOf(row);
-    expect(opt).toMatchObject({ technique: 're2', source: 'prefix', upstream_calls: totals.requests, usage: { input_tokens: totals.prompt, output_tokens: totals.completion } });
+    expect(opt).toMatchObject({
+      technique: 're2',
+      source: 'prefix',
+      upstream_calls: totals.requests,
+      usage: { input_tokens: totals.prompt, output_tokens: totals.completion },
+    });
     expect(opt.cost_usd).toBeCloseTo(totals.cost, 12);
     expect(opt.calls.map((c) => [c.label, c.model, c.upstream_requests])).toEqual([['re2', 'sim-mini', 1]]);
     expect(opt.calls[0]?.cost_usd).toBeCloseTo(totals.cost, 12);
@@ -154,7 +169,11 @@ describe('selecting a technique the OptiLLM ways', () => {
       .withResponse();
     const seen = upstream();
     const totals = upstreamTotals(seen);
-    expect(seen.map((s) => [s.model, s.n])).toEqual([['sim-reasoner', 1], ['sim-reasoner', 1], ['sim-reasoner', 1]]);
+    expect(seen.map((s) => [s.model, s.n])).toEqual([
+      ['sim-reasoner', 1],
+      ['sim-reasoner', 1],
+      ['sim-reasoner', 1],
+    ]);
     expect(totals.reasoning).toBeGreaterThan(0);
     expect(data.usage?.completion_tokens_details?.reasoning_tokens).toBe(totals.reasoning);
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
@@ -162,7 +181,9 @@ describe('selecting a technique the OptiLLM ways', () => {
     expect(row.cost_usd).toBeCloseTo(totals.cost, 12);
     const opt = optimizationOf(row);
     expect(opt.upstream_calls).toBe(3);
-    expect(opt.calls).toEqual([expect.objectContaining({ label: 'self_consistency:sample', model: 'sim-reasoner', upstream_requests: 3, params: expect.objectContaining({ n: 3 }) })]);
+    expect(opt.calls).toEqual([
+      expect.objectContaining({ label: 'self_consistency:sample', model: 'sim-reasoner', upstream_requests: 3, params: expect.objectContaining({ n: 3 }) }),
+    ]);
     expect(opt.usage.reasoning_tokens).toBe(totals.reasoning);
   });
 
@@ -275,18 +296,38 @@ describe('selecting a technique the OptiLLM ways', () => {
     // A model without upstream n serves the k samples as parallel requests; the client's n still costs nothing extra.
     const emulated = proxy.mark();
     const streamed = await onKey.chat.completions.create(
-      body({ model: 'sim-reasoner', n: 2, stream: true, messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 3 } }),
+      body({
+        model: 'sim-reasoner',
+        n: 2,
+        stream: true,
+        messages: [{ role: 'user', content: MATH }],
+        optillm_approach: 'self_consistency',
+        optillm_options: { k: 3 },
+      }),
     );
     const texts = new Map<number, string>();
     for await (const chunk of streamed) for (const c of chunk.choices) texts.set(c.index, (texts.get(c.index) ?? '') + (c.delta.content ?? ''));
     expect([...texts.keys()]).toEqual([0, 1]);
-    expect(emulated().map((s) => [s.model, s.n])).toEqual([['sim-reasoner', 1], ['sim-reasoner', 1], ['sim-reasoner', 1]]);
+    expect(emulated().map((s) => [s.model, s.n])).toEqual([
+      ['sim-reasoner', 1],
+      ['sim-reasoner', 1],
+      ['sim-reasoner', 1],
+    ]);
   });
 
   it("drops the router's technique for a request it cannot serve (tools) and answers with the plain chosen model", async () => {
-    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'calc', parameters: { type: 'object', properties: { expr: { type: 'string' } } } } }];
+    const tools: OpenAI.ChatCompletionTool[] = [
+      { type: 'function', function: { name: 'calc', parameters: { type: 'object', properties: { expr: { type: 'string' } } } } },
+    ];
     const { response } = await onKey.chat.completions
-      .create(body<OpenAI.ChatCompletionCreateParamsNonStreaming>({ model: 'auto', tools, messages: [{ role: 'user', content: 'Solve for x: 3x + 7 = 22. What is x?' }], aigw: { goal: 'cost', min_quality: 0.6 } }))
+      .create(
+        body<OpenAI.ChatCompletionCreateParamsNonStreaming>({
+          model: 'auto',
+          tools,
+          messages: [{ role: 'user', content: 'Solve for x: 3x + 7 = 22. What is x?' }],
+          aigw: { goal: 'cost', min_quality: 0.6 },
+        }),
+      )
       .withResponse();
     expect(response.status).toBe(200);
     expect(response.headers.get('x-aigw-technique')).toBeNull();
@@ -321,7 +362,13 @@ async function impactOf(requestId: string, secret: string): Promise<{ status: nu
 describe('impact log: GET /v1/optimizations/:requestId', () => {
   it('shows the router recommendation against what was sent and spent, then the quality signal once it arrives', async () => {
     const { response } = await onKey.chat.completions
-      .create(body<OpenAI.ChatCompletionCreateParamsNonStreaming>({ model: 'auto', messages: [{ role: 'user', content: 'Solve for x: 5x - 4 = 21. What is x?' }], aigw: { goal: 'cost', min_quality: 0.6 } }))
+      .create(
+        body<OpenAI.ChatCompletionCreateParamsNonStreaming>({
+          model: 'auto',
+          messages: [{ role: 'user', content: 'Solve for x: 5x - 4 = 21. What is x?' }],
+          aigw: { goal: 'cost', min_quality: 0.6 },
+        }),
+      )
       .withResponse();
     expect(response.headers.get('x-aigw-technique-source')).toBe('router');
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
@@ -352,7 +399,11 @@ describe('impact log: GET /v1/optimizations/:requestId', () => {
     expect(before.json.cost_vs_plain).toBeCloseTo(opt.cost_usd / opt.plain_estimate_usd, 12);
     expect(before.json.quality).toEqual({ score: null, vs_predicted: null, signals: [] });
 
-    const rated = await postJson(`${stack.url}/v1/feedback`, { request_id: row.id, thumbs: 'down', comment: 'x is 5' }, { authorization: `Bearer ${onKeySecret}` });
+    const rated = await postJson(
+      `${stack.url}/v1/feedback`,
+      { request_id: row.id, thumbs: 'down', comment: 'x is 5' },
+      { authorization: `Bearer ${onKeySecret}` },
+    );
     expect(rated.status).toBe(200);
     const after = await impactOf(row.id, onKeySecret);
     expect(after.json.quality.score).toBe(0);
@@ -395,18 +446,27 @@ describe('refusals', () => {
   });
 
   it('bad technique options are a 400', async () => {
-    const { err, row } = await refused(onKey, body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: -2 } }));
+    const { err, row } = await refused(
+      onKey,
+      body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: -2 } }),
+    );
     expect(err.status).toBe(400);
     expect(err.code).toBe('invalid_technique_options');
     expect(row).toMatchObject({ status: 400, error_type: 'invalid_technique_options' });
-    const typed = await refused(onKey, body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], optillm_approach: 're2', optillm_options: { k: 'many' } }));
+    const typed = await refused(
+      onKey,
+      body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], optillm_approach: 're2', optillm_options: { k: 'many' } }),
+    );
     expect(typed.err.status).toBe(400);
     expect(typed.row.status).toBe(400);
   });
 
   it('a technique whose bounds exceed optimizer.max_upstream_requests is a 400 naming both numbers', async () => {
     const upstream = proxy.mark();
-    const { err, row } = await refused(onKey, body({ model: 'sim-reasoner', messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 12 } }));
+    const { err, row } = await refused(
+      onKey,
+      body({ model: 'sim-reasoner', messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 12 } }),
+    );
     expect(err.status).toBe(400);
     expect(err.code).toBe('technique_over_limit');
     expect(err.message).toMatch(/up to \d+ upstream requests/);
@@ -428,7 +488,10 @@ describe('refusals', () => {
 
   it('n above what the technique returns from one run is a 400 naming n', async () => {
     const upstream = proxy.mark();
-    const more = await refused(onKey, body({ model: 'sim-mini', n: 6, messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 5 } }));
+    const more = await refused(
+      onKey,
+      body({ model: 'sim-mini', n: 6, messages: [{ role: 'user', content: MATH }], optillm_approach: 'self_consistency', optillm_options: { k: 5 } }),
+    );
     expect(more.err).toMatchObject({ status: 400, code: 'unsupported_with_technique', param: 'n' });
     expect(more.err.message).toContain('n = 6 is more than');
     const one = await refused(onKey, { model: 'moa-sim-mini', n: 2, messages: [{ role: 'user', content: MATH }] });
@@ -460,7 +523,12 @@ describe('a technique that fails midway', () => {
       const totals = upstreamTotals(upstream());
       expect(totals.requests).toBe(1);
       expect(totals.cost).toBeGreaterThan(0);
-      expect(row).toMatchObject({ status: 400, model_requested: 're2&self_consistency-sim-mini', input_tokens: totals.prompt, output_tokens: totals.completion });
+      expect(row).toMatchObject({
+        status: 400,
+        model_requested: 're2&self_consistency-sim-mini',
+        input_tokens: totals.prompt,
+        output_tokens: totals.completion,
+      });
       expect(row.cost_usd).toBeCloseTo(totals.cost, 12);
       const opt = optimizationOf(row);
       expect(opt.error).toContain('refused by the test proxy');
@@ -484,7 +552,15 @@ describe('budgets', () => {
   it('reserves the technique worst case before the first call and settles to the summed cost', async () => {
     const client = await keyWithBudget('opt-budget', 1);
     const { response } = await client.chat.completions
-      .create(body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], max_tokens: 200, optillm_approach: 'self_consistency', optillm_options: { k: 3 } }))
+      .create(
+        body({
+          model: 'sim-mini',
+          messages: [{ role: 'user', content: MATH }],
+          max_tokens: 200,
+          optillm_approach: 'self_consistency',
+          optillm_options: { k: 3 },
+        }),
+      )
       .withResponse();
     const row = await rowOf(response.headers.get('x-aigw-request-id'));
     const g = stack.gateway.runtime.gateway;
@@ -499,7 +575,15 @@ describe('budgets', () => {
     const client = await keyWithBudget('opt-small-budget', 0.001);
     const upstream = proxy.mark();
     const err = await client.chat.completions
-      .create(body({ model: 'sim-mini', messages: [{ role: 'user', content: MATH }], max_tokens: 200, optillm_approach: 'self_consistency', optillm_options: { k: 8 } }))
+      .create(
+        body({
+          model: 'sim-mini',
+          messages: [{ role: 'user', content: MATH }],
+          max_tokens: 200,
+          optillm_approach: 'self_consistency',
+          optillm_options: { k: 8 },
+        }),
+      )
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('budget_exceeded');
@@ -516,7 +600,10 @@ describe('optimizer switched off globally', () => {
   beforeAll(async () => {
     // The same technique plan as the main stack, switched off: the router must not propose it either.
     off = await startTestStack({
-      config: (base) => ({ ...base, optimizer: { enabled: false, task_types: { math: { technique: 'self_consistency', options: { k: 3 }, tiers: ['economy'] } } } }),
+      config: (base) => ({
+        ...base,
+        optimizer: { enabled: false, task_types: { math: { technique: 'self_consistency', options: { k: 3 }, tiers: ['economy'] } } },
+      }),
     });
   });
   afterAll(async () => {

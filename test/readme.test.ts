@@ -30,7 +30,7 @@ describe('README stays true', () => {
     for (const text of docs) expect(text).not.toMatch(/\bAIGW_KEY\b/);
   });
 
-  it("every command in its table exists in the CLI", async () => {
+  it('every command in its table exists in the CLI', async () => {
     const program = await buildProgram();
     const names = new Set(program.commands.map((c) => c.name()));
     const listed = [...readme.matchAll(/^\| `aigw (\w+)/gm)].map((m) => m[1]);

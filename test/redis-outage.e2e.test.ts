@@ -30,7 +30,12 @@ beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), `aigw-redis-outage-${i}-`));
     writeFileSync(
       join(dir, 'aigw.yaml'),
-      JSON.stringify({ providers: catalog.providers, models: catalog.models, store: { pg_schema: schema, flush_interval_ms: 20 }, resilience: { redis_fallback_share: 0.5 } }),
+      JSON.stringify({
+        providers: catalog.providers,
+        models: catalog.models,
+        store: { pg_schema: schema, flush_interval_ms: 20 },
+        resilience: { redis_fallback_share: 0.5 },
+      }),
     );
     const { logger, lines } = capturingLogger();
     const env = { DATABASE_URL, REDIS_URL: redis.url, AIGW_REDIS_PREFIX: 'aigw-outage:' };

@@ -14,8 +14,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const modelIds = async (url: string) =>
-  ((await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id);
+const modelIds = async (url: string) => ((await (await fetch(`${url}/v1/models`)).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id);
 
 describe('SIGHUP reload', () => {
   it('swaps the config without dropping an in-flight stream, and refuses an invalid file', async () => {
@@ -23,8 +22,7 @@ describe('SIGHUP reload', () => {
     const dir = mkdtempSync(join(tmpdir(), 'aigw-reload-'));
     const catalog = fleetCatalog(RELIABLE_FLEET, sim.url);
     const configFile = join(dir, 'aigw.yaml');
-    const withModels = (ids: string[]) =>
-      JSON.stringify({ providers: catalog.providers, models: catalog.models.filter((m) => ids.includes(m.id)) });
+    const withModels = (ids: string[]) => JSON.stringify({ providers: catalog.providers, models: catalog.models.filter((m) => ids.includes(m.id)) });
     writeFileSync(configFile, withModels(['sim-nano', 'sim-mini']));
     const gw = spawnGateway(dir);
     stop = () => gw.child.kill('SIGKILL');

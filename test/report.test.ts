@@ -51,7 +51,9 @@ function metricsOf(value: unknown, out: Metric[] = []): Metric[] {
 
 describe('buildReport over a seeded store', () => {
   it('covers the window and traces every number to a listed source', async () => {
-    const doc = ReportDocument.parse(await buildReport(store.db, { timeframe: '7d' }, { goal: 'cost', costThresholdUsd: 0.01, qualityThreshold: 0.7, targetReduction: 0.2, config }, NOW_MS));
+    const doc = ReportDocument.parse(
+      await buildReport(store.db, { timeframe: '7d' }, { goal: 'cost', costThresholdUsd: 0.01, qualityThreshold: 0.7, targetReduction: 0.2, config }, NOW_MS),
+    );
     expect(doc.title).toBe('LLM Routing Optimization Report');
     expect(doc.executive_summary.total_requests.value).toBe(N);
     expect(doc.executive_summary.avg_cost_usd.value).toBeCloseTo((0.004 + 0.0002) / 2, 9);
@@ -64,7 +66,12 @@ describe('buildReport over a seeded store', () => {
   });
 
   it('says what is missing for a window without traffic', async () => {
-    const doc = await buildReport(store.db, { from: '2001-01-01T00:00:00Z', to: '2001-01-02T00:00:00Z' }, { goal: 'balanced', targetReduction: 0.2, config }, NOW_MS);
+    const doc = await buildReport(
+      store.db,
+      { from: '2001-01-01T00:00:00Z', to: '2001-01-02T00:00:00Z' },
+      { goal: 'balanced', targetReduction: 0.2, config },
+      NOW_MS,
+    );
     expect(doc.executive_summary.total_requests.value).toBe(0);
     expect(doc.data_gaps.length).toBeGreaterThan(0);
     expect(doc.routing_rules.rules).toEqual([]);
@@ -86,7 +93,12 @@ describe('buildReport on the known-answer history of the recommendations', () =>
   });
 
   it('stores its recommendations so the printed `aigw rules apply ID` finds them', async () => {
-    const doc = await buildReport(opened.db, window, { goal: 'cost', qualityThreshold: 0.8, targetReduction: 0.2, config: gatewayConfig(), persistTo: opened }, NOW_MS);
+    const doc = await buildReport(
+      opened.db,
+      window,
+      { goal: 'cost', qualityThreshold: 0.8, targetReduction: 0.2, config: gatewayConfig(), persistTo: opened },
+      NOW_MS,
+    );
     expect(doc.routing_rules.rules).toHaveLength(1);
     const rec = doc.routing_rules.rules[0]!;
     expect(await opened.getRecommendation(rec.id)).toMatchObject({ id: rec.id, status: 'proposed', created_at: NOW_MS });

@@ -128,11 +128,7 @@ describe('routing decisions (story 2.2)', () => {
       { 'x-aigw-goal': 'quality', 'x-aigw-min-quality': '0.9' },
     );
     expect((res.json.decision as { goal: string }).goal).toBe('quality');
-    const bad = await postJson(
-      `${stack.url}/v1/route`,
-      { model: 'auto', messages: [{ role: 'user', content: 'hi' }] },
-      { 'x-aigw-min-quality': 'lots' },
-    );
+    const bad = await postJson(`${stack.url}/v1/route`, { model: 'auto', messages: [{ role: 'user', content: 'hi' }] }, { 'x-aigw-min-quality': 'lots' });
     expect(bad.status).toBe(400);
     expect((bad.json.error as { param: string }).param).toBe('x-aigw-min-quality');
   });

@@ -13,7 +13,27 @@ const keyFile = join(dir, 'key.pem');
 let stack: TestStack;
 
 beforeAll(async () => {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   stack = await startTestStack({
     env: { AIGW_METRICS_TOKEN: 'metrics-secret-0123456789' },
     config: (base) => ({ ...base, server: { tls: { cert_file: certFile, key_file: keyFile }, metrics_token_env: 'AIGW_METRICS_TOKEN' } }),

@@ -31,7 +31,10 @@ function item(a: BannerAlert): string {
 export function alertsBannerHtml(r: AlertsResponse): string {
   const parts: string[] = [];
   if (r.firing.length) parts.push(`<strong>${r.firing.length} alert${r.firing.length === 1 ? '' : 's'} firing</strong><ul>${r.firing.map(item).join('')}</ul>`);
-  for (const f of r.failing_destinations) parts.push(`<div class="muted" data-testid="failing-destination">Alert destination ${escapeXml(f.destination)} is failing: ${escapeXml(f.error ?? 'unknown error')}</div>`);
+  for (const f of r.failing_destinations)
+    parts.push(
+      `<div class="muted" data-testid="failing-destination">Alert destination ${escapeXml(f.destination)} is failing: ${escapeXml(f.error ?? 'unknown error')}</div>`,
+    );
   return parts.join('');
 }
 

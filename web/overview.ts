@@ -110,7 +110,10 @@ function renderRecommendations(d: OverviewData): void {
   const items = d.recommendations.recommendations.slice(0, 5).map((r) => {
     const impact = r.expectedImpact;
     const cost = costChangeText(impact?.costChangePct, impact?.costChangeUsd);
-    const quality = impact?.avgQualityAfter === undefined || impact.avgQualityAfter === null ? '' : ` · avg quality ${formatQuality(impact.avgQualityBefore)} → ${formatQuality(impact.avgQualityAfter)}`;
+    const quality =
+      impact?.avgQualityAfter === undefined || impact.avgQualityAfter === null
+        ? ''
+        : ` · avg quality ${formatQuality(impact.avgQualityBefore)} → ${formatQuality(impact.avgQualityAfter)}`;
     const scope = r.scope ? `<div class="muted">Touches: ${escapeXml(r.scope)}</div>` : '';
     return (
       `<li data-testid="recommendation"><strong>${escapeXml(r.title)}</strong> <span class="muted">${escapeXml(cost + quality)} · effort ${escapeXml(r.effort)} · risk ${escapeXml(r.risk.level)}</span>` +

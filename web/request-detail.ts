@@ -39,7 +39,12 @@ function candidateTable(candidates: Array<Record<string, unknown>>, chosen: stri
 
 function decisionSection(d: RequestDetail): string {
   const dec = d.decision;
-  if (!dec) return section('decision', 'Routing decision', `<p class="muted">No routing decision: the client named the model <code>${esc(d.routing_model)}</code>.</p>`);
+  if (!dec)
+    return section(
+      'decision',
+      'Routing decision',
+      `<p class="muted">No routing decision: the client named the model <code>${esc(d.routing_model)}</code>.</p>`,
+    );
   return section(
     'decision',
     'Routing decision',
@@ -107,7 +112,10 @@ function attemptsSection(d: RequestDetail): string {
 function optimizationSection(d: RequestDetail): string {
   const o = d.optimization as OptimizationView | null;
   if (!o) return section('optimization', 'Optimization', '<p class="muted">No technique ran: one plain call.</p>');
-  const impact = o.cost_usd !== undefined && o.plain_estimate_usd !== undefined ? `${formatUsd(o.cost_usd)} against ~${formatUsd(o.plain_estimate_usd)} for one plain call` : '—';
+  const impact =
+    o.cost_usd !== undefined && o.plain_estimate_usd !== undefined
+      ? `${formatUsd(o.cost_usd)} against ~${formatUsd(o.plain_estimate_usd)} for one plain call`
+      : '—';
   const predicted = o.recommendation
     ? `quality predicted ${formatQuality(o.recommendation.predicted_quality)} with it, ${formatQuality(o.recommendation.plain_predicted_quality)} without`
     : '—';
@@ -128,8 +136,15 @@ function optimizationSection(d: RequestDetail): string {
 
 function feedbackSection(d: RequestDetail): string {
   if (d.feedback.length === 0) return section('feedback', 'Feedback and grades', '<p class="muted">No feedback or judge grade yet.</p>');
-  const rows = d.feedback.map((f) => `<tr><td>${esc(f.source)}</td><td>${esc(formatQuality(f.score))}</td><td>${esc(f.comment ?? '')}</td><td>${esc(f.created_at.slice(0, 19))}</td></tr>`);
-  return section('feedback', 'Feedback and grades', `<table class="compact"><thead><tr><th>source</th><th>score</th><th>comment</th><th>at</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+  const rows = d.feedback.map(
+    (f) =>
+      `<tr><td>${esc(f.source)}</td><td>${esc(formatQuality(f.score))}</td><td>${esc(f.comment ?? '')}</td><td>${esc(f.created_at.slice(0, 19))}</td></tr>`,
+  );
+  return section(
+    'feedback',
+    'Feedback and grades',
+    `<table class="compact"><thead><tr><th>source</th><th>score</th><th>comment</th><th>at</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+  );
 }
 
 function contentSection(d: RequestDetail): string {

@@ -27,14 +27,18 @@ function fillSelect(name: string, options: Array<{ value: string; label: string 
   const all = select.options[0]?.outerHTML ?? '<option value="">any</option>';
   select.innerHTML = all + options.map((o) => `<option value="${escapeXml(o.value)}">${escapeXml(o.label)}</option>`).join('');
   // Keep a chosen value even when it no longer occurs in the window.
-  if (current && !options.some((o) => o.value === current)) select.insertAdjacentHTML('beforeend', `<option value="${escapeXml(current)}">${escapeXml(current)}</option>`);
+  if (current && !options.some((o) => o.value === current))
+    select.insertAdjacentHTML('beforeend', `<option value="${escapeXml(current)}">${escapeXml(current)}</option>`);
   select.value = current;
 }
 
 export async function loadFilterOptions(timeframe: string): Promise<void> {
   const v = await getJson<RequestFilterValues>('/admin/requests/filters', { timeframe });
   const plain = (values: string[]) => values.map((x) => ({ value: x, label: x }));
-  fillSelect('key', v.keys.map((k) => ({ value: k.id, label: k.name ?? k.id })));
+  fillSelect(
+    'key',
+    v.keys.map((k) => ({ value: k.id, label: k.name ?? k.id })),
+  );
   fillSelect('model', plain(v.models));
   fillSelect('routing_model', plain(v.routing_models));
   fillSelect('task_type', plain(v.task_types));

@@ -6,7 +6,13 @@ const plain = (v: number) => String(v);
 
 describe('barChartSvg', () => {
   it('draws one bar per datum, widths proportional to the largest value', () => {
-    const svg = barChartSvg([{ label: 'a', value: 40 }, { label: 'b', value: 10 }], { title: 't', format: plain, width: 410 });
+    const svg = barChartSvg(
+      [
+        { label: 'a', value: 40 },
+        { label: 'b', value: 10 },
+      ],
+      { title: 't', format: plain, width: 410 },
+    );
     // 410 wide minus 130 for labels and 80 for values leaves 200 px of plot.
     expect(svg.match(/<rect /g)).toHaveLength(2);
     expect(svg).toContain('width="200.0"');
@@ -21,7 +27,13 @@ describe('barChartSvg', () => {
 
 describe('lineChartSvg', () => {
   it('puts the largest value at the top and zero on the baseline', () => {
-    const svg = lineChartSvg([{ label: 'h0', value: 0 }, { label: 'h1', value: 5 }], { title: 't', format: plain, width: 288, height: 134 });
+    const svg = lineChartSvg(
+      [
+        { label: 'h0', value: 0 },
+        { label: 'h1', value: 5 },
+      ],
+      { title: 't', format: plain, width: 288, height: 134 },
+    );
     // top padding 10, plot height 134 - 10 - 24 = 100: value 5 at y=10, value 0 at y=110; x from 76 (room for a "$0.000725" label) to 276.
     expect(svg).toContain('points="76.0,110.0 276.0,10.0"');
   });

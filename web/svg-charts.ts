@@ -55,7 +55,10 @@ export function lineChartSvg(data: readonly ChartDatum[], opts: ChartOptions & {
   const y = (v: number) => pad.top + plotH - (max > 0 ? (v / max) * plotH : 0);
   const points = data.map((d, i) => `${x(i).toFixed(1)},${y(d.value).toFixed(1)}`).join(' ');
   const dots = data
-    .map((d, i) => `<circle class="point" cx="${x(i).toFixed(1)}" cy="${y(d.value).toFixed(1)}" r="2.5" data-value="${d.value}"><title>${escapeXml(d.label)}: ${escapeXml(opts.format(d.value))}</title></circle>`)
+    .map(
+      (d, i) =>
+        `<circle class="point" cx="${x(i).toFixed(1)}" cy="${y(d.value).toFixed(1)}" r="2.5" data-value="${d.value}"><title>${escapeXml(d.label)}: ${escapeXml(opts.format(d.value))}</title></circle>`,
+    )
     .join('');
   const first = data[0]?.label ?? '';
   const last = data.at(-1)?.label ?? '';

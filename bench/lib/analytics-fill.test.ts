@@ -31,7 +31,14 @@ describe('fillAnalyticsStore', () => {
     expect(stats.requests).toBe(SPEC.requests);
     expect(await store.countRequests()).toBe(SPEC.requests);
     const count = async (table: 'decisions' | 'feedback') =>
-      Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await store.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     expect(await count('decisions')).toBe(stats.decisions);
     expect(await count('feedback')).toBe(stats.feedback);
     expect((await store.listApiKeys()).map((k) => k.id).sort()).toEqual(BENCH_KEYS.map((k) => k.id).sort());
@@ -51,7 +58,15 @@ describe('fillAnalyticsStore', () => {
     expect(t.report.runsMs).toHaveLength(2);
     expect(t.requests).toBeGreaterThan(0);
     expect(Object.keys(t.analyses)).toEqual([
-      'routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'model_performance', 'bottlenecks', 'cost_drivers', 'quality_issues', 'recommendations',
+      'routing_analytics',
+      'routing_costs',
+      'quality_metrics',
+      'request_patterns',
+      'model_performance',
+      'bottlenecks',
+      'cost_drivers',
+      'quality_issues',
+      'recommendations',
     ]);
   }, 60_000);
 });

@@ -92,7 +92,9 @@ function logNormal(random: Random, median: number, sigma: number): number {
 }
 
 function hex8(random: Random): string {
-  return Math.floor(random() * 4_294_967_296).toString(16).padStart(8, '0');
+  return Math.floor(random() * 4_294_967_296)
+    .toString(16)
+    .padStart(8, '0');
 }
 
 /** A version-4-shaped UUID from the seeded source: ids end in hex like the gateway's, so id-bucket sampling sees them alike. */
@@ -189,7 +191,12 @@ export function createHistoryGenerator(spec: HistorySpec, models: readonly Catal
         chosen_model: modelId,
         candidates: JSON.stringify(choice.candidates),
         rules: JSON.stringify(rules),
-        fallbacks: JSON.stringify(choice.candidates.filter((c) => c.eligible && c.model !== modelId).slice(0, 2).map((c) => c.model)),
+        fallbacks: JSON.stringify(
+          choice.candidates
+            .filter((c) => c.eligible && c.model !== modelId)
+            .slice(0, 2)
+            .map((c) => c.model),
+        ),
         rationale: `${taskType} at complexity ${complexity.toFixed(2)}, goal ${routing.goal}: ${modelId}${rules.length ? ` (rule ${rules[0]})` : ''}`,
         router_version: ROUTER_VERSION,
         decision_us: Math.round((spike ? 2_000 + random() * 6_000 : 25 + logNormal(random, 45, 0.35)) * 10) / 10,

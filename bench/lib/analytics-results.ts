@@ -46,7 +46,10 @@ export function baselineOf(earlier: AnalyticsResults): NonNullable<AnalyticsResu
 
 /** `30d,7d,24h` → the timeframes, each one the report accepts. */
 export function parseTimeframes(text: string): Timeframe[] {
-  const list = text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const unknown = list.filter((t) => !Object.hasOwn(TIMEFRAMES, t));
   if (list.length === 0 || unknown.length > 0) throw new Error(`--timeframes: use a comma list of ${Object.keys(TIMEFRAMES).join(', ')}; got ${text}`);
   return list as Timeframe[];

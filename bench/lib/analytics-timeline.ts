@@ -6,8 +6,7 @@ export const HOUR_MS = 3_600_000;
 
 /** Relative traffic per UTC hour of day: quiet at night, a peak in the European/US afternoon overlap. */
 const HOUR_OF_DAY_WEIGHT = [
-  0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.45, 0.65, 0.85, 1.0, 1.1, 1.15, 1.2, 1.3, 1.45, 1.5, 1.4, 1.25, 1.05, 0.9, 0.75, 0.6, 0.45,
-  0.35,
+  0.25, 0.2, 0.18, 0.18, 0.2, 0.3, 0.45, 0.65, 0.85, 1.0, 1.1, 1.15, 1.2, 1.3, 1.45, 1.5, 1.4, 1.25, 1.05, 0.9, 0.75, 0.6, 0.45, 0.35,
 ] as const;
 /** Sunday … Saturday (epoch day 0 was a Thursday). */
 const WEEKDAY_WEIGHT = [0.45, 1.05, 1.1, 1.1, 1.05, 1.0, 0.5] as const;

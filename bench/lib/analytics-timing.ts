@@ -85,7 +85,13 @@ export interface TimingRuns {
   analysis: number;
 }
 
-export async function timeTimeframe(db: Kysely<Database>, config: GatewayConfig, timeframe: Timeframe, nowMs: number, runs: TimingRuns): Promise<TimeframeTiming> {
+export async function timeTimeframe(
+  db: Kysely<Database>,
+  config: GatewayConfig,
+  timeframe: Timeframe,
+  nowMs: number,
+  runs: TimingRuns,
+): Promise<TimeframeTiming> {
   const params = reportParamsFor(timeframe);
   const analysisParams = analysisParamsOf(params);
   const options = reportOptionsOf(params, config);

@@ -24,7 +24,7 @@ describe('listeningUrlFromLogLine', () => {
 });
 
 describe('portkeyHeaders', () => {
-  it('sends the request to the upstream /v1 through Portkey\'s openai provider', () => {
+  it("sends the request to the upstream /v1 through Portkey's openai provider", () => {
     const want = { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': 'http://127.0.0.1:4321/v1' };
     expect(portkeyHeaders('http://127.0.0.1:4321')).toEqual(want);
     expect(portkeyHeaders('http://127.0.0.1:4321/')).toEqual(want);

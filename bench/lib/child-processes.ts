@@ -210,6 +210,11 @@ export async function startPortkeyProcess(opts: { cwd: string; upstreamUrl: stri
     url,
     pid: child.pid ?? -1,
     stop: stopper(child),
-    info: { package: PORTKEY_PACKAGE, version, command: ['node', `node_modules/${PORTKEY_PACKAGE}/build/start-server.js`, ...args].join(' '), headers: portkeyHeaders(opts.upstreamUrl) },
+    info: {
+      package: PORTKEY_PACKAGE,
+      version,
+      command: ['node', `node_modules/${PORTKEY_PACKAGE}/build/start-server.js`, ...args].join(' '),
+      headers: portkeyHeaders(opts.upstreamUrl),
+    },
   };
 }

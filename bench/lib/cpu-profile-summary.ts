@@ -18,7 +18,11 @@ export function areaOf(url: string, functionName: string): string {
   }
   const src = url.lastIndexOf('/src/');
   if (src !== -1) {
-    const folder = url.slice(src + 1).split('/').slice(0, 2).join('/');
+    const folder = url
+      .slice(src + 1)
+      .split('/')
+      .slice(0, 2)
+      .join('/');
     return folder.endsWith('.ts') ? 'src' : folder;
   }
   return 'other';
@@ -63,8 +67,6 @@ export function summarizeCpuProfile(profile: CpuProfile, file: string, topN = 25
     .sort((a, b) => b.selfMs - a.selfMs)
     .slice(0, topN)
     .map((e) => ({ ...e, selfShare: share(e.selfMs) }));
-  const areas = [...byArea.entries()]
-    .map(([area, us]) => ({ area, selfMs: us / 1000, selfShare: share(us / 1000) }))
-    .sort((a, b) => b.selfMs - a.selfMs);
+  const areas = [...byArea.entries()].map(([area, us]) => ({ area, selfMs: us / 1000, selfShare: share(us / 1000) })).sort((a, b) => b.selfMs - a.selfMs);
   return { file, totalMs, top, byArea: areas };
 }

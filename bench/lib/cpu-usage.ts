@@ -101,7 +101,6 @@ export function cpuPerRequest(delta: CpuDelta, requests: number, ticksPerS: numb
     ownTicks = addMaybe(ownTicks, ticks);
   }
   const { machineBusyTicks: busy, machineTotalTicks: total } = delta;
-  const otherShare =
-    ownTicks === undefined || busy === undefined || total === undefined || total <= 0 ? undefined : Math.max(0, (busy - ownTicks) / total);
+  const otherShare = ownTicks === undefined || busy === undefined || total === undefined || total <= 0 ? undefined : Math.max(0, (busy - ownTicks) / total);
   return { msPerRequest, otherShare };
 }

@@ -34,9 +34,7 @@ export interface RowWindow {
 
 /** The rows of one load run: started inside its wall-clock window, for its model and mode. */
 export function rowsInWindow(rows: readonly GatewayRequestRow[], w: RowWindow): GatewayRequestRow[] {
-  return rows.filter(
-    (r) => r.created_at >= w.startedAtMs && r.created_at <= w.endedAtMs && r.model_requested === w.modelRequested && r.stream === w.stream,
-  );
+  return rows.filter((r) => r.created_at >= w.startedAtMs && r.created_at <= w.endedAtMs && r.model_requested === w.modelRequested && r.stream === w.stream);
 }
 
 /** How many rows each model answered (the router's choices, for `auto`). */

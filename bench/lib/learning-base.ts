@@ -8,7 +8,12 @@ import { trainPredictor } from '../../src/router/predictor/train.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The files the shipped model is trained on (docs/router.md, "the shipped model"). */
-export const SHIPPED_TRAINING_FILES = ['mmlu-dev.jsonl', 'routerbench-arc-challenge-train.jsonl', 'routerbench-winogrande-train.jsonl', 'routerbench-mbpp-train.jsonl'];
+export const SHIPPED_TRAINING_FILES = [
+  'mmlu-dev.jsonl',
+  'routerbench-arc-challenge-train.jsonl',
+  'routerbench-winogrande-train.jsonl',
+  'routerbench-mbpp-train.jsonl',
+];
 const SHARED_DATA = resolve(repo, '..', 'shared', 'data');
 
 export interface BenchBase {
@@ -24,7 +29,8 @@ export interface BenchBase {
  */
 export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchBase {
   const name = basename(file);
-  if (choice === 'shipped' || !SHIPPED_TRAINING_FILES.includes(name)) return { predictor: loadPredictor(), description: 'the shipped model (models/router-default.json)' };
+  if (choice === 'shipped' || !SHIPPED_TRAINING_FILES.includes(name))
+    return { predictor: loadPredictor(), description: 'the shipped model (models/router-default.json)' };
   const others = SHIPPED_TRAINING_FILES.filter((f) => f !== name).map((f) => join(SHARED_DATA, f));
   const missing = others.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new Error(`--base leave-out needs the shared training files: missing ${missing.join(', ')}`);
@@ -38,5 +44,8 @@ export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchB
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(cached, text);
   }
-  return { predictor: predictorFromJson(text), description: `the shipped configuration (seed 42) trained on ${others.map((f) => basename(f)).join(', ')} (not on ${name})` };
+  return {
+    predictor: predictorFromJson(text),
+    description: `the shipped configuration (seed 42) trained on ${others.map((f) => basename(f)).join(', ')} (not on ${name})`,
+  };
 }

@@ -24,16 +24,24 @@ export class EvalSlice {
   }
 
   score(predictor: QualityPredictor, models: readonly ModelConfig[]): number {
-    return this.scoreRows(this.predictions(predictor, models), this.file.evalRows.map((_, i) => i));
+    return this.scoreRows(
+      this.predictions(predictor, models),
+      this.file.evalRows.map((_, i) => i),
+    );
   }
 
   /** Standard deviation of the metric over bootstrap resamples of the slice: the noise of one window's number. */
   noise(predictor: QualityPredictor, models: readonly ModelConfig[], resamples = 20, seed = 7): number {
     const predicted = this.predictions(predictor, models);
     let s = seed >>> 0;
-    const random = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+    const random = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
     const n = this.file.evalRows.length;
-    const values = Array.from({ length: resamples }, () => this.scoreRows(predicted, Array.from({ length: n }, () => Math.floor(random() * n))));
+    const values = Array.from({ length: resamples }, () =>
+      this.scoreRows(
+        predicted,
+        Array.from({ length: n }, () => Math.floor(random() * n)),
+      ),
+    );
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
   }
@@ -47,7 +55,12 @@ export class EvalSlice {
 
   private scoreRows(predicted: Array<Record<string, number>>, idx: readonly number[]): number {
     const rows = idx.map((i) => ({ ...this.file.evalRows[i]!, dataset: 'slice' }));
-    const [report] = evaluateRouting(rows, idx.map((i) => predicted[i]!), idx.map((i) => this.estimated[i]!), { strong: this.file.strong, weak: this.file.weak });
+    const [report] = evaluateRouting(
+      rows,
+      idx.map((i) => predicted[i]!),
+      idx.map((i) => this.estimated[i]!),
+      { strong: this.file.strong, weak: this.file.weak },
+    );
     if (!report) throw new Error('no evaluation rows');
     const value = this.metric === 'aiq' ? report.costQuality?.routerArea : report.pair?.apgr;
     if (value === undefined) throw new Error(`no ${this.metric} for ${this.file.name}`);

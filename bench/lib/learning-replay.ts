@@ -102,7 +102,9 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
       const offlineFile = trainOnPrepared(prepared, { seed: opts.seed });
       const offline = slice.score(predictorFromJson(JSON.stringify(offlineFile)), config.models);
       curve.push({ served: i + 1, on, off, offline });
-      opts.log?.(`${file.name} ${i + 1}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline.toFixed(4)} explored ${explored} ${JSON.stringify(servedByModel)}`);
+      opts.log?.(
+        `${file.name} ${i + 1}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline.toFixed(4)} explored ${explored} ${JSON.stringify(servedByModel)}`,
+      );
     }
   }
   return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal, noise: slice.noise(base, config.models) };

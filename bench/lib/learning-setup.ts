@@ -34,7 +34,10 @@ export function prepareBenchFile(path: string, raw: readonly OutcomeRow[], seed:
   const counts = new Map<string, number>();
   for (const r of raw) for (const m of Object.keys(r.scores)) counts.set(m, (counts.get(m) ?? 0) + 1);
   // Models with an outcome on every row only: the metrics compare models prompt by prompt.
-  const original = [...counts].filter(([, c]) => c === raw.length).map(([m]) => m).sort();
+  const original = [...counts]
+    .filter(([, c]) => c === raw.length)
+    .map(([m]) => m)
+    .sort();
   if (original.length < 2) throw new Error(`${path}: fewer than 2 models have an outcome on every row`);
   const rename = new Map(original.map((m, i) => [m, `lm${i + 1}-${fnv(`${seed}:${m}`)}`]));
   const hasCosts = raw.every((r) => original.every((m) => r.costs?.[m] !== undefined));
@@ -47,7 +50,10 @@ export function prepareBenchFile(path: string, raw: readonly OutcomeRow[], seed:
   }));
   const models = [...rename.values()];
   const priors = Object.fromEntries(models.map((m) => [m, rows.reduce((s, r) => s + r.scores[m]!, 0) / rows.length]));
-  const order = shuffleInPlace(Array.from({ length: rows.length }, (_, i) => i), createRng(seed));
+  const order = shuffleInPlace(
+    Array.from({ length: rows.length }, (_, i) => i),
+    createRng(seed),
+  );
   const evalCount = Math.round(rows.length * EVAL_SHARE);
   const byMean = [...models].sort((a, b) => priors[b]! - priors[a]!);
   return {

@@ -48,7 +48,16 @@ function results(): OverheadResults {
     benchmark: 'gateway-overhead',
     command: 'npm run bench:overhead',
     generatedAt: '2025-01-01T00:00:00.000Z',
-    machine: { cpus: 2, cpuModel: 'AMD EPYC', totalMemoryMb: 24_000, node: 'v20.20.2', platform: 'linux', arch: 'x64', loadAverage1mAtStart: 0.5, loadAverage1mAtEnd: 1.5 },
+    machine: {
+      cpus: 2,
+      cpuModel: 'AMD EPYC',
+      totalMemoryMb: 24_000,
+      node: 'v20.20.2',
+      platform: 'linux',
+      arch: 'x64',
+      loadAverage1mAtStart: 0.5,
+      loadAverage1mAtEnd: 1.5,
+    },
     config: {
       durationS: 10,
       streamDurationS: 5,
@@ -149,7 +158,7 @@ describe('Portkey beside aigw', () => {
     expect(['direct', 'gateway-named', 'gateway-auto', 'portkey'].map((t) => isAigwTarget(t as RunResult['target']))).toEqual([false, true, true, false]);
   });
 
-  it('compares Portkey with direct like the aigw variants, without holding it to aigw\'s target', () => {
+  it("compares Portkey with direct like the aigw variants, without holding it to aigw's target", () => {
     const r = withPortkey();
     const c = r.comparisons.find((x) => x.target === 'portkey' && !x.stream)!;
     expect(c.addedP50Ms).toBeCloseTo(1.0, 12);

@@ -79,7 +79,20 @@ export function throughputTable(results: OverheadResults): string[] {
     ];
   });
   return table(
-    ['variant', 'mode', 'conns', 'req/s', 'vs direct', 'proxy CPU ms/req', 'sim CPU ms/req', 'rows logged/2xx', 'x-aigw-overhead-ms p50', 'p99', 'failed', 'other load'],
+    [
+      'variant',
+      'mode',
+      'conns',
+      'req/s',
+      'vs direct',
+      'proxy CPU ms/req',
+      'sim CPU ms/req',
+      'rows logged/2xx',
+      'x-aigw-overhead-ms p50',
+      'p99',
+      'failed',
+      'other load',
+    ],
     rows,
   );
 }
@@ -133,7 +146,8 @@ export function targetVerdict(results: OverheadResults): string {
   const t = results.targets;
   const auto = results.comparisons.filter((c) => c.target === 'gateway-auto' && !c.stream);
   const parts = auto.map(
-    (c) => `${c.connections} connection${c.connections === 1 ? '' : 's'}: added p50 ${signedMs(c.addedP50Ms)} ms, p99 ${signedMs(c.addedP99Ms)} ms (${c.meetsTarget ? 'met' : 'missed'})`,
+    (c) =>
+      `${c.connections} connection${c.connections === 1 ? '' : 's'}: added p50 ${signedMs(c.addedP50Ms)} ms, p99 ${signedMs(c.addedP99Ms)} ms (${c.meetsTarget ? 'met' : 'missed'})`,
   );
   const verdict = `Target added p50 ≤ ${t.addedP50Ms} ms and p99 ≤ ${t.addedP99Ms} ms, model \`auto\`, non-streamed — ${parts.join('; ')}.`;
   const other = meanOtherCpuShare(results);
@@ -174,14 +188,23 @@ export function renderOverheadMarkdown(results: OverheadResults): string {
     '',
     targetVerdict(results),
     '',
-    ...(versus.length > 0 ? ['### aigw beside Portkey', '', 'Added latency against direct at the same mode and concurrency, and throughput, from the tables below.', '', ...versus, ''] : []),
+    ...(versus.length > 0
+      ? [
+          '### aigw beside Portkey',
+          '',
+          'Added latency against direct at the same mode and concurrency, and throughput, from the tables below.',
+          '',
+          ...versus,
+          '',
+        ]
+      : []),
     '### Added latency',
     '',
     ...addedLatencyTable(results),
     '',
     '### Throughput, CPU and logging',
     '',
-    'CPU ms/req is user+system time of that process during the run divided by the answered requests (from /proc). `x-aigw-overhead-ms` is the gateway\'s own measure (its total time minus time waiting on the upstream), read from the request rows it logged (rows can exceed 2xx by the requests still in flight when a run stopped). *Other load* is the share of all cores busy with processes outside the benchmark during the run: anything above a few percent means the machine was shared and the run is noisier. At the highest concurrency the benchmark processes keep every core busy, so req/s there is the maximum throughput of each setup on this machine.',
+    "CPU ms/req is user+system time of that process during the run divided by the answered requests (from /proc). `x-aigw-overhead-ms` is the gateway's own measure (its total time minus time waiting on the upstream), read from the request rows it logged (rows can exceed 2xx by the requests still in flight when a run stopped). *Other load* is the share of all cores busy with processes outside the benchmark during the run: anything above a few percent means the machine was shared and the run is noisier. At the highest concurrency the benchmark processes keep every core busy, so req/s there is the maximum throughput of each setup on this machine.",
     '',
     ...throughputTable(results),
   ];

@@ -42,7 +42,10 @@ export async function activeAlerts(db: Kysely<Database>): Promise<ActiveAlerts> 
   for (const e of events) {
     for (const d of e.deliveries) {
       if (latest.has(d.destinationId) || d.status === 'pending') continue;
-      latest.set(d.destinationId, d.status === 'failed' ? { destination: d.destinationId, event_id: e.id, at: new Date(d.updatedAt).toISOString(), error: d.lastError } : null);
+      latest.set(
+        d.destinationId,
+        d.status === 'failed' ? { destination: d.destinationId, event_id: e.id, at: new Date(d.updatedAt).toISOString(), error: d.lastError } : null,
+      );
     }
   }
   return {

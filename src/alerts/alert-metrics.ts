@@ -12,15 +12,30 @@ export class AlertMetrics {
   private knownFiring = new Set<string>();
 
   constructor(registry: Registry) {
-    this.firing = new Gauge({ name: 'aigw_alerts_firing', help: 'Alerts firing now, by rule, kind and severity.', labelNames: ['rule', 'kind', 'severity'], registers: [registry] });
+    this.firing = new Gauge({
+      name: 'aigw_alerts_firing',
+      help: 'Alerts firing now, by rule, kind and severity.',
+      labelNames: ['rule', 'kind', 'severity'],
+      registers: [registry],
+    });
     this.deliveries = new Counter({
       name: 'aigw_alert_deliveries_total',
       help: 'Alert deliveries by destination and outcome: sent, retry (an attempt failed, another follows) or failed (gave up).',
       labelNames: ['destination', 'outcome'],
       registers: [registry],
     });
-    this.destinationUp = new Gauge({ name: 'aigw_alert_destination_up', help: 'Whether the last delivery attempt to the destination succeeded (1) or not (0).', labelNames: ['destination'], registers: [registry] });
-    this.evaluations = new Counter({ name: 'aigw_alert_evaluations_total', help: 'Alert rule evaluations by this replica: ok, or error.', labelNames: ['outcome'], registers: [registry] });
+    this.destinationUp = new Gauge({
+      name: 'aigw_alert_destination_up',
+      help: 'Whether the last delivery attempt to the destination succeeded (1) or not (0).',
+      labelNames: ['destination'],
+      registers: [registry],
+    });
+    this.evaluations = new Counter({
+      name: 'aigw_alert_evaluations_total',
+      help: 'Alert rule evaluations by this replica: ok, or error.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
   }
 
   setFiring(rows: readonly { ruleId: string; kind: string; severity: string; n: number }[]): void {

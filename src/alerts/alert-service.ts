@@ -79,7 +79,14 @@ export class AlertService {
   constructor(private readonly opts: AlertServiceOptions) {
     this.replicaId = opts.replicaId ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
     this.now = opts.now ?? Date.now;
-    this.deliverer = new AlertDeliverer({ db: opts.db, logger: opts.logger, replica: this.replicaId, now: this.now, ...(opts.metrics ? { metrics: opts.metrics } : {}), ...(opts.env ? { env: opts.env } : {}) });
+    this.deliverer = new AlertDeliverer({
+      db: opts.db,
+      logger: opts.logger,
+      replica: this.replicaId,
+      now: this.now,
+      ...(opts.metrics ? { metrics: opts.metrics } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+    });
   }
 
   /** Ticks now and then every `alerts.interval` (re-read each tick, so a reload changes the cadence). */
@@ -158,7 +165,11 @@ export class AlertService {
         this.opts.logger.warn({ err, rule: rule.id }, 'alerts: rule evaluation failed');
       }
     }
-    await retireRules(db, rules.map((r) => r.id), nowMs);
+    await retireRules(
+      db,
+      rules.map((r) => r.id),
+      nowMs,
+    );
     await this.resendStale(cfg, nowMs);
     this.startDueReviews(cfg, nowMs);
     await this.refreshGauge();
@@ -185,9 +196,22 @@ export class AlertService {
     const window = t.state.details.window as { fromMs: number; toMs: number } | undefined;
     const fix =
       t.event !== 'resolved' && fixApplies(rule.kind) && window
-        ? await attachFix({ db: this.opts.readDb, config: cfg, timeoutMs: cfg.alerts.fix_timeout, nowMs, ...(this.opts.recommendationStore ? { persistTo: this.opts.recommendationStore } : {}) }, t.state, window)
+        ? await attachFix(
+            {
+              db: this.opts.readDb,
+              config: cfg,
+              timeoutMs: cfg.alerts.fix_timeout,
+              nowMs,
+              ...(this.opts.recommendationStore ? { persistTo: this.opts.recommendationStore } : {}),
+            },
+            t.state,
+            window,
+          )
         : null;
-    const { delivered } = await this.deliverer.send(alertPayload(t.event, t.state, fix, this.replicaId, nowMs), destinationsFor(cfg.alerts.destinations, t.state.severity));
+    const { delivered } = await this.deliverer.send(
+      alertPayload(t.event, t.state, fix, this.replicaId, nowMs),
+      destinationsFor(cfg.alerts.destinations, t.state.severity),
+    );
     await delivered;
   }
 

@@ -101,7 +101,8 @@ async function applyResolved(db: Db, ruleId: string, subject: string, message: s
     return null;
   }
   if (before.state !== 'firing') return null;
-  const done = await sql`update alert_states set state = 'resolved', resolved_at = ${nowMs}, updated_at = ${nowMs}, message = ${message}, value = ${value}, notified_level = null
+  const done =
+    await sql`update alert_states set state = 'resolved', resolved_at = ${nowMs}, updated_at = ${nowMs}, message = ${message}, value = ${value}, notified_level = null
     where rule_id = ${ruleId} and subject = ${subject} and state = 'firing' and updated_at = ${before.updatedAt}`.execute(db);
   if (affected(done) !== 1 || before.notifiedLevel === null) return null;
   return { event: 'resolved', state: { ...before, state: 'resolved', resolvedAt: nowMs, updatedAt: nowMs, message, value } };
@@ -113,7 +114,9 @@ async function applyInsufficient(db: Db, rule: IdentifiedRule, o: Observation, n
     values (${rule.id}, ${o.subject}, ${rule.kind}, 'insufficient', ${rule.severity}, ${o.level}, ${o.value}, ${o.threshold}, ${o.message}, ${json({ ...o.details, window: o.window })}, ${nowMs}, ${nowMs})
     on conflict (rule_id, subject) do update set value = excluded.value, threshold = excluded.threshold, message = excluded.message, details = excluded.details, updated_at = excluded.updated_at
     where alert_states.state <> 'firing'`.execute(db);
-  await sql`update alert_states set state = 'insufficient', resolved_at = null where rule_id = ${rule.id} and subject = ${o.subject} and state = 'resolved'`.execute(db);
+  await sql`update alert_states set state = 'insufficient', resolved_at = null where rule_id = ${rule.id} and subject = ${o.subject} and state = 'resolved'`.execute(
+    db,
+  );
 }
 
 /**
@@ -145,7 +148,9 @@ export async function applyObservations(db: Db, rule: IdentifiedRule, observatio
 /** Alerts of rules no longer configured (or disabled) stop firing, silently: nobody asked about them any more. */
 export async function retireRules(db: Db, activeRuleIds: readonly string[], nowMs: number): Promise<void> {
   const keep = activeRuleIds.length ? sql`and rule_id not in (${sql.join([...activeRuleIds])})` : sql``;
-  await sql`update alert_states set state = 'resolved', resolved_at = ${nowMs}, updated_at = ${nowMs}, notified_level = null where state = 'firing' ${keep}`.execute(db);
+  await sql`update alert_states set state = 'resolved', resolved_at = ${nowMs}, updated_at = ${nowMs}, notified_level = null where state = 'firing' ${keep}`.execute(
+    db,
+  );
   await sql`delete from alert_states where state = 'insufficient' ${keep}`.execute(db);
 }
 
@@ -169,14 +174,26 @@ export function newEventId(): string {
 export async function insertEvent(db: Db, payload: AlertPayload, destinationIds: readonly string[], nowMs: number): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql`insert into alert_events (id, created_at, event, rule_id, subject, severity, message, payload)
-      values (${payload.event_id}, ${nowMs}, ${payload.event}, ${payload.alert.rule_id}, ${payload.alert.subject}, ${payload.alert.severity}, ${payload.alert.message}, ${json(payload)})`.execute(tx);
+      values (${payload.event_id}, ${nowMs}, ${payload.event}, ${payload.alert.rule_id}, ${payload.alert.subject}, ${payload.alert.severity}, ${payload.alert.message}, ${json(payload)})`.execute(
+      tx,
+    );
     for (const d of destinationIds) {
-      await sql`insert into alert_deliveries (event_id, destination_id, status, attempts, updated_at) values (${payload.event_id}, ${d}, 'pending', 0, ${nowMs})`.execute(tx);
+      await sql`insert into alert_deliveries (event_id, destination_id, status, attempts, updated_at) values (${payload.event_id}, ${d}, 'pending', 0, ${nowMs})`.execute(
+        tx,
+      );
     }
   });
 }
 
-export async function updateDelivery(db: Db, eventId: string, destinationId: string, status: 'pending' | 'sent' | 'failed', attempts: number, lastError: string | null, nowMs: number): Promise<void> {
+export async function updateDelivery(
+  db: Db,
+  eventId: string,
+  destinationId: string,
+  status: 'pending' | 'sent' | 'failed',
+  attempts: number,
+  lastError: string | null,
+  nowMs: number,
+): Promise<void> {
   await sql`update alert_deliveries set status = ${status}, attempts = ${attempts}, last_error = ${lastError}, updated_at = ${nowMs}
     where event_id = ${eventId} and destination_id = ${destinationId}`.execute(db);
 }
@@ -210,13 +227,19 @@ export async function listEvents(db: Db, limit = 50, sinceMs = 0): Promise<Store
 
 /** Deliveries still pending long after they were queued: their sender died with its process (a restart). */
 export async function staleDeliveries(db: Db, olderThanMs: number): Promise<{ eventId: string; destinationId: string; attempts: number }[]> {
-  const rows = await sql<StateRow>`select event_id, destination_id, attempts from alert_deliveries where status = 'pending' and updated_at < ${olderThanMs} order by updated_at limit 100`.execute(db);
+  const rows =
+    await sql<StateRow>`select event_id, destination_id, attempts from alert_deliveries where status = 'pending' and updated_at < ${olderThanMs} order by updated_at limit 100`.execute(
+      db,
+    );
   return rows.rows.map((r) => ({ eventId: String(r.event_id), destinationId: String(r.destination_id), attempts: num(r.attempts) }));
 }
 
 /** Claims a stale pending delivery for a resend (only one replica wins). */
 export async function claimStaleDelivery(db: Db, eventId: string, destinationId: string, olderThanMs: number, nowMs: number): Promise<boolean> {
-  const r = await sql`update alert_deliveries set updated_at = ${nowMs} where event_id = ${eventId} and destination_id = ${destinationId} and status = 'pending' and updated_at < ${olderThanMs}`.execute(db);
+  const r =
+    await sql`update alert_deliveries set updated_at = ${nowMs} where event_id = ${eventId} and destination_id = ${destinationId} and status = 'pending' and updated_at < ${olderThanMs}`.execute(
+      db,
+    );
   return affected(r) === 1;
 }
 
@@ -231,7 +254,10 @@ export async function readEventPayload(db: Db, eventId: string): Promise<AlertPa
  */
 export async function tryLease(db: Db, name: string, holder: string, ttlMs: number, nowMs: number): Promise<boolean> {
   await sql`insert into alert_leases (name, holder, expires_at) values (${name}, ${holder}, ${0}) on conflict (name) do nothing`.execute(db);
-  const r = await sql`update alert_leases set holder = ${holder}, expires_at = ${nowMs + ttlMs} where name = ${name} and (holder = ${holder} or expires_at <= ${nowMs})`.execute(db);
+  const r =
+    await sql`update alert_leases set holder = ${holder}, expires_at = ${nowMs + ttlMs} where name = ${name} and (holder = ${holder} or expires_at <= ${nowMs})`.execute(
+      db,
+    );
   return affected(r) === 1;
 }
 
@@ -244,14 +270,19 @@ export async function reportBreakers(db: Db, replicaId: string, open: readonly {
   await db.transaction().execute(async (tx) => {
     await sql`delete from alert_breakers where replica_id = ${replicaId}`.execute(tx);
     for (const b of open) {
-      await sql`insert into alert_breakers (replica_id, model, open_since, reported_at) values (${replicaId}, ${b.model}, ${b.openSinceMs}, ${nowMs})`.execute(tx);
+      await sql`insert into alert_breakers (replica_id, model, open_since, reported_at) values (${replicaId}, ${b.model}, ${b.openSinceMs}, ${nowMs})`.execute(
+        tx,
+      );
     }
   });
 }
 
 /** Per model, the earliest open-since among replicas that reported since `sinceMs`, and how many replicas. */
 export async function readOpenBreakers(db: Db, sinceMs: number): Promise<{ model: string; openSinceMs: number; replicas: number }[]> {
-  const rows = await sql<StateRow>`select model, min(open_since) as since, count(*) as n from alert_breakers where reported_at >= ${sinceMs} group by model order by model`.execute(db);
+  const rows =
+    await sql<StateRow>`select model, min(open_since) as since, count(*) as n from alert_breakers where reported_at >= ${sinceMs} group by model order by model`.execute(
+      db,
+    );
   return rows.rows.map((r) => ({ model: String(r.model), openSinceMs: num(r.since), replicas: num(r.n) }));
 }
 
@@ -274,6 +305,7 @@ export async function recordReviewOutcome(db: Db, id: string, output: string | n
 
 /** Firing alerts per rule and severity (the `/metrics` gauge). */
 export async function countFiring(db: Db): Promise<{ ruleId: string; kind: string; severity: string; n: number }[]> {
-  const rows = await sql<StateRow>`select rule_id, kind, severity, count(*) as n from alert_states where state = 'firing' group by rule_id, kind, severity`.execute(db);
+  const rows =
+    await sql<StateRow>`select rule_id, kind, severity, count(*) as n from alert_states where state = 'firing' group by rule_id, kind, severity`.execute(db);
   return rows.rows.map((r) => ({ ruleId: String(r.rule_id), kind: String(r.kind), severity: String(r.severity), n: num(r.n) }));
 }

@@ -72,7 +72,12 @@ export interface TestService {
 }
 
 /** An AlertService on `store` with a settable clock and config, its logs silenced. */
-export function alertServiceOn(store: KyselyStore, alerts: GatewayConfigInput['alerts'], nowMs: number, opts: { replicaId?: string; openBreakers?: () => { model: string; openSinceMs: number }[]; cwd?: string; base?: GatewayConfigInput } = {}): TestService {
+export function alertServiceOn(
+  store: KyselyStore,
+  alerts: GatewayConfigInput['alerts'],
+  nowMs: number,
+  opts: { replicaId?: string; openBreakers?: () => { model: string; openSinceMs: number }[]; cwd?: string; base?: GatewayConfigInput } = {},
+): TestService {
   let now = nowMs;
   let config = GatewayConfig.parse({ ...opts.base, alerts });
   const registry = new Registry();

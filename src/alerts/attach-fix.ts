@@ -64,7 +64,12 @@ export async function attachFix(ctx: FixContext, alert: AlertState, windowMs: { 
     alert.kind === 'cost_spike' ? within(costDrivers(ctx.db, q, { top: 5, tier_of: modelTiers(ctx.config) }), ctx.timeoutMs) : Promise.resolve(null),
     alert.kind !== 'cost_spike' ? within(bottlenecks(ctx.db, q, { limit: 5 }), ctx.timeoutMs) : Promise.resolve(null),
     within(
-      buildRecommendations(ctx.db, ctx.config, { from: iso(recFromMs), to: iso(windowMs.toMs), optimization_goal: goal, max_recommendations: 3 }, { nowMs: ctx.nowMs, ...(ctx.persistTo ? { persistTo: ctx.persistTo } : {}) }),
+      buildRecommendations(
+        ctx.db,
+        ctx.config,
+        { from: iso(recFromMs), to: iso(windowMs.toMs), optimization_goal: goal, max_recommendations: 3 },
+        { nowMs: ctx.nowMs, ...(ctx.persistTo ? { persistTo: ctx.persistTo } : {}) },
+      ),
       ctx.timeoutMs,
     ),
   ]);

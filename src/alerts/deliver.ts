@@ -76,7 +76,12 @@ export class AlertDeliverer {
    * `delivered` settles when every destination has succeeded or given up (never rejects).
    */
   async send(payload: AlertPayload, destinations: readonly Destination[]): Promise<{ delivered: Promise<void> }> {
-    await insertEvent(this.opts.db, payload, destinations.map((d) => d.id), this.now());
+    await insertEvent(
+      this.opts.db,
+      payload,
+      destinations.map((d) => d.id),
+      this.now(),
+    );
     const tasks = destinations.map((d) => this.track(this.deliver(payload, d, 0)));
     return { delivered: Promise.allSettled(tasks).then(() => undefined) };
   }
@@ -155,7 +160,13 @@ export class AlertDeliverer {
         event: 'delivery_failed',
         event_id: newEventId(),
         sent_at: new Date(this.now()).toISOString(),
-        alert: { ...p.alert, status: 'delivery_failed', severity: 'warning', message: `could not deliver ${p.event_id} to ${d.id} after ${attempts} attempt(s): ${lastError}`, details: { failed_event_id: p.event_id, destination: d.id } },
+        alert: {
+          ...p.alert,
+          status: 'delivery_failed',
+          severity: 'warning',
+          message: `could not deliver ${p.event_id} to ${d.id} after ${attempts} attempt(s): ${lastError}`,
+          details: { failed_event_id: p.event_id, destination: d.id },
+        },
         fix: null,
       };
       await insertEvent(db, failure, [], this.now());

@@ -27,13 +27,17 @@ export interface ReviewContext {
 /** The executive summary as plain numbers (the report's metrics carry their sources; a chat message does not need them). */
 export function summaryOf(doc: ReportDocument): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc.executive_summary)) out[k] = typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v;
+  for (const [k, v] of Object.entries(doc.executive_summary))
+    out[k] = typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v;
   return out;
 }
 
 /** File name of a review's report: sortable by time, one per run. */
 function reportFileName(id: string, nowMs: number, format: ReviewSchedule['format']): string {
-  const stamp = new Date(nowMs).toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  const stamp = new Date(nowMs)
+    .toISOString()
+    .replaceAll(':', '')
+    .replace(/\.\d+Z$/, 'Z');
   return `aigw-review-${id}-${stamp}.${format}`;
 }
 
@@ -41,9 +45,18 @@ function reportFileName(id: string, nowMs: number, format: ReviewSchedule['forma
  * Runs one scheduled review: the optimization report over its timeframe, written to each `dir:` and
  * its executive summary (with the paths written) posted to each destination id in `to`.
  */
-export async function runReview(ctx: ReviewContext, review: ReviewSchedule & { id: string }, alerts: AlertsConfig): Promise<{ paths: string[]; doc: ReportDocument }> {
+export async function runReview(
+  ctx: ReviewContext,
+  review: ReviewSchedule & { id: string },
+  alerts: AlertsConfig,
+): Promise<{ paths: string[]; doc: ReportDocument }> {
   try {
-    const doc = await buildReport(ctx.readDb, { timeframe: review.timeframe }, { goal: review.goal, targetReduction: 0.2, config: ctx.config, ...(ctx.persistTo ? { persistTo: ctx.persistTo } : {}) }, ctx.nowMs);
+    const doc = await buildReport(
+      ctx.readDb,
+      { timeframe: review.timeframe },
+      { goal: review.goal, targetReduction: 0.2, config: ctx.config, ...(ctx.persistTo ? { persistTo: ctx.persistTo } : {}) },
+      ctx.nowMs,
+    );
     const text = renderReport(doc, review.format);
     const paths: string[] = [];
     for (const to of review.to.filter((t) => t.startsWith('dir:'))) {

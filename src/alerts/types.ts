@@ -49,7 +49,15 @@ export interface AlertFix {
   computed_in_ms: number;
   top_cost_drivers: { keys: unknown[]; models: unknown[]; task_types: unknown[] } | null;
   bottlenecks: { latency_spikes: unknown[]; error_bursts: unknown[] } | null;
-  recommendations: { id: string; title: string; change: string; expected_cost_change_pct: number; expected_quality_after: number | null; confidence: string; apply: string }[];
+  recommendations: {
+    id: string;
+    title: string;
+    change: string;
+    expected_cost_change_pct: number;
+    expected_quality_after: number | null;
+    confidence: string;
+    apply: string;
+  }[];
   recommendation_window: { from: string; to: string; goal: string } | null;
   /** Why part of the fix is missing (time budget exceeded, too little history). */
   notes: string[];

@@ -8,7 +8,10 @@ export const TIMEFRAMES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400
 export type Timeframe = keyof typeof TIMEFRAMES;
 
 export const AnalysisParams = z.object({
-  timeframe: z.enum(Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]]).default('24h').describe('Window ending now: 1h, 24h, 7d or 30d'),
+  timeframe: z
+    .enum(Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]])
+    .default('24h')
+    .describe('Window ending now: 1h, 24h, 7d or 30d'),
   from: z.iso.datetime({ offset: true }).optional().describe('Window start (ISO 8601); with `to`, replaces `timeframe`'),
   to: z.iso.datetime({ offset: true }).optional().describe('Window end (ISO 8601)'),
   task_types: z.array(z.string().min(1)).optional().describe('Only these task types'),

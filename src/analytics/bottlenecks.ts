@@ -79,7 +79,12 @@ const MAX_MINUTE_LOOKUPS = 500;
  * threshold × burst_min_requests errors can be a burst, and only those minutes' requests are counted,
  * each by a range of the created_at index.
  */
-export async function errorMinutes(db: Kysely<Database>, q: AnalysisQuery, o: z.output<typeof BottlenecksOptions>, maxLookups = MAX_MINUTE_LOOKUPS): Promise<ErrorMinute[]> {
+export async function errorMinutes(
+  db: Kysely<Database>,
+  q: AnalysisQuery,
+  o: z.output<typeof BottlenecksOptions>,
+  maxLookups = MAX_MINUTE_LOOKUPS,
+): Promise<ErrorMinute[]> {
   const minute = sql`(r.created_at / ${sql.lit(MINUTE_MS)}) * ${sql.lit(MINUTE_MS)}`;
   const byType = await sql<{ b: unknown; error_type: string | null; n: unknown }>`
     select ${minute} as b, r.error_type, count(*) as n from requests r where ${requestWindowSql(q)} and r.status >= 500
@@ -98,7 +103,10 @@ export async function errorMinutes(db: Kysely<Database>, q: AnalysisQuery, o: z.
   const counts =
     candidates.length <= maxLookups
       ? await sql<{ b: unknown; n: unknown }>`${sql.join(
-          candidates.map((m) => sql`select ${sql.lit(m.b)} as b, count(*) as n from requests r where ${requestWindowSql(q, 'r', { fromMs: Math.max(m.b, q.fromMs), toMs: Math.min(m.b + MINUTE_MS, q.toMs) })}`),
+          candidates.map(
+            (m) =>
+              sql`select ${sql.lit(m.b)} as b, count(*) as n from requests r where ${requestWindowSql(q, 'r', { fromMs: Math.max(m.b, q.fromMs), toMs: Math.min(m.b + MINUTE_MS, q.toMs) })}`,
+          ),
           sql` union all `,
         )}`.execute(db)
       : await sql<{ b: unknown; n: unknown }>`select ${minute} as b, count(*) as n from requests r where ${requestWindowSql(q)} group by ${minute}`.execute(db);
@@ -120,7 +128,15 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
     sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
       select d.request_id, r.created_at, d.task_type, d.decision_us from ${decisionsInWindowSql(q)}
       and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
-    medianLatencyPerModel(db, q, sumCells(modelHours, (c) => c.model!, (c) => c.requests)),
+    medianLatencyPerModel(
+      db,
+      q,
+      sumCells(
+        modelHours,
+        (c) => c.model!,
+        (c) => c.requests,
+      ),
+    ),
     errorMinutes(db, q, o),
   ]);
   const routed = hourCells.reduce((sum, c) => sum + c.routed, 0);
@@ -129,7 +145,14 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
       const model = h.model!;
       const median = medians.get(model) ?? 0;
       const avg = h.latencyMs / h.requests;
-      return { model, hour_start: isoOf(h.hourMs), requests: h.requests, avg_latency_ms: roundSig(avg) ?? 0, model_median_latency_ms: median, ratio: median > 0 ? (roundSig(avg / median, 4) ?? 0) : 0 };
+      return {
+        model,
+        hour_start: isoOf(h.hourMs),
+        requests: h.requests,
+        avg_latency_ms: roundSig(avg) ?? 0,
+        model_median_latency_ms: median,
+        ratio: median > 0 ? (roundSig(avg / median, 4) ?? 0) : 0,
+      };
     })
     .filter((s) => s.requests >= o.spike_min_requests && s.model_median_latency_ms > 0 && s.ratio >= o.spike_factor)
     .sort((a, b) => b.ratio - a.ratio || a.hour_start.localeCompare(b.hour_start))
@@ -159,7 +182,12 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
       routed_requests: routed,
       count: slow,
       share: roundSig(ratio(slow, routed)),
-      slowest: slowest.rows.map((s) => ({ request_id: s.request_id, created_at: isoOf(num(s.created_at)), task_type: s.task_type, decision_ms: num(s.decision_us) / 1000 })),
+      slowest: slowest.rows.map((s) => ({
+        request_id: s.request_id,
+        created_at: isoOf(num(s.created_at)),
+        task_type: s.task_type,
+        decision_ms: num(s.decision_us) / 1000,
+      })),
     },
     latency_spikes,
     error_bursts,

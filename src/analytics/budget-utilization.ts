@@ -40,17 +40,37 @@ export async function budgetUtilization(db: Kysely<Database>, q: AnalysisQuery):
   if (keys.length === 0) return { budgets: [], budget_utilization: null };
   const { dayStartMs, monthStartMs } = budgetPeriodsAt(q.toMs - 1);
   // A budget caps all of a key's spend: the key filter applies, task type and model filters do not.
-  const byKey = await keySpend(db, q.toMs, keys.map((k) => k.id));
+  const byKey = await keySpend(
+    db,
+    q.toMs,
+    keys.map((k) => k.id),
+  );
   const budgets: BudgetUse[] = [];
   for (const k of keys) {
     const spent = byKey.get(k.id) ?? { dayUsd: 0, monthUsd: 0 };
     const daily = k.budget_daily_usd === null ? null : num(k.budget_daily_usd);
     const monthly = k.budget_monthly_usd === null ? null : num(k.budget_monthly_usd);
     if (daily !== null && daily > 0) {
-      budgets.push({ key_id: k.id, key_name: k.name, period: 'daily', period_start: isoOf(dayStartMs), budget_usd: daily, spent_usd: roundSig(spent.dayUsd) ?? 0, utilization: roundSig(spent.dayUsd / daily) ?? 0 });
+      budgets.push({
+        key_id: k.id,
+        key_name: k.name,
+        period: 'daily',
+        period_start: isoOf(dayStartMs),
+        budget_usd: daily,
+        spent_usd: roundSig(spent.dayUsd) ?? 0,
+        utilization: roundSig(spent.dayUsd / daily) ?? 0,
+      });
     }
     if (monthly !== null && monthly > 0) {
-      budgets.push({ key_id: k.id, key_name: k.name, period: 'monthly', period_start: isoOf(monthStartMs), budget_usd: monthly, spent_usd: roundSig(spent.monthUsd) ?? 0, utilization: roundSig(spent.monthUsd / monthly) ?? 0 });
+      budgets.push({
+        key_id: k.id,
+        key_name: k.name,
+        period: 'monthly',
+        period_start: isoOf(monthStartMs),
+        budget_usd: monthly,
+        spent_usd: roundSig(spent.monthUsd) ?? 0,
+        utilization: roundSig(spent.monthUsd / monthly) ?? 0,
+      });
     }
   }
   return { budgets, budget_utilization: budgets.length ? Math.max(...budgets.map((b) => b.utilization)) : null };

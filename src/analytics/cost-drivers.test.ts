@@ -45,7 +45,13 @@ describeOnKnownHistory('costDrivers on the known history', (ctx) => {
 
   it('answers on an empty store with empty lists and null percentiles', async () => {
     const r = await costDrivers(ctx.emptyDb(), ctx.query());
-    expect(r).toMatchObject({ sample_size: 0, top_keys: [], input_tokens: { p50: null, max: null }, long_prompts: { requests: 0, share_of_cost: null }, cost_spikes: [] });
+    expect(r).toMatchObject({
+      sample_size: 0,
+      top_keys: [],
+      input_tokens: { p50: null, max: null },
+      long_prompts: { requests: 0, share_of_cost: null },
+      cost_spikes: [],
+    });
     expect(r.data_gaps[0]).toBe('no requests in this window: no cost drivers to find');
   });
 });

@@ -41,7 +41,13 @@ export interface CostDrivers {
 }
 
 /** The `top` groups of `cells` by spend (then by requests, then by name), with their share of `totalUsd`. */
-function topBy<K extends string>(cells: readonly RequestCell[], nameOf: (c: RequestCell) => string | null, label: K, top: number, totalUsd: number): (Driver & Record<K, string>)[] {
+function topBy<K extends string>(
+  cells: readonly RequestCell[],
+  nameOf: (c: RequestCell) => string | null,
+  label: K,
+  top: number,
+  totalUsd: number,
+): (Driver & Record<K, string>)[] {
   const groups = new Map<string, { n: number; cost: number }>();
   for (const c of cells) {
     const name = nameOf(c) ?? '(none)';
@@ -53,7 +59,10 @@ function topBy<K extends string>(cells: readonly RequestCell[], nameOf: (c: Requ
   return [...groups.entries()]
     .sort(([a, x], [b, y]) => y.cost - x.cost || y.n - x.n || compareCodeUnits(a, b))
     .slice(0, top)
-    .map(([name, g]) => ({ [label]: name, requests: g.n, cost_usd: roundSig(g.cost) ?? 0, share: roundSig(ratio(g.cost, totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>);
+    .map(
+      ([name, g]) =>
+        ({ [label]: name, requests: g.n, cost_usd: roundSig(g.cost) ?? 0, share: roundSig(ratio(g.cost, totalUsd) ?? 0) ?? 0 }) as Driver & Record<K, string>,
+    );
 }
 
 interface InputTokenProfile {
@@ -103,7 +112,11 @@ export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: 
   const t = await inputTokenProfile(db, q, o.long_prompt_tokens);
   const n = t.requests;
   const total = t.costUsd;
-  const premiumModels = o.tier_of ? Object.entries(o.tier_of).filter(([, tier]) => tier === 'premium').map(([m]) => m) : [];
+  const premiumModels = o.tier_of
+    ? Object.entries(o.tier_of)
+        .filter(([, tier]) => tier === 'premium')
+        .map(([m]) => m)
+    : [];
   const [cells, hourly, premium] = await Promise.all([
     requestCells(db, q, q, ['key_id', 'task_type', 'model_used']),
     costTrend(db, q, 'hour'),
@@ -148,6 +161,8 @@ export async function costDrivers(db: Kysely<Database>, q: AnalysisQuery, opts: 
       share_of_cost: roundSig(ratio(t.longCostUsd, total)),
     },
     cost_spikes,
-    premium_low_complexity: premium ? { requests: num(p?.n), cost_usd: roundSig(num(p?.cost)) ?? 0, share_of_cost: roundSig(ratio(num(p?.cost), total)) } : null,
+    premium_low_complexity: premium
+      ? { requests: num(p?.n), cost_usd: roundSig(num(p?.cost)) ?? 0, share_of_cost: roundSig(ratio(num(p?.cost), total)) }
+      : null,
   };
 }

@@ -53,7 +53,12 @@ export async function minuteCells(db: Kysely<Database>, q: AnalysisQuery, range:
  * (requestCells over [from, mid) and [mid, to), so the halves are exact even when mid is not on an hour).
  * Buckets are whole hours or days of epoch ms, so a cell (an hour, or a day for a daily trend) falls in exactly one bucket.
  */
-export function costTrendOf(q: AnalysisQuery, firstHalf: readonly TrendCell[], secondHalf: readonly TrendCell[], bucket: TrendBucket = bucketFor(q)): CostTrend {
+export function costTrendOf(
+  q: AnalysisQuery,
+  firstHalf: readonly TrendCell[],
+  secondHalf: readonly TrendCell[],
+  bucket: TrendBucket = bucketFor(q),
+): CostTrend {
   const step = BUCKET_MS[bucket];
   const byBucket = new Map<number, { requests: number; cost: number }>();
   for (const c of [...firstHalf, ...secondHalf]) {
@@ -67,7 +72,12 @@ export function costTrendOf(q: AnalysisQuery, firstHalf: readonly TrendCell[], s
   let previous: number | null = null;
   for (let start = Math.floor(q.fromMs / step) * step; start < q.toMs; start += step) {
     const b = byBucket.get(start) ?? { requests: 0, cost: 0 };
-    trend.push({ bucket_start: isoOf(start), requests: b.requests, cost_usd: roundSig(b.cost) ?? 0, change_pct: previous === null ? null : roundSig(changePct(previous, b.cost), 4) });
+    trend.push({
+      bucket_start: isoOf(start),
+      requests: b.requests,
+      cost_usd: roundSig(b.cost) ?? 0,
+      change_pct: previous === null ? null : roundSig(changePct(previous, b.cost), 4),
+    });
     previous = b.cost;
   }
   const cost = (cells: readonly TrendCell[]) => cells.reduce((sum, c) => sum + c.costUsd, 0);

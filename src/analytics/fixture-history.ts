@@ -30,7 +30,14 @@ export async function insertHistory(store: Store, requests: readonly HistoryRequ
     ];
   });
   const feedback: FeedbackRow[] = requests.flatMap((spec, i) =>
-    (spec.feedback ?? []).map((f) => ({ id: `fb_${rows[i]?.id}_${f.source}`, request_id: rows[i]?.id ?? '', source: f.source, score: f.score, comment: null, created_at: spec.atMs + 1_000 })),
+    (spec.feedback ?? []).map((f) => ({
+      id: `fb_${rows[i]?.id}_${f.source}`,
+      request_id: rows[i]?.id ?? '',
+      source: f.source,
+      score: f.score,
+      comment: null,
+      created_at: spec.atMs + 1_000,
+    })),
   );
   for (const key of keys) await store.createApiKey(key);
   if (rows.length > 0) await store.insertRequests(rows);
@@ -68,15 +75,26 @@ export function knownHistory(): { requests: HistoryRequest[]; keys: ApiKeyRow[] 
   const mini = { model_used: 'gpt-4o-mini', task_type: 'qa', key_id: 'key_a', cost_usd: 0.001, latency_ms: 500, input_tokens: 1000 };
   const aFeedback: { source: string; score: number }[][] = [
     [{ source: 'user', score: 1 }],
-    [{ source: 'user', score: 1 }, { source: 'judge', score: 0.2 }],
-    [{ source: 'user', score: 0.5 }, { source: 'qa-team', score: 0 }],
-    [{ source: 'judge', score: 0.6 }, { source: 'completion', score: 0 }],
+    [
+      { source: 'user', score: 1 },
+      { source: 'judge', score: 0.2 },
+    ],
+    [
+      { source: 'user', score: 0.5 },
+      { source: 'qa-team', score: 0 },
+    ],
+    [
+      { source: 'judge', score: 0.6 },
+      { source: 'completion', score: 0 },
+    ],
     [{ source: 'user', score: 1 }],
     [],
     [],
     [],
   ];
-  aFeedback.forEach((feedback, i) => out.push({ atMs: day + 9 * HOUR + i * MINUTE, request: mini, decision: { decisionUs: 100 + 10 * i, complexity: 0.1 }, feedback }));
+  aFeedback.forEach((feedback, i) =>
+    out.push({ atMs: day + 9 * HOUR + i * MINUTE, request: mini, decision: { decisionUs: 100 + 10 * i, complexity: 0.1 }, feedback }),
+  );
   [0.8, 0.9, 1.0, 0.8, 0.9, 1.0].forEach((score, i) =>
     out.push({
       atMs: day + 14 * HOUR + i * MINUTE,
@@ -88,7 +106,18 @@ export function knownHistory(): { requests: HistoryRequest[]; keys: ApiKeyRow[] 
   [300, 5000].forEach((decisionUs, i) =>
     out.push({
       atMs: day + 15 * HOUR + i * 30_000,
-      request: { model_used: 'gpt-4o', task_type: 'coding', key_id: 'key_b', status: 504, error_type: 'upstream_timeout', finish_reason: null, cost_usd: 0, latency_ms: 30_000, input_tokens: 6000, output_tokens: 0 },
+      request: {
+        model_used: 'gpt-4o',
+        task_type: 'coding',
+        key_id: 'key_b',
+        status: 504,
+        error_type: 'upstream_timeout',
+        finish_reason: null,
+        cost_usd: 0,
+        latency_ms: 30_000,
+        input_tokens: 6000,
+        output_tokens: 0,
+      },
       decision: { decisionUs, complexity: 0.9 },
     }),
   );
@@ -103,7 +132,17 @@ export function knownHistory(): { requests: HistoryRequest[]; keys: ApiKeyRow[] 
   [false, true].forEach((cacheHit, i) =>
     out.push({
       atMs: day + 20 * HOUR + i * MINUTE,
-      request: { model_used: 'gpt-4o-mini', model_requested: 'gpt-4o-mini', task_type: 'summarization', key_id: 'key_a', cost_usd: cacheHit ? 0 : 0.002, cache_hit: cacheHit, cache_saved_usd: cacheHit ? 0.002 : 0, latency_ms: 600, input_tokens: 1000 },
+      request: {
+        model_used: 'gpt-4o-mini',
+        model_requested: 'gpt-4o-mini',
+        task_type: 'summarization',
+        key_id: 'key_a',
+        cost_usd: cacheHit ? 0 : 0.002,
+        cache_hit: cacheHit,
+        cache_saved_usd: cacheHit ? 0.002 : 0,
+        latency_ms: 600,
+        input_tokens: 1000,
+      },
     }),
   );
   for (let i = 0; i < 10; i++) out.push({ atMs: day - 12 * HOUR + i * MINUTE, request: mini, decision: { decisionUs: 100, complexity: 0.1 } });

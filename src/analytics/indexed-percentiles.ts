@@ -60,7 +60,10 @@ export async function requestLatencyPercentiles(
 export async function percentilesFromCounts(db: Kysely<Database>, source: RawBuilder<unknown>, ps: readonly Percentile[]): Promise<PercentileValues> {
   const rows = await sql<{ x: unknown; n: unknown }>`
     select s.x as x, count(*) as n from (${source}) s where s.x is not null group by s.x order by s.x`.execute(db);
-  return percentilesOfCounts(rows.rows.map((r) => ({ x: num(r.x), n: num(r.n) })), ps);
+  return percentilesOfCounts(
+    rows.rows.map((r) => ({ x: num(r.x), n: num(r.n) })),
+    ps,
+  );
 }
 
 /** Nearest-rank percentiles and mean of values given as distinct values with counts, in ascending order. */

@@ -50,12 +50,26 @@ export async function keySpendFields(
   keys: readonly { id: string; budget_daily_usd: number | null; budget_monthly_usd: number | null }[],
   nowMs: number,
 ): Promise<Map<string, KeySpendFields>> {
-  const spend = keys.length ? await keySpend(db, nowMs, keys.map((k) => k.id)) : new Map<string, KeySpend>();
+  const spend = keys.length
+    ? await keySpend(
+        db,
+        nowMs,
+        keys.map((k) => k.id),
+      )
+    : new Map<string, KeySpend>();
   const use = (spent: number, budget: number | null) => (budget === null || budget <= 0 ? null : spent / budget);
   return new Map(
     keys.map((k) => {
       const s = spend.get(k.id) ?? { dayUsd: 0, monthUsd: 0 };
-      return [k.id, { spent_today_usd: s.dayUsd, spent_month_usd: s.monthUsd, daily_budget_use: use(s.dayUsd, k.budget_daily_usd), monthly_budget_use: use(s.monthUsd, k.budget_monthly_usd) }];
+      return [
+        k.id,
+        {
+          spent_today_usd: s.dayUsd,
+          spent_month_usd: s.monthUsd,
+          daily_budget_use: use(s.dayUsd, k.budget_daily_usd),
+          monthly_budget_use: use(s.monthUsd, k.budget_monthly_usd),
+        },
+      ];
     }),
   );
 }

@@ -12,7 +12,16 @@ describeOnKnownHistory('modelPerformance on the known history', (ctx) => {
       ['gpt-4o-mini', 'summarization', 2],
     ]);
     const mini = r.models[0];
-    expect(mini).toMatchObject({ rated: 7, avg_latency_ms: 560, p95_latency_ms: 800, avg_cost_usd: 0.001, total_cost_usd: 0.01, error_rate: 0, timeout_rate: 0, reliability: 1 });
+    expect(mini).toMatchObject({
+      rated: 7,
+      avg_latency_ms: 560,
+      p95_latency_ms: 800,
+      avg_cost_usd: 0.001,
+      total_cost_usd: 0.01,
+      error_rate: 0,
+      timeout_rate: 0,
+      reliability: 1,
+    });
     expect(mini?.quality_per_dollar).toBeCloseTo(621.429, 2);
     expect(r.models[1]).toMatchObject({
       rated: 8,
@@ -39,6 +48,11 @@ describeOnKnownHistory('modelPerformance on the known history', (ctx) => {
 
   it('returns empty lists and the reason on an empty store', async () => {
     const r = await modelPerformance(ctx.emptyDb(), ctx.query());
-    expect(r).toEqual({ sample_size: 0, data_gaps: ['no requests that reached a model in this window: model performance unavailable'], models: [], by_model: [] });
+    expect(r).toEqual({
+      sample_size: 0,
+      data_gaps: ['no requests that reached a model in this window: model performance unavailable'],
+      models: [],
+      by_model: [],
+    });
   });
 });

@@ -39,7 +39,6 @@ export interface ModelPerformance {
   by_model: ModelPerformanceRow[];
 }
 
-
 const SEP = '|';
 const keyOf = (model: string, taskType: string) => `${model}${SEP}${taskType}`;
 
@@ -132,7 +131,11 @@ export async function modelPerformance(db: Kysely<Database>, q: AnalysisQuery): 
   const where = requestWindowSql(q);
   const [cells, cellP95, modelP95] = await Promise.all([
     cellSums(db, q),
-    percentilesByGroup(db, sql`select r.model_used || '${sql.raw(SEP)}' || coalesce(r.task_type, '(none)') as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [95]),
+    percentilesByGroup(
+      db,
+      sql`select r.model_used || '${sql.raw(SEP)}' || coalesce(r.task_type, '(none)') as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`,
+      [95],
+    ),
     percentilesByGroup(db, sql`select r.model_used as g, r.latency_ms as x from requests r where ${where} and r.model_used is not null`, [95]),
   ]);
   const models = cells.map((c) => rowOf(c, cellP95.get(keyOf(c.model, c.task_type))?.p95));
@@ -142,7 +145,8 @@ export async function modelPerformance(db: Kysely<Database>, q: AnalysisQuery): 
   if (total === 0) gaps.push('no requests that reached a model in this window: model performance unavailable');
   else if (models.every((m) => m.rated === 0)) gaps.push('no quality signals in this window: quality and quality per dollar unavailable');
   const thin = models.filter((m) => m.rated > 0 && m.rated < SMALL_SAMPLE).length;
-  if (thin > 0) gaps.push(`${thin} of ${models.length} model × task type cells have fewer than ${SMALL_SAMPLE} rated requests: their quality intervals are wide`);
+  if (thin > 0)
+    gaps.push(`${thin} of ${models.length} model × task type cells have fewer than ${SMALL_SAMPLE} rated requests: their quality intervals are wide`);
   const free = models.filter((m) => m.avg_quality !== null && m.quality_per_dollar === null).length;
   if (free > 0) gaps.push(`${free} cells cost nothing (local models or cache hits): quality per dollar undefined there`);
   return { sample_size: total, data_gaps: gaps, models, by_model };

@@ -16,11 +16,7 @@ export type PercentileValues = Partial<Record<`p${Percentile}`, number>> & {
  * `source` must select columns `g` (the group; a constant for one group) and `x` (the value).
  * The rank test is integer arithmetic (rn·100 ≥ p·n > (rn−1)·100), so no CEIL or float rounding differs.
  */
-export async function percentilesByGroup(
-  db: Kysely<Database>,
-  source: RawBuilder<unknown>,
-  ps: readonly Percentile[],
-): Promise<Map<string, PercentileValues>> {
+export async function percentilesByGroup(db: Kysely<Database>, source: RawBuilder<unknown>, ps: readonly Percentile[]): Promise<Map<string, PercentileValues>> {
   const conditions = ps.map((p) => sql`(rn * 100 >= ${sql.lit(p)} * n and (rn - 1) * 100 < ${sql.lit(p)} * n)`);
   const result = await sql<{ g: unknown; x: unknown; rn: unknown; n: unknown; mean: unknown }>`
     with v as (select g, x from (${source}) src where x is not null),

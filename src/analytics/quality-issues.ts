@@ -34,14 +34,27 @@ export interface QualityIssues {
   /** Cells below the threshold with too few ratings to judge (listed, not counted as issues). */
   unconfirmed_cells: { model: string; task_type: string; rated: number; avg_quality: number }[];
   low_score_count: number;
-  low_score_requests: { request_id: string; created_at: string; model: string | null; task_type: string | null; quality: number; quality_source: string; status: number; finish_reason: string | null }[];
+  low_score_requests: {
+    request_id: string;
+    created_at: string;
+    model: string | null;
+    task_type: string | null;
+    quality: number;
+    quality_source: string;
+    status: number;
+    finish_reason: string | null;
+  }[];
 }
 
 /**
  * The cells averaging below `threshold`, worst first: judged when they have `minSamples` ratings or more
  * (significant when the whole 95% interval lies below), else listed as unconfirmed.
  */
-export function cellsBelowThreshold(cells: readonly ModelTaskQuality[], threshold: number, minSamples: number): Pick<QualityIssues, 'cells' | 'unconfirmed_cells'> {
+export function cellsBelowThreshold(
+  cells: readonly ModelTaskQuality[],
+  threshold: number,
+  minSamples: number,
+): Pick<QualityIssues, 'cells' | 'unconfirmed_cells'> {
   const judged: QualityIssueCell[] = [];
   const unconfirmed: QualityIssues['unconfirmed_cells'] = [];
   for (const c of cells) {
@@ -55,7 +68,16 @@ export function cellsBelowThreshold(cells: readonly ModelTaskQuality[], threshol
   return { cells: judged, unconfirmed_cells: unconfirmed };
 }
 
-type LowScoreRow = { id: string; created_at: unknown; model_used: string | null; task_type: string | null; quality: unknown; quality_source: string; status: unknown; finish_reason: string | null };
+type LowScoreRow = {
+  id: string;
+  created_at: unknown;
+  model_used: string | null;
+  task_type: string | null;
+  quality: unknown;
+  quality_source: string;
+  status: unknown;
+  finish_reason: string | null;
+};
 
 /** The `limit` lowest-scored requests below `threshold`; none asked, no query (it scores the whole window). */
 async function lowScoreRequests(db: Kysely<Database>, q: AnalysisQuery, threshold: number, limit: number): Promise<LowScoreRow[]> {
@@ -70,17 +92,16 @@ async function lowScoreRequests(db: Kysely<Database>, q: AnalysisQuery, threshol
 /** Model × task type cells and single requests whose quality is below the threshold. */
 export async function qualityIssues(db: Kysely<Database>, q: AnalysisQuery, opts: QualityIssuesOptions = {}): Promise<QualityIssues> {
   const o = QualityIssuesOptions.parse(opts);
-  const [qualityCellList, low] = await Promise.all([
-    qualityCells(db, q, o.threshold),
-    lowScoreRequests(db, q, o.threshold, o.limit),
-  ]);
+  const [qualityCellList, low] = await Promise.all([qualityCells(db, q, o.threshold), lowScoreRequests(db, q, o.threshold, o.limit)]);
   const { cells: judged, unconfirmed_cells: unconfirmed } = cellsBelowThreshold(qualityByModelAndTask(qualityCellList), o.threshold, o.min_samples);
   const n = qualityCellList.reduce((sum, c) => sum + c.n, 0);
   const rated = qualityCellList.reduce((sum, c) => sum + c.rated, 0);
   const gaps: string[] = [];
   if (n === 0) gaps.push('no requests in this window: no quality issues to find');
-  else if (rated === 0) gaps.push('no quality signals in this window: quality issues cannot be identified; send POST /v1/feedback or enable quality.judge sampling');
-  if (unconfirmed.length > 0) gaps.push(`${unconfirmed.length} model × task type cells score below ${o.threshold} on fewer than ${o.min_samples} ratings: collect more before acting`);
+  else if (rated === 0)
+    gaps.push('no quality signals in this window: quality issues cannot be identified; send POST /v1/feedback or enable quality.judge sampling');
+  if (unconfirmed.length > 0)
+    gaps.push(`${unconfirmed.length} model × task type cells score below ${o.threshold} on fewer than ${o.min_samples} ratings: collect more before acting`);
   return {
     sample_size: n,
     data_gaps: gaps,

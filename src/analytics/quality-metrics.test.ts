@@ -51,7 +51,10 @@ describeOnKnownHistory('qualityMetrics on the known history', (ctx) => {
 
   it('says what is missing: unrated requests, small samples, no signals at all', async () => {
     const r = await qualityMetrics(ctx.db(), ctx.query());
-    expect(r.data_gaps).toEqual(['only 15 requests with a quality signal: confidence intervals are wide', '5 of 20 requests have no quality signal and are left out of quality averages']);
+    expect(r.data_gaps).toEqual([
+      'only 15 requests with a quality signal: confidence intervals are wide',
+      '5 of 20 requests have no quality signal and are left out of quality averages',
+    ]);
     const unrated = await qualityMetrics(ctx.db(), ctx.query({ task_types: ['summarization'] }));
     expect(unrated).toMatchObject({ sample_size: 2, rated_requests: 0, avg_quality: null, avg_quality_ci95: null, quality_cost_correlation: null });
     expect(unrated.data_gaps[0]).toMatch(/^no quality signals in this window: quality metrics unavailable/);

@@ -39,7 +39,6 @@ export interface QualityMetrics {
   user_satisfaction: { ratings: number; avg_score: number | null };
 }
 
-
 export type ModelTaskQuality = QualityGroup & { model: string; task_type: string };
 
 /** Sums of one (model, task type, quality source) cell; every figure of the analysis is a sum of these. */
@@ -111,7 +110,9 @@ export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery, lowBe
   for (const c of rollup) {
     const [model, taskType] = [nameOf(c.model), nameOf(c.taskType)];
     cells.push(...rowOnly(model, taskType, c.requests, c.completionFailed, c.completionFailedCostUsd, c.completionFailedCostUsdSq, 1));
-    cells.push(cell(model, taskType, null, { completed: c.completed, truncated: c.truncated, filtered: c.contentFiltered, failed: c.status >= 400 ? c.requests : 0 }));
+    cells.push(
+      cell(model, taskType, null, { completed: c.completed, truncated: c.truncated, filtered: c.contentFiltered, failed: c.status >= 400 ? c.requests : 0 }),
+    );
   }
   for (const r of withFeedback.rows) {
     const [model, taskType] = [nameOf(r['model']), nameOf(r['task_type'])];
@@ -188,12 +189,14 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
   const correlation = correlationOf(total);
   const gaps: string[] = [];
   if (n === 0) gaps.push('no requests in this window: quality metrics unavailable');
-  else if (overall.rated === 0) gaps.push('no quality signals in this window: quality metrics unavailable; send POST /v1/feedback or enable quality.judge sampling');
+  else if (overall.rated === 0)
+    gaps.push('no quality signals in this window: quality metrics unavailable; send POST /v1/feedback or enable quality.judge sampling');
   else if (overall.rated < SMALL_SAMPLE) gaps.push(`only ${overall.rated} requests with a quality signal: confidence intervals are wide`);
   if (overall.rated > 0 && quality_sources.completion === overall.rated) {
     gaps.push('every quality value comes from failed or cut-off completions (scored 0): averages are a floor, not a measurement of answered requests');
   }
-  if (n > 0 && overall.rated > 0 && overall.rated < n) gaps.push(`${n - overall.rated} of ${n} requests have no quality signal and are left out of quality averages`);
+  if (n > 0 && overall.rated > 0 && overall.rated < n)
+    gaps.push(`${n - overall.rated} of ${n} requests have no quality signal and are left out of quality averages`);
   if (overall.rated >= 3 && correlation === null) gaps.push('quality or cost does not vary across rated requests: quality–cost correlation undefined');
   const peopleN = num(people.rows[0]?.n);
   return {

@@ -4,7 +4,7 @@ import { describeOnKnownHistory } from './known-history.test-support.ts';
 import { scoredRequestsSql } from './quality.ts';
 import { num } from './request-window.ts';
 
-describeOnKnownHistory('scoredRequestsSql: a request\'s quality from its signals', (ctx) => {
+describeOnKnownHistory("scoredRequestsSql: a request's quality from its signals", (ctx) => {
   async function scored(extra = {}) {
     const rows = await sql<{ created_at: unknown; quality: unknown; quality_source: string | null }>`
       with sr as (${scoredRequestsSql(ctx.query(extra))}) select sr.created_at, sr.quality, sr.quality_source from sr order by sr.created_at`.execute(ctx.db());

@@ -98,7 +98,12 @@ function feedbackPerRequestSql(q: AnalysisQuery, range: { fromMs: number; toMs: 
 }
 
 /** The feedback of the window's requests `rf`, grouped by `groupBy`, with `columns` and the per-rank sums and counts. */
-function feedbackSumsSql(q: AnalysisQuery, range: { fromMs: number; toMs: number }, columns: RawBuilder<unknown>, groupBy: RawBuilder<unknown>): RawBuilder<unknown> {
+function feedbackSumsSql(
+  q: AnalysisQuery,
+  range: { fromMs: number; toMs: number },
+  columns: RawBuilder<unknown>,
+  groupBy: RawBuilder<unknown>,
+): RawBuilder<unknown> {
   const people = sql`f.source not in (${JUDGE}, ${COMPLETION})`;
   return sql`
       select ${columns},

@@ -12,12 +12,18 @@ import { routingAnalytics } from './routing-analytics.ts';
 import { COST_GROUPS, routingCosts } from './routing-costs.ts';
 
 /** `a,b` or repeated values → a list (query strings and the seed's `group_by="model,task_type"`). */
-const commaList = z
-  .union([z.array(z.string()), z.string()])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0));
+const commaList = z.union([z.array(z.string()), z.string()]).transform((v) =>
+  (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0),
+);
 
 const RoutingCostsQueryOptions = z.object({
-  group_by: commaList.pipe(z.array(z.enum(COST_GROUPS))).optional().describe(`Groupings (${COST_GROUPS.join(', ')}); default all`),
+  group_by: commaList
+    .pipe(z.array(z.enum(COST_GROUPS)))
+    .optional()
+    .describe(`Groupings (${COST_GROUPS.join(', ')}); default all`),
   bucket: z.enum(['minute', 'hour', 'day']).optional().describe('Trend bucket; default minute up to 2 hours, hour up to 2 days, day beyond'),
 });
 

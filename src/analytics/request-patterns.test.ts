@@ -60,7 +60,9 @@ describeOnKnownHistory('requestPatterns on the known history', (ctx) => {
     const direct = await requestPatterns(ctx.db(), ctx.query({ task_types: ['summarization'] }));
     expect(direct.complexity_sample_size).toBe(0);
     expect(direct.avg_complexity).toBeNull();
-    expect(direct.data_gaps).toContain('no routed requests in this window: complexity distribution unavailable (complexity is recorded with routing decisions)');
+    expect(direct.data_gaps).toContain(
+      'no routed requests in this window: complexity distribution unavailable (complexity is recorded with routing decisions)',
+    );
     expect(direct.data_gaps).toContain('no requests in the previous period of the same length: period-over-period change unavailable');
     const empty = await requestPatterns(ctx.emptyDb(), ctx.query());
     expect(empty).toMatchObject({ sample_size: 0, peak_hour: null, peak_day: null, task_type_mix: [] });

@@ -46,7 +46,12 @@ export async function requestPatterns(db: Kysely<Database>, q: AnalysisQuery): P
   const prev = { fromMs: q.fromMs - (q.toMs - q.fromMs), toMs: q.fromMs };
   // Every figure is a sum of the window's (and the previous window's) cells: rollup hours plus edges.
   const [cells, prevCells] = await Promise.all([requestCells(db, q, q, ['hour_ms', 'task_type']), requestCells(db, q, prev, ['task_type'])]);
-  const byName = (list: readonly RequestCell[]) => sumCells(list, (c) => c.taskType ?? '(none)', (c) => c.requests);
+  const byName = (list: readonly RequestCell[]) =>
+    sumCells(
+      list,
+      (c) => c.taskType ?? '(none)',
+      (c) => c.requests,
+    );
   const currentByTask = byName(cells);
   const tasks = [...currentByTask.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const total = tasks.reduce((s, t) => s + t[1], 0);
@@ -54,11 +59,22 @@ export async function requestPatterns(db: Kysely<Database>, q: AnalysisQuery): P
   const complexitySum = cells.reduce((s, c) => s + c.complexity, 0);
   const bucketCounts = COMPLEXITY_EDGES.slice(0, -1).map((_, i) => cells.reduce((s, c) => s + (c.complexityBuckets[i] ?? 0), 0));
   // Hour of day and weekday of a cell's UTC hour (1970-01-01 was a Thursday = 4).
-  const hourCounts = sumCells(cells, (c) => Math.floor(c.hourMs / HOUR_MS) % 24, (c) => c.requests);
-  const dayCounts = sumCells(cells, (c) => (Math.floor(c.hourMs / DAY_MS) + 4) % 7, (c) => c.requests);
+  const hourCounts = sumCells(
+    cells,
+    (c) => Math.floor(c.hourMs / HOUR_MS) % 24,
+    (c) => c.requests,
+  );
+  const dayCounts = sumCells(
+    cells,
+    (c) => (Math.floor(c.hourMs / DAY_MS) + 4) % 7,
+    (c) => c.requests,
+  );
   const by_hour = Array.from({ length: 24 }, (_, hour) => ({ hour, requests: hourCounts.get(hour) ?? 0 }));
   const by_day = WEEKDAYS.map((day, i) => ({ day, requests: dayCounts.get(i) ?? 0 }));
-  const peakHours = by_hour.filter((h) => h.requests > 0).sort((a, b) => b.requests - a.requests || a.hour - b.hour).slice(0, 3);
+  const peakHours = by_hour
+    .filter((h) => h.requests > 0)
+    .sort((a, b) => b.requests - a.requests || a.hour - b.hour)
+    .slice(0, 3);
   const peakDay = [...by_day].sort((a, b) => b.requests - a.requests)[0];
   const costOf = (list: readonly RequestCell[]) => list.reduce((s, c) => s + c.costUsd, 0);
   const p = { n: total, cost: costOf(cells), pn: prevCells.reduce((s, c) => s + c.requests, 0), pcost: costOf(prevCells) };
@@ -102,5 +118,3 @@ export async function requestPatterns(db: Kysely<Database>, q: AnalysisQuery): P
     },
   };
 }
-
-

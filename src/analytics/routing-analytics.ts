@@ -40,7 +40,10 @@ function latencySummary(n: number, avg: number | null, p: { p50?: number; p95?: 
 /** Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates. */
 export async function routingAnalytics(db: Kysely<Database>, q: AnalysisQuery): Promise<RoutingAnalytics> {
   // Totals, the model distribution and the failures are sums of the window's cells (rollup + edges).
-  const [cells, decisionPct] = await Promise.all([requestCells(db, q, q, ['model_used', 'status', 'error_type']), decisionTimePercentiles(db, q, [50, 95, 99])]);
+  const [cells, decisionPct] = await Promise.all([
+    requestCells(db, q, q, ['model_used', 'status', 'error_type']),
+    decisionTimePercentiles(db, q, [50, 95, 99]),
+  ]);
   let total = 0;
   let ok = 0;
   let hits = 0;

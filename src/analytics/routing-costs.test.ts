@@ -96,6 +96,10 @@ describeOnKnownHistory('routingCosts on the known history', (ctx) => {
   it('on an empty store reports zero spend and the missing budgets without throwing', async () => {
     const r = await routingCosts(ctx.emptyDb(), ctx.query());
     expect(r).toMatchObject({ sample_size: 0, total_cost_usd: 0, avg_cost_per_request_usd: null, budget_utilization: null, trend_change_pct: null });
-    expect(r.data_gaps).toEqual(['no requests in this window: no spend to analyse', 'no API key has a daily or monthly budget: budget utilization unavailable', 'no model catalog was given (tier_of): cost per model tier unavailable']);
+    expect(r.data_gaps).toEqual([
+      'no requests in this window: no spend to analyse',
+      'no API key has a daily or monthly budget: budget utilization unavailable',
+      'no model catalog was given (tier_of): cost per model tier unavailable',
+    ]);
   });
 });

@@ -137,9 +137,7 @@ export class KeyResolver {
   }
 
   private remember(hash: string, row: ApiKeyRow | undefined): void {
-    const [map, max, ttl] = row
-      ? [this.known, this.maxEntries, this.ttlMs]
-      : [this.unknown, this.maxNegativeEntries, this.negativeTtlMs];
+    const [map, max, ttl] = row ? [this.known, this.maxEntries, this.ttlMs] : [this.unknown, this.maxNegativeEntries, this.negativeTtlMs];
     (row ? this.unknown : this.known).delete(hash);
     map.delete(hash);
     if (map.size >= max) {

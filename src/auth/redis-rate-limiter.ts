@@ -38,10 +38,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   async hit(keyId: string, limitPerMin: number, nowMs: number): Promise<RateLimitResult> {
     const { intervalUs, toleranceUs } = gcraParams(limitPerMin);
-    const reply = (await GCRA.run(this.redis, [this.prefix + keyId], [msToUs(nowMs), intervalUs, toleranceUs])) as [
-      number,
-      string?,
-    ];
+    const reply = (await GCRA.run(this.redis, [this.prefix + keyId], [msToUs(nowMs), intervalUs, toleranceUs])) as [number, string?];
     if (reply[0] === 1) return { ok: true };
     return { ok: false, retryAfterMs: retryAfterMsFromUs(Number(reply[1])) };
   }

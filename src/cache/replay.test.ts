@@ -37,7 +37,10 @@ const answer: CachedAnswer = {
 const ident = { id: 'chatcmpl-new', createdS: 1_800_000_000 };
 
 function parseSse(text: string): { chunks: ChatCompletionChunk[]; done: boolean } {
-  const events = text.split('\n\n').filter(Boolean).map((e) => e.replace(/^data: /, ''));
+  const events = text
+    .split('\n\n')
+    .filter(Boolean)
+    .map((e) => e.replace(/^data: /, ''));
   const done = events.at(-1) === '[DONE]';
   return { chunks: events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e) as ChatCompletionChunk), done };
 }
@@ -85,7 +88,11 @@ describe('sseFromCache', () => {
 });
 
 describe('StreamAssembler', () => {
-  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null, index = 0): ChatCompletionChunk => ({
+  const chunk = (
+    delta: ChatCompletionChunk['choices'][number]['delta'],
+    finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null,
+    index = 0,
+  ): ChatCompletionChunk => ({
     id: 'x',
     object: 'chat.completion.chunk',
     created: 0,

@@ -69,15 +69,42 @@ export function registerAlertsCommands(program: Command): void {
         const active = await activeAlerts(store.db);
         const rules = cfg.alerts.rules.map(withRuleId);
         const checks = opts.check
-          ? await Promise.all(rules.filter((r) => r.enabled).map(async (r) => ({ rule: r.id, observations: await evaluateRule({ db: store.readDb, nowMs: Date.now(), config: cfg, breakerReportsSinceMs: Date.now() - 3 * cfg.alerts.interval }, r) })))
+          ? await Promise.all(
+              rules
+                .filter((r) => r.enabled)
+                .map(async (r) => ({
+                  rule: r.id,
+                  observations: await evaluateRule(
+                    { db: store.readDb, nowMs: Date.now(), config: cfg, breakerReportsSinceMs: Date.now() - 3 * cfg.alerts.interval },
+                    r,
+                  ),
+                })),
+            )
           : undefined;
         if (opts.json) {
-          console.log(JSON.stringify({ evaluating: cfg.alerts.destinations.length > 0, rules, destinations: cfg.alerts.destinations.map(withDestinationId), ...active, ...(checks ? { checks } : {}) }, null, 2));
+          console.log(
+            JSON.stringify(
+              {
+                evaluating: cfg.alerts.destinations.length > 0,
+                rules,
+                destinations: cfg.alerts.destinations.map(withDestinationId),
+                ...active,
+                ...(checks ? { checks } : {}),
+              },
+              null,
+              2,
+            ),
+          );
           return;
         }
         if (cfg.alerts.destinations.length === 0) console.log('Alerts are off: no destination in alerts.destinations (the rules below are not evaluated).\n');
-        printTable(['rule', 'kind', 'severity', 'enabled', 'settings'], rules.map((r) => [r.id, r.kind, r.severity, r.enabled ? 'yes' : 'no', ruleSummary(r)]));
-        console.log(`\nDestinations: ${cfg.alerts.destinations.map((d) => `${withDestinationId(d).id} (${d.type === 'webhook' ? `${d.format} webhook` : 'log'})`).join(', ') || 'none'}`);
+        printTable(
+          ['rule', 'kind', 'severity', 'enabled', 'settings'],
+          rules.map((r) => [r.id, r.kind, r.severity, r.enabled ? 'yes' : 'no', ruleSummary(r)]),
+        );
+        console.log(
+          `\nDestinations: ${cfg.alerts.destinations.map((d) => `${withDestinationId(d).id} (${d.type === 'webhook' ? `${d.format} webhook` : 'log'})`).join(', ') || 'none'}`,
+        );
         console.log(`\nFiring (${active.firing.length}):`);
         for (const a of active.firing) console.log(`  [${a.severity}] ${a.rule_id} ${a.subject}: ${a.message} (since ${a.started_at})`);
         if (active.insufficient_data.length) {
@@ -106,7 +133,9 @@ export function registerAlertsCommands(program: Command): void {
         const store = await ctx.store();
         const targets = destinationsFor(cfg.alerts.destinations, 'critical').filter((d) => opts.destination === undefined || d.id === opts.destination);
         if (targets.length === 0) {
-          console.error(opts.destination ? `no alert destination "${opts.destination}" in the config` : 'no alert destination configured (alerts.destinations)');
+          console.error(
+            opts.destination ? `no alert destination "${opts.destination}" in the config` : 'no alert destination configured (alerts.destinations)',
+          );
           process.exitCode = 1;
           return;
         }
@@ -115,7 +144,10 @@ export function registerAlertsCommands(program: Command): void {
         const { delivered } = await deliverer.send(payload, targets);
         await delivered;
         const [event] = (await listEvents(store.db, 20)).filter((e) => e.id === payload.event_id);
-        printTable(['destination', 'status', 'attempts', 'error'], (event?.deliveries ?? []).map((d) => [d.destinationId, d.status, String(d.attempts), d.lastError ?? '']));
+        printTable(
+          ['destination', 'status', 'attempts', 'error'],
+          (event?.deliveries ?? []).map((d) => [d.destinationId, d.status, String(d.attempts), d.lastError ?? '']),
+        );
         if (event?.deliveries.some((d) => d.status !== 'sent')) process.exitCode = 1;
       } finally {
         await ctx.close();
@@ -132,7 +164,13 @@ export function registerAlertsCommands(program: Command): void {
       try {
         const events = await listEvents((await ctx.store()).db, Math.max(1, Number.parseInt(opts.limit, 10) || 30));
         if (opts.json) {
-          console.log(JSON.stringify(events.map(({ payload: _p, ...e }) => ({ ...e, at: new Date(e.createdAt).toISOString() })), null, 2));
+          console.log(
+            JSON.stringify(
+              events.map(({ payload: _p, ...e }) => ({ ...e, at: new Date(e.createdAt).toISOString() })),
+              null,
+              2,
+            ),
+          );
           return;
         }
         printTable(

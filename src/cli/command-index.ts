@@ -34,7 +34,9 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./router-commands.ts')).registerRouterCommands,
   },
   {
-    summaries: { demo: 'start the gateway (with the simulated fleet when no provider is configured), send varied traffic through it with the openai SDK, and summarize it' },
+    summaries: {
+      demo: 'start the gateway (with the simulated fleet when no provider is configured), send varied traffic through it with the openai SDK, and summarize it',
+    },
     load: async () => (await import('./demo/demo-command.ts')).registerDemoCommand,
   },
   {
@@ -50,7 +52,10 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./mcp-commands.ts')).registerMcpCommands,
   },
   {
-    summaries: { optimize: 'run one inference-time technique (or a&b, a|b) and print every upstream call with tokens and cost', eval: 'evaluate the router and the optimizer' },
+    summaries: {
+      optimize: 'run one inference-time technique (or a&b, a|b) and print every upstream call with tokens and cost',
+      eval: 'evaluate the router and the optimizer',
+    },
     load: async () => (await import('./optimize-commands.ts')).registerOptimizeCommands,
   },
   {

@@ -55,8 +55,9 @@ describe('runEval', () => {
     expect(sc.upstreamRequests).toBe(2);
     // The scripted upstream counts ceil(chars / 4) + 3 per prompt message and ceil(chars / 4) per choice; $1 / $2 per 1M.
     const prompt = ROWS.reduce((sum, r) => sum + Math.ceil(r.prompt.length / 4) + 3, 0);
-    const completion = answerFor({ label: '', messages: [{ role: 'user', content: 'planet' }], n: 5 }).reduce((s, t) => s + Math.ceil(t.length / 4), 0)
-      + answerFor({ label: '', messages: [{ role: 'user', content: 'x' }], n: 5 }).reduce((s, t) => s + Math.ceil(t.length / 4), 0);
+    const completion =
+      answerFor({ label: '', messages: [{ role: 'user', content: 'planet' }], n: 5 }).reduce((s, t) => s + Math.ceil(t.length / 4), 0) +
+      answerFor({ label: '', messages: [{ role: 'user', content: 'x' }], n: 5 }).reduce((s, t) => s + Math.ceil(t.length / 4), 0);
     expect(sc.usage).toMatchObject({ inputTokens: prompt, outputTokens: completion });
     expect(sc.costUsd).toBeCloseTo((prompt * 1 + completion * 2) / 1e6, 15);
     expect(sc.costUnknown).toBe(false);

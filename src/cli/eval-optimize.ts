@@ -112,7 +112,8 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
 /** Runs every (model, approach) cell in turn (rows of a cell in parallel), so runs on the simulator are reproducible. */
 export async function runEval(plan: EvalPlan): Promise<EvalCell[]> {
   // Bad specs and options fail here, once, before any row runs; each spec gets the options it knows.
-  for (const approach of plan.approaches) techniqueBounds(approach, { model: 'eval', messages: [{ role: 'user', content: '' }] }, optionsForSpec(approach, plan.options));
+  for (const approach of plan.approaches)
+    techniqueBounds(approach, { model: 'eval', messages: [{ role: 'user', content: '' }] }, optionsForSpec(approach, plan.options));
   const cells: EvalCell[] = [];
   for (const model of plan.models) {
     for (const approach of plan.approaches) {

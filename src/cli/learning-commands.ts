@@ -31,12 +31,14 @@ interface TrainOpts {
 export function registerLearningCommands(router: Command, configPath: () => string | undefined): void {
   router
     .command('train')
-    .description('train the quality predictor on outcome files, or --from-store on them plus the gateway\'s learning rows (compared with the live router, promoted only when it wins)')
+    .description(
+      "train the quality predictor on outcome files, or --from-store on them plus the gateway's learning rows (compared with the live router, promoted only when it wins)",
+    )
     .option('-d, --data <files...>', 'outcomes JSONL files (id, prompt, scores[, costs])')
     .option('-o, --out <file>', 'model file to write (required without --from-store)')
     .option('--seed <n>', 'random seed', (v) => Number.parseInt(v, 10), 1)
     .option('--epochs <n>', 'training epochs', (v) => Number.parseInt(v, 10))
-    .option('--from-store', 'also train on the store\'s scored learning rows; evaluate on the newest of them and promote when better')
+    .option('--from-store', "also train on the store's scored learning rows; evaluate on the newest of them and promote when better")
     .option('--since <duration>', 'learning rows from this far back (with --from-store), e.g. 30d', parseDuration)
     .option('--holdout <share>', 'newest share of learning rows held out for the comparison', Number.parseFloat)
     .action(async (opts: TrainOpts) => {

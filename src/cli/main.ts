@@ -3,12 +3,14 @@ import { USAGE_EXIT_CODE, usageMessage } from './usage-error.ts';
 import { COMMAND_MODULES, commandName, type CommandModule } from './command-index.ts';
 
 function baseProgram(): Command {
-  return new Command('aigw')
-    .description('aigw — OpenAI-compatible LLM gateway that routes each request to the cheapest model that will answer it well')
-    .version('0.1.0')
-    .option('-c, --config <file>', 'config file (default: ./aigw.yaml if present)')
-    // Commander prints its one-line error itself; main() turns its exit into USAGE_EXIT_CODE.
-    .exitOverride();
+  return (
+    new Command('aigw')
+      .description('aigw — OpenAI-compatible LLM gateway that routes each request to the cheapest model that will answer it well')
+      .version('0.1.0')
+      .option('-c, --config <file>', 'config file (default: ./aigw.yaml if present)')
+      // Commander prints its one-line error itself; main() turns its exit into USAGE_EXIT_CODE.
+      .exitOverride()
+  );
 }
 
 /** The program with the given command modules registered (default: all of them). */

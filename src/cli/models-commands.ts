@@ -31,7 +31,11 @@ export function modelRows(models: readonly ModelConfig[]): { values: string[][];
     String(m.context_window),
     String(m.max_output_tokens),
     m.capabilities.join(',') || '-',
-    Object.keys(m.quality).length > 0 ? Object.entries(m.quality).map(([t, q]) => `${t} ${q}`).join(', ') : '-',
+    Object.keys(m.quality).length > 0
+      ? Object.entries(m.quality)
+          .map(([t, q]) => `${t} ${q}`)
+          .join(', ')
+      : '-',
   ]);
   const sources = models.map((m) => [m.id, ...['pricing', 'context_window', 'max_output_tokens', 'capabilities', 'quality'].map((f) => source(m, f))]);
   return { values, sources };
@@ -57,7 +61,13 @@ export function registerModelsCommands(program: Command): void {
       const { config } = readConfig(process.cwd(), configPath());
       const effective = needsSimulatedFleet(config, process.env) ? withSimulatedFleet(config, 'http://127.0.0.1:4100', process.env) : config;
       if (opts.json) {
-        console.log(JSON.stringify(effective.models.map((m) => ({ ...m, sources: m.sources ?? {} })), null, 2));
+        console.log(
+          JSON.stringify(
+            effective.models.map((m) => ({ ...m, sources: m.sources ?? {} })),
+            null,
+            2,
+          ),
+        );
         return;
       }
       const { values, sources } = modelRows(effective.models);

@@ -60,7 +60,10 @@ describe('aigw optimize', () => {
     const total = rows[3]!;
     expect(Number(total[2])).toBe(calls.reduce((s, c) => s + c.input, 0));
     expect(Number(total[4])).toBe(calls.reduce((s, c) => s + c.output, 0));
-    expect(Number(total[6]!.slice(1))).toBeCloseTo(calls.reduce((s, c) => s + c.cost, 0), 5);
+    expect(Number(total[6]!.slice(1))).toBeCloseTo(
+      calls.reduce((s, c) => s + c.cost, 0),
+      5,
+    );
     // sim-mini's prices ($0.15 / $0.60 per 1M) price every call; each prompt is counted, not just the first.
     for (const c of calls) {
       expect(c.input).toBeGreaterThan(0);
@@ -73,14 +76,31 @@ describe('aigw optimize', () => {
   });
 
   it('refuses a model the simulated fleet does not have, naming the ones it has', async () => {
-    await expect(run('optimize', 'hi', '--approach', 're2', '--model', 'gpt-4o')).rejects.toThrow(/'gpt-4o' is not a simulated model; choose one of sim-nano, sim-mini/);
+    await expect(run('optimize', 'hi', '--approach', 're2', '--model', 'gpt-4o')).rejects.toThrow(
+      /'gpt-4o' is not a simulated model; choose one of sim-nano, sim-mini/,
+    );
   });
 });
 
 describe('aigw eval optimize', () => {
   it('measures accuracy, tokens and cost per technique on the in-process simulated fleet', async () => {
     const file = join(dir, 'sim.json');
-    const out = await run('eval', 'optimize', '--data', DATA, '--limit', '6', '--approaches', 'none,re2,self_consistency', '--model', 'sim-mini', '--option', 'k=3', '--out', file);
+    const out = await run(
+      'eval',
+      'optimize',
+      '--data',
+      DATA,
+      '--limit',
+      '6',
+      '--approaches',
+      'none,re2,self_consistency',
+      '--model',
+      'sim-mini',
+      '--option',
+      'k=3',
+      '--out',
+      file,
+    );
     expect(out[0]).toMatch(/^model\s+approach\s+accuracy\s+correct/);
     expect(out.slice(2).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([
       ['sim-mini', 'none'],
@@ -100,7 +120,23 @@ describe('aigw eval optimize', () => {
   it('runs against any endpoint given with --base-url: the upstream n when it has one, parallel requests with --no-n', async () => {
     const baseUrl = `${sim.url}/v1`;
     const prices = ['--input-price', '0.15', '--output-price', '0.6'];
-    const common = ['eval', 'optimize', '--data', DATA, '--limit', '4', '--approaches', 'none,re2,self_consistency', '--model', 'sim-mini', '--option', 'k=3', '--base-url', baseUrl, ...prices];
+    const common = [
+      'eval',
+      'optimize',
+      '--data',
+      DATA,
+      '--limit',
+      '4',
+      '--approaches',
+      'none,re2,self_consistency',
+      '--model',
+      'sim-mini',
+      '--option',
+      'k=3',
+      '--base-url',
+      baseUrl,
+      ...prices,
+    ];
 
     const withN = join(dir, 'with-n.json');
     let before = sim.stats().requests;

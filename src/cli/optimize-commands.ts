@@ -55,7 +55,8 @@ export async function openEndpoint(flags: EndpointFlags): Promise<Endpoint> {
     baseUrl,
     completeFor(model, request) {
       const simModel = sim ? fleet.models.find((m) => m.id === model) : undefined;
-      if (sim && !simModel) throw new UsageError(`--model '${model}' is not a simulated model; choose one of ${fleet.models.map((m) => m.id).join(', ')} or pass --base-url`);
+      if (sim && !simModel)
+        throw new UsageError(`--model '${model}' is not a simulated model; choose one of ${fleet.models.map((m) => m.id).join(', ')} or pass --base-url`);
       const inner = httpComplete({
         baseUrl,
         apiKey: flags.apiKey ?? process.env.OPENAI_API_KEY,
@@ -99,7 +100,17 @@ export function printOptimized(out: OptimizedAnswer, costUnknown: boolean, write
     usd(c.costUsd),
   ]);
   const requests = out.calls.reduce((s, c) => s + c.upstreamRequests, 0);
-  rows.push(['', 'total', '', String(requests), String(out.usage.inputTokens), String(out.usage.cachedInputTokens), String(out.usage.outputTokens), String(out.usage.reasoningTokens), usd(out.costUsd)]);
+  rows.push([
+    '',
+    'total',
+    '',
+    String(requests),
+    String(out.usage.inputTokens),
+    String(out.usage.cachedInputTokens),
+    String(out.usage.outputTokens),
+    String(out.usage.reasoningTokens),
+    usd(out.costUsd),
+  ]);
   printTable(['#', 'call', 'model', 'requests', 'in', 'cached', 'out', 'reasoning', 'cost'], rows, write);
   write(`bounds: at most ${out.bounds.maxUpstreamRequests} upstream requests, ${out.bounds.maxCompletionTokens} completion tokens`);
   if (costUnknown) write('cost: unknown for some calls (no --input-price/--output-price and the endpoint is not aigw); counted as $0');
@@ -184,10 +195,19 @@ export function registerOptimizeCommands(program: Command): void {
     const rows = readEvalRows(flags.data, flags.limit);
     const empty = emptyGoldRows(rows);
     if (empty.length) throw new Error(`rows without a gradable gold answer: ${empty.slice(0, 5).join(', ')}`);
-    const models = flags.model.split(',').map((m) => m.trim()).filter(Boolean);
-    const approaches = flags.approaches.split(',').map((a) => a.trim()).filter(Boolean);
+    const models = flags.model
+      .split(',')
+      .map((m) => m.trim())
+      .filter(Boolean);
+    const approaches = flags.approaches
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     const endpoint = await openEndpoint(flags);
-    const bar = new cliProgress.SingleBar({ format: 'eval |{bar}| {value}/{total} rows · {eta_formatted} left', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    const bar = new cliProgress.SingleBar(
+      { format: 'eval |{bar}| {value}/{total} rows · {eta_formatted} left', stream: process.stderr, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
     try {
       if (endpoint.simulated) console.error(`SIMULATED fleet at ${endpoint.baseUrl} (seed ${flags.seed}; pass --base-url for a real endpoint)`);
       bar.start(rows.length * models.length * approaches.length, 0);
@@ -204,7 +224,16 @@ export function registerOptimizeCommands(program: Command): void {
       bar.stop();
       printEvalTable(cells);
       if (flags.out) {
-        const report = { simulated: endpoint.simulated, endpoint: endpoint.simulated ? 'simulated fleet (in-process)' : endpoint.baseUrl, data: flags.data, rows: rows.length, seed: endpoint.simulated ? flags.seed : undefined, options: flags.option, maxTokens: flags.maxTokens, results: cells };
+        const report = {
+          simulated: endpoint.simulated,
+          endpoint: endpoint.simulated ? 'simulated fleet (in-process)' : endpoint.baseUrl,
+          data: flags.data,
+          rows: rows.length,
+          seed: endpoint.simulated ? flags.seed : undefined,
+          options: flags.option,
+          maxTokens: flags.maxTokens,
+          results: cells,
+        };
         writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
         console.error(`wrote ${flags.out}`);
       }

@@ -16,7 +16,9 @@ export function printRouteDecision(d: RouteDecision, write: (line: string) => vo
   write(`model:      ${d.chosenModel}`);
   write(`why:        ${d.rationale}`);
   write(`task:       ${d.taskType}, complexity ${d.complexity.toFixed(2)}, language ${d.language}`);
-  write(`goal:       ${d.constraints.goal}, min quality ${d.constraints.minQuality}${d.constraints.maxCostUsd !== undefined ? `, max cost ${usd(d.constraints.maxCostUsd)}` : ''}`);
+  write(
+    `goal:       ${d.constraints.goal}, min quality ${d.constraints.minQuality}${d.constraints.maxCostUsd !== undefined ? `, max cost ${usd(d.constraints.maxCostUsd)}` : ''}`,
+  );
   write(`rules:      ${d.rulesFired.length ? d.rulesFired.join(', ') : '(none)'}`);
   write(`fallbacks:  ${d.fallbacks.join(' → ') || '(none)'}`);
   write(`decided in: ${d.decisionUs.toFixed(0)} µs (${d.routerVersion})`);
@@ -37,7 +39,11 @@ export function printRouteDecision(d: RouteDecision, write: (line: string) => vo
   const described = models.filter((m) => candidates.has(m.id));
   if (described.length === 0) return;
   write('');
-  printTable(['candidate', 'quality from'], described.map((m) => [m.id, qualitySource(m)]), write);
+  printTable(
+    ['candidate', 'quality from'],
+    described.map((m) => [m.id, qualitySource(m)]),
+    write,
+  );
 }
 
 export interface SimulatedRoute {

@@ -97,7 +97,12 @@ export function registerRouterCommands(program: Command): void {
     .command('score')
     .description('write predicted quality per model for each row: {"id", "scores": {model: p}} (reads only id and prompt)')
     .requiredOption('-i, --input <file>', 'JSONL with at least `id` and `prompt`')
-    .requiredOption('--models <ids>', 'comma-separated model ids', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .requiredOption('--models <ids>', 'comma-separated model ids', (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .requiredOption('-o, --out <file>', 'output JSONL')
     .option('--model-file <file>', 'trained predictor (default: the shipped one)')
     .action((opts: { input: string; models: string[]; out: string; modelFile?: string }) => {
@@ -121,7 +126,10 @@ export function registerRouterCommands(program: Command): void {
     .option('--seed <n>', 'fold seed', (v) => Number.parseInt(v, 10), 1)
     .option('--model-file <file>', 'score with this trained model instead of cross-validating')
     .option('--by-dataset', 'leave one dataset out instead of random folds: each dataset scored by a model trained on the others')
-    .option('--leave-model-out', 'leave models out: each model scored by a predictor trained without its rows, knowing it only by its mean score on another dataset')
+    .option(
+      '--leave-model-out',
+      'leave models out: each model scored by a predictor trained without its rows, knowing it only by its mean score on another dataset',
+    )
     .option('--model-groups <k>', 'with --leave-model-out: models left out together per training', (v) => Number.parseInt(v, 10), 6)
     .option('--train-options <json>', 'training options of the cross-validated models, e.g. \'{"stacking":true}\'', parseTrainOptions)
     .action(
@@ -138,10 +146,10 @@ export function registerRouterCommands(program: Command): void {
         modelGroups?: number;
         trainOptions?: Partial<TrainOptions>;
       }) => {
-      const report = runEvalCommand({ ...opts, train: opts.trainOptions, progress: true });
-      printEvalSummary(report);
-      console.log(`\nreport: ${opts.out}${report.plots.length ? `\nplots: ${report.plots.join(', ')}` : ''}`);
-    },
+        const report = runEvalCommand({ ...opts, train: opts.trainOptions, progress: true });
+        printEvalSummary(report);
+        console.log(`\nreport: ${opts.out}${report.plots.length ? `\nplots: ${report.plots.join(', ')}` : ''}`);
+      },
     );
 }
 

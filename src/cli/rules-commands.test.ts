@@ -38,7 +38,11 @@ function recommendation(id: string, rule: Record<string, unknown>): RuleRecommen
   return { id, kind: 'routing_rule', title: `test ${id}`, rule: RoutingRule.parse(rule) } as RuleRecommendation;
 }
 
-const CHEAP_QA = { name: 'rec-qa-cheap', match: { task_types: ['qa'], complexity: { max: 0.4 } }, action: { prefer: ['gpt-4o-mini'], goal: 'cost', min_quality: 0.75 } };
+const CHEAP_QA = {
+  name: 'rec-qa-cheap',
+  match: { task_types: ['qa'], complexity: { max: 0.4 } },
+  action: { prefer: ['gpt-4o-mini'], goal: 'cost', min_quality: 0.75 },
+};
 
 describe('addRuleToConfigText', () => {
   it('appends the rule and keeps comments and the rest of the file', () => {
@@ -84,7 +88,12 @@ describe.each(TEST_BACKENDS)('applyRecommendation ($name)', (backend) => {
   it('creates the config file with just the rule when there is none (right after `aigw demo`), and it loads with the simulated fleet', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aigw-rules-'));
     const path = join(dir, 'aigw.yaml');
-    const simRule = { ...CHEAP_QA, name: 'rec-qa-sim', match: { task_types: ['qa'], routing_models: ['auto', 'auto-cost'] }, action: { prefer: ['sim-mini'], goal: 'cost' } } as unknown as typeof CHEAP_QA;
+    const simRule = {
+      ...CHEAP_QA,
+      name: 'rec-qa-sim',
+      match: { task_types: ['qa'], routing_models: ['auto', 'auto-cost'] },
+      action: { prefer: ['sim-mini'], goal: 'cost' },
+    } as unknown as typeof CHEAP_QA;
     await storeRecommendations(opened.store, [recommendation('rec_new1', simRule)], 1_000);
     expect(await applyRecommendation(opened.store, { id: 'rec_new1', configPath: path, nowMs: 2_000 })).toMatchObject({ created: true });
     const written = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
@@ -94,7 +103,11 @@ describe.each(TEST_BACKENDS)('applyRecommendation ($name)', (backend) => {
     expect(served.routing.rules.map((r) => r.name)).toEqual(['rec-qa-sim']);
     // A rule naming a model the fleet does not have is refused before anything is written.
     const other = join(dir, 'other.yaml');
-    await storeRecommendations(opened.store, [recommendation('rec_new2', { ...simRule, name: 'rec-x', action: { prefer: ['gpt-5-imaginary'] } } as unknown as typeof CHEAP_QA)], 1_000);
+    await storeRecommendations(
+      opened.store,
+      [recommendation('rec_new2', { ...simRule, name: 'rec-x', action: { prefer: ['gpt-5-imaginary'] } } as unknown as typeof CHEAP_QA)],
+      1_000,
+    );
     await expect(applyRecommendation(opened.store, { id: 'rec_new2', configPath: other, nowMs: 2_000 })).rejects.toThrow(/gpt-5-imaginary/);
     expect(existsSync(other)).toBe(false);
   });
@@ -171,10 +184,13 @@ describe('an applied A/B rule in a running gateway', () => {
     expect(ab).toHaveLength(1);
     expect(ab[0]).toMatchObject({ rule: 'rec-all-nano', applied: { fires: applied }, holdout: { fires: held } });
     // The next report measures the split.
-    const doc = await buildReport((g().store as unknown as { db: Parameters<typeof buildReport>[0] }).db, { timeframe: '1h' }, { goal: 'cost', targetReduction: 0.2, config: g().config }, Date.now() + 1);
-    expect(renderReport(doc, 'md')).toContain(
-      `  - rec-all-nano: applied ${applied}[^recommendations] vs holdout ${held}[^recommendations] requests, quality `,
+    const doc = await buildReport(
+      (g().store as unknown as { db: Parameters<typeof buildReport>[0] }).db,
+      { timeframe: '1h' },
+      { goal: 'cost', targetReduction: 0.2, config: g().config },
+      Date.now() + 1,
     );
+    expect(renderReport(doc, 'md')).toContain(`  - rec-all-nano: applied ${applied}[^recommendations] vs holdout ${held}[^recommendations] requests, quality `);
     // Answers cut at max_tokens 20 score 0 on both arms (finish_reason length): no difference to measure.
     expect(doc.current_state.decisions.ab_tests[0]?.verdict).toMatch(/^no measurable quality difference \(95% CI \+0\.000…\+0\.000\)/);
   });

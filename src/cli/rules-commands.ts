@@ -134,7 +134,7 @@ export function registerRulesCommands(program: Command): void {
 
   rules
     .command('apply')
-    .description('add a recommendation\'s rule to the config file (a running gateway picks it up on SIGHUP)')
+    .description("add a recommendation's rule to the config file (a running gateway picks it up on SIGHUP)")
     .argument('<id>', 'recommendation id (rec_…)')
     .option('--percent <p>', 'apply to this share of matching traffic only (A/B split)', parsePercent)
     .action(async (id: string, opts: { percent?: number }) => {
@@ -144,7 +144,11 @@ export function registerRulesCommands(program: Command): void {
       try {
         const result = await applyRecommendation(store, { id, configPath: path, percent: opts.percent, nowMs: Date.now() });
         const split = result.percent < 100 ? ` on ${result.percent}% of matching traffic (the rest is logged as "${result.ruleName} (holdout)")` : '';
-        console.log(result.created ? `Created ${result.configPath} with rule ${result.ruleName}${split}.` : `Added rule ${result.ruleName} to ${result.configPath}${split}.`);
+        console.log(
+          result.created
+            ? `Created ${result.configPath} with rule ${result.ruleName}${split}.`
+            : `Added rule ${result.ruleName} to ${result.configPath}${split}.`,
+        );
         console.log('A running gateway picks it up on SIGHUP: kill -HUP <gateway pid>. The next report compares the A/B arms.');
       } catch (err) {
         if (err instanceof ApplyRuleError) {

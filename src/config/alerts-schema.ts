@@ -20,7 +20,10 @@ export type Severity = z.infer<typeof Severity>;
 /** What every rule has: how long it looks back, how much data it needs, how often it may re-notify, how loud it is. */
 const ruleBase = {
   /** Stable name of the rule (alert history and the state table key on it); default: the kind. */
-  id: z.string().regex(/^[a-z0-9_.-]+$/i).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_.-]+$/i)
+    .optional(),
   enabled: z.boolean().default(true),
   severity: Severity.default('warning'),
   /** Shortest time between two notifications of the same alert (a re-fire after a resolve waits for it too). */
@@ -115,7 +118,10 @@ export type AlertRule = z.infer<typeof AlertRule>;
 export type AlertRuleKind = AlertRule['kind'];
 
 const destinationBase = {
-  id: z.string().regex(/^[a-z0-9_.-]+$/i).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_.-]+$/i)
+    .optional(),
   /** Lowest severity sent to this destination. */
   min_severity: Severity.default('info'),
 };
@@ -140,7 +146,10 @@ export const AlertDestination = z.discriminatedUnion('type', [WebhookDestination
 export type AlertDestination = z.infer<typeof AlertDestination>;
 
 export const ReviewSchedule = z.strictObject({
-  id: z.string().regex(/^[a-z0-9_.-]+$/i).optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_.-]+$/i)
+    .optional(),
   /** How often the review runs. */
   every: Duration.prefault('7d'),
   /** The window the report covers, ending at the run. */
@@ -169,18 +178,18 @@ export const DEFAULT_ALERT_RULES: AlertRule[] = [
  */
 export const AlertsConfig = z
   .strictObject({
-  /** How often the rules are evaluated (by one replica at a time). */
-  interval: Duration.prefault('1m'),
-  destinations: z.array(AlertDestination).default([]),
-  /** The rules; default: one of each kind (DEFAULT_ALERT_RULES). A list given here replaces the defaults. */
-  rules: z.array(AlertRule).default(DEFAULT_ALERT_RULES),
-  /**
-   * Longest the optimization analysis attached to a cost or latency alert may take before the alert is
-   * sent without the parts not done: the report's time budget (5 s, bench/lib/analytics-results.ts).
-   */
-  fix_timeout: Duration.prefault('5s'),
-  reviews: z.array(ReviewSchedule).default([]),
-})
+    /** How often the rules are evaluated (by one replica at a time). */
+    interval: Duration.prefault('1m'),
+    destinations: z.array(AlertDestination).default([]),
+    /** The rules; default: one of each kind (DEFAULT_ALERT_RULES). A list given here replaces the defaults. */
+    rules: z.array(AlertRule).default(DEFAULT_ALERT_RULES),
+    /**
+     * Longest the optimization analysis attached to a cost or latency alert may take before the alert is
+     * sent without the parts not done: the report's time budget (5 s, bench/lib/analytics-results.ts).
+     */
+    fix_timeout: Duration.prefault('5s'),
+    reviews: z.array(ReviewSchedule).default([]),
+  })
   .superRefine((c, ctx) => {
     const ids = (items: readonly { id: string }[], what: string) => {
       const seen = new Set<string>();
@@ -195,7 +204,8 @@ export const AlertsConfig = z
     const destinationIds = new Set(c.destinations.map((d) => withDestinationId(d).id));
     for (const r of c.reviews) {
       for (const to of r.to) {
-        if (!to.startsWith('dir:') && !destinationIds.has(to)) ctx.addIssue({ code: 'custom', message: `review sends to "${to}": neither \`dir:<path>\` nor the id of an alert destination` });
+        if (!to.startsWith('dir:') && !destinationIds.has(to))
+          ctx.addIssue({ code: 'custom', message: `review sends to "${to}": neither \`dir:<path>\` nor the id of an alert destination` });
       }
     }
   });

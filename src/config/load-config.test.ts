@@ -41,7 +41,9 @@ describe('parseConfigYaml', () => {
   });
 
   it('names the path of every bad field', () => {
-    const bad = valid.replace('input: 0.15', 'input: "cheap"').replace('context_window: 128000\n    max_output_tokens: 16384\n    fallbacks', 'context_window: -1\n    max_output_tokens: 16384\n    fallbacks');
+    const bad = valid
+      .replace('input: 0.15', 'input: "cheap"')
+      .replace('context_window: 128000\n    max_output_tokens: 16384\n    fallbacks', 'context_window: -1\n    max_output_tokens: 16384\n    fallbacks');
     const problems = problemsOf(bad);
     expect(problems.some((p) => p.startsWith('models[0].pricing.input:'))).toBe(true);
     expect(problems.some((p) => p.startsWith('models[1].context_window:'))).toBe(true);
@@ -53,12 +55,8 @@ describe('parseConfigYaml', () => {
   });
 
   it('checks references between providers, models and rules', () => {
-    expect(problemsOf(valid.replace('fallbacks: [gpt-4o-mini]', 'fallbacks: [nope]'))).toEqual([
-      "models[1].fallbacks[0]: unknown model 'nope'",
-    ]);
-    expect(problemsOf(valid.replace('prefer: [tier:economy]', 'prefer: [tier:gold]'))).toEqual([
-      "routing.rules[0].action.prefer[0]: unknown tier 'gold'",
-    ]);
+    expect(problemsOf(valid.replace('fallbacks: [gpt-4o-mini]', 'fallbacks: [nope]'))).toEqual(["models[1].fallbacks[0]: unknown model 'nope'"]);
+    expect(problemsOf(valid.replace('prefer: [tier:economy]', 'prefer: [tier:gold]'))).toEqual(["routing.rules[0].action.prefer[0]: unknown tier 'gold'"]);
     expect(problemsOf(valid.replace('provider: openai\n    tier: premium', 'provider: azure\n    tier: premium'))).toEqual([
       "models[1].provider: unknown provider 'azure'",
     ]);
@@ -69,7 +67,8 @@ describe('parseConfigYaml', () => {
   });
 
   it('never lets a model on an anthropic provider claim n (the Messages API has none)', () => {
-    const claude = '  - { id: claude-haiku, provider: anthropic, pricing: { input: 0.8, output: 4 }, context_window: 200000, max_output_tokens: 8192, supports_n: true }\n';
+    const claude =
+      '  - { id: claude-haiku, provider: anthropic, pricing: { input: 0.8, output: 4 }, context_window: 200000, max_output_tokens: 8192, supports_n: true }\n';
     const yaml = valid
       .replace('providers:\n', 'providers:\n  - { id: anthropic, type: anthropic, base_url: https://api.anthropic.com }\n')
       .replace('routing:\n', `${claude}routing:\n`);

@@ -8,7 +8,10 @@ export const ResilienceConfig = z.strictObject({
   /** API key cache entries are re-read from the store after this long (refreshed in the background from half of it). */
   key_cache_ttl_ms: z.int().positive().default(10_000),
   /** How long past its TTL a cached key (or "keys exist") is still served while the store does not answer. */
-  key_cache_max_stale_ms: z.int().nonnegative().default(15 * 60_000),
+  key_cache_max_stale_ms: z
+    .int()
+    .nonnegative()
+    .default(15 * 60_000),
   /** A store lookup on the request path slower than this counts as the store being down. */
   store_timeout_ms: z.int().positive().default(2_000),
   /** A Redis command slower than this counts as Redis being down. */
@@ -21,7 +24,10 @@ export const ResilienceConfig = z.strictObject({
   /** Where log rows the store refuses are spooled (relative to the working directory), replayed on recovery and at start. */
   spool_dir: z.string().default('./data/spool'),
   /** Most bytes the spool holds; past it rows wait in memory (then back-pressure, `store.max_queue`). */
-  spool_max_bytes: z.int().positive().default(1024 * 1024 * 1024),
+  spool_max_bytes: z
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   /**
    * Commit (or spool to disk) each chat request's row before the answer's last byte. Off: a SIGKILL
    * loses at most the rows of the last `store.flush_interval_ms`.

@@ -198,7 +198,10 @@ export const ServerConfig = z.strictObject({
   port: z.int().min(0).max(65_535).default(4000),
   /** Default: 0.0.0.0 when API keys exist, 127.0.0.1 otherwise. */
   host: z.string().optional(),
-  body_limit_bytes: z.int().positive().default(10 * 1024 * 1024),
+  body_limit_bytes: z
+    .int()
+    .positive()
+    .default(10 * 1024 * 1024),
   /** Store prompt and response text with each request row. */
   log_content: z.boolean().default(false),
   /** One info log line per request (id, key name, model, status, tokens, cost, latency). */
@@ -218,7 +221,10 @@ export const StoreConfig = z.strictObject({
   /** postgres://… to use PostgreSQL instead; `DATABASE_URL` in the environment overrides. */
   database_url: z.string().optional(),
   /** PostgreSQL schema to use (created if missing); default: the connection's search_path. */
-  pg_schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional(),
+  pg_schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
   batch_size: z.int().positive().default(500),
   flush_interval_ms: z.int().positive().default(200),
   /** Rows held in memory at most; past it, writes wait for the flush (back-pressure, never drops). */

@@ -69,9 +69,7 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
       [0.003, 0.1],
     ] as const) {
       const key = `k-${amount}`;
-      const results = await Promise.all(
-        Array.from({ length: 200 }, () => ledger.reserve(key, amount, { dailyUsd: limit }, NOON)),
-      );
+      const results = await Promise.all(Array.from({ length: 200 }, () => ledger.reserve(key, amount, { dailyUsd: limit }, NOON)));
       expect(results.filter((r) => r.ok)).toHaveLength(Math.floor(limit / amount + 1e-9));
       const spent = await ledger.spent(key, NOON);
       expect(spent.reservedUsd).toBeLessThanOrEqual(limit);
@@ -133,7 +131,7 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
     expect(await ledger.spent('k', nextDay)).toEqual({ dayUsd: 0, monthUsd: 1, reservedUsd: 1 });
   });
 
-  it('does not let a reservation from yesterday hold or spend today\'s budget', async () => {
+  it("does not let a reservation from yesterday hold or spend today's budget", async () => {
     const ledger = group()();
     const limits = { dailyUsd: 1 };
     const evening = utcDayWindow(NOON).endMs - 60_000;
@@ -182,7 +180,7 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
     expect((await ledger.spent('k', NOON + 2_000)).dayUsd).toBe(0.3);
   });
 
-  it('seeds each window from the store\'s settled spend', async () => {
+  it("seeds each window from the store's settled spend", async () => {
     const calls: number[] = [];
     const loadSpend: LoadSpend = async (_key, sinceMs) => {
       calls.push(sinceMs);
@@ -190,10 +188,7 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
     };
     const ledger = group()({ loadSpend });
     const limits = { dailyUsd: 1, monthlyUsd: 3 };
-    const results = await Promise.all([
-      ledger.reserve('k', 0.5, limits, NOON),
-      ledger.reserve('k', 0.25, limits, NOON),
-    ]);
+    const results = await Promise.all([ledger.reserve('k', 0.5, limits, NOON), ledger.reserve('k', 0.25, limits, NOON)]);
     expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
     expect(await ledger.spent('k', NOON)).toEqual({ dayUsd: 0.75, monthUsd: 2, reservedUsd: 0.25 });
     expect(calls.length).toBeLessThanOrEqual(4);
@@ -210,9 +205,7 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
     const makeReplica = group();
     const a = makeReplica();
     const b = makeReplica();
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).reserve('k', 0.03, { monthlyUsd: 2 }, NOON)),
-    );
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? a : b).reserve('k', 0.03, { monthlyUsd: 2 }, NOON)));
     const admitted = results.filter((r) => r.ok);
     expect(admitted).toHaveLength(66);
     // A reservation made on one replica settles on the other.

@@ -23,9 +23,7 @@ export interface BudgetLimits {
 
 export type BudgetWindow = 'day' | 'month';
 
-export type ReserveResult =
-  | { ok: true; reservationId: string }
-  | { ok: false; window: BudgetWindow; limitUsd: number; spentUsd: number; reservedUsd: number };
+export type ReserveResult = { ok: true; reservationId: string } | { ok: false; window: BudgetWindow; limitUsd: number; spentUsd: number; reservedUsd: number };
 
 export interface KeySpend {
   dayUsd: number;

@@ -52,9 +52,7 @@ describe('costUsd', () => {
     expect(costUsd(usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }), gpt4oMini)).toBe(0.75);
     expect(costUsd(usage({ inputTokens: 1_000_000, cachedInputTokens: 1_000_000 }), claudeSonnet)).toBe(0.3);
     expect(costUsd(usage({ outputTokens: 1_000, reasoningTokens: 900 }), o3)).toBe(0.008);
-    expect(costUsd(usage({ inputTokens: 123, cachedInputTokens: 0, outputTokens: 45 }), { input: 0.0375, output: 0.15 })).toBe(
-      0.000011362_5,
-    );
+    expect(costUsd(usage({ inputTokens: 123, cachedInputTokens: 0, outputTokens: 45 }), { input: 0.0375, output: 0.15 })).toBe(0.000011362_5);
   });
 
   it('never prices negative parts when upstream usage is inconsistent', () => {

@@ -120,19 +120,10 @@ function partsPico(p: UsageParts, pricing: Pricing): PartsPico {
   const inputPrice = priceMicroUsdPerMTok(pricing.input);
   const outputPrice = priceMicroUsdPerMTok(pricing.output);
   const uncachedInput = tokensCostPicoUsd(p.uncachedInput, inputPrice);
-  const cachedInput = tokensCostPicoUsd(
-    p.cachedInput,
-    pricing.cached_input === undefined ? inputPrice : priceMicroUsdPerMTok(pricing.cached_input),
-  );
-  const cacheWrite = tokensCostPicoUsd(
-    p.cacheWrite,
-    pricing.cache_write === undefined ? inputPrice : priceMicroUsdPerMTok(pricing.cache_write),
-  );
+  const cachedInput = tokensCostPicoUsd(p.cachedInput, pricing.cached_input === undefined ? inputPrice : priceMicroUsdPerMTok(pricing.cached_input));
+  const cacheWrite = tokensCostPicoUsd(p.cacheWrite, pricing.cache_write === undefined ? inputPrice : priceMicroUsdPerMTok(pricing.cache_write));
   const answerOutput = tokensCostPicoUsd(p.answerOutput, outputPrice);
-  const reasoning = tokensCostPicoUsd(
-    p.reasoning,
-    pricing.reasoning === undefined ? outputPrice : priceMicroUsdPerMTok(pricing.reasoning),
-  );
+  const reasoning = tokensCostPicoUsd(p.reasoning, pricing.reasoning === undefined ? outputPrice : priceMicroUsdPerMTok(pricing.reasoning));
   const total = addPicoUsd(addPicoUsd(addPicoUsd(uncachedInput, cachedInput), addPicoUsd(cacheWrite, answerOutput)), reasoning);
   return { uncachedInput, cachedInput, cacheWrite, answerOutput, reasoning, total };
 }

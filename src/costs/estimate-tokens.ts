@@ -114,11 +114,7 @@ function toolChoiceTokens(toolChoice: ToolChoice | undefined): number {
 }
 
 /** Prompt tokens of a chat request: messages, their overhead, reply priming, tools and tool choice. */
-export function countMessageTokens(
-  messages: readonly ChatMessage[],
-  tools?: readonly ToolDefinition[],
-  toolChoice?: ToolChoice,
-): number {
+export function countMessageTokens(messages: readonly ChatMessage[], tools?: readonly ToolDefinition[], toolChoice?: ToolChoice): number {
   const hasTools = tools !== undefined && tools.length > 0;
   let total = COMPLETION_REQUEST_TOKEN_OVERHEAD;
   let systemSeen = false;

@@ -18,9 +18,7 @@ export function maxCostUsd(promptTokens: number, maxOutputTokens: number, pricin
     priceMicroUsdPerMTok(pricing.cached_input ?? pricing.input),
   );
   const outputPrice = Math.max(priceMicroUsdPerMTok(pricing.output), priceMicroUsdPerMTok(pricing.reasoning ?? pricing.output));
-  return picoToUsd(
-    addPicoUsd(tokensCostPicoUsd(tokens(promptTokens), inputPrice), tokensCostPicoUsd(tokens(maxOutputTokens), outputPrice)),
-  );
+  return picoToUsd(addPicoUsd(tokensCostPicoUsd(tokens(promptTokens), inputPrice), tokensCostPicoUsd(tokens(maxOutputTokens), outputPrice)));
 }
 
 /**

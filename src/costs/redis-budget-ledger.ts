@@ -177,10 +177,7 @@ export class RedisBudgetLedger implements BudgetLedger {
       ]);
     let reply = (await run(this.loadSpend ? -1 : 0, this.loadSpend ? -1 : 0)) as (number | string)[];
     if (reply[0] === -1 && this.loadSpend) {
-      const [daySpent, monthSpent] = await Promise.all([
-        this.loadSpend(keyId, day.startMs),
-        this.loadSpend(keyId, month.startMs),
-      ]);
+      const [daySpent, monthSpent] = await Promise.all([this.loadSpend(keyId, day.startMs), this.loadSpend(keyId, month.startMs)]);
       reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
     }
     if (reply[0] === 1) return { ok: true, reservationId: `${member}:${keyId}` };
@@ -207,15 +204,12 @@ export class RedisBudgetLedger implements BudgetLedger {
     const day = utcDayWindow(nowMs);
     const month = utcMonthWindow(nowMs);
     const keys = this.windowKeys(keyId, String(day.id), String(month.id));
-    const [dayExists, daySpent, monthExists, monthSpent, monthReserved] = (
-      (await SPENT.run(this.redis, keys, [nowMs, day.id, month.id])) as number[]
-    ).map(Number) as [number, number, number, number, number];
+    const [dayExists, daySpent, monthExists, monthSpent, monthReserved] = ((await SPENT.run(this.redis, keys, [nowMs, day.id, month.id])) as number[]).map(
+      Number,
+    ) as [number, number, number, number, number];
     const load = async (exists: number, spentNano: number, sinceMs: number): Promise<number> =>
       exists === 0 && this.loadSpend ? await this.loadSpend(keyId, sinceMs) : nanoToUsd(spentNano);
-    const [dayUsd, monthUsd] = await Promise.all([
-      load(dayExists, daySpent, day.startMs),
-      load(monthExists, monthSpent, month.startMs),
-    ]);
+    const [dayUsd, monthUsd] = await Promise.all([load(dayExists, daySpent, day.startMs), load(monthExists, monthSpent, month.startMs)]);
     return { dayUsd, monthUsd, reservedUsd: nanoToUsd(monthReserved) };
   }
 

@@ -27,8 +27,7 @@ export function buildRouter(
     config: { ...config, models: config.models.filter((m) => m.kind === 'chat') },
     predictor,
     // Complexity blends the analyzer's markers with the predictor's learned difficulty.
-    analyze: (messages) =>
-      analyzePrompt(messages, { difficulty: (features, taskType) => predictor.difficultyPercentile(features, taskType) }),
+    analyze: (messages) => analyzePrompt(messages, { difficulty: (features, taskType) => predictor.difficultyPercentile(features, taskType) }),
     liveStats,
     isBreakerOpen,
     // Lets the router price "cheap model + technique" candidates for task types with a technique plan.

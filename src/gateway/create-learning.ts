@@ -10,7 +10,12 @@ import type { KyselyStore } from '../store/kysely-store.ts';
  * The learning loop of a gateway (`routing.learning`), or undefined when it is off. The base predictor is
  * the router model promoted in the store (`aigw router train --from-store`), else the configured file.
  */
-export async function createLearning(config: GatewayConfig, store: KyselyStore, current: () => GatewayConfig, logger: Logger): Promise<LearningLoop | undefined> {
+export async function createLearning(
+  config: GatewayConfig,
+  store: KyselyStore,
+  current: () => GatewayConfig,
+  logger: Logger,
+): Promise<LearningLoop | undefined> {
   if (!config.routing.learning.enabled) return undefined;
   const learningStore = new LearningStore(store.db);
   const live = await learningStore.liveRouterModel();

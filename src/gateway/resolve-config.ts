@@ -37,12 +37,7 @@ export function withSimulatedFleet(config: GatewayConfig, simBaseUrl: string, en
     {
       ...config,
       providers: [...config.providers.filter((p) => !sim.providers.some((s) => s.id === p.id)), ...sim.providers],
-      models: [
-        ...usableModels
-          .filter((m) => !simIds.has(m.id))
-          .map((m) => ({ ...m, fallbacks: m.fallbacks.filter((f) => usableIds.has(f)) })),
-        ...sim.models,
-      ],
+      models: [...usableModels.filter((m) => !simIds.has(m.id)).map((m) => ({ ...m, fallbacks: m.fallbacks.filter((f) => usableIds.has(f)) })), ...sim.models],
     },
     'config + simulated fleet',
     { checkTechniquePlan },

@@ -47,7 +47,8 @@ export function descriptiveTool(
       assertEnoughData(result.sample_size, q, 'requests');
       return { window: windowOf(q), ...result };
     },
-    summarize: (r) => `${title}: ${r.sample_size} requests analysed from ${r.window.from} to ${r.window.to}.${r.data_gaps.length ? ` Missing: ${r.data_gaps.join(' ')}` : ''}`,
+    summarize: (r) =>
+      `${title}: ${r.sample_size} requests analysed from ${r.window.from} to ${r.window.to}.${r.data_gaps.length ? ` Missing: ${r.data_gaps.join(' ')}` : ''}`,
   });
 }
 
@@ -60,7 +61,11 @@ export interface RecommendArgs {
 }
 
 /** Runs the recommendation search over the window; the tools present different parts of it. */
-export async function runRecommendations(ctx: ToolContext, args: Record<string, unknown>, rec: RecommendArgs): Promise<{ q: AnalysisQuery; set: Recommendations }> {
+export async function runRecommendations(
+  ctx: ToolContext,
+  args: Record<string, unknown>,
+  rec: RecommendArgs,
+): Promise<{ q: AnalysisQuery; set: Recommendations }> {
   const params = analysisParamsOf(args);
   const q = resolveQuery(ctx, params);
   const persistTo = await ctx.recommendationStore?.();

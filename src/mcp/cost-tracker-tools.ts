@@ -14,13 +14,30 @@ export const COST_TRACKER_TOOLS: readonly AnyToolSpec[] = [
     { group_by: listParam(`Groupings, e.g. "model,task_type" (of ${GROUPS.join(', ')})`) },
     (args) => ({ group_by: args['group_by'] }),
   ),
-  descriptiveTool('identify_cost_drivers', 'cost_drivers', 'Cost drivers', 'Top keys, task types and models by spend, long prompts, high-cost model overuse and cost spikes.'),
+  descriptiveTool(
+    'identify_cost_drivers',
+    'cost_drivers',
+    'Cost drivers',
+    'Top keys, task types and models by spend, long prompts, high-cost model overuse and cost spikes.',
+  ),
   defineTool({
     name: 'generate_cost_optimization_plan',
     title: 'Cost optimization plan',
-    description: 'The smallest set of replayed routing changes that reaches the target cost reduction within the quality floor, or the trade-offs when the target is out of reach.',
-    input: { ...analysisShape, target_reduction: targetReductionParam, goal: goalParam.default('cost'), cost_threshold: costThresholdParam, quality_threshold: qualityThresholdParam },
-    output: ResultEnvelope.extend({ goal: z.string(), confidence: z.string(), plan: z.looseObject({ reachable: z.boolean(), statement: z.string() }), recommendations: z.array(z.looseObject({ id: z.string() })) }),
+    description:
+      'The smallest set of replayed routing changes that reaches the target cost reduction within the quality floor, or the trade-offs when the target is out of reach.',
+    input: {
+      ...analysisShape,
+      target_reduction: targetReductionParam,
+      goal: goalParam.default('cost'),
+      cost_threshold: costThresholdParam,
+      quality_threshold: qualityThresholdParam,
+    },
+    output: ResultEnvelope.extend({
+      goal: z.string(),
+      confidence: z.string(),
+      plan: z.looseObject({ reachable: z.boolean(), statement: z.string() }),
+      recommendations: z.array(z.looseObject({ id: z.string() })),
+    }),
     async run(ctx, args) {
       const { q, set } = await runRecommendations(ctx, args, {
         goal: args.goal,
@@ -29,7 +46,11 @@ export const COST_TRACKER_TOOLS: readonly AnyToolSpec[] = [
         targetReduction: args.target_reduction,
       });
       const ids = new Set(set.costReductionPlan.recommendationIds);
-      return { ...recommendationEnvelope(q, set), plan: { ...set.costReductionPlan }, recommendations: set.recommendations.filter((r) => ids.has(r.id)).map((r) => ({ ...r })) };
+      return {
+        ...recommendationEnvelope(q, set),
+        plan: { ...set.costReductionPlan },
+        recommendations: set.recommendations.filter((r) => ids.has(r.id)).map((r) => ({ ...r })),
+      };
     },
     summarize: (r) => r.plan.statement,
   }),

@@ -16,7 +16,7 @@ const TOOLS: Record<McpServerName, readonly AnyToolSpec[]> = {
 const INSTRUCTIONS: Record<McpServerName, string> = {
   'intelligence-router':
     "Analyses of this aigw gateway's routing history: traffic, quality, patterns, model performance, routing decisions in hindsight, bottlenecks, and recommendations whose impact is computed by replaying the history. Start with the optimize_llm_routing prompt.",
-  'cost-tracker': "Spend of this aigw gateway: costs by model, task type, key and tier, cost drivers, and a plan for a target cost reduction.",
+  'cost-tracker': 'Spend of this aigw gateway: costs by model, task type, key and tier, cost drivers, and a plan for a target cost reduction.',
 };
 
 export function isMcpServerName(name: string): name is McpServerName {

@@ -44,7 +44,16 @@ export const DESCRIPTIVE_OUTPUTS = {
     period_over_period: z.looseObject({ requests: n, previous_requests: n, requests_change_pct: nn }),
   }),
   model_performance: ResultEnvelope.extend({
-    models: row({ model: z.string(), task_type: z.string(), requests: n, avg_quality: nn, avg_latency_ms: nn, quality_per_dollar: nn, error_rate: nn, timeout_rate: nn }),
+    models: row({
+      model: z.string(),
+      task_type: z.string(),
+      requests: n,
+      avg_quality: nn,
+      avg_latency_ms: nn,
+      quality_per_dollar: nn,
+      error_rate: nn,
+      timeout_rate: nn,
+    }),
     by_model: row({ model: z.string(), requests: n }),
   }),
   bottlenecks: ResultEnvelope.extend({

@@ -38,17 +38,33 @@ const RecommendationsOutput = ResultEnvelope.extend({
 });
 
 export const INTELLIGENCE_ROUTER_TOOLS: readonly AnyToolSpec[] = [
-  descriptiveTool('get_routing_analytics', 'routing_analytics', 'Routing analytics', 'Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates over the window.'),
-  descriptiveTool('get_quality_metrics', 'quality_metrics', 'Quality metrics', 'Average quality by model and task type, quality–cost correlation, task completion rates.'),
-  descriptiveTool('analyze_request_patterns', 'request_patterns', 'Request patterns', 'Task type mix, complexity distribution, peak hours and days, period-over-period change.'),
-  descriptiveTool('evaluate_model_performance', 'model_performance', 'Model performance', 'Per model and task type: quality, latency, cost efficiency (quality per dollar), reliability (error and timeout rates). models="all" for every model.'),
   descriptiveTool(
-    'identify_bottlenecks',
-    'bottlenecks',
-    'Bottlenecks',
-    'Slow routing decisions, upstream latency spikes and error bursts.',
-    { type: z.enum(['performance', 'all']).default('performance').describe('Bottleneck kind (cost bottlenecks: cost-tracker identify_cost_drivers)') },
+    'get_routing_analytics',
+    'routing_analytics',
+    'Routing analytics',
+    'Total requests, routing latency (avg, p50, p95, p99), model distribution, success and failure rates over the window.',
   ),
+  descriptiveTool(
+    'get_quality_metrics',
+    'quality_metrics',
+    'Quality metrics',
+    'Average quality by model and task type, quality–cost correlation, task completion rates.',
+  ),
+  descriptiveTool(
+    'analyze_request_patterns',
+    'request_patterns',
+    'Request patterns',
+    'Task type mix, complexity distribution, peak hours and days, period-over-period change.',
+  ),
+  descriptiveTool(
+    'evaluate_model_performance',
+    'model_performance',
+    'Model performance',
+    'Per model and task type: quality, latency, cost efficiency (quality per dollar), reliability (error and timeout rates). models="all" for every model.',
+  ),
+  descriptiveTool('identify_bottlenecks', 'bottlenecks', 'Bottlenecks', 'Slow routing decisions, upstream latency spikes and error bursts.', {
+    type: z.enum(['performance', 'all']).default('performance').describe('Bottleneck kind (cost bottlenecks: cost-tracker identify_cost_drivers)'),
+  }),
   descriptiveTool(
     'identify_quality_issues',
     'quality_issues',
@@ -60,9 +76,15 @@ export const INTELLIGENCE_ROUTER_TOOLS: readonly AnyToolSpec[] = [
   defineTool({
     name: 'analyze_routing_decisions',
     title: 'Routing decision analysis',
-    description: 'For requests with quality signals: the best model under the goal in hindsight versus the chosen one, missed savings, decision accuracy and per-rule effectiveness.',
+    description:
+      'For requests with quality signals: the best model under the goal in hindsight versus the chosen one, missed savings, decision accuracy and per-rule effectiveness.',
     input: { ...analysisShape, criteria: goalParam.describe('Goal that defines "best in hindsight"'), quality_threshold: qualityThresholdParam },
-    output: ResultEnvelope.extend({ analyzed: z.number(), optimal_share: z.number().nullable(), missed_savings_usd: z.number(), decision_analysis: z.looseObject({}) }),
+    output: ResultEnvelope.extend({
+      analyzed: z.number(),
+      optimal_share: z.number().nullable(),
+      missed_savings_usd: z.number(),
+      decision_analysis: z.looseObject({}),
+    }),
     async run(ctx, args) {
       const { q, set } = await runRecommendations(ctx, args, { goal: args.criteria, qualityThreshold: args.quality_threshold });
       const d = set.decisions;
@@ -76,17 +98,24 @@ export const INTELLIGENCE_ROUTER_TOOLS: readonly AnyToolSpec[] = [
         decision_analysis: { ...d },
       };
     },
-    summarize: (r) => `${r.analyzed} decisions analysed; ${r.optimal_share === null ? 'accuracy unknown' : `${(r.optimal_share * 100).toFixed(1)}% chose the hindsight-best model`}; missed savings $${r.missed_savings_usd.toFixed(6)}.`,
+    summarize: (r) =>
+      `${r.analyzed} decisions analysed; ${r.optimal_share === null ? 'accuracy unknown' : `${(r.optimal_share * 100).toFixed(1)}% chose the hindsight-best model`}; missed savings $${r.missed_savings_usd.toFixed(6)}.`,
   }),
   defineTool({
     name: 'optimize_routing_rules',
     title: 'Optimize routing rules',
-    description: 'Searches routing-rule changes on the history under the constraints for the goal; each comes with its impact computed by replaying the window through the changed policy, effort, risk and validation criteria.',
+    description:
+      'Searches routing-rule changes on the history under the constraints for the goal; each comes with its impact computed by replaying the window through the changed policy, effort, risk and validation criteria.',
     input: { ...analysisShape, ...constraintsInput },
     output: RecommendationsOutput,
     async run(ctx, args) {
       const { q, set } = await runRecommendations(ctx, args, constraintsOf(args));
-      return { ...recommendationEnvelope(q, set), recommendations: set.recommendations.map((r) => ({ ...r })), combined_impact: set.combinedImpact && { ...set.combinedImpact }, scenarios: set.scenarios.map((x) => ({ ...x })) };
+      return {
+        ...recommendationEnvelope(q, set),
+        recommendations: set.recommendations.map((r) => ({ ...r })),
+        combined_impact: set.combinedImpact && { ...set.combinedImpact },
+        scenarios: set.scenarios.map((x) => ({ ...x })),
+      };
     },
     summarize: (r) => `${r.recommendations.length} routing-rule change(s) for goal ${r.goal} (confidence ${r.confidence}).`,
   }),
@@ -94,7 +123,11 @@ export const INTELLIGENCE_ROUTER_TOOLS: readonly AnyToolSpec[] = [
     name: 'optimize_model_mix',
     title: 'Optimize model mix',
     description: 'Recommended share of each model per task type, now versus with the recommended rules, based on historical performance.',
-    input: { ...analysisShape, ...constraintsInput, based_on: z.enum(['historical_performance']).default('historical_performance').describe('Basis of the mix') },
+    input: {
+      ...analysisShape,
+      ...constraintsInput,
+      based_on: z.enum(['historical_performance']).default('historical_performance').describe('Basis of the mix'),
+    },
     output: ResultEnvelope.extend({ goal: z.string(), confidence: z.string(), model_mix: z.array(z.looseObject({ taskType: z.string() })) }),
     async run(ctx, args) {
       const { q, set } = await runRecommendations(ctx, args, constraintsOf(args));

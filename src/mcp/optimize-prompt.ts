@@ -6,8 +6,16 @@ import { z } from 'zod';
 export const OptimizePromptArgs = {
   analysis_timeframe: z.enum(['1h', '24h', '7d', '30d']).optional().describe('Time period to analyze (default 7d)'),
   task_types: z.string().optional().describe('Comma-separated task types to focus on (default: all)'),
-  cost_threshold: z.string().regex(/^[0-9]*\.?[0-9]+$/, 'a number, e.g. 0.01').optional().describe('Maximum acceptable cost per request, USD'),
-  quality_threshold: z.string().regex(/^(0(\.[0-9]+)?|1(\.0+)?)$/, 'a number from 0 to 1').optional().describe('Minimum required quality score, 0–1'),
+  cost_threshold: z
+    .string()
+    .regex(/^[0-9]*\.?[0-9]+$/, 'a number, e.g. 0.01')
+    .optional()
+    .describe('Maximum acceptable cost per request, USD'),
+  quality_threshold: z
+    .string()
+    .regex(/^(0(\.[0-9]+)?|1(\.0+)?)$/, 'a number from 0 to 1')
+    .optional()
+    .describe('Minimum required quality score, 0–1'),
   optimization_goal: z.enum(['cost', 'speed', 'quality', 'balanced']).optional().describe('Primary optimization target'),
 };
 
@@ -63,7 +71,8 @@ export function registerOptimizePrompt(server: McpServer): void {
     'optimize_llm_routing',
     {
       title: 'Optimize LLM routing',
-      description: "Walks the five steps of the routing optimization workflow (current state, patterns, bottlenecks, recommendations, implementation plan) with this server's tools.",
+      description:
+        "Walks the five steps of the routing optimization workflow (current state, patterns, bottlenecks, recommendations, implementation plan) with this server's tools.",
       argsSchema: OptimizePromptArgs,
     },
     (args): GetPromptResult => ({

@@ -66,7 +66,18 @@ export async function withStore<T>(ctx: ToolContext, run: (db: Kysely<Database>)
   }
 }
 
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08001', '08006', 'SQLITE_CANTOPEN']);
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  '57P01',
+  '57P03',
+  '08001',
+  '08006',
+  'SQLITE_CANTOPEN',
+]);
 
 function isConnectionError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

@@ -14,7 +14,10 @@ export {
  */
 export function parseConstraints(text: string): { costThresholdUsd?: number; qualityThreshold?: number } {
   const out: { costThresholdUsd?: number; qualityThreshold?: number } = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(cost|quality)\s*([<>])=?\s*\$?([0-9]*\.?[0-9]+)$/.exec(part);
     if (!m) throw new ConstraintsError(`cannot read constraint "${part}"; write e.g. cost<0.01,quality>0.8`);
     const [, metric, op, num] = m;

@@ -28,7 +28,13 @@ export function registerToolSpecs(server: McpServer, ctx: ToolContext, specs: re
   for (const spec of specs) {
     server.registerTool(
       spec.name,
-      { title: spec.title, description: spec.description, inputSchema: spec.input, outputSchema: spec.output, annotations: { readOnlyHint: true, openWorldHint: false } },
+      {
+        title: spec.title,
+        description: spec.description,
+        inputSchema: spec.input,
+        outputSchema: spec.output,
+        annotations: { readOnlyHint: true, openWorldHint: false },
+      },
       async (args: Record<string, unknown>) => runToolSpec(spec, ctx, args),
     );
   }

@@ -54,8 +54,16 @@ describe('httpComplete', () => {
             object: 'chat.completion',
             created: 0,
             model: sent.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: `max=${sent.max_tokens} t=${sent.temperature} n=${sent.n ?? 1}` }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14, prompt_tokens_details: { cached_tokens: 2 }, completion_tokens_details: { reasoning_tokens: 1 } },
+            choices: [
+              { index: 0, message: { role: 'assistant', content: `max=${sent.max_tokens} t=${sent.temperature} n=${sent.n ?? 1}` }, finish_reason: 'stop' },
+            ],
+            usage: {
+              prompt_tokens: 10,
+              completion_tokens: 4,
+              total_tokens: 14,
+              prompt_tokens_details: { cached_tokens: 2 },
+              completion_tokens_details: { reasoning_tokens: 1 },
+            },
           }),
         );
       });

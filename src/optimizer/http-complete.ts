@@ -103,12 +103,17 @@ export function httpComplete(opts: HttpCompleteOptions): Complete {
     const text = await res.body.text();
     if (res.statusCode < 200 || res.statusCode >= 300) {
       const retryAfterS = Number(headerValue(res.headers['retry-after']));
-      throw new HttpCompleteError(res.statusCode, `${url} answered ${res.statusCode}: ${text.slice(0, 500)}`, Number.isFinite(retryAfterS) ? retryAfterS * 1000 : undefined);
+      throw new HttpCompleteError(
+        res.statusCode,
+        `${url} answered ${res.statusCode}: ${text.slice(0, 500)}`,
+        Number.isFinite(retryAfterS) ? retryAfterS * 1000 : undefined,
+      );
     }
     const completion = JSON.parse(text) as ChatCompletion;
     const usage = usageOf(completion.usage);
     const aigwCost = Number(headerValue(res.headers[AIGW_COST_HEADER]));
-    if (headerValue(res.headers[AIGW_COST_HEADER]) !== undefined && Number.isFinite(aigwCost)) return { completion, usage, costUsd: aigwCost, costSource: 'aigw' };
+    if (headerValue(res.headers[AIGW_COST_HEADER]) !== undefined && Number.isFinite(aigwCost))
+      return { completion, usage, costUsd: aigwCost, costSource: 'aigw' };
     if (opts.pricing) return { completion, usage, costUsd: costUsd(usage, opts.pricing), costSource: 'prices' };
     return { completion, usage, costUsd: 0, costSource: 'unknown' };
   }

@@ -94,7 +94,12 @@ describe('selectTechnique: optillm_approach body field', () => {
 describe('selectTechnique: <optillm_approach> tag', () => {
   it('reads the tag from the system message and drops a system message that only carried it', () => {
     const out = selectTechnique(
-      req({ messages: [{ role: 'system', content: '<optillm_approach>re2</optillm_approach>' }, { role: 'user', content: 'Hi' }] }),
+      req({
+        messages: [
+          { role: 'system', content: '<optillm_approach>re2</optillm_approach>' },
+          { role: 'user', content: 'Hi' },
+        ],
+      }),
       deps,
     );
     expect(out.selection).toEqual({ spec: 're2', options: {}, source: 'tag' });
@@ -102,10 +107,7 @@ describe('selectTechnique: <optillm_approach> tag', () => {
   });
 
   it('reads the tag from a user message and strips it from what is sent', () => {
-    const out = selectTechnique(
-      req({ messages: [{ role: 'user', content: '<optillm_approach>moa</optillm_approach> What is 2+2?' }] }),
-      deps,
-    );
+    const out = selectTechnique(req({ messages: [{ role: 'user', content: '<optillm_approach>moa</optillm_approach> What is 2+2?' }] }), deps);
     expect(out.selection?.spec).toBe('moa');
     expect(out.request.messages).toEqual([{ role: 'user', content: 'What is 2+2?' }]);
   });

@@ -19,7 +19,10 @@ const request: ChatRequest = { model: 'cheap', messages: [{ role: 'user', conten
 describe('parseTechniqueSpec', () => {
   it('parses names, pipelines and parallel branches (& binds tighter than |)', () => {
     expect(parseTechniqueSpec('re2').branches).toEqual([['re2']]);
-    expect(parseTechniqueSpec(' re2 & self_consistency | none ')).toEqual({ text: 're2&self_consistency|none', branches: [['re2', 'self_consistency'], ['none']] });
+    expect(parseTechniqueSpec(' re2 & self_consistency | none ')).toEqual({
+      text: 're2&self_consistency|none',
+      branches: [['re2', 'self_consistency'], ['none']],
+    });
   });
 
   it('throws UnknownTechniqueError naming the bad names and listing every valid one', () => {
@@ -126,7 +129,9 @@ describe('runTechniqueSpec', () => {
       controller.abort();
       return 'x';
     });
-    await expect(runTechniqueSpec('none&re2', { request, complete: s.complete, options: {}, signal: controller.signal })).rejects.toThrow(TechniqueAbortedError);
+    await expect(runTechniqueSpec('none&re2', { request, complete: s.complete, options: {}, signal: controller.signal })).rejects.toThrow(
+      TechniqueAbortedError,
+    );
     expect(s.calls).toHaveLength(1);
   });
 
@@ -136,7 +141,9 @@ describe('runTechniqueSpec', () => {
     await recorder.complete({ label: 'one', messages: request.messages, n: 2, max_tokens: 100 });
     // A third request fits, but 100 more tokens would make 300 > 250.
     await expect(recorder.complete({ label: 'two', messages: request.messages, max_tokens: 100 })).rejects.toThrow(BoundsExceededError);
-    await expect(recorder.complete({ label: 'three', messages: request.messages, n: 2, max_tokens: 10 })).rejects.toThrow(/'three' would pass the technique's stated bounds \(3 requests/);
+    await expect(recorder.complete({ label: 'three', messages: request.messages, n: 2, max_tokens: 10 })).rejects.toThrow(
+      /'three' would pass the technique's stated bounds \(3 requests/,
+    );
     await recorder.complete({ label: 'four', messages: request.messages, max_tokens: 50 });
     expect(s.calls.map((c) => c.label)).toEqual(['one', 'four']);
     expect(recorder.calls.map((c) => c.label)).toEqual(['one', 'four']);

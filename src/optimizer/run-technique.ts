@@ -107,7 +107,9 @@ function checkOptionNames(spec: TechniqueSpec, options: Readonly<Record<string, 
 
 /** Only the options some technique of the spec knows: for running several specs with one option set (eval). */
 export function optionsForSpec(spec: string | TechniqueSpec, options: Readonly<Record<string, number>>): Record<string, number> {
-  const techniques = asSpec(spec).branches.flat().map((n) => TECHNIQUES[n]!);
+  const techniques = asSpec(spec)
+    .branches.flat()
+    .map((n) => TECHNIQUES[n]!);
   return Object.fromEntries(Object.entries(options).filter(([name]) => techniques.some((t) => Object.hasOwn(t.options, name))));
 }
 

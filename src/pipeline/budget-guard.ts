@@ -51,12 +51,22 @@ export function mostCostUsd(targets: readonly UpstreamTarget[], costOf: (target:
 /** What the reservation is made of, for the 429 that names it. */
 function worstCaseText(input: ReservationInput, modelId: string): string {
   const outputTokens = billableOutputTokens(input) * Math.max(1, input.choices);
-  const why = input.requestedMaxTokens === undefined ? `${modelId}'s max output, as no max_tokens was sent` : enforcesMaxTokens(input.provider) ? 'max_tokens' : `${modelId}'s max output: its provider may not enforce max_tokens`;
+  const why =
+    input.requestedMaxTokens === undefined
+      ? `${modelId}'s max output, as no max_tokens was sent`
+      : enforcesMaxTokens(input.provider)
+        ? 'max_tokens'
+        : `${modelId}'s max output: its provider may not enforce max_tokens`;
   return `${input.promptTokens} prompt tokens + up to ${outputTokens} output tokens (${why}) on ${modelId}`;
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
-export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = 'its most expensive plan'): Promise<Reservation | undefined> {
+export async function reserveBudgetUsd(
+  g: Gateway,
+  record: RequestRecord,
+  amountUsd: number,
+  worstCase = 'its most expensive plan',
+): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const verdict = await g.ledger
@@ -66,7 +76,14 @@ export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amount
       if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
       throw err;
     });
-  if (!verdict.ok) throw errors.budgetExceeded({ window: verdict.window, limitUsd: verdict.limitUsd, usedUsd: verdict.spentUsd + verdict.reservedUsd, requestUsd: amountUsd, worstCase });
+  if (!verdict.ok)
+    throw errors.budgetExceeded({
+      window: verdict.window,
+      limitUsd: verdict.limitUsd,
+      usedUsd: verdict.spentUsd + verdict.reservedUsd,
+      requestUsd: amountUsd,
+      worstCase,
+    });
   const createdAtMs = Date.now();
   g.writer.enqueueReservation({
     id: verdict.reservationId,

@@ -7,7 +7,10 @@ export class Catalog {
   readonly models: readonly ModelConfig[];
   readonly virtualModels: ReadonlySet<string>;
 
-  constructor(readonly config: GatewayConfig, env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    readonly config: GatewayConfig,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
     const providers = new Map<string, ProviderConfig>(config.providers.map((p) => [p.id, p]));
     for (const model of config.models) {
       const provider = providers.get(model.provider);

@@ -86,7 +86,12 @@ async function tracedPlan(g: Gateway, record: RequestRecord, body: ChatRequest, 
     const planned = planRoute(g, body, req.headers, record);
     const plan = planned instanceof Promise ? await planned : planned;
     if (span && plan.decision) span.set(decisionAttributes(plan.decision));
-    if (plan.decision) record.trace?.set({ 'aigw.task_type': plan.decision.taskType, 'aigw.route_rule': plan.decision.rulesFired.join(',') || 'default', 'aigw.decision_id': plan.decision.id });
+    if (plan.decision)
+      record.trace?.set({
+        'aigw.task_type': plan.decision.taskType,
+        'aigw.route_rule': plan.decision.rulesFired.join(',') || 'default',
+        'aigw.decision_id': plan.decision.id,
+      });
     return plan;
   } catch (err) {
     span?.fail(err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error', err instanceof Error ? err.message : undefined);
@@ -122,7 +127,11 @@ async function completeOnce({ g, reply, body, plan, signal, cache, format }: Com
   record.row.finish_reason = completion.choices[0]?.finish_reason ?? null;
   if (g.config.server.log_content) record.row.response_text = outputText;
   keepJudgeContent(g, record, body.messages, outputText);
-  keepToolCallSignal(record, body.tools, completion.choices.flatMap((c) => c.message.tool_calls ?? []));
+  keepToolCallSignal(
+    record,
+    body.tools,
+    completion.choices.flatMap((c) => c.message.tool_calls ?? []),
+  );
   record.row.status = 200;
   g.liveStats.record(target.model.id, {
     ttftMs: Number(record.upstreamNs) / 1e6,
@@ -198,7 +207,12 @@ async function relayStream(g: Gateway, open: OpenStream, body: ChatRequest, out:
   if (result.firstTokenAtNs !== undefined) record.row.ttft_ms = Number(result.firstTokenAtNs - record.startNs) / 1e6;
   if (g.config.server.log_content) record.row.response_text = result.outputText;
   keepJudgeContent(g, record, body.messages, result.outputText);
-  if (!result.failure) keepToolCallSignal(record, body.tools, result.toolCalls.map((c) => ({ function: c })));
+  if (!result.failure)
+    keepToolCallSignal(
+      record,
+      body.tools,
+      result.toolCalls.map((c) => ({ function: c })),
+    );
   g.liveStats.record(target.model.id, {
     ttftMs: result.firstTokenAtNs !== undefined ? Number(result.firstTokenAtNs - open.headersAtNs) / 1e6 : undefined,
     outputTokens: record.row.output_tokens,
@@ -228,5 +242,10 @@ function callPlan<T>(
 ): Promise<AnsweredOutcome<T>> {
   const record = req.record;
   const ctx = attemptContext(g, body, record, simControlHeaders(req.headers), signal);
-  return callUpstream(g, plan.targets, (target) => attempt(ctx, target), { signal, callerRecordsSuccess, trace: record.trace, onOutcome: (o) => noteAttempts(record, o) });
+  return callUpstream(g, plan.targets, (target) => attempt(ctx, target), {
+    signal,
+    callerRecordsSuccess,
+    trace: record.trace,
+    onOutcome: (o) => noteAttempts(record, o),
+  });
 }

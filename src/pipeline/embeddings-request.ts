@@ -30,7 +30,13 @@ export async function handleEmbeddingsRequest(g: Gateway, req: FastifyRequest, r
     const call: EmbeddingsCall = { items: embeddingItems(body.input), dimensions: body.dimensions };
     const reservation = await reserveBudgetUsd(g, record, maxEmbeddingsCostUsd(call.items, targets));
     try {
-      const ctx = { upstream: g.upstream, record, defaultTimeoutMs: g.config.reliability.default_timeout_ms, simHeaders: simControlHeaders(req.headers), signal };
+      const ctx = {
+        upstream: g.upstream,
+        record,
+        defaultTimeoutMs: g.config.reliability.default_timeout_ms,
+        simHeaders: simControlHeaders(req.headers),
+        signal,
+      };
       const outcome = await callUpstream(g, targets, (target) => attemptEmbeddings(ctx, call, target), {
         signal,
         trace: record.trace,
@@ -40,7 +46,9 @@ export async function handleEmbeddingsRequest(g: Gateway, req: FastifyRequest, r
       const usage = settleEmbeddings(record, outcome.target, call.items, outcome.value);
       finishTiming(record);
       reply.headers(gatewayHeaders(record, outcome.target, undefined, g.simulated));
-      reply.header('content-type', 'application/json').send(JSON.stringify(embeddingsResponse(body, outcome.target, outcome.value, usage, record.row.cost_usd)));
+      reply
+        .header('content-type', 'application/json')
+        .send(JSON.stringify(embeddingsResponse(body, outcome.target, outcome.value, usage, record.row.cost_usd)));
     } finally {
       await settleBudget(g, reservation, record);
     }
@@ -61,7 +69,10 @@ function noteRequest(record: RequestRecord, body: EmbeddingsRequest): void {
 /** The named model and its embedding fallbacks; a routing model, a chat model or an unknown id is the client's error. */
 function embeddingTargets(g: Gateway, model: string): UpstreamTarget[] {
   if (g.catalog.isVirtual(model)) {
-    throw errors.invalidField('model', `'${model}' is a routing model for chat; embeddings go to the embedding model you name (GET /v1/models lists them with kind 'embedding').`);
+    throw errors.invalidField(
+      'model',
+      `'${model}' is a routing model for chat; embeddings go to the embedding model you name (GET /v1/models lists them with kind 'embedding').`,
+    );
   }
   const targets = g.catalog.withFallbacks(model);
   if (targets.length === 0) throw errors.modelNotFound(model);
@@ -95,7 +106,13 @@ function base64Vector(vector: readonly number[]): string {
   return Buffer.from(new Float32Array(vector).buffer).toString('base64');
 }
 
-function embeddingsResponse(body: EmbeddingsRequest, target: UpstreamTarget, mapped: MappedEmbeddings, usage: NormalizedUsage, costUsdValue: number): EmbeddingsResponse {
+function embeddingsResponse(
+  body: EmbeddingsRequest,
+  target: UpstreamTarget,
+  mapped: MappedEmbeddings,
+  usage: NormalizedUsage,
+  costUsdValue: number,
+): EmbeddingsResponse {
   const base64 = body.encoding_format === 'base64';
   const { prompt_tokens, total_tokens, cost } = usageWithCost(usage, costUsdValue);
   return {

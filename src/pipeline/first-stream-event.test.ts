@@ -36,7 +36,13 @@ async function startError(parts: readonly string[], type: 'openai' | 'anthropic'
 
 describe('checkStreamStart', () => {
   it('replays every byte it read, then the rest, when the answer has begun', async () => {
-    const parts = [openaiChunk({ role: 'assistant', content: '' }), openaiChunk({ content: 'Hel' }).slice(0, 20), openaiChunk({ content: 'Hel' }).slice(20), openaiChunk({}, 'stop'), 'data: [DONE]\n\n'];
+    const parts = [
+      openaiChunk({ role: 'assistant', content: '' }),
+      openaiChunk({ content: 'Hel' }).slice(0, 20),
+      openaiChunk({ content: 'Hel' }).slice(20),
+      openaiChunk({}, 'stop'),
+      'data: [DONE]\n\n',
+    ];
     const body = await checkStreamStart(chunks(parts), adapterFor('openai'), target('openai'), 'req-1');
     expect(await drain(body)).toBe(parts.join(''));
   });
@@ -47,7 +53,10 @@ describe('checkStreamStart', () => {
   });
 
   it('holds back a role-only chunk: an error right after it still counts as a failed start', async () => {
-    const err = await startError([openaiChunk({ role: 'assistant', content: '' }), `data: ${JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } })}\n\n`]);
+    const err = await startError([
+      openaiChunk({ role: 'assistant', content: '' }),
+      `data: ${JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } })}\n\n`,
+    ]);
     expect(err.upstream.message).toBe('overloaded');
   });
 

@@ -47,7 +47,11 @@ export async function checkStreamStart(
     await rest.return?.();
     if (err instanceof UpstreamCallError) throw err;
     const kind = (err as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'connection';
-    throw new UpstreamCallError({ kind, status: kind === 'timeout' ? 504 : 502, message: `upstream stream failed before its first event: ${(err as Error).message}` });
+    throw new UpstreamCallError({
+      kind,
+      status: kind === 'timeout' ? 504 : 502,
+      message: `upstream stream failed before its first event: ${(err as Error).message}`,
+    });
   }
 }
 

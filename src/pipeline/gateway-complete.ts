@@ -106,7 +106,13 @@ export function createGatewayComplete(deps: GatewayCompleteDeps): { complete: Co
       span?.fail('technique_call_failed', err instanceof Error ? err.message : String(err));
       throw err;
     } finally {
-      span?.set({ 'aigw.model': log.model, 'aigw.upstream_requests': log.upstreamRequests, 'aigw.cost_usd': log.costUsd, 'gen_ai.usage.input_tokens': log.usage.inputTokens, 'gen_ai.usage.output_tokens': log.usage.outputTokens });
+      span?.set({
+        'aigw.model': log.model,
+        'aigw.upstream_requests': log.upstreamRequests,
+        'aigw.cost_usd': log.costUsd,
+        'gen_ai.usage.input_tokens': log.usage.inputTokens,
+        'gen_ai.usage.output_tokens': log.usage.outputTokens,
+      });
       span?.end();
     }
     return resultOf(answers, log);

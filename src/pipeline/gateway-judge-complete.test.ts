@@ -14,7 +14,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe('the judge over the gateway\'s providers', () => {
+describe("the judge over the gateway's providers", () => {
   it('calls the judge model through the gateway and leaves a priced row tagged with the graded request', async () => {
     const g = () => stack.gateway.runtime.gateway;
     const complete = gatewayJudgeComplete(g)('sim-nano', 'req-graded-1');
@@ -30,7 +30,7 @@ describe('the judge over the gateway\'s providers', () => {
     expect(judgeRow?.cost_usd).toBeGreaterThan(0);
   });
 
-  it('grades an answered request in the background: a judge feedback row and the judge call\'s own row', async () => {
+  it("grades an answered request in the background: a judge feedback row and the judge call's own row", async () => {
     const g = () => stack.gateway.runtime.gateway;
     const { response } = await stack.client.chat.completions
       .create({ model: 'auto', messages: [{ role: 'user', content: 'What is the capital of France?' }], max_tokens: 30 })

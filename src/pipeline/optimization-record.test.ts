@@ -18,7 +18,15 @@ function usage(input: number, output: number, reasoning = 0) {
 function ledgerOf(calls: Array<Omit<CallLog, 'model' | 'params'> & { n: number }>): CallLedger {
   const ledger = new CallLedger();
   for (const c of calls) {
-    ledger.calls.push({ label: c.label, model: 'cheap', upstreamRequests: c.upstreamRequests, usage: c.usage, costUsd: c.costUsd, params: { n: c.n, temperature: 0.3, top_p: null, max_tokens: null }, ...(c.failed ? { failed: true as const } : {}) });
+    ledger.calls.push({
+      label: c.label,
+      model: 'cheap',
+      upstreamRequests: c.upstreamRequests,
+      usage: c.usage,
+      costUsd: c.costUsd,
+      params: { n: c.n, temperature: 0.3, top_p: null, max_tokens: null },
+      ...(c.failed ? { failed: true as const } : {}),
+    });
     ledger.addRequest({ texts: [], finishReasons: [], usage: c.usage, costUsd: c.costUsd, estimated: false, target });
   }
   return ledger;
@@ -73,14 +81,34 @@ describe('optimization JSON', () => {
 
   it("copies the router's predictions for the chosen pairing and for the model alone; a client's selector has none", () => {
     const ledger = ledgerOf([{ label: 'self_consistency:sample', upstreamRequests: 1, usage: usage(50, 500), costUsd: 0.00105, n: 5 }]);
-    const candidate = (model: string, predictedQuality: number, estCostUsd: number, eligible: boolean) => ({ model, predictedQuality, estCostUsd, estLatencyMs: 100, score: 0, eligible });
+    const candidate = (model: string, predictedQuality: number, estCostUsd: number, eligible: boolean) => ({
+      model,
+      predictedQuality,
+      estCostUsd,
+      estLatencyMs: 100,
+      score: 0,
+      eligible,
+    });
     const decision = {
       id: 'dec_1',
       chosenModel: 'cheap',
       technique: { spec: 'self_consistency', options: { k: 5 } },
-      candidates: [candidate('other+self_consistency(k=5)', 0.9, 0.01, false), candidate('cheap+self_consistency(k=5)', 0.82, 0.002, true), candidate('dear', 0.85, 0.006, true), candidate('cheap', 0.7, 0.0004, false)],
+      candidates: [
+        candidate('other+self_consistency(k=5)', 0.9, 0.01, false),
+        candidate('cheap+self_consistency(k=5)', 0.82, 0.002, true),
+        candidate('dear', 0.85, 0.006, true),
+        candidate('cheap', 0.7, 0.0004, false),
+      ],
     } as unknown as RouteDecision;
-    const facts = { technique: 'self_consistency', options: { k: 5 }, request, bounds: { maxUpstreamRequests: 5, maxCompletionTokens: 500 }, ledger, primary: target, decision };
+    const facts = {
+      technique: 'self_consistency',
+      options: { k: 5 },
+      request,
+      bounds: { maxUpstreamRequests: 5, maxCompletionTokens: 500 },
+      ledger,
+      primary: target,
+      decision,
+    };
     expect(optimizationJson({ ...facts, source: 'router' }).recommendation).toEqual({
       decision_id: 'dec_1',
       candidate: 'cheap+self_consistency(k=5)',

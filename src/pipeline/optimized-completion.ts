@@ -87,8 +87,25 @@ export async function completeOptimized(
   // The technique is one span; each of its calls a child, with that call's upstream attempts below it.
   const span = record.trace?.child(`technique ${selection.spec}`, 'internal', { 'aigw.technique': selection.spec, 'aigw.technique_source': selection.source });
   try {
-    const { complete, ledger } = createGatewayComplete({ g, request: body, targets: plan.targets, record, simHeaders: simControlHeaders(req.headers), signal, trace: span });
-    const facts = { technique: selection.spec, source: selection.source, options: selection.options, decision: plan.decision, request: body, bounds, ledger, primary: plan.targets[0] };
+    const { complete, ledger } = createGatewayComplete({
+      g,
+      request: body,
+      targets: plan.targets,
+      record,
+      simHeaders: simControlHeaders(req.headers),
+      signal,
+      trace: span,
+    });
+    const facts = {
+      technique: selection.spec,
+      source: selection.source,
+      options: selection.options,
+      decision: plan.decision,
+      request: body,
+      bounds,
+      ledger,
+      primary: plan.targets[0],
+    };
     let answer: OptimizedAnswer;
     try {
       answer = await runTechnique(selection.spec, { request: body, complete, options: selection.options, signal });
@@ -151,7 +168,9 @@ async function respond(
     answer: answer.answer,
     finishReason,
     // n > 1: the next best answers of the same run (checked against the technique's maximum up front).
-    alternatives: (answer.alternatives ?? []).slice(0, Math.max(0, (body.n ?? 1) - 1)).map((a) => ({ answer: a.answer, finishReason: clientFinishReason(a.finishReason) })),
+    alternatives: (answer.alternatives ?? [])
+      .slice(0, Math.max(0, (body.n ?? 1) - 1))
+      .map((a) => ({ answer: a.answer, finishReason: clientFinishReason(a.finishReason) })),
     usage: ledger.usage,
   };
   finishTiming(record);

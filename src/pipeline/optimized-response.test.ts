@@ -44,7 +44,12 @@ describe('optimized answers', () => {
   it('streams role, content, finish, usage (when asked) and [DONE]', () => {
     const events = parseEvents(optimizedStreamEvents(reply, true)) as Array<Record<string, unknown> | string>;
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events.slice(0, -1) as Array<{ object: string; id: string; choices: Array<{ delta: { role?: string; content?: string }; finish_reason: string | null }>; usage?: unknown }>;
+    const chunks = events.slice(0, -1) as Array<{
+      object: string;
+      id: string;
+      choices: Array<{ delta: { role?: string; content?: string }; finish_reason: string | null }>;
+      usage?: unknown;
+    }>;
     for (const c of chunks) expect(c).toMatchObject({ object: 'chat.completion.chunk', id: 'chatcmpl-r1', model: 'sim-mini' });
     expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
@@ -67,7 +72,9 @@ describe('optimized answers', () => {
       [0, 'Final answer: 51', 'stop'],
       [1, 'Final answer: 52', 'length'],
     ]);
-    const events = parseEvents(optimizedStreamEvents(multi, false)) as Array<{ choices: Array<{ index: number; delta: { content?: string }; finish_reason: string | null }> } | string>;
+    const events = parseEvents(optimizedStreamEvents(multi, false)) as Array<
+      { choices: Array<{ index: number; delta: { content?: string }; finish_reason: string | null }> } | string
+    >;
     const byIndex = new Map<number, string>();
     const finishes: Array<[number, string]> = [];
     for (const e of events) {

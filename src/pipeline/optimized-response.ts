@@ -32,7 +32,12 @@ export function optimizedCompletion(r: OptimizedReply): ChatCompletion {
     object: 'chat.completion',
     created: r.created,
     model: r.model,
-    choices: choicesOf(r).map((c, index) => ({ index, message: { role: 'assistant', content: c.answer }, finish_reason: clientFinishReason(c.finishReason), logprobs: null })),
+    choices: choicesOf(r).map((c, index) => ({
+      index,
+      message: { role: 'assistant', content: c.answer },
+      finish_reason: clientFinishReason(c.finishReason),
+      logprobs: null,
+    })),
     usage: toOpenAIUsage(r.usage),
   };
 }

@@ -20,9 +20,7 @@ export function requiredCapabilities(body: ChatRequest): string[] {
   const caps: string[] = [];
   if (body.tools?.length) caps.push('tools');
   if (body.response_format && body.response_format.type !== 'text') caps.push('json');
-  const hasImage = body.messages.some(
-    (m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'),
-  );
+  const hasImage = body.messages.some((m) => Array.isArray(m.content) && m.content.some((part) => part.type === 'image_url'));
   if (hasImage) caps.push('vision');
   if ((body.n ?? 1) > 1) caps.push('n');
   return caps;
@@ -39,7 +37,10 @@ function namedTargets(g: Gateway, body: ChatRequest): UpstreamTarget[] {
   if (missingEnv) throw errors.providerKeyMissing(body.model, missingEnv);
   if ((body.n ?? 1) <= 1) return targets;
   if (!targets[0]!.model.supports_n) {
-    throw errors.invalidField('n', `Model '${body.model}' cannot return n > 1 choices in one request (its upstream has no n); send n separate requests, or use a model with supports_n.`);
+    throw errors.invalidField(
+      'n',
+      `Model '${body.model}' cannot return n > 1 choices in one request (its upstream has no n); send n separate requests, or use a model with supports_n.`,
+    );
   }
   return targets.filter((t) => t.model.supports_n);
 }
@@ -66,12 +67,7 @@ export function routerInput(body: ChatRequest, headers: IncomingHttpHeaders, rec
  * A named model goes to itself and its configured fallbacks; a routing model (`auto`, `auto-cost`, …)
  * asks the router, whose decision is logged with the request.
  */
-export function planRoute(
-  g: Gateway,
-  body: ChatRequest,
-  headers: IncomingHttpHeaders,
-  record: RequestRecord,
-): RoutePlan | Promise<RoutePlan> {
+export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord): RoutePlan | Promise<RoutePlan> {
   const catalog = g.catalog;
   if (!catalog.isVirtual(body.model)) return { targets: namedTargets(g, body), decision: undefined };
   const input = { ...routerInput(body, headers, record, body.model), requestId: record.row.id };

@@ -69,16 +69,17 @@ export function answerFromCache(g: Gateway, reply: FastifyReply, body: ChatReque
   };
   if (body.stream !== true) {
     const completion = completionFromCache(answer, ident);
-    reply.headers(headers).header('content-type', 'application/json').send(JSON.stringify(format.answer(completion, answer.usage, 0, record.row.id)));
+    reply
+      .headers(headers)
+      .header('content-type', 'application/json')
+      .send(JSON.stringify(format.answer(completion, answer.usage, 0, record.row.id)));
     return;
   }
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, { ...SSE_RESPONSE_HEADERS, ...headers });
   record.row.ttft_ms = record.row.latency_ms;
-  out.end(
-    format.wholeStream(completionFromCache(answer, ident), answer.usage, 0, { body, requestId: record.row.id }).join(''),
-  );
+  out.end(format.wholeStream(completionFromCache(answer, ident), answer.usage, 0, { body, requestId: record.row.id }).join(''));
   recordRequest(g, record);
 }
 
@@ -98,19 +99,17 @@ function stampHitRow(record: RequestRecord, answer: CachedAnswer, logContent: bo
 /** Stores a successful non-stream answer, after it was sent. */
 export function storeCompletion(g: Gateway, ticket: CacheTicket, completion: ChatCompletion, target: UpstreamTarget, record: RequestRecord): void {
   if (!ticket.key || !isPlannedTarget(ticket, target) || record.row.status !== 200) return;
-  const choices = completion.choices.map(
-    (c): Partial<CachedChoice> => ({
-      index: c.index,
-      message: {
-        role: 'assistant',
-        content: c.message.content ?? null,
-        ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}),
-        ...(c.message.refusal != null ? { refusal: c.message.refusal } : {}),
-      },
-      finish_reason: c.finish_reason as CachedChoice['finish_reason'],
-      ...(c.logprobs != null ? { logprobs: c.logprobs } : {}),
-    }),
-  );
+  const choices = completion.choices.map((c): Partial<CachedChoice> => ({
+    index: c.index,
+    message: {
+      role: 'assistant',
+      content: c.message.content ?? null,
+      ...(c.message.tool_calls ? { tool_calls: c.message.tool_calls } : {}),
+      ...(c.message.refusal != null ? { refusal: c.message.refusal } : {}),
+    },
+    finish_reason: c.finish_reason as CachedChoice['finish_reason'],
+    ...(c.logprobs != null ? { logprobs: c.logprobs } : {}),
+  }));
   storeOffPath(g, ticket.key, target, choices, record);
 }
 

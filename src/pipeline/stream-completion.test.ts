@@ -35,7 +35,11 @@ class HeldClient extends Writable {
 
 describe('pipeStream', () => {
   it('stops reading the upstream while the client is not draining its writes', async () => {
-    const parts = [...Array.from({ length: 20 }, (_, i) => chunk(`w${i} `)), `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`, 'data: [DONE]\n\n'];
+    const parts = [
+      ...Array.from({ length: 20 }, (_, i) => chunk(`w${i} `)),
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+      'data: [DONE]\n\n',
+    ];
     let pulled = 0;
     async function* body(): AsyncGenerator<Buffer> {
       for (const p of parts) {
@@ -43,12 +47,26 @@ describe('pipeStream', () => {
         yield Buffer.from(p);
       }
     }
-    const open: OpenStream = { res: { body: { destroy() {} } } as unknown as UpstreamResponse, adapter: adapterFor('openai'), target, headersAtNs: 0n, body: body() };
+    const open: OpenStream = {
+      res: { body: { destroy() {} } } as unknown as UpstreamResponse,
+      adapter: adapterFor('openai'),
+      target,
+      headersAtNs: 0n,
+      body: body(),
+    };
     const client = new HeldClient();
     const record = newRequestRecord('req-1', Date.now());
-    const writer = openaiFormat.streamWriter({ body: { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, requestId: 'req-1', model: 'm' });
+    const writer = openaiFormat.streamWriter({
+      body: { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true },
+      requestId: 'req-1',
+      model: 'm',
+    });
     const piping = pipeStream(open, writer, client as unknown as ServerResponse, record, () => ({
-      inputTokens: 1, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 1, reasoningTokens: 0,
+      inputTokens: 1,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 1,
+      reasoningTokens: 0,
     }));
     await new Promise((r) => setTimeout(r, 30));
     expect(pulled).toBe(1); // the first write filled the client's buffer: nothing more is read

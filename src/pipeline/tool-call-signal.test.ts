@@ -24,10 +24,13 @@ describe('toolCallErrors', () => {
 });
 
 describe('accumulateToolCallDeltas', () => {
-  it('joins each call\'s name and argument pieces by index', () => {
+  it("joins each call's name and argument pieces by index", () => {
     const acc = new Map<number, { name: string; arguments: string }>();
     accumulateToolCallDeltas(acc, [{ index: 0, id: 'a', function: { name: 'get_weather', arguments: '' } }]);
-    accumulateToolCallDeltas(acc, [{ index: 0, function: { arguments: '{"city":' } }, { index: 1, function: { name: 'get_time', arguments: '{}' } }]);
+    accumulateToolCallDeltas(acc, [
+      { index: 0, function: { arguments: '{"city":' } },
+      { index: 1, function: { name: 'get_time', arguments: '{}' } },
+    ]);
     accumulateToolCallDeltas(acc, [{ index: 0, function: { arguments: '"Oslo"}' } }]);
     expect([...acc.entries()]).toEqual([
       [0, { name: 'get_weather', arguments: '{"city":"Oslo"}' }],
@@ -46,7 +49,16 @@ describe('the tool-call completion signal', () => {
     const store = { upsertFeedback: vi.fn(async (row: FeedbackRow) => void rows.push(row)) };
     writeToolCallSignal({ store: store as never, logger: { warn: vi.fn() } as never }, r, 1_000);
     await Promise.resolve();
-    expect(rows).toEqual([{ id: expect.stringMatching(/^fb_/), request_id: 'req_1', source: 'completion', score: 0, comment: 'tool call 1 (send_email): calls a function the request did not offer', created_at: 1_000 }]);
+    expect(rows).toEqual([
+      {
+        id: expect.stringMatching(/^fb_/),
+        request_id: 'req_1',
+        source: 'completion',
+        score: 0,
+        comment: 'tool call 1 (send_email): calls a function the request did not offer',
+        created_at: 1_000,
+      },
+    ]);
   });
 
   it('stores nothing for good calls, and logs a failed write instead of throwing', async () => {

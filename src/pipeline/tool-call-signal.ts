@@ -64,6 +64,13 @@ export function writeToolCallSignal(g: Pick<Gateway, 'store' | 'logger'>, record
   const errors = record.toolCallErrors;
   if (!errors?.length) return;
   g.store
-    .upsertFeedback({ id: `fb_${randomUUID()}`, request_id: record.row.id, source: 'completion', score: 0, comment: errors.join('; ').slice(0, 4_000), created_at: nowMs })
+    .upsertFeedback({
+      id: `fb_${randomUUID()}`,
+      request_id: record.row.id,
+      source: 'completion',
+      score: 0,
+      comment: errors.join('; ').slice(0, 4_000),
+      created_at: nowMs,
+    })
     .catch((err: unknown) => g.logger.warn({ err, request_id: record.row.id }, 'could not store the tool-call completion signal'));
 }

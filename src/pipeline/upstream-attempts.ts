@@ -67,11 +67,7 @@ export function attemptStream(ctx: AttemptContext, target: UpstreamTarget): Prom
   });
 }
 
-async function openUpstream(
-  ctx: AttemptContext,
-  target: UpstreamTarget,
-  stream: boolean,
-): Promise<{ adapter: ProviderAdapter; res: UpstreamResponse }> {
+async function openUpstream(ctx: AttemptContext, target: UpstreamTarget, stream: boolean): Promise<{ adapter: ProviderAdapter; res: UpstreamResponse }> {
   const adapter = adapterFor(target.provider.type);
   const res = await sendUpstream(ctx, target, adapter.buildRequest(ctx.body, target, { stream }), adapter.mapError);
   return { adapter, res };
@@ -105,7 +101,8 @@ export function attemptEmbeddings(ctx: UpstreamCallContext, call: EmbeddingsCall
     try {
       httpReq = adapter.buildRequest(call, target);
     } catch (err) {
-      if (err instanceof UnsupportedEmbeddingsInput) throw new UpstreamCallError({ kind: 'bad_request', status: 400, message: err.message, providerCode: 'unsupported_input' });
+      if (err instanceof UnsupportedEmbeddingsInput)
+        throw new UpstreamCallError({ kind: 'bad_request', status: 400, message: err.message, providerCode: 'unsupported_input' });
       throw err;
     }
     const res = await sendUpstream(ctx, target, httpReq, adapter.mapError);

@@ -79,7 +79,10 @@ export const ChatRequest = z.looseObject({
   max_completion_tokens: z.int().positive().nullable().optional(),
   temperature: z.number().min(0).max(2).nullable().optional(),
   top_p: z.number().min(0).max(1).nullable().optional(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(4)])
+    .nullable()
+    .optional(),
   seed: z.int().nullable().optional(),
   user: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),

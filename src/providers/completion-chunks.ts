@@ -62,7 +62,14 @@ export function completionChunks(completion: ChatCompletion): ChatCompletionChun
 export function completionSseEvents(completion: ChatCompletion, includeUsage: boolean): string[] {
   const events = completionChunks(completion).map(formatSseData);
   if (includeUsage && completion.usage) {
-    const usageChunk: ChatCompletionChunk = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [], usage: completion.usage };
+    const usageChunk: ChatCompletionChunk = {
+      id: completion.id,
+      object: 'chat.completion.chunk',
+      created: completion.created,
+      model: completion.model,
+      choices: [],
+      usage: completion.usage,
+    };
     events.push(formatSseData(usageChunk));
   }
   events.push(SSE_DONE);

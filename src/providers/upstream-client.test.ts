@@ -49,7 +49,7 @@ describe('UpstreamClient', () => {
     await client.close();
   });
 
-  it('replaces a provider\'s pool when a reload changes its size', async () => {
+  it("replaces a provider's pool when a reload changes its size", async () => {
     const client = new UpstreamClient();
     const before = ProviderConfig.parse({ id: 'p', type: 'openai', base_url: `${origin}/resized`, max_connections: 1 });
     await sendConcurrently(client, before, 3);

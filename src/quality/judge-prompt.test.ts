@@ -12,7 +12,19 @@ describe('parseJudgeScore', () => {
   });
 
   it('rejects prose, out-of-range scores, strings and anything ambiguous', () => {
-    for (const reply of ['Score: 0.8', '0.8 because it is good', '{"score": 1.2}', '{"score": -0.1}', '{"score": "0.9"}', '8/10', '1.5', '[0.5]', '{"grade": 0.5}', '', '{"score": 0.5']) {
+    for (const reply of [
+      'Score: 0.8',
+      '0.8 because it is good',
+      '{"score": 1.2}',
+      '{"score": -0.1}',
+      '{"score": "0.9"}',
+      '8/10',
+      '1.5',
+      '[0.5]',
+      '{"grade": 0.5}',
+      '',
+      '{"score": 0.5',
+    ]) {
       expect(parseJudgeScore(reply), reply).toBeNull();
     }
   });
@@ -21,7 +33,7 @@ describe('parseJudgeScore', () => {
 describe('judge sampling and rubric', () => {
   const judge = JudgeConfig.parse({ model: 'gpt-4o', sample_rate: { coding: 0.5, default: 0.1 }, rubric: { coding: 'Does the code run?' } });
 
-  it('takes the task type\'s rate and rubric, else the defaults', () => {
+  it("takes the task type's rate and rubric, else the defaults", () => {
     expect(judgeSampleRate(judge, 'coding')).toBe(0.5);
     expect(judgeSampleRate(judge, 'chat')).toBe(0.1);
     expect(judgeRubric(judge, 'coding')).toBe('Does the code run?');

@@ -3,8 +3,7 @@ import type { ChatMessage } from '../providers/chat-schema.ts';
 import { inPercentSplit } from '../router/policy/match-rules.ts';
 
 /** Used when the config gives no rubric for the task type and no `default`. */
-export const DEFAULT_RUBRIC =
-  'Is the answer correct, complete and responsive to the request, without invented facts? 1 = fully, 0.5 = partly, 0 = not at all.';
+export const DEFAULT_RUBRIC = 'Is the answer correct, complete and responsive to the request, without invented facts? 1 = fully, 0.5 = partly, 0 = not at all.';
 
 /** The sample rate for a task type: its own, else `default`, else 0. */
 export function judgeSampleRate(judge: JudgeConfig, taskType: string): number {

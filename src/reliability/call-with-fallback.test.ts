@@ -12,8 +12,7 @@ const target = (id: string): UpstreamTarget => ({
   apiKey: undefined,
 });
 const reliability = ReliabilityConfig.parse({ max_retries: 2, backoff_base_ms: 1, backoff_max_ms: 2 });
-const fail = (e: Partial<UpstreamError> & { kind: UpstreamError['kind'] }) =>
-  new UpstreamCallError({ status: 500, message: e.kind, ...e });
+const fail = (e: Partial<UpstreamError> & { kind: UpstreamError['kind'] }) => new UpstreamCallError({ status: 500, message: e.kind, ...e });
 
 describe('callWithFallback', () => {
   it('leaves the breaker to the caller with callerRecordsSuccess: failures before the success still count', async () => {
@@ -33,43 +32,59 @@ describe('callWithFallback', () => {
 
   it('retries a retryable error on the same model, then succeeds', async () => {
     let calls = 0;
-    const out = await callWithFallback([target('a'), target('b')], async (t) => {
-      calls++;
-      if (calls < 3) throw fail({ kind: 'server_error' });
-      return t.model.id;
-    }, { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability });
+    const out = await callWithFallback(
+      [target('a'), target('b')],
+      async (t) => {
+        calls++;
+        if (calls < 3) throw fail({ kind: 'server_error' });
+        return t.model.id;
+      },
+      { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability },
+    );
     expect(out.ok && out.value).toBe('a');
     expect(out.attempts.map((a) => a.ok)).toEqual([false, false, true]);
   });
 
   it('falls back to the next model once retries are spent', async () => {
     const seen: string[] = [];
-    const out = await callWithFallback([target('a'), target('b')], async (t) => {
-      seen.push(t.model.id);
-      if (t.model.id === 'a') throw fail({ kind: 'rate_limited', status: 429, retryAfterMs: 1 });
-      return 'ok';
-    }, { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability });
+    const out = await callWithFallback(
+      [target('a'), target('b')],
+      async (t) => {
+        seen.push(t.model.id);
+        if (t.model.id === 'a') throw fail({ kind: 'rate_limited', status: 429, retryAfterMs: 1 });
+        return 'ok';
+      },
+      { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability },
+    );
     expect(out.ok).toBe(true);
     expect(seen).toEqual(['a', 'a', 'a', 'b']);
   });
 
   it('does not wait for a retry-after beyond the cap: goes to the next model at once', async () => {
     const seen: string[] = [];
-    const out = await callWithFallback([target('a'), target('b')], async (t) => {
-      seen.push(t.model.id);
-      if (t.model.id === 'a') throw fail({ kind: 'rate_limited', status: 429, retryAfterMs: 60_000 });
-      return 'ok';
-    }, { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability });
+    const out = await callWithFallback(
+      [target('a'), target('b')],
+      async (t) => {
+        seen.push(t.model.id);
+        if (t.model.id === 'a') throw fail({ kind: 'rate_limited', status: 429, retryAfterMs: 60_000 });
+        return 'ok';
+      },
+      { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability },
+    );
     expect(out.ok).toBe(true);
     expect(seen).toEqual(['a', 'b']);
   });
 
   it('stops at a client fault without trying other models', async () => {
     const seen: string[] = [];
-    const out = await callWithFallback([target('a'), target('b')], async (t) => {
-      seen.push(t.model.id);
-      throw fail({ kind: 'bad_request', status: 400 });
-    }, { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability });
+    const out = await callWithFallback(
+      [target('a'), target('b')],
+      async (t) => {
+        seen.push(t.model.id);
+        throw fail({ kind: 'bad_request', status: 400 });
+      },
+      { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability },
+    );
     expect(out.ok).toBe(false);
     expect(!out.ok && out.clientFault).toBe(true);
     expect(seen).toEqual(['a']);
@@ -84,9 +99,13 @@ describe('callWithFallback', () => {
   });
 
   it('reports the last error when every candidate fails', async () => {
-    const out = await callWithFallback([target('a')], async () => {
-      throw fail({ kind: 'timeout', status: 504 });
-    }, { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability });
+    const out = await callWithFallback(
+      [target('a')],
+      async () => {
+        throw fail({ kind: 'timeout', status: 504 });
+      },
+      { breakers: new BreakerRegistry({ failureThreshold: 10, cooldownMs: 1000 }), reliability },
+    );
     expect(!out.ok && out.error.kind).toBe('timeout');
     expect(out.attempts).toHaveLength(1);
   });

@@ -94,7 +94,14 @@ describe('decision log content', () => {
     expect(d.decisionUs).toBe(7);
     expect(d.candidates).toHaveLength(4);
     for (const c of d.candidates) {
-      expect(c).toEqual(expect.objectContaining({ predictedQuality: expect.any(Number), estCostUsd: expect.any(Number), estLatencyMs: expect.any(Number), score: expect.any(Number) }));
+      expect(c).toEqual(
+        expect.objectContaining({
+          predictedQuality: expect.any(Number),
+          estCostUsd: expect.any(Number),
+          estLatencyMs: expect.any(Number),
+          score: expect.any(Number),
+        }),
+      );
     }
     expect(d.candidates[0]?.model).toBe(d.chosenModel);
     expect(d.candidates.at(-1)).toMatchObject({ model: 'llama-local', eligible: false, reason: 'predicted quality 0.72 < required 0.80' });
@@ -243,7 +250,7 @@ describe('speed', () => {
     const p99 = samplesUs[Math.floor(samplesUs.length * 0.99)] ?? Infinity;
     expect(p99).toBeLessThan(200);
   });
-  it('logs the predictor\'s trust and says in the rationale when an unfamiliar prompt was routed on task-level quality', () => {
+  it("logs the predictor's trust and says in the rationale when an unfamiliar prompt was routed on task-level quality", () => {
     const withTrust = (trust: number) => ({ ...fakePredictor, trust: () => ({ trust, unfamiliar: trust < 0.05 }) });
     const low = decided(router(STORY_RULES, { predictor: withTrust(0.01) }).decide(ask(SUMMARIZE)));
     expect(low.trust).toBe(0.01);

@@ -115,7 +115,8 @@ export function createRouter(deps: RouterDeps): Router {
   const version = `${POLICY_VERSION}+${predictor.version}`;
   const rules = compileRules(config.routing.rules, config.models);
   const optimizer = config.optimizer;
-  const techniquePlans = deps.techniqueBounds && optimizer.enabled ? compileTechniquePlans(optimizer, deps.techniqueBounds) : new Map<TaskType, CompiledTechniquePlan>();
+  const techniquePlans =
+    deps.techniqueBounds && optimizer.enabled ? compileTechniquePlans(optimizer, deps.techniqueBounds) : new Map<TaskType, CompiledTechniquePlan>();
   const optimizerOffFor = new Set(optimizer.disabled_keys);
   // A Map, not the config object: a client-chosen name like `constructor` must not find a prototype member.
   const routingModels = new Map<string, { virtualModel: VirtualModel; models: ModelConfig[] }>();

@@ -28,7 +28,10 @@ export function errorReply(gateway: () => Gateway, render: (error: GatewayError,
     }
     if (gwError.retryAfterMs !== undefined) reply.header('retry-after', String(Math.ceil(gwError.retryAfterMs / 1000)));
     if (record) await recordBeforeAnswer(g, record);
-    return reply.status(gwError.status).type('application/json').send(JSON.stringify(render(gwError, req.id)));
+    return reply
+      .status(gwError.status)
+      .type('application/json')
+      .send(JSON.stringify(render(gwError, req.id)));
   };
 }
 

@@ -19,7 +19,11 @@ describe('simOutcome', () => {
 
   it('answers well at the configured accuracy rate for the task type', () => {
     const n = 4_000;
-    for (const [id, taskType] of [['sim-nano', 'math'], ['sim-large', 'qa'], ['sim-small-code', 'coding']] as const) {
+    for (const [id, taskType] of [
+      ['sim-nano', 'math'],
+      ['sim-large', 'qa'],
+      ['sim-small-code', 'coding'],
+    ] as const) {
       let good = 0;
       for (let i = 0; i < n; i++) if (simOutcome(id, `prompt ${i}`, taskType, DEFAULT_FLEET, 7)) good++;
       const accuracy = model(id).accuracy[taskType]!;
@@ -60,7 +64,10 @@ describe('composeAnswer', () => {
 
   it('gives good models the same letter on multiple-choice prompts and bad ones another', () => {
     const mc = 'Which gas do plants absorb?\nA) oxygen\nB) carbon dioxide\nC) helium\nD) neon\nAnswer:';
-    const letters = new Map<boolean, Set<string>>([[true, new Set()], [false, new Set()]]);
+    const letters = new Map<boolean, Set<string>>([
+      [true, new Set()],
+      [false, new Set()],
+    ]);
     for (let seed = 0; seed < 40; seed++) {
       const byOutcome = new Map<boolean, string[]>();
       for (const m of DEFAULT_FLEET.models) {
@@ -79,7 +86,12 @@ describe('composeAnswer', () => {
   it('replays recorded outcomes: the recorded response, or a letter consistent with the score', () => {
     const index = indexOutcomeLines(
       [
-        JSON.stringify({ id: 'r1', prompt: 'Pick one.\nA) x\nB) y\nC) z\nAnswer:', scores: { 'sim-nano': 0, 'sim-large': 1, 'sim-mini': 1 }, responses: { 'sim-large': 'C) z' } }),
+        JSON.stringify({
+          id: 'r1',
+          prompt: 'Pick one.\nA) x\nB) y\nC) z\nAnswer:',
+          scores: { 'sim-nano': 0, 'sim-large': 1, 'sim-mini': 1 },
+          responses: { 'sim-large': 'C) z' },
+        }),
       ].join('\n'),
       new Map(),
     );
@@ -125,7 +137,10 @@ describe('composeAnswer', () => {
     const json = composeAnswer(model('sim-mini'), prompt('Give me data', { json: {} }), { seed: 0 });
     expect(JSON.parse(json.choices[0]!.text)).toMatchObject({ model: 'sim-mini', simulated: true, quality: free.outcome ? 'good' : 'poor' });
     const schema = { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } } };
-    expect(JSON.parse(composeAnswer(model('sim-mini'), prompt('x', { json: { schema } }), { seed: 0 }).choices[0]!.text)).toEqual({ name: 'Simulated Name', age: 1 });
+    expect(JSON.parse(composeAnswer(model('sim-mini'), prompt('x', { json: { schema } }), { seed: 0 }).choices[0]!.text)).toEqual({
+      name: 'Simulated Name',
+      age: 1,
+    });
   });
 
   it('draws n choices with independent noise and bills hidden reasoning tokens', () => {

@@ -175,7 +175,13 @@ function composeChoice(c: ChoiceContext): SimChoice {
     : 0;
   const toolCall = toolCallFor(c);
   if (toolCall) {
-    return { text: '', toolCall, finish: 'tool_calls', completionTokens: reasoningTokens + approxTokens(toolCall.name + toolCall.argumentsJson), reasoningTokens };
+    return {
+      text: '',
+      toolCall,
+      finish: 'tool_calls',
+      completionTokens: reasoningTokens + approxTokens(toolCall.name + toolCall.argumentsJson),
+      reasoningTokens,
+    };
   }
   const limited = applyLimits(answerText(c), prompt);
   return { ...limited, completionTokens: reasoningTokens + approxTokens(limited.text), reasoningTokens };
@@ -216,8 +222,7 @@ export function composeAnswer(model: SimModel, prompt: SimPrompt, ctx: ComposeCo
   let outcome = false;
   const first = ctx.firstSample ?? 0;
   for (let sample = first; sample < first + prompt.n; sample++) {
-    const good =
-      recordedScore !== undefined && sample === 0 ? recordedScore >= 0.5 : sampleOutcome(model, text, taskType, ctx.seed, sample);
+    const good = recordedScore !== undefined && sample === 0 ? recordedScore >= 0.5 : sampleOutcome(model, text, taskType, ctx.seed, sample);
     if (sample === first) outcome = good;
     choices.push(composeChoice({ model, prompt, taskType, seed: ctx.seed, sample, good, row: recorded }));
   }

@@ -122,25 +122,45 @@ export function anthropicStreamEvents(answer: SimAnswer, simModel: SimModel, mod
   const first = clock.firstMs();
   let chars = 0;
   if (c.toolCall) {
-    events.push({ atMs: first, wire: formatSseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: toolUseId(c), name: c.toolCall.name, input: {} } }) });
+    events.push({
+      atMs: first,
+      wire: formatSseEvent('content_block_start', {
+        type: 'content_block_start',
+        index: 0,
+        content_block: { type: 'tool_use', id: toolUseId(c), name: c.toolCall.name, input: {} },
+      }),
+    });
     events.push({ atMs: first, wire: formatSseEvent('ping', { type: 'ping' }) });
     for (const piece of splitFixed(c.toolCall.argumentsJson)) {
       chars += piece.length;
-      events.push({ atMs: clock.afterChars(chars), wire: formatSseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: piece } }) });
+      events.push({
+        atMs: clock.afterChars(chars),
+        wire: formatSseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: piece } }),
+      });
     }
   } else {
-    events.push({ atMs: first, wire: formatSseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) });
+    events.push({
+      atMs: first,
+      wire: formatSseEvent('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+    });
     events.push({ atMs: first, wire: formatSseEvent('ping', { type: 'ping' }) });
     for (const piece of splitWords(c.text)) {
       chars += piece.length;
-      events.push({ atMs: clock.afterChars(chars), wire: formatSseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }) });
+      events.push({
+        atMs: clock.afterChars(chars),
+        wire: formatSseEvent('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } }),
+      });
     }
   }
   const endMs = clock.afterChars(chars);
   events.push({ atMs: endMs, wire: formatSseEvent('content_block_stop', { type: 'content_block_stop', index: 0 }) });
   events.push({
     atMs: endMs,
-    wire: formatSseEvent('message_delta', { type: 'message_delta', delta: { stop_reason: stopReasonOf(c), stop_sequence: c.stopSequence ?? null }, usage: { output_tokens: usage.output_tokens } }),
+    wire: formatSseEvent('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: stopReasonOf(c), stop_sequence: c.stopSequence ?? null },
+      usage: { output_tokens: usage.output_tokens },
+    }),
   });
   events.push({ atMs: endMs, wire: formatSseEvent('message_stop', { type: 'message_stop' }) });
   return events;
@@ -154,14 +174,22 @@ export interface AnthropicErrorBody {
 /** Anthropic's error body for a status, with the error type Anthropic documents for it. */
 export function anthropicError(status: number, message: string): AnthropicErrorBody {
   const type =
-    status === 400 ? 'invalid_request_error'
-    : status === 401 ? 'authentication_error'
-    : status === 403 ? 'permission_error'
-    : status === 404 ? 'not_found_error'
-    : status === 413 ? 'request_too_large'
-    : status === 429 ? 'rate_limit_error'
-    : status === 529 || status === 503 ? 'overloaded_error'
-    : status >= 500 ? 'api_error'
-    : 'invalid_request_error';
+    status === 400
+      ? 'invalid_request_error'
+      : status === 401
+        ? 'authentication_error'
+        : status === 403
+          ? 'permission_error'
+          : status === 404
+            ? 'not_found_error'
+            : status === 413
+              ? 'request_too_large'
+              : status === 429
+                ? 'rate_limit_error'
+                : status === 529 || status === 503
+                  ? 'overloaded_error'
+                  : status >= 500
+                    ? 'api_error'
+                    : 'invalid_request_error';
   return { type: 'error', error: { type, message } };
 }

@@ -24,7 +24,8 @@ export async function loadFleet(nameOrPath: string): Promise<SimFleet> {
   if (nameOrPath === 'data') return DATA_FLEET;
   const text = await readFile(nameOrPath, 'utf8');
   const parsed = SimFleet.safeParse(parseYaml(text));
-  if (!parsed.success) throw new Error(`${nameOrPath}: not a simulated fleet: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${nameOrPath}: not a simulated fleet: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }
 

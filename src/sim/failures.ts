@@ -3,11 +3,7 @@ import type { SimModel } from './fleet-schema.ts';
 
 /** How the simulator misbehaves for one request (see the header docs at the top of server.ts). */
 export type FailMode =
-  | { kind: 'status'; status: number; retryAfterS?: number }
-  | { kind: 'timeout' }
-  | { kind: 'cut' }
-  | { kind: 'stream_error' }
-  | { kind: 'connection' };
+  { kind: 'status'; status: number; retryAfterS?: number } | { kind: 'timeout' } | { kind: 'cut' } | { kind: 'stream_error' } | { kind: 'connection' };
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];

@@ -5,8 +5,17 @@ import { GatewayConfig } from '../config/schema.ts';
 import { DATA_FLEET, DEFAULT_FLEET, fleetCatalog, SimFleet, withoutErrors } from './fleet.ts';
 
 const DATA_IDS = [
-  'gpt-4-1106-preview', 'gpt-3.5-turbo-1106', 'claude-v1', 'claude-v2', 'claude-instant-v1', 'mixtral-8x7b-instruct',
-  'mistral-7b-instruct', 'llama-2-70b-chat', 'yi-34b-chat', 'wizardlm-13b-v1.2', 'code-llama-34b-instruct',
+  'gpt-4-1106-preview',
+  'gpt-3.5-turbo-1106',
+  'claude-v1',
+  'claude-v2',
+  'claude-instant-v1',
+  'mixtral-8x7b-instruct',
+  'mistral-7b-instruct',
+  'llama-2-70b-chat',
+  'yi-34b-chat',
+  'wizardlm-13b-v1.2',
+  'code-llama-34b-instruct',
 ];
 
 describe('simulated fleets', () => {
@@ -53,9 +62,16 @@ describe('simulated fleets', () => {
     const reasoner = fleetCatalog(DEFAULT_FLEET, 'http://h:1').models.find((m) => m.id === 'sim-reasoner')!;
     expect(reasoner.supports_n).toBe(false);
     const overAnthropic = fleetCatalog(DEFAULT_FLEET, 'http://h:1', { wire: 'anthropic', providerId: 'simA' });
-    expect(overAnthropic.providers).toMatchObject([{ id: 'simA', type: 'anthropic' }, { id: 'simA-openai', type: 'openai' }]);
+    expect(overAnthropic.providers).toMatchObject([
+      { id: 'simA', type: 'anthropic' },
+      { id: 'simA-openai', type: 'openai' },
+    ]);
     // Embedding models are catalogued as such, on an OpenAI-format provider (Anthropic has no embeddings API).
-    expect(overAnthropic.models.find((m) => m.id === 'sim-embed-small')).toMatchObject({ kind: 'embedding', provider: 'simA-openai', pricing: { input: 0.02, output: 0 } });
+    expect(overAnthropic.models.find((m) => m.id === 'sim-embed-small')).toMatchObject({
+      kind: 'embedding',
+      provider: 'simA-openai',
+      pricing: { input: 0.02, output: 0 },
+    });
   });
 });
 
@@ -64,9 +80,12 @@ const DATA_DIR = resolve(import.meta.dirname, '../../../shared/data');
 const FILES = { qa: 'routerbench-arc-challenge-train.jsonl', reasoning: 'routerbench-winogrande-train.jsonl', coding: 'routerbench-mbpp-train.jsonl' } as const;
 
 describe.skipIf(!existsSync(`${DATA_DIR}/${FILES.qa}`))('DATA_FLEET accuracies', () => {
-  it('equal each model\'s mean score in the train files (ARC = qa, WinoGrande = reasoning, MBPP = coding)', () => {
+  it("equal each model's mean score in the train files (ARC = qa, WinoGrande = reasoning, MBPP = coding)", () => {
     for (const [taskType, file] of Object.entries(FILES) as Array<[keyof typeof FILES, string]>) {
-      const rows = readFileSync(`${DATA_DIR}/${file}`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { scores: Record<string, number> });
+      const rows = readFileSync(`${DATA_DIR}/${file}`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { scores: Record<string, number> });
       for (const m of DATA_FLEET.models) {
         const mean = rows.reduce((s, r) => s + (r.scores[m.id] ?? 0), 0) / rows.length;
         expect(m.accuracy[taskType]).toBeCloseTo(mean, 2);

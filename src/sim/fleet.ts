@@ -45,7 +45,8 @@ export function fleetCatalog(fleet: SimFleet, baseUrl: string, opts: FleetCatalo
     }),
   );
   const providers = [provider];
-  if (provider.type !== 'openai' && fleet.embedding_models.length > 0) providers.push(ProviderConfig.parse({ ...provider, id: `${providerId}-openai`, type: 'openai' }));
+  if (provider.type !== 'openai' && fleet.embedding_models.length > 0)
+    providers.push(ProviderConfig.parse({ ...provider, id: `${providerId}-openai`, type: 'openai' }));
   return { providers, models: [...models, ...embeddingCatalog(fleet, provider)] };
 }
 

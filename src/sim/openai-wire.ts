@@ -109,7 +109,12 @@ export function openAICompletion(answer: SimAnswer, model: string, id: string, c
     choices: answer.choices.map((c, index) => ({
       index,
       message: c.toolCall
-        ? { role: 'assistant', content: null, tool_calls: [{ id: toolCallId(c), type: 'function', function: { name: c.toolCall.name, arguments: c.toolCall.argumentsJson } }], refusal: null }
+        ? {
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ id: toolCallId(c), type: 'function', function: { name: c.toolCall.name, arguments: c.toolCall.argumentsJson } }],
+            refusal: null,
+          }
         : { role: 'assistant', content: c.text, refusal: null },
       logprobs: null,
       finish_reason: finishOf(c),
@@ -145,14 +150,31 @@ export function openAIStreamEvents(
       const call = c.toolCall;
       events.push({
         atMs: clock.firstMs(),
-        wire: chunk([{ index, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: toolCallId(c), type: 'function', function: { name: call.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]),
+        wire: chunk([
+          {
+            index,
+            delta: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ index: 0, id: toolCallId(c), type: 'function', function: { name: call.name, arguments: '' } }],
+            },
+            logprobs: null,
+            finish_reason: null,
+          },
+        ]),
       });
       for (const piece of splitFixed(call.argumentsJson)) {
         chars += piece.length;
-        events.push({ atMs: clock.afterChars(chars), wire: chunk([{ index, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }]) });
+        events.push({
+          atMs: clock.afterChars(chars),
+          wire: chunk([{ index, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }]),
+        });
       }
     } else {
-      events.push({ atMs: clock.firstMs(), wire: chunk([{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]) });
+      events.push({
+        atMs: clock.firstMs(),
+        wire: chunk([{ index, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }]),
+      });
       for (const piece of splitWords(c.text)) {
         chars += piece.length;
         events.push({ atMs: clock.afterChars(chars), wire: contentChunk(index, piece) });
@@ -174,8 +196,7 @@ export interface OpenAIErrorBody {
 
 /** OpenAI's error body for a status, with the type and code OpenAI uses for it. */
 export function openAIError(status: number, message: string, param: string | null = null, code: string | null = null): OpenAIErrorBody {
-  const type =
-    status === 429 ? 'requests' : status === 401 ? 'invalid_request_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
+  const type = status === 429 ? 'requests' : status === 401 ? 'invalid_request_error' : status >= 500 ? 'server_error' : 'invalid_request_error';
   const defaultCode = status === 429 ? 'rate_limit_exceeded' : status === 401 ? 'invalid_api_key' : null;
   return { error: { message, type, param, code: code ?? defaultCode } };
 }

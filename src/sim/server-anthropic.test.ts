@@ -64,29 +64,49 @@ describe('sim server, Anthropic wire format', () => {
     expect(new Set(names.slice(3, -3))).toEqual(new Set(['content_block_delta']));
     const start = events[0]!.data.message as { usage: { input_tokens: number } };
     expect(start.usage.input_tokens).toBe(whole.usage.input_tokens);
-    const text = events.filter((e) => e.event === 'content_block_delta').map((e) => (e.data.delta as { text: string }).text).join('');
+    const text = events
+      .filter((e) => e.event === 'content_block_delta')
+      .map((e) => (e.data.delta as { text: string }).text)
+      .join('');
     expect(text).toBe(whole.content[0]!.text);
-    expect(events.at(-2)!.data).toEqual({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: whole.usage.output_tokens } });
+    expect(events.at(-2)!.data).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: whole.usage.output_tokens },
+    });
   });
 
   it('reports max_tokens and stop_sequence stops', async () => {
     const short = (await (await post({ ...BASE, max_tokens: 3 })).json()) as { stop_reason: string; usage: { output_tokens: number } };
     expect(short).toMatchObject({ stop_reason: 'max_tokens', usage: { output_tokens: 3 } });
-    const stopped = (await (await post({ ...BASE, stop_sequences: [' answer'] })).json()) as { stop_reason: string; stop_sequence: string; content: Array<{ text: string }> };
+    const stopped = (await (await post({ ...BASE, stop_sequences: [' answer'] })).json()) as {
+      stop_reason: string;
+      stop_sequence: string;
+      content: Array<{ text: string }>;
+    };
     expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: ' answer', content: [{ text: 'Simulated summarization' }] });
   });
 
   it('emits tool_use blocks when tools are given, streamed as input_json_delta', async () => {
     const req = {
       ...BASE,
-      tools: [{ name: 'lookup', description: 'Look up a word', input_schema: { type: 'object', properties: { word: { type: 'string' }, limit: { type: 'integer' } } } }],
+      tools: [
+        {
+          name: 'lookup',
+          description: 'Look up a word',
+          input_schema: { type: 'object', properties: { word: { type: 'string' }, limit: { type: 'integer' } } },
+        },
+      ],
     };
     const body = (await (await post(req)).json()) as { stop_reason: string; content: Array<{ type: string; id: string; name: string; input: unknown }> };
     expect(body.stop_reason).toBe('tool_use');
     expect(body.content[0]).toMatchObject({ type: 'tool_use', name: 'lookup', input: { word: 'simulated word', limit: 1 } });
     const events = parseSse(await (await post({ ...req, stream: true })).text());
     expect(events[1]!.data.content_block).toEqual({ type: 'tool_use', id: body.content[0]!.id, name: 'lookup', input: {} });
-    const json = events.filter((e) => e.event === 'content_block_delta').map((e) => (e.data.delta as { type: string; partial_json: string }).partial_json).join('');
+    const json = events
+      .filter((e) => e.event === 'content_block_delta')
+      .map((e) => (e.data.delta as { type: string; partial_json: string }).partial_json)
+      .join('');
     expect(JSON.parse(json)).toEqual(body.content[0]!.input);
     const afterResult = (await (
       await post({

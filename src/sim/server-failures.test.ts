@@ -13,7 +13,12 @@ afterAll(async () => {
 const BODY = { model: 'sim-mini', messages: [{ role: 'user', content: 'Tell me a long story about a lighthouse keeper.' }] };
 
 function post(headers: Record<string, string>, body: unknown = BODY, s: SimServer = sim, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${s.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
+  return fetch(`${s.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal,
+  });
 }
 
 /** Reads a body until it ends or breaks; returns what arrived and whether it broke. */
@@ -89,7 +94,9 @@ describe('sim server, injected failures', () => {
     const fleet = SimFleet.parse({
       name: 'flaky',
       // Instant answers: only retry-after should feel timeScale here.
-      models: [{ ...base, id: 'sim-flaky', ttft_ms: 0, output_tokens_per_s: 1e9, error_rate: 0.3, error_mix: { server_error: 1, rate_limited: 1, retry_after_s: 2 } }],
+      models: [
+        { ...base, id: 'sim-flaky', ttft_ms: 0, output_tokens_per_s: 1e9, error_rate: 0.3, error_mix: { server_error: 1, rate_limited: 1, retry_after_s: 2 } },
+      ],
     });
     const run = async () => {
       const s = await startSim({ fleet, timeScale: 0.5, seed: 5 });

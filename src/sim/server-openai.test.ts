@@ -14,24 +14,41 @@ afterAll(async () => {
 });
 
 function post(body: unknown, headers: Record<string, string> = {}, path = '/v1/chat/completions'): Promise<Response> {
-  return fetch(`${sim.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${sim.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer x', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 function dataEvents(text: string): string[] {
-  return text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  return text
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: '))
+    .map((e) => e.slice(6));
 }
 
 const QUESTION = 'What is the tallest mountain on Earth?';
 
 describe('sim server, OpenAI wire format', () => {
   it('answers a non-stream completion with usage, outcome headers and the simulated label', async () => {
-    const res = await post({ model: 'sim-standard', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: QUESTION }] });
+    const res = await post({
+      model: 'sim-standard',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: QUESTION },
+      ],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-sim')).toBe('simulated');
     const expected = simOutcome('sim-standard', QUESTION, classifySimTaskType(QUESTION), DEFAULT_FLEET, 42);
     expect(res.headers.get('x-sim-outcome')).toBe(expected ? '1' : '0');
     const body = (await res.json()) as ChatCompletion;
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'sim-standard', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'sim-standard',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }],
+    });
     const content = body.choices[0]!.message.content!;
     expect(body.usage).toMatchObject({
       prompt_tokens: Math.ceil(('Be brief.'.length + QUESTION.length) / 4) + 6,
@@ -60,7 +77,9 @@ describe('sim server, OpenAI wire format', () => {
 
   it('omits the usage chunk without stream_options.include_usage', async () => {
     const res = await post({ model: 'sim-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
-    const chunks = dataEvents(await res.text()).slice(0, -1).map((e) => JSON.parse(e) as ChatCompletionChunk);
+    const chunks = dataEvents(await res.text())
+      .slice(0, -1)
+      .map((e) => JSON.parse(e) as ChatCompletionChunk);
     expect(chunks.every((c) => c.usage === undefined && c.choices.length === 1)).toBe(true);
   });
 
@@ -68,9 +87,14 @@ describe('sim server, OpenAI wire format', () => {
     const body = (await (await post({ model: 'sim-large', n: 3, messages: [{ role: 'user', content: 'Name a color.' }] })).json()) as ChatCompletion;
     expect(body.choices.map((c) => c.index)).toEqual([0, 1, 2]);
     const res = await post({ model: 'sim-large', n: 3, stream: true, messages: [{ role: 'user', content: 'Name a color.' }] });
-    const chunks = dataEvents(await res.text()).slice(0, -1).map((e) => JSON.parse(e) as ChatCompletionChunk);
+    const chunks = dataEvents(await res.text())
+      .slice(0, -1)
+      .map((e) => JSON.parse(e) as ChatCompletionChunk);
     for (const i of [0, 1, 2]) {
-      const text = chunks.flatMap((c) => c.choices.filter((ch) => ch.index === i)).map((ch) => ch.delta.content ?? '').join('');
+      const text = chunks
+        .flatMap((c) => c.choices.filter((ch) => ch.index === i))
+        .map((ch) => ch.delta.content ?? '')
+        .join('');
       expect(text).toBe(body.choices[i]!.message.content);
     }
     const rejected = await post({ model: 'sim-reasoner', n: 2, messages: [{ role: 'user', content: 'x' }] });
@@ -79,7 +103,15 @@ describe('sim server, OpenAI wire format', () => {
   });
 
   it('emits a tool call with JSON arguments from the schema, in both modes', async () => {
-    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1 } }, required: ['city'] } } }];
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer', minimum: 1 } }, required: ['city'] },
+        },
+      },
+    ];
     const req = { model: 'sim-mini', tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] };
     const body = (await (await post(req)).json()) as ChatCompletion;
     const call = body.choices[0]!.message.tool_calls![0]!;
@@ -87,7 +119,9 @@ describe('sim server, OpenAI wire format', () => {
     expect(body.choices[0]!.message.content).toBeNull();
     expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
     expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris', days: 1 });
-    const chunks = dataEvents(await (await post({ ...req, stream: true })).text()).slice(0, -1).map((e) => JSON.parse(e) as ChatCompletionChunk);
+    const chunks = dataEvents(await (await post({ ...req, stream: true })).text())
+      .slice(0, -1)
+      .map((e) => JSON.parse(e) as ChatCompletionChunk);
     const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
     expect(deltas[0]).toMatchObject({ index: 0, id: call.id, type: 'function', function: { name: 'get_weather' } });
     expect(deltas.map((d) => d.function?.arguments ?? '').join('')).toBe(call.function.arguments);
@@ -97,7 +131,9 @@ describe('sim server, OpenAI wire format', () => {
   });
 
   it('answers JSON mode with a parseable object', async () => {
-    const body = (await (await post({ model: 'sim-mini', response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'List facts as JSON' }] })).json()) as ChatCompletion;
+    const body = (await (
+      await post({ model: 'sim-mini', response_format: { type: 'json_object' }, messages: [{ role: 'user', content: 'List facts as JSON' }] })
+    ).json()) as ChatCompletion;
     expect(JSON.parse(body.choices[0]!.message.content!)).toMatchObject({ simulated: true, model: 'sim-mini' });
   });
 
@@ -106,7 +142,9 @@ describe('sim server, OpenAI wire format', () => {
     expect(models.data.map((m) => m.id)).toEqual(DEFAULT_FLEET.models.map((m) => m.id));
     const unknown = await post({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] });
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: { message: expect.stringContaining('gpt-nope'), type: 'invalid_request_error', param: null, code: 'model_not_found' } });
+    expect(await unknown.json()).toEqual({
+      error: { message: expect.stringContaining('gpt-nope'), type: 'invalid_request_error', param: null, code: 'model_not_found' },
+    });
     const bad = await fetch(`${sim.url}/v1/chat/completions`, { method: 'POST', body: '{not json' });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('x-sim')).toBe('simulated');
@@ -117,7 +155,8 @@ describe('sim server, OpenAI wire format', () => {
   it('is deterministic for (seed, model, prompt) across servers and differs with another seed', async () => {
     const req = { model: 'sim-nano', messages: [{ role: 'user', content: 'Describe the ocean.' }] };
     const contentOf = async (s: SimServer) =>
-      ((await (await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(req) })).json()) as ChatCompletion).choices[0]!.message.content;
+      ((await (await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(req) })).json()) as ChatCompletion).choices[0]!.message
+        .content;
     const same = await startSim({ fleet: DEFAULT_FLEET, timeScale: 0, seed: 42 });
     const other = await startSim({ fleet: DEFAULT_FLEET, timeScale: 0, seed: 43 });
     try {

@@ -18,7 +18,9 @@ beforeAll(async () => {
     [
       { id: 'mc/1', dataset: 'mmlu', prompt: MC, scores: { 'sim-nano': 0, 'sim-large': 1 } },
       { id: 'code/1', dataset: 'mbpp', prompt: FREE, scores: { 'sim-mini': 0 }, responses: { 'sim-mini': 'def rev(s): return s' } },
-    ].map((r) => JSON.stringify(r)).join('\n'),
+    ]
+      .map((r) => JSON.stringify(r))
+      .join('\n'),
   );
   sim = await startSim({ fleet: DEFAULT_FLEET, timeScale: 0, outcomesFiles: [file] });
 });
@@ -58,7 +60,11 @@ const ARC = resolve(import.meta.dirname, '../../../shared/data/routerbench-arc-c
 
 describe.skipIf(!existsSync(ARC))('DATA_FLEET with a real RouterBench outcomes file', () => {
   it('replays the recorded answers of the real models', async () => {
-    const row = JSON.parse(readFileSync(ARC, 'utf8').split('\n', 1)[0]!) as { prompt: string; scores: Record<string, number>; responses: Record<string, string> };
+    const row = JSON.parse(readFileSync(ARC, 'utf8').split('\n', 1)[0]!) as {
+      prompt: string;
+      scores: Record<string, number>;
+      responses: Record<string, string>;
+    };
     const data = await startSim({ fleet: DATA_FLEET, timeScale: 0, outcomesFiles: [ARC] });
     try {
       for (const model of ['gpt-4-1106-preview', 'mistral-7b-instruct']) {

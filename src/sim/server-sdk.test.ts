@@ -32,9 +32,13 @@ describe('the official OpenAI SDK against the simulator', () => {
     const withTool = await client.chat.completions.create({
       model: 'sim-mini',
       messages,
-      tools: [{ type: 'function', function: { name: 'set_alarm', parameters: { type: 'object', properties: { time: { type: 'string', format: 'date-time' } } } } }],
+      tools: [
+        { type: 'function', function: { name: 'set_alarm', parameters: { type: 'object', properties: { time: { type: 'string', format: 'date-time' } } } } },
+      ],
     });
-    expect(JSON.parse(withTool.choices[0]!.message.tool_calls![0]!.type === 'function' ? withTool.choices[0]!.message.tool_calls![0]!.function.arguments : '{}')).toEqual({ time: '2024-05-01T12:00:00Z' });
+    expect(
+      JSON.parse(withTool.choices[0]!.message.tool_calls![0]!.type === 'function' ? withTool.choices[0]!.message.tool_calls![0]!.function.arguments : '{}'),
+    ).toEqual({ time: '2024-05-01T12:00:00Z' });
 
     await expect(client.chat.completions.create({ model: 'missing', messages })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });

@@ -5,7 +5,17 @@ import { startSim, type SimServer } from './server.ts';
 // 20-token answers ("x" prompts give prose answers; sd 0 fixes the length), 100 ms ttft, 100 tokens/s.
 const fleet = SimFleet.parse({
   name: 'timed',
-  models: [{ id: 'sim-timed', tier: 'economy', pricing: { input: 0, output: 0 }, ttft_ms: 100, output_tokens_per_s: 100, answer_tokens: { mean: 20, sd: 0 }, accuracy: { default: 1 } }],
+  models: [
+    {
+      id: 'sim-timed',
+      tier: 'economy',
+      pricing: { input: 0, output: 0 },
+      ttft_ms: 100,
+      output_tokens_per_s: 100,
+      answer_tokens: { mean: 20, sd: 0 },
+      accuracy: { default: 1 },
+    },
+  ],
 });
 
 let sim: SimServer;
@@ -53,7 +63,10 @@ describe('sim server latency', () => {
   it('delays a non-stream answer by the whole generation time, scaled by timeScale', async () => {
     const time = async (s: SimServer) => {
       const started = performance.now();
-      const res = await fetch(`${s.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'sim-timed', messages: [{ role: 'user', content: 'hello' }] }) });
+      const res = await fetch(`${s.url}/v1/chat/completions`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'sim-timed', messages: [{ role: 'user', content: 'hello' }] }),
+      });
       const body = (await res.json()) as { usage: { completion_tokens: number } };
       return { ms: performance.now() - started, expectedMs: 100 + body.usage.completion_tokens * 10 };
     };

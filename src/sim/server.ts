@@ -152,7 +152,13 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
   const samples = new SampleCounter();
   let sequence = 0;
 
-  function fail(res: ServerResponse, wire: Wire, mode: FailMode, stream: boolean, partial: () => { headers: Record<string, string>; events?: TimedEvent[]; body?: string }): void {
+  function fail(
+    res: ServerResponse,
+    wire: Wire,
+    mode: FailMode,
+    stream: boolean,
+    partial: () => { headers: Record<string, string>; events?: TimedEvent[]; body?: string },
+  ): void {
     if (mode.kind === 'connection') {
       res.socket?.destroy();
     } else if (mode.kind === 'status') {
@@ -223,7 +229,9 @@ export async function startSim(opts: SimServerOptions): Promise<SimServer> {
     const fullBody = () => (wire === 'openai' ? openAICompletion(answer, parsed.model, id, created) : anthropicMessage(answer, parsed.model, id));
     if (failure) {
       fail(res, wire, failure, parsed.stream, () =>
-        parsed.stream ? { headers: streamHeaders, events: events() } : { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fullBody()) },
+        parsed.stream
+          ? { headers: streamHeaders, events: events() }
+          : { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fullBody()) },
       );
       return;
     }

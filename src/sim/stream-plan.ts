@@ -44,5 +44,8 @@ export class TokenClock {
 
 /** Sorts events by due time, keeping the order of events due at the same time. */
 export function byDueTime(events: TimedEvent[]): TimedEvent[] {
-  return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.atMs - b.e.atMs || a.i - b.i).map((x) => x.e);
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.atMs - b.e.atMs || a.i - b.i)
+    .map((x) => x.e);
 }

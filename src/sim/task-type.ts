@@ -8,7 +8,10 @@ import type { TaskType } from '../config/schema.ts';
 const RULES: Array<[TaskType, RegExp]> = [
   ['translation', /\btranslat(e|ion)\b|\binto (english|french|spanish|german|italian|chinese|japanese|korean|portuguese)\b/i],
   ['summarization', /\bsummar(y|ise|ize|ization)\b|\btl;?dr\b|\bkey points\b/i],
-  ['coding', /```|\b(def|function|class|return|import|const)\b.*[({:]|\b(python|javascript|typescript|java|rust|golang|sql|regex|bash)\b|\bwrite a (function|program|script|query)\b|\b(bug|compile|stack trace|unit test)\b/i],
+  [
+    'coding',
+    /```|\b(def|function|class|return|import|const)\b.*[({:]|\b(python|javascript|typescript|java|rust|golang|sql|regex|bash)\b|\bwrite a (function|program|script|query)\b|\b(bug|compile|stack trace|unit test)\b/i,
+  ],
   ['math', /\d\s*[-+*/^×÷]\s*\d|\b(solve|equation|integral|derivative|calculate|compute|probability|arithmetic)\b|\bhow (many|much)\b.*\d/i],
   ['extraction', /\bextract\b|\b(list|find) all\b|\bpull out\b|\bfrom the (following|text|document)\b.*\b(names?|dates?|emails?|fields?)\b/i],
   ['classification', /\bclassify\b|\bcategori[sz]e\b|\bsentiment\b|\b(which|what) category\b|\blabel (this|the|each)\b/i],

@@ -2,13 +2,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BatchWriter, type BatchTarget, type BatchWriterLogger } from './batch-writer.ts';
 import type { KyselyStore, WriteBatch } from './kysely-store.ts';
-import {
-  makeDecisionRow,
-  makeRequestRow,
-  makeReservation,
-  TEST_BACKENDS,
-  type OpenedTestStore,
-} from './store-test-support.ts';
+import { makeDecisionRow, makeRequestRow, makeReservation, TEST_BACKENDS, type OpenedTestStore } from './store-test-support.ts';
 
 interface RecordingLogger extends BatchWriterLogger {
   messages: string[];
@@ -187,16 +181,20 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     expect((await store.getDecisionByRequest(request.id))?.request_id).toBe(request.id);
   });
 
-  it.runIf(backend.name === 'sqlite')('writes 100k rows into SQLite', async () => {
-    const writer = newWriter(store, { batchSize: 2_000, flushIntervalMs: 20, maxQueue: 20_000 });
-    for (let i = 0; i < 100_000; i += 1) {
-      const pending = writer.enqueueRequest(makeRequestRow({ id: `bulk_${i}` }));
-      if (pending !== undefined) await pending;
-    }
-    await writer.close();
-    expect(await store.countRequests()).toBe(100_000);
-    expect(writer.counters).toMatchObject({ queued: 0, enqueued: 100_000, written: 100_000, failedFlushes: 0 });
-  }, 120_000);
+  it.runIf(backend.name === 'sqlite')(
+    'writes 100k rows into SQLite',
+    async () => {
+      const writer = newWriter(store, { batchSize: 2_000, flushIntervalMs: 20, maxQueue: 20_000 });
+      for (let i = 0; i < 100_000; i += 1) {
+        const pending = writer.enqueueRequest(makeRequestRow({ id: `bulk_${i}` }));
+        if (pending !== undefined) await pending;
+      }
+      await writer.close();
+      expect(await store.countRequests()).toBe(100_000);
+      expect(writer.counters).toMatchObject({ queued: 0, enqueued: 100_000, written: 100_000, failedFlushes: 0 });
+    },
+    120_000,
+  );
 });
 
 it('accepts a pino logger', () => {

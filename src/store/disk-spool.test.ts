@@ -110,7 +110,13 @@ describe('BatchWriter with a spool', () => {
 
   it('enqueueRequestDurable resolves once the row is committed, or on disk while the store is down', async () => {
     const target = flakyTarget();
-    const writer = new BatchWriter(target, { spool: new DiskSpool(spoolDir(), 1_000_000), logger: quiet, flushIntervalMs: 60_000, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
+    const writer = new BatchWriter(target, {
+      spool: new DiskSpool(spoolDir(), 1_000_000),
+      logger: quiet,
+      flushIntervalMs: 60_000,
+      retryBaseDelayMs: 5,
+      retryMaxDelayMs: 20,
+    });
     const row = makeRequestRow();
     await writer.enqueueRequestDurable(row);
     expect(target.committed.requests.map((r) => r.id)).toEqual([row.id]);

@@ -30,7 +30,9 @@ export class DiskSpool {
     private readonly maxBytes: number,
   ) {
     mkdirSync(dir, { recursive: true });
-    for (const name of readdirSync(dir).filter((n) => SEGMENT_RE.test(n)).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => SEGMENT_RE.test(n))
+      .sort()) {
       const bytes = statSync(join(dir, name)).size;
       this.segments.push({ name, bytes, rows: -1 });
       this.totalBytes += bytes;

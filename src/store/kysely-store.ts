@@ -1,27 +1,11 @@
 import { Migrator, type Kysely } from 'kysely';
 import { staticMigrationProvider } from './migrations/index.ts';
-import {
-  DECISIONS_SPEC,
-  REQUESTS_SPEC,
-  RESERVATIONS_SPEC,
-  flattenDecisionRows,
-  flattenRequestRows,
-  flattenReservationRows,
-} from './log-tables.ts';
+import { DECISIONS_SPEC, REQUESTS_SPEC, RESERVATIONS_SPEC, flattenDecisionRows, flattenRequestRows, flattenReservationRows } from './log-tables.ts';
 import { insertFlatRows } from './multi-row-insert.ts';
 import { LearningStore } from './learning-store.ts';
 import { decodeRequestRow, encodeApiKeyRow, toNumber } from './row-codec.ts';
 import type { Database } from './schema.ts';
-import type {
-  ApiKeyRow,
-  BudgetReservationRow,
-  DecisionRow,
-  FeedbackRow,
-  RecommendationRow,
-  RecommendationStatus,
-  RequestRow,
-  Store,
-} from './types.ts';
+import type { ApiKeyRow, BudgetReservationRow, DecisionRow, FeedbackRow, RecommendationRow, RecommendationStatus, RequestRow, Store } from './types.ts';
 
 /** What differs between the dialects; everything else is the same kysely code. */
 export interface DialectTraits {

@@ -52,10 +52,7 @@ export class LearningStore {
    * completion), never the other way round. Returns how many rows were scored (0: no learning row).
    */
   async scoreRequest(requestId: string, score: number, source: string, atMs: number, model?: string): Promise<number> {
-    let q = this.db
-      .updateTable('learning_rows')
-      .set({ score, source, scored_at: atMs })
-      .where('request_id', '=', requestId);
+    let q = this.db.updateTable('learning_rows').set({ score, source, scored_at: atMs }).where('request_id', '=', requestId);
     if (model !== undefined) q = q.where('model', '=', model);
     if (GATEWAY_SOURCES.includes(source)) {
       q = q.where((eb) => eb.or([eb('source', 'is', null), eb('source', '=', source), eb('source', 'in', GATEWAY_SOURCES)]));
@@ -75,7 +72,9 @@ export class LearningStore {
         .select(['request_id', 'score', 'source', 'created_at'])
         .where('request_id', 'in', requestIds.slice(i, i + INSERT_CHUNK))
         .execute();
-      signals.sort((a, b) => Number(GATEWAY_SOURCES.includes(b.source)) - Number(GATEWAY_SOURCES.includes(a.source)) || Number(a.created_at) - Number(b.created_at));
+      signals.sort(
+        (a, b) => Number(GATEWAY_SOURCES.includes(b.source)) - Number(GATEWAY_SOURCES.includes(a.source)) || Number(a.created_at) - Number(b.created_at),
+      );
       for (const f of signals) await this.scoreRequest(f.request_id, f.score, f.source, Number(f.created_at));
     }
   }
@@ -124,7 +123,13 @@ export class LearningStore {
       .orderBy('model')
       .orderBy('task_type')
       .execute();
-    return rows.map((r) => ({ model: r.model, task_type: r.task_type, outcomes: Number(r.outcomes), mean_score: Number(r.mean_score), explored: Number(r.explored) }));
+    return rows.map((r) => ({
+      model: r.model,
+      task_type: r.task_type,
+      outcomes: Number(r.outcomes),
+      mean_score: Number(r.mean_score),
+      explored: Number(r.explored),
+    }));
   }
 
   /** Retention: deletes rows created before `beforeMs`. */
@@ -154,7 +159,11 @@ export class LearningStore {
   /** Keeps the newest `keep` states (older ones are history nobody loads). */
   async pruneStates(keep: number): Promise<void> {
     const newest = await this.latestState();
-    if (newest) await this.db.deleteFrom('learning_states').where('id', '<=', newest.id - keep).execute();
+    if (newest)
+      await this.db
+        .deleteFrom('learning_states')
+        .where('id', '<=', newest.id - keep)
+        .execute();
   }
 
   async insertRouterModel(row: RouterModelRecord): Promise<void> {
@@ -182,7 +191,12 @@ export class LearningStore {
       .orderBy('created_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ ...r, created_at: Number(r.created_at), promoted_at: r.promoted_at === null ? null : Number(r.promoted_at), status: r.status as RouterModelStatus }));
+    return rows.map((r) => ({
+      ...r,
+      created_at: Number(r.created_at),
+      promoted_at: r.promoted_at === null ? null : Number(r.promoted_at),
+      status: r.status as RouterModelStatus,
+    }));
   }
 }
 

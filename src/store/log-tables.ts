@@ -6,19 +6,67 @@ import type { BudgetReservationRow, DecisionRow, RequestRow } from './types.ts';
 type CoversAll<Table, Cols extends readonly (keyof Table)[]> = Exclude<keyof Table, Cols[number]> extends never ? Cols : never;
 
 const REQUEST_COLUMNS = [
-  'id', 'created_at', 'key_id', 'team', 'model_requested', 'model_used', 'provider', 'status', 'error_type', 'stream',
-  'latency_ms', 'ttft_ms', 'upstream_latency_ms', 'overhead_ms', 'attempts', 'input_tokens', 'cached_input_tokens',
-  'cache_write_tokens', 'output_tokens', 'reasoning_tokens', 'cost_usd', 'usage_estimated', 'finish_reason', 'task_type',
-  'decision_id', 'metadata', 'prompt_text', 'response_text', 'cache_hit', 'cache_saved_usd', 'optimization',
+  'id',
+  'created_at',
+  'key_id',
+  'team',
+  'model_requested',
+  'model_used',
+  'provider',
+  'status',
+  'error_type',
+  'stream',
+  'latency_ms',
+  'ttft_ms',
+  'upstream_latency_ms',
+  'overhead_ms',
+  'attempts',
+  'input_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'usage_estimated',
+  'finish_reason',
+  'task_type',
+  'decision_id',
+  'metadata',
+  'prompt_text',
+  'response_text',
+  'cache_hit',
+  'cache_saved_usd',
+  'optimization',
 ] as const satisfies readonly (keyof RequestTable)[];
 
 const DECISION_COLUMNS = [
-  'id', 'request_id', 'created_at', 'routing_model', 'task_type', 'complexity', 'goal', 'chosen_model', 'candidates',
-  'rules', 'fallbacks', 'rationale', 'router_version', 'decision_us', 'language', 'explored', 'trust',
+  'id',
+  'request_id',
+  'created_at',
+  'routing_model',
+  'task_type',
+  'complexity',
+  'goal',
+  'chosen_model',
+  'candidates',
+  'rules',
+  'fallbacks',
+  'rationale',
+  'router_version',
+  'decision_us',
+  'language',
+  'explored',
+  'trust',
 ] as const satisfies readonly (keyof DecisionTable)[];
 
 const RESERVATION_COLUMNS = [
-  'id', 'key_id', 'request_id', 'created_at', 'reserved_usd', 'settled_usd', 'status',
+  'id',
+  'key_id',
+  'request_id',
+  'created_at',
+  'reserved_usd',
+  'settled_usd',
+  'status',
 ] as const satisfies readonly (keyof BudgetReservationTable)[];
 
 /**
@@ -49,8 +97,7 @@ export const DECISIONS_SPEC: LogTableSpec = {
 export const RESERVATIONS_SPEC: LogTableSpec = {
   table: 'budget_reservations',
   columns: RESERVATION_COLUMNS satisfies CoversAll<BudgetReservationTable, typeof RESERVATION_COLUMNS>,
-  onConflict:
-    'on conflict (id) do update set reserved_usd = excluded.reserved_usd, settled_usd = excluded.settled_usd, status = excluded.status',
+  onConflict: 'on conflict (id) do update set reserved_usd = excluded.reserved_usd, settled_usd = excluded.settled_usd, status = excluded.status',
 };
 
 export const LOG_TABLE_SPECS: readonly LogTableSpec[] = [REQUESTS_SPEC, DECISIONS_SPEC, RESERVATIONS_SPEC];

@@ -74,7 +74,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
     if (sqliteFile !== undefined) {
       store.writeBatchesThrough(await SqliteWriteThread.start({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }));
       // Reader threads start on the first analytics query, so a gateway that never reports pays nothing.
-      store.readAnalyticsThrough(new Kysely<Database>({ dialect: new SqliteReadPoolDialect(new SqliteReadPool({ file: sqliteFile, pragmas: SQLITE_READ_PRAGMAS })) }));
+      store.readAnalyticsThrough(
+        new Kysely<Database>({ dialect: new SqliteReadPoolDialect(new SqliteReadPool({ file: sqliteFile, pragmas: SQLITE_READ_PRAGMAS })) }),
+      );
     }
   } catch (err) {
     await store.close();

@@ -1,4 +1,14 @@
-import type { ApiKeyRow, BudgetReservationRow, DecisionRow, FeedbackRow, LearningRowRecord, LearningStateRecord, RecommendationRow, RequestRow, RouterModelRecord } from './types.ts';
+import type {
+  ApiKeyRow,
+  BudgetReservationRow,
+  DecisionRow,
+  FeedbackRow,
+  LearningRowRecord,
+  LearningStateRecord,
+  RecommendationRow,
+  RequestRow,
+  RouterModelRecord,
+} from './types.ts';
 
 /**
  * Booleans are stored as INTEGER 0/1 on both dialects, not as a native pg BOOLEAN, so that analytics

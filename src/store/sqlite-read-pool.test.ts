@@ -36,7 +36,11 @@ describe('SqliteReadPool', () => {
   });
 
   it('reads through the store what the main connection reads, including rows the write thread just committed', async () => {
-    await store.writeBatch({ requests: [makeRequestRow({ id: 'r1', model_used: 'm-a', cost_usd: 0.5 }), makeRequestRow({ id: 'r2', model_used: 'm-b', stream: true })], decisions: [], reservations: [] });
+    await store.writeBatch({
+      requests: [makeRequestRow({ id: 'r1', model_used: 'm-a', cost_usd: 0.5 }), makeRequestRow({ id: 'r2', model_used: 'm-b', stream: true })],
+      decisions: [],
+      reservations: [],
+    });
     const query = (db: Kysely<Database>) => db.selectFrom('requests').select(['id', 'model_used', 'cost_usd', 'stream']).orderBy('id').execute();
     expect(store.readDb).not.toBe(store.db);
     expect(await query(store.readDb)).toStrictEqual(await query(store.db));

@@ -128,7 +128,11 @@ export class SqliteReadPool {
 
   private spawn(): void {
     this.starting += 1;
-    Reader.start(this.options, (reader, msg) => this.answer(reader, msg), (reader, err) => this.lose(reader, err)).then(
+    Reader.start(
+      this.options,
+      (reader, msg) => this.answer(reader, msg),
+      (reader, err) => this.lose(reader, err),
+    ).then(
       (reader) => {
         this.starting -= 1;
         if (this.closed) {

@@ -85,8 +85,6 @@ describe('SqliteWriteThread', () => {
   });
 
   it('rejects start when the file cannot be opened', async () => {
-    await expect(SqliteWriteThread.start({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] })).rejects.toThrow(
-      /could not open/,
-    );
+    await expect(SqliteWriteThread.start({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] })).rejects.toThrow(/could not open/);
   });
 });

@@ -29,10 +29,7 @@ interface PendingWrite {
 }
 
 type WorkerMessage =
-  | { type: 'ready' }
-  | { type: 'fatal'; message: string }
-  | { type: 'ack'; id: number }
-  | { type: 'nack'; id: number; message: string; code?: string };
+  { type: 'ready' } | { type: 'fatal'; message: string } | { type: 'ack'; id: number } | { type: 'nack'; id: number; message: string; code?: string };
 
 const WORKER_URL = new URL('./sqlite-write-worker.mjs', import.meta.url);
 

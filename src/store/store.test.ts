@@ -6,14 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { KyselyStore } from './kysely-store.ts';
 import { staticMigrationProvider } from './migrations/index.ts';
 import { openStore } from './open-store.ts';
-import {
-  makeApiKey,
-  makeDecisionRow,
-  makeRequestRow,
-  makeReservation,
-  TEST_BACKENDS,
-  type OpenedTestStore,
-} from './store-test-support.ts';
+import { makeApiKey, makeDecisionRow, makeRequestRow, makeReservation, TEST_BACKENDS, type OpenedTestStore } from './store-test-support.ts';
 import type { DecisionRow, RequestRow } from './types.ts';
 
 describe.each(TEST_BACKENDS)('store on $name', (backend) => {
@@ -44,7 +37,14 @@ describe.each(TEST_BACKENDS)('store on $name', (backend) => {
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(reopened.db);
       // Every listed migration, once each (the list grows as helpers add theirs: read it, don't copy it).
       const listed = Object.keys(await staticMigrationProvider.getMigrations()).sort();
-      expect(listed.slice(0, 6)).toStrictEqual(['0001-initial', '0002-feedback-optimization-cache', '0003-analytics-indexes', '0004-request-rollups', '0005-daily-rollups', '0006-request-outcome-index']);
+      expect(listed.slice(0, 6)).toStrictEqual([
+        '0001-initial',
+        '0002-feedback-optimization-cache',
+        '0003-analytics-indexes',
+        '0004-request-rollups',
+        '0005-daily-rollups',
+        '0006-request-outcome-index',
+      ]);
       expect(applied.rows.map((r) => r.name)).toStrictEqual(listed);
     } finally {
       await reopened.close();
@@ -225,7 +225,15 @@ describe.each(TEST_BACKENDS)('store on $name', (backend) => {
 
   it('stores recommendations and moves them from proposed to applied', async () => {
     await store.insertRecommendations([
-      { id: 'rec-1', created_at: 1_700_000_000_000, kind: 'rule', title: 'route summaries to the cheap tier', payload: '{"a":1}', status: 'proposed', applied_at: null },
+      {
+        id: 'rec-1',
+        created_at: 1_700_000_000_000,
+        kind: 'rule',
+        title: 'route summaries to the cheap tier',
+        payload: '{"a":1}',
+        status: 'proposed',
+        applied_at: null,
+      },
     ]);
     expect((await store.getRecommendation('rec-1'))?.status).toBe('proposed');
     expect(await store.setRecommendationStatus('rec-1', 'applied', 1_700_000_001_000)).toBe(true);

@@ -51,7 +51,12 @@ function attributesOf(list: OtlpAttribute[] | undefined): Record<string, unknown
 }
 
 /** Test support: a local OTLP/HTTP receiver that decodes the JSON encoding of trace exports. */
-export async function startOtlpReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; requests: Array<{ contentType: string | undefined; headers: Record<string, unknown> }>; close(): Promise<void> }> {
+export async function startOtlpReceiver(): Promise<{
+  url: string;
+  spans: ReceivedSpan[];
+  requests: Array<{ contentType: string | undefined; headers: Record<string, unknown> }>;
+  close(): Promise<void>;
+}> {
   const spans: ReceivedSpan[] = [];
   const requests: Array<{ contentType: string | undefined; headers: Record<string, unknown> }> = [];
   const server = createServer((req, res) => {

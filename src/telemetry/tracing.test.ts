@@ -19,7 +19,11 @@ describe('tracing settings', () => {
     const fromConfig = TelemetryConfig.parse({ otlp_endpoint: 'http://collector:4318/', otlp_headers: { a: '1' } });
     expect(tracingSettings(fromConfig, {})).toMatchObject({ tracesUrl: 'http://collector:4318/v1/traces', headers: { a: '1' }, serviceName: 'aigw' });
     expect(
-      tracingSettings(fromConfig, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318', OTEL_SERVICE_NAME: 'gw', OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=k%3D1,b=2' }),
+      tracingSettings(fromConfig, {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://env:4318',
+        OTEL_SERVICE_NAME: 'gw',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-honeycomb-team=k%3D1,b=2',
+      }),
     ).toMatchObject({ tracesUrl: 'http://env:4318/v1/traces', serviceName: 'gw', headers: { a: '1', 'x-honeycomb-team': 'k=1', b: '2' } });
     expect(tracingSettings(config, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t/x' })?.tracesUrl).toBe('http://t/x');
     expect(parseHeaderList('broken,=x,k=v')).toEqual({ k: 'v' });
@@ -28,7 +32,10 @@ describe('tracing settings', () => {
 
 describe('OTLP/HTTP export', () => {
   it('exports a span tree under the caller’s traceparent, with attributes and error status', async () => {
-    const tracing = await startTracing(TelemetryConfig.parse({ otlp_endpoint: receiver.url, service_name: 'aigw-test', otlp_headers: { 'x-api-key': 'k' } }), {});
+    const tracing = await startTracing(
+      TelemetryConfig.parse({ otlp_endpoint: receiver.url, service_name: 'aigw-test', otlp_headers: { 'x-api-key': 'k' } }),
+      {},
+    );
     expect(tracing).toBeDefined();
     const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
     const root = tracing!.startRequest('chat auto', { traceparent }, { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'auto' });

@@ -1,7 +1,6 @@
 import type { TelemetryConfig } from '../config/telemetry-schema.ts';
 import type { Tracing, TracingSettings } from './trace-types.ts';
 
-
 /**
  * Where traces go, from the environment first (the OpenTelemetry standard variables), then the config;
  * undefined when neither names an endpoint.

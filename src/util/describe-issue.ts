@@ -5,7 +5,11 @@ import type { z } from 'zod';
  * ("expected a boolean, got a string") or a bad value. zod 4 does not keep the offending input in
  * its issues, so the value is looked up in the body by the issue's path.
  */
-export function describeIssue(issue: z.core.$ZodIssue | undefined, body: unknown, formatPath: (path: readonly PropertyKey[]) => string): { param: string; message: string } {
+export function describeIssue(
+  issue: z.core.$ZodIssue | undefined,
+  body: unknown,
+  formatPath: (path: readonly PropertyKey[]) => string,
+): { param: string; message: string } {
   if (!issue) return { param: 'body', message: 'Invalid request body.' };
   const param = formatPath(issue.path);
   const value = valueAt(body, issue.path);

@@ -27,12 +27,7 @@ export class GatewayError extends Error {
   /** Sent as the `retry-after` header (seconds, rounded up). */
   readonly retryAfterMs: number | undefined;
 
-  constructor(
-    status: number,
-    type: ErrorType,
-    message: string,
-    opts: { param?: string | null; code?: string | null; retryAfterMs?: number } = {},
-  ) {
+  constructor(status: number, type: ErrorType, message: string, opts: { param?: string | null; code?: string | null; retryAfterMs?: number } = {}) {
     super(message);
     this.status = status;
     this.type = type;
@@ -47,10 +42,8 @@ export class GatewayError extends Error {
 }
 
 export const errors = {
-  malformedJson: (detail: string) =>
-    new GatewayError(400, 'invalid_request_error', `Malformed JSON in request body: ${detail}`, { code: 'invalid_json' }),
-  invalidField: (param: string, message: string) =>
-    new GatewayError(400, 'invalid_request_error', message, { param, code: 'invalid_value' }),
+  malformedJson: (detail: string) => new GatewayError(400, 'invalid_request_error', `Malformed JSON in request body: ${detail}`, { code: 'invalid_json' }),
+  invalidField: (param: string, message: string) => new GatewayError(400, 'invalid_request_error', message, { param, code: 'invalid_value' }),
   modelNotFound: (model: string) =>
     new GatewayError(404, 'not_found_error', `The model '${model}' does not exist. GET /v1/models lists the available models.`, {
       param: 'model',
@@ -64,12 +57,9 @@ export const errors = {
     new GatewayError(401, 'authentication_error', 'Missing API key. Send it as "Authorization: Bearer <key>".', {
       code: 'missing_api_key',
     }),
-  invalidKey: () =>
-    new GatewayError(401, 'authentication_error', 'Invalid or revoked API key.', { code: 'invalid_api_key' }),
-  adminOnly: () =>
-    new GatewayError(401, 'authentication_error', 'This route requires the admin key.', { code: 'admin_key_required' }),
-  notAdmin: () =>
-    new GatewayError(403, 'permission_error', 'This key may not use admin routes; send the admin key.', { code: 'admin_key_required' }),
+  invalidKey: () => new GatewayError(401, 'authentication_error', 'Invalid or revoked API key.', { code: 'invalid_api_key' }),
+  adminOnly: () => new GatewayError(401, 'authentication_error', 'This route requires the admin key.', { code: 'admin_key_required' }),
+  notAdmin: () => new GatewayError(403, 'permission_error', 'This key may not use admin routes; send the admin key.', { code: 'admin_key_required' }),
   /**
    * The budget check reserves the request's worst case before calling upstream: say that amount and
    * what it is made of, since it (not the spend so far) is often what does not fit.
@@ -90,8 +80,7 @@ export const errors = {
     }),
   noHealthyUpstream: (detail: string) =>
     new GatewayError(503, 'service_unavailable', `No healthy upstream could answer: ${detail}`, { code: 'no_healthy_upstream' }),
-  upstreamTimeout: (detail: string) =>
-    new GatewayError(504, 'timeout_error', `The upstream did not answer in time: ${detail}`, { code: 'upstream_timeout' }),
+  upstreamTimeout: (detail: string) => new GatewayError(504, 'timeout_error', `The upstream did not answer in time: ${detail}`, { code: 'upstream_timeout' }),
   providerKeyMissing: (model: string, envVar: string) =>
     new GatewayError(503, 'service_unavailable', `The model '${model}' is unavailable: its provider's API key is not set (environment variable ${envVar}).`, {
       param: 'model',
@@ -103,6 +92,5 @@ export const errors = {
       code: 'service_unavailable',
       retryAfterMs,
     }),
-  internal: (requestId: string) =>
-    new GatewayError(500, 'server_error', `Internal gateway error (request ${requestId}).`, { code: 'internal_error' }),
+  internal: (requestId: string) => new GatewayError(500, 'server_error', `Internal gateway error (request ${requestId}).`, { code: 'internal_error' }),
 };

@@ -22,7 +22,10 @@ describe('createLogger', () => {
   });
 
   it('writes JSON lines otherwise, or when AIGW_LOG_FORMAT=json on a terminal', async () => {
-    for (const [isTTY, env] of [[false, {}], [true, { AIGW_LOG_FORMAT: 'json' }]] as const) {
+    for (const [isTTY, env] of [
+      [false, {}],
+      [true, { AIGW_LOG_FORMAT: 'json' }],
+    ] as const) {
       const { out, lines } = capture(isTTY);
       createLogger(env, out).warn({ id: 'r2' }, 'slow');
       await flush();

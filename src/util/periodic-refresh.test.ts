@@ -5,7 +5,14 @@ describe('PeriodicRefresh', () => {
   it('shares one run between concurrent callers, and runs again once it finished', async () => {
     let runs = 0;
     let release: () => void = () => undefined;
-    const refresh = new PeriodicRefresh(() => new Promise<void>((resolve) => { runs++; release = resolve; }), 60_000);
+    const refresh = new PeriodicRefresh(
+      () =>
+        new Promise<void>((resolve) => {
+          runs++;
+          release = resolve;
+        }),
+      60_000,
+    );
     const a = refresh.run();
     expect(refresh.run()).toBe(a);
     release();

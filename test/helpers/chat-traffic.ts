@@ -11,7 +11,11 @@ export function startChatTraffic(url: string, workers: number): { answered: stri
         const res = await fetch(`${url}/v1/chat/completions`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: i % 2 ? 'auto' : 'sim-nano', stream: i % 3 === 0, messages: [{ role: 'user', content: `Worker ${n} request ${i}: summarize this.` }] }),
+          body: JSON.stringify({
+            model: i % 2 ? 'auto' : 'sim-nano',
+            stream: i % 3 === 0,
+            messages: [{ role: 'user', content: `Worker ${n} request ${i}: summarize this.` }],
+          }),
         });
         const text = await res.text();
         const id = res.headers.get('x-aigw-request-id');

@@ -40,7 +40,8 @@ export interface OwnService {
 
 export async function startOwnPostgres(): Promise<OwnService> {
   const dir = mkdtempSync(join(tmpdir(), 'aigw-own-pg-'));
-  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  if (asRoot)
+    chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   const data = join(dir, 'data');
   const port = await freePort();
   pgTool(['initdb', '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);

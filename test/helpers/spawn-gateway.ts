@@ -24,4 +24,3 @@ export function spawnGateway(cwd: string, env: NodeJS.ProcessEnv = process.env) 
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, url, exited, logs };
 }
-

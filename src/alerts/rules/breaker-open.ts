@@ -14,11 +14,21 @@ export async function evaluateBreakers(ctx: RuleContext, rule: BreakerRule): Pro
   const open = await readOpenBreakers(ctx.db, ctx.breakerReportsSinceMs);
   return open.map((b) => {
     const openMs = ctx.nowMs - b.openSinceMs;
-    const details = { model: b.model, open_since: new Date(b.openSinceMs).toISOString(), open_ms: openMs, replicas: b.replicas, open_for: durationText(rule.open_for) };
+    const details = {
+      model: b.model,
+      open_since: new Date(b.openSinceMs).toISOString(),
+      open_ms: openMs,
+      replicas: b.replicas,
+      open_for: durationText(rule.open_for),
+    };
     const base = { subject: b.model, level: 1, value: openMs, threshold: rule.open_for, window: { fromMs: b.openSinceMs, toMs: ctx.nowMs }, details };
     const text = `${b.model}: circuit breaker open for ${durationText(Math.round(openMs / 1000) * 1000)} on ${b.replicas} replica(s)`;
     return openMs >= rule.open_for
-      ? { ...base, status: 'firing' as const, message: `Circuit breaker: ${text} (alert after ${durationText(rule.open_for)}); requests fall back to other models` }
+      ? {
+          ...base,
+          status: 'firing' as const,
+          message: `Circuit breaker: ${text} (alert after ${durationText(rule.open_for)}); requests fall back to other models`,
+        }
       : { ...base, status: 'ok' as const, message: `${text}, under the ${durationText(rule.open_for)} alert threshold` };
   });
 }

@@ -27,15 +27,30 @@ async function teamUses(ctx: RuleContext, rule: BudgetRule): Promise<BudgetUse[]
   const teams = Object.entries(rule.teams);
   if (teams.length === 0) return [];
   const { dayStartMs, monthStartMs } = periodStarts(ctx.nowMs);
-  const cells = await requestCells(ctx.db, windowQuery(ctx.nowMs, ctx.nowMs - monthStartMs), { fromMs: monthStartMs, toMs: ctx.nowMs }, ['team', 'hour_ms'], 'day');
+  const cells = await requestCells(
+    ctx.db,
+    windowQuery(ctx.nowMs, ctx.nowMs - monthStartMs),
+    { fromMs: monthStartMs, toMs: ctx.nowMs },
+    ['team', 'hour_ms'],
+    'day',
+  );
   const out: BudgetUse[] = [];
   for (const [team, budget] of teams) {
     const mine = cells.filter((c) => c.team === team);
     const month = mine.reduce((s, c) => s + c.costUsd, 0);
     // Cells are whole UTC days or hours: a cell is wholly inside today or before it.
     const day = mine.filter((c) => c.hourMs >= dayStartMs).reduce((s, c) => s + c.costUsd, 0);
-    if (budget.daily_usd) out.push({ subject: `team:${team}:daily`, who: `team ${team}`, period: 'daily', periodStartMs: dayStartMs, budgetUsd: budget.daily_usd, spentUsd: day });
-    if (budget.monthly_usd) out.push({ subject: `team:${team}:monthly`, who: `team ${team}`, period: 'monthly', periodStartMs: monthStartMs, budgetUsd: budget.monthly_usd, spentUsd: month });
+    if (budget.daily_usd)
+      out.push({ subject: `team:${team}:daily`, who: `team ${team}`, period: 'daily', periodStartMs: dayStartMs, budgetUsd: budget.daily_usd, spentUsd: day });
+    if (budget.monthly_usd)
+      out.push({
+        subject: `team:${team}:monthly`,
+        who: `team ${team}`,
+        period: 'monthly',
+        periodStartMs: monthStartMs,
+        budgetUsd: budget.monthly_usd,
+        spentUsd: month,
+      });
   }
   return out;
 }
@@ -61,10 +76,18 @@ export async function evaluateBudget(ctx: RuleContext, rule: BudgetRule): Promis
     const share = u.spentUsd / u.budgetUsd;
     const crossed = thresholds.filter((t) => share >= t);
     const level = crossed.at(-1);
-    const details = { period: u.period, period_start: new Date(u.periodStartMs).toISOString(), budget_usd: u.budgetUsd, spent_usd: u.spentUsd, utilization: share, thresholds };
+    const details = {
+      period: u.period,
+      period_start: new Date(u.periodStartMs).toISOString(),
+      budget_usd: u.budgetUsd,
+      spent_usd: u.spentUsd,
+      utilization: share,
+      thresholds,
+    };
     const window = { fromMs: u.periodStartMs, toMs: ctx.nowMs };
     const text = `${u.who}: ${usd(u.spentUsd)} of its ${usd(u.budgetUsd)} ${u.period} budget (${pct(share)})`;
-    if (level === undefined) return { subject: u.subject, status: 'ok', level: 0, value: share, threshold: thresholds[0] ?? null, message: text, window, details };
+    if (level === undefined)
+      return { subject: u.subject, status: 'ok', level: 0, value: share, threshold: thresholds[0] ?? null, message: text, window, details };
     const verb = level >= 1 ? 'exhausted' : `past ${pct(level)}`;
     return { subject: u.subject, status: 'firing', level, value: share, threshold: level, message: `Budget ${verb}: ${text}`, window, details };
   });

@@ -28,11 +28,25 @@ export async function evaluateCostSpike(ctx: RuleContext, rule: CostSpikeRule): 
   const baselineWindows = (windowFromMs - baselineFromMs) / rule.window;
   const baselineUsd = baselineWindows >= 1 ? base.costUsd / baselineWindows : null;
   const w = durationText(rule.window);
-  const details = { requests: now.requests, cost_usd: now.costUsd, baseline_usd_per_window: baselineUsd, baseline: durationText(rule.baseline), factor: rule.factor, max_usd: rule.max_usd ?? null };
+  const details = {
+    requests: now.requests,
+    cost_usd: now.costUsd,
+    baseline_usd_per_window: baselineUsd,
+    baseline: durationText(rule.baseline),
+    factor: rule.factor,
+    max_usd: rule.max_usd ?? null,
+  };
   const window = { fromMs: windowFromMs, toMs: nowMs };
   const base0 = { subject: 'total', level: 1, value: now.costUsd, window, details };
   if (now.requests < rule.min_sample) {
-    return [{ ...base0, status: 'insufficient', threshold: null, message: `spend over the last ${w}: ${now.requests} requests, fewer than the ${rule.min_sample} needed to judge a spike` }];
+    return [
+      {
+        ...base0,
+        status: 'insufficient',
+        threshold: null,
+        message: `spend over the last ${w}: ${now.requests} requests, fewer than the ${rule.min_sample} needed to judge a spike`,
+      },
+    ];
   }
   const overCeiling = rule.max_usd !== undefined && now.costUsd > rule.max_usd;
   const spikeLine = baselineUsd === null ? null : rule.factor * baselineUsd;
@@ -40,8 +54,17 @@ export async function evaluateCostSpike(ctx: RuleContext, rule: CostSpikeRule): 
   const times = baselineUsd ? ` (${(now.costUsd / baselineUsd).toFixed(1)}× the ${usd(baselineUsd)} per ${w} of the last ${durationText(rule.baseline)})` : '';
   if (overCeiling || overBaseline) {
     const why = overCeiling ? `above the ${usd(rule.max_usd ?? 0)} ceiling` : `above ${rule.factor}× the baseline`;
-    return [{ ...base0, status: 'firing', threshold: overCeiling ? (rule.max_usd ?? null) : spikeLine, message: `Spend spike: ${usd(now.costUsd)} over the last ${w}, ${why}${times}` }];
+    return [
+      {
+        ...base0,
+        status: 'firing',
+        threshold: overCeiling ? (rule.max_usd ?? null) : spikeLine,
+        message: `Spend spike: ${usd(now.costUsd)} over the last ${w}, ${why}${times}`,
+      },
+    ];
   }
   const noBaseline = baselineUsd === null ? ` (no ${w} of history before the window yet: only the ceiling applies)` : '';
-  return [{ ...base0, status: 'ok', threshold: spikeLine ?? rule.max_usd ?? null, message: `Spend ${usd(now.costUsd)} over the last ${w}${times}${noBaseline}` }];
+  return [
+    { ...base0, status: 'ok', threshold: spikeLine ?? rule.max_usd ?? null, message: `Spend ${usd(now.costUsd)} over the last ${w}${times}${noBaseline}` },
+  ];
 }

@@ -30,17 +30,28 @@ async function countsPerModel(ctx: RuleContext, fromMs: number, toMs: number): P
 /** Per model: the share of server errors over the window against `max_rate` and `factor` × its baseline rate. */
 export async function evaluateErrorRate(ctx: RuleContext, rule: ErrorRateRule): Promise<Observation[]> {
   const fromMs = ctx.nowMs - rule.window;
-  const [now, base] = await Promise.all([countsPerModel(ctx, fromMs, ctx.nowMs), rule.factor ? countsPerModel(ctx, fromMs - rule.baseline, fromMs) : new Map<string, ModelCounts>()]);
+  const [now, base] = await Promise.all([
+    countsPerModel(ctx, fromMs, ctx.nowMs),
+    rule.factor ? countsPerModel(ctx, fromMs - rule.baseline, fromMs) : new Map<string, ModelCounts>(),
+  ]);
   const w = durationText(rule.window);
   return [...now].map(([model, c]) => {
     const rate = c.serverErrors / c.requests;
     const b = base.get(model);
     const baseRate = b && b.requests >= rule.min_sample ? b.serverErrors / b.requests : null;
     const relative = rule.factor !== undefined && baseRate !== null && baseRate > 0 ? rule.factor * baseRate : null;
-    const details = { model, requests: c.requests, server_errors: c.serverErrors, baseline_rate: baseRate, max_rate: rule.max_rate, factor: rule.factor ?? null };
+    const details = {
+      model,
+      requests: c.requests,
+      server_errors: c.serverErrors,
+      baseline_rate: baseRate,
+      max_rate: rule.max_rate,
+      factor: rule.factor ?? null,
+    };
     const base0 = { subject: model, level: 1, value: rate, window: { fromMs, toMs: ctx.nowMs }, details };
     const text = `${model}: ${c.serverErrors} of ${c.requests} requests failed upstream or in the gateway (${pct(rate)}) in the last ${w}`;
-    if (c.requests < rule.min_sample) return { ...base0, status: 'insufficient', threshold: rule.max_rate, message: `${text}: fewer than the ${rule.min_sample} requests needed to judge` };
+    if (c.requests < rule.min_sample)
+      return { ...base0, status: 'insufficient', threshold: rule.max_rate, message: `${text}: fewer than the ${rule.min_sample} requests needed to judge` };
     const overMax = rate > rule.max_rate;
     const overBase = relative !== null && rate > relative;
     if (overMax || overBase) {
@@ -61,13 +72,30 @@ export async function evaluateLatency(ctx: RuleContext, rule: LatencyRule): Prom
   for (const [model, c] of now) {
     const p95Ms = (await requestLatencyPercentiles(ctx.db, { ...windowQuery(ctx.nowMs, rule.window), models: [model] }, c.requests, [95])).p95 ?? null;
     const b = base.get(model);
-    const baseP95Ms = b && b.requests >= rule.min_sample ? ((await requestLatencyPercentiles(ctx.db, { fromMs: baseFromMs, toMs: fromMs, taskTypes: [], keyIds: [], models: [model] }, b.requests, [95])).p95 ?? null) : null;
+    const baseP95Ms =
+      b && b.requests >= rule.min_sample
+        ? ((await requestLatencyPercentiles(ctx.db, { fromMs: baseFromMs, toMs: fromMs, taskTypes: [], keyIds: [], models: [model] }, b.requests, [95])).p95 ??
+          null)
+        : null;
     const relative = baseP95Ms !== null ? rule.factor * baseP95Ms : null;
-    const details = { model, requests: c.requests, p95_ms: p95Ms, baseline_p95_ms: baseP95Ms, baseline: durationText(rule.baseline), max_ms: rule.max_ms ?? null, factor: rule.factor };
+    const details = {
+      model,
+      requests: c.requests,
+      p95_ms: p95Ms,
+      baseline_p95_ms: baseP95Ms,
+      baseline: durationText(rule.baseline),
+      max_ms: rule.max_ms ?? null,
+      factor: rule.factor,
+    };
     const base0 = { subject: model, level: 1, value: p95Ms, window: { fromMs, toMs: ctx.nowMs }, details };
     const text = `${model}: p95 latency ${p95Ms === null ? 'n/a' : `${Math.round(p95Ms)} ms`} over ${c.requests} requests in the last ${w}`;
     if (c.requests < rule.min_sample || p95Ms === null) {
-      out.push({ ...base0, status: 'insufficient', threshold: rule.max_ms ?? relative, message: `${text}: fewer than the ${rule.min_sample} requests needed to judge` });
+      out.push({
+        ...base0,
+        status: 'insufficient',
+        threshold: rule.max_ms ?? relative,
+        message: `${text}: fewer than the ${rule.min_sample} requests needed to judge`,
+      });
       continue;
     }
     const overMax = rule.max_ms !== undefined && p95Ms > rule.max_ms;

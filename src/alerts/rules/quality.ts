@@ -20,7 +20,15 @@ export async function evaluateQuality(ctx: RuleContext, rule: QualityRule): Prom
   for (const c of cells) {
     if (c.rated === 0 || c.avg_quality === null) continue;
     const subject = `${c.model} × ${c.task_type}`;
-    const details = { model: c.model, task_type: c.task_type, rated: c.rated, requests: c.requests, ci95_low: c.ci95_low, ci95_high: c.ci95_high, min_sample: rule.min_sample };
+    const details = {
+      model: c.model,
+      task_type: c.task_type,
+      rated: c.rated,
+      requests: c.requests,
+      ci95_low: c.ci95_low,
+      ci95_high: c.ci95_high,
+      min_sample: rule.min_sample,
+    };
     const base = { subject, level: 1, value: c.avg_quality, threshold, window: { fromMs: q.fromMs, toMs: q.toMs }, details };
     const text = `${c.model} on ${c.task_type}: average quality ${c.avg_quality.toFixed(3)} over ${c.rated} rated requests in the last ${w}`;
     if (c.avg_quality >= threshold) out.push({ ...base, status: 'ok', message: text });

@@ -27,7 +27,12 @@ export async function evaluateRouterLearning(ctx: RuleContext, rule: RouterLearn
   const stuck = waiting.outcomes - recent.outcomes;
   const age = durationText(rule.max_state_age);
   const stateText = latest ? `the newest learned state (${latest.id}) was fitted ${new Date(stateAtMs).toISOString()}` : 'no learned state has been fitted yet';
-  const stateDetails = { state_id: latest?.id ?? null, state_fitted_at: latest ? new Date(stateAtMs).toISOString() : null, outcomes_waiting: waiting.outcomes, outcomes_waiting_longer_than_max_age: stuck };
+  const stateDetails = {
+    state_id: latest?.id ?? null,
+    state_fitted_at: latest ? new Date(stateAtMs).toISOString() : null,
+    outcomes_waiting: waiting.outcomes,
+    outcomes_waiting_longer_than_max_age: stuck,
+  };
   const stateObs: Observation = {
     subject: 'learned_state',
     level: 1,
@@ -54,7 +59,21 @@ export async function evaluateRouterLearning(ctx: RuleContext, rule: RouterLearn
   const text = `mean outcome score of routed answers ${meanW.toFixed(3)} over ${w.n} scored in the last ${durationText(rule.window)} against ${meanB.toFixed(3)} over ${b.n} in the ${durationText(rule.baseline)} before`;
   const scoreObs: Observation =
     meanB - meanW > rule.max_drop
-      ? { ...base, status: 'firing', value: meanW, threshold: meanB - rule.max_drop, message: `Router outcomes degrading: ${text}`, details: { ...details, baseline_mean: meanB } }
-      : { ...base, status: 'ok', value: meanW, threshold: meanB - rule.max_drop, message: `Router outcomes: ${text}`, details: { ...details, baseline_mean: meanB } };
+      ? {
+          ...base,
+          status: 'firing',
+          value: meanW,
+          threshold: meanB - rule.max_drop,
+          message: `Router outcomes degrading: ${text}`,
+          details: { ...details, baseline_mean: meanB },
+        }
+      : {
+          ...base,
+          status: 'ok',
+          value: meanW,
+          threshold: meanB - rule.max_drop,
+          message: `Router outcomes: ${text}`,
+          details: { ...details, baseline_mean: meanB },
+        };
   return [stateObs, scoreObs];
 }

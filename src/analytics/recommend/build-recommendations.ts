@@ -32,10 +32,12 @@ export const MIN_RATED_REQUESTS = 30;
 function missingData(history: History): string[] {
   const missing: string[] = [];
   const rated = history.rows.filter((r) => r.quality !== null).length;
-  if (history.totalRequests === 0) missing.push('no routed requests in the window: extend the timeframe or route traffic through a virtual model (`model: "auto"`)');
-  else if (history.totalRequests < MIN_REQUESTS) missing.push(`only ${history.totalRequests} routed requests in the window (${MIN_REQUESTS} wanted): extend the timeframe`);
+  if (history.totalRequests === 0)
+    missing.push('no routed requests in the window: extend the timeframe or route traffic through a virtual model (`model: "auto"`)');
+  else if (history.totalRequests < MIN_REQUESTS)
+    missing.push(`only ${history.totalRequests} routed requests in the window (${MIN_REQUESTS} wanted): extend the timeframe`);
   if (history.totalRequests > 0 && rated === 0) {
-    missing.push('no quality signals: send POST /v1/feedback or enable `quality.judge` sampling; quality below is the router\'s prediction only');
+    missing.push("no quality signals: send POST /v1/feedback or enable `quality.judge` sampling; quality below is the router's prediction only");
   } else if (rated > 0 && rated < MIN_RATED_REQUESTS) {
     missing.push(`only ${rated} requests with a quality signal (${MIN_RATED_REQUESTS} wanted): raise the judge sample rate or collect feedback`);
   }
@@ -48,7 +50,11 @@ const CONFIDENCE_ORDER: readonly Confidence[] = ['low', 'medium', 'high'];
  * The set's confidence: what the data supports (low with gaps, high from 200 rated requests), and never
  * more than its most confident recommendation — five changes rated medium and low are not "high" together.
  */
-export function overallConfidence(history: Pick<History, 'rows'>, missing: readonly string[], recommendations: readonly Pick<RuleRecommendation, 'confidence'>[]): Confidence {
+export function overallConfidence(
+  history: Pick<History, 'rows'>,
+  missing: readonly string[],
+  recommendations: readonly Pick<RuleRecommendation, 'confidence'>[],
+): Confidence {
   const rated = history.rows.filter((r) => r.quality !== null).length;
   const data: Confidence = missing.length > 0 ? 'low' : rated >= 200 ? 'high' : 'medium';
   if (recommendations.length === 0) return data;
@@ -115,7 +121,9 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
  */
 export function scopeOf(rule: RuleRecommendation['rule'], segment: string, matched: number, config: GatewayConfig): string {
   const touched = rule.match.routing_models ?? Object.keys(config.routing.virtual_models);
-  const untouched = Object.keys(config.routing.virtual_models).filter((name) => !touched.includes(name)).sort();
+  const untouched = Object.keys(config.routing.virtual_models)
+    .filter((name) => !touched.includes(name))
+    .sort();
   const list = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
   return (
     `${segment} sent to ${list(touched)} (${matched} in the window); ` +
@@ -139,7 +147,9 @@ function segmentNow(history: History, rule: RuleRecommendation['rule']): string 
   }
   const ranked = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const model = ranked(models)[0]?.[0] ?? 'n/a';
-  const goalMix = ranked(goals).map(([goal, k]) => `${goal} ${Math.round((k / Math.max(1, n)) * 100)}%`).join(', ');
+  const goalMix = ranked(goals)
+    .map(([goal, k]) => `${goal} ${Math.round((k / Math.max(1, n)) * 100)}%`)
+    .join(', ');
   return `mostly on ${model}, requested goals ${goalMix || 'n/a'}`;
 }
 
@@ -173,14 +183,26 @@ export async function buildRecommendations(
   const hits = searchRuleChanges(history.rows, ctx, c);
   const recommendations = hits.slice(0, p.max_recommendations).map((hit) => recommendationFor(hit, history, ctx, c, lowData));
   const now = replayPolicyChange(history.rows, ctx, []);
-  const combined = recommendations.length > 0 ? toExpectedImpact(replayPolicyChange(history.rows, ctx, recommendations.map((r) => r.rule)), history.sampleScale) : null;
+  const combined =
+    recommendations.length > 0
+      ? toExpectedImpact(
+          replayPolicyChange(
+            history.rows,
+            ctx,
+            recommendations.map((r) => r.rule),
+          ),
+          history.sampleScale,
+        )
+      : null;
   const scenarios = goalScenarios(history.rows, ctx, c, p.max_recommendations, hits);
   if (opts.persistTo && recommendations.length > 0) {
     try {
       await storeRecommendations(opts.persistTo, recommendations, opts.nowMs ?? Date.now());
     } catch (err) {
       // The analysis stands without the store; say so instead of failing the report.
-      missing.push(`the recommendations could not be stored (${err instanceof Error ? err.message : String(err)}): \`aigw rules apply\` will not find their ids`);
+      missing.push(
+        `the recommendations could not be stored (${err instanceof Error ? err.message : String(err)}): \`aigw rules apply\` will not find their ids`,
+      );
     }
   }
   return {
@@ -194,7 +216,12 @@ export async function buildRecommendations(
       sampleScale: history.sampleScale,
       withQualitySignal: history.rows.filter((r) => r.quality !== null).length,
     },
-    current: { avgCostUsd: avgCostUsd(now.baseline), avgQuality: avgQuality(now.baseline), avgLatencyMs: avgLatencyMs(now.baseline), totalCostUsd: now.baseline.costUsd * history.sampleScale },
+    current: {
+      avgCostUsd: avgCostUsd(now.baseline),
+      avgQuality: avgQuality(now.baseline),
+      avgLatencyMs: avgLatencyMs(now.baseline),
+      totalCostUsd: now.baseline.costUsd * history.sampleScale,
+    },
     confidence: overallConfidence(history, missing, recommendations),
     missing,
     recommendations,

@@ -89,7 +89,15 @@ export async function writeFixtureHistory(store: Store, requests: readonly Fixtu
 export function knownAnswerHistory(): FixtureRequest[] {
   const out: FixtureRequest[] = [];
   for (let i = 0; i < 40; i++) {
-    out.push({ taskType: 'summarization', complexity: 0.1 + (i % 5) * 0.1, goal: 'quality', chosen: 'gpt-4o', quality: 0.9, miniPredicted: 0.78, rules: ['old-quality-rule'] });
+    out.push({
+      taskType: 'summarization',
+      complexity: 0.1 + (i % 5) * 0.1,
+      goal: 'quality',
+      chosen: 'gpt-4o',
+      quality: 0.9,
+      miniPredicted: 0.78,
+      rules: ['old-quality-rule'],
+    });
   }
   for (let i = 0; i < 20; i++) {
     out.push({ taskType: 'summarization', complexity: 0.2, goal: 'cost', chosen: 'gpt-4o-mini', quality: 0.88, miniPredicted: 0.78 });

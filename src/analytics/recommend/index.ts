@@ -1,6 +1,14 @@
 // The recommendation analyses: routing decisions in hindsight, policy replay, rule search and plans.
 export { buildRecommendations, RecommendParams, MIN_REQUESTS, MIN_RATED_REQUESTS, type Recommendations } from './build-recommendations.ts';
-export { analyzeDecisions, analyzeRules, bestInHindsight, type DecisionAnalysis, type RuleStats, type AbArmStats, type MissedDecision } from './decision-analysis.ts';
+export {
+  analyzeDecisions,
+  analyzeRules,
+  bestInHindsight,
+  type DecisionAnalysis,
+  type RuleStats,
+  type AbArmStats,
+  type MissedDecision,
+} from './decision-analysis.ts';
 export { calibrate, type Calibration } from './calibrate.ts';
 export { loadHistory, type History, type HistoryRow } from './load-history.ts';
 export { replayPolicyChange, replayChoice, type ReplayContext, type ReplayResult } from './replay.ts';

@@ -94,25 +94,28 @@ export async function loadHistory(db: Kysely<Database>, q: AnalysisQuery, maxRow
     .orderBy('r.created_at')
     .orderBy('r.id')
     .execute();
-  const signals = await loadSignals(db, q, raw.map((r) => r.request_id), buckets < ID_BUCKETS ? bucketSuffixes(buckets) : null);
-  const rows = raw.map(
-    (r): HistoryRow => ({
-      requestId: r.request_id,
-      createdAt: toNumber(r.created_at),
-      routingModel: r.routing_model,
-      taskType: r.task_type,
-      complexity: toNumber(r.complexity),
-      goal: toGoal(r.goal),
-      chosenModel: r.chosen_model,
-      modelUsed: r.model_used,
-      status: toNumber(r.status),
-      costUsd: toNumber(r.cost_usd),
-      latencyMs: toNumber(r.latency_ms),
-      candidates: parseJsonArray<CandidateScore>(r.candidates),
-      rules: parseJsonArray<string>(r.rules),
-      quality: deriveRequestQuality(signals.get(r.request_id) ?? [], { status: toNumber(r.status), finishReason: r.finish_reason }),
-    }),
+  const signals = await loadSignals(
+    db,
+    q,
+    raw.map((r) => r.request_id),
+    buckets < ID_BUCKETS ? bucketSuffixes(buckets) : null,
   );
+  const rows = raw.map((r): HistoryRow => ({
+    requestId: r.request_id,
+    createdAt: toNumber(r.created_at),
+    routingModel: r.routing_model,
+    taskType: r.task_type,
+    complexity: toNumber(r.complexity),
+    goal: toGoal(r.goal),
+    chosenModel: r.chosen_model,
+    modelUsed: r.model_used,
+    status: toNumber(r.status),
+    costUsd: toNumber(r.cost_usd),
+    latencyMs: toNumber(r.latency_ms),
+    candidates: parseJsonArray<CandidateScore>(r.candidates),
+    rules: parseJsonArray<string>(r.rules),
+    quality: deriveRequestQuality(signals.get(r.request_id) ?? [], { status: toNumber(r.status), finishReason: r.finish_reason }),
+  }));
   return { rows, totalRequests, sampleScale: rows.length > 0 && buckets < ID_BUCKETS ? totalRequests / rows.length : 1 };
 }
 
@@ -150,7 +153,12 @@ async function countRouted(db: Kysely<Database>, q: AnalysisQuery): Promise<numb
  * (index-only, migration 0003) rather than probing the feedback once per request of the window. With a
  * sampled history, feedback outside the sampled id buckets is dropped before the probe.
  */
-async function loadSignals(db: Kysely<Database>, q: AnalysisQuery, requestIds: readonly string[], sampledSuffixes: string[] | null): Promise<Map<string, QualitySignal[]>> {
+async function loadSignals(
+  db: Kysely<Database>,
+  q: AnalysisQuery,
+  requestIds: readonly string[],
+  sampledSuffixes: string[] | null,
+): Promise<Map<string, QualitySignal[]>> {
   const wanted = new Set(requestIds);
   const rows = await db
     .selectFrom('feedback as f')

@@ -13,7 +13,12 @@ const scenario = (goal: GoalScenario['goal'], avgCostUsd: number, avgQuality: nu
 
 describe('goalConflicts: where goals and constraints pull apart', () => {
   it('presents the cost–quality trade-off with the balanced approach', () => {
-    const s = [scenario('cost', 0.001, 0.82, 300), scenario('speed', 0.002, 0.83, 200), scenario('quality', 0.01, 0.93, 900), scenario('balanced', 0.002, 0.86, 250)];
+    const s = [
+      scenario('cost', 0.001, 0.82, 300),
+      scenario('speed', 0.002, 0.83, 200),
+      scenario('quality', 0.01, 0.93, 900),
+      scenario('balanced', 0.002, 0.86, 250),
+    ];
     expect(goalConflicts(s, { goal: 'cost', maxCostUsdPerRequest: undefined, minQuality: 0.8 })).toEqual([
       'cost and quality trade off: cost: $0.001000/request at quality 0.820, 300 ms versus quality: $0.010000/request at quality 0.930, 900 ms; the balanced approach: balanced: $0.002000/request at quality 0.860, 250 ms.',
     ]);
@@ -32,6 +37,12 @@ describe('goalConflicts: where goals and constraints pull apart', () => {
       'the rules found for goal speed do better on cost than those found for cost (speed: $0.002670/request at quality 0.824, 211 ms versus cost: $0.002830/request at quality 0.821, 237 ms): compare both sets (aigw report --goal speed) before applying.',
     ]);
     // Within 1%: not worth a statement.
-    expect(goalConflicts([scenario('cost', 0.00283, 0.821, 237), scenario('speed', 0.00282, 0.824, 211)], { goal: 'cost', maxCostUsdPerRequest: undefined, minQuality: 0.8 })).toEqual([]);
+    expect(
+      goalConflicts([scenario('cost', 0.00283, 0.821, 237), scenario('speed', 0.00282, 0.824, 211)], {
+        goal: 'cost',
+        maxCostUsdPerRequest: undefined,
+        minQuality: 0.8,
+      }),
+    ).toEqual([]);
   });
 });

@@ -16,7 +16,11 @@ function shares(counts: ReadonlyMap<string, number>): Record<string, number> {
 /** Model share per task type now and with every recommended rule applied together. */
 export function modelMixChanges(rows: readonly HistoryRow[], ctx: ReplayContext, recs: readonly RuleRecommendation[]): ModelMixChange[] {
   const now = replayPolicyChange(rows, ctx, []);
-  const next = replayPolicyChange(rows, ctx, recs.map((r) => r.rule));
+  const next = replayPolicyChange(
+    rows,
+    ctx,
+    recs.map((r) => r.rule),
+  );
   // The task type's observed numbers (as the replay's baseline sees them), for the matrix rows no rule changes.
   const observed = new Map<string, OutcomeTotals>();
   for (const row of rows) {
@@ -55,7 +59,14 @@ export function costReductionPlan(
   let quality: number | null = null;
   for (const rec of bySavings) {
     chosen.push(rec);
-    const impact = toExpectedImpact(replayPolicyChange(rows, ctx, chosen.map((r) => r.rule)), 1);
+    const impact = toExpectedImpact(
+      replayPolicyChange(
+        rows,
+        ctx,
+        chosen.map((r) => r.rule),
+      ),
+      1,
+    );
     reduction = -impact.costChangePct;
     quality = impact.avgQualityAfter;
     if (reduction >= targetReductionPct) break;
@@ -80,14 +91,23 @@ export function costReductionPlan(
   // Lower floors only until one reaches the target: each is a full search.
   for (const floor of floors) {
     const hits = searchRuleChanges(rows, ctx, { ...c, goal: 'cost' as Goal, minQuality: floor }, { preferModels: false });
-    const impact = toExpectedImpact(replayPolicyChange(rows, ctx, hits.map((h) => h.rule)), 1);
+    const impact = toExpectedImpact(
+      replayPolicyChange(
+        rows,
+        ctx,
+        hits.map((h) => h.rule),
+      ),
+      1,
+    );
     tradeOffs.push({ qualityFloor: floor, expectedReductionPct: -impact.costChangePct, expectedQuality: impact.avgQualityAfter });
     if (-impact.costChangePct >= targetReductionPct) break;
   }
   const reachingFloor = tradeOffs.find((t) => t.expectedReductionPct >= targetReductionPct);
   const tradeOff = reachingFloor
     ? ` Accepting a quality floor of ${reachingFloor.qualityFloor} would reach ${reachingFloor.expectedReductionPct.toFixed(1)}% at average quality ${reachingFloor.expectedQuality?.toFixed(3) ?? 'n/a'}.`
-    : ' No quality floor down to ' + (tradeOffs.at(-1)?.qualityFloor ?? c.minQuality) + ' reaches it with routing rules alone; cheaper models or caching are needed.';
+    : ' No quality floor down to ' +
+      (tradeOffs.at(-1)?.qualityFloor ?? c.minQuality) +
+      ' reaches it with routing rules alone; cheaper models or caching are needed.';
   return {
     targetReductionPct,
     reachable,
@@ -145,7 +165,14 @@ export function goalScenarios(
 ): GoalScenario[] {
   return GOALS.map((goal) => {
     const hits = (goal === c.goal ? hitsForGoal : searchRuleChanges(rows, ctx, { ...c, goal }, { preferModels: false })).slice(0, maxRules);
-    const impact = toExpectedImpact(replayPolicyChange(rows, ctx, hits.map((h) => h.rule)), 1);
+    const impact = toExpectedImpact(
+      replayPolicyChange(
+        rows,
+        ctx,
+        hits.map((h) => h.rule),
+      ),
+      1,
+    );
     return {
       goal,
       recommendationCount: hits.length,
@@ -165,7 +192,8 @@ export function goalConflicts(scenarios: readonly GoalScenario[], c: SearchConst
   const conflicts: string[] = [];
   const meets = (s: GoalScenario) =>
     (c.maxCostUsdPerRequest === undefined || s.avgCostUsd < c.maxCostUsdPerRequest) && (s.avgQuality === null || s.avgQuality > c.minQuality);
-  const describe = (s: GoalScenario) => `${s.goal}: $${s.avgCostUsd.toFixed(6)}/request at quality ${s.avgQuality?.toFixed(3) ?? 'n/a'}, ${s.avgLatencyMs.toFixed(0)} ms`;
+  const describe = (s: GoalScenario) =>
+    `${s.goal}: $${s.avgCostUsd.toFixed(6)}/request at quality ${s.avgQuality?.toFixed(3) ?? 'n/a'}, ${s.avgLatencyMs.toFixed(0)} ms`;
   if (scenarios.length > 0 && !scenarios.some(meets)) {
     conflicts.push(
       `no goal meets both cost < $${c.maxCostUsdPerRequest} and quality > ${c.minQuality}; the scenarios: ${scenarios.map(describe).join('; ')}. ` +
@@ -175,7 +203,14 @@ export function goalConflicts(scenarios: readonly GoalScenario[], c: SearchConst
   const cost = scenarios.find((s) => s.goal === 'cost');
   const quality = scenarios.find((s) => s.goal === 'quality');
   const balanced = scenarios.find((s) => s.goal === 'balanced');
-  if (cost && quality && cost.avgQuality !== null && quality.avgQuality !== null && quality.avgQuality - cost.avgQuality > 0.01 && quality.avgCostUsd > cost.avgCostUsd) {
+  if (
+    cost &&
+    quality &&
+    cost.avgQuality !== null &&
+    quality.avgQuality !== null &&
+    quality.avgQuality - cost.avgQuality > 0.01 &&
+    quality.avgCostUsd > cost.avgCostUsd
+  ) {
     conflicts.push(
       `cost and quality trade off: ${describe(cost)} versus ${describe(quality)}` + (balanced ? `; the balanced approach: ${describe(balanced)}` : '') + '.',
     );

@@ -32,16 +32,32 @@ describe.each(TEST_BACKENDS)('recommendations on a known-answer history ($name)'
   it('finds the one rule that saves money above the floor: summarization to the cost goal at min_quality 0.75', () => {
     expect(result.recommendations).toHaveLength(1);
     const rec = result.recommendations[0]!;
-    expect(rec.rule).toMatchObject({ name: 'rec-summarization-cost-q0.75', match: { task_types: ['summarization'] }, action: { goal: 'cost', min_quality: 0.75 }, percent: 100 });
+    expect(rec.rule).toMatchObject({
+      name: 'rec-summarization-cost-q0.75',
+      match: { task_types: ['summarization'] },
+      action: { goal: 'cost', min_quality: 0.75 },
+      percent: 100,
+    });
     expect(rec.rule.match.complexity).toBeUndefined();
     // 40 on gpt-4o asked with goal quality, 20 on gpt-4o-mini with goal cost: (40 × 0.004 + 20 × 0.0002) / 60 per request.
-    expect(rec.currentState).toBe('summarization requests: 60 requests, mostly on gpt-4o, requested goals quality 67%, cost 33%, average quality 0.893, $0.002733 per request');
-    expect(rec.recommendedChange).toBe('add rule rec-summarization-cost-q0.75: for summarization requests, route by goal cost with quality floor 0.75 (policy default: 0.7)');
+    expect(rec.currentState).toBe(
+      'summarization requests: 60 requests, mostly on gpt-4o, requested goals quality 67%, cost 33%, average quality 0.893, $0.002733 per request',
+    );
+    expect(rec.recommendedChange).toBe(
+      'add rule rec-summarization-cost-q0.75: for summarization requests, route by goal cost with quality floor 0.75 (policy default: 0.7)',
+    );
     expect(rec.expectedImpact.segmentAvgCostUsdBefore).toBeCloseTo(0.164 / 60, 12);
     expect(rec.expectedImpact.segmentAvgCostUsdAfter).toBeCloseTo(0.0002, 12);
     expect((parse(rec.ruleYaml) as { routing: { rules: unknown[] } }).routing.rules).toEqual([rec.rule]);
     const md = formatRecommendationMarkdown(rec);
-    for (const field of ['**Current State**', '**Recommended Change**', '**Expected Impact**: -62.3% cost', '**Implementation Effort**: Low', '**Risk Level**', '**Validation Criteria**']) {
+    for (const field of [
+      '**Current State**',
+      '**Recommended Change**',
+      '**Expected Impact**: -62.3% cost',
+      '**Implementation Effort**: Low',
+      '**Risk Level**',
+      '**Validation Criteria**',
+    ]) {
       expect(md).toContain(field);
     }
     expect(md).toContain(`aigw rules apply ${rec.id}`);
@@ -111,14 +127,24 @@ describe.each(TEST_BACKENDS)('recommendations on a known-answer history ($name)'
   });
 
   it('states that an unreachable target cannot be met within the floor, with the trade-off', async () => {
-    const strict = await buildRecommendations(opened.store.db, config, { ...window, optimization_goal: 'cost', quality_threshold: 0.8, target_reduction_pct: 80 });
+    const strict = await buildRecommendations(opened.store.db, config, {
+      ...window,
+      optimization_goal: 'cost',
+      quality_threshold: 0.8,
+      target_reduction_pct: 80,
+    });
     expect(strict.costReductionPlan.reachable).toBe(false);
     expect(strict.costReductionPlan.statement).toMatch(/cannot be reached within the quality floor 0\.8/);
     expect(strict.costReductionPlan.tradeOffs.map((t) => t.qualityFloor)).toEqual([0.75, 0.7, 0.65]);
   });
 
   it('stores the recommendations so `aigw rules apply` can find them', async () => {
-    const persisted = await buildRecommendations(opened.store.db, config, { ...window, quality_threshold: 0.8 }, { persistTo: opened.store, nowMs: 1_767_225_600_000 });
+    const persisted = await buildRecommendations(
+      opened.store.db,
+      config,
+      { ...window, quality_threshold: 0.8 },
+      { persistTo: opened.store, nowMs: 1_767_225_600_000 },
+    );
     expect(await opened.store.getRecommendation(persisted.recommendations[0]!.id)).toMatchObject({ status: 'proposed', created_at: 1_767_225_600_000 });
     // The same rule found again has the same id (a hash of the rule) and is not stored twice.
     expect(persisted.recommendations[0]!.id).toBe(result.recommendations[0]!.id);
@@ -131,7 +157,12 @@ describe.each(TEST_BACKENDS)('recommendations on a known-answer history ($name)'
   });
 
   it('samples a stable half of the id buckets past the row cap and scales money back up', async () => {
-    const sampled = await buildRecommendations(opened.store.db, config, { ...window, optimization_goal: 'cost', quality_threshold: 0.8 }, { maxHistoryRows: 40 });
+    const sampled = await buildRecommendations(
+      opened.store.db,
+      config,
+      { ...window, optimization_goal: 'cost', quality_threshold: 0.8 },
+      { maxHistoryRows: 40 },
+    );
     expect(sampled.window).toMatchObject({ requests: 80, analyzedRequests: 40, sampleScale: 2 });
     expect(sampled.current.totalCostUsd).toBeCloseTo(0.244, 9);
     // The even-numbered requests are kept: 20 summarizations on gpt-4o switch, counted twice over the window.

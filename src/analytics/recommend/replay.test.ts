@@ -10,7 +10,11 @@ import type { HistoryRow } from './load-history.ts';
 import { replayChoice, replayPolicyChange } from './replay.ts';
 
 const BASE_RULES = [
-  { name: 'cheap-summaries', match: { task_types: ['summarization' as const], complexity: { max: 0.4 } }, action: { prefer: ['tier:economy'], min_quality: 0.8 } },
+  {
+    name: 'cheap-summaries',
+    match: { task_types: ['summarization' as const], complexity: { max: 0.4 } },
+    action: { prefer: ['tier:economy'], min_quality: 0.8 },
+  },
   { name: 'deep-analysis', match: { complexity: { min: 0.6 } }, action: { min_quality: 0.8, exclude: ['llama-local'] } },
 ];
 const CHANGE: RoutingRule = RoutingRuleSchema.parse({

@@ -140,7 +140,13 @@ function prepareRow(row: HistoryRow, config: GatewayConfig, cache: ConfigCache):
 
 /** Whether a rule's conditions (not its A/B split: the replay estimates a full rollout) match the logged request. */
 export function ruleMatchesRow(rule: RoutingRule, row: HistoryRow): boolean {
-  return ruleConditionsMatch(rule, { routingModel: row.routingModel, taskType: row.taskType as TaskType, complexity: row.complexity, promptTokens: 0, requestId: row.requestId });
+  return ruleConditionsMatch(rule, {
+    routingModel: row.routingModel,
+    taskType: row.taskType as TaskType,
+    complexity: row.complexity,
+    promptTokens: 0,
+    requestId: row.requestId,
+  });
 }
 
 /**

@@ -5,8 +5,25 @@ describe('deriveRequestQuality', () => {
   const answered = { status: 200, finishReason: 'stop' };
 
   it('takes people over the judge over completion rows, averaging the best-ranked kind', () => {
-    expect(deriveRequestQuality([{ source: 'judge', score: 0.2 }, { source: 'user', score: 1 }, { source: 'qa-team', score: 0.5 }], answered)).toBe(0.75);
-    expect(deriveRequestQuality([{ source: 'completion', score: 0 }, { source: 'judge', score: 0.9 }], answered)).toBe(0.9);
+    expect(
+      deriveRequestQuality(
+        [
+          { source: 'judge', score: 0.2 },
+          { source: 'user', score: 1 },
+          { source: 'qa-team', score: 0.5 },
+        ],
+        answered,
+      ),
+    ).toBe(0.75);
+    expect(
+      deriveRequestQuality(
+        [
+          { source: 'completion', score: 0 },
+          { source: 'judge', score: 0.9 },
+        ],
+        answered,
+      ),
+    ).toBe(0.9);
     expect(deriveRequestQuality([{ source: 'completion', score: 0.4 }], answered)).toBe(0.4);
   });
 

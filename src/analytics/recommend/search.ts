@@ -88,7 +88,13 @@ function ruleName(taskType: string, action: RuleAction, maxComplexity: number | 
   return `rec-${taskType}-${target}${maxComplexity === undefined ? '' : `-c${maxComplexity}`}`.toLowerCase();
 }
 
-export function makeRule(taskType: string, action: RuleAction, maxComplexity: number | undefined, description: string, routingModels: readonly string[]): RoutingRule {
+export function makeRule(
+  taskType: string,
+  action: RuleAction,
+  maxComplexity: number | undefined,
+  description: string,
+  routingModels: readonly string[],
+): RoutingRule {
   return RoutingRuleSchema.parse({
     name: ruleName(taskType, action, maxComplexity),
     description,

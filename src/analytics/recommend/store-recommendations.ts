@@ -10,7 +10,11 @@ import type { RuleRecommendation } from './types.ts';
  * is a hash of its rule (recommendationId), so one already stored is the same change: it is kept as it
  * is (with its status, e.g. applied) rather than stored twice.
  */
-export async function storeRecommendations(store: Pick<Store, 'insertRecommendations' | 'getRecommendation'>, recs: readonly RuleRecommendation[], nowMs: number): Promise<void> {
+export async function storeRecommendations(
+  store: Pick<Store, 'insertRecommendations' | 'getRecommendation'>,
+  recs: readonly RuleRecommendation[],
+  nowMs: number,
+): Promise<void> {
   const known = await Promise.all(recs.map((rec) => store.getRecommendation(rec.id)));
   const fresh = recs.filter((rec, i) => known[i] === undefined && recs.findIndex((r) => r.id === rec.id) === i);
   const rows: RecommendationRow[] = fresh.map((rec) => ({

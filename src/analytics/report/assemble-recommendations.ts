@@ -116,7 +116,13 @@ function planItems(phase: PlanPhase | undefined, recs: readonly RuleRecommendati
   return phase.actions.map((action) => {
     const id = phase.recommendationIds.find((x) => action.includes(x)) ?? null;
     const ids = id ? [id] : [];
-    return { action, recommendation_id: id, effort: levelOfIds(ids, recs, (r) => r.effort), risk: levelOfIds(ids, recs, (r) => r.risk.level), timeline: phase.timeline };
+    return {
+      action,
+      recommendation_id: id,
+      effort: levelOfIds(ids, recs, (r) => r.effort),
+      risk: levelOfIds(ids, recs, (r) => r.risk.level),
+      timeline: phase.timeline,
+    };
   });
 }
 

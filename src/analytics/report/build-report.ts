@@ -12,7 +12,14 @@ import type { CostDrivers } from '../cost-drivers.ts';
 import type { QualityMetrics } from '../quality-metrics.ts';
 import { costFindings, performanceFindings, qualityFindings } from './report-bottlenecks.ts';
 import { costPlanAndScenariosOf, decisionSummaryOf } from './report-decisions.ts';
-import { RECOMMENDATIONS_SOURCE, expectedOutcomesOf, implementationPlanOf, modelSelectionMatrix, opportunitiesOf, toReportRecommendation } from './assemble-recommendations.ts';
+import {
+  RECOMMENDATIONS_SOURCE,
+  expectedOutcomesOf,
+  implementationPlanOf,
+  modelSelectionMatrix,
+  opportunitiesOf,
+  toReportRecommendation,
+} from './assemble-recommendations.ts';
 import { numberField, pairsField, type Fields } from './read-fields.ts';
 import { REPORT_TITLE, UNCLASSIFIED, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
 import type { ReportParams } from './report-params.ts';
@@ -36,17 +43,25 @@ export function reportOptionsOf(p: ReportParams, config: GatewayConfig): ReportO
 const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, string> = {
   routing_analytics: 'requests (⋈ decisions for routing latency) with created_at in [from, to), filtered by task type, key and model',
   routing_costs: 'SUM(cost_usd) of requests in [from, to) grouped by model, task type, key and tier; per-bucket trend',
-  quality_metrics: 'quality cells in [from, to) (request rollup, plus feedback ⋈ requests for rated requests): quality by model and task type, completion by finish reason',
+  quality_metrics:
+    'quality cells in [from, to) (request rollup, plus feedback ⋈ requests for rated requests): quality by model and task type, completion by finish reason',
   request_patterns: 'decisions ⋈ requests in [from, to): task type mix, complexity, requests per hour and weekday',
   model_performance: 'request rollup per model and task type, quality cells (feedback ⋈ requests), latency p95 over requests in [from, to)',
-  bottlenecks: 'decisions in [from, to) by decision time; request rollup per model-hour against each model\'s median latency; server errors per minute',
+  bottlenecks: "decisions in [from, to) by decision time; request rollup per model-hour against each model's median latency; server errors per minute",
   cost_drivers: 'request rollup in [from, to) ranked by cost per key, task type and model; input tokens, premium models at low complexity',
   quality_issues: 'quality cells (feedback ⋈ requests) in [from, to) below the quality threshold',
   recommendations: 'decisions ⋈ requests ⋈ feedback in [from, to), replayed through the current policy and each changed policy (buildRecommendations)',
 };
 
 /** The descriptive analyses the report's Current State section draws on. */
-export const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'bottlenecks', 'cost_drivers'];
+export const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = [
+  'routing_analytics',
+  'routing_costs',
+  'quality_metrics',
+  'request_patterns',
+  'bottlenecks',
+  'cost_drivers',
+];
 
 /** The options each reported analysis runs with (the rest take none). */
 function reportedOptionsOf(id: DescriptiveAnalysisId): Record<string, unknown> {
@@ -84,7 +99,9 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
   ]);
   for (const r of Object.values(d)) gaps.push(...r.data_gaps);
   if (numberField(d.routing_costs, 'trend_change_pct') === null && set.current.totalCostUsd > 0) {
-    gaps.push('the first half of the window cost nothing (traffic began in its second half): no cost trend yet; the next report over the same timeframe gives one');
+    gaps.push(
+      'the first half of the window cost nothing (traffic began in its second half): no cost trend yet; the next report over the same timeframe gives one',
+    );
   }
   gaps.push(...set.missing, ...set.conflicts);
   const recs = set.recommendations.map(toReportRecommendation);
@@ -93,7 +110,12 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
   const sources: Source[] = [
     ...REPORTED_ANALYSES.map((id) => {
       const r = d[id];
-      return { id, analysis: DESCRIPTIVE_ANALYSES[id].fn, query: `${QUERIES[id]} (GET /v1/analytics/${DESCRIPTIVE_ANALYSES[id].name})`, sample_size: r?.sample_size ?? 0 };
+      return {
+        id,
+        analysis: DESCRIPTIVE_ANALYSES[id].fn,
+        query: `${QUERIES[id]} (GET /v1/analytics/${DESCRIPTIVE_ANALYSES[id].name})`,
+        sample_size: r?.sample_size ?? 0,
+      };
     }),
     { id: RECOMMENDATIONS_SOURCE, analysis: 'buildRecommendations', query: QUERIES.recommendations, sample_size: set.window.requests },
   ];
@@ -136,9 +158,16 @@ function m(value: number | null, unit: Metric['unit'], source: string): Metric {
   return { value, unit, source };
 }
 
-
 /** Name/value pairs, largest first; `shares: false` for averages, whose share of a sum means nothing. */
-function breakdownOf(r: Fields | undefined, source: string, path: string, nameKeys: string[], valueKeys: string[], unit: Metric['unit'], shares = true): Breakdown[] {
+function breakdownOf(
+  r: Fields | undefined,
+  source: string,
+  path: string,
+  nameKeys: string[],
+  valueKeys: string[],
+  unit: Metric['unit'],
+  shares = true,
+): Breakdown[] {
   const pairs = pairsField(r, path, nameKeys, valueKeys).sort((a, b) => b.value - a.value);
   const total = pairs.reduce((s, p) => s + p.value, 0);
   return pairs.map((p) => ({
@@ -152,7 +181,10 @@ function breakdownOf(r: Fields | undefined, source: string, path: string, nameKe
 function peakUsageOf(rp: Fields | undefined): string {
   const hour = pairsField(rp, 'peak_hours', ['hour'], ['requests'])[0];
   const day = pairsField(rp, 'by_day', ['day'], ['requests']).sort((a, b) => b.value - a.value)[0];
-  const parts = [hour && `busiest hour ${hour.name} (${hour.value} requests)`, day && day.value > 0 && `busiest day ${day.name} (${day.value} requests)`].filter(Boolean);
+  const parts = [
+    hour && `busiest hour ${hour.name} (${hour.value} requests)`,
+    day && day.value > 0 && `busiest day ${day.name} (${day.value} requests)`,
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'n/a (no requests in the window)';
 }
 
@@ -169,7 +201,11 @@ function currentState(d: Gathered, set: Recommendations, config: GatewayConfig):
     performance: {
       avg_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.avg', 'routing_latency.avg_ms', 'avg_routing_latency_ms'), 'ms', 'routing_analytics'),
       p95_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.p95', 'routing_latency.p95_ms', 'p95_routing_latency_ms'), 'ms', 'routing_analytics'),
-      avg_request_latency_ms: m(numberField(ra, 'request_latency_ms.avg', 'latency_ms.avg', 'avg_latency_ms') ?? set.current.avgLatencyMs, 'ms', ra ? 'routing_analytics' : RECOMMENDATIONS_SOURCE),
+      avg_request_latency_ms: m(
+        numberField(ra, 'request_latency_ms.avg', 'latency_ms.avg', 'avg_latency_ms') ?? set.current.avgLatencyMs,
+        'ms',
+        ra ? 'routing_analytics' : RECOMMENDATIONS_SOURCE,
+      ),
       success_rate_pct: m(percentOf(numberField(ra, 'success_rate', 'success_rate_pct')), 'percent', 'routing_analytics'),
       failure_rate_pct: m(percentOf(failureRate), 'percent', 'routing_analytics'),
       model_distribution: breakdownOf(ra, 'routing_analytics', 'model_distribution', ['model', 'name'], ['requests', 'count'], 'count'),

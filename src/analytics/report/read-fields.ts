@@ -28,7 +28,12 @@ export function numberField(obj: Fields | undefined, ...paths: string[]): number
 }
 
 /** `[{model: 'a', requests: 3}, …]` or `{a: 3, …}` → name/value pairs. */
-export function pairsField(obj: Fields | undefined, path: string, nameKeys: readonly string[], valueKeys: readonly string[]): Array<{ name: string; value: number }> {
+export function pairsField(
+  obj: Fields | undefined,
+  path: string,
+  nameKeys: readonly string[],
+  valueKeys: readonly string[],
+): Array<{ name: string; value: number }> {
   const v = field(obj, path);
   if (Array.isArray(v)) {
     return v.flatMap((item: unknown) => {

@@ -41,10 +41,18 @@ function recommendation(r: ReportRecommendation): string {
     li('Current State', esc(r.current_state)),
     li('Recommended Change', esc(r.recommended_change)),
     li('Traffic It Touches', esc(r.scope)),
-    li('Expected Impact', `${esc(r.expected_impact)} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`),
+    li(
+      'Expected Impact',
+      `${esc(r.expected_impact)} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`,
+    ),
     li('Implementation Effort', esc(r.effort)),
     li('Risk Level', esc(r.risk)),
-    li('Risk Assessment', esc(`quality — ${r.risk_assessment.quality}; performance — ${r.risk_assessment.performance}; cost — ${r.risk_assessment.cost}. Mitigation: ${r.risk_assessment.mitigations.join('; ')}`)),
+    li(
+      'Risk Assessment',
+      esc(
+        `quality — ${r.risk_assessment.quality}; performance — ${r.risk_assessment.performance}; cost — ${r.risk_assessment.cost}. Mitigation: ${r.risk_assessment.mitigations.join('; ')}`,
+      ),
+    ),
     li('Validation Criteria', esc(r.validation_criteria.join('; '))),
     ...(r.rule ? [li('Apply', `<code>aigw rules apply ${esc(r.id)}</code>`)] : []),
   ].join('')}</ul></div>`;
@@ -52,7 +60,9 @@ function recommendation(r: ReportRecommendation): string {
 
 function ruleSet(rules: readonly ReportRecommendation[]): string {
   if (rules.length === 0) return '<p class="muted">No rule change meets the constraints on this history.</p>';
-  return rules.map((r) => `<h4><code>${esc(r.id)}</code>: ${esc(r.category)}</h4><p>${esc(r.rationale)}</p><pre><code>${esc(r.rule ?? '')}</code></pre>`).join('');
+  return rules
+    .map((r) => `<h4><code>${esc(r.id)}</code>: ${esc(r.category)}</h4><p>${esc(r.rationale)}</p><pre><code>${esc(r.rule ?? '')}</code></pre>`)
+    .join('');
 }
 
 function bottlenecks(doc: ReportDocument): string {
@@ -63,17 +73,26 @@ function bottlenecks(doc: ReportDocument): string {
 function decisions(doc: ReportDocument): string {
   const d = doc.current_state.decisions;
   const items = [
-    li('Decision Accuracy', `${m(d.optimal_share_pct)} of ${m(d.analyzed)} rated decisions chose the hindsight-best model under goal ${esc(doc.parameters.goal)}`),
+    li(
+      'Decision Accuracy',
+      `${m(d.optimal_share_pct)} of ${m(d.analyzed)} rated decisions chose the hindsight-best model under goal ${esc(doc.parameters.goal)}`,
+    ),
     li('Missed Savings', `${m(d.missed_savings_usd)} (${m(d.missed_savings_share_pct)} of their spend)`),
   ];
   const byType = d.by_task_type.length
     ? `<table><tr><th>Task type</th><th>Rated decisions</th><th>Optimal</th><th>Missed savings</th><th>Best in hindsight</th></tr>${d.by_task_type
-        .map((t) => `<tr><td>${esc(t.task_type)}</td><td>${m(t.analyzed)}</td><td>${m(t.optimal_share_pct)}</td><td>${m(t.missed_savings_usd)}</td><td>${esc(t.best_model)}</td></tr>`)
+        .map(
+          (t) =>
+            `<tr><td>${esc(t.task_type)}</td><td>${m(t.analyzed)}</td><td>${m(t.optimal_share_pct)}</td><td>${m(t.missed_savings_usd)}</td><td>${esc(t.best_model)}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   const rules = d.rules.length
     ? `<table><tr><th>Rule</th><th>Fires</th><th>Quality</th><th>Cost/request</th><th>Latency</th></tr>${d.rules
-        .map((r) => `<tr><td>${esc(r.rule)}</td><td>${m(r.fires)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_latency_ms)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.rule)}</td><td>${m(r.fires)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_latency_ms)}</td></tr>`,
+        )
         .join('')}</table>`
     : '<p class="muted">No configured rule fired in this window.</p>';
   const ab = d.ab_tests.length
@@ -84,11 +103,16 @@ function decisions(doc: ReportDocument): string {
 
 function costPlan(doc: ReportDocument): string {
   const p = doc.opportunities.cost_reduction_plan;
-  const trade = p.trade_offs.map((t) => li(`At quality floor ${t.quality_floor}`, `${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`)).join('');
+  const trade = p.trade_offs
+    .map((t) => li(`At quality floor ${t.quality_floor}`, `${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`))
+    .join('');
   const scenarios = doc.opportunities.trade_off_scenarios;
   const table = scenarios.length
     ? `<h3>Trade-off Scenarios (the same search under each goal)</h3><table><tr><th>Goal</th><th>Changes</th><th>Cost/request</th><th>Quality</th><th>Latency</th><th>Cost change</th></tr>${scenarios
-        .map((r) => `<tr><td>${esc(r.goal)}${r.goal === doc.parameters.goal ? ' (chosen)' : ''}</td><td>${m(r.recommendations)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_latency_ms)}</td><td>${m(r.cost_change_pct, { signed: true })}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.goal)}${r.goal === doc.parameters.goal ? ' (chosen)' : ''}</td><td>${m(r.recommendations)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_latency_ms)}</td><td>${m(r.cost_change_pct, { signed: true })}</td></tr>`,
+        )
         .join('')}</table>`
     : '';
   return `<h3>Cost Reduction Plan (target ${esc(formatValue(p.target_pct))})</h3><p>${esc(p.statement)}</p>${trade ? `<ul>${trade}</ul>` : ''}${table}`;
@@ -107,7 +131,10 @@ function matrix(doc: ReportDocument): string {
   const rows = doc.routing_rules.model_selection_matrix;
   if (rows.length === 0) return '<p class="muted">No task type has enough requests with quality signals to choose a model for it.</p>';
   return `<table><tr><th>Task type</th><th>Complexity</th><th>Model</th><th>Current model</th><th>Expected quality</th><th>Expected cost/request</th><th>Requests</th></tr>${rows
-    .map((c) => `<tr><td>${esc(c.task_type)}</td><td>${esc(c.complexity_band)}</td><td><strong>${esc(c.model)}</strong></td><td>${esc(c.current_model ?? 'n/a')}</td><td>${m(c.expected_quality)}</td><td>${m(c.expected_cost_usd)}</td><td>${m(c.requests)}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.task_type)}</td><td>${esc(c.complexity_band)}</td><td><strong>${esc(c.model)}</strong></td><td>${esc(c.current_model ?? 'n/a')}</td><td>${m(c.expected_quality)}</td><td>${m(c.expected_cost_usd)}</td><td>${m(c.requests)}</td></tr>`,
+    )
     .join('')}</table>`;
 }
 
@@ -158,7 +185,10 @@ ${li('Quality Maintenance', `${m(o.quality_change, { signed: true })} quality ch
 <h2>Monitoring and Validation</h2><ul>${doc.monitoring.map((k) => li(k.name, `now ${m(k.current)}; target ${esc(k.target)}. ${esc(k.check)}`)).join('')}</ul>
 ${doc.data_gaps.length > 0 ? `<div class="gaps"><h3>Data Gaps and Caveats</h3><ul>${doc.data_gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul></div>` : ''}
 <h2>Sources</h2><table><tr><th>Id</th><th>Analysis</th><th>Rows</th><th>Query</th></tr>${doc.sources
-    .map((src) => `<tr id="src-${esc(src.id)}"><td>${esc(src.id)}</td><td><code>${esc(src.analysis)}</code></td><td>${src.sample_size.toLocaleString('en-US')}</td><td>${esc(src.query)}</td></tr>`)
+    .map(
+      (src) =>
+        `<tr id="src-${esc(src.id)}"><td>${esc(src.id)}</td><td><code>${esc(src.analysis)}</code></td><td>${src.sample_size.toLocaleString('en-US')}</td><td>${esc(src.query)}</td></tr>`,
+    )
     .join('')}</table>
 </body></html>
 `;

@@ -36,15 +36,17 @@ export function renderRecommendationMarkdown(r: ReportRecommendation, heading = 
 /** The rule set as config: each rule's YAML with its one-line rationale (the full format is under Opportunities). */
 function ruleSet(rules: readonly ReportRecommendation[]): string {
   if (rules.length === 0) return '_No rule change meets the constraints on this history._';
-  return rules
-    .map((r) => [`#### \`${r.id}\`: ${r.category}`, r.rationale, '', '```yaml', (r.rule ?? '').trimEnd(), '```'].join('\n'))
-    .join('\n\n');
+  return rules.map((r) => [`#### \`${r.id}\`: ${r.category}`, r.rationale, '', '```yaml', (r.rule ?? '').trimEnd(), '```'].join('\n')).join('\n\n');
 }
 
 /** The seed's step 3: each bottleneck a sentence, footnoted with the analysis its numbers came from. */
 function bottlenecksSection(doc: ReportDocument): string[] {
   const items = doc.current_state.bottlenecks;
-  return ['### Bottlenecks', ...(items.length > 0 ? items.map((f) => `- **${FINDING_AREA_LABEL[f.area]}**: ${f.finding}[^${f.metric.source}]`) : ['- n/a (no requests in the window)']), ''];
+  return [
+    '### Bottlenecks',
+    ...(items.length > 0 ? items.map((f) => `- **${FINDING_AREA_LABEL[f.area]}**: ${f.finding}[^${f.metric.source}]`) : ['- n/a (no requests in the window)']),
+    '',
+  ];
 }
 
 function decisionsSection(doc: ReportDocument): string[] {
@@ -53,15 +55,29 @@ function decisionsSection(doc: ReportDocument): string[] {
     '### Routing Decisions',
     `- **Decision Accuracy**: ${m(d.optimal_share_pct)} of ${m(d.analyzed)} rated decisions chose the model that was best in hindsight under goal ${doc.parameters.goal}`,
     `- **Missed Savings**: ${m(d.missed_savings_usd)} (${m(d.missed_savings_share_pct)} of their spend)`,
-    ...d.by_task_type.slice(0, 6).map((t) => `  - ${t.task_type}: ${m(t.optimal_share_pct)} optimal over ${m(t.analyzed)}, missed ${m(t.missed_savings_usd)}, best in hindsight mostly ${t.best_model}`),
+    ...d.by_task_type
+      .slice(0, 6)
+      .map(
+        (t) =>
+          `  - ${t.task_type}: ${m(t.optimal_share_pct)} optimal over ${m(t.analyzed)}, missed ${m(t.missed_savings_usd)}, best in hindsight mostly ${t.best_model}`,
+      ),
   ];
   if (d.rules.length > 0) {
-    lines.push('- **Rule Effectiveness**:', ...d.rules.map((r) => `  - ${r.rule}: ${m(r.fires)} fires, quality ${m(r.avg_quality)}, ${m(r.avg_cost_usd)}/request, ${m(r.avg_latency_ms)}`));
+    lines.push(
+      '- **Rule Effectiveness**:',
+      ...d.rules.map((r) => `  - ${r.rule}: ${m(r.fires)} fires, quality ${m(r.avg_quality)}, ${m(r.avg_cost_usd)}/request, ${m(r.avg_latency_ms)}`),
+    );
   } else {
     lines.push('- **Rule Effectiveness**: no configured rule fired in this window');
   }
   if (d.ab_tests.length > 0) {
-    lines.push('- **A/B Splits**:', ...d.ab_tests.map((t) => `  - ${t.rule}: applied ${m(t.applied_fires)} vs holdout ${m(t.holdout_fires)} requests, quality ${m(t.quality_delta, { signed: true })}, cost ${m(t.cost_delta_usd, { signed: true })}/request — ${t.verdict}`));
+    lines.push(
+      '- **A/B Splits**:',
+      ...d.ab_tests.map(
+        (t) =>
+          `  - ${t.rule}: applied ${m(t.applied_fires)} vs holdout ${m(t.holdout_fires)} requests, quality ${m(t.quality_delta, { signed: true })}, cost ${m(t.cost_delta_usd, { signed: true })}/request — ${t.verdict}`,
+      ),
+    );
   }
   return lines;
 }
@@ -69,8 +85,12 @@ function decisionsSection(doc: ReportDocument): string[] {
 function costPlanSection(doc: ReportDocument): string[] {
   const p = doc.opportunities.cost_reduction_plan;
   const lines = [`### Cost Reduction Plan (target ${formatValue(p.target_pct)})`, `- ${p.statement}`];
-  if (p.recommendation_ids.length > 0) lines.push(`- **Changes**: ${p.recommendation_ids.map((id) => `\`${id}\``).join(', ')} — expected ${dir(p.expected_reduction_pct, 'lower cost', 'higher cost')} at quality ${m(p.expected_quality)}`);
-  for (const t of p.trade_offs) lines.push(`- **At quality floor ${t.quality_floor}**: ${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`);
+  if (p.recommendation_ids.length > 0)
+    lines.push(
+      `- **Changes**: ${p.recommendation_ids.map((id) => `\`${id}\``).join(', ')} — expected ${dir(p.expected_reduction_pct, 'lower cost', 'higher cost')} at quality ${m(p.expected_quality)}`,
+    );
+  for (const t of p.trade_offs)
+    lines.push(`- **At quality floor ${t.quality_floor}**: ${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`);
   return lines;
 }
 
@@ -81,7 +101,10 @@ function scenarioTable(doc: ReportDocument): string[] {
     '### Trade-off Scenarios (the same search under each goal)',
     '| Goal | Changes | Cost/request | Quality | Latency | Cost change |',
     '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.goal}${r.goal === doc.parameters.goal ? ' (chosen)' : ''} | ${m(r.recommendations)} | ${m(r.avg_cost_usd)} | ${m(r.avg_quality)} | ${m(r.avg_latency_ms)} | ${m(r.cost_change_pct, { signed: true })} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.goal}${r.goal === doc.parameters.goal ? ' (chosen)' : ''} | ${m(r.recommendations)} | ${m(r.avg_cost_usd)} | ${m(r.avg_quality)} | ${m(r.avg_latency_ms)} | ${m(r.cost_change_pct, { signed: true })} |`,
+    ),
   ];
 }
 
@@ -91,7 +114,9 @@ function recommendationList(items: readonly ReportRecommendation[], empty: strin
 
 function planList(items: readonly PlanItem[]): string {
   if (items.length === 0) return '_Nothing planned for this phase._';
-  return items.map((p) => `- ${p.action} — effort ${p.effort}, risk ${p.risk}, ${p.timeline}${p.recommendation_id ? ` (\`${p.recommendation_id}\`)` : ''}`).join('\n');
+  return items
+    .map((p) => `- ${p.action} — effort ${p.effort}, risk ${p.risk}, ${p.timeline}${p.recommendation_id ? ` (\`${p.recommendation_id}\`)` : ''}`)
+    .join('\n');
 }
 
 function escapeCell(text: string): string {

@@ -30,7 +30,7 @@ describe('renderReport', () => {
 
   it('writes Markdown with the seed sections in the seed order', () => {
     const md = renderReport(doc, 'md');
-    const positions = SEED_HEADINGS.map((h) => md.indexOf(`\n${h}\n`) >= 0 ? md.indexOf(`\n${h}\n`) : md.startsWith(`${h}\n`) ? 0 : -1);
+    const positions = SEED_HEADINGS.map((h) => (md.indexOf(`\n${h}\n`) >= 0 ? md.indexOf(`\n${h}\n`) : md.startsWith(`${h}\n`) ? 0 : -1));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
@@ -62,38 +62,56 @@ describe('renderReport', () => {
 
   it('prints the routing decision analysis, rule effectiveness and the A/B verdict under Current State', () => {
     const md = renderReport(doc, 'md');
-    expect(md).toContain('- **Decision Accuracy**: 58.5%[^recommendations] of 600[^recommendations] rated decisions chose the model that was best in hindsight under goal cost');
+    expect(md).toContain(
+      '- **Decision Accuracy**: 58.5%[^recommendations] of 600[^recommendations] rated decisions chose the model that was best in hindsight under goal cost',
+    );
     expect(md).toContain('- **Missed Savings**: $0.4200[^recommendations] (21%[^recommendations] of their spend)');
-    expect(md).toContain('  - qa: 40%[^recommendations] optimal over 400[^recommendations], missed $0.4000[^recommendations], best in hindsight mostly sim-small');
-    expect(md).toContain('  - cheap-summaries: 120[^recommendations] fires, quality 0.9[^recommendations], $0.000200[^recommendations]/request, 300 ms[^recommendations]');
-    expect(md).toContain('  - try-small: applied 50[^recommendations] vs holdout 200[^recommendations] requests, quality -0.01[^recommendations], cost -$0.000300[^recommendations]/request — no measurable quality difference');
+    expect(md).toContain(
+      '  - qa: 40%[^recommendations] optimal over 400[^recommendations], missed $0.4000[^recommendations], best in hindsight mostly sim-small',
+    );
+    expect(md).toContain(
+      '  - cheap-summaries: 120[^recommendations] fires, quality 0.9[^recommendations], $0.000200[^recommendations]/request, 300 ms[^recommendations]',
+    );
+    expect(md).toContain(
+      '  - try-small: applied 50[^recommendations] vs holdout 200[^recommendations] requests, quality -0.01[^recommendations], cost -$0.000300[^recommendations]/request — no measurable quality difference',
+    );
     expect(md.indexOf('### Routing Decisions')).toBeLessThan(md.indexOf('## Optimization Opportunities'));
   });
 
-  it('prints the cost reduction plan, the goal scenarios and each change\'s risk assessment', () => {
+  it("prints the cost reduction plan, the goal scenarios and each change's risk assessment", () => {
     const md = renderReport(doc, 'md');
     expect(md).toContain('### Cost Reduction Plan (target 20%)\n- 1 change(s) reach the 20% target');
     expect(md).toContain('- **Changes**: `rec_cheap_qa` — expected 41.2%[^recommendations] lower cost at quality 0.835[^recommendations]');
-    expect(md).toContain('| cost (chosen) | 1[^recommendations] | $0.001900[^recommendations] | 0.835[^recommendations] | 700 ms[^recommendations] | -41.2%[^recommendations] |');
-    expect(md).toContain('- **Risk Assessment**: quality — segment quality 0.880 → 0.860 (floor 0.80); performance — average latency 900 → 700 ms; cost — average cost $0.000700 → $0.000400. Mitigation: apply as an A/B split first');
+    expect(md).toContain(
+      '| cost (chosen) | 1[^recommendations] | $0.001900[^recommendations] | 0.835[^recommendations] | 700 ms[^recommendations] | -41.2%[^recommendations] |',
+    );
+    expect(md).toContain(
+      '- **Risk Assessment**: quality — segment quality 0.880 → 0.860 (floor 0.80); performance — average latency 900 → 700 ms; cost — average cost $0.000700 → $0.000400. Mitigation: apply as an A/B split first',
+    );
   });
 
   it('writes the updated rule set as config with its rationale, not a second copy of the recommendations', () => {
     const md = renderReport(doc, 'md');
     const ruleSet = md.slice(md.indexOf('### Updated Rule Set'), md.indexOf('### Model Selection Matrix'));
-    expect(ruleSet).toContain('#### `rec_cheap_qa`: Route simple QA to sim-small\nReplaying 400 qa decisions with the rule switches 250 to sim-small.\n\n```yaml\nrouting:\n  rules:\n    - name: qa-low-to-small\n```');
+    expect(ruleSet).toContain(
+      '#### `rec_cheap_qa`: Route simple QA to sim-small\nReplaying 400 qa decisions with the rule switches 250 to sim-small.\n\n```yaml\nrouting:\n  rules:\n    - name: qa-low-to-small\n```',
+    );
     expect(ruleSet).not.toContain('**Current State**');
   });
 
   it('prints the bottlenecks under Current State, each footnoted with its analysis', () => {
     const md = renderReport(doc, 'md');
     const section = md.slice(md.indexOf('### Bottlenecks'), md.indexOf('### Routing Decisions'));
-    expect(section).toContain('- **Performance**: 3 minutes with server errors on ≥ 50% of requests; worst 2026-01-02T14:03:00.000Z: 9 of 12, mostly upstream_timeout[^bottlenecks]');
+    expect(section).toContain(
+      '- **Performance**: 3 minutes with server errors on ≥ 50% of requests; worst 2026-01-02T14:03:00.000Z: 9 of 12, mostly upstream_timeout[^bottlenecks]',
+    );
     expect(section).toContain('- **Cost**: largest shares of the $3.96 spent: model sim-large 88.4% ($3.50)[^cost_drivers]');
     expect(section).toContain('- **Quality**: sim-small on math: average quality 0.61 (95% CI 0.55–0.67) over 240 ratings, below 0.8[^quality_issues]');
     expect(md.indexOf('### Quality Metrics')).toBeLessThan(md.indexOf('### Bottlenecks'));
     expect(renderReport(doc, 'html')).toContain('<h3>Bottlenecks</h3><ul><li><strong>Performance</strong>: 3 minutes with server errors');
-    expect(renderReport(sampleReportDocument({ current_state: { ...doc.current_state, bottlenecks: [] } }), 'md')).toContain('### Bottlenecks\n- n/a (no requests in the window)\n');
+    expect(renderReport(sampleReportDocument({ current_state: { ...doc.current_state, bottlenecks: [] } }), 'md')).toContain(
+      '### Bottlenecks\n- n/a (no requests in the window)\n',
+    );
   });
 
   it('prints averages without a share of their sum', () => {
@@ -106,7 +124,9 @@ describe('renderReport', () => {
   });
 
   it('writes the model selection matrix as a table', () => {
-    expect(renderReport(doc, 'md')).toContain('| qa | low (< 0.4) | sim-small | sim-large | 0.86[^recommendations] | $0.000400[^recommendations] | 400[^recommendations] |');
+    expect(renderReport(doc, 'md')).toContain(
+      '| qa | low (< 0.4) | sim-small | sim-large | 0.86[^recommendations] | $0.000400[^recommendations] | 400[^recommendations] |',
+    );
   });
 
   it('writes JSON that parses back to the same document', () => {
@@ -122,7 +142,15 @@ describe('renderReport', () => {
     expect(html).toContain('Cost trend');
     expect(html).toContain('Model mix (share of requests)');
     expect(html).not.toMatch(/<script|<link |src="http/);
-    for (const h of ['Executive Summary', 'Routing Decisions', 'Cost Reduction Plan (target 20%)', 'Model Selection Matrix', 'Phase 3: Strategic Enhancements (Months 2-3)', 'Monitoring and Validation']) expect(html).toContain(`>${h}</h`);
+    for (const h of [
+      'Executive Summary',
+      'Routing Decisions',
+      'Cost Reduction Plan (target 20%)',
+      'Model Selection Matrix',
+      'Phase 3: Strategic Enhancements (Months 2-3)',
+      'Monitoring and Validation',
+    ])
+      expect(html).toContain(`>${h}</h`);
     expect(html).toContain('<pre><code>routing:\n  rules:\n    - name: qa-low-to-small\n</code></pre>');
     expect(html).toContain('id="src-routing_costs"');
   });
@@ -138,7 +166,12 @@ describe('renderReport', () => {
     const costly = sampleReportDocument({
       parameters: { ...doc.parameters, goal: 'quality' },
       executive_summary: { ...doc.executive_summary, optimization_potential_pct: { value: -170.5, unit: 'percent', source: 'recommendations' } },
-      expected_outcomes: { ...doc.expected_outcomes, cost_reduction_pct: { value: -170.5, unit: 'percent', source: 'recommendations' }, cost_reduction_usd: { value: -2.5, unit: 'usd', source: 'recommendations' }, latency_improvement_pct: { value: -12, unit: 'percent', source: 'recommendations' } },
+      expected_outcomes: {
+        ...doc.expected_outcomes,
+        cost_reduction_pct: { value: -170.5, unit: 'percent', source: 'recommendations' },
+        cost_reduction_usd: { value: -2.5, unit: 'usd', source: 'recommendations' },
+        latency_improvement_pct: { value: -12, unit: 'percent', source: 'recommendations' },
+      },
     });
     for (const format of ['md', 'html'] as const) {
       const text = renderReport(costly, format);

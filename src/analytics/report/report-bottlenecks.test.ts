@@ -22,7 +22,9 @@ describe('report bottleneck findings', () => {
   it('marks a list cut at the limit as "or more"', () => {
     const spike = { model: 'm', hour_start: '2026-01-01T10:00:00.000Z', requests: 4, avg_latency_ms: 9000, model_median_latency_ms: 1000, ratio: 9 };
     const [finding] = performanceFindings(quietBottlenecks({ latency_spikes: [spike, { ...spike, ratio: 4 }] }));
-    expect(finding?.finding).toBe("2 model-hours or more averaged ≥ 3× their model's median latency; worst m at 2026-01-01T10:00:00.000Z: 9000 ms against 1000 ms (9×) over 4 requests");
+    expect(finding?.finding).toBe(
+      "2 model-hours or more averaged ≥ 3× their model's median latency; worst m at 2026-01-01T10:00:00.000Z: 9000 ms against 1000 ms (9×) over 4 requests",
+    );
     expect(finding?.metric).toEqual({ value: 2, unit: 'count', source: 'bottlenecks' });
   });
 
@@ -46,15 +48,35 @@ describe('report bottleneck findings', () => {
   });
 
   it('lists the worst quality cells first, then how many more and how many are too thin to judge', () => {
-    const cell = (model: string, q: number, rated = 50) => ({ model, task_type: 'qa', requests: rated, rated, avg_quality: q, ci95_low: Number((q - 0.05).toFixed(3)), ci95_high: Number((q + 0.05).toFixed(3)), completion_rate: 1 });
-    const qm = { rated_requests: 300, by_model_task_type: [cell('ok', 0.9), cell('c', 0.78), cell('a', 0.5), cell('d', 0.4, 3), { ...cell('b', 0.6), task_type: '(none)', ci95_low: 0.5512345 }] };
+    const cell = (model: string, q: number, rated = 50) => ({
+      model,
+      task_type: 'qa',
+      requests: rated,
+      rated,
+      avg_quality: q,
+      ci95_low: Number((q - 0.05).toFixed(3)),
+      ci95_high: Number((q + 0.05).toFixed(3)),
+      completion_rate: 1,
+    });
+    const qm = {
+      rated_requests: 300,
+      by_model_task_type: [
+        cell('ok', 0.9),
+        cell('c', 0.78),
+        cell('a', 0.5),
+        cell('d', 0.4, 3),
+        { ...cell('b', 0.6), task_type: '(none)', ci95_low: 0.5512345 },
+      ],
+    };
     expect(qualityFindings(qm, 0.8, 2).map((f) => f.finding)).toEqual([
       'a on qa: average quality 0.5 (95% CI 0.45–0.55) over 50 ratings, below 0.8',
       'b on unclassified (model named by the client): average quality 0.6 (95% CI 0.551–0.65) over 50 ratings, below 0.8',
       '1 more model × task type cell below 0.8',
       '1 cell below 0.8 on fewer than 10 ratings each (collect more before acting)',
     ]);
-    expect(qualityFindings(qm, 0.8, 3)[2]?.finding).toBe('c on qa: average quality 0.78 (95% CI 0.73–0.83) over 50 ratings, below 0.8 (the interval reaches the threshold: not yet significant)');
+    expect(qualityFindings(qm, 0.8, 3)[2]?.finding).toBe(
+      'c on qa: average quality 0.78 (95% CI 0.73–0.83) over 50 ratings, below 0.8 (the interval reaches the threshold: not yet significant)',
+    );
     expect(qualityFindings(qm, 0.3).map((f) => [f.finding, f.metric.source])).toEqual([['no model × task type cell averages below 0.3', 'quality_metrics']]);
     expect(qualityFindings({ rated_requests: 0, by_model_task_type: [] }, 0.8)).toEqual([]);
   });

@@ -44,7 +44,11 @@ export function performanceFindings(b: Bottlenecks): Finding[] {
     });
   }
   if (out.length === 0 && b.sample_size > 0) {
-    out.push({ area: 'performance', finding: `no slow decisions (> ${s.threshold_ms} ms), latency spikes or error bursts in the window`, metric: metric(0, 'count', 'bottlenecks') });
+    out.push({
+      area: 'performance',
+      finding: `no slow decisions (> ${s.threshold_ms} ms), latency spikes or error bursts in the window`,
+      metric: metric(0, 'count', 'bottlenecks'),
+    });
   }
   return out;
 }
@@ -57,9 +61,17 @@ export function costFindings(c: CostDrivers): Finding[] {
     const top = rows.find((r) => nameOf(r) !== '(none)');
     return top ? [`${label} ${nameOf(top)} ${pct(top.share)} (${usd(top.cost_usd)})`] : [];
   };
-  const parts = [...named('model', c.top_models, (r) => r.model), ...named('key', c.top_keys, (r) => r.key_id), ...named('task type', c.top_task_types, (r) => r.task_type)];
+  const parts = [
+    ...named('model', c.top_models, (r) => r.model),
+    ...named('key', c.top_keys, (r) => r.key_id),
+    ...named('task type', c.top_task_types, (r) => r.task_type),
+  ];
   if (c.total_cost_usd > 0 && parts.length > 0) {
-    out.push({ area: 'cost', finding: `largest shares of the ${usd(c.total_cost_usd)} spent: ${parts.join(', ')}`, metric: metric((c.top_models.find((r) => r.model !== '(none)')?.share ?? 0) * 100, 'percent', 'cost_drivers') });
+    out.push({
+      area: 'cost',
+      finding: `largest shares of the ${usd(c.total_cost_usd)} spent: ${parts.join(', ')}`,
+      metric: metric((c.top_models.find((r) => r.model !== '(none)')?.share ?? 0) * 100, 'percent', 'cost_drivers'),
+    });
   }
   const lp = c.long_prompts;
   if (lp.requests > 0) {
@@ -100,7 +112,12 @@ export function qualityFindings(qm: Pick<QualityMetrics, 'by_model_task_type' | 
     finding: `${c.model} on ${taskName(c.task_type)}: average quality ${score(c.avg_quality)} (95% CI ${score(c.ci95_low)}–${score(c.ci95_high)}) over ${c.rated} ratings, below ${threshold}${c.significant ? '' : ' (the interval reaches the threshold: not yet significant)'}`,
     metric: metric(c.avg_quality, 'score', 'quality_metrics'),
   }));
-  if (cells.length > limit) out.push({ area: 'quality', finding: `${counted(cells.length - limit, 'more model × task type cell')} below ${threshold}`, metric: metric(cells.length, 'count', 'quality_metrics') });
+  if (cells.length > limit)
+    out.push({
+      area: 'quality',
+      finding: `${counted(cells.length - limit, 'more model × task type cell')} below ${threshold}`,
+      metric: metric(cells.length, 'count', 'quality_metrics'),
+    });
   if (unconfirmed_cells.length > 0) {
     out.push({
       area: 'quality',

@@ -7,7 +7,11 @@ export function costTrendSvg(doc: ReportDocument): string | undefined {
   const trend = doc.current_state.cost.trend;
   if (trend.length < 2) return undefined;
   const startMs = Date.parse(trend[0]!.bucket_start);
-  const points = trend.map((t) => ({ x: (Date.parse(t.bucket_start) - startMs) / 3_600_000, y: t.cost_usd, label: `${t.bucket_start}: $${t.cost_usd.toFixed(6)}, ${t.requests} requests` }));
+  const points = trend.map((t) => ({
+    x: (Date.parse(t.bucket_start) - startMs) / 3_600_000,
+    y: t.cost_usd,
+    label: `${t.bucket_start}: $${t.cost_usd.toFixed(6)}, ${t.requests} requests`,
+  }));
   return renderSvgPlot([{ name: 'spend (USD)', points, color: '#2563eb', style: 'line' }], {
     title: 'Cost trend',
     xLabel: `hours since ${trend[0]!.bucket_start}`,
@@ -35,7 +39,9 @@ export function modelMixSvg(doc: ReportDocument): string | undefined {
     const y = 34 + i * (barH + 8);
     const share = Math.max(0, Math.min(100, b.share_pct.value ?? 0));
     parts.push(`<text x="${labelW - 8}" y="${y + 15}" text-anchor="end">${escapeXml(b.name)}</text>`);
-    parts.push(`<rect x="${labelW}" y="${y}" width="${((share / 100) * barW).toFixed(1)}" height="${barH}" fill="${BAR_COLORS[i % BAR_COLORS.length]}"><title>${escapeXml(`${b.name}: ${formatValue(b.value)} requests`)}</title></rect>`);
+    parts.push(
+      `<rect x="${labelW}" y="${y}" width="${((share / 100) * barW).toFixed(1)}" height="${barH}" fill="${BAR_COLORS[i % BAR_COLORS.length]}"><title>${escapeXml(`${b.name}: ${formatValue(b.value)} requests`)}</title></rect>`,
+    );
     parts.push(`<text x="${labelW + (share / 100) * barW + 6}" y="${y + 15}">${escapeXml(formatValue(b.share_pct))}</text>`);
   });
   parts.push('</svg>');

@@ -19,7 +19,8 @@ export function abVerdict(ab: AbArmStats): string {
   const [low, high] = ab.qualityDeltaCi95;
   const cost = `${ab.costDeltaUsd <= 0 ? 'saves' : 'adds'} $${Math.abs(ab.costDeltaUsd).toFixed(6)} per request`;
   const few = rated < AB_MIN_RATED_PER_ARM ? ` (only ${rated} rated requests on the smaller arm; ${AB_MIN_RATED_PER_ARM} wanted)` : '';
-  if (low > 0) return `applied arm scores higher (quality ${signed(ab.qualityDelta)}, 95% CI ${signed(low)}…${signed(high)}) and ${cost}: roll out to 100%${few}`;
+  if (low > 0)
+    return `applied arm scores higher (quality ${signed(ab.qualityDelta)}, 95% CI ${signed(low)}…${signed(high)}) and ${cost}: roll out to 100%${few}`;
   if (high < 0) return `applied arm scores lower (quality ${signed(ab.qualityDelta)}, 95% CI ${signed(low)}…${signed(high)}): roll the rule back${few}`;
   return `no measurable quality difference (95% CI ${signed(low)}…${signed(high)}); it ${cost}${few}`;
 }
@@ -73,7 +74,11 @@ export function costPlanAndScenariosOf(set: Recommendations): Pick<ReportDocumen
       expected_quality: metric(p.expectedQuality, 'score'),
       recommendation_ids: p.recommendationIds,
       statement: p.statement,
-      trade_offs: p.tradeOffs.map((t) => ({ quality_floor: t.qualityFloor, expected_reduction_pct: metric(t.expectedReductionPct, 'percent'), expected_quality: metric(t.expectedQuality, 'score') })),
+      trade_offs: p.tradeOffs.map((t) => ({
+        quality_floor: t.qualityFloor,
+        expected_reduction_pct: metric(t.expectedReductionPct, 'percent'),
+        expected_quality: metric(t.expectedQuality, 'score'),
+      })),
     },
     trade_off_scenarios: set.scenarios.map((s) => ({
       goal: s.goal,

@@ -9,7 +9,8 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
     category: 'Route simple QA to sim-small',
     current_state: 'qa at low complexity goes to sim-large (62% of qa requests)',
     recommended_change: 'Add rule qa-low-to-small: task_type qa, complexity < 0.4 → sim-small',
-    scope: 'qa requests with complexity ≤ 0.4 sent to `auto`, `auto-cost` (400 in the window); not requests to `auto-quality`, `auto-speed`, nor requests that name a model',
+    scope:
+      'qa requests with complexity ≤ 0.4 sent to `auto`, `auto-cost` (400 in the window); not requests to `auto-quality`, `auto-speed`, nor requests that name a model',
     expected_impact: 'Replayed over 400 qa requests: 41% cheaper at quality 0.86 (was 0.88)',
     cost_change_pct: metric(-41.2, 'percent', 'recommendations'),
     quality_change: metric(-0.02, 'score', 'recommendations'),
@@ -19,13 +20,27 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
     risk: 'Low',
     validation_criteria: ['qa quality stays ≥ 0.8 over 200 rated requests', 'qa cost per request falls ≥ 30%'],
     rationale: 'Replaying 400 qa decisions with the rule switches 250 to sim-small.',
-    risk_assessment: { quality: 'segment quality 0.880 → 0.860 (floor 0.80)', performance: 'average latency 900 → 700 ms', cost: 'average cost $0.000700 → $0.000400', mitigations: ['apply as an A/B split first'] },
+    risk_assessment: {
+      quality: 'segment quality 0.880 → 0.860 (floor 0.80)',
+      performance: 'average latency 900 → 700 ms',
+      cost: 'average cost $0.000700 → $0.000400',
+      mitigations: ['apply as an A/B split first'],
+    },
     rule: 'routing:\n  rules:\n    - name: qa-low-to-small\n',
   };
   return {
     title: REPORT_TITLE,
     generated_at: '2026-01-08T00:00:00.000Z',
-    parameters: { from: '2026-01-01T00:00:00.000Z', to: '2026-01-08T00:00:00.000Z', timeframe: '7d', task_types: [], goal: 'cost', cost_threshold_usd: 0.01, quality_threshold: 0.8, target_reduction: 0.2 },
+    parameters: {
+      from: '2026-01-01T00:00:00.000Z',
+      to: '2026-01-08T00:00:00.000Z',
+      timeframe: '7d',
+      task_types: [],
+      goal: 'cost',
+      cost_threshold_usd: 0.01,
+      quality_threshold: 0.8,
+      target_reduction: 0.2,
+    },
     executive_summary: {
       analysis_period: '2026-01-01T00:00:00.000Z – 2026-01-08T00:00:00.000Z (7d)',
       total_requests: metric(1234, 'count', 'routing_analytics'),
@@ -74,8 +89,24 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         optimal_share_pct: metric(58.5, 'percent', 'recommendations'),
         missed_savings_usd: metric(0.42, 'usd', 'recommendations'),
         missed_savings_share_pct: metric(21, 'percent', 'recommendations'),
-        by_task_type: [{ task_type: 'qa', analyzed: metric(400, 'count', 'recommendations'), optimal_share_pct: metric(40, 'percent', 'recommendations'), missed_savings_usd: metric(0.4, 'usd', 'recommendations'), best_model: 'sim-small' }],
-        rules: [{ rule: 'cheap-summaries', fires: metric(120, 'count', 'recommendations'), avg_quality: metric(0.9, 'score', 'recommendations'), avg_cost_usd: metric(0.0002, 'usd', 'recommendations'), avg_latency_ms: metric(300, 'ms', 'recommendations') }],
+        by_task_type: [
+          {
+            task_type: 'qa',
+            analyzed: metric(400, 'count', 'recommendations'),
+            optimal_share_pct: metric(40, 'percent', 'recommendations'),
+            missed_savings_usd: metric(0.4, 'usd', 'recommendations'),
+            best_model: 'sim-small',
+          },
+        ],
+        rules: [
+          {
+            rule: 'cheap-summaries',
+            fires: metric(120, 'count', 'recommendations'),
+            avg_quality: metric(0.9, 'score', 'recommendations'),
+            avg_cost_usd: metric(0.0002, 'usd', 'recommendations'),
+            avg_latency_ms: metric(300, 'ms', 'recommendations'),
+          },
+        ],
         ab_tests: [
           {
             rule: 'try-small',
@@ -89,9 +120,17 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         ],
       },
       bottlenecks: [
-        { area: 'performance', finding: '3 minutes with server errors on ≥ 50% of requests; worst 2026-01-02T14:03:00.000Z: 9 of 12, mostly upstream_timeout', metric: metric(3, 'count', 'bottlenecks') },
+        {
+          area: 'performance',
+          finding: '3 minutes with server errors on ≥ 50% of requests; worst 2026-01-02T14:03:00.000Z: 9 of 12, mostly upstream_timeout',
+          metric: metric(3, 'count', 'bottlenecks'),
+        },
         { area: 'cost', finding: 'largest shares of the $3.96 spent: model sim-large 88.4% ($3.50)', metric: metric(88.4, 'percent', 'cost_drivers') },
-        { area: 'quality', finding: 'sim-small on math: average quality 0.61 (95% CI 0.55–0.67) over 240 ratings, below 0.8', metric: metric(0.61, 'score', 'quality_issues') },
+        {
+          area: 'quality',
+          finding: 'sim-small on math: average quality 0.61 (95% CI 0.55–0.67) over 240 ratings, below 0.8',
+          metric: metric(0.61, 'score', 'quality_issues'),
+        },
       ],
     },
     opportunities: {
@@ -108,13 +147,28 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         trade_offs: [],
       },
       trade_off_scenarios: [
-        { goal: 'cost', recommendations: metric(1, 'count', 'recommendations'), avg_cost_usd: metric(0.0019, 'usd', 'recommendations'), avg_quality: metric(0.835, 'score', 'recommendations'), avg_latency_ms: metric(700, 'ms', 'recommendations'), cost_change_pct: metric(-41.2, 'percent', 'recommendations') },
+        {
+          goal: 'cost',
+          recommendations: metric(1, 'count', 'recommendations'),
+          avg_cost_usd: metric(0.0019, 'usd', 'recommendations'),
+          avg_quality: metric(0.835, 'score', 'recommendations'),
+          avg_latency_ms: metric(700, 'ms', 'recommendations'),
+          cost_change_pct: metric(-41.2, 'percent', 'recommendations'),
+        },
       ],
     },
     routing_rules: {
       rules: [rule],
       model_selection_matrix: [
-        { task_type: 'qa', complexity_band: 'low (< 0.4)', model: 'sim-small', current_model: 'sim-large', expected_quality: metric(0.86, 'score', 'recommendations'), expected_cost_usd: metric(0.0004, 'usd', 'recommendations'), requests: metric(400, 'count', 'recommendations') },
+        {
+          task_type: 'qa',
+          complexity_band: 'low (< 0.4)',
+          model: 'sim-small',
+          current_model: 'sim-large',
+          expected_quality: metric(0.86, 'score', 'recommendations'),
+          expected_cost_usd: metric(0.0004, 'usd', 'recommendations'),
+          requests: metric(400, 'count', 'recommendations'),
+        },
       ],
     },
     implementation_plan: {

@@ -74,7 +74,15 @@ export const DecisionSummary = z.object({
   rules: z.array(z.object({ rule: z.string(), fires: Metric, avg_quality: Metric, avg_cost_usd: Metric, avg_latency_ms: Metric })),
   /** Rules applied to a share of traffic (`aigw rules apply ID --percent P`): the applied arm against the holdout. */
   ab_tests: z.array(
-    z.object({ rule: z.string(), applied_fires: Metric, holdout_fires: Metric, quality_delta: Metric, quality_delta_ci95: z.tuple([z.number(), z.number()]).nullable(), cost_delta_usd: Metric, verdict: z.string() }),
+    z.object({
+      rule: z.string(),
+      applied_fires: Metric,
+      holdout_fires: Metric,
+      quality_delta: Metric,
+      quality_delta_ci95: z.tuple([z.number(), z.number()]).nullable(),
+      cost_delta_usd: Metric,
+      verdict: z.string(),
+    }),
   ),
 });
 export type DecisionSummary = z.infer<typeof DecisionSummary>;

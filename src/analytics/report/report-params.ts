@@ -8,7 +8,14 @@ import { AnalysisParams } from '../analysis-query.ts';
 export function listParam(description: string) {
   return z
     .union([z.array(z.string().min(1)), z.string()])
-    .transform((v) => (Array.isArray(v) ? v : v.split(',').map((s) => s.trim()).filter((s) => s.length > 0)))
+    .transform((v) =>
+      Array.isArray(v)
+        ? v
+        : v
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s.length > 0),
+    )
     .optional()
     .describe(description);
 }

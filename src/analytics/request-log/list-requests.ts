@@ -13,7 +13,10 @@ import type { RequestFilterValues, RequestListPage } from './request-log-types.t
 const boolParam = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'])]).transform((v) => v === true || v === 'true' || v === '1');
 
 export const RequestListParams = z.object({
-  timeframe: z.enum(Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]]).default('24h').describe('Window ending now'),
+  timeframe: z
+    .enum(Object.keys(TIMEFRAMES) as [Timeframe, ...Timeframe[]])
+    .default('24h')
+    .describe('Window ending now'),
   key: z.string().min(1).optional().describe('API key id'),
   model: z.string().min(1).optional().describe('Model that answered'),
   routing_model: z.string().min(1).optional().describe('Model the client asked for (auto, auto-cost, a catalog id…)'),
@@ -34,7 +37,9 @@ export type RequestListParams = z.input<typeof RequestListParams>;
 
 /** `"technique":"x"` as JSON.stringify writes it in the optimization column, with LIKE's wildcards escaped. */
 function techniqueLike(technique: string): string {
-  return `%${JSON.stringify({ technique }).slice(1, -1).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${JSON.stringify({ technique })
+    .slice(1, -1)
+    .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function techniqueOf(optimization: unknown): string | null {
@@ -62,7 +67,9 @@ export async function listRequests(db: Kysely<Database>, input: RequestListParam
     .$if(p.status === 'error', (qb) => qb.where((eb) => eb.or([eb('r.status', '<', 200), eb('r.status', '>=', 300)])))
     .$if(typeof p.status === 'number', (qb) => qb.where('r.status', '=', p.status as number))
     .$if(p.technique === 'none', (qb) => qb.where('r.optimization', 'is', null))
-    .$if(p.technique !== undefined && p.technique !== 'none', (qb) => qb.where(sql<boolean>`r.optimization like ${techniqueLike(p.technique ?? '')} escape '\\'`))
+    .$if(p.technique !== undefined && p.technique !== 'none', (qb) =>
+      qb.where(sql<boolean>`r.optimization like ${techniqueLike(p.technique ?? '')} escape '\\'`),
+    )
     .$if(p.cache_hit !== undefined, (qb) => qb.where('r.cache_hit', '=', p.cache_hit ? 1 : 0))
     .$if(p.min_cost_usd !== undefined, (qb) => qb.where('r.cost_usd', '>=', p.min_cost_usd ?? 0))
     .$if(p.min_latency_ms !== undefined, (qb) => qb.where('r.latency_ms', '>=', p.min_latency_ms ?? 0));
@@ -79,8 +86,23 @@ export async function listRequests(db: Kysely<Database>, input: RequestListParam
     page
       .leftJoin('api_keys as k', 'k.id', 'r.key_id')
       .select([
-        'r.id', 'r.created_at', 'r.key_id', 'k.name as key_name', 'r.team', 'r.model_requested', 'r.model_used', 'r.task_type',
-        'r.status', 'r.error_type', 'r.stream', 'r.input_tokens', 'r.output_tokens', 'r.cost_usd', 'r.latency_ms', 'r.optimization', 'r.cache_hit',
+        'r.id',
+        'r.created_at',
+        'r.key_id',
+        'k.name as key_name',
+        'r.team',
+        'r.model_requested',
+        'r.model_used',
+        'r.task_type',
+        'r.status',
+        'r.error_type',
+        'r.stream',
+        'r.input_tokens',
+        'r.output_tokens',
+        'r.cost_usd',
+        'r.latency_ms',
+        'r.optimization',
+        'r.cache_hit',
       ])
       .orderBy('r.created_at', 'desc')
       .orderBy('r.id', 'desc')

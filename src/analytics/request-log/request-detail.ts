@@ -41,7 +41,13 @@ function costOf(row: RequestRow, opts: RequestDetailOptions): CostDetail {
   return {
     cost_usd: row.cost_usd,
     usage_estimated: row.usage_estimated,
-    tokens: { input: row.input_tokens, cached_input: row.cached_input_tokens, cache_write: row.cache_write_tokens, output: row.output_tokens, reasoning: row.reasoning_tokens },
+    tokens: {
+      input: row.input_tokens,
+      cached_input: row.cached_input_tokens,
+      cache_write: row.cache_write_tokens,
+      output: row.output_tokens,
+      reasoning: row.reasoning_tokens,
+    },
     parts: pricing && row.optimization === null && !row.cache_hit ? costBreakdown(usage, pricing) : null,
     cache_saved_usd: row.cache_saved_usd,
   };
@@ -109,6 +115,10 @@ export async function requestDetail(db: Kysely<Database>, id: string, opts: Requ
     optimization: parseJson(row.optimization),
     feedback: feedback.map((f) => ({ source: f.source, score: toNumber(f.score), comment: f.comment, created_at: isoOf(toNumber(f.created_at)) })),
     content: opts.logContent && kept ? { prompt: parseJson(row.prompt_text), answer: row.response_text } : null,
-    content_note: opts.logContent ? (kept ? null : 'this request was logged before log_content was on') : 'prompt and answer are not kept: set server.log_content: true to keep them',
+    content_note: opts.logContent
+      ? kept
+        ? null
+        : 'this request was logged before log_content was on'
+      : 'prompt and answer are not kept: set server.log_content: true to keep them',
   };
 }

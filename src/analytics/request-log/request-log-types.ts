@@ -76,7 +76,6 @@ export interface AttemptsDetail {
   fell_back_to: string | null;
 }
 
-
 /** One row of GET /admin/requests. */
 export interface RequestListItem {
   id: string;
@@ -115,4 +114,3 @@ export interface RequestFilterValues {
   task_types: string[];
   techniques: string[];
 }
-

@@ -96,7 +96,13 @@ describe.each(TEST_BACKENDS)('request log ($name)', (backend) => {
   });
 
   it('shows stored prompt and answer only while log_content is on', async () => {
-    const withText = makeRequestRow({ created_at: NOW_MS - 1000, prompt_text: JSON.stringify([{ role: 'user', content: 'hi' }]), response_text: 'hello', attempts: 2, model_used: 'sim-mini' });
+    const withText = makeRequestRow({
+      created_at: NOW_MS - 1000,
+      prompt_text: JSON.stringify([{ role: 'user', content: 'hi' }]),
+      response_text: 'hello',
+      attempts: 2,
+      model_used: 'sim-mini',
+    });
     await opened.store.insertRequests([withText]);
     await opened.store.insertDecisions([makeDecisionRow(withText.id, { chosen_model: 'sim-large', fallbacks: JSON.stringify(['sim-mini']) })]);
     const on = await requestDetail(opened.store.db, withText.id, { logContent: true, pricingOf: () => PRICING });

@@ -24,7 +24,10 @@ export async function rollupThroughMs(db: Kysely<Database>, name: RollupName = R
 
 /** Both watermarks in one read, for an analysis that composes a window from both tables. */
 export async function rollupWatermarks(db: Kysely<Database>): Promise<{ hourlyThroughMs: number | null; dailyThroughMs: number | null }> {
-  const rows = await sql<{ name: string; through_ms: unknown }>`select name, through_ms from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP})`.execute(db);
+  const rows = await sql<{
+    name: string;
+    through_ms: unknown;
+  }>`select name, through_ms from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP})`.execute(db);
   const of = (name: RollupName) => {
     const row = rows.rows.find((r) => r.name === name);
     return row ? num(row.through_ms) : null;
@@ -89,7 +92,12 @@ async function advance(
 }
 
 /** The smallest `column` of `table`, rounded down to `unitMs`; null for an empty table. */
-async function firstMs(db: Kysely<Database>, table: 'requests' | 'request_rollup_hourly', column: 'created_at' | 'hour_ms', unitMs: number): Promise<number | null> {
+async function firstMs(
+  db: Kysely<Database>,
+  table: 'requests' | 'request_rollup_hourly',
+  column: 'created_at' | 'hour_ms',
+  unitMs: number,
+): Promise<number | null> {
   const first = await sql<{ m: unknown }>`select min(${sql.ref(column)}) as m from ${sql.table(table)}`.execute(db);
   const minMs = first.rows[0]?.m;
   return minMs === null || minMs === undefined ? null : floorTo(num(minMs), unitMs);

@@ -103,11 +103,16 @@ export async function requestCells(
   const segments = windowSegments(range, await rollupWatermarks(db), useDaily);
   if (segments.length === 0) return [];
   const grouped = dims.map((d) => sql.ref(`c.${d}`));
-  const selected = CELL_DIMS.map((d) => (dims.includes(d) ? sql`c.${sql.ref(d)} as ${sql.ref(d)}` : sql`${d === 'status' ? sql.lit(0) : sql`null`} as ${sql.ref(d)}`));
+  const selected = CELL_DIMS.map((d) =>
+    dims.includes(d) ? sql`c.${sql.ref(d)} as ${sql.ref(d)}` : sql`${d === 'status' ? sql.lit(0) : sql`null`} as ${sql.ref(d)}`,
+  );
   const sums = SUMMED_COLUMNS.map((c) => sql`sum(c.${sql.ref(c)}) as ${sql.ref(c)}`);
   const result = await sql<CellRow>`
     select ${sql.join([...selected, ...sums])}
-    from (${sql.join(segments.map((s) => segmentSql(q, s)), sql` union all `)}) c
+    from (${sql.join(
+      segments.map((s) => segmentSql(q, s)),
+      sql` union all `,
+    )}) c
     ${dims.length > 0 ? sql`group by ${sql.join(grouped)}` : sql``}`.execute(db);
   // An empty range still sums to one row of NULLs when ungrouped: no cells then.
   return result.rows.filter((r) => r.requests !== null).map(cellOf);

@@ -38,7 +38,17 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     Promise.all(
       WINDOWS.map(async (w) => {
         const q = resolveAnalysisQuery(w, endMs);
-        return { routing: await routingAnalytics(db(), q), costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), patterns: await requestPatterns(db(), q), budgets: await budgetUtilization(db(), q), quality: await qualityMetrics(db(), q), performance: await modelPerformance(db(), q), drivers: await costDrivers(db(), q, { tier_of: { 'gpt-4o': 'premium' } }), bottlenecks: await bottlenecks(db(), q), issues: await qualityIssues(db(), q) };
+        return {
+          routing: await routingAnalytics(db(), q),
+          costs: await routingCosts(db(), q, { tier_of: { 'gpt-4o': 'premium' } }),
+          patterns: await requestPatterns(db(), q),
+          budgets: await budgetUtilization(db(), q),
+          quality: await qualityMetrics(db(), q),
+          performance: await modelPerformance(db(), q),
+          drivers: await costDrivers(db(), q, { tier_of: { 'gpt-4o': 'premium' } }),
+          bottlenecks: await bottlenecks(db(), q),
+          issues: await qualityIssues(db(), q),
+        };
       }),
     );
   let fromRawRows: Awaited<ReturnType<typeof everyAnalysis>>;
@@ -95,7 +105,12 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
       const q = resolveAnalysisQuery(w, endMs);
       const viaSort = await percentiles(db(), sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]);
       const viaIndex = await decisionTimePercentiles(db(), q, [50, 95, 99]);
-      expect({ n: viaIndex.n, p50: viaIndex.p50, p95: viaIndex.p95, p99: viaIndex.p99 }).toEqual({ n: viaSort.n, p50: viaSort.p50, p95: viaSort.p95, p99: viaSort.p99 });
+      expect({ n: viaIndex.n, p50: viaIndex.p50, p95: viaIndex.p95, p99: viaIndex.p99 }).toEqual({
+        n: viaSort.n,
+        p50: viaSort.p50,
+        p95: viaSort.p95,
+        p99: viaSort.p99,
+      });
     }
   });
 

@@ -7,7 +7,9 @@ const day0 = Date.UTC(2026, 10, 1);
 
 describe('windowSegments', () => {
   it('reads everything raw before the first rollup', () => {
-    expect(windowSegments({ fromMs: day0, toMs: day0 + 3 * D }, { hourlyThroughMs: null, dailyThroughMs: null }, true)).toEqual([{ source: 'raw', fromMs: day0, toMs: day0 + 3 * D }]);
+    expect(windowSegments({ fromMs: day0, toMs: day0 + 3 * D }, { hourlyThroughMs: null, dailyThroughMs: null }, true)).toEqual([
+      { source: 'raw', fromMs: day0, toMs: day0 + 3 * D },
+    ]);
   });
 
   it('composes partial hours, hours and whole days, adding up to the window', () => {
@@ -28,7 +30,9 @@ describe('windowSegments', () => {
     const range = { fromMs: day0, toMs: day0 + 2 * D };
     const coverage = { hourlyThroughMs: day0 + 2 * D, dailyThroughMs: day0 + 2 * D };
     expect(windowSegments(range, coverage, false)).toEqual([{ source: 'hourly', fromMs: day0, toMs: day0 + 2 * D }]);
-    expect(windowSegments({ fromMs: day0 + H, toMs: day0 + D + 2 * H }, coverage, true)).toEqual([{ source: 'hourly', fromMs: day0 + H, toMs: day0 + D + 2 * H }]);
+    expect(windowSegments({ fromMs: day0 + H, toMs: day0 + D + 2 * H }, coverage, true)).toEqual([
+      { source: 'hourly', fromMs: day0 + H, toMs: day0 + D + 2 * H },
+    ]);
     expect(windowSegments(range, coverage, true)).toEqual([{ source: 'daily', fromMs: day0, toMs: day0 + 2 * D }]);
   });
 

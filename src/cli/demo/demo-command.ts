@@ -42,7 +42,9 @@ export function demoStoreHint(storeDir: string): string {
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('start the gateway (with the simulated fleet when no provider is configured), send varied traffic through it with the openai SDK, and summarize it')
+    .description(
+      'start the gateway (with the simulated fleet when no provider is configured), send varied traffic through it with the openai SDK, and summarize it',
+    )
     .option('-n, --requests <n>', 'requests to send', positiveInt('--requests'), DEMO_DEFAULTS.requests)
     .option('--concurrency <n>', 'requests in flight at once', positiveInt('--concurrency'), DEMO_DEFAULTS.concurrency)
     .option('--time-scale <x>', 'multiply every delay of the simulated fleet (0: none)', nonNegativeNumber, DEMO_DEFAULTS.timeScale)
@@ -51,7 +53,10 @@ export function registerDemoCommand(program: Command): void {
     .option('--api-key <key>', 'API key for the gateway (default: $AIGW_API_KEY)')
     .option('--allow-real-providers', 'send the traffic even when the gateway serves real, paid models')
     .option('--no-progress', 'no progress bar')
-    .option('--store-dir <dir>', `store directory of the gateway the demo starts (default: $AIGW_STORE_DIR, else ${DEMO_STORE_DIR}: apart from a real gateway's ./data)`)
+    .option(
+      '--store-dir <dir>',
+      `store directory of the gateway the demo starts (default: $AIGW_STORE_DIR, else ${DEMO_STORE_DIR}: apart from a real gateway's ./data)`,
+    )
     .action(async (opts: DemoCommandOptions) => {
       const config = program.opts<{ config?: string }>().config;
       const interrupt = new AbortController();

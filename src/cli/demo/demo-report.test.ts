@@ -12,8 +12,23 @@ const model = DEFAULT_FLEET.models[0]!.id;
 function result(i: number, overrides: Partial<DemoRequestResult> = {}): DemoRequestResult {
   const p = prompts[i]!;
   return {
-    index: i, promptId: p.id, taskType: p.taskType, template: p.template, modelRequested: 'auto', stream: false, status: 200, errorType: null,
-    requestId: `req_${i}`, modelUsed: model, simulated: true, costUsd: 0.001, costSource: 'header', latencyMs: 10, overheadMs: 1, usage: null, routeRule: null,
+    index: i,
+    promptId: p.id,
+    taskType: p.taskType,
+    template: p.template,
+    modelRequested: 'auto',
+    stream: false,
+    status: 200,
+    errorType: null,
+    requestId: `req_${i}`,
+    modelUsed: model,
+    simulated: true,
+    costUsd: 0.001,
+    costSource: 'header',
+    latencyMs: 10,
+    overheadMs: 1,
+    usage: null,
+    routeRule: null,
     ...overrides,
   };
 }
@@ -24,7 +39,12 @@ describe('simOutcomeFeedback', () => {
     expect(rows).toHaveLength(2);
     rows.forEach((row, i) => {
       const text = prompts[i]!.messages.filter((m) => m.role === 'user').at(-1)!.content;
-      expect(row).toMatchObject({ request_id: `req_${i}`, source: 'sim-outcome', created_at: 5, score: simOutcome(model, text, classifySimTaskType(text), DEFAULT_FLEET, 0) ? 1 : 0 });
+      expect(row).toMatchObject({
+        request_id: `req_${i}`,
+        source: 'sim-outcome',
+        created_at: 5,
+        score: simOutcome(model, text, classifySimTaskType(text), DEFAULT_FLEET, 0) ? 1 : 0,
+      });
     });
   });
 

@@ -53,7 +53,12 @@ export async function demoReportMarkdown(
     for (const row of feedback) await store.upsertFeedback(row);
     if (!(store instanceof KyselyStore)) throw new Error('the store has no SQL access for the report');
     // Stored, so `aigw rules apply ID` from the printed report works in this directory.
-    const doc = await buildReport(store.readDb, { timeframe: '24h' }, { goal: 'balanced', targetReduction: 0.2, config: servedConfig(cwd, configPath), persistTo: store }, nowMs + 1);
+    const doc = await buildReport(
+      store.readDb,
+      { timeframe: '24h' },
+      { goal: 'balanced', targetReduction: 0.2, config: servedConfig(cwd, configPath), persistTo: store },
+      nowMs + 1,
+    );
     return { markdown: renderReport(doc, 'md'), feedback: feedback.length };
   } finally {
     await store.close();

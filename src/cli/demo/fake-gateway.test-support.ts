@@ -12,10 +12,24 @@ export interface FakeGateway {
   close(): Promise<void>;
 }
 
-const USAGE = { prompt_tokens: 1_000, completion_tokens: 100, total_tokens: 1_100, prompt_tokens_details: { cached_tokens: 200 }, completion_tokens_details: { reasoning_tokens: 0 } };
+const USAGE = {
+  prompt_tokens: 1_000,
+  completion_tokens: 100,
+  total_tokens: 1_100,
+  prompt_tokens_details: { cached_tokens: 200 },
+  completion_tokens_details: { reasoning_tokens: 0 },
+};
 
 function gatewayHeaders(id: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'x-aigw-request-id': id, 'x-aigw-model': 'm1', 'x-aigw-provider': 'sim', 'x-aigw-simulated': 'true', 'x-aigw-overhead-ms': '1.250', 'x-aigw-route-rule': 'default', ...extra };
+  return {
+    'x-aigw-request-id': id,
+    'x-aigw-model': 'm1',
+    'x-aigw-provider': 'sim',
+    'x-aigw-simulated': 'true',
+    'x-aigw-overhead-ms': '1.250',
+    'x-aigw-route-rule': 'default',
+    ...extra,
+  };
 }
 
 function chunk(id: string, delta: Record<string, unknown>, usage?: unknown): string {
@@ -26,7 +40,16 @@ async function answer(model: string, id: string, res: ServerResponse): Promise<v
   switch (model) {
     case 'ok':
       res.writeHead(200, { 'content-type': 'application/json', ...gatewayHeaders(id, { 'x-aigw-cost-usd': '0.0012340000' }) });
-      res.end(JSON.stringify({ id, object: 'chat.completion', created: 1, model: 'm1', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }], usage: USAGE }));
+      res.end(
+        JSON.stringify({
+          id,
+          object: 'chat.completion',
+          created: 1,
+          model: 'm1',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+          usage: USAGE,
+        }),
+      );
       return;
     case 'stream-ok':
     case 'stream-cut':

@@ -39,9 +39,7 @@ export async function fetchGatewayCatalog(client: OpenAI): Promise<GatewayCatalo
     for await (const model of client.models.list()) entries.push(model);
   } catch (err) {
     if (err instanceof OpenAI.AuthenticationError) {
-      throw new DemoSetupError(
-        'The gateway requires an API key: pass --api-key or set AIGW_API_KEY (create one with `aigw keys create`).',
-      );
+      throw new DemoSetupError('The gateway requires an API key: pass --api-key or set AIGW_API_KEY (create one with `aigw keys create`).');
     }
     if (err instanceof OpenAI.APIConnectionError) throw new DemoSetupError(`Cannot reach the gateway at ${client.baseURL}: ${err.message}`);
     throw err;

@@ -48,12 +48,7 @@ export function demoMetadata(req: DemoRequest): Record<string, string> {
 }
 
 /** Sends one demo request through the SDK and records the outcome; never throws for HTTP or stream failures. */
-export async function sendDemoRequest(
-  client: OpenAI,
-  req: DemoRequest,
-  prices: ModelPrices,
-  signal?: AbortSignal,
-): Promise<DemoRequestResult> {
+export async function sendDemoRequest(client: OpenAI, req: DemoRequest, prices: ModelPrices, signal?: AbortSignal): Promise<DemoRequestResult> {
   const started = performance.now();
   const result: DemoRequestResult = {
     index: req.index,
@@ -169,5 +164,11 @@ function toDemoUsage(u: OpenAI.CompletionUsage): DemoUsage {
 
 /** Usage in the gateway's normalized form (the OpenAI wire does not carry cache writes). */
 export function fromDemoUsage(u: DemoUsage): NormalizedUsage {
-  return { inputTokens: u.promptTokens, cachedInputTokens: u.cachedTokens, cacheWriteTokens: 0, outputTokens: u.completionTokens, reasoningTokens: u.reasoningTokens };
+  return {
+    inputTokens: u.promptTokens,
+    cachedInputTokens: u.cachedTokens,
+    cacheWriteTokens: 0,
+    outputTokens: u.completionTokens,
+    reasoningTokens: u.reasoningTokens,
+  };
 }

@@ -49,9 +49,19 @@ describe('summarizeDemoResults', () => {
 
   it('counts requests by outcome, status, error and requested model', () => {
     expect(s).toMatchObject({ requests: 5, ok: 3, failed: 2, streamed: 1, costFromUsage: 1, simulated: true, requestsPerSecond: 2.5 });
-    expect(s.byStatus).toEqual([{ status: 0, count: 1 }, { status: 200, count: 3 }, { status: 502, count: 1 }]);
-    expect(s.byError).toEqual([{ errorType: 'upstream_error', count: 1 }, { errorType: 'connection_error', count: 1 }]);
-    expect(s.byRequestedModel).toEqual([{ model: 'auto', count: 4 }, { model: 'large', count: 1 }]);
+    expect(s.byStatus).toEqual([
+      { status: 0, count: 1 },
+      { status: 200, count: 3 },
+      { status: 502, count: 1 },
+    ]);
+    expect(s.byError).toEqual([
+      { errorType: 'upstream_error', count: 1 },
+      { errorType: 'connection_error', count: 1 },
+    ]);
+    expect(s.byRequestedModel).toEqual([
+      { model: 'auto', count: 4 },
+      { model: 'large', count: 1 },
+    ]);
   });
 
   it('sums cost exactly and splits it by model and task type', () => {

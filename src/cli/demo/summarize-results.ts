@@ -100,7 +100,12 @@ export function summarizeDemoResults(
   modelsUsed.sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
 
   const byTaskType = [...countBy(results, (r) => r.taskType)].map(([taskType, rs]) => {
-    const top = [...countBy(rs.filter((r) => r.modelUsed !== null), (r) => r.modelUsed ?? '')].sort((a, b) => b[1].length - a[1].length)[0];
+    const top = [
+      ...countBy(
+        rs.filter((r) => r.modelUsed !== null),
+        (r) => r.modelUsed ?? '',
+      ),
+    ].sort((a, b) => b[1].length - a[1].length)[0];
     return {
       taskType: String(taskType),
       requests: rs.length,
@@ -117,7 +122,12 @@ export function summarizeDemoResults(
     failed: results.length - ok.length,
     streamed: results.filter((r) => r.stream).length,
     byStatus: [...countBy(results, (r) => r.status)].map(([status, rs]) => ({ status: Number(status), count: rs.length })).sort((a, b) => a.status - b.status),
-    byError: [...countBy(results.filter((r) => r.errorType !== null), (r) => r.errorType ?? '')]
+    byError: [
+      ...countBy(
+        results.filter((r) => r.errorType !== null),
+        (r) => r.errorType ?? '',
+      ),
+    ]
       .map(([errorType, rs]) => ({ errorType: String(errorType), count: rs.length }))
       .sort(byCountDesc),
     byRequestedModel: [...countBy(results, (r) => r.modelRequested)].map(([model, rs]) => ({ model: String(model), count: rs.length })).sort(byCountDesc),

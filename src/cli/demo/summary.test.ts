@@ -7,9 +7,19 @@ const SUMMARY: DemoSummary = {
   ok: 297,
   failed: 3,
   streamed: 80,
-  byStatus: [{ status: 200, count: 297 }, { status: 429, count: 1 }, { status: 503, count: 2 }],
-  byError: [{ errorType: 'no_healthy_upstream', count: 2 }, { errorType: 'rate_limited', count: 1 }],
-  byRequestedModel: [{ model: 'auto', count: 150 }, { model: 'auto-cost', count: 150 }],
+  byStatus: [
+    { status: 200, count: 297 },
+    { status: 429, count: 1 },
+    { status: 503, count: 2 },
+  ],
+  byError: [
+    { errorType: 'no_healthy_upstream', count: 2 },
+    { errorType: 'rate_limited', count: 1 },
+  ],
+  byRequestedModel: [
+    { model: 'auto', count: 150 },
+    { model: 'auto-cost', count: 150 },
+  ],
   modelsUsed: [
     { model: 'sim-mini', requests: 200, share: 200 / 299, costUsd: 0.0136, avgLatencyMs: 99.4 },
     { model: 'sim-large', requests: 99, share: 99 / 299, costUsd: 0.3846, avgLatencyMs: 400 },
@@ -27,7 +37,12 @@ const SUMMARY: DemoSummary = {
 };
 
 describe('formatDemoSummary', () => {
-  const text = formatDemoSummary(SUMMARY, { gatewayUrl: 'http://127.0.0.1:4000', startedGateway: true, storeDescription: 'sqlite data/aigw.db', concurrency: 8 });
+  const text = formatDemoSummary(SUMMARY, {
+    gatewayUrl: 'http://127.0.0.1:4000',
+    startedGateway: true,
+    storeDescription: 'sqlite data/aigw.db',
+    concurrency: 8,
+  });
 
   it('labels a simulated run and says where the rows went', () => {
     expect(text.split('\n')[0]).toMatch(/SIMULATED fleet/);

@@ -57,7 +57,13 @@ function priceProviderId(ref: UpstreamRef, prices: PriceModule): string | undefi
 
 const ROUND = 1e9;
 /** USD per 1M tokens of one usage kind, at the base tier (1,000 tokens never reach a long-context tier). */
-function perMTok(prices: PriceModule, modelId: string, providerId: string, usage: Record<string, number>, side: 'input_price' | 'output_price'): number | undefined {
+function perMTok(
+  prices: PriceModule,
+  modelId: string,
+  providerId: string,
+  usage: Record<string, number>,
+  side: 'input_price' | 'output_price',
+): number | undefined {
   const r = prices.calcPrice(usage, modelId, { providerId });
   if (!r) return undefined;
   return Math.round(r[side] * 1000 * ROUND) / ROUND;
@@ -74,8 +80,10 @@ function lookupPrice(ref: UpstreamRef, sets: KnownModelDatasets): { pricing: Sou
     output: perMTok(p, ref.modelId, providerId, { output_tokens: 1000 }, 'output_price') ?? 0,
   };
   const mp = base.model_price;
-  if (mp['cache_read_mtok'] !== undefined) pricing.cached_input = perMTok(p, ref.modelId, providerId, { input_tokens: 1000, cache_read_tokens: 1000 }, 'input_price');
-  if (mp['cache_write_mtok'] !== undefined) pricing.cache_write = perMTok(p, ref.modelId, providerId, { input_tokens: 1000, cache_write_tokens: 1000 }, 'input_price');
+  if (mp['cache_read_mtok'] !== undefined)
+    pricing.cached_input = perMTok(p, ref.modelId, providerId, { input_tokens: 1000, cache_read_tokens: 1000 }, 'input_price');
+  if (mp['cache_write_mtok'] !== undefined)
+    pricing.cache_write = perMTok(p, ref.modelId, providerId, { input_tokens: 1000, cache_write_tokens: 1000 }, 'input_price');
   const tiered = Object.values(mp).some((v) => typeof v === 'object' && v !== null);
   const source = `${PRICE_PACKAGE} ${sets.priceVersion} (${providerId}/${base.model.id}${tiered ? '; base tier, long prompts cost more' : ''})`;
   return { pricing: { value: pricing, source }, matchedId: base.model.id, contextWindow: base.model.context_window };

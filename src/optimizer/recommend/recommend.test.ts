@@ -80,7 +80,7 @@ describe('recommend', () => {
     expect(r.technique).toMatchObject({ technique: 'self_consistency', options: { k: 5 }, model: 'gpt-4o-mini' });
     expect(r.technique!.effect.quality).toBeCloseTo(0.16, 12);
     expect(r.technique!.effect.cost_usd).toBeCloseTo(0.0019 - 0.00039, 12);
-    expect(r.technique!.effect.note).toBe('4.9× the plain call\'s estimated cost');
+    expect(r.technique!.effect.note).toBe("4.9× the plain call's estimated cost");
     expect(r.technique!.reason).toBe('gpt-4o-mini alone is predicted 0.65 < required 0.80; with self_consistency(k=5) 0.81');
     expect(r.technique!.evidence).toMatchObject({ source: 'router_prediction', router_version: 'policy-1+fake-1' });
     expect(r.parameters.map((p) => p.parameter)).toEqual(['max_tokens']);

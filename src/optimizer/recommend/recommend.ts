@@ -39,7 +39,8 @@ export function recommend(input: RecommendInput): Recommendations {
 
   const modelChange = input.requestedModel && routing ? recommendModel(input.requestedModel.id, routing) : null;
   if (input.requestedModel && !routing) notRecommended.push({ what: 'model', reason: 'no routing model is configured to compare with' });
-  else if (input.requestedModel && modelChange === null) notRecommended.push({ what: 'model', reason: describeNoModelChange(input.requestedModel.id, routing) });
+  else if (input.requestedModel && modelChange === null)
+    notRecommended.push({ what: 'model', reason: describeNoModelChange(input.requestedModel.id, routing) });
 
   // A technique applies to the model the request will run on: the router's, unless the caller named one it would not change.
   const runsRoutersModel = !input.requestedModel || modelChange !== null || routing?.chosenModel === input.requestedModel.id;
@@ -48,7 +49,10 @@ export function recommend(input: RecommendInput): Recommendations {
 
   const parameters: ParameterRecommendation[] = [];
   if (technique) {
-    notRecommended.push({ what: 'temperature, top_p', reason: `${technique.technique} samples with its own settings; a low temperature would make its samples agree by default` });
+    notRecommended.push({
+      what: 'temperature, top_p',
+      reason: `${technique.technique} samples with its own settings; a low temperature would make its samples agree by default`,
+    });
   } else {
     parameters.push(...recommendSampling(taskType, request));
   }

@@ -21,7 +21,13 @@ export const bon: DescribedTechnique = {
   async run(ctx) {
     const { n, temperature } = readOptions('bon', ctx.options, BON_OPTIONS);
     throwIfAborted(ctx);
-    const samples = await ctx.complete({ label: 'bon:sample', messages: ctx.request.messages, n: n!, temperature: temperature!, max_tokens: callMaxTokens(ctx.request) });
+    const samples = await ctx.complete({
+      label: 'bon:sample',
+      messages: ctx.request.messages,
+      n: n!,
+      temperature: temperature!,
+      max_tokens: callMaxTokens(ctx.request),
+    });
     throwIfAborted(ctx);
     const scores = await rateCandidates(ctx.complete, ctx.request.messages, samples.texts, 'bon:rate');
     const best = bestIndex(scores);

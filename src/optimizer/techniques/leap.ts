@@ -23,9 +23,18 @@ export const leap: DescribedTechnique = {
   async run(ctx) {
     const m = callMaxTokens(ctx.request);
     throwIfAborted(ctx);
-    const principles = await ctx.complete({ label: 'leap:principles', messages: withSystemNote(ctx.request.messages, PRINCIPLES_NOTE), temperature: 0.3, max_tokens: m });
+    const principles = await ctx.complete({
+      label: 'leap:principles',
+      messages: withSystemNote(ctx.request.messages, PRINCIPLES_NOTE),
+      temperature: 0.3,
+      max_tokens: m,
+    });
     throwIfAborted(ctx);
-    const r = await ctx.complete({ label: 'leap:answer', messages: withSystemNote(ctx.request.messages, principlesNote(principles.texts[0] ?? '')), max_tokens: m });
+    const r = await ctx.complete({
+      label: 'leap:answer',
+      messages: withSystemNote(ctx.request.messages, principlesNote(principles.texts[0] ?? '')),
+      max_tokens: m,
+    });
     return { answer: r.texts[0] ?? '', finishReason: r.finishReasons[0] ?? 'stop' };
   },
 };

@@ -1,13 +1,5 @@
 import { normalizeAnswer } from '../answer-normalize.ts';
-import {
-  callMaxTokens,
-  rankSamples,
-  readOptions,
-  throwIfAborted,
-  withSystemNote,
-  type DescribedTechnique,
-  type OptionSpecs,
-} from './technique-kit.ts';
+import { callMaxTokens, rankSamples, readOptions, throwIfAborted, withSystemNote, type DescribedTechnique, type OptionSpecs } from './technique-kit.ts';
 
 /**
  * Majority voting: like self_consistency (k samples in one n=k call, plurality of normalized final

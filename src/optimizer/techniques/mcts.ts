@@ -36,7 +36,12 @@ export const mcts: DescribedTechnique = {
       const children = await ctx.complete({ label: 'mcts:expand', messages: expandMessages, n: breadth!, temperature: 1, max_tokens: m });
       const nodes = [...(best ? [best] : []), ...children.texts.map((text, i) => ({ text, finish: children.finishReasons[i] ?? 'stop' }))];
       throwIfAborted(ctx);
-      const scores = await rateCandidates(ctx.complete, messages, nodes.map((x) => x.text), 'mcts:rate');
+      const scores = await rateCandidates(
+        ctx.complete,
+        messages,
+        nodes.map((x) => x.text),
+        'mcts:rate',
+      );
       const pick = bestIndex(scores);
       const parentKept = best !== undefined && pick === 0;
       best = nodes[pick]!;

@@ -12,14 +12,14 @@ export const MOA_OPTIONS: OptionSpecs = {
 
 export function critiqueNote(proposals: readonly string[]): string {
   return (
-    'Below are candidate responses to the user\'s last message. Do not answer it yourself: critique each candidate — ' +
+    "Below are candidate responses to the user's last message. Do not answer it yourself: critique each candidate — " +
     `what is right, what is wrong or missing.\n\n${numbered(proposals)}`
   );
 }
 
 export function aggregateNote(proposals: readonly string[], critique: string): string {
   return (
-    'Below are candidate responses to the user\'s last message and a critique of them. Write the single best final ' +
+    "Below are candidate responses to the user's last message and a critique of them. Write the single best final " +
     `response to the user: keep what is right, fix what is wrong.\n\n${numbered(proposals)}\n\nCritique:\n${critique}`
   );
 }
@@ -39,7 +39,12 @@ export const moa: DescribedTechnique = {
     throwIfAborted(ctx);
     const proposals = await ctx.complete({ label: 'moa:propose', messages, n: n!, temperature: temperature!, max_tokens: maxTokens });
     throwIfAborted(ctx);
-    const critique = await ctx.complete({ label: 'moa:critique', messages: withSystemNote(messages, critiqueNote(proposals.texts)), temperature: 0.1, max_tokens: maxTokens });
+    const critique = await ctx.complete({
+      label: 'moa:critique',
+      messages: withSystemNote(messages, critiqueNote(proposals.texts)),
+      temperature: 0.1,
+      max_tokens: maxTokens,
+    });
     throwIfAborted(ctx);
     const final = await ctx.complete({
       label: 'moa:aggregate',

@@ -36,10 +36,18 @@ export const plansearch: DescribedTechnique = {
     throwIfAborted(ctx);
     const observations = await ctx.complete({ label: 'plansearch:observe', messages: withSystemNote(messages, OBSERVE_NOTE), temperature: 0.3, max_tokens: m });
     throwIfAborted(ctx);
-    const plans = await ctx.complete({ label: 'plansearch:plan', messages: withSystemNote(messages, planNote(observations.texts[0] ?? '')), n: n!, temperature: 0.9, max_tokens: m });
+    const plans = await ctx.complete({
+      label: 'plansearch:plan',
+      messages: withSystemNote(messages, planNote(observations.texts[0] ?? '')),
+      n: n!,
+      temperature: 0.9,
+      max_tokens: m,
+    });
     throwIfAborted(ctx);
     const solutions = await Promise.all(
-      plans.texts.map((plan) => ctx.complete({ label: 'plansearch:solve', messages: withSystemNote(messages, solveNote(plan)), temperature: 0.2, max_tokens: m })),
+      plans.texts.map((plan) =>
+        ctx.complete({ label: 'plansearch:solve', messages: withSystemNote(messages, solveNote(plan)), temperature: 0.2, max_tokens: m }),
+      ),
     );
     const texts = solutions.map((s) => s.texts[0] ?? '');
     const vote = voteByAnswer(texts);

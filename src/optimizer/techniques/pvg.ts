@@ -12,8 +12,9 @@ export const PVG_OPTIONS: OptionSpecs = {
   rounds: { min: 1, max: 3, default: 1, integer: true, description: 'prover–verifier rounds' },
 };
 
-export const HELPFUL_NOTE = 'Solve the user\'s problem carefully and correctly; show the steps a checker needs, then the final answer.';
-export const SNEAKY_NOTE = 'Write a solution to the user\'s problem that looks convincing but contains one subtle mistake, so a careful checker must look closely to find it.';
+export const HELPFUL_NOTE = "Solve the user's problem carefully and correctly; show the steps a checker needs, then the final answer.";
+export const SNEAKY_NOTE =
+  "Write a solution to the user's problem that looks convincing but contains one subtle mistake, so a careful checker must look closely to find it.";
 
 export function improveNote(best: string): string {
   return `${HELPFUL_NOTE}\n\nThe best solution so far is below; fix any mistake in it and improve it.\n\n${best}`;

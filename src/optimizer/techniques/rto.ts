@@ -28,9 +28,19 @@ export const rto: DescribedTechnique = {
     const first = await ctx.complete({ label: 'rto:answer', messages, temperature: 0.1, max_tokens: m });
     const a = first.texts[0] ?? '';
     throwIfAborted(ctx);
-    const described = await ctx.complete({ label: 'rto:describe', messages: [{ role: 'user', content: `${DESCRIBE_PROMPT}\n\nResponse:\n${a}` }], temperature: 0.1, max_tokens: m });
+    const described = await ctx.complete({
+      label: 'rto:describe',
+      messages: [{ role: 'user', content: `${DESCRIBE_PROMPT}\n\nResponse:\n${a}` }],
+      temperature: 0.1,
+      max_tokens: m,
+    });
     throwIfAborted(ctx);
-    const second = await ctx.complete({ label: 'rto:reanswer', messages: [{ role: 'user', content: described.texts[0] ?? '' }], temperature: 0.1, max_tokens: m });
+    const second = await ctx.complete({
+      label: 'rto:reanswer',
+      messages: [{ role: 'user', content: described.texts[0] ?? '' }],
+      temperature: 0.1,
+      max_tokens: m,
+    });
     const b = second.texts[0] ?? '';
     if (normalizeAnswer(a) === normalizeAnswer(b)) return { answer: a, finishReason: first.finishReasons[0] ?? 'stop' };
     throwIfAborted(ctx);

@@ -9,9 +9,7 @@ export interface MessagesUsage {
   cache_read_input_tokens: number;
 }
 
-export type MessagesContent =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown };
+export type MessagesContent = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: unknown };
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
 

@@ -69,7 +69,11 @@ export function createMessageStreamWriter(start: MessageStreamStart): StreamWrit
         }
         const partial = call.function?.arguments ?? '';
         if (partial !== '') {
-          out += formatSseEvent('content_block_delta', { type: 'content_block_delta', index: open!.index, delta: { type: 'input_json_delta', partial_json: partial } });
+          out += formatSseEvent('content_block_delta', {
+            type: 'content_block_delta',
+            index: open!.index,
+            delta: { type: 'input_json_delta', partial_json: partial },
+          });
         }
       }
       if (choice.finish_reason) finish = choice.finish_reason;
@@ -85,7 +89,13 @@ export function createMessageStreamWriter(start: MessageStreamStart): StreamWrit
       );
     },
     fail(kind: string, message: string): string {
-      return head() + formatSseEvent('error', { type: 'error', error: { type: 'api_error', message: `The upstream stream failed mid-answer (${message}); the answer is incomplete. [${kind}]` } });
+      return (
+        head() +
+        formatSseEvent('error', {
+          type: 'error',
+          error: { type: 'api_error', message: `The upstream stream failed mid-answer (${message}); the answer is incomplete. [${kind}]` },
+        })
+      );
     },
   };
 }

@@ -22,19 +22,61 @@ describe('Anthropic Messages request → chat request', () => {
       tools: [{ name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }],
       tool_choice: { type: 'any', disable_parallel_tool_use: true },
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris? ' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
-        { role: 'assistant', content: [{ type: 'thinking', thinking: 'hm', signature: 's' }, { type: 'text', text: 'Checking.' }, { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '18°C' }] }, { type: 'text', text: 'And tomorrow?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather in Paris? ' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: 'hm', signature: 's' },
+            { type: 'text', text: 'Checking.' },
+            { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: '18°C' }] },
+            { type: 'text', text: 'And tomorrow?' },
+          ],
+        },
       ],
     });
     const chat = messagesToChat(req);
-    expect(chat).toMatchObject({ model: 'auto', max_tokens: 512, stop: ['END'], temperature: 0.3, user: 'u-1', tool_choice: 'required', parallel_tool_calls: false });
+    expect(chat).toMatchObject({
+      model: 'auto',
+      max_tokens: 512,
+      stop: ['END'],
+      temperature: 0.3,
+      user: 'u-1',
+      tool_choice: 'required',
+      parallel_tool_calls: false,
+    });
     expect(chat).not.toHaveProperty('top_k');
-    expect(chat.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]);
+    expect(chat.tools).toEqual([
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ]);
     expect(chat.messages).toEqual([
       { role: 'system', content: 'You are terse.' },
-      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris? ' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
-      { role: 'assistant', content: 'Checking.', tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Weather in Paris? ' },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: 'Checking.',
+        tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+      },
       { role: 'tool', tool_call_id: 'toolu_1', content: '18°C' },
       { role: 'user', content: 'And tomorrow?' },
     ]);
@@ -42,7 +84,10 @@ describe('Anthropic Messages request → chat request', () => {
 
   it('maps each tool_choice and refuses what it cannot carry', () => {
     const base = { model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 't', input_schema: { type: 'object' } }] };
-    expect(messagesToChat(MessagesRequest.parse({ ...base, tool_choice: { type: 'tool', name: 't' } })).tool_choice).toEqual({ type: 'function', function: { name: 't' } });
+    expect(messagesToChat(MessagesRequest.parse({ ...base, tool_choice: { type: 'tool', name: 't' } })).tool_choice).toEqual({
+      type: 'function',
+      function: { name: 't' },
+    });
     expect(messagesToChat(MessagesRequest.parse({ ...base, tool_choice: { type: 'none' } })).tool_choice).toBe('none');
     expect(MessagesRequest.safeParse({ ...base, max_tokens: undefined }).success).toBe(false);
     expect(MessagesRequest.safeParse({ ...base, messages: [{ role: 'user', content: [{ type: 'document', source: {} }] }] }).success).toBe(false);
@@ -56,7 +101,17 @@ describe('chat completion → Anthropic Message', () => {
       object: 'chat.completion',
       created: 1,
       model: 'sim-mini',
-      choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: 'tool_calls',
+          message: {
+            role: 'assistant',
+            content: 'Let me check.',
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+          },
+        },
+      ],
     };
     expect(chatToMessage(completion, usage, 'a1-b2')).toEqual({
       id: 'msg_a1b2',
@@ -96,11 +151,21 @@ describe('the Anthropic stream writer', () => {
     sse += w.end(usage, 0.0001);
     const got = events(sse);
     expect(got.map((e) => e.event)).toEqual([
-      'message_start', 'ping',
-      'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop',
-      'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_stop',
-      'content_block_start', 'content_block_delta', 'content_block_stop',
-      'message_delta', 'message_stop',
+      'message_start',
+      'ping',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
     ]);
     expect(got.every((e) => e.data.type === e.event)).toBe(true);
     expect(got[0]!.data.message).toMatchObject({ id: 'msg_r1', model: 'sim-mini', usage: { input_tokens: 118, output_tokens: 0 } });

@@ -19,9 +19,10 @@ export function messagesToChat(req: MessagesRequest): ChatRequest {
   if (req.metadata?.user_id) chat.user = req.metadata.user_id;
   if (req.aigw) chat.aigw = req.aigw;
   if (req.tools?.length) {
-    chat.tools = req.tools.map(
-      (t): ToolDefinition => ({ type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema } }),
-    );
+    chat.tools = req.tools.map((t): ToolDefinition => ({
+      type: 'function',
+      function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.input_schema },
+    }));
   }
   applyToolChoice(chat, req.tool_choice);
   return chat;
@@ -37,7 +38,13 @@ function systemText(system: MessagesRequest['system']): string | undefined {
 function applyToolChoice(chat: ChatRequest, choice: MessagesRequest['tool_choice']): void {
   if (!choice) return;
   const mapped: ToolChoice =
-    choice.type === 'auto' ? 'auto' : choice.type === 'any' ? 'required' : choice.type === 'none' ? 'none' : { type: 'function', function: { name: choice.name } };
+    choice.type === 'auto'
+      ? 'auto'
+      : choice.type === 'any'
+        ? 'required'
+        : choice.type === 'none'
+          ? 'none'
+          : { type: 'function', function: { name: choice.name } };
   chat.tool_choice = mapped;
   if ('disable_parallel_tool_use' in choice && choice.disable_parallel_tool_use === true && chat.tools?.length) chat.parallel_tool_calls = false;
 }

@@ -5,8 +5,7 @@ import { makeTestTarget } from '../shared/test-target.ts';
 import { createAnthropicStreamMapper } from './anthropic-stream-mapper.ts';
 
 const target = makeTestTarget('anthropic', { id: 'claude' });
-const replay = (name: string) =>
-  replaySseFixture(new URL(`./__fixtures__/${name}`, import.meta.url), () => createAnthropicStreamMapper(target, 'req1'));
+const replay = (name: string) => replaySseFixture(new URL(`./__fixtures__/${name}`, import.meta.url), () => createAnthropicStreamMapper(target, 'req1'));
 
 function reasoningOf(chunks: ChatCompletionChunk[]): string {
   return chunks

@@ -27,10 +27,7 @@ export function normalizeAnthropicUsage(raw: unknown): NormalizedUsage | undefin
  * Stream usage arrives twice: message_start carries the input counts, message_delta the cumulative
  * output (and, on newer API versions, final input counts). Later numbers replace earlier ones.
  */
-export function mergeAnthropicUsage(
-  previous: Record<string, unknown> | undefined,
-  next: unknown,
-): Record<string, unknown> | undefined {
+export function mergeAnthropicUsage(previous: Record<string, unknown> | undefined, next: unknown): Record<string, unknown> | undefined {
   const n = asRecord(next);
   if (!n) return previous;
   const merged: Record<string, unknown> = { ...previous };

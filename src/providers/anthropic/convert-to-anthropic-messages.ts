@@ -24,9 +24,7 @@ function convertImage(part: JsonRecord): AnthropicBlock | undefined {
   const url = asString(asRecord(part.image_url)?.url);
   if (!url) return undefined;
   const inline = parseBase64DataUrl(url);
-  const source = inline
-    ? { type: 'base64', media_type: inline.mediaType, data: inline.data }
-    : { type: 'url', url };
+  const source = inline ? { type: 'base64', media_type: inline.mediaType, data: inline.data } : { type: 'url', url };
   return withCacheControl({ type: 'image', source }, part);
 }
 

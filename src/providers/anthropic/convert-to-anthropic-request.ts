@@ -24,11 +24,7 @@ function thinkingBudget(req: ChatRequest, maxTokens: number, forcesTool: boolean
  * and the path carries `/v1/messages`; a base that already ends in `/v1` also works.
  * `n` and `seed` have no Anthropic equivalent: the caller fans out n>1 (models declare supports_n).
  */
-export function convertToAnthropicRequest(
-  req: ChatRequest,
-  target: UpstreamTarget,
-  opts: { stream: boolean },
-): UpstreamHttpRequest {
+export function convertToAnthropicRequest(req: ChatRequest, target: UpstreamTarget, opts: { stream: boolean }): UpstreamHttpRequest {
   const { system, messages } = convertToAnthropicMessages(req.messages);
   const tools = convertToAnthropicTools(req);
   const maxTokens = req.max_completion_tokens ?? req.max_tokens ?? target.model.max_output_tokens;

@@ -71,11 +71,7 @@ function toUpstreamError(status: number, f: AnthropicErrorFields): UpstreamError
 }
 
 /** Anthropic error body `{type:'error', error:{type, message}, request_id}` → UpstreamError. */
-export function mapAnthropicError(
-  status: number,
-  body: string,
-  headers: Record<string, string | string[] | undefined>,
-): UpstreamError {
+export function mapAnthropicError(status: number, body: string, headers: Record<string, string | string[] | undefined>): UpstreamError {
   const fields = extractFields(parseJson(body)) ?? {
     type: undefined,
     message: body.trim() === '' ? undefined : body,

@@ -29,9 +29,7 @@ function convertPart(part: ContentPart): JsonRecord | undefined {
     const url = asString(asRecord(rec.image_url)?.url);
     if (!url) return undefined;
     const inline = parseBase64DataUrl(url);
-    return inline
-      ? { inlineData: { mimeType: inline.mediaType, data: inline.data } }
-      : { fileData: { mimeType: guessMediaTypeFromUrl(url), fileUri: url } };
+    return inline ? { inlineData: { mimeType: inline.mediaType, data: inline.data } } : { fileData: { mimeType: guessMediaTypeFromUrl(url), fileUri: url } };
   }
   if (part.type === 'file') {
     const fileData = asString(asRecord(rec.file)?.file_data);

@@ -41,7 +41,11 @@ function mapGeminiEmbeddingsResponse(body: unknown, call: EmbeddingsCall): Mappe
   }
   const vectors = parsed.data.embeddings.map((e) => e.values);
   if (vectors.length !== call.items.length) {
-    throw new UpstreamCallError({ kind: 'server_error', status: 502, message: `upstream returned ${vectors.length} embeddings for ${call.items.length} inputs` });
+    throw new UpstreamCallError({
+      kind: 'server_error',
+      status: 502,
+      message: `upstream returned ${vectors.length} embeddings for ${call.items.length} inputs`,
+    });
   }
   // Gemini reports no token usage for embeddings: the gateway counts the input with its tokenizer.
   return { vectors, inputTokens: undefined };

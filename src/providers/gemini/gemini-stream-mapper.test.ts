@@ -4,8 +4,7 @@ import { makeTestTarget } from '../shared/test-target.ts';
 import { createGeminiStreamMapper } from './gemini-stream-mapper.ts';
 
 const target = makeTestTarget('gemini', { id: 'flash' });
-const replay = (name: string) =>
-  replaySseFixture(new URL(`./__fixtures__/${name}`, import.meta.url), () => createGeminiStreamMapper(target, 'req1'));
+const replay = (name: string) => replaySseFixture(new URL(`./__fixtures__/${name}`, import.meta.url), () => createGeminiStreamMapper(target, 'req1'));
 
 describe('Gemini stream mapper', () => {
   it('maps text chunks, finishes on the finishReason chunk and emits usage with thoughts as output', () => {
@@ -41,9 +40,7 @@ describe('Gemini stream mapper', () => {
   it('returns an UpstreamError for an error object in the stream', () => {
     const r = replay('stream-error.chunks.txt');
     expect(collectText(r.chunks)).toBe('Partial');
-    expect(r.errors).toEqual([
-      { kind: 'overloaded', status: 503, message: 'The model is overloaded. Please try again later.', providerCode: 'UNAVAILABLE' },
-    ]);
+    expect(r.errors).toEqual([{ kind: 'overloaded', status: 503, message: 'The model is overloaded. Please try again later.', providerCode: 'UNAVAILABLE' }]);
     expect(r.done).toBe(false);
   });
 
@@ -56,7 +53,14 @@ describe('Gemini stream mapper', () => {
 
   it('waits for every candidate to finish and ends a blocked prompt at once', () => {
     const m = createGeminiStreamMapper(target, 'r');
-    m.push({ data: JSON.stringify({ candidates: [{ index: 0, content: { parts: [{ text: 'a' }] }, finishReason: 'STOP' }, { index: 1, content: { parts: [{ text: 'b' }] } }] }) });
+    m.push({
+      data: JSON.stringify({
+        candidates: [
+          { index: 0, content: { parts: [{ text: 'a' }] }, finishReason: 'STOP' },
+          { index: 1, content: { parts: [{ text: 'b' }] } },
+        ],
+      }),
+    });
     expect(m.done()).toBe(false);
     m.push({ data: JSON.stringify({ candidates: [{ index: 1, content: { parts: [{ text: 'c' }] }, finishReason: 'STOP' }] }) });
     expect(m.done()).toBe(true);

@@ -72,11 +72,7 @@ function toUpstreamError(httpStatus: number, f: GeminiErrorFields): UpstreamErro
   return error;
 }
 
-export function mapGeminiError(
-  status: number,
-  body: string,
-  headers: Record<string, string | string[] | undefined>,
-): UpstreamError {
+export function mapGeminiError(status: number, body: string, headers: Record<string, string | string[] | undefined>): UpstreamError {
   const fields = extractFields(parseJson(body)) ?? {
     code: undefined,
     status: undefined,

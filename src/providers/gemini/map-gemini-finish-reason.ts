@@ -1,14 +1,6 @@
 import type { FinishReason } from '../chat-schema.ts';
 
-const CONTENT_FILTER_REASONS = new Set([
-  'SAFETY',
-  'RECITATION',
-  'BLOCKLIST',
-  'PROHIBITED_CONTENT',
-  'SPII',
-  'IMAGE_SAFETY',
-  'IMAGE_PROHIBITED_CONTENT',
-]);
+const CONTENT_FILTER_REASONS = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT']);
 
 /**
  * Gemini finishReason → OpenAI finish_reason. Gemini reports STOP after function calls too, so the

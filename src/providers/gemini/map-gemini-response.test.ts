@@ -51,9 +51,7 @@ describe('mapGeminiResponse', () => {
       message: { content: '' },
     });
     const blocked = mapGeminiResponse(fixture('response-prompt-blocked.json'), target, 'r');
-    expect(blocked.completion.choices).toEqual([
-      { index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', logprobs: null },
-    ]);
+    expect(blocked.completion.choices).toEqual([{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', logprobs: null }]);
     expect(blocked.usage?.inputTokens).toBe(9);
   });
 

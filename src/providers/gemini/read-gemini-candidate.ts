@@ -14,12 +14,7 @@ export interface GeminiCandidateContent {
  * function calls. Gemini rarely sends call ids, so ids are derived from the request, candidate and
  * call position, which keeps them unique across the chunks of one stream.
  */
-export function readGeminiCandidate(
-  raw: unknown,
-  position: number,
-  requestId: string,
-  firstToolIndex = 0,
-): GeminiCandidateContent {
+export function readGeminiCandidate(raw: unknown, position: number, requestId: string, firstToolIndex = 0): GeminiCandidateContent {
   const candidate = asRecord(raw) ?? {};
   const index = asNumber(candidate.index) ?? position;
   const result: GeminiCandidateContent = {

@@ -30,10 +30,7 @@ describe('convertToOpenAIRequest', () => {
   });
 
   it('drops stream and stream_options for a non-stream call (OpenAI rejects stream_options without stream)', () => {
-    const out = JSON.parse(convertToOpenAIRequest(request, makeTestTarget('openai'), { stream: false }).body) as Record<
-      string,
-      unknown
-    >;
+    const out = JSON.parse(convertToOpenAIRequest(request, makeTestTarget('openai'), { stream: false }).body) as Record<string, unknown>;
     expect(out.stream).toBeUndefined();
     expect(out.stream_options).toBeUndefined();
     expect(out.model).toBe('catalog-model');

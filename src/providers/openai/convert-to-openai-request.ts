@@ -8,11 +8,7 @@ import { upstreamModelName } from '../shared/target.ts';
  * gateway can account; the server drops the usage chunk for clients that did not ask for it.
  * base_url includes the version (`https://api.openai.com/v1`), as every OpenAI-compatible server documents it.
  */
-export function convertToOpenAIRequest(
-  req: ChatRequest,
-  target: UpstreamTarget,
-  opts: { stream: boolean },
-): UpstreamHttpRequest {
+export function convertToOpenAIRequest(req: ChatRequest, target: UpstreamTarget, opts: { stream: boolean }): UpstreamHttpRequest {
   const { aigw: _aigw, stream: _stream, stream_options: streamOptions, ...rest } = req;
   const body: Record<string, unknown> = { ...rest, model: upstreamModelName(target) };
   if (opts.stream) {

@@ -50,11 +50,7 @@ export function classifyOpenAIError(status: number, f: ErrorFields): UpstreamErr
   return kind;
 }
 
-export function mapOpenAIError(
-  status: number,
-  body: string,
-  headers: Record<string, string | string[] | undefined>,
-): UpstreamError {
+export function mapOpenAIError(status: number, body: string, headers: Record<string, string | string[] | undefined>): UpstreamError {
   const fields = extractOpenAIErrorFields(parseJson(body)) ?? {
     message: body.trim() === '' ? undefined : body,
     type: undefined,

@@ -43,9 +43,7 @@ export function mapOpenAIResponse(body: unknown, target: UpstreamTarget, request
   if (!rec || !Array.isArray(rec.choices)) {
     // Some servers answer 200 with an error body.
     const inline = mapOpenAIInlineError(body);
-    throw new UpstreamCallError(
-      inline ?? { kind: 'server_error', status: 502, message: 'upstream response is not a chat completion' },
-    );
+    throw new UpstreamCallError(inline ?? { kind: 'server_error', status: 502, message: 'upstream response is not a chat completion' });
   }
   const usage = normalizeOpenAIUsage(rec.usage);
   const rawUsage = asRecord(rec.usage);

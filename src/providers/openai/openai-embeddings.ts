@@ -34,7 +34,11 @@ function mapOpenAIEmbeddingsResponse(body: unknown, call: EmbeddingsCall): Mappe
   const vectors = new Array<number[] | undefined>(call.items.length);
   for (const d of parsed.data.data) if (d.index < vectors.length) vectors[d.index] = d.embedding;
   if (vectors.some((v) => v === undefined) || parsed.data.data.length !== call.items.length) {
-    throw new UpstreamCallError({ kind: 'server_error', status: 502, message: `upstream returned ${parsed.data.data.length} embeddings for ${call.items.length} inputs` });
+    throw new UpstreamCallError({
+      kind: 'server_error',
+      status: 502,
+      message: `upstream returned ${parsed.data.data.length} embeddings for ${call.items.length} inputs`,
+    });
   }
   return { vectors: vectors as number[][], inputTokens: parsed.data.usage?.prompt_tokens };
 }

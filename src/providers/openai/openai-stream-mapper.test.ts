@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  collectFinishReasons,
-  collectText,
-  collectToolCalls,
-  replaySseFixture,
-} from '../shared/replay-sse-fixture.ts';
+import { collectFinishReasons, collectText, collectToolCalls, replaySseFixture } from '../shared/replay-sse-fixture.ts';
 import { makeTestTarget } from '../shared/test-target.ts';
 import { createOpenAIStreamMapper } from './openai-stream-mapper.ts';
 
 const target = makeTestTarget('openai', { id: 'fast', upstream_model: 'gpt-4o-mini' });
-const replay = (name: string) =>
-  replaySseFixture(new URL(`./__fixtures__/${name}`, import.meta.url), () => createOpenAIStreamMapper(target, 'req1'));
+const replay = (name: string) => replaySseFixture(new URL(`./__fixtures__/${name}`, import.meta.url), () => createOpenAIStreamMapper(target, 'req1'));
 
 describe('OpenAI stream mapper', () => {
   it('passes text chunks through with the catalog model and records the final usage chunk', () => {
@@ -47,9 +41,7 @@ describe('OpenAI stream mapper', () => {
   it('returns an UpstreamError for an error object inside the stream (OpenRouter) and skips comments', () => {
     const r = replay('stream-error.chunks.txt');
     expect(collectText(r.chunks)).toBe('Partial');
-    expect(r.errors).toEqual([
-      { kind: 'server_error', status: 502, message: 'Provider disconnected unexpectedly' },
-    ]);
+    expect(r.errors).toEqual([{ kind: 'server_error', status: 502, message: 'Provider disconnected unexpectedly' }]);
     expect(r.done).toBe(false);
   });
 

@@ -18,9 +18,10 @@ describe('normalizeOpenAIUsage', () => {
     expect(normalizeOpenAIUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_cache_hit_tokens: 64 })).toMatchObject({
       cachedInputTokens: 64,
     });
-    expect(
-      normalizeOpenAIUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cache_write_tokens: 90 } }),
-    ).toMatchObject({ cacheWriteTokens: 90, cachedInputTokens: 0 });
+    expect(normalizeOpenAIUsage({ prompt_tokens: 100, completion_tokens: 5, prompt_tokens_details: { cache_write_tokens: 90 } })).toMatchObject({
+      cacheWriteTokens: 90,
+      cachedInputTokens: 0,
+    });
   });
 
   it('returns undefined when a server sends no usable usage', () => {

@@ -9,8 +9,6 @@ describe('pathAfterBase', () => {
 
   it('does not repeat a version the base already has', () => {
     expect(pathAfterBase('https://api.anthropic.com/v1/', 'v1', '/messages')).toBe('/messages');
-    expect(pathAfterBase('https://generativelanguage.googleapis.com/v1beta', 'v1beta', '/models/x:generateContent')).toBe(
-      '/models/x:generateContent',
-    );
+    expect(pathAfterBase('https://generativelanguage.googleapis.com/v1beta', 'v1beta', '/models/x:generateContent')).toBe('/models/x:generateContent');
   });
 });

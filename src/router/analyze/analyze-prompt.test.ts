@@ -82,7 +82,8 @@ describe('analyzePrompt features', () => {
 
 describe('analyzePrompt language', () => {
   it('is the language of the instruction, not of the text pasted under it', () => {
-    const prompt = 'Translate the following German paragraph to English:\n\nWir freuen uns, Ihnen mitteilen zu können, dass Ihre Bewerbung in die engere Auswahl gekommen ist und wir Sie einladen.';
+    const prompt =
+      'Translate the following German paragraph to English:\n\nWir freuen uns, Ihnen mitteilen zu können, dass Ihre Bewerbung in die engere Auswahl gekommen ist und wir Sie einladen.';
     expect(analyzePromptText(prompt).language).toBe('en');
     expect(analyzePromptText('请帮我把下面这段英文翻译成中文：\n\nOur team is committed to delivering high-quality software on time.').language).toBe('zh');
   });

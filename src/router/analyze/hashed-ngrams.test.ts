@@ -30,7 +30,7 @@ describe('hashPromptNgrams', () => {
   });
 
   it('hashes context words from the marker scan exactly as from the text', () => {
-    const context = 'Answer the Question below: what is 3.14 * 20? Don\'t use_a calculator; see https://x.org (A) 12 (B) 7';
+    const context = "Answer the Question below: what is 3.14 * 20? Don't use_a calculator; see https://x.org (A) 12 (B) 7";
     const counts = scanMarkers(context, buildLexicon([['question']]), emptyCounts(1));
     expect(counts.wordHashCount).toBe(counts.words);
     const w = spec({ focusWords: 1, contextWords: 0.4 });

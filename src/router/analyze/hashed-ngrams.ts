@@ -88,7 +88,13 @@ function accumulators(buckets: number): Scratch {
   let acc = scratch.get(buckets);
   if (!acc) {
     const ns = new Accumulator(buckets);
-    acc = { ns, bigrams: new Accumulator(buckets), chars: new Accumulator(buckets), out: new Accumulator(buckets), sort: new Uint32Array(Math.ceil(buckets / 32)) };
+    acc = {
+      ns,
+      bigrams: new Accumulator(buckets),
+      chars: new Accumulator(buckets),
+      out: new Accumulator(buckets),
+      sort: new Uint32Array(Math.ceil(buckets / 32)),
+    };
     scratch.set(buckets, acc);
   }
   return acc;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildLexicon, emptyCounts, HashTable, scanMarkers } from './marker-scan.ts';
 
-const LEX = buildLexicon([['why', 'explain'], ['step by step', 'first'], ['of the above', 'not']]);
+const LEX = buildLexicon([
+  ['why', 'explain'],
+  ['step by step', 'first'],
+  ['of the above', 'not'],
+]);
 const scan = (text: string) => scanMarkers(text, LEX, emptyCounts(LEX.classCount));
 
 describe('scanMarkers', () => {

@@ -126,7 +126,10 @@ export function buildLexicon(classes: ReadonlyArray<readonly string[]>): Lexicon
   let maxWords = 1;
   classes.forEach((phrases, c) => {
     for (const phrase of phrases) {
-      const words = phrase.toLowerCase().split(/[^a-z0-9à-ÿ]+/).filter(Boolean);
+      const words = phrase
+        .toLowerCase()
+        .split(/[^a-z0-9à-ÿ]+/)
+        .filter(Boolean);
       if (words.length === 0 || words.length > 3) throw new Error(`phrase must have 1–3 words: ${phrase}`);
       maxWords = Math.max(maxWords, words.length);
       const hs = words.map(hashWord);
@@ -141,7 +144,9 @@ export function buildLexicon(classes: ReadonlyArray<readonly string[]>): Lexicon
 
 /** Case-sensitive code keywords, counted like the old `\b(def|return|…)\b` regex. */
 const CODE_KEYWORDS = new HashTable(32);
-for (const word of 'def return class import function const let var void public static elif lambda println printf struct async await SELECT FROM WHERE include'.split(' ')) {
+for (const word of 'def return class import function const let var void public static elif lambda println printf struct async await SELECT FROM WHERE include'.split(
+  ' ',
+)) {
   CODE_KEYWORDS.or(hashWord(word), 1);
 }
 

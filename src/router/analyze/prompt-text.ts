@@ -130,8 +130,7 @@ export function extractPromptText(messages: readonly ChatMessage[]): PromptText 
     else if (message.role === 'system' || message.role === 'developer') {
       if (!hasSystem) systemRole = firstSentence(text);
       hasSystem = true;
-    }
-    else hasToolMessages = true;
+    } else hasToolMessages = true;
   }
   if (userTurns === 0 && messages.length > 0) lastUserRaw = contentText(messages[messages.length - 1]!);
   const lastUser = capText(lastUserRaw);

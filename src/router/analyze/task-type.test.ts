@@ -45,7 +45,7 @@ describe('classifyTaskType on prompts people write', () => {
     expect(task('JavaScriptで配列の合計を求める関数を書いてください。')).toBe('coding');
   });
 
-  it('takes the task an agent\'s system prompt states over a chatty user turn', () => {
+  it("takes the task an agent's system prompt states over a chatty user turn", () => {
     const messages = [
       { role: 'system' as const, content: 'You are a content moderation classifier. Reply with one label: SAFE or HARASSMENT.' },
       { role: 'user' as const, content: 'Hello! I will find where you live.' },
@@ -55,7 +55,8 @@ describe('classifyTaskType on prompts people write', () => {
   });
 
   it('keeps a multiple-choice block qa even with reasoning or label words', () => {
-    const mc = 'Which argument is valid? Compare them and explain the flaw.\nA. If P then Q; Q; so P\nB. If P then Q; P; so Q\nC. P or Q; P; so not Q\nD. None of these';
+    const mc =
+      'Which argument is valid? Compare them and explain the flaw.\nA. If P then Q; Q; so P\nB. If P then Q; P; so Q\nC. P or Q; P; so not Q\nD. None of these';
     expect(task(mc)).toBe('qa');
   });
 });

@@ -79,12 +79,7 @@ function cjkCounts(instruction: string, markers: MarkerCounts): CjkCounts {
  * last user turn) from computeDenseFeatures; `instruction` is that text (equations, greetings and the
  * CJK keywords read it).
  */
-export function classifyTaskType(
-  text: PromptText,
-  dense: Readonly<Record<DenseFeatureName, number>>,
-  markers: MarkerCounts,
-  instruction: string,
-): TaskType {
+export function classifyTaskType(text: PromptText, dense: Readonly<Record<DenseFeatureName, number>>, markers: MarkerCounts, instruction: string): TaskType {
   const score = taskTypeScores(text, dense, markers, instruction);
   let best: TaskType = 'chat';
   let bestScore = -1;
@@ -119,8 +114,7 @@ function taskTypeScores(
     coding: 0,
     summarization: 3 * Math.min(2, hits('summarize')) + (sys('summarize') > 0 ? 3.5 : 0),
     extraction: 3 * Math.min(2, hits('extract')) + (sys('extract') > 0 ? 3.5 : 0) + (sys('structured') > 0 ? 1.5 : 0),
-    classification:
-      3 * Math.min(2, hits('classify')) + Math.min(2.5, 0.75 * hits('labelSet')) + (sys('classify') > 0 ? 3.5 : sys('labelSet') > 0 ? 1.5 : 0),
+    classification: 3 * Math.min(2, hits('classify')) + Math.min(2.5, 0.75 * hits('labelSet')) + (sys('classify') > 0 ? 3.5 : sys('labelSet') > 0 ? 1.5 : 0),
     math: 0,
     creative_writing: 0,
     reasoning: 0,
@@ -141,7 +135,10 @@ function taskTypeScores(
   // Word-problem vocabulary next to numbers; a pasted text's numbers are data, not a problem to solve.
   const cues = markers.digits > 0 && !pasted && !systemTask && dense.code_keywords < CODE_PAGE ? hits('mathCue') : 0;
   const wordProblem = cues > 0 ? Math.min(2, cues) + (markers.digits >= 2 ? 1.2 : 0) : 0;
-  score.math = Math.min(4, (mathWords > 0 ? 2 + 0.5 * mathWords : 0) + equations * 1 + dense.math_symbol_density * 30 + (dense.digit_ratio > 0.05 ? 1 : 0) + wordProblem);
+  score.math = Math.min(
+    4,
+    (mathWords > 0 ? 2 + 0.5 * mathWords : 0) + equations * 1 + dense.math_symbol_density * 30 + (dense.digit_ratio > 0.05 ? 1 : 0) + wordProblem,
+  );
   // Without a math verb or an equation, numbers alone are weak evidence; several word-problem words
   // around them ("how many", "twice", "each") outweigh a stray "write" or "story".
   if (mathWords === 0 && equations === 0) score.math = Math.min(score.math, cues >= 2 ? 3.2 : 2.2);

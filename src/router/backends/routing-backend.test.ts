@@ -208,7 +208,9 @@ describe('what each service is sent', () => {
     }
     const bodies = server.requests.map((r) => r.body as { tradeoff?: string; llm_providers: { provider: string; model: string; is_custom: boolean }[] });
     expect(bodies.map((b) => b.tradeoff)).toEqual(['cost', 'latency', undefined]);
-    expect(bodies[0]?.llm_providers).toContainEqual(expect.objectContaining({ provider: 'ollama', model: 'llama-local', is_custom: true, input_price: 0, latency: 0.2 }));
+    expect(bodies[0]?.llm_providers).toContainEqual(
+      expect.objectContaining({ provider: 'ollama', model: 'llama-local', is_custom: true, input_price: 0, latency: 0.2 }),
+    );
   });
 
   it('notdiamond: without its key in the environment, the built-in router decides and nothing is sent', async () => {

@@ -108,8 +108,14 @@ export function summarizeClassifier(rows: readonly ClassifiedPrompt[]): Classifi
       return {
         task,
         all: accuracy(of, taskRight),
-        dev: accuracy(of.filter((r) => r.split === 'dev'), taskRight),
-        test: accuracy(of.filter((r) => r.split === 'test'), taskRight),
+        dev: accuracy(
+          of.filter((r) => r.split === 'dev'),
+          taskRight,
+        ),
+        test: accuracy(
+          of.filter((r) => r.split === 'test'),
+          taskRight,
+        ),
       };
     }),
     language: accuracy(rows, (r) => r.predictedLang === r.lang),
@@ -137,5 +143,8 @@ export function formatClassifierReport(report: ClassifierReport): string[] {
 export function formatErrors(rows: readonly ClassifiedPrompt[], split: Split): string[] {
   return rows
     .filter((r) => r.split === split && (r.predicted !== r.task || r.predictedLang !== r.lang))
-    .map((r) => `${r.id}: task ${r.task}${r.predicted === r.task ? '' : ` → ${r.predicted}`}, lang ${r.lang}${r.predictedLang === r.lang ? '' : ` → ${r.predictedLang}`}`);
+    .map(
+      (r) =>
+        `${r.id}: task ${r.task}${r.predicted === r.task ? '' : ` → ${r.predicted}`}, lang ${r.lang}${r.predictedLang === r.lang ? '' : ` → ${r.predictedLang}`}`,
+    );
 }

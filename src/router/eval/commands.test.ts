@@ -40,7 +40,10 @@ describe('runScoreCommand', () => {
     );
     const out = join(dir, 'preds.jsonl');
     expect(runScoreCommand({ input, models: ['gpt-4-1106-preview', 'some-new-model'], out })).toEqual({ rows: 2 });
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['a', '7']);
     for (const line of lines) {
       expect(Object.keys(line)).toEqual(['id', 'scores']);

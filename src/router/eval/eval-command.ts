@@ -83,14 +83,20 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
 
 /** Runs `run` with a cli-progress bar over its `parts` trainings (none when progress is off). */
 function withProgressBar<T>(progress: boolean | undefined, parts: number, label: string, run: (onProgress: (part: number, p: TrainProgress) => void) => T): T {
-  const bar = progress === false ? null : new cliProgress.SingleBar({ format: `${label} {part}/${parts} {stage} [{bar}] {percentage}%` }, cliProgress.Presets.shades_classic);
+  const bar =
+    progress === false
+      ? null
+      : new cliProgress.SingleBar({ format: `${label} {part}/${parts} {stage} [{bar}] {percentage}%` }, cliProgress.Presets.shades_classic);
   bar?.start(parts * 100, 0, { part: 1, stage: '' });
   const result = run((part, p) => bar?.update(part * 100 + Math.floor((99 * p.done) / Math.max(1, p.total)), { part: part + 1, stage: p.stage }));
   bar?.stop();
   return result;
 }
 
-function scoreWithModel(rows: readonly OutcomeRow[], modelFile: string): { predicted: Array<Record<string, number>>; estimated: Array<Record<string, number>> } {
+function scoreWithModel(
+  rows: readonly OutcomeRow[],
+  modelFile: string,
+): { predicted: Array<Record<string, number>>; estimated: Array<Record<string, number>> } {
   const predictor = loadPredictor(modelFile);
   const models = [...new Set(rows.flatMap((r) => Object.keys(r.scores)))];
   const lines = fitCostLines(rows, models);
@@ -99,7 +105,10 @@ function scoreWithModel(rows: readonly OutcomeRow[], modelFile: string): { predi
   for (const row of rows) {
     const analysis = analyzePromptText(row.prompt);
     const ids = Object.keys(row.scores);
-    const p = predictor.predict(analysis, ids.map((id) => ({ id })));
+    const p = predictor.predict(
+      analysis,
+      ids.map((id) => ({ id })),
+    );
     predicted.push(Object.fromEntries(ids.map((id, k) => [id, p[k]!])));
     estimated.push(row.costs ? Object.fromEntries(ids.map((id) => [id, estimateCostUsd(lines.get(id), row.prompt.length)])) : {});
   }

@@ -8,8 +8,18 @@ function rows(): OutcomeRow[] {
   for (let i = 0; i < 80; i++) {
     const hard = i % 2 === 0;
     // `strong` is right on every prompt, `weak` only on the easy ones; `solo` appears in one dataset only.
-    out.push({ id: `a${i}`, dataset: 'alpha', prompt: hard ? `Prove the ${i}th lemma about compact operators in detail.` : `What is ${i} plus one?`, scores: { strong: 1, weak: hard ? 0 : 1, solo: 0.5 } });
-    out.push({ id: `b${i}`, dataset: 'beta', prompt: hard ? `Derive the ${i}th identity of Bessel functions step by step.` : `Name color number ${i}.`, scores: { strong: hard ? 1 : 0.8, weak: hard ? 0.2 : 1 } });
+    out.push({
+      id: `a${i}`,
+      dataset: 'alpha',
+      prompt: hard ? `Prove the ${i}th lemma about compact operators in detail.` : `What is ${i} plus one?`,
+      scores: { strong: 1, weak: hard ? 0 : 1, solo: 0.5 },
+    });
+    out.push({
+      id: `b${i}`,
+      dataset: 'beta',
+      prompt: hard ? `Derive the ${i}th identity of Bessel functions step by step.` : `Name color number ${i}.`,
+      scores: { strong: hard ? 1 : 0.8, weak: hard ? 0.2 : 1 },
+    });
   }
   return out;
 }
@@ -19,7 +29,16 @@ describe('leave models out', () => {
 
   it('scores only models with rows in two datasets, each by its mean on the largest other one', () => {
     expect(leaveOutCandidates(data)).toEqual(['strong', 'weak']);
-    const means = new Map([['weak', new Map([['alpha', { mean: 0.5, n: 80 }], ['beta', { mean: 0.6, n: 80 }], ['gamma', { mean: 0.1, n: 5 }]])]]);
+    const means = new Map([
+      [
+        'weak',
+        new Map([
+          ['alpha', { mean: 0.5, n: 80 }],
+          ['beta', { mean: 0.6, n: 80 }],
+          ['gamma', { mean: 0.1, n: 5 }],
+        ]),
+      ],
+    ]);
     expect(catalogPrior(means, 'weak', 'alpha')).toBe(0.6);
     expect(catalogPrior(means, 'weak', 'beta')).toBe(0.5);
     expect(catalogPrior(means, 'solo', 'alpha')).toBeUndefined();

@@ -52,7 +52,10 @@ export function catalogPrior(means: ReadonlyMap<string, ReadonlyMap<string, { me
 
 /** The models that can be scored this way (rows in ≥ 2 datasets), sorted. */
 export function leaveOutCandidates(rows: readonly OutcomeRow[]): string[] {
-  return [...meansByDataset(rows)].filter(([, d]) => d.size >= 2).map(([m]) => m).sort();
+  return [...meansByDataset(rows)]
+    .filter(([, d]) => d.size >= 2)
+    .map(([m]) => m)
+    .sort();
 }
 
 export function leaveModelsOut(

@@ -86,12 +86,7 @@ export function callsToReach(curve: ReadonlyArray<readonly [number, number]>, ta
 }
 
 /** The same metrics for a router with uniformly random scores, averaged over `seeds` seeds. */
-export function randomRouterMetrics(
-  strong: readonly number[],
-  weak: readonly number[],
-  seeds = 10,
-  seed = 1,
-): { apgr: number; cpt50: number; cpt80: number } {
+export function randomRouterMetrics(strong: readonly number[], weak: readonly number[], seeds = 10, seed = 1): { apgr: number; cpt50: number; cpt80: number } {
   let apgr = 0;
   let cpt50 = 0;
   let cpt80 = 0;

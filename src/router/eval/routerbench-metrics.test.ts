@@ -60,7 +60,13 @@ describe('routerBenchMetrics', () => {
   };
 
   it('beats the zero router when predictions know which row needs the dear model', () => {
-    const m = routerBenchMetrics({ ...base, predicted: [[0.9, 0.9], [0.1, 0.9]] });
+    const m = routerBenchMetrics({
+      ...base,
+      predicted: [
+        [0.9, 0.9],
+        [0.1, 0.9],
+      ],
+    });
     expect(m.zeroArea).toBeCloseTo(0.75);
     // The λ sweep reaches (5.5, 1.0): cheap on row 0, dear on row 1 → hull (1, .5)→(5.5, 1), flat after.
     expect(m.costToMatchBestUsd).toBeCloseTo(5.5);
@@ -69,7 +75,13 @@ describe('routerBenchMetrics', () => {
   });
 
   it('equals the zero router when predictions carry no per-row information', () => {
-    const m = routerBenchMetrics({ ...base, predicted: [[0.5, 0.9], [0.5, 0.9]] });
+    const m = routerBenchMetrics({
+      ...base,
+      predicted: [
+        [0.5, 0.9],
+        [0.5, 0.9],
+      ],
+    });
     expect(m.routerArea).toBeCloseTo(m.zeroArea);
     expect(m.costToMatchBestUsd).toBeCloseTo(10);
   });

@@ -12,7 +12,15 @@ describe('renderSvgPlot', () => {
   it('renders a well-formed SVG with one path per line series and escaped labels', () => {
     const svg = renderSvgPlot(
       [
-        { name: 'router <hull>', style: 'line', color: '#c00', points: [{ x: 0, y: 0.5 }, { x: 1, y: 0.9 }] },
+        {
+          name: 'router <hull>',
+          style: 'line',
+          color: '#c00',
+          points: [
+            { x: 0, y: 0.5 },
+            { x: 1, y: 0.9 },
+          ],
+        },
         { name: 'models', style: 'points', color: '#00c', points: [{ x: 0.5, y: 0.6, label: 'a&b' }] },
       ],
       { title: 'cost vs quality', xLabel: 'cost', yLabel: 'quality' },

@@ -66,16 +66,26 @@ export function renderSvgPlot(series: readonly PlotSeries[], options: PlotOption
   parts.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
   series.forEach((s, k) => {
     if (s.style !== 'points' && s.points.length > 1) {
-      const d = [...s.points].sort((a, b) => a.x - b.x).map((p, i) => `${i === 0 ? 'M' : 'L'}${f(sx(p.x))},${f(sy(p.y))}`).join(' ');
+      const d = [...s.points]
+        .sort((a, b) => a.x - b.x)
+        .map((p, i) => `${i === 0 ? 'M' : 'L'}${f(sx(p.x))},${f(sy(p.y))}`)
+        .join(' ');
       parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.style === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`);
     }
     for (const p of s.points) {
-      parts.push(`<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="${s.style === 'points' ? 4 : 2.5}" fill="${s.color}">` + (p.label ? `<title>${escapeXml(p.label)}</title>` : '') + '</circle>');
-      if (s.style === 'points' && p.label) parts.push(`<text x="${f(sx(p.x) + 6)}" y="${f(sy(p.y) - 5)}" font-size="9" fill="#444">${escapeXml(p.label)}</text>`);
+      parts.push(
+        `<circle cx="${f(sx(p.x))}" cy="${f(sy(p.y))}" r="${s.style === 'points' ? 4 : 2.5}" fill="${s.color}">` +
+          (p.label ? `<title>${escapeXml(p.label)}</title>` : '') +
+          '</circle>',
+      );
+      if (s.style === 'points' && p.label)
+        parts.push(`<text x="${f(sx(p.x) + 6)}" y="${f(sy(p.y) - 5)}" font-size="9" fill="#444">${escapeXml(p.label)}</text>`);
     }
     const ly = MARGIN.top + 10 + k * 20;
     const lx = MARGIN.left + plotW + 15;
-    parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.style === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(
+      `<line x1="${lx}" y1="${ly}" x2="${lx + 22}" y2="${ly}" stroke="${s.color}" stroke-width="2"${s.style === 'dashed' ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     parts.push(`<text x="${lx + 28}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   parts.push('</svg>');

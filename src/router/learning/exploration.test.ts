@@ -26,7 +26,13 @@ function inputs(): RouterInput[] {
   const out: RouterInput[] = [];
   for (let i = 0; i < 400; i++) {
     const extra: Partial<RouterInput> =
-      i % 4 === 0 ? { overrides: { maxCostUsd: 0.0004 } } : i % 4 === 1 ? { requiredCapabilities: ['vision'] } : i % 4 === 2 ? { overrides: { maxLatencyMs: 2_500 } } : {};
+      i % 4 === 0
+        ? { overrides: { maxCostUsd: 0.0004 } }
+        : i % 4 === 1
+          ? { requiredCapabilities: ['vision'] }
+          : i % 4 === 2
+            ? { overrides: { maxLatencyMs: 2_500 } }
+            : {};
     out.push({ routingModel: 'auto', messages: [{ role: 'user', content: PROMPTS[i % PROMPTS.length]! }], requestId: `r-${i}`, ...extra });
   }
   return out;

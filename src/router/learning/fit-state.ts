@@ -118,7 +118,10 @@ function fitOnce(outcomes: readonly FitOutcome[], opts: FitOptions, seed: number
   });
   const shift = new Map<TaskType, number>();
   const residualOf = new Float64Array(outcomes.length);
-  const order = shuffleInPlace(Array.from({ length: outcomes.length }, (_, i) => i), createRng(seed));
+  const order = shuffleInPlace(
+    Array.from({ length: outcomes.length }, (_, i) => i),
+    createRng(seed),
+  );
   const rounds = residual ? opts.rounds : 1;
   for (let round = 0; round < rounds; round++) {
     for (const [task, idx] of byTask) {

@@ -14,7 +14,9 @@ function fixed(version: string, p: (a: PromptAnalysis) => number): QualityPredic
 }
 
 // Outcomes: prompts 0 and 4 (multiple choice) answered well, the others not.
-const rows = Array.from({ length: 400 }, (_, i) => learningRowFor(i, 'acme-small', i % 5 === 0 || i % 5 === 4 ? 1 : 0, 1_000 + i, `q-${String(i).padStart(5, '0')}`));
+const rows = Array.from({ length: 400 }, (_, i) =>
+  learningRowFor(i, 'acme-small', i % 5 === 0 || i % 5 === 4 ? 1 : 0, 1_000 + i, `q-${String(i).padStart(5, '0')}`),
+);
 const isMultipleChoice = (a: PromptAnalysis) => a.taskType === 'qa';
 const catalog = new Map<string, { id: string }>();
 
@@ -29,7 +31,13 @@ describe('guarded promotion', () => {
   });
 
   it('does not promote an equal candidate (no gain beyond noise)', () => {
-    const e = compareRouters(rows, flat, fixed('flat-2', () => 0.4), catalog, { minRows: 100, splitAtMs: 0 });
+    const e = compareRouters(
+      rows,
+      flat,
+      fixed('flat-2', () => 0.4),
+      catalog,
+      { minRows: 100, splitAtMs: 0 },
+    );
     expect(e.promote).toBe(false);
     expect(e.reason).toMatch(/within noise/);
   });
@@ -61,7 +69,15 @@ describe.each(TEST_BACKENDS)('aigw router train --from-store on $name', (backend
     const store = new LearningStore(opened.store.db);
     await store.insertRows(rows.map(toRecord));
     const config = GatewayConfig.parse({ routing: { learning: { retrain: { min_holdout_rows: 50 } } } });
-    const result = await retrainFromStore(store, config, { data: [], sinceMs: 0, holdoutShare: 0.2, minHoldoutRows: 50, seed: 1, maxRows: 10_000, nowMs: 5_000 });
+    const result = await retrainFromStore(store, config, {
+      data: [],
+      sinceMs: 0,
+      holdoutShare: 0.2,
+      minHoldoutRows: 50,
+      seed: 1,
+      maxRows: 10_000,
+      nowMs: 5_000,
+    });
     expect(result.learningRows).toBe(320);
     expect(result.evaluation.heldOutRows).toBe(80);
     const stored = await store.recentRouterModels(5);

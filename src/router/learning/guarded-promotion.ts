@@ -88,17 +88,33 @@ export function compareRouters(
     return { ...base, promote: false, reason: `pair APGR on ${pair.rows} requests fell from ${pair.liveApgr.toFixed(3)} to ${pair.candidateApgr.toFixed(3)}` };
   }
   if (gain - PROMOTION_Z * se <= 0) {
-    return { ...base, promote: false, reason: `held-out log loss gain ${gain.toFixed(4)} ± ${se.toFixed(4)} is within noise (needs > ${PROMOTION_Z} standard errors)` };
+    return {
+      ...base,
+      promote: false,
+      reason: `held-out log loss gain ${gain.toFixed(4)} ± ${se.toFixed(4)} is within noise (needs > ${PROMOTION_Z} standard errors)`,
+    };
   }
-  return { ...base, promote: true, reason: `held-out log loss ${base.live.logLoss.toFixed(4)} → ${base.candidate.logLoss.toFixed(4)} (gain ${gain.toFixed(4)} > ${PROMOTION_Z} × ${se.toFixed(4)})` };
+  return {
+    ...base,
+    promote: true,
+    reason: `held-out log loss ${base.live.logLoss.toFixed(4)} → ${base.candidate.logLoss.toFixed(4)} (gain ${gain.toFixed(4)} > ${PROMOTION_Z} × ${se.toFixed(4)})`,
+  };
 }
 
-function pairComparison(rows: readonly LearningRow[], live: QualityPredictor, candidate: QualityPredictor, catalog: ReadonlyMap<string, ModelQualityRef>): RouterEvaluation['pair'] {
+function pairComparison(
+  rows: readonly LearningRow[],
+  live: QualityPredictor,
+  candidate: QualityPredictor,
+  catalog: ReadonlyMap<string, ModelQualityRef>,
+): RouterEvaluation['pair'] {
   const byRequest = new Map<string, LearningRow[]>();
   for (const r of rows) byRequest.set(r.requestId, [...(byRequest.get(r.requestId) ?? []), r]);
   const counts = new Map<string, number>();
   for (const group of byRequest.values()) if (group.length > 1) for (const r of group) counts.set(r.model, (counts.get(r.model) ?? 0) + 1);
-  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([m]) => m);
+  const top = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 2)
+    .map(([m]) => m);
   if (top.length < 2) return null;
   const groups = [...byRequest.values()].filter((g) => top.every((m) => g.some((r) => r.model === m)));
   if (groups.length < 20) return null;

@@ -223,7 +223,13 @@ export class LearningLoop {
     const state = await this.learner.refit(records.map(fromRecord), id, this.now());
     this.lastRefitAtMs = this.now();
     this.counters.lastRefitMs = performance.now() - started;
-    const stored = await this.deps.store.insertState({ id, base_version: state.baseVersion, created_at: state.createdAtMs, outcomes: state.outcomes, state: JSON.stringify(state) });
+    const stored = await this.deps.store.insertState({
+      id,
+      base_version: state.baseVersion,
+      created_at: state.createdAtMs,
+      outcomes: state.outcomes,
+      state: JSON.stringify(state),
+    });
     if (!stored) {
       await this.adoptNewer();
       return this.deps.predictor.state;

@@ -52,7 +52,6 @@ export class LearningPredictor implements QualityPredictor {
     this.current = { version, state: usable, models: usable ? servingModels(usable, featureCount(this.base.layout)) : new Map() };
   }
 
-
   knownModels(): string[] {
     return [...new Set([...this.base.knownModels(), ...this.current.models.keys()])];
   }
@@ -100,17 +99,16 @@ export class LearningPredictor implements QualityPredictor {
 function servingModels(state: LearnedState, n: number): Map<string, ServingModel> {
   const out = new Map<string, ServingModel>();
   for (const [id, m] of Object.entries(state.models)) {
-      const tasks = new Map(Object.entries(m.tasks).map(([t, v]) => [t, { shift: v.shift, sd: 1 / Math.sqrt(v.precision) }]));
-      let residual: ServingModel['residual'] = null;
-      if (m.residual) {
-        const weights = new Float32Array(n);
-        m.residual.idx.forEach((j, k) => {
-          if (j < n) weights[j] = m.residual!.val[k]!;
-        });
-        residual = { bias: m.residual.bias, weights };
-      }
-      out.set(id, { tasks, residual });
+    const tasks = new Map(Object.entries(m.tasks).map(([t, v]) => [t, { shift: v.shift, sd: 1 / Math.sqrt(v.precision) }]));
+    let residual: ServingModel['residual'] = null;
+    if (m.residual) {
+      const weights = new Float32Array(n);
+      m.residual.idx.forEach((j, k) => {
+        if (j < n) weights[j] = m.residual!.val[k]!;
+      });
+      residual = { bias: m.residual.bias, weights };
+    }
+    out.set(id, { tasks, residual });
   }
   return out;
 }
-

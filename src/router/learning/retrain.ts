@@ -70,7 +70,11 @@ export async function retrainFromStore(store: LearningStore, config: GatewayConf
   const candidate = predictorFromJson(text);
   const liveLearning = new LearningPredictor(await liveBase(store, config));
   const cfg = config.routing.learning;
-  await new OnlineLearner(liveLearning, () => config.models, { ...DEFAULT_FIT, priorStrength: cfg.prior_strength, residualL2: cfg.residual_l2 }).refit(train, 1, opts.nowMs);
+  await new OnlineLearner(liveLearning, () => config.models, { ...DEFAULT_FIT, priorStrength: cfg.prior_strength, residualL2: cfg.residual_l2 }).refit(
+    train,
+    1,
+    opts.nowMs,
+  );
   const catalog = new Map(config.models.map((m) => [m.id, m]));
   const evaluation = compareRouters(heldOut, liveLearning, candidate, catalog, { minRows: opts.minHoldoutRows, splitAtMs });
   const id = `rm_${randomUUID()}`;

@@ -42,10 +42,20 @@ describe('chooseModel goals', () => {
   it('balanced: cost first above min_quality; a dearer model wins only when much better for little more money', () => {
     expect(chosenId(choose({ goal: 'balanced' }))).toBe('gpt-4o-mini');
     // +0.18 predicted at 17× the price: the cheap model meets the floor, so it stays the choice.
-    const farDearer = { estimates: [{ ...GPT4O, predictedQuality: 0.9 }, { ...MINI, predictedQuality: 0.72 }] };
+    const farDearer = {
+      estimates: [
+        { ...GPT4O, predictedQuality: 0.9 },
+        { ...MINI, predictedQuality: 0.72 },
+      ],
+    };
     expect(chosenId(choose({ goal: 'balanced' }, farDearer))).toBe('gpt-4o-mini');
     // The same gain at twice the price is worth it.
-    const slightlyDearer = { estimates: [{ ...GPT4O, predictedQuality: 0.9, estCostUsd: 0.0006 }, { ...MINI, predictedQuality: 0.72 }] };
+    const slightlyDearer = {
+      estimates: [
+        { ...GPT4O, predictedQuality: 0.9, estCostUsd: 0.0006 },
+        { ...MINI, predictedQuality: 0.72 },
+      ],
+    };
     expect(chosenId(choose({ goal: 'balanced' }, slightlyDearer))).toBe('gpt-4o');
   });
 
@@ -144,7 +154,15 @@ describe('chooseModel with nothing eligible', () => {
   it('503 when an open breaker is part of the reason', () => {
     const result = choose({}, { estimates: [{ ...MINI, breakerOpen: true }, GPT4O], requiredCapabilities: ['audio'] });
     expect(!result.ok && result.httpStatus).toBe(400);
-    const withBreaker = choose({}, { estimates: [{ ...MINI, breakerOpen: true }, { ...GPT4O, breakerOpen: true }] });
+    const withBreaker = choose(
+      {},
+      {
+        estimates: [
+          { ...MINI, breakerOpen: true },
+          { ...GPT4O, breakerOpen: true },
+        ],
+      },
+    );
     expect(!withBreaker.ok && withBreaker.httpStatus).toBe(503);
   });
 });

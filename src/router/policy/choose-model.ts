@@ -11,14 +11,7 @@ import { compareByGoal, compareByQuality, goalScore, preferBonus, type ScoreRefe
 export type CandidateStatus = 'eligible' | 'quality_limited' | 'ineligible';
 
 export type IneligibleReason =
-  | 'excluded'
-  | 'not_required'
-  | 'missing_capability'
-  | 'context_window'
-  | 'breaker_open'
-  | 'over_max_cost'
-  | 'over_max_latency'
-  | 'under_min_quality';
+  'excluded' | 'not_required' | 'missing_capability' | 'context_window' | 'breaker_open' | 'over_max_cost' | 'over_max_latency' | 'under_min_quality';
 
 export interface RankedCandidate extends Scored {
   status: CandidateStatus;

@@ -25,17 +25,10 @@ export const MAX_PROMPT_PROPORTIONAL_TOKENS = 4_000;
  * Expected output tokens of a request. Harder prompts get longer answers: the table value is scaled by
  * 0.75 at complexity 0 up to 1.25 at complexity 1. Capped by the request's own max tokens.
  */
-export function expectedOutputTokens(
-  taskType: TaskType,
-  complexity: number,
-  promptTokens: number,
-  requestMaxOutputTokens?: number,
-): number {
+export function expectedOutputTokens(taskType: TaskType, complexity: number, promptTokens: number, requestMaxOutputTokens?: number): number {
   const shape = OUTPUT_TOKENS_BY_TASK[taskType];
   const proportional = Math.min(shape.perPromptToken * promptTokens, MAX_PROMPT_PROPORTIONAL_TOKENS);
   const clampedComplexity = Math.min(1, Math.max(0, complexity));
   const tokens = Math.max(1, Math.round((shape.baseTokens + proportional) * (0.75 + 0.5 * clampedComplexity)));
-  return requestMaxOutputTokens !== undefined && requestMaxOutputTokens > 0
-    ? Math.min(tokens, requestMaxOutputTokens)
-    : tokens;
+  return requestMaxOutputTokens !== undefined && requestMaxOutputTokens > 0 ? Math.min(tokens, requestMaxOutputTokens) : tokens;
 }

@@ -14,8 +14,7 @@ const ctx: RuleContext = {
   requestId: 'req-1',
 };
 
-const rule = (input: Partial<RoutingRule> & { action?: Rule['action'] }): Rule =>
-  RoutingRule.parse({ name: 'r', action: {}, ...input });
+const rule = (input: Partial<RoutingRule> & { action?: Rule['action'] }): Rule => RoutingRule.parse({ name: 'r', action: {}, ...input });
 
 describe('ruleMatches', () => {
   it('matches everything when the match is empty', () => {

@@ -23,9 +23,7 @@ type Checked = { value: Goal | number } | { message: string };
 /** Header values are text; body values must already be JSON numbers. */
 function checkValue(field: Field, raw: unknown, fromHeader: boolean): Checked {
   if (field === 'goal') {
-    return typeof raw === 'string' && (GOALS as readonly string[]).includes(raw)
-      ? { value: raw as Goal }
-      : { message: `must be one of ${GOALS.join(', ')}` };
+    return typeof raw === 'string' && (GOALS as readonly string[]).includes(raw) ? { value: raw as Goal } : { message: `must be one of ${GOALS.join(', ')}` };
   }
   const n = typeof raw === 'number' ? raw : fromHeader && typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (!Number.isFinite(n)) return { message: 'must be a number' };

@@ -6,7 +6,13 @@ import { combineRuleActions } from './match-rules.ts';
 import { describeChoice, describeNoEligible, type RationaleInput } from './rationale.ts';
 import { fixedEstimate as est } from './test-fixtures.ts';
 
-function sentence(estimates: CandidateEstimate[], constraints: RoutingConstraints, rulesFired: string[] = [], taskType: RationaleInput['taskType'] = 'summarization', complexity = 0.18) {
+function sentence(
+  estimates: CandidateEstimate[],
+  constraints: RoutingConstraints,
+  rulesFired: string[] = [],
+  taskType: RationaleInput['taskType'] = 'summarization',
+  complexity = 0.18,
+) {
   const input: RationaleInput = { taskType, complexity, constraints, rulesFired };
   const choice = chooseModel({ estimates, constraints, rules: combineRuleActions([]), promptTokens: 500 });
   return choice.ok ? describeChoice(input, choice.chosen, choice.ranked, choice.metMinQuality) : describeNoEligible(input, choice.ranked);
@@ -46,7 +52,9 @@ describe('rationale', () => {
       'summarization, complexity 0.18: gpt-4o-mini predicted 0.91 ≥ required 0.50 at $0.0002, the only eligible model.',
     );
     const free = est('llama-local', 0.9, 0, 1_000);
-    expect(sentence([GPT4O, free], { goal: 'cost', minQuality: 0.5 })).toContain('llama-local predicted 0.90 ≥ required 0.50 at $0, free, unlike gpt-4o (predicted 0.95) at $0.0028');
+    expect(sentence([GPT4O, free], { goal: 'cost', minQuality: 0.5 })).toContain(
+      'llama-local predicted 0.90 ≥ required 0.50 at $0, free, unlike gpt-4o (predicted 0.95) at $0.0028',
+    );
   });
 
   it('lists each model with its reason when nothing is eligible', () => {

@@ -170,7 +170,9 @@ describe('compileTechniquePlans and techniqueCandidates', () => {
 
   it('only for models on the plan tiers, and only when the vote lifts them', () => {
     const plan = compileTechniquePlans(config(MATH_PLAN), fakeBounds).get('math')!;
-    const plain = ['gpt-4o-mini', 'gpt-4o', 'llama-local'].map((id) => estimateCandidate(model(id), 500, 525, id === 'llama-local' ? 0.1 : 0.65, { samples: 0 }));
+    const plain = ['gpt-4o-mini', 'gpt-4o', 'llama-local'].map((id) =>
+      estimateCandidate(model(id), 500, 525, id === 'llama-local' ? 0.1 : 0.65, { samples: 0 }),
+    );
     const out = techniqueCandidates(plan, plain, 0.8, 500);
     expect(out.map(candidateId)).toEqual([SC]);
     expect(out[0]!.technique).toMatchObject({ plainQuality: 0.65, upstreamRequests: 5 });

@@ -5,7 +5,17 @@ import { leaveOneOutNovelty, maxOf, noveltyOf, percentileOf, quantiles101 } from
 const vec = (pairs: Array<[number, number]>) => ({ idx: Uint32Array.from(pairs.map((p) => p[0])), val: Float32Array.from(pairs.map((p) => p[1])) });
 
 describe('novelty', () => {
-  const training = [vec([[0, 1]]), vec([[0, 0.6], [1, 0.8]]), vec([[0, 0.8], [2, 0.6]])];
+  const training = [
+    vec([[0, 1]]),
+    vec([
+      [0, 0.6],
+      [1, 0.8],
+    ]),
+    vec([
+      [0, 0.8],
+      [2, 0.6],
+    ]),
+  ];
   const idf = inverseDocumentFrequency(training, 8);
   const max = maxOf(idf);
 
@@ -13,7 +23,17 @@ describe('novelty', () => {
     expect(noveltyOf(vec([[0, 1]]), idf, max, 8)).toBeCloseTo(0, 9);
     expect(noveltyOf(vec([[5, 1]]), idf, max, 8)).toBeCloseTo(1, 9);
     // Mass-weighted in between: half the squared mass unseen.
-    expect(noveltyOf(vec([[0, Math.SQRT1_2], [5, Math.SQRT1_2]]), idf, max, 8)).toBeCloseTo(0.5, 6);
+    expect(
+      noveltyOf(
+        vec([
+          [0, Math.SQRT1_2],
+          [5, Math.SQRT1_2],
+        ]),
+        idf,
+        max,
+        8,
+      ),
+    ).toBeCloseTo(0.5, 6);
     // A prompt with no n-grams at all is as novel as can be.
     expect(noveltyOf(vec([]), idf, max, 8)).toBe(1);
   });

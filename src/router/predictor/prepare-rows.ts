@@ -19,11 +19,7 @@ export interface PreparedRow {
   category?: string;
 }
 
-export function prepareRows(
-  rows: readonly OutcomeRow[],
-  hashing: HashingSpec,
-  onProgress?: (done: number, total: number) => void,
-): PreparedRow[] {
+export function prepareRows(rows: readonly OutcomeRow[], hashing: HashingSpec, onProgress?: (done: number, total: number) => void): PreparedRow[] {
   const out: PreparedRow[] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;

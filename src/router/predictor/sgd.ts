@@ -72,13 +72,7 @@ export function predictLogit(p: Params, set: FitSet, r: number, model: string): 
   return a * (theta - b) + res;
 }
 
-export function fitParams(
-  set: FitSet,
-  rowIds: readonly number[],
-  opts: FitOptions,
-  seed: number,
-  onProgress?: (done: number, total: number) => void,
-): Params {
+export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptions, seed: number, onProgress?: (done: number, total: number) => void): Params {
   const n = featureCount(set.layout);
   const M = set.models.length;
   const modelIndex = new Map(set.models.map((id, i) => [id, i]));

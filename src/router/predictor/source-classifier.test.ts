@@ -94,4 +94,3 @@ describe('source classifier', () => {
     expect(sourceMeans([{ a: 1 }, { a: 0 }], [0, 0], 2, ['a'], 2).get('a')![1]).toBeCloseTo(0.5, 9);
   });
 });
-

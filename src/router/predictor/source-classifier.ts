@@ -69,7 +69,13 @@ export function fitSourceClassifier(
   const weights = new Float32Array(buckets * k);
   for (let c = 0; c < k; c++) {
     // Centred target: the prior is the intercept, so an unseen prompt falls back to it.
-    const head = fitRidgeHead(xs, Float64Array.from(ys, (y) => (y === c ? 1 : 0) - prior[c]!), idf, buckets, { l2: opts.l2, iterations: opts.iterations });
+    const head = fitRidgeHead(
+      xs,
+      Float64Array.from(ys, (y) => (y === c ? 1 : 0) - prior[c]!),
+      idf,
+      buckets,
+      { l2: opts.l2, iterations: opts.iterations },
+    );
     for (let j = 0; j < buckets; j++) weights[j * k + c] = head.weights[j]!;
   }
   return { classes: [...classes], prior, idf, buckets, weights };
@@ -156,7 +162,10 @@ export function sourceMeans(
       count[k]! += 1;
     });
     const overall = n > 0 ? all / n : 0.5;
-    out.set(model, sum.map((t, k) => (t + smoothing * overall) / (count[k]! + smoothing)));
+    out.set(
+      model,
+      sum.map((t, k) => (t + smoothing * overall) / (count[k]! + smoothing)),
+    );
   }
   return out;
 }

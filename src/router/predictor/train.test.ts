@@ -121,7 +121,9 @@ describe('trainPredictor', () => {
     expect(text(sourced).some((w, j) => Math.abs(w - text(coarse)[j]!) > 1e-4)).toBe(true);
     // Rows without a dataset give no source classifier: the text heads then use the coarse level.
     const unlabelled = syntheticRows(120);
-    expect(text(trainPredictor(unlabelled, base))).toEqual(text(trainPredictor(unlabelled, { ...base, sourceClassifier: { enabled: false, l2: 0.3, iterations: 25, folds: 3 } })));
+    expect(text(trainPredictor(unlabelled, base))).toEqual(
+      text(trainPredictor(unlabelled, { ...base, sourceClassifier: { enabled: false, l2: 0.3, iterations: 25, folds: 3 } })),
+    );
   });
   it('trusts a prompt of training-like words and leans an unfamiliar one on the task level', () => {
     const file = trainPredictor(rows, { ...options, ridgeShareByTask: { coding: 0.5 }, ridgeShareDefault: 0, trustFull: 0.05 });

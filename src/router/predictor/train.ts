@@ -99,11 +99,7 @@ export function buildTrainingSet(rows: PreparedRow[], buckets: number): Training
   return { rows, vectors, layout, models };
 }
 
-export function trainPredictor(
-  rows: readonly OutcomeRow[],
-  options: Partial<TrainOptions> = {},
-  onProgress?: (p: TrainProgress) => void,
-): PredictorFile {
+export function trainPredictor(rows: readonly OutcomeRow[], options: Partial<TrainOptions> = {}, onProgress?: (p: TrainProgress) => void): PredictorFile {
   const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const prepared = prepareRows(rows, opts.hashing, (done, total) => onProgress?.({ stage: 'features', done, total }));
   return trainOnPrepared(prepared, opts, onProgress);

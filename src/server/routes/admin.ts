@@ -37,7 +37,17 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway
   });
 }
 
-function publicKey(row: { id: string; name: string; key_prefix: string; team: string | null; created_at: number; revoked_at: number | null; budget_daily_usd: number | null; budget_monthly_usd: number | null; rpm_limit: number | null }) {
+function publicKey(row: {
+  id: string;
+  name: string;
+  key_prefix: string;
+  team: string | null;
+  created_at: number;
+  revoked_at: number | null;
+  budget_daily_usd: number | null;
+  budget_monthly_usd: number | null;
+  rpm_limit: number | null;
+}) {
   return {
     id: row.id,
     name: row.name,

@@ -22,6 +22,17 @@ export function registerAlertRoutes(app: FastifyInstance, gateway: () => Gateway
     const parsed = HistoryQuery.safeParse(req.query ?? {});
     if (!parsed.success) throw errors.invalidField('limit', parsed.error.issues[0]?.message ?? 'invalid limit');
     const events = await listEvents(mainDbOf(gateway().store), parsed.data.limit);
-    return { events: events.map((e) => ({ id: e.id, at: new Date(e.createdAt).toISOString(), event: e.event, rule_id: e.ruleId, subject: e.subject, severity: e.severity, message: e.message, deliveries: e.deliveries })) };
+    return {
+      events: events.map((e) => ({
+        id: e.id,
+        at: new Date(e.createdAt).toISOString(),
+        event: e.event,
+        rule_id: e.ruleId,
+        subject: e.subject,
+        severity: e.severity,
+        message: e.message,
+        deliveries: e.deliveries,
+      })),
+    };
   });
 }

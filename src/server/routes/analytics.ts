@@ -17,7 +17,12 @@ type RecommendationAnalysis = (typeof RECOMMENDATION_ANALYSES)[number];
 /** `?models=a,b` and `?models=a&models=b` both give a list. */
 const queryList = z
   .union([z.array(z.string()), z.string()])
-  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0))
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
   .optional();
 
 const WindowQuery = z.object({ ...AnalysisParams.shape, task_types: queryList, keys: queryList, models: queryList });
@@ -102,10 +107,15 @@ export function registerAnalyticsRoutes(app: FastifyInstance, gateway: () => Gat
       else reply.send({ analysis: name, sample_size: set.window.requests, data_gaps, ...set, window: { ...windowOf(q), ...set.window } });
       return;
     }
-    throw new GatewayError(404, 'not_found_error', `No analysis '${name}'. Available: ${[...DESCRIPTIVE_ANALYSIS_NAMES, ...RECOMMENDATION_ANALYSES].join(', ')}.`, {
-      param: 'name',
-      code: 'analysis_not_found',
-    });
+    throw new GatewayError(
+      404,
+      'not_found_error',
+      `No analysis '${name}'. Available: ${[...DESCRIPTIVE_ANALYSIS_NAMES, ...RECOMMENDATION_ANALYSES].join(', ')}.`,
+      {
+        param: 'name',
+        code: 'analysis_not_found',
+      },
+    );
   });
 }
 

@@ -34,6 +34,9 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
   });
   app.get('/dashboard/app.js', async (_req, reply) => {
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(await dashboardScript());
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(await dashboardScript());
   });
 }

@@ -68,7 +68,7 @@ describe('POST /v1/feedback over HTTP', () => {
     expect(reserved.json).toMatchObject({ error: { param: 'source' } });
   });
 
-  it('answers 404 for an unknown request and for another key\'s request; the admin key may rate any', async () => {
+  it("answers 404 for an unknown request and for another key's request; the admin key may rate any", async () => {
     const unknown = await feedback({ request_id: 'no-such-request', score: 1 }, ownerKey);
     expect(unknown.status).toBe(404);
     expect(unknown.json).toMatchObject({ error: { param: 'request_id', code: 'request_not_found' } });

@@ -87,6 +87,8 @@ export function registerFeedbackRoutes(app: FastifyInstance, gateway: () => Gate
       comment: body.comment ?? null,
       created_at: createdAt,
     });
-    reply.status(200).send({ request_id: request.id, source: body.source, score, comment: body.comment ?? null, created_at: new Date(createdAt).toISOString() });
+    reply
+      .status(200)
+      .send({ request_id: request.id, source: body.source, score, comment: body.comment ?? null, created_at: new Date(createdAt).toISOString() });
   });
 }

@@ -57,7 +57,9 @@ export function registerInfoRoutes(app: FastifyInstance, gateway: () => Gateway)
     const g = gateway();
     // Compared like the admin key (constant time); without a configured token /metrics is public.
     if (g.metricsToken && !isAdminKey(extractBearerToken(req.headers.authorization), g.metricsToken)) {
-      throw new GatewayError(401, 'authentication_error', 'This route requires the metrics token: send it as "Authorization: Bearer <token>".', { code: 'metrics_token_required' });
+      throw new GatewayError(401, 'authentication_error', 'This route requires the metrics token: send it as "Authorization: Bearer <token>".', {
+        code: 'metrics_token_required',
+      });
     }
     reply.type(g.metrics.registry.contentType).send(await g.metrics.render());
   });

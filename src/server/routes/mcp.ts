@@ -36,7 +36,13 @@ async function serveOneMcpRequest(
   res: import('node:http').ServerResponse,
   body: unknown,
 ): Promise<void> {
-  const server = createMcpServer(name, contextOfStore(() => gateway().store, () => gateway().config));
+  const server = createMcpServer(
+    name,
+    contextOfStore(
+      () => gateway().store,
+      () => gateway().config,
+    ),
+  );
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on('close', () => {
     void transport.close();

@@ -69,7 +69,14 @@ describe('POST /v1/optimize', () => {
     expect(json['model']).toBe('sim-large');
     const maxTokens = json['parameters'].find((p: { parameter: string }) => p.parameter === 'max_tokens');
     expect(maxTokens).toMatchObject({ current: 4_000, recommended: 173 });
-    expect(maxTokens.evidence).toMatchObject({ source: 'observed_requests', requests: 40, model: 'sim-large', percentile: 0.95, percentile_tokens: 138, margin: 1.25 });
+    expect(maxTokens.evidence).toMatchObject({
+      source: 'observed_requests',
+      requests: 40,
+      model: 'sim-large',
+      percentile: 0.95,
+      percentile_tokens: 138,
+      margin: 1.25,
+    });
     expect(maxTokens.effect).toMatchObject({ cost_usd: 0, output_tokens: 0, quality: 0, worst_case_output_tokens: 173 - 4_000 });
     expect(json['lengths_observed_at']).not.toBeNull();
     // The named model is compared with what `auto` would pick.
@@ -89,7 +96,15 @@ describe('POST /v1/optimize', () => {
       candidates: [
         { model: 'sim-mini+self_consistency(k=5)', predictedQuality: 0.78, estCostUsd: 0.002, estLatencyMs: 2_000, score: 1, eligible: true },
         { model: 'sim-large', predictedQuality: 0.8, estCostUsd: 0.009, estLatencyMs: 6_000, score: 0.5, eligible: true },
-        { model: 'sim-mini', predictedQuality: 0.45, estCostUsd: 0.0004, estLatencyMs: 2_000, score: 0, eligible: false, reason: 'predicted quality 0.45 < required 0.75' },
+        {
+          model: 'sim-mini',
+          predictedQuality: 0.45,
+          estCostUsd: 0.0004,
+          estLatencyMs: 2_000,
+          score: 0,
+          eligible: false,
+          reason: 'predicted quality 0.45 < required 0.75',
+        },
       ],
     };
     const { status, json } = await optimize({ model: 'auto', messages: [{ role: 'user', content: 'What is 17 * 23 - 4?' }], decision });

@@ -43,7 +43,13 @@ function viewOf(d: RouteDecision): RoutingView {
 }
 
 function viewOfInput(d: DecisionInput): RoutingView {
-  return { chosenModel: d.chosen_model, technique: d.technique, minQuality: d.constraints.minQuality, candidates: d.candidates, routerVersion: d.router_version };
+  return {
+    chosenModel: d.chosen_model,
+    technique: d.technique,
+    minQuality: d.constraints.minQuality,
+    candidates: d.candidates,
+    routerVersion: d.router_version,
+  };
 }
 
 function parseDecision(raw: unknown): DecisionInput {
@@ -113,11 +119,8 @@ export function registerOptimizeRoute(app: FastifyInstance, gateway: () => Gatew
       object: 'optimization.recommendations',
       model_requested: body.model,
       ...recommendations,
-      decision: d
-        ? { id: d.id, chosen_model: d.chosenModel, technique: d.technique ?? null, rationale: d.rationale, router_version: d.routerVersion }
-        : null,
+      decision: d ? { id: d.id, chosen_model: d.chosenModel, technique: d.technique ?? null, rationale: d.rationale, router_version: d.routerVersion } : null,
       lengths_observed_at: g.observedLengths.refreshedAtMs > 0 ? new Date(g.observedLengths.refreshedAtMs).toISOString() : null,
     });
   });
 }
-

@@ -94,12 +94,7 @@ async function createInitialSchema(db: Kysely<unknown>): Promise<void> {
     .addColumn('settled_usd', 'double precision')
     .addColumn('status', 'text', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('budget_reservations_key_created_idx')
-    .ifNotExists()
-    .on('budget_reservations')
-    .columns(['key_id', 'created_at'])
-    .execute();
+  await db.schema.createIndex('budget_reservations_key_created_idx').ifNotExists().on('budget_reservations').columns(['key_id', 'created_at']).execute();
 }
 
 export const migration0001Initial: Migration = {

@@ -6,7 +6,10 @@ import type { Kysely, Migration } from 'kysely';
  * "no cache hit, no optimization".
  */
 async function addFeedbackOptimizationCache(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('requests').addColumn('cache_hit', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('requests')
+    .addColumn('cache_hit', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema
     .alterTable('requests')
     .addColumn('cache_saved_usd', 'double precision', (c) => c.notNull().defaultTo(0))

@@ -15,12 +15,7 @@ import { withRollupCellColumns } from './0004-request-rollups.ts';
 async function up(db: Kysely<unknown>): Promise<void> {
   await withRollupCellColumns(db.schema.createTable('request_rollup_daily').ifNotExists()).execute();
   await db.schema.createIndex('request_rollup_daily_day_idx').ifNotExists().on('request_rollup_daily').column('hour_ms').execute();
-  await db.schema
-    .createIndex('decisions_time_window_idx')
-    .ifNotExists()
-    .on('decisions')
-    .columns(['decision_us', 'created_at', 'task_type'])
-    .execute();
+  await db.schema.createIndex('decisions_time_window_idx').ifNotExists().on('decisions').columns(['decision_us', 'created_at', 'task_type']).execute();
 }
 
 export const migration0005DailyRollups: Migration = {

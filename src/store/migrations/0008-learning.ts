@@ -55,7 +55,10 @@ async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('router_models_created_at_idx').ifNotExists().on('router_models').column('created_at').execute();
 
-  await db.schema.alterTable('decisions').addColumn('explored', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('decisions')
+    .addColumn('explored', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
 }
 
 export const migration0008Learning: Migration = {

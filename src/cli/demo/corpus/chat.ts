@@ -20,7 +20,11 @@ export const CHAT_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'persona-barista',
-    build: (p) => single(`${p.one(GREETINGS)} What would you recommend for someone who ${p.one(['does not like bitter coffee', 'wants something without caffeine', 'is ordering for a group', 'has never had an espresso'])}?`, 'You are Juno, a friendly barista at a small café. Keep replies short and warm.'),
+    build: (p) =>
+      single(
+        `${p.one(GREETINGS)} What would you recommend for someone who ${p.one(['does not like bitter coffee', 'wants something without caffeine', 'is ordering for a group', 'has never had an espresso'])}?`,
+        'You are Juno, a friendly barista at a small café. Keep replies short and warm.',
+      ),
   },
   {
     name: 'gift-idea',
@@ -49,7 +53,10 @@ export const CHAT_TEMPLATES: PromptTemplate[] = [
   { name: 'opinion', build: (p) => single(`What do you think about ${p.one(TOPICS)}? Just chatting, no need for a formal answer.`) },
   {
     name: 'recommend-book',
-    build: (p) => single(`Can you suggest a novel for a ${p.one(['long flight', 'rainy weekend', 'beach holiday', 'book club'])}? I liked ${p.one(['mysteries', 'science fiction', 'historical fiction', 'funny memoirs'])} lately.`),
+    build: (p) =>
+      single(
+        `Can you suggest a novel for a ${p.one(['long flight', 'rainy weekend', 'beach holiday', 'book club'])}? I liked ${p.one(['mysteries', 'science fiction', 'historical fiction', 'funny memoirs'])} lately.`,
+      ),
   },
   {
     name: 'thanks-follow-up',
@@ -57,13 +64,18 @@ export const CHAT_TEMPLATES: PromptTemplate[] = [
       messages: [
         user(`Any tips for a first visit to ${p.one(CITIES)}?`),
         assistant('Walk the old town early, eat where the locals queue, and carry some cash for small shops.'),
-        user(p.one(['Thanks, that helps! Anything to avoid?', 'Great. And what about getting there from the airport?', 'Love it. Is it safe to walk at night?'])),
+        user(
+          p.one(['Thanks, that helps! Anything to avoid?', 'Great. And what about getting there from the airport?', 'Love it. Is it safe to walk at night?']),
+        ),
       ],
     }),
   },
   {
     name: 'motivation',
-    build: (p) => single(`I keep putting off ${p.one(['my tax return', 'going to the gym', 'cleaning the garage', 'calling my grandmother', 'updating my CV'])}. Give me a nudge?`),
+    build: (p) =>
+      single(
+        `I keep putting off ${p.one(['my tax return', 'going to the gym', 'cleaning the garage', 'calling my grandmother', 'updating my CV'])}. Give me a nudge?`,
+      ),
   },
   {
     name: 'would-you-rather',

@@ -2,14 +2,25 @@ import { businessDocument, COMPANIES, productReview, PRODUCTS, TEAMS, TOPICS } f
 import { assistant, functionTool, single, system, user, type PromptTemplate } from './template.ts';
 
 const TICKET_PROBLEMS = [
-  'I was charged twice this month', 'the app crashes when I open settings', 'how do I export my data?', 'please delete my account',
-  'the delivery never arrived', 'can I upgrade to the team plan?', 'the password reset email never comes', 'your invoice has the wrong VAT number',
+  'I was charged twice this month',
+  'the app crashes when I open settings',
+  'how do I export my data?',
+  'please delete my account',
+  'the delivery never arrived',
+  'can I upgrade to the team plan?',
+  'the password reset email never comes',
+  'your invoice has the wrong VAT number',
 ] as const;
 
 const HEADLINES = [
-  'Central bank holds rates steady for third month', 'Local team wins championship after extra time', 'New battery chemistry promises cheaper storage',
-  'City council approves bike lane expansion', 'Streaming service raises prices in twelve markets', 'Researchers map deep-sea volcano',
-  'Chipmaker reports record quarterly revenue', 'Film festival opens with documentary on glaciers',
+  'Central bank holds rates steady for third month',
+  'Local team wins championship after extra time',
+  'New battery chemistry promises cheaper storage',
+  'City council approves bike lane expansion',
+  'Streaming service raises prices in twelve markets',
+  'Researchers map deep-sea volcano',
+  'Chipmaker reports record quarterly revenue',
+  'Film festival opens with documentary on glaciers',
 ] as const;
 
 export const CLASSIFICATION_TEMPLATES: PromptTemplate[] = [
@@ -50,17 +61,30 @@ export const CLASSIFICATION_TEMPLATES: PromptTemplate[] = [
         assistant('book_flight'),
         user('Where is my booking at?'),
         assistant('check_status'),
-        user(p.one(['Cancel my trip please, plans changed.', 'Your service was awful last time.', 'How is your day going?', `Can you find me a seat to ${p.one(['Lima', 'Seoul', 'Dakar', 'Perth'])} in ${p.one(['May', 'August', 'December'])}?`])),
+        user(
+          p.one([
+            'Cancel my trip please, plans changed.',
+            'Your service was awful last time.',
+            'How is your day going?',
+            `Can you find me a seat to ${p.one(['Lima', 'Seoul', 'Dakar', 'Perth'])} in ${p.one(['May', 'August', 'December'])}?`,
+          ]),
+        ),
       ],
     }),
   },
   {
     name: 'priority',
-    build: (p) => single(`Categorize the priority of this bug report as P0, P1, P2 or P3 and give one reason:\n\n"The ${p.one(TEAMS)} service ${p.one(['returns 500 for every request', 'shows a typo on the settings page', 'is slow for users in one region', 'loses some events under heavy load'])} since the ${p.one(['morning', 'last deploy', 'weekend'])}."`),
+    build: (p) =>
+      single(
+        `Categorize the priority of this bug report as P0, P1, P2 or P3 and give one reason:\n\n"The ${p.one(TEAMS)} service ${p.one(['returns 500 for every request', 'shows a typo on the settings page', 'is slow for users in one region', 'loses some events under heavy load'])} since the ${p.one(['morning', 'last deploy', 'weekend'])}."`,
+      ),
   },
   {
     name: 'language-id',
-    build: (p) => single(`Which language is this sentence written in? "${p.one(['Où se trouve la gare la plus proche ?', 'Ich hätte gern einen Kaffee, bitte.', 'Il treno è in ritardo di dieci minuti.', 'Dziękuję za pomoc wczoraj.', 'Het regent al de hele dag.', 'Obrigado pela paciência.'])}"`),
+    build: (p) =>
+      single(
+        `Which language is this sentence written in? "${p.one(['Où se trouve la gare la plus proche ?', 'Ich hätte gern einen Kaffee, bitte.', 'Il treno è in ritardo di dieci minuti.', 'Dziękuję za pomoc wczoraj.', 'Het regent al de hele dag.', 'Obrigado pela paciência.'])}"`,
+      ),
   },
   {
     name: 'multi-label-json',
@@ -74,7 +98,10 @@ export const CLASSIFICATION_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'toxicity',
-    build: (p) => single(`Is the following comment toxic, borderline or fine? Answer with one word.\n\n"${p.one(['This is the third time you broke the build, please run the tests.', 'Great write-up, thanks for sharing!', 'Nobody asked for your opinion.', 'I disagree with the approach but I see why you chose it.'])}"`),
+    build: (p) =>
+      single(
+        `Is the following comment toxic, borderline or fine? Answer with one word.\n\n"${p.one(['This is the third time you broke the build, please run the tests.', 'Great write-up, thanks for sharing!', 'Nobody asked for your opinion.', 'I disagree with the approach but I see why you chose it.'])}"`,
+      ),
   },
   {
     name: 'document-type',
@@ -96,7 +123,8 @@ export const CLASSIFICATION_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'topic-of-essay',
-    build: (p) => single(`In one word, what is the main category of a blog post about ${p.one(TOPICS)}: environment, technology, health, work, food or society?`),
+    build: (p) =>
+      single(`In one word, what is the main category of a blog post about ${p.one(TOPICS)}: environment, technology, health, work, food or society?`),
   },
   {
     name: 'batch-sentiment',

@@ -3,10 +3,18 @@ import { assistant, functionTool, single, system, user, type PromptTemplate } fr
 
 const LANGS = ['Python', 'TypeScript', 'Go', 'Rust', 'Java', 'Ruby'] as const;
 const TASKS = [
-  'checks whether a string is a palindrome, ignoring punctuation', 'merges two sorted lists', 'parses a CSV line that may contain quoted commas',
-  'returns the n-th Fibonacci number iteratively', 'deduplicates a list while keeping the original order', 'groups words by their anagram',
-  'validates an email address without a regex library', 'computes a moving average over a window', 'flattens a nested dictionary into dotted keys',
-  'retries an async call with exponential backoff', 'converts a Roman numeral to an integer', 'finds the longest common prefix of strings',
+  'checks whether a string is a palindrome, ignoring punctuation',
+  'merges two sorted lists',
+  'parses a CSV line that may contain quoted commas',
+  'returns the n-th Fibonacci number iteratively',
+  'deduplicates a list while keeping the original order',
+  'groups words by their anagram',
+  'validates an email address without a regex library',
+  'computes a moving average over a window',
+  'flattens a nested dictionary into dotted keys',
+  'retries an async call with exponential backoff',
+  'converts a Roman numeral to an integer',
+  'finds the longest common prefix of strings',
 ] as const;
 
 const BUGGY = [
@@ -21,33 +29,54 @@ export const CODING_TEMPLATES: PromptTemplate[] = [
   { name: 'write-function', build: (p) => single(`Write a ${p.one(LANGS)} function that ${p.one(TASKS)}.`) },
   {
     name: 'write-with-tests',
-    build: (p) => single(`Write a ${p.one(LANGS)} function that ${p.one(TASKS)}, plus unit tests for the edge cases.`, 'You are a senior engineer. Return code only, in one fenced block per file.'),
+    build: (p) =>
+      single(
+        `Write a ${p.one(LANGS)} function that ${p.one(TASKS)}, plus unit tests for the edge cases.`,
+        'You are a senior engineer. Return code only, in one fenced block per file.',
+      ),
   },
   { name: 'find-bug', build: (p) => single(`Find the bug in this code and fix it:\n\n\`\`\`\n${p.one(BUGGY)}\n\`\`\``) },
   {
     name: 'sql-query',
-    build: (p) => single(`Write a SQL query: for a table orders(id, customer_id, total_usd, created_at), return the top ${p.int(3, 10)} customers by total spend in the last ${p.one([7, 30, 90])} days.`),
+    build: (p) =>
+      single(
+        `Write a SQL query: for a table orders(id, customer_id, total_usd, created_at), return the top ${p.int(3, 10)} customers by total spend in the last ${p.one([7, 30, 90])} days.`,
+      ),
   },
   {
     name: 'regex',
-    build: (p) => single(`Write a regex that matches ${p.one(['UK postcodes', 'ISO 8601 dates', 'hex colour codes like #fff or #a1b2c3', 'semantic version strings like 1.2.3-beta.1', 'IPv4 addresses'])} and explain each part.`),
+    build: (p) =>
+      single(
+        `Write a regex that matches ${p.one(['UK postcodes', 'ISO 8601 dates', 'hex colour codes like #fff or #a1b2c3', 'semantic version strings like 1.2.3-beta.1', 'IPv4 addresses'])} and explain each part.`,
+      ),
   },
   {
     name: 'explain-code',
-    build: (p) => single(`Explain what this ${p.one(LANGS)}-like snippet does, line by line:\n\n\`\`\`\nconst seen = new Map();\nfor (const [k, v] of entries) {\n  if (!seen.has(k) || seen.get(k) < v) seen.set(k, v);\n}\nreturn [...seen].sort((a, b) => b[1] - a[1]).slice(0, ${p.int(3, 10)});\n\`\`\``),
+    build: (p) =>
+      single(
+        `Explain what this ${p.one(LANGS)}-like snippet does, line by line:\n\n\`\`\`\nconst seen = new Map();\nfor (const [k, v] of entries) {\n  if (!seen.has(k) || seen.get(k) < v) seen.set(k, v);\n}\nreturn [...seen].sort((a, b) => b[1] - a[1]).slice(0, ${p.int(3, 10)});\n\`\`\``,
+      ),
   },
   {
     name: 'refactor',
-    build: (p) => single(`Refactor this function to be readable and testable, in ${p.one(LANGS)}:\n\n\`\`\`\nfunction p(o){let r=0;for(let i=0;i<o.l.length;i++){if(o.l[i].s=='paid'){r+=o.l[i].a*(o.t?1.2:1)}}return Math.round(r*100)/100}\n\`\`\``),
+    build: (p) =>
+      single(
+        `Refactor this function to be readable and testable, in ${p.one(LANGS)}:\n\n\`\`\`\nfunction p(o){let r=0;for(let i=0;i<o.l.length;i++){if(o.l[i].s=='paid'){r+=o.l[i].a*(o.t?1.2:1)}}return Math.round(r*100)/100}\n\`\`\``,
+      ),
   },
   {
     name: 'stack-trace',
     build: (p) =>
-      single(`I get this stack trace in the ${p.one(TEAMS)} service. What is the likely cause?\n\n\`\`\`\nTypeError: Cannot read properties of undefined (reading '${p.one(['id', 'length', 'map', 'email'])}')\n    at buildResponse (src/handlers/${p.one(['orders', 'users', 'invoices'])}.ts:${p.int(20, 300)}:${p.int(5, 40)})\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n\`\`\``),
+      single(
+        `I get this stack trace in the ${p.one(TEAMS)} service. What is the likely cause?\n\n\`\`\`\nTypeError: Cannot read properties of undefined (reading '${p.one(['id', 'length', 'map', 'email'])}')\n    at buildResponse (src/handlers/${p.one(['orders', 'users', 'invoices'])}.ts:${p.int(20, 300)}:${p.int(5, 40)})\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n\`\`\``,
+      ),
   },
   {
     name: 'bash-script',
-    build: (p) => single(`Write a bash script that ${p.one(['finds files larger than 100 MB under a directory and lists them by size', 'backs up a directory to a dated tar.gz and keeps the last 7', 'checks every URL in a file and prints the ones that do not return 200', 'renames all .jpeg files to .jpg recursively'])}.`),
+    build: (p) =>
+      single(
+        `Write a bash script that ${p.one(['finds files larger than 100 MB under a directory and lists them by size', 'backs up a directory to a dated tar.gz and keeps the last 7', 'checks every URL in a file and prints the ones that do not return 200', 'renames all .jpeg files to .jpg recursively'])}.`,
+      ),
   },
   {
     name: 'review-iteration',
@@ -72,7 +101,10 @@ export const CODING_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'api-design',
-    build: (p) => single(`Design a REST API for a ${p.one(['library loan system', 'parking reservation app', 'team expense tracker', 'recipe sharing site'])}: list the endpoints, methods and example JSON bodies.`),
+    build: (p) =>
+      single(
+        `Design a REST API for a ${p.one(['library loan system', 'parking reservation app', 'team expense tracker', 'recipe sharing site'])}: list the endpoints, methods and example JSON bodies.`,
+      ),
   },
   {
     name: 'complexity',
@@ -83,7 +115,9 @@ export const CODING_TEMPLATES: PromptTemplate[] = [
     build: (p) => ({
       messages: [
         system('Reply with a JSON Schema (draft 2020-12) as a JSON object only.'),
-        user(`Write a JSON Schema for a ${p.one(['user profile with optional address', 'purchase order with line items', 'blog post with tags and author', 'sensor reading with unit and timestamp'])}.`),
+        user(
+          `Write a JSON Schema for a ${p.one(['user profile with optional address', 'purchase order with line items', 'blog post with tags and author', 'sensor reading with unit and timestamp'])}.`,
+        ),
       ],
       jsonMode: true,
     }),

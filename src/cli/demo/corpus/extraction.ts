@@ -8,14 +8,19 @@ function email(name: string): string {
 export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
   {
     name: 'names-and-dates',
-    build: (p) => single(`Extract all person names and dates from the following text:\n\n${p.one(PEOPLE)} met ${p.one(PEOPLE)} on ${dateText(p)}. ${businessDocument(p, 1)} The follow-up is set for ${dateText(p)}.`),
+    build: (p) =>
+      single(
+        `Extract all person names and dates from the following text:\n\n${p.one(PEOPLE)} met ${p.one(PEOPLE)} on ${dateText(p)}. ${businessDocument(p, 1)} The follow-up is set for ${dateText(p)}.`,
+      ),
   },
   {
     name: 'invoice-fields',
     build: (p) => ({
       messages: [
         system('Return JSON with keys vendor, invoice_number, date, total_usd, due_date. Use null for missing fields.'),
-        user(`INVOICE #${p.int(1000, 99999)}\nFrom: ${p.one(COMPANIES)}\nIssued: ${dateText(p)}\nItems: ${p.int(1, 9)} × ${p.one(PRODUCTS)}\nTotal due: ${amountUsd(p)}\nPayment terms: net ${p.one([15, 30, 45, 60])}`),
+        user(
+          `INVOICE #${p.int(1000, 99999)}\nFrom: ${p.one(COMPANIES)}\nIssued: ${dateText(p)}\nItems: ${p.int(1, 9)} × ${p.one(PRODUCTS)}\nTotal due: ${amountUsd(p)}\nPayment terms: net ${p.one([15, 30, 45, 60])}`,
+        ),
       ],
       jsonMode: true,
     }),
@@ -24,7 +29,9 @@ export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
     name: 'contact-details',
     build: (p) => {
       const person = p.one(PEOPLE);
-      return single(`Pull out the contact details (name, email, phone, city) from this signature:\n\n--\n${person}\n${p.one(['Head of Operations', 'Account Manager', 'Staff Engineer', 'Procurement Lead'])}, ${p.one(COMPANIES)}\n${email(person)} | +${p.int(1, 99)} ${p.int(100, 999)} ${p.int(1000, 9999)}\n${p.one(CITIES)} office`);
+      return single(
+        `Pull out the contact details (name, email, phone, city) from this signature:\n\n--\n${person}\n${p.one(['Head of Operations', 'Account Manager', 'Staff Engineer', 'Procurement Lead'])}, ${p.one(COMPANIES)}\n${email(person)} | +${p.int(1, 99)} ${p.int(100, 999)} ${p.int(1000, 9999)}\n${p.one(CITIES)} office`,
+      );
     },
   },
   {
@@ -38,7 +45,11 @@ export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
   {
     name: 'order-tool-call',
     build: (p) => ({
-      messages: [user(`Hi, I'd like to order ${p.int(1, 5)} ${p.one(PRODUCTS)} delivered to our ${p.one(CITIES)} office before ${dateText(p)}. Bill it to ${p.one(COMPANIES)}.`)],
+      messages: [
+        user(
+          `Hi, I'd like to order ${p.int(1, 5)} ${p.one(PRODUCTS)} delivered to our ${p.one(CITIES)} office before ${dateText(p)}. Bill it to ${p.one(COMPANIES)}.`,
+        ),
+      ],
       tools: [
         functionTool(
           'create_order',
@@ -58,8 +69,13 @@ export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
   {
     name: 'resume-skills',
     build: (p) => {
-      const skills = p.some(['SQL', 'Kubernetes', 'negotiation', 'Figma', 'Python', 'public speaking', 'Spanish', 'budgeting', 'React', 'statistics'], p.int(3, 5));
-      return single(`Extract the skills and years of experience from this CV excerpt as a list:\n\n${p.one(PEOPLE)} spent ${p.int(2, 9)} years at ${p.one(COMPANIES)} working with ${skills.join(', ')}. Before that, ${p.int(1, 4)} years as a ${p.one(['analyst', 'teacher', 'consultant', 'designer'])} in ${p.one(CITIES)}.`);
+      const skills = p.some(
+        ['SQL', 'Kubernetes', 'negotiation', 'Figma', 'Python', 'public speaking', 'Spanish', 'budgeting', 'React', 'statistics'],
+        p.int(3, 5),
+      );
+      return single(
+        `Extract the skills and years of experience from this CV excerpt as a list:\n\n${p.one(PEOPLE)} spent ${p.int(2, 9)} years at ${p.one(COMPANIES)} working with ${skills.join(', ')}. Before that, ${p.int(1, 4)} years as a ${p.one(['analyst', 'teacher', 'consultant', 'designer'])} in ${p.one(CITIES)}.`,
+      );
     },
   },
   {
@@ -67,14 +83,19 @@ export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
     build: (p) => ({
       messages: [
         system('You convert free-form addresses to JSON: {"street","number","city","postcode","country"}.'),
-        user(`${p.one(['Ship to', 'Send it to', 'My address is'])}: ${p.int(1, 240)} ${p.one(['Harbour Road', 'Rua das Flores', 'Maple Avenue', 'Kirkgate', 'Calle Mayor'])}, ${p.int(10000, 99999)} ${p.one(CITIES)}`),
+        user(
+          `${p.one(['Ship to', 'Send it to', 'My address is'])}: ${p.int(1, 240)} ${p.one(['Harbour Road', 'Rua das Flores', 'Maple Avenue', 'Kirkgate', 'Calle Mayor'])}, ${p.int(10000, 99999)} ${p.one(CITIES)}`,
+        ),
       ],
       jsonMode: true,
     }),
   },
   {
     name: 'entities-in-news',
-    build: (p) => single(`List all organizations and locations mentioned:\n\n${p.one(COMPANIES)} announced a partnership with ${p.one(COMPANIES)} to open a facility in ${p.one(CITIES)}. ${businessDocument(p, 1)}`),
+    build: (p) =>
+      single(
+        `List all organizations and locations mentioned:\n\n${p.one(COMPANIES)} announced a partnership with ${p.one(COMPANIES)} to open a facility in ${p.one(CITIES)}. ${businessDocument(p, 1)}`,
+      ),
   },
   {
     name: 'ticket-fields',
@@ -86,7 +107,10 @@ export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'dates-normalize',
-    build: (p) => single(`Extract every date in the text and rewrite it in ISO 8601:\n\n"The kickoff was on ${dateText(p)}, the review moved to ${p.int(1, 28)}/${p.int(1, 12)}/${p.int(2020, 2025)}, and the launch is planned for ${p.one(['next Tuesday', 'the first Monday of ' + p.one(['March', 'June', 'October'])])}."`),
+    build: (p) =>
+      single(
+        `Extract every date in the text and rewrite it in ISO 8601:\n\n"The kickoff was on ${dateText(p)}, the review moved to ${p.int(1, 28)}/${p.int(1, 12)}/${p.int(2020, 2025)}, and the launch is planned for ${p.one(['next Tuesday', 'the first Monday of ' + p.one(['March', 'June', 'October'])])}."`,
+      ),
   },
   {
     name: 'table-from-text',
@@ -100,7 +124,9 @@ export const EXTRACTION_TEMPLATES: PromptTemplate[] = [
     build: (p) => ({
       messages: [
         system('You schedule meetings with the calendar tool. Ask nothing; infer what you can.'),
-        user(`Set up a ${p.one([30, 45, 60])}-minute call with ${p.some(PEOPLE, 2).join(' and ')} on ${dateText(p)} at ${p.int(8, 17)}:00 about the ${p.one(TEAMS)} roadmap.`),
+        user(
+          `Set up a ${p.one([30, 45, 60])}-minute call with ${p.some(PEOPLE, 2).join(' and ')} on ${dateText(p)} at ${p.int(8, 17)}:00 about the ${p.one(TEAMS)} roadmap.`,
+        ),
       ],
       tools: [
         functionTool(

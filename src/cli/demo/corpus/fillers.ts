@@ -2,29 +2,82 @@ import type { Picker } from '../seeded-random.ts';
 
 /** Slot fillers shared by the templates. All invented for this project. */
 export const PEOPLE = [
-  'Amara Okafor', 'Lukas Brandt', 'Priya Raman', 'Tomás Herrera', 'Mei Lin', 'Jonas Eriksen', 'Fatima Haddad',
-  'Daniel Kowalski', 'Sofia Marchetti', 'Kenji Watanabe', 'Grace Mensah', 'Oliver Dubois', 'Leila Farahani', 'Sam Whitaker',
+  'Amara Okafor',
+  'Lukas Brandt',
+  'Priya Raman',
+  'Tomás Herrera',
+  'Mei Lin',
+  'Jonas Eriksen',
+  'Fatima Haddad',
+  'Daniel Kowalski',
+  'Sofia Marchetti',
+  'Kenji Watanabe',
+  'Grace Mensah',
+  'Oliver Dubois',
+  'Leila Farahani',
+  'Sam Whitaker',
 ] as const;
 
 export const COMPANIES = [
-  'Northwind Logistics', 'Bluefin Analytics', 'Cedar & Pine Furniture', 'Helios Solar', 'Quarry Lane Books', 'Vantage Health',
-  'Kestrel Robotics', 'Marigold Foods', 'Orbit Telecom', 'Tidewater Insurance', 'Lumen Learning Labs', 'Redstone Builders',
+  'Northwind Logistics',
+  'Bluefin Analytics',
+  'Cedar & Pine Furniture',
+  'Helios Solar',
+  'Quarry Lane Books',
+  'Vantage Health',
+  'Kestrel Robotics',
+  'Marigold Foods',
+  'Orbit Telecom',
+  'Tidewater Insurance',
+  'Lumen Learning Labs',
+  'Redstone Builders',
 ] as const;
 
 export const PRODUCTS = [
-  'wireless earbuds', 'standing desk', 'espresso machine', 'trail running shoes', 'robot vacuum', 'e-reader',
-  'mechanical keyboard', 'air purifier', 'electric kettle', 'hiking backpack', 'smart thermostat', 'cast-iron skillet',
+  'wireless earbuds',
+  'standing desk',
+  'espresso machine',
+  'trail running shoes',
+  'robot vacuum',
+  'e-reader',
+  'mechanical keyboard',
+  'air purifier',
+  'electric kettle',
+  'hiking backpack',
+  'smart thermostat',
+  'cast-iron skillet',
 ] as const;
 
 export const CITIES = [
-  'Lisbon', 'Nairobi', 'Osaka', 'Montreal', 'Kraków', 'Valparaíso', 'Hanoi', 'Edinburgh', 'Marrakesh', 'Auckland', 'Tallinn', 'Cusco',
+  'Lisbon',
+  'Nairobi',
+  'Osaka',
+  'Montreal',
+  'Kraków',
+  'Valparaíso',
+  'Hanoi',
+  'Edinburgh',
+  'Marrakesh',
+  'Auckland',
+  'Tallinn',
+  'Cusco',
 ] as const;
 
 export const LANGUAGES = ['French', 'Spanish', 'German', 'Italian', 'Portuguese', 'Japanese', 'Korean', 'Chinese', 'Dutch', 'Polish'] as const;
 
 export const TOPICS = [
-  'remote work', 'urban beekeeping', 'battery recycling', 'sleep hygiene', 'open-source licensing', 'sourdough baking',
-  'four-day work weeks', 'electric buses', 'public libraries', 'coral reef restoration', 'password managers', 'community gardens',
+  'remote work',
+  'urban beekeeping',
+  'battery recycling',
+  'sleep hygiene',
+  'open-source licensing',
+  'sourdough baking',
+  'four-day work weeks',
+  'electric buses',
+  'public libraries',
+  'coral reef restoration',
+  'password managers',
+  'community gardens',
 ] as const;
 
 export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
@@ -91,17 +144,26 @@ export function businessDocument(pick: Picker, paragraphs: number): string {
 }
 
 const REVIEW_PARTS = {
-  praise: ['Setup took five minutes.', 'It feels solid and well made.', 'Battery life is better than advertised.', 'It is quiet enough for a small flat.', 'The app is simple and does what it says.'],
-  complaint: ['The manual is confusing.', 'It stopped working after three weeks.', 'Shipping took far longer than promised.', 'It is louder than I expected.', 'Customer service never replied to my email.'],
+  praise: [
+    'Setup took five minutes.',
+    'It feels solid and well made.',
+    'Battery life is better than advertised.',
+    'It is quiet enough for a small flat.',
+    'The app is simple and does what it says.',
+  ],
+  complaint: [
+    'The manual is confusing.',
+    'It stopped working after three weeks.',
+    'Shipping took far longer than promised.',
+    'It is louder than I expected.',
+    'Customer service never replied to my email.',
+  ],
   neutral: ['I use it most days.', 'It replaced an older model.', 'I bought it on sale.', 'My partner uses it more than I do.', 'It comes in three colours.'],
 };
 
 /** A short customer review with a leaning the classifier prompts can ask about. */
 export function productReview(pick: Picker, product: string): string {
   const lean = pick.one(['praise', 'complaint', 'mixed'] as const);
-  const parts =
-    lean === 'mixed'
-      ? [pick.one(REVIEW_PARTS.praise), pick.one(REVIEW_PARTS.complaint)]
-      : pick.some(REVIEW_PARTS[lean], 2);
+  const parts = lean === 'mixed' ? [pick.one(REVIEW_PARTS.praise), pick.one(REVIEW_PARTS.complaint)] : pick.some(REVIEW_PARTS[lean], 2);
   return `I bought the ${product} ${pick.int(1, 11)} months ago. ${pick.one(REVIEW_PARTS.neutral)} ${parts.join(' ')}`;
 }

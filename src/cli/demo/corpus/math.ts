@@ -10,15 +10,24 @@ export const MATH_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'word-problem-travel',
-    build: (p) => single(`A train leaves ${p.one(CITIES)} at ${p.int(60, 140)} km/h and another leaves ${p.one(CITIES)} ${p.int(100, 600)} km away at ${p.int(60, 140)} km/h, heading toward each other. How many minutes until they meet?`),
+    build: (p) =>
+      single(
+        `A train leaves ${p.one(CITIES)} at ${p.int(60, 140)} km/h and another leaves ${p.one(CITIES)} ${p.int(100, 600)} km away at ${p.int(60, 140)} km/h, heading toward each other. How many minutes until they meet?`,
+      ),
   },
   {
     name: 'compound-interest',
-    build: (p) => single(`If I invest $${p.int(1, 50) * 1_000} at ${p.int(2, 9)}% interest compounded ${p.one(['monthly', 'yearly', 'quarterly'])}, how much will I have after ${p.int(3, 30)} years?`),
+    build: (p) =>
+      single(
+        `If I invest $${p.int(1, 50) * 1_000} at ${p.int(2, 9)}% interest compounded ${p.one(['monthly', 'yearly', 'quarterly'])}, how much will I have after ${p.int(3, 30)} years?`,
+      ),
   },
   {
     name: 'probability',
-    build: (p) => single(`Probability question: I draw ${p.int(2, 4)} cards from a standard deck without replacement. What is the probability that all of them are ${p.one(['hearts', 'aces or kings', 'red', 'face cards'])}?`),
+    build: (p) =>
+      single(
+        `Probability question: I draw ${p.int(2, 4)} cards from a standard deck without replacement. What is the probability that all of them are ${p.one(['hearts', 'aces or kings', 'red', 'face cards'])}?`,
+      ),
   },
   {
     name: 'derivative',
@@ -30,11 +39,17 @@ export const MATH_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'unit-conversion',
-    build: (p) => single(`How many ${p.one(['litres are in', 'kilometres are in', 'kilograms are in'])} ${p.int(3, 500)} ${p.one(['US gallons', 'miles', 'pounds'])}? Calculate precisely.`),
+    build: (p) =>
+      single(
+        `How many ${p.one(['litres are in', 'kilometres are in', 'kilograms are in'])} ${p.int(3, 500)} ${p.one(['US gallons', 'miles', 'pounds'])}? Calculate precisely.`,
+      ),
   },
   {
     name: 'shopping-split',
-    build: (p) => single(`${p.int(3, 8)} friends split a bill of ${amountUsd(p)} plus a ${p.int(10, 22)}% tip. One friend only had the ${p.one(['salad', 'soup', 'coffee'])} for $${p.int(6, 18)}. How much does each of the others pay?`),
+    build: (p) =>
+      single(
+        `${p.int(3, 8)} friends split a bill of ${amountUsd(p)} plus a ${p.int(10, 22)}% tip. One friend only had the ${p.one(['salad', 'soup', 'coffee'])} for $${p.int(6, 18)}. How much does each of the others pay?`,
+      ),
   },
   {
     name: 'statistics',
@@ -62,7 +77,9 @@ export const MATH_TEMPLATES: PromptTemplate[] = [
     build: (p) => ({
       messages: [
         system('Use the calculator tool for any arithmetic beyond two digits.'),
-        user(`If a ${p.one(PRODUCTS)} costs ${amountUsd(p)} and the sales tax is ${p.int(5, 25)}.${p.int(0, 9)}%, what is the total for ${p.int(2, 40)} of them?`),
+        user(
+          `If a ${p.one(PRODUCTS)} costs ${amountUsd(p)} and the sales tax is ${p.int(5, 25)}.${p.int(0, 9)}%, what is the total for ${p.int(2, 40)} of them?`,
+        ),
       ],
       tools: [functionTool('calculate', 'Evaluate an arithmetic expression.', { expression: { type: 'string' } }, ['expression'])],
     }),

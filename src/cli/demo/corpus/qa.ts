@@ -2,10 +2,20 @@ import { businessDocument, CITIES, COMPANIES, PRODUCTS, TOPICS } from './fillers
 import { functionTool, single, system, user, type PromptTemplate } from './template.ts';
 
 const FACT_QUESTIONS = [
-  'Why is the sky blue?', 'What is the difference between weather and climate?', 'How do vaccines train the immune system?',
-  'What causes the seasons on Earth?', 'Who invented the printing press with movable type in Europe?', 'What is the boiling point of water at high altitude and why does it change?',
-  'How does a refrigerator move heat out of its inside?', 'What is an index fund?', 'Why do cats purr?', 'How does GPS determine your position?',
-  'What is the tallest mountain in Africa?', 'What does a central bank do?', 'How do noise-cancelling headphones work?', 'What is photosynthesis?',
+  'Why is the sky blue?',
+  'What is the difference between weather and climate?',
+  'How do vaccines train the immune system?',
+  'What causes the seasons on Earth?',
+  'Who invented the printing press with movable type in Europe?',
+  'What is the boiling point of water at high altitude and why does it change?',
+  'How does a refrigerator move heat out of its inside?',
+  'What is an index fund?',
+  'Why do cats purr?',
+  'How does GPS determine your position?',
+  'What is the tallest mountain in Africa?',
+  'What does a central bank do?',
+  'How do noise-cancelling headphones work?',
+  'What is photosynthesis?',
 ] as const;
 
 export const QA_TEMPLATES: PromptTemplate[] = [
@@ -28,7 +38,10 @@ export const QA_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'definition',
-    build: (p) => single(`What does "${p.one(['amortization', 'latency', 'idempotent', 'photosynthesis', 'inflation', 'biodiversity', 'compound interest', 'encryption at rest'])}" mean? Give an example.`),
+    build: (p) =>
+      single(
+        `What does "${p.one(['amortization', 'latency', 'idempotent', 'photosynthesis', 'inflation', 'biodiversity', 'compound interest', 'encryption at rest'])}" mean? Give an example.`,
+      ),
   },
   {
     name: 'weather-tool',
@@ -54,16 +67,16 @@ export const QA_TEMPLATES: PromptTemplate[] = [
   {
     name: 'short-answer-json',
     build: (p) => ({
-      messages: [
-        system('Answer with JSON {"answer": string, "confidence": number between 0 and 1}.'),
-        user(p.one(FACT_QUESTIONS)),
-      ],
+      messages: [system('Answer with JSON {"answer": string, "confidence": number between 0 and 1}.'), user(p.one(FACT_QUESTIONS))],
       jsonMode: true,
     }),
   },
   {
     name: 'history',
-    build: (p) => single(`Briefly, what happened during ${p.one(['the construction of the Panama Canal', 'the first Moon landing', 'the invention of the telephone', 'the fall of the Berlin Wall', 'the discovery of penicillin'])}?`),
+    build: (p) =>
+      single(
+        `Briefly, what happened during ${p.one(['the construction of the Panama Canal', 'the first Moon landing', 'the invention of the telephone', 'the fall of the Berlin Wall', 'the discovery of penicillin'])}?`,
+      ),
   },
   {
     name: 'follow-up-question',
@@ -78,7 +91,10 @@ export const QA_TEMPLATES: PromptTemplate[] = [
   {
     name: 'search-tool',
     build: (p) => ({
-      messages: [system('Use the search tool when you need current information.'), user(`Who is the current CEO of ${p.one(COMPANIES)} and when did they start?`)],
+      messages: [
+        system('Use the search tool when you need current information.'),
+        user(`Who is the current CEO of ${p.one(COMPANIES)} and when did they start?`),
+      ],
       tools: [functionTool('web_search', 'Search the web.', { query: { type: 'string' } }, ['query'])],
     }),
   },

@@ -7,7 +7,8 @@ const LENGTHS = ['one sentence', 'three bullet points', 'fifty words', 'two shor
 export const SUMMARIZATION_TEMPLATES: PromptTemplate[] = [
   {
     name: 'report-for-audience',
-    build: (p) => single(`Summarize this quarterly update from ${p.one(COMPANIES)} for ${p.one(AUDIENCES)} in ${p.one(LENGTHS)}:\n\n${businessDocument(p, p.int(2, 4))}`),
+    build: (p) =>
+      single(`Summarize this quarterly update from ${p.one(COMPANIES)} for ${p.one(AUDIENCES)} in ${p.one(LENGTHS)}:\n\n${businessDocument(p, p.int(2, 4))}`),
   },
   {
     name: 'meeting-notes',
@@ -85,18 +86,26 @@ export const SUMMARIZATION_TEMPLATES: PromptTemplate[] = [
     name: 'compare-two',
     build: (p) => {
       const [a, b] = p.some(COMPANIES, 2);
-      return single(`Summarize the differences between these two updates, ${a} first and ${b} second.\n\nA: ${businessDocument(p, 1)}\n\nB: ${businessDocument(p, 1)}`);
+      return single(
+        `Summarize the differences between these two updates, ${a} first and ${b} second.\n\nA: ${businessDocument(p, 1)}\n\nB: ${businessDocument(p, 1)}`,
+      );
     },
   },
   {
     name: 'abstract',
     build: (p) =>
-      single(`Write a short abstract (under ${p.one([80, 100, 150])} words) for a report on ${p.one(TOPICS)} whose findings are:\n\n${businessDocument(p, p.int(2, 4))}`),
+      single(
+        `Write a short abstract (under ${p.one([80, 100, 150])} words) for a report on ${p.one(TOPICS)} whose findings are:\n\n${businessDocument(p, p.int(2, 4))}`,
+      ),
   },
   {
     name: 'changelog-summary',
     build: (p) => {
-      const lines = Array.from({ length: p.int(5, 9) }, () => `- ${p.one(['fix', 'feat', 'chore', 'perf'])}(${p.one(TEAMS)}): ${p.one(TOPICS)} ${p.one(['handling', 'cleanup', 'support', 'timeouts', 'retries'])}`);
+      const lines = Array.from(
+        { length: p.int(5, 9) },
+        () =>
+          `- ${p.one(['fix', 'feat', 'chore', 'perf'])}(${p.one(TEAMS)}): ${p.one(TOPICS)} ${p.one(['handling', 'cleanup', 'support', 'timeouts', 'retries'])}`,
+      );
       return single(`Summarize this changelog for release notes users will read:\n${lines.join('\n')}`);
     },
   },

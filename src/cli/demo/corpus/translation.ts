@@ -2,9 +2,15 @@ import { CITIES, dateText, LANGUAGES, PEOPLE, PRODUCTS, TOPICS } from './fillers
 import { assistant, single, system, user, type PromptTemplate } from './template.ts';
 
 const PHRASES = [
-  'Where can I buy a ticket for the next train?', 'The meeting has been moved to Thursday afternoon.', 'Please keep the receipt for your records.',
-  'Our office will be closed for the public holiday.', 'Could you recommend a good restaurant nearby?', 'The package was left with your neighbour.',
-  'Thank you for your patience while we fix the problem.', 'I am allergic to peanuts and shellfish.', 'The museum is free on the first Sunday of the month.',
+  'Where can I buy a ticket for the next train?',
+  'The meeting has been moved to Thursday afternoon.',
+  'Please keep the receipt for your records.',
+  'Our office will be closed for the public holiday.',
+  'Could you recommend a good restaurant nearby?',
+  'The package was left with your neighbour.',
+  'Thank you for your patience while we fix the problem.',
+  'I am allergic to peanuts and shellfish.',
+  'The museum is free on the first Sunday of the month.',
   'Your subscription renews automatically every year.',
 ] as const;
 
@@ -52,14 +58,19 @@ export const TRANSLATION_TEMPLATES: PromptTemplate[] = [
     build: (p) => ({
       messages: [
         system('Translate the values of the JSON object, keep the keys, and reply with JSON only.'),
-        user(`Target language: ${p.one(LANGUAGES)}\n{"save": "Save changes", "cancel": "Cancel", "welcome": "Welcome back, ${p.one(PEOPLE).split(' ')[0]}!", "empty": "No ${p.one(['orders', 'messages', 'files'])} yet"}`),
+        user(
+          `Target language: ${p.one(LANGUAGES)}\n{"save": "Save changes", "cancel": "Cancel", "welcome": "Welcome back, ${p.one(PEOPLE).split(' ')[0]}!", "empty": "No ${p.one(['orders', 'messages', 'files'])} yet"}`,
+        ),
       ],
       jsonMode: true,
     }),
   },
   {
     name: 'idiom',
-    build: (p) => single(`How would you translate the English idiom "${p.one(['break the ice', 'a piece of cake', 'under the weather', 'once in a blue moon', 'spill the beans'])}" into ${p.one(LANGUAGES)}? Give the closest natural equivalent, not a literal translation.`),
+    build: (p) =>
+      single(
+        `How would you translate the English idiom "${p.one(['break the ice', 'a piece of cake', 'under the weather', 'once in a blue moon', 'spill the beans'])}" into ${p.one(LANGUAGES)}? Give the closest natural equivalent, not a literal translation.`,
+      ),
   },
   {
     name: 'correct-translation',
@@ -76,11 +87,17 @@ export const TRANSLATION_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'travel-paragraph',
-    build: (p) => single(`Translate this travel tip into ${p.one(LANGUAGES)}:\n\nWhen you visit ${p.one(CITIES)}, buy a day pass for public transport, start early to avoid the crowds, and try the local market near the old town. Most museums close on ${p.one(['Mondays', 'Tuesdays'])}.`),
+    build: (p) =>
+      single(
+        `Translate this travel tip into ${p.one(LANGUAGES)}:\n\nWhen you visit ${p.one(CITIES)}, buy a day pass for public transport, start early to avoid the crowds, and try the local market near the old town. Most museums close on ${p.one(['Mondays', 'Tuesdays'])}.`,
+      ),
   },
   {
     name: 'email-reply-translate',
-    build: (p) => single(`Translate my reply into ${p.one(LANGUAGES)} and keep it polite:\n\nDear ${p.one(PEOPLE)}, thank you for your message about ${p.one(TOPICS)}. ${p.one(PHRASES)} Best regards.`),
+    build: (p) =>
+      single(
+        `Translate my reply into ${p.one(LANGUAGES)} and keep it polite:\n\nDear ${p.one(PEOPLE)}, thank you for your message about ${p.one(TOPICS)}. ${p.one(PHRASES)} Best regards.`,
+      ),
   },
   {
     name: 'subtitle-lines',
@@ -91,6 +108,7 @@ export const TRANSLATION_TEMPLATES: PromptTemplate[] = [
   },
   {
     name: 'back-translation',
-    build: (p) => single(`Translate "${p.one(PHRASES)}" into ${p.one(LANGUAGES)}, then translate your result back into English and point out any meaning that changed.`),
+    build: (p) =>
+      single(`Translate "${p.one(PHRASES)}" into ${p.one(LANGUAGES)}, then translate your result back into English and point out any meaning that changed.`),
   },
 ];
