@@ -89,7 +89,7 @@ function bodyOf(req: DemoRequest, maxTokens?: number): Record<string, unknown> {
 
 async function send(req: DemoRequest, maxTokens?: number): Promise<Sent> {
   const res = await app.inject({ method: 'POST', url: '/v1/chat/completions', payload: bodyOf(req, maxTokens) });
-  const json = res.json() as { usage?: { prompt_tokens: number; completion_tokens: number }; choices?: Array<{ finish_reason: string | null }> };
+  const json = res.json<{ usage?: { prompt_tokens: number; completion_tokens: number }; choices?: Array<{ finish_reason: string | null }> }>();
   // A cache hit reports the cached answer's usage to the client but bills nothing.
   const cacheHit = res.headers['x-aigw-cache'] === 'hit';
   return {
@@ -111,11 +111,11 @@ const skippedBecause = new Map<string, number>();
 async function recommendedMaxTokens(req: DemoRequest): Promise<number | undefined> {
   const res = await app.inject({ method: 'POST', url: '/v1/optimize', payload: bodyOf(req) });
   if (res.statusCode !== 200) throw new Error(`/v1/optimize answered ${res.statusCode}: ${res.body}`);
-  const json = res.json() as {
+  const json = res.json<{
     task_type: string;
     parameters: Array<{ parameter: string; recommended: number }>;
     not_recommended: Array<{ what: string; reason: string }>;
-  };
+  }>();
   const recommended = json.parameters.find((p) => p.parameter === 'max_tokens')?.recommended;
   const skipped = json.not_recommended.find((n) => n.what === 'max_tokens');
   if (recommended === undefined && skipped) {
@@ -174,7 +174,7 @@ const pct = (after: number, before: number) => (before === 0 ? 0 : Number((((aft
 
 try {
   const modelsRes = await app.inject({ method: 'GET', url: '/v1/models' });
-  const demoCatalog = parseCatalog((modelsRes.json() as { data: unknown[] }).data);
+  const demoCatalog = parseCatalog(modelsRes.json<{ data: unknown[] }>().data);
   const requests = planDemoRequests(generateDemoPrompts(REQUESTS, SEED), demoCatalog, SEED);
   const half = Math.floor(requests.length / 2);
   const history = requests.slice(0, half);

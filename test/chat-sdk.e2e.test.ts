@@ -139,7 +139,7 @@ describe('chat completions through the openai SDK', () => {
       response_format: { type: 'json_object' },
     });
     expect(res.choices).toHaveLength(2);
-    expect(() => JSON.parse(res.choices[0]?.message.content ?? '')).not.toThrow();
+    expect(() => JSON.parse(res.choices[0]?.message.content ?? '') as unknown).not.toThrow();
   });
 
   it('refuses n > 1 for a model whose upstream has no n, and routes n > 1 only to models that have it', async () => {

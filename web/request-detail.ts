@@ -3,7 +3,15 @@ import { formatMs, formatQuality, formatUsd } from './format.ts';
 import { escapeXml } from './svg-charts.ts';
 
 /** The detail panel of one request, as HTML (every value escaped). */
-const esc = (v: unknown) => escapeXml(v === null || v === undefined ? '—' : String(v));
+const esc = (v: unknown) => escapeXml(shown(v));
+
+/** A field as text: objects (fields the router adds later may be) as JSON, not `[object Object]`. */
+function shown(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
 
 function dl(rows: Array<[string, string]>): string {
   return `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>`;

@@ -1,7 +1,7 @@
 import type { QualityPredictor } from '../../src/router/types.ts';
 import type { ModelConfig } from '../../src/config/schema.ts';
 import { analyzePromptText } from '../../src/router/analyze/analyze-prompt.ts';
-import { estimateCostUsd, fitCostLines } from '../../src/router/eval/cost-estimate.ts';
+import { estimateCostUsd, fitCostLines, type CostLine } from '../../src/router/eval/cost-estimate.ts';
 import { evaluateRouting } from '../../src/router/eval/evaluate-routing.ts';
 import type { PromptAnalysis } from '../../src/router/types.ts';
 import type { LearningBenchFile } from './learning-setup.ts';
@@ -19,7 +19,7 @@ export class EvalSlice {
     this.metric = file.hasCosts && file.models.length >= 3 ? 'aiq' : 'apgr';
     this.analyses = file.evalRows.map((r) => analyzePromptText(r.prompt));
     // What a router can know of costs beforehand: lines fitted on the servable rows, never the slice.
-    const lines = file.hasCosts ? fitCostLines(file.servable, file.models) : new Map();
+    const lines = file.hasCosts ? fitCostLines(file.servable, file.models) : new Map<string, CostLine>();
     this.estimated = file.evalRows.map((r) => Object.fromEntries(file.models.map((m) => [m, estimateCostUsd(lines.get(m), r.prompt.length)])));
   }
 

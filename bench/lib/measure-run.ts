@@ -56,7 +56,7 @@ export async function measureGroup(o: GroupOptions): Promise<MeasuredRun[]> {
       const before = snapshotCpu(o.pids);
       parts[i]!.push(await runSlice(t, sliceS));
       const delta = cpuDelta(before, snapshotCpu(o.pids));
-      cpu[i] = cpu[i] ? addCpuDeltas(cpu[i]!, delta) : delta;
+      cpu[i] = cpu[i] ? addCpuDeltas(cpu[i], delta) : delta;
     }
   }
   return o.targets.map((t, i) => {

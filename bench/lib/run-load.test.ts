@@ -39,7 +39,7 @@ describe('runLoad', () => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
-        seen.add(`${body} ${req.headers['content-type']} ${req.headers['x-portkey-provider'] ?? '-'}`);
+        seen.add(`${body} ${req.headers['content-type']} ${req.headers['x-portkey-provider']?.toString() ?? '-'}`);
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });

@@ -198,6 +198,11 @@ export async function updateDelivery(
     where event_id = ${eventId} and destination_id = ${destinationId}`.execute(db);
 }
 
+/** A nullable text column: a string from either store, or null. */
+function textOrNull(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
 /** The newest events (and their deliveries), newest first. */
 export async function listEvents(db: Db, limit = 50, sinceMs = 0): Promise<StoredEvent[]> {
   const rows = await sql<StateRow>`select * from alert_events where created_at >= ${sinceMs} order by created_at desc, id limit ${limit}`.execute(db);
@@ -208,8 +213,8 @@ export async function listEvents(db: Db, limit = 50, sinceMs = 0): Promise<Store
     id: String(r.id),
     createdAt: num(r.created_at),
     event: String(r.event) as AlertEventKind,
-    ruleId: r.rule_id === null ? null : String(r.rule_id),
-    subject: r.subject === null ? null : String(r.subject),
+    ruleId: textOrNull(r.rule_id),
+    subject: textOrNull(r.subject),
     severity: String(r.severity) as Severity,
     message: String(r.message),
     payload: parseDetails(r.payload) as unknown as AlertPayload,
@@ -219,7 +224,7 @@ export async function listEvents(db: Db, limit = 50, sinceMs = 0): Promise<Store
         destinationId: String(d.destination_id),
         status: String(d.status) as 'pending' | 'sent' | 'failed',
         attempts: num(d.attempts),
-        lastError: d.last_error === null ? null : String(d.last_error),
+        lastError: textOrNull(d.last_error),
         updatedAt: num(d.updated_at),
       })),
   }));

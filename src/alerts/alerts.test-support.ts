@@ -46,7 +46,7 @@ export async function startReceiver(opts: { status?: (n: number) => number; hang
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   r.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  const close = r.close;
+  const close = r.close.bind(r);
   r.close = async () => {
     r.release();
     server.closeAllConnections();

@@ -90,7 +90,7 @@ export function slackMessage(p: AlertPayload): { text: string; blocks: unknown[]
   if (p.fix) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: fixLines(p.fix).join('\n') } });
   if (p.review) {
     const s = p.review.summary;
-    const lines = Object.entries(s).map(([k, v]) => `*${k.replaceAll('_', ' ')}*: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    const lines = Object.entries(s).map(([k, v]) => `*${k.replaceAll('_', ' ')}*: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
     if (p.review.report_paths.length) lines.push(`Full report: ${p.review.report_paths.join(', ')}`);
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } });
   }

@@ -54,7 +54,7 @@ describe('responseCacheKey', () => {
       { reasoning_effort: 'low' },
       { messages: [{ role: 'user', content: 'What is 2+3?' }] },
     ];
-    const keys = new Set([key(BASE), ...variants.map((v) => key({ ...BASE, ...v } as ChatRequest))]);
+    const keys = new Set([key(BASE), ...variants.map((v) => key({ ...BASE, ...v }))]);
     expect(keys.size).toBe(variants.length + 1);
   });
 

@@ -6,7 +6,6 @@ import {
   formatErrors,
   loadLabelledPrompts,
   summarizeClassifier,
-  type Split,
 } from '../router/eval/classifier-eval.ts';
 
 /** `aigw eval classifier`: task-type and language accuracy on hand-labelled prompts. */
@@ -24,7 +23,7 @@ export function registerClassifierEval(evalCommand: Command): void {
       else for (const line of formatClassifierReport(report)) console.log(line);
       if (opts.errors === 'dev' || opts.errors === 'test') {
         console.log(`\nmisclassified (${opts.errors}):`);
-        for (const line of formatErrors(rows, opts.errors as Split)) console.log(`  ${line}`);
+        for (const line of formatErrors(rows, opts.errors)) console.log(`  ${line}`);
       } else if (opts.errors !== undefined) {
         console.error('--errors takes dev or test');
         process.exitCode = 2;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { scriptedComplete, type ScriptedComplete } from '../optimizer/scripted-complete.test-support.ts';
 import type { CompletionCall } from '../optimizer/types.ts';
 import { emptyGoldRows, readEvalRows, runEval, type EvalRow } from './eval-optimize.ts';
+import { textOf } from '../optimizer/techniques/technique-kit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aigw-eval-optimize-'));
 
@@ -18,7 +19,7 @@ const ROWS: EvalRow[] = [
  * right answers written three ways, so only grading by the normalized final answer counts the vote right.
  */
 function answerFor(call: CompletionCall): string[] {
-  const question = String(call.messages.at(-1)?.content ?? '');
+  const question = textOf(call.messages.at(-1)?.content ?? '');
   const n = call.n ?? 1;
   if (question.includes('planet')) return new Array<string>(n).fill('The answer is (b).');
   if (n === 1) return ['The answer is 41'];
@@ -72,7 +73,7 @@ describe('runEval', () => {
       concurrency: 1,
       completeFor: (_model, request) =>
         scriptedComplete((call) => {
-          if (String(request.messages.at(-1)?.content).includes('6 * 7')) throw new Error('upstream down');
+          if (textOf(request.messages.at(-1)?.content ?? '').includes('6 * 7')) throw new Error('upstream down');
           return answerFor(call);
         }).complete,
     });

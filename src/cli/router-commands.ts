@@ -164,7 +164,7 @@ function parseTrainOptions(json: string): Partial<TrainOptions> {
   const known = new Set(Object.keys(DEFAULT_TRAIN_OPTIONS));
   const unknown = Object.keys(parsed).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown training options: ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
-  return parsed as Partial<TrainOptions>;
+  return parsed;
 }
 
 function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {

@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { parse } from 'yaml';
 import { buildReport } from '../analytics/report/build-report.ts';
 import { renderReport } from '../analytics/report/render-report.ts';
-import { analyzeRules, loadHistory } from '../analytics/recommend/index.ts';
+import { analyzeRules } from '../analytics/recommend/decision-analysis.ts';
+import { loadHistory } from '../analytics/recommend/load-history.ts';
 import { storeRecommendations } from '../analytics/recommend/store-recommendations.ts';
 import type { RuleRecommendation } from '../analytics/recommend/types.ts';
 import { RoutingRule } from '../config/schema.ts';
@@ -103,11 +104,7 @@ describe.each(TEST_BACKENDS)('applyRecommendation ($name)', (backend) => {
     expect(served.routing.rules.map((r) => r.name)).toEqual(['rec-qa-sim']);
     // A rule naming a model the fleet does not have is refused before anything is written.
     const other = join(dir, 'other.yaml');
-    await storeRecommendations(
-      opened.store,
-      [recommendation('rec_new2', { ...simRule, name: 'rec-x', action: { prefer: ['gpt-5-imaginary'] } } as unknown as typeof CHEAP_QA)],
-      1_000,
-    );
+    await storeRecommendations(opened.store, [recommendation('rec_new2', { ...simRule, name: 'rec-x', action: { prefer: ['gpt-5-imaginary'] } })], 1_000);
     await expect(applyRecommendation(opened.store, { id: 'rec_new2', configPath: other, nowMs: 2_000 })).rejects.toThrow(/gpt-5-imaginary/);
     expect(existsSync(other)).toBe(false);
   });

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { Document, isMap, isSeq, parseDocument } from 'yaml';
-import { listRecommendations, ruleOfStoredRecommendation, type RuleRecommendation } from '../analytics/recommend/index.ts';
+import { listRecommendations, ruleOfStoredRecommendation } from '../analytics/recommend/store-recommendations.ts';
+import type { RuleRecommendation } from '../analytics/recommend/types.ts';
 import { defaultConfigPath, parseConfigYaml } from '../config/load-config.ts';
 import { checkTechniquePlan } from '../optimizer/run-technique.ts';
 import type { RoutingRule } from '../config/schema.ts';

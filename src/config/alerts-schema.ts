@@ -115,7 +115,6 @@ const RouterLearningRule = z.strictObject({
 
 export const AlertRule = z.discriminatedUnion('kind', [CostSpikeRule, BudgetRule, QualityRule, ErrorRateRule, LatencyRule, BreakerRule, RouterLearningRule]);
 export type AlertRule = z.infer<typeof AlertRule>;
-export type AlertRuleKind = AlertRule['kind'];
 
 const destinationBase = {
   id: z

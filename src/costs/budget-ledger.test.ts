@@ -40,7 +40,7 @@ interface LedgerOptions {
 interface Flavor {
   name: string;
   /** A factory for ledgers that share state (replicas), one per test. */
-  group(): (opts?: LedgerOptions) => BudgetLedger;
+  group: () => (opts?: LedgerOptions) => BudgetLedger;
   shared: boolean;
 }
 

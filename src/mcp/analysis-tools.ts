@@ -38,6 +38,7 @@ export function descriptiveTool(
     description,
     input: { ...analysisShape, ...extraInput },
     // Validated (runToolSpec) and listed with the analysis' own schema; statically the run's result is known only by its envelope.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- it sets defineTool's inferred output type
     output: DESCRIPTIVE_OUTPUTS[analysisId] as unknown as typeof ResultEnvelope,
     async run(ctx, args) {
       const q = resolveQuery(ctx, analysisParamsOf(args));

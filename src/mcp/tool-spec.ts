@@ -21,7 +21,7 @@ export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodObject> {
 export type AnyToolSpec = ToolSpec<z.ZodRawShape, z.ZodObject>;
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodObject>(spec: ToolSpec<I, O>): AnyToolSpec {
-  return spec as unknown as AnyToolSpec;
+  return spec;
 }
 
 export function registerToolSpecs(server: McpServer, ctx: ToolContext, specs: readonly AnyToolSpec[]): void {
@@ -42,8 +42,8 @@ export function registerToolSpecs(server: McpServer, ctx: ToolContext, specs: re
 
 export async function runToolSpec(spec: AnyToolSpec, ctx: ToolContext, args: Record<string, unknown>): Promise<CallToolResult> {
   try {
-    const result = await spec.run(ctx, args as z.output<z.ZodObject<z.ZodRawShape>>);
-    const structured = spec.output.parse(result) as Record<string, unknown>;
+    const result = await spec.run(ctx, args);
+    const structured = spec.output.parse(result);
     return {
       structuredContent: structured,
       content: [{ type: 'text', text: `${spec.summarize(result)}\n\n${JSON.stringify(structured, null, 2)}` }],

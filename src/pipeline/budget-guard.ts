@@ -85,7 +85,8 @@ export async function reserveBudgetUsd(
       worstCase,
     });
   const createdAtMs = Date.now();
-  g.writer.enqueueReservation({
+  // The ledger holds the reservation; this row is its audit trail, and its promise is only backpressure.
+  void g.writer.enqueueReservation({
     id: verdict.reservationId,
     key_id: key.id,
     request_id: record.row.id,
@@ -107,7 +108,7 @@ export async function settleBudget(g: Gateway, reservation: Reservation | undefi
     g.logger.error({ err, requestId: record.row.id, reservationId: reservation.id }, 'budget settle failed');
     return;
   }
-  g.writer.enqueueReservation({
+  void g.writer.enqueueReservation({
     id: reservation.id,
     key_id: reservation.keyId,
     request_id: record.row.id,

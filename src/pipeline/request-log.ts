@@ -64,7 +64,13 @@ function logAccess(g: Gateway, record: RequestRecord): void {
 }
 
 /** Writes the request row (batched, off the request path) and updates metrics; once per request. */
-export function recordRequest(g: Gateway, record: RequestRecord, durable = false): Promise<void> | undefined {
+export function recordRequest(g: Gateway, record: RequestRecord): void {
+  // Not durable: the row is only enqueued, there is nothing to wait for.
+  void writeRequestRow(g, record, false);
+}
+
+/** The row's write promise only when `durable`; the batched path never makes the request wait. */
+function writeRequestRow(g: Gateway, record: RequestRecord, durable: boolean): Promise<void> | undefined {
   if (record.written) return undefined;
   record.written = true;
   if (record.row.latency_ms === 0) finishTiming(record);
@@ -79,6 +85,7 @@ export function recordRequest(g: Gateway, record: RequestRecord, durable = false
   if (row.cost_usd > 0) m.costUsd.inc({ model }, row.cost_usd);
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
   if (!row.cache_hit) countBilledTokens(m, model, row);
+  // The batched enqueue's promise is only backpressure (a full queue draining); the request never waits on it.
   const persisted = durable ? g.writer.enqueueRequestDurable(row) : (void g.writer.enqueueRequest(row), undefined);
   if (g.config.server.access_log) logAccess(g, record);
   recordLearningRow(g, record);
@@ -96,7 +103,7 @@ export function recordRequest(g: Gateway, record: RequestRecord, durable = false
  * (batched within `store.flush_interval_ms`).
  */
 export async function recordBeforeAnswer(g: Gateway, record: RequestRecord): Promise<void> {
-  if (g.config.resilience.durable_writes) await recordRequest(g, record, true);
+  if (g.config.resilience.durable_writes) await writeRequestRow(g, record, true);
 }
 
 /**

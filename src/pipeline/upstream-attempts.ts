@@ -69,7 +69,9 @@ export function attemptStream(ctx: AttemptContext, target: UpstreamTarget): Prom
 
 async function openUpstream(ctx: AttemptContext, target: UpstreamTarget, stream: boolean): Promise<{ adapter: ProviderAdapter; res: UpstreamResponse }> {
   const adapter = adapterFor(target.provider.type);
-  const res = await sendUpstream(ctx, target, adapter.buildRequest(ctx.body, target, { stream }), adapter.mapError);
+  const res = await sendUpstream(ctx, target, adapter.buildRequest(ctx.body, target, { stream }), (status, body, headers) =>
+    adapter.mapError(status, body, headers),
+  );
   return { adapter, res };
 }
 
@@ -105,7 +107,7 @@ export function attemptEmbeddings(ctx: UpstreamCallContext, call: EmbeddingsCall
         throw new UpstreamCallError({ kind: 'bad_request', status: 400, message: err.message, providerCode: 'unsupported_input' });
       throw err;
     }
-    const res = await sendUpstream(ctx, target, httpReq, adapter.mapError);
+    const res = await sendUpstream(ctx, target, httpReq, (status, body, headers) => adapter.mapError(status, body, headers));
     return adapter.mapResponse(parseUpstreamJson(await readBody(res)), call);
   });
 }

@@ -5,6 +5,7 @@ import { ZERO_USAGE } from '../providers/types.ts';
 import { makeRequestRow } from '../store/store-test-support.ts';
 import type { FeedbackRow } from '../store/types.ts';
 import { JudgeQueue, type JudgeCompleteFactory } from './judge-queue.ts';
+import { textOf } from '../optimizer/techniques/technique-kit.ts';
 
 function result(text: string, model = 'judge-model'): CompletionResult {
   return { texts: [text], finishReasons: ['stop'], usage: ZERO_USAGE, costUsd: 0.0001, model, upstreamRequests: 1 };
@@ -47,7 +48,7 @@ describe('JudgeQueue', () => {
     expect(stored).toEqual([expect.objectContaining({ request_id: 'r1', source: 'judge', score: 0.9, comment: 'graded by judge-model', created_at: 42 })]);
     expect(calls[0]?.model).toBe('judge-model');
     expect(calls[0]?.call).toMatchObject({ temperature: 0, label: 'judge' });
-    expect(String(calls[0]?.call.messages[1]?.content)).toContain('Rubric: Is it right?');
+    expect(textOf(calls[0]?.call.messages[1]?.content ?? '')).toContain('Rubric: Is it right?');
     expect(queue.counters).toMatchObject({ offered: 1, sampled: 1, graded: 1 });
   });
 
@@ -68,7 +69,7 @@ describe('JudgeQueue', () => {
     expect(queue.offer(answered('none', { prompt_text: null, response_text: null }))).toBe(false);
     await queue.drain();
     expect(stored.map((s) => s.request_id)).toEqual(['mem']);
-    expect(String(calls[0]?.call.messages[1]?.content)).toContain('<answer>\nfour\n</answer>');
+    expect(textOf(calls[0]?.call.messages[1]?.content ?? '')).toContain('<answer>\nfour\n</answer>');
   });
 
   it('skips failed, cached and unsampled requests', () => {

@@ -13,8 +13,6 @@ import { describeChoice, describeNoEligible } from './policy/rationale.ts';
 import { resolveConstraints } from './policy/resolve-constraints.ts';
 import { candidateId, compileTechniquePlans, techniqueCandidates, type CompiledTechniquePlan, type TechniqueBoundsOf } from './policy/technique-candidates.ts';
 
-export { parseRoutingOverrides, type OverridesResult, type RequestHeaders } from './policy/parse-overrides.ts';
-
 /** Bumped whenever the policy's scoring changes, so each logged decision says which scoring made it. */
 export const POLICY_VERSION = 'policy-1';
 
@@ -109,7 +107,7 @@ function assertModelRefsKnown(config: GatewayConfig): void {
 
 export function createRouter(deps: RouterDeps): Router {
   const { config, predictor, analyze, liveStats } = deps;
-  const now = deps.now ?? process.hrtime.bigint;
+  const now = deps.now ?? (() => process.hrtime.bigint());
   assertModelRefsKnown(config);
   const baseVersion = predictor.version;
   const version = `${POLICY_VERSION}+${predictor.version}`;

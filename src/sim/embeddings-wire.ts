@@ -26,7 +26,7 @@ const GeminiBatchBody = z.looseObject({
 function inputsOf(input: z.infer<typeof OpenAIEmbeddingsBody>['input']): Array<string | number[]> {
   if (typeof input === 'string') return [input];
   if (input.every((x): x is number => typeof x === 'number')) return [input];
-  return input as Array<string | number[]>;
+  return input;
 }
 
 function vectorFor(model: SimEmbeddingModel, input: string | number[], dimensions: number | undefined): number[] {

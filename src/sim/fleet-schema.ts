@@ -65,7 +65,6 @@ export const SimFleet = z
     message: 'simulated model ids must be unique',
   });
 export type SimFleet = z.infer<typeof SimFleet>;
-export type SimFleetInput = z.input<typeof SimFleet>;
 
 /** Accuracy of a model for a task type: the type's own value, else `default`, else 0.5. */
 export function accuracyFor(model: SimModel, taskType: string): number {

@@ -1,8 +1,7 @@
 import { ModelConfig, ProviderConfig, type GatewayConfig } from '../config/schema.ts';
 import { SimFleet } from './fleet-schema.ts';
 
-export { SimFleet, SimModel, SimEmbeddingModel, ErrorMix, accuracyFor } from './fleet-schema.ts';
-export type { SimFleetInput, SimModelInput, TokenProfile } from './fleet-schema.ts';
+export { SimFleet } from './fleet-schema.ts';
 export { DEFAULT_FLEET, DATA_FLEET } from './default-fleets.ts';
 
 export type SimWire = 'openai' | 'anthropic';

@@ -65,7 +65,7 @@ export function jsonFromSchema(schema: unknown, name = '', depth = 0): Json {
   for (const key of ['anyOf', 'oneOf'] as const) {
     const options = schema[key];
     if (Array.isArray(options) && options.length > 0) {
-      const nonNull = options.find((o) => !(isRecord(o) && o.type === 'null'));
+      const nonNull: unknown = options.find((o) => !(isRecord(o) && o.type === 'null'));
       return jsonFromSchema(nonNull ?? options[0], name, depth + 1);
     }
   }

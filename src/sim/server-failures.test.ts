@@ -75,7 +75,7 @@ describe('sim server, injected failures', () => {
     const res = await post({ 'x-sim-fail': 'cut' });
     const { text, broken } = await readAll(res);
     expect(broken).toBe(true);
-    expect(() => JSON.parse(text)).toThrow();
+    expect(() => JSON.parse(text) as unknown).toThrow();
   });
 
   it('connection: drops the socket before any response', async () => {

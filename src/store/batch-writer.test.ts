@@ -87,7 +87,7 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     expect(results[10]).toBeInstanceOf(Promise);
     expect(results[11]).toBeInstanceOf(Promise);
     // Going over the limit starts a write at once instead of waiting for the (one-minute) timer.
-    await Promise.all(results);
+    await Promise.all(results.filter((r): r is Promise<void> => r instanceof Promise));
     expect(writer.counters.queued).toBeLessThanOrEqual(10);
     await writer.flush();
     expect(await store.countRequests()).toBe(12);
@@ -96,10 +96,11 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
   it('holds rows until the timer or close, and writes them all on close', async () => {
     const writer = newWriter(store, { batchSize: 1_000, flushIntervalMs: 60_000 });
     const reservation = makeReservation({ key_id: 'key_c', created_at: 10 });
-    writer.enqueueRequest(makeRequestRow());
-    writer.enqueueRequest(makeRequestRow());
-    writer.enqueueReservation(reservation);
-    writer.enqueueReservation({ ...reservation, settled_usd: 0.25, status: 'settled' });
+    // Below maxQueue an enqueue returns no backpressure promise: nothing to wait for.
+    void writer.enqueueRequest(makeRequestRow());
+    void writer.enqueueRequest(makeRequestRow());
+    void writer.enqueueReservation(reservation);
+    void writer.enqueueReservation({ ...reservation, settled_usd: 0.25, status: 'settled' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await store.countRequests()).toBe(0);
     expect(writer.counters.queued).toBe(4);
@@ -112,7 +113,7 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
 
   it('flushes on its timer', async () => {
     const writer = newWriter(store, { batchSize: 1_000, flushIntervalMs: 10 });
-    writer.enqueueRequest(makeRequestRow());
+    void writer.enqueueRequest(makeRequestRow());
     // The row can be visible to a reader a moment before the writer learns its commit
     // went through, so wait for both rather than reading the counter right after the row.
     await vi.waitFor(
@@ -129,8 +130,8 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     const logger = recordingLogger();
     const writer = newWriter(target, { batchSize: 1_000, flushIntervalMs: 5, retryBaseDelayMs: 10, logger });
     const request = makeRequestRow();
-    writer.enqueueRequest(request);
-    writer.enqueueDecision(makeDecisionRow(request.id));
+    void writer.enqueueRequest(request);
+    void writer.enqueueDecision(makeDecisionRow(request.id));
 
     // As above: wait until the writer has seen its commit, not only until the row is readable.
     await vi.waitFor(() => expect(writer.counters).toMatchObject({ queued: 0, written: 2 }), { timeout: 15_000, interval: 10 });
@@ -145,8 +146,8 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
   it('rejects flush after repeated failures with the rows still queued, then recovers', async () => {
     const target = failingTarget(store, 3);
     const writer = newWriter(target, { batchSize: 1_000, flushIntervalMs: 60_000, retryBaseDelayMs: 1, maxFlushAttempts: 3 });
-    writer.enqueueRequest(makeRequestRow());
-    writer.enqueueRequest(makeRequestRow());
+    void writer.enqueueRequest(makeRequestRow());
+    void writer.enqueueRequest(makeRequestRow());
 
     await expect(writer.flush()).rejects.toThrow(/failed 3 times; 2 rows still queued/);
     expect(writer.counters).toMatchObject({ queued: 2, written: 0, failedFlushes: 3 });
@@ -174,8 +175,8 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     };
     const writer = newWriter(plain, { flushIntervalMs: 60_000 });
     const request = makeRequestRow();
-    writer.enqueueDecision(makeDecisionRow(request.id));
-    writer.enqueueRequest(request);
+    void writer.enqueueDecision(makeDecisionRow(request.id));
+    void writer.enqueueRequest(request);
     await writer.flush();
     expect(calls).toStrictEqual(['requests:1', 'decisions:1', 'reservations:0']);
     expect((await store.getDecisionByRequest(request.id))?.request_id).toBe(request.id);

@@ -73,15 +73,16 @@ describe('BatchWriter with a spool', () => {
     target.state.down = true;
     const reservation = makeReservation();
     const early = [makeRequestRow(), makeRequestRow()];
-    for (const row of early) writer.enqueueRequest(row);
-    writer.enqueueReservation(reservation);
+    // Below maxQueue an enqueue returns no backpressure promise: nothing to wait for.
+    for (const row of early) void writer.enqueueRequest(row);
+    void writer.enqueueReservation(reservation);
     await expect(writer.flush()).rejects.toThrow(/store flush failed/);
     expect(writer.counters.queued).toBe(0);
     expect(writer.counters.spoolSegments).toBeGreaterThan(0);
 
     const late = makeRequestRow();
-    writer.enqueueRequest(late);
-    writer.enqueueReservation({ ...reservation, status: 'settled', settled_usd: 0.001 });
+    void writer.enqueueRequest(late);
+    void writer.enqueueReservation({ ...reservation, status: 'settled', settled_usd: 0.001 });
     target.state.down = false;
     await writer.flush();
     expect(target.committed.requests.map((r) => r.id)).toEqual([...early, late].map((r) => r.id));
@@ -97,8 +98,8 @@ describe('BatchWriter with a spool', () => {
     target.state.down = true;
     const writer = new BatchWriter(target, { spool: new DiskSpool(dir, 1_000_000), logger: quiet, retryBaseDelayMs: 1, maxFlushAttempts: 2 });
     const rows = Array.from({ length: 5 }, () => makeRequestRow());
-    for (const row of rows) writer.enqueueRequest(row);
-    writer.enqueueDecision(makeDecisionRow(rows[0]?.id ?? ''));
+    for (const row of rows) void writer.enqueueRequest(row);
+    void writer.enqueueDecision(makeDecisionRow(rows[0]?.id ?? ''));
     await writer.close();
     target.state.down = false;
     const next = new BatchWriter(target, { spool: new DiskSpool(dir, 1_000_000), logger: quiet });
@@ -121,7 +122,7 @@ describe('BatchWriter with a spool', () => {
     await writer.enqueueRequestDurable(row);
     expect(target.committed.requests.map((r) => r.id)).toEqual([row.id]);
     target.state.down = true;
-    writer.enqueueRequest(makeRequestRow());
+    void writer.enqueueRequest(makeRequestRow());
     await expect(writer.flush()).rejects.toThrow();
     await writer.enqueueRequestDurable(makeRequestRow());
     expect(writer.counters.queued).toBe(0);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, LearningRowTable } from './schema.ts';
-import type { LearningRowRecord, LearningStateRecord, RouterModelRecord, RouterModelStatus } from './types.ts';
+import type { LearningRowRecord, LearningStateRecord, RouterModelRecord } from './types.ts';
 
 /** Rows per INSERT: 15 columns stays well under SQLite's 32,766 and pg's 65,535 bound parameters. */
 const INSERT_CHUNK = 500;
@@ -195,7 +195,7 @@ export class LearningStore {
       ...r,
       created_at: Number(r.created_at),
       promoted_at: r.promoted_at === null ? null : Number(r.promoted_at),
-      status: r.status as RouterModelStatus,
+      status: r.status,
     }));
   }
 }

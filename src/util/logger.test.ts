@@ -18,7 +18,7 @@ describe('createLogger', () => {
     createLogger({}, out).info({ id: 'r1', model: 'sim-mini', status: 200, note: 'two words' }, 'request');
     await flush();
     expect(lines()).toHaveLength(1);
-    expect(lines()[0]).toMatch(/^\d\d:\d\d:\d\d INFO  request id=r1 model=sim-mini status=200 note="two words"$/);
+    expect(lines()[0]).toMatch(/^\d\d:\d\d:\d\d INFO {2}request id=r1 model=sim-mini status=200 note="two words"$/);
   });
 
   it('writes JSON lines otherwise, or when AIGW_LOG_FORMAT=json on a terminal', async () => {

@@ -38,7 +38,9 @@ export function prettyLine(json: string): string {
   const fields = Object.entries(entry)
     .filter(([k, v]) => !OMITTED.has(k) && v !== undefined && v !== null)
     .map(([k, v]) => `${k}=${valueText(v)}`);
-  return [time, level.padEnd(5), String(entry.msg ?? ''), ...fields].filter((s) => s !== '').join(' ');
+  return [time, level.padEnd(5), typeof entry.msg === 'string' ? entry.msg : entry.msg === undefined ? '' : valueText(entry.msg), ...fields]
+    .filter((s) => s !== '')
+    .join(' ');
 }
 
 function prettyStream(out: NodeJS.WritableStream): Writable {

@@ -48,7 +48,7 @@ export class RecordingProxy {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   /** Lets `count` completion requests through, then refuses every other one until `reset()`. */

@@ -90,7 +90,7 @@ export function costReductionPlan(
   const tradeOffs: CostReductionPlan['tradeOffs'] = [];
   // Lower floors only until one reaches the target: each is a full search.
   for (const floor of floors) {
-    const hits = searchRuleChanges(rows, ctx, { ...c, goal: 'cost' as Goal, minQuality: floor }, { preferModels: false });
+    const hits = searchRuleChanges(rows, ctx, { ...c, goal: 'cost', minQuality: floor }, { preferModels: false });
     const impact = toExpectedImpact(
       replayPolicyChange(
         rows,

@@ -8,6 +8,7 @@ import type { RouteDecision } from '../../router/types.ts';
 import { calibrate } from './calibrate.ts';
 import type { HistoryRow } from './load-history.ts';
 import { replayChoice, replayPolicyChange } from './replay.ts';
+import { textOf } from '../../optimizer/techniques/technique-kit.ts';
 
 const BASE_RULES = [
   {
@@ -35,7 +36,7 @@ function routerFor(config: GatewayConfig) {
     config,
     predictor: fakePredictor,
     analyze: (messages) => {
-      const [taskType, complexity] = String(messages.at(-1)?.content ?? '').split('|');
+      const [taskType, complexity] = textOf(messages.at(-1)?.content ?? '').split('|');
       return analysis(taskType as TaskType, Number(complexity), 400);
     },
     liveStats: new LiveStats(),

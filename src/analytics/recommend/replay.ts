@@ -103,7 +103,7 @@ function configCache(config: GatewayConfig): ConfigCache {
 function compiledRule(cache: ConfigCache, config: GatewayConfig, rule: RoutingRule): CompiledRule {
   let compiled = cache.compiled.get(rule);
   if (!compiled) {
-    compiled = compileRules([rule], config.models)[0] as CompiledRule;
+    compiled = compileRules([rule], config.models)[0]!;
     cache.compiled.set(rule, compiled);
   }
   return compiled;

@@ -17,7 +17,7 @@ export interface DemoTrafficOptions {
 /** Sends every request with at most `concurrency` in flight; results come back in request order. */
 export async function runDemoTraffic(client: OpenAI, requests: readonly DemoRequest[], opts: DemoTrafficOptions): Promise<DemoRequestResult[]> {
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1) throw new RangeError(`concurrency must be a positive integer; got ${opts.concurrency}`);
-  const results: Array<DemoRequestResult | undefined> = new Array(requests.length);
+  const results = new Array<DemoRequestResult | undefined>(requests.length);
   const { signal } = opts;
   // One listener per request in flight, removed when it ends: more than Node's default 10 is not a leak.
   if (signal) setMaxListeners(opts.concurrency + 10, signal);

@@ -12,7 +12,7 @@ import { SUMMARIZATION_TEMPLATES } from './corpus/summarization.ts';
 import { TRANSLATION_TEMPLATES } from './corpus/translation.ts';
 import type { PromptBody, PromptTemplate } from './corpus/template.ts';
 
-export type { DemoMessage, DemoTool, PromptBody, PromptTemplate } from './corpus/template.ts';
+export type { DemoMessage, PromptBody, PromptTemplate } from './corpus/template.ts';
 
 /** One prompt of the demo traffic, labelled with the task type it was written for. */
 export interface DemoPrompt extends PromptBody {

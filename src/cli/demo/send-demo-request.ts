@@ -107,9 +107,11 @@ export async function sendDemoRequest(client: OpenAI, req: DemoRequest, prices: 
     }
   } catch (err) {
     if (!(err instanceof OpenAI.APIError)) throw err;
-    result.status = err.status ?? 0;
-    result.errorType = errorTypeOf(err);
-    if (err.headers) readGatewayHeaders(result, err.headers);
+    // instanceof narrows to APIError<any, any, any>; the class's defaults type status and headers.
+    const apiError = err as InstanceType<typeof OpenAI.APIError>;
+    result.status = apiError.status ?? 0;
+    result.errorType = errorTypeOf(apiError);
+    if (apiError.headers) readGatewayHeaders(result, apiError.headers);
   }
   result.latencyMs = performance.now() - started;
   return result;

@@ -66,12 +66,6 @@ function lastUserIndex(messages: readonly ChatMessage[]): number {
   return -1;
 }
 
-/** The question: the text of the last user message (empty when there is none). */
-export function lastUserText(messages: readonly ChatMessage[]): string {
-  const i = lastUserIndex(messages);
-  return i === -1 ? '' : textOf(messages[i]!.content);
-}
-
 /** The messages with the last user message's text rewritten (images and other parts are dropped from it). */
 export function withLastUserText(messages: readonly ChatMessage[], rewrite: (text: string) => string): ChatMessage[] {
   const i = lastUserIndex(messages);

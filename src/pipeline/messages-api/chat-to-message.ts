@@ -1,4 +1,4 @@
-import type { ChatCompletion, FinishReason } from '../../providers/chat-schema.ts';
+import type { ChatCompletion } from '../../providers/chat-schema.ts';
 import type { NormalizedUsage } from '../../providers/types.ts';
 
 /** Anthropic's `usage`: input_tokens excludes the prompt-cache reads and writes, which are counted apart. */
@@ -37,7 +37,7 @@ export function messagesUsage(u: NormalizedUsage): MessagesUsage {
  * OpenAI's finish reason as Anthropic's stop reason. OpenAI does not say which stop sequence matched,
  * so a stop is `end_turn` with `stop_sequence` null.
  */
-export function stopReasonOf(finish: FinishReason | string | null | undefined): StopReason {
+export function stopReasonOf(finish: string | null | undefined): StopReason {
   switch (finish) {
     case 'length':
       return 'max_tokens';

@@ -1,4 +1,4 @@
-import type { ChatMessage, ContentPart } from '../chat-schema.ts';
+import type { ChatMessage } from '../chat-schema.ts';
 import { parseBase64DataUrl } from '../shared/data-url.ts';
 import { asRecord, asString, isRecord, parseJson } from '../shared/wire-json.ts';
 import type { JsonRecord } from '../shared/wire-json.ts';
@@ -40,7 +40,7 @@ export function convertContent(content: ChatMessage['content']): AnthropicBlock[
   if (content === null || content === undefined) return [];
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   const blocks: AnthropicBlock[] = [];
-  for (const part of content as ContentPart[]) {
+  for (const part of content) {
     const rec: JsonRecord = part;
     let block: AnthropicBlock | undefined;
     if (part.type === 'text' || part.type === 'refusal') {

@@ -3,9 +3,9 @@ import type { FinishReason } from '../chat-schema.ts';
 /** Anthropic stop_reason → OpenAI finish_reason; null while the message is unfinished. */
 export function mapAnthropicFinishReason(stopReason: unknown): FinishReason | null {
   switch (stopReason) {
+    // pause_turn: a server tool paused a long turn; the text so far is a complete answer for this call.
     case 'end_turn':
     case 'stop_sequence':
-    // pause_turn: a server tool paused a long turn; the text so far is a complete answer for this call.
     case 'pause_turn':
       return 'stop';
     case 'max_tokens':

@@ -51,7 +51,7 @@ describe('OpenAI embeddings wire format', () => {
 
   it('sends token ids as they are', () => {
     const req = openai.buildRequest({ items: embeddingItems([[1, 2], [3]]) }, target);
-    expect(JSON.parse(req.body).input).toEqual([[1, 2], [3]]);
+    expect((JSON.parse(req.body) as { input: unknown }).input).toEqual([[1, 2], [3]]);
   });
 });
 

@@ -42,7 +42,7 @@ export function convertJsonSchemaToGemini(schema: unknown): JsonRecord | undefin
     if (nonNull[0] !== undefined) out.type = nonNull[0];
     else delete out.type;
   }
-  if (schema.const !== undefined) out.enum = [String(schema.const)];
+  if (schema.const !== undefined) out.enum = [typeof schema.const === 'string' ? schema.const : JSON.stringify(schema.const)];
   if (isRecord(schema.properties)) {
     const props: JsonRecord = {};
     for (const [name, sub] of Object.entries(schema.properties)) props[name] = convertJsonSchemaToGemini(sub) ?? {};

@@ -19,7 +19,7 @@ function durationToMs(v: unknown): number | undefined {
 
 /** Reads `{error:{code,message,status,details}}`, also inside the array that non-SSE streams use. */
 function extractFields(parsed: unknown): GeminiErrorFields | undefined {
-  const root = Array.isArray(parsed) ? parsed[0] : parsed;
+  const root: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
   const err = asRecord(asRecord(root)?.error);
   if (!err) return undefined;
   const details = asArray(err.details).map(asRecord);

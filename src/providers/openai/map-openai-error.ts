@@ -17,7 +17,7 @@ interface ErrorFields {
  * `{error:'text'}`, and a one-element array around any of them.
  */
 export function extractOpenAIErrorFields(parsed: unknown): ErrorFields | undefined {
-  const root = Array.isArray(parsed) ? parsed[0] : parsed;
+  const root: unknown = Array.isArray(parsed) ? parsed[0] : parsed;
   const rec = asRecord(root);
   if (!rec) return undefined;
   if (typeof rec.error === 'string') return { message: rec.error, type: undefined, code: undefined, numericCode: undefined };

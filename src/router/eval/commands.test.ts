@@ -43,12 +43,12 @@ describe('runScoreCommand', () => {
     const lines = readFileSync(out, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as { id: string; scores: Record<string, number> });
     expect(lines.map((l) => l.id)).toEqual(['a', '7']);
     for (const line of lines) {
       expect(Object.keys(line)).toEqual(['id', 'scores']);
       expect(Object.keys(line.scores)).toEqual(['gpt-4-1106-preview', 'some-new-model']);
-      for (const p of Object.values(line.scores) as number[]) expect(p > 0 && p < 1).toBe(true);
+      for (const p of Object.values(line.scores)) expect(p > 0 && p < 1).toBe(true);
     }
   });
 
@@ -83,6 +83,6 @@ describe('runTrainCommand and runEvalCommand', () => {
     expect(toy.costQuality!.costShareToMatchBest!).toBeLessThan(0.6);
     expect(report.plots).toHaveLength(1);
     expect(existsSync(report.plots[0]!)).toBe(true);
-    expect(JSON.parse(readFileSync(out, 'utf8')).datasets).toHaveLength(1);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { datasets: unknown[] }).datasets).toHaveLength(1);
   });
 });

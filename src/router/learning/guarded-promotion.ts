@@ -1,4 +1,3 @@
-import type { TaskType } from '../../config/schema.ts';
 import { pairMetrics } from '../eval/routellm-metrics.ts';
 import type { ModelQualityRef } from '../predictor/irt-predictor.ts';
 import type { PromptAnalysis, QualityPredictor } from '../types.ts';
@@ -33,7 +32,7 @@ export function timeSplit(rows: readonly LearningRow[], share: number): { train:
 }
 
 function analysisOf(row: LearningRow): PromptAnalysis {
-  return { features: row.features, taskType: row.taskType as TaskType, complexity: 0, promptTokens: 0, language: 'en' };
+  return { features: row.features, taskType: row.taskType, complexity: 0, promptTokens: 0, language: 'en' };
 }
 
 function predictOne(predictor: QualityPredictor, row: LearningRow, model: ModelQualityRef): number {

@@ -35,7 +35,3 @@ export const LearnedState = z.strictObject({
   models: z.record(z.string(), LearnedModel),
 });
 export type LearnedState = z.infer<typeof LearnedState>;
-
-export function emptyState(baseVersion: string): LearnedState {
-  return { id: 0, baseVersion, createdAtMs: 0, outcomes: 0, lastScoredAtMs: 0, models: {} };
-}

@@ -49,7 +49,7 @@ export class LearningPredictor implements QualityPredictor {
   setState(state: LearnedState | null): void {
     const usable = state && state.baseVersion === this.base.version ? state : null;
     const version = usable && usable.id > 0 ? `${this.base.version}+ls${usable.id}` : this.base.version;
-    this.current = { version, state: usable, models: usable ? servingModels(usable, featureCount(this.base.layout)) : new Map() };
+    this.current = { version, state: usable, models: usable ? servingModels(usable, featureCount(this.base.layout)) : new Map<string, ServingModel>() };
   }
 
   knownModels(): string[] {

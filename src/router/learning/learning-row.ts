@@ -80,11 +80,3 @@ export function decodeFeatures(text: string): PromptFeatures {
     ...(e.ti && e.tv ? { textIdx: u32(e.ti), textVal: f32(e.tv) } : {}),
   };
 }
-
-/** Signals from people outrank the gateway's own: a judge grade never replaces a person's score. */
-const GATEWAY_SOURCES = new Set(['judge', 'completion', 'shadow']);
-
-export function signalReplaces(existing: string | null, incoming: string): boolean {
-  if (existing === null || existing === incoming) return true;
-  return GATEWAY_SOURCES.has(existing) || !GATEWAY_SOURCES.has(incoming);
-}

@@ -55,7 +55,7 @@ export class OnlineLearner {
   async refit(rows: readonly LearningRow[], id: number, nowMs: number): Promise<LearnedState> {
     const refs = new Map(this.catalog().map((m) => [m.id, m]));
     const usable = rows
-      .filter(OnlineLearner.usable)
+      .filter((row) => OnlineLearner.usable(row))
       .sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : a.model.localeCompare(b.model)));
     const outcomes: FitOutcome[] = [];
     let slice = performance.now();

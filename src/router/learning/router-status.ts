@@ -26,16 +26,16 @@ export async function routerStatus(store: LearningStore, config: GatewayConfig):
   const counts = await store.outcomeCounts();
   const evaluations = await store.recentRouterModels(10);
   return {
-    liveVersion: appliesToLive && state!.id > 0 ? `${base.version}+ls${state!.id}` : base.version,
+    liveVersion: appliesToLive && state.id > 0 ? `${base.version}+ls${state.id}` : base.version,
     promotedModel: live ? { id: live.id, version: live.version, promotedAtMs: live.promoted_at } : null,
     learning: { enabled: config.routing.learning.enabled, exploreShare: config.routing.learning.explore_share },
     state: state && latest ? { id: state.id, baseVersion: state.baseVersion, createdAtMs: state.createdAtMs, outcomes: state.outcomes, appliesToLive } : null,
     outcomes: counts.map((c) => {
-      const task = appliesToLive ? state!.models[c.model]?.tasks[c.task_type] : undefined;
+      const task = appliesToLive ? state.models[c.model]?.tasks[c.task_type] : undefined;
       return { ...c, abilityShift: task?.shift ?? null, abilitySd: task ? 1 / Math.sqrt(task.precision) : null };
     }),
     evaluations: evaluations.map((e) => {
-      let heldOutRows: number | null = null;
+      let heldOutRows: number | null;
       try {
         heldOutRows = (JSON.parse(e.evaluation) as { heldOutRows?: number }).heldOutRows ?? null;
       } catch {

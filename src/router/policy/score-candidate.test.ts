@@ -36,7 +36,7 @@ describe('goalScore', () => {
 
 describe('preferBonus', () => {
   it('gives 0.05 to the most preferred, 0.01 less for each next, at least 0.01, nothing when not preferred', () => {
-    expect([0, 1, 2, 3, 4, 5, -1].map(preferBonus)).toEqual([0.05, 0.04, 0.03, 0.02, 0.01, 0.01, 0].map((x) => expect.closeTo(x, 9)));
+    expect([0, 1, 2, 3, 4, 5, -1].map(preferBonus)).toEqual([0.05, 0.04, 0.03, 0.02, 0.01, 0.01, 0].map((x): unknown => expect.closeTo(x, 9)));
   });
 });
 

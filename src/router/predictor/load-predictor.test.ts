@@ -93,7 +93,7 @@ describe('loadPredictor (shipped default model)', () => {
   });
 
   it('refuses a file trained with another feature layout', () => {
-    const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8'));
+    const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as { featureSpec: { hashing: { buckets: number } } };
     file.featureSpec.hashing.buckets = 1024;
     expect(() => predictorFromJson(JSON.stringify(file))).toThrow(/different feature layout/);
   });

@@ -10,7 +10,6 @@ export const MODEL_FILE_FORMAT = 'aigw-router-predictor';
 export const MODEL_FILE_VERSION = 1;
 
 const Head = z.strictObject({ bias: z.number(), weights: z.string() });
-export type HeadJson = z.infer<typeof Head>;
 
 const TaskNumbers = z.record(z.string(), z.number());
 /** A number per task type, and one for the other task types. */
@@ -100,7 +99,7 @@ export const PredictorFile = z.strictObject({
 export type PredictorFile = z.infer<typeof PredictorFile>;
 
 export function encodeFloats(values: ArrayLike<number>): string {
-  const arr = Float32Array.from(values as ArrayLike<number>);
+  const arr = Float32Array.from(values);
   return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
 }
 

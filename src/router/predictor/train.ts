@@ -266,7 +266,7 @@ function toPredictorFile(
     const rows: Record<string, number> = {};
     for (const [task, count] of params.taskRows[m]!) {
       rows[task] = count;
-      theta[task] = round(params.theta[m]! + (params.delta[m]!.get(task as TaskType) ?? 0));
+      theta[task] = round(params.theta[m]! + (params.delta[m]!.get(task) ?? 0));
     }
     models[id] = {
       thetaBase: round(params.theta[m]!),
@@ -333,7 +333,7 @@ function trainingOptionsRecord(opts: TrainOptions): Record<string, number | bool
 }
 
 function sortedByTask(byTask: Partial<Record<TaskType, number>>): Record<string, number> {
-  return Object.fromEntries(Object.entries(byTask).sort((a, b) => a[0].localeCompare(b[0]))) as Record<string, number>;
+  return Object.fromEntries(Object.entries(byTask).sort((a, b) => a[0].localeCompare(b[0])));
 }
 
 function ridgeInUse(opts: TrainOptions): boolean {

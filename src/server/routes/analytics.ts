@@ -121,7 +121,7 @@ export function registerAnalyticsRoutes(app: FastifyInstance, gateway: () => Gat
 
 /** Validates the whole query against window + option parameters (unknown ones are 400s), then splits it. */
 function splitQuery<T extends z.ZodObject>(optionsSchema: T, query: unknown): { window: z.output<typeof WindowQuery>; options: z.output<T> } {
-  const all = parseQuery(WindowQuery.extend(optionsSchema.shape), query) as Record<string, unknown>;
+  const all: Record<string, unknown> = parseQuery<z.ZodObject>(WindowQuery.extend(optionsSchema.shape), query);
   const window: Record<string, unknown> = {};
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(all)) {

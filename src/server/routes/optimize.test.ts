@@ -32,9 +32,24 @@ afterAll(async () => {
 
 const EXTRACT = { role: 'user', content: 'Extract the invoice number and the total from: "Invoice INV-2291, total due $1,240.50 by March 3."' };
 
+/** The fields of the /v1/optimize answer (or its error) these tests read; absent ones fail the assertions. */
+interface OptimizeJson {
+  object: string;
+  task_type: string;
+  model_requested: string;
+  model: string;
+  decision: { chosen_model: string; rationale: string };
+  model_change: { effect: { cost_usd: number } };
+  not_recommended: unknown[];
+  parameters: Array<{ parameter: string; evidence: { source: string }; effect: unknown }>;
+  technique: { effect: { quality: number; cost_usd: number }; evidence: unknown };
+  lengths_observed_at: number | null;
+  error: { param: string };
+}
+
 async function optimize(body: unknown, headers: Record<string, string> = {}) {
   const res = await app.inject({ method: 'POST', url: '/v1/optimize', payload: body as object, headers });
-  return { status: res.statusCode, json: res.json() as Record<string, any> };
+  return { status: res.statusCode, json: res.json<OptimizeJson>() };
 }
 
 describe('POST /v1/optimize', () => {
@@ -67,9 +82,9 @@ describe('POST /v1/optimize', () => {
     const { status, json } = await optimize({ model: 'sim-large', messages: [EXTRACT], max_tokens: 4_000 });
     expect(status).toBe(200);
     expect(json['model']).toBe('sim-large');
-    const maxTokens = json['parameters'].find((p: { parameter: string }) => p.parameter === 'max_tokens');
+    const maxTokens = json['parameters'].find((p) => p.parameter === 'max_tokens');
     expect(maxTokens).toMatchObject({ current: 4_000, recommended: 173 });
-    expect(maxTokens.evidence).toMatchObject({
+    expect(maxTokens?.evidence).toMatchObject({
       source: 'observed_requests',
       requests: 40,
       model: 'sim-large',
@@ -77,7 +92,7 @@ describe('POST /v1/optimize', () => {
       percentile_tokens: 138,
       margin: 1.25,
     });
-    expect(maxTokens.effect).toMatchObject({ cost_usd: 0, output_tokens: 0, quality: 0, worst_case_output_tokens: 173 - 4_000 });
+    expect(maxTokens?.effect).toMatchObject({ cost_usd: 0, output_tokens: 0, quality: 0, worst_case_output_tokens: 173 - 4_000 });
     expect(json['lengths_observed_at']).not.toBeNull();
     // The named model is compared with what `auto` would pick.
     if (json['decision'].chosen_model !== 'sim-large') {
@@ -115,7 +130,7 @@ describe('POST /v1/optimize', () => {
     expect(json['technique'].effect.quality).toBeCloseTo(0.33, 9);
     expect(json['technique'].effect.cost_usd).toBeCloseTo(0.0016, 9);
     expect(json['technique'].evidence).toMatchObject({ source: 'router_prediction', router_version: 'policy-1+test' });
-    expect(json['parameters'].some((p: { parameter: string }) => p.parameter === 'temperature')).toBe(false);
+    expect(json['parameters'].some((p) => p.parameter === 'temperature')).toBe(false);
   });
 
   it('rejects a bad decision, an unknown model and a bad body with OpenAI-style errors', async () => {
