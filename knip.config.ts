@@ -13,6 +13,8 @@ const config: KnipConfig = {
     'web/dashboard.ts',
     // Worker threads, loaded by URL.
     'src/**/*.mjs',
+    // Child processes, started by path (retrain-process.ts).
+    'src/router/learning/retrain-child.ts',
     '**/*.test.ts',
   ],
   project: ['bin/**/*.mjs', 'src/**/*.{ts,mjs}', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}', 'web/**/*.ts'],
