@@ -5,7 +5,8 @@
  * serve` with the default config (SQLite store writing every row) and Portkey's `start-server.js`.
  *
  * Flags: --duration S (10, per target, split in --rounds 5 interleaved slices), --stream-duration S (5),
- * --warmup S (2), --connections 1,10,
+ * --warmup S (2), --connections 1,10,50, --stream-connections 1,10, --no-keyed (leave out the second
+ * gateway with an API key, budgets and a rate limit in Redis), --redis URL (REDIS_URL or 127.0.0.1:6379),
  * --no-stream, --no-portkey (leave the Portkey gateway out), --profile (run the gateway under node --cpu-prof and summarize where its time goes),
  * --defer-log (hold log rows in memory until shutdown: the same run without store writes), --out FILE
  * (bench/results/overhead.json; a profile goes beside it), --docs FILE (docs/performance.md), --no-docs,
@@ -27,6 +28,7 @@ import { upsertGeneratedBlock } from './lib/markdown-block.ts';
 import { renderOverheadConsole, renderOverheadMarkdown } from './lib/overhead-report.ts';
 import { measureGroup, type MeasuredRun, type PlannedTarget } from './lib/measure-run.ts';
 import { compareToDirect, isAigwTarget, type OverheadResults, type RunResult } from './lib/overhead-results.ts';
+import { startKeyedGateway } from './lib/keyed-gateway.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,7 +36,10 @@ const { values: args } = parseArgs({
     'stream-duration': { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '1,10' },
+    connections: { type: 'string', default: '1,10,50' },
+    'stream-connections': { type: 'string', default: '1,10' },
+    'no-keyed': { type: 'boolean', default: false },
+    redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
     'no-stream': { type: 'boolean', default: false },
     'no-portkey': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -54,6 +59,7 @@ const streamDurationS = Number(args['stream-duration']);
 const warmupS = Number(args.warmup);
 const rounds = Math.max(1, Number.parseInt(args.rounds, 10));
 const connectionCounts = args.connections.split(',').map((c) => Number.parseInt(c, 10));
+const streamConnectionCounts = args['stream-connections'].split(',').map((c) => Number.parseInt(c, 10));
 /** --defer-log: the gateway keeps every row in memory and writes them at shutdown (A/B of the store's cost). */
 const DEFERRED_STORE = { batch_size: 10_000_000, max_queue: 10_000_000, flush_interval_ms: 3_600_000 };
 const streamModes = args['no-stream'] ? [false] : [false, true];
@@ -117,13 +123,16 @@ async function main(): Promise<void> {
     const catalog = fleetCatalog(withoutErrors(DEFAULT_FLEET), sim.url);
     const configPath = join(workDir, 'aigw.yaml');
     // Only the fleet: store, routing, reliability and logging are the defaults a user gets.
-    writeFileSync(configPath, stringify(args['defer-log'] ? { ...catalog, store: DEFERRED_STORE } : catalog));
+    const gatewayConfig = args['defer-log'] ? { ...catalog, store: DEFERRED_STORE } : catalog;
+    writeFileSync(configPath, stringify(gatewayConfig));
     const gateway = await startGatewayProcess({
       cwd: workDir,
       configPath,
       nodeFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     });
     processes.push(gateway);
+    const keyed = args['no-keyed'] ? undefined : await startKeyedGateway({ workDir, catalog: gatewayConfig, redisUrl: args.redis });
+    if (keyed) processes.push(keyed);
     const portkey = args['no-portkey'] ? undefined : await startPortkeyProcess({ cwd: workDir, upstreamUrl: sim.url });
     if (portkey) processes.push(portkey);
 
@@ -134,6 +143,7 @@ async function main(): Promise<void> {
       await probe(sim.url, namedModel, stream);
       await probe(gateway.url, namedModel, stream);
       await probe(gateway.url, 'auto', stream);
+      if (keyed) await probe(keyed.url, namedModel, stream, keyed.headers);
       if (portkey) await probe(portkey.url, namedModel, stream, portkey.info.headers);
     }
 
@@ -141,12 +151,21 @@ async function main(): Promise<void> {
       { target: 'direct', baseUrl: sim.url, model: namedModel },
       { target: 'gateway-named', baseUrl: gateway.url, model: namedModel, proxy: 'gateway' },
       { target: 'gateway-auto', baseUrl: gateway.url, model: 'auto', proxy: 'gateway' },
+      ...(keyed
+        ? [{ target: 'gateway-keyed', baseUrl: keyed.url, model: namedModel, headers: keyed.headers, proxy: 'gateway', pidName: 'gatewayKeyed' } as const]
+        : []),
       ...(portkey ? [{ target: 'portkey', baseUrl: portkey.url, model: namedModel, headers: portkey.info.headers, proxy: 'portkey' } as const] : []),
     ];
-    const pids = { gateway: gateway.pid, ...(portkey ? { portkey: portkey.pid } : {}), sim: sim.pid, loadGenerator: process.pid };
+    const pids = {
+      gateway: gateway.pid,
+      ...(keyed ? { gatewayKeyed: keyed.pid } : {}),
+      ...(portkey ? { portkey: portkey.pid } : {}),
+      sim: sim.pid,
+      loadGenerator: process.pid,
+    };
     const measured: MeasuredRun[] = [];
     for (const stream of streamModes) {
-      for (const connections of connectionCounts) {
+      for (const connections of stream ? streamConnectionCounts : connectionCounts) {
         const group = await measureGroup({
           targets: plan.map((p) => ({ ...p, body: bodyFor(p.model, stream) })),
           stream,
@@ -165,11 +184,15 @@ async function main(): Promise<void> {
     // SIGTERM makes the gateway flush its batched rows (and write the CPU profile) before exiting.
     const exitCode = await gateway.stop();
     if (exitCode !== 0) throw new Error(`the gateway exited with code ${exitCode}`);
+    const keyedExit = keyed ? await keyed.stop() : 0;
+    if (keyedExit !== 0) throw new Error(`the keyed gateway exited with code ${keyedExit}`);
     const rows = await readGatewayRequestRows(join(workDir, 'data'));
+    const keyedRows = keyed ? await readGatewayRequestRows(keyed.storeDir) : [];
     const runs: RunResult[] = measured.map(({ run, load }) => {
       const base: RunResult = { ...run, latency: summarizeLatencies(load.latenciesMs) };
       if (!isAigwTarget(run.target)) return base;
-      const mine = load.windows.flatMap((w) => rowsInWindow(rows, { ...w, modelRequested: run.model, stream: run.stream }));
+      const from = run.target === 'gateway-keyed' ? keyedRows : rows;
+      const mine = load.windows.flatMap((w) => rowsInWindow(from, { ...w, modelRequested: run.model, stream: run.stream }));
       return {
         ...base,
         gatewayOverhead: summarizeLatencies(mine.filter((r) => r.status === 200).map((r) => r.overhead_ms)),
@@ -199,6 +222,7 @@ async function main(): Promise<void> {
         warmupS,
         rounds,
         connections: connectionCounts,
+        streamConnections: streamConnectionCounts,
         simTimeScale: SIM_TIME_SCALE,
         requestBody: REQUEST_BODY,
         namedModel,
@@ -210,6 +234,7 @@ async function main(): Promise<void> {
               .join(', ')}), to the same simulator.`
           : 'three processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (`bench/overhead.ts` itself, autocannon), the simulated upstream (`bench/lib/sim-child.ts`, default fleet without injected errors) and the gateway (`node bin/aigw.mjs serve --port 0`, its own process and cwd). Direct runs send the same body to the simulator; gateway runs go through the gateway to the same simulator.',
         ...(portkey ? { portkey: portkey.info } : {}),
+        ...(keyed ? { keyedConfig: keyed.description } : {}),
         gatewayConfig: `the simulated fleet only (\`fleetCatalog\`); everything else default: SQLite store in \`./data\` writing one row per request plus one decision row per routed request ${args['defer-log'] ? '(DEFERRED by --defer-log: every row held in memory and written at shutdown, to measure the gateway without its store writes)' : '(batch 500, flush every 200 ms)'}, built-in router, in-memory budgets and rate limits, no API keys, no Redis.`,
       },
       targets: TARGETS,

@@ -3,20 +3,24 @@
  * writing every row) behind the simulated upstream, both in their own processes on loopback, at a
  * fixed request rate for --duration-s (600) seconds. The gateway's RSS is read from /proc every
  * --sample-s (30) seconds; a least-squares line through the samples after --warmup-s (120) gives
- * the slope and the growth from minute 2 to the end. Target: < 5% growth.
+ * the slope and the growth from minute 2 to the end. Target: < 5% growth. The V8 heap in use (from
+ * `/metrics`) is sampled beside it: RSS also moves with the allocator and V8's heap sizing, so a
+ * heap slope near zero while RSS grows points there rather than at a leak.
  *
  * Flags: --rate N requests/s (40), --max-in-flight N (16), --out FILE (bench/results/soak.json),
- * --docs FILE (docs/performance.md), --no-docs.
+ * --docs FILE (docs/performance.md), --no-docs, --heap-snapshots (a V8 heap snapshot at the end of
+ * warm-up and at the end, and the object groups that grew between them into the results).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { DEFAULT_FLEET, fleetCatalog } from '../src/sim/fleet.ts';
 import { startGatewayProcess, startSimProcess } from './lib/child-processes.ts';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
-import { rssGrowthAfter, type RssSample } from './lib/soak-stats.ts';
+import { heapGrowth, summarizeHeapSnapshot, type HeapSnapshotJson } from './lib/heap-snapshot-summary.ts';
+import { growthAfter, type MemorySample } from './lib/soak-stats.ts';
 import { gitSourceInfo } from './lib/source-info.ts';
 
 const { values: args } = parseArgs({
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'bench/results/soak.json' },
     docs: { type: 'string', default: 'docs/performance.md' },
     'no-docs': { type: 'boolean', default: false },
+    'heap-snapshots': { type: 'boolean', default: false },
   },
 });
 
@@ -45,6 +50,44 @@ function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!match) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(match[1]) * 1024;
+}
+
+/** `aigw_process_nodejs_heap_size_used_bytes` from the gateway's `/metrics` (prom-client's default metrics). */
+async function heapUsedBytes(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const match = /^aigw_process_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+  if (!match) throw new Error('no aigw_process_nodejs_heap_size_used_bytes in /metrics');
+  return Number(match[1]);
+}
+
+/**
+ * Asks the gateway (started with `--heapsnapshot-signal=SIGUSR2`) for a heap snapshot and moves it
+ * to `toPath`. V8 writes it on the main thread, so once `/health` answers again the file is complete.
+ */
+async function takeHeapSnapshot(gateway: { pid: number; url: string }, cwd: string, toPath: string): Promise<void> {
+  process.kill(gateway.pid, 'SIGUSR2');
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const file = readdirSync(cwd).find((f) => f.endsWith('.heapsnapshot'));
+    if (!file) continue;
+    const answered = await fetch(`${gateway.url}/health`, { signal: AbortSignal.timeout(5000) }).then(
+      async (res) => (await res.arrayBuffer(), true),
+      () => false,
+    );
+    if (!answered) continue;
+    renameSync(join(cwd, file), toPath);
+    return;
+  }
+}
+
+function heapSnapshotDiff(beforePath: string, afterPath: string) {
+  const before = summarizeHeapSnapshot(JSON.parse(readFileSync(beforePath, 'utf8')) as HeapSnapshotJson);
+  const after = summarizeHeapSnapshot(JSON.parse(readFileSync(afterPath, 'utf8')) as HeapSnapshotJson);
+  const mb = (bytes: number) => Number((bytes / 1_048_576).toFixed(2));
+  return {
+    retainedMb: [mb(before.totalBytes), mb(after.totalBytes)],
+    topGrowth: heapGrowth(before.groups, after.groups, 15).map((g) => ({ ...g, addedBytes: undefined, addedKb: Math.round(g.addedBytes / 1024) })),
+  };
 }
 
 /** Request i of the mix: routed, streamed and direct calls, with prompts that do not repeat. */
@@ -101,43 +144,64 @@ async function main(): Promise<void> {
   const catalog = fleetCatalog(DEFAULT_FLEET, sim.url);
   const configPath = join(dir, 'aigw.yaml');
   writeFileSync(configPath, stringify({ providers: catalog.providers, models: catalog.models }));
-  const gateway = await startGatewayProcess({ cwd: dir, configPath });
+  const gateway = await startGatewayProcess({ cwd: dir, configPath, nodeFlags: args['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2'] : [] });
   const counts: Counts = { ok: 0, non2xx: 0, errors: 0 };
-  const samples: Array<RssSample & { rssMb: number; ok: number }> = [];
+  const samples: Array<MemorySample & { rssMb: number; heapUsedMb: number; ok: number }> = [];
   const startedAtMs = Date.now();
-  const sample = () => {
+  const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
+  const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+  const sample = async () => {
     const rss = rssBytes(gateway.pid);
+    const heapUsed = await heapUsedBytes(gateway.url);
     const atS = Math.round((Date.now() - startedAtMs) / 1000);
-    samples.push({ atS, rssBytes: rss, rssMb: Math.round((rss / 1_048_576) * 10) / 10, ok: counts.ok });
-    console.error(`${atS}s rss ${(rss / 1_048_576).toFixed(1)} MB, ${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`);
+    samples.push({ atS, rssBytes: rss, heapUsedBytes: heapUsed, rssMb: mb(rss), heapUsedMb: mb(heapUsed), ok: counts.ok });
+    console.error(`${atS}s rss ${mb(rss)} MB, heap used ${mb(heapUsed)} MB, ${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`);
   };
-  sample();
-  const sampler = setInterval(sample, sampleS * 1000);
+  const snapshotPaths = [join(tmpdir(), `aigw-soak-${gateway.pid}-warm.heapsnapshot`), join(tmpdir(), `aigw-soak-${gateway.pid}-end.heapsnapshot`)] as const;
+  await sample();
+  const sampler = setInterval(() => void sample(), sampleS * 1000);
+  const warmSnapshot = args['heap-snapshots'] ? setTimeout(() => void takeHeapSnapshot(gateway, dir, snapshotPaths[0]), warmupS * 1000) : undefined;
+  let heapSnapshots: (ReturnType<typeof heapSnapshotDiff> & { atS: number[] }) | undefined;
   try {
     await boundedLoad(gateway.url, startedAtMs + durationS * 1000, counts);
-    sample();
+    clearInterval(sampler);
+    await sample();
+    if (args['heap-snapshots']) {
+      await takeHeapSnapshot(gateway, dir, snapshotPaths[1]);
+      heapSnapshots = { atS: [warmupS, durationS], ...heapSnapshotDiff(...snapshotPaths) };
+    }
   } finally {
     clearInterval(sampler);
+    clearTimeout(warmSnapshot);
     await gateway.stop();
     await sim.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  const growth = rssGrowthAfter(samples, warmupS);
+  const growth = growthAfter(samples, warmupS, (s) => s.rssBytes);
+  const heap = growthAfter(samples, warmupS, (s) => s.heapUsedBytes);
+  const fitted = (g: typeof growth) => ({
+    slopeMbPerMin: Number(g.slopeMbPerMin.toFixed(3)),
+    fittedStartMb: Number((g.fittedStartBytes / 1_048_576).toFixed(1)),
+    fittedEndMb: Number((g.fittedEndBytes / 1_048_576).toFixed(1)),
+    growthPct: Number(g.growthPct.toFixed(2)),
+  });
   const results = {
     benchmark: 'soak',
     date: new Date(startedAtMs).toISOString(),
     source: gitSourceInfo(),
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAverage1mAtStart,
+      loadAverage1mAtEnd: Number((loadavg()[0] ?? 0).toFixed(2)),
+    },
     load: { durationS, ratePerS, maxInFlight, simTimeScale: SIM_TIME_SCALE, mix: '60% auto, 20% sim-nano streamed, 20% sim-mini' },
     requests: counts,
-    samples: samples.map(({ atS, rssMb, ok }) => ({ atS, rssMb, ok })),
-    afterWarmup: {
-      fromS: warmupS,
-      slopeMbPerMin: Number(growth.slopeMbPerMin.toFixed(3)),
-      fittedStartMb: Number((growth.fittedStartBytes / 1_048_576).toFixed(1)),
-      fittedEndMb: Number((growth.fittedEndBytes / 1_048_576).toFixed(1)),
-      growthPct: Number(growth.growthPct.toFixed(2)),
-    },
+    samples: samples.map(({ atS, rssMb, heapUsedMb, ok }) => ({ atS, rssMb, heapUsedMb, ok })),
+    afterWarmup: { fromS: warmupS, ...fitted(growth) },
+    heapUsedAfterWarmup: fitted(heap),
+    ...(heapSnapshots ? { heapSnapshots } : {}),
     target: { maxGrowthPct: TARGET_GROWTH_PCT, met: growth.growthPct < TARGET_GROWTH_PCT },
   };
   mkdirSync(dirname(args.out), { recursive: true });
@@ -146,15 +210,20 @@ async function main(): Promise<void> {
   if (!args['no-docs']) {
     const docs = readFileSync(args.docs, 'utf8');
     const w = results.afterWarmup;
+    const h = results.heapUsedAfterWarmup;
+    const m = results.machine;
     const content = [
-      `Run ${results.date.slice(0, 16)}Z on ${results.machine.cpus} × ${results.machine.model}, Node ${results.machine.node}, commit ${results.source?.commit ?? 'unknown'}: ` +
+      `Run ${results.date.slice(0, 16)}Z on ${m.cpus} × ${m.model}, Node ${m.node}, load average ${m.loadAverage1mAtStart} at the start and ${m.loadAverage1mAtEnd} at the end, commit ${results.source?.commit ?? 'unknown'}: ` +
         `${durationS / 60} min at ${ratePerS} requests/s (≤ ${maxInFlight} in flight; ${results.load.mix}), ${counts.ok} answered, ${counts.non2xx} non-2xx, ${counts.errors} errors.`,
       '',
-      '| from | RSS at start of fit | RSS at end of fit | slope | growth | target |',
-      '| --- | --- | --- | --- | --- | --- |',
-      `| ${w.fromS / 60} min | ${w.fittedStartMb} MB | ${w.fittedEndMb} MB | ${w.slopeMbPerMin} MB/min | ${w.growthPct}% | < ${TARGET_GROWTH_PCT}% ${results.target.met ? '(met)' : '(NOT met)'} |`,
+      '| from | measure | at start of fit | at end of fit | slope | growth | target |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      `| ${w.fromS / 60} min | RSS | ${w.fittedStartMb} MB | ${w.fittedEndMb} MB | ${w.slopeMbPerMin} MB/min | ${w.growthPct}% | < ${TARGET_GROWTH_PCT}% ${results.target.met ? '(met)' : '(NOT met)'} |`,
+      `| ${w.fromS / 60} min | V8 heap used | ${h.fittedStartMb} MB | ${h.fittedEndMb} MB | ${h.slopeMbPerMin} MB/min | ${h.growthPct}% | |`,
       '',
-      `RSS every ${sampleS} s (MB): ${samples.map((s) => s.rssMb).join(', ')}. Source: \`npm run bench:soak\` → \`${args.out}\`.`,
+      `RSS every ${sampleS} s (MB): ${samples.map((s) => s.rssMb).join(', ')}.`,
+      '',
+      `Heap used every ${sampleS} s (MB): ${samples.map((s) => s.heapUsedMb).join(', ')}. Source: \`npm run bench:soak\` → \`${args.out}\`.`,
     ].join('\n');
     writeFileSync(args.docs, upsertGeneratedBlock(docs, { id: 'bench:soak', heading: '## Memory under a 10-minute soak', content }));
   }

@@ -9,9 +9,9 @@ import { DEFAULT_FLEET, fleetCatalog } from '../src/sim/fleet.ts';
 import type { KyselyStore } from '../src/store/kysely-store.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { makeDecisionRow, makeRequestRow } from '../src/store/store-test-support.ts';
-import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from '../src/analytics/recommend/fixture-history.ts';
+import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from '../src/analytics/recommend/fixture-history.test-support.ts';
 import { renderReport } from '../src/analytics/report/render-report.ts';
-import { gatewayConfig } from '../src/router/policy/test-fixtures.ts';
+import { gatewayConfig } from '../src/router/policy/policy-fixtures.test-support.ts';
 
 const NOW_MS = Date.parse('2026-03-10T12:00:00Z');
 const N = 60;

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import type { Kysely } from 'kysely';
 import { resolveAnalysisQuery, type Timeframe } from '../../src/analytics/analysis-query.ts';
 import { buildRecommendations } from '../../src/analytics/recommend/build-recommendations.ts';
-import { analyses, type DescriptiveAnalysisId } from '../../src/analytics/report/analyses.ts';
+import { descriptiveAnalysis, type DescriptiveAnalysisId } from '../../src/analytics/report/analyses.ts';
 import { buildReport, REPORTED_ANALYSES, reportOptionsOf } from '../../src/analytics/report/build-report.ts';
 import type { ReportParams } from '../../src/analytics/report/report-params.ts';
 import { renderReport } from '../../src/analytics/report/render-report.ts';
@@ -104,7 +104,7 @@ export async function timeTimeframe(
   const q = resolveAnalysisQuery(analysisParams, nowMs);
   const timed: Record<string, TimedRuns> = {};
   for (const id of TIMED_ANALYSES) {
-    const analysis = await analyses.descriptive(id);
+    const analysis = descriptiveAnalysis(id);
     const opts = id === 'routing_costs' ? { group_by: ['model', 'task_type'] } : {};
     timed[id] = await timeRuns(runs.analysis, () => analysis(db, q, opts));
   }

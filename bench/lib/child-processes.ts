@@ -94,6 +94,8 @@ export interface GatewayProcessOptions {
   configPath: string;
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
+  /** Extra environment (e.g. `AIGW_REDIS_PREFIX`), applied after DATABASE_URL and REDIS_URL are removed. */
+  env?: Record<string, string>;
 }
 
 /** The URL from the gateway's pino line `aigw gateway listening`. */
@@ -113,6 +115,7 @@ export async function startGatewayProcess(opts: GatewayProcessOptions): Promise<
   const env: NodeJS.ProcessEnv = { ...process.env, AIGW_LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  Object.assign(env, opts.env);
   const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), AIGW_BIN, '--config', opts.configPath, 'serve', '--port', '0'], {
     cwd: opts.cwd,
     env,

@@ -10,8 +10,10 @@ export interface PlannedTarget {
   body: string;
   /** Extra request headers for this target only. */
   headers?: Record<string, string>;
-  /** The key in `pids` of the proxy on this target's path, whose CPU per request is reported; none for direct. */
+  /** Which proxy is on this target's path (its CPU per request is reported under that name); none for direct. */
   proxy?: 'gateway' | 'portkey';
+  /** The key in `pids` of that proxy's process, when not `proxy` itself (the keyed gateway is its own process). */
+  pidName?: string;
 }
 
 export interface GroupOptions {
@@ -80,7 +82,7 @@ export async function measureGroup(o: GroupOptions): Promise<MeasuredRun[]> {
       timeouts: load.timeouts,
       requestsPerS: load.requestsPerS,
       cpuMsPerRequest: {
-        ...(t.proxy ? { [t.proxy]: perRequest.msPerRequest[t.proxy] } : {}),
+        ...(t.proxy ? { [t.proxy]: perRequest.msPerRequest[t.pidName ?? t.proxy] } : {}),
         sim: perRequest.msPerRequest.sim,
         loadGenerator: perRequest.msPerRequest.loadGenerator,
       },

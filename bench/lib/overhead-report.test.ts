@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { LatencySummary } from './latency-stats.ts';
 import {
   addedLatencyTable,
   renderOverheadConsole,
@@ -10,27 +9,7 @@ import {
   visitedTargetsText,
 } from './overhead-report.ts';
 import { compareToDirect, isAigwTarget, type OverheadResults, type RunResult } from './overhead-results.ts';
-
-const lat = (p50Ms: number, p99Ms: number): LatencySummary => ({ count: 100, meanMs: p50Ms, p50Ms, p90Ms: p50Ms, p99Ms, maxMs: p99Ms });
-
-function run(target: RunResult['target'], connections: number, p50: number, p99: number, rps: number, stream = false): RunResult {
-  return {
-    target,
-    model: target === 'gateway-auto' ? 'auto' : 'sim-mini',
-    stream,
-    connections,
-    durationS: 10,
-    ok: rps * 10,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    requestsPerS: rps,
-    latency: lat(p50, p99),
-    cpuMsPerRequest: target === 'direct' ? { sim: 0.2 } : target === 'portkey' ? { portkey: 0.9, sim: 0.2 } : { gateway: 0.4, sim: 0.2 },
-    otherCpuShare: 0.01,
-    ...(isAigwTarget(target) ? { gatewayOverhead: lat(0.1, 0.3), rowsLogged: rps * 10, modelUsed: { 'sim-mini': rps * 10 } } : {}),
-  };
-}
+import { run } from './overhead-results.test-support.ts';
 
 const TARGETS = { addedP50Ms: 0.5, addedP99Ms: 2 };
 const runs = [
@@ -155,7 +134,13 @@ describe('Portkey beside aigw', () => {
   };
 
   it('only aigw targets carry request rows', () => {
-    expect(['direct', 'gateway-named', 'gateway-auto', 'portkey'].map((t) => isAigwTarget(t as RunResult['target']))).toEqual([false, true, true, false]);
+    expect(['direct', 'gateway-named', 'gateway-auto', 'gateway-keyed', 'portkey'].map((t) => isAigwTarget(t as RunResult['target']))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
   });
 
   it("compares Portkey with direct like the aigw variants, without holding it to aigw's target", () => {

@@ -1,14 +1,27 @@
 import type { Comparison, OverheadResults, RunResult, Target } from './overhead-results.ts';
+import { issueTargetsTable } from './overhead-targets.ts';
 
 const TARGET_LABEL: Record<Target, string> = {
   direct: 'direct (sim)',
   'gateway-named': 'gateway, named model',
   'gateway-auto': 'gateway, model auto',
+  'gateway-keyed': 'gateway, named model, key + budgets + rate limit (Redis)',
   portkey: 'Portkey gateway',
 };
 
 /** Short names for the method text, in the order the rounds visit the targets. */
-const TARGET_SHORT: Record<Target, string> = { direct: 'direct', 'gateway-named': 'named', 'gateway-auto': 'auto', portkey: 'Portkey' };
+const TARGET_SHORT: Record<Target, string> = {
+  direct: 'direct',
+  'gateway-named': 'named',
+  'gateway-auto': 'auto',
+  'gateway-keyed': 'keyed',
+  portkey: 'Portkey',
+};
+
+/** "1, 10 and 50". */
+function listText(values: readonly number[]): string {
+  return values.length <= 1 ? values.join('') : `${values.slice(0, -1).join(', ')} and ${values.at(-1)}`;
+}
 
 function ms(v: number | undefined, digits = 3): string {
   return v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits);
@@ -182,11 +195,15 @@ export function renderOverheadMarkdown(results: OverheadResults): string {
       : []),
     `Machine: ${m.cpus} × ${m.cpuModel}, ${(m.totalMemoryMb / 1024).toFixed(0)} GB, Node ${m.node} (${m.platform}/${m.arch}); load average ${m.loadAverage1mAtStart.toFixed(2)} at start, ${m.loadAverage1mAtEnd.toFixed(2)} at end.`,
     '',
-    `Method: ${c.topology} Load comes from autocannon's programmatic API with ${c.connections.join(' and ')} connection${c.connections.length === 1 && c.connections[0] === 1 ? '' : 's'}, ${c.durationS} s per target (streamed: ${c.streamDurationS} s) after a ${c.warmupS} s warm-up of each target; the measured time is cut into ${c.rounds} slices that visit ${visitedTargetsText(results)} in turn, so a burst of other work on the machine hits every target alike. The simulated upstream answers at once (time scale ${c.simTimeScale}), so upstream time is near constant. Latency is the client's request-to-last-byte time of every 2xx response at full precision; *added* = gateway − direct at the same percentile. Named model: \`${c.namedModel}\`, the model the router picks for this prompt, so every path is answered by the same model with the same body. Gateway config: ${c.gatewayConfig}${c.portkey ? ` Portkey config: none beyond the two headers (no \`x-portkey-config\`, so no retries, fallbacks, cache or guardrails), \`--headless\` (no log console).` : ''}`,
+    `Method: ${c.topology}${c.keyedConfig ? ` The keyed target is ${c.keyedConfig}` : ''} Load comes from autocannon's programmatic API with ${listText(c.connections)} connection${c.connections.length === 1 && c.connections[0] === 1 ? '' : 's'}${c.streamConnections ? ` (streamed: ${listText(c.streamConnections)})` : ''}, ${c.durationS} s per target (streamed: ${c.streamDurationS} s) after a ${c.warmupS} s warm-up of each target; the measured time is cut into ${c.rounds} slices that visit ${visitedTargetsText(results)} in turn, so a burst of other work on the machine hits every target alike. The simulated upstream answers at once (time scale ${c.simTimeScale}), so upstream time is near constant. Latency is the client's request-to-last-byte time of every 2xx response at full precision; *added* = gateway − direct at the same percentile. Named model: \`${c.namedModel}\`, the model the router picks for this prompt, so every path is answered by the same model with the same body. Gateway config: ${c.gatewayConfig}${c.portkey ? ` Portkey config: none beyond the two headers (no \`x-portkey-config\`, so no retries, fallbacks, cache or guardrails), \`--headless\` (no log console).` : ''}`,
     '',
     `Request body: \`${JSON.stringify(c.requestBody)}\` (streamed runs add \`"stream": true, "stream_options": {"include_usage": true}\`).`,
     '',
     targetVerdict(results),
+    '',
+    '### Issue 19 targets',
+    '',
+    ...issueTargetsTable(results),
     '',
     ...(versus.length > 0
       ? [
@@ -220,6 +237,8 @@ export function renderOverheadConsole(results: OverheadResults): string {
   const versus = versusPortkeyTable(results);
   return [
     targetVerdict(results),
+    '',
+    ...issueTargetsTable(results),
     '',
     ...(versus.length > 0 ? [...versus, ''] : []),
     ...addedLatencyTable(results),

@@ -1,12 +1,16 @@
 import type { SourceInfo } from './source-info.ts';
 import type { LatencySummary } from './latency-stats.ts';
 
-/** `direct` calls the simulated upstream; the aigw targets and `portkey` proxy to it. */
-export type Target = 'direct' | 'gateway-named' | 'gateway-auto' | 'portkey';
+/**
+ * `direct` calls the simulated upstream; the aigw targets and `portkey` proxy to it. `gateway-keyed`
+ * is a second aigw process with an API key, a daily budget and a rate limit kept in Redis, asked for
+ * the named model.
+ */
+export type Target = 'direct' | 'gateway-named' | 'gateway-auto' | 'gateway-keyed' | 'portkey';
 
 /** The targets that go through aigw (and so have request rows and x-aigw-overhead-ms). */
-export function isAigwTarget(target: Target): target is 'gateway-named' | 'gateway-auto' {
-  return target === 'gateway-named' || target === 'gateway-auto';
+export function isAigwTarget(target: Target): target is 'gateway-named' | 'gateway-auto' | 'gateway-keyed' {
+  return target === 'gateway-named' || target === 'gateway-auto' || target === 'gateway-keyed';
 }
 
 /** One measured autocannon run (warm-up runs are not recorded). */
@@ -90,6 +94,10 @@ export interface OverheadResults {
     gatewayConfig: string;
     /** The Portkey gateway measured beside aigw; absent in runs without it (--no-portkey, older results). */
     portkey?: PortkeyInfo;
+    /** Streamed runs use these concurrencies (older results: the same as `connections`). */
+    streamConnections?: number[];
+    /** How the keyed gateway (gateway-keyed) was set up; absent without it (--no-keyed, older results). */
+    keyedConfig?: string;
   };
   targets: Targets;
   runs: RunResult[];

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertHistory, type HistoryRequest } from '../analytics/fixture-history.ts';
-import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from '../analytics/recommend/fixture-history.ts';
+import { insertHistory, type HistoryRequest } from '../analytics/fixture-history.test-support.ts';
+import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from '../analytics/recommend/fixture-history.test-support.ts';
 import { refreshRollups } from '../analytics/rollup/refresh-rollups.ts';
-import { CATALOG } from '../router/policy/test-fixtures.ts';
+import { CATALOG } from '../router/policy/policy-fixtures.test-support.ts';
 import { LearningStore } from '../store/learning-store.ts';
 import { makeApiKey, TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
 import type { LearningRowRecord } from '../store/types.ts';

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { insertHistory, type HistoryRequest } from '../analytics/fixture-history.ts';
+import { insertHistory, type HistoryRequest } from '../analytics/fixture-history.test-support.ts';
 import type { GatewayConfigInput } from '../config/schema.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';

@@ -1,10 +1,10 @@
-// Runs a suite on the known history (fixture-history.ts) on every store backend.
+// Runs a suite on the known history (fixture-history.test-support.ts) on every store backend.
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { Database } from '../store/schema.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
 import { resolveAnalysisQuery, type AnalysisParams, type AnalysisQuery } from './analysis-query.ts';
-import { insertHistory, KNOWN_WINDOW, knownHistory } from './fixture-history.ts';
+import { insertHistory, KNOWN_WINDOW, knownHistory } from './fixture-history.test-support.ts';
 
 export interface KnownHistoryContext {
   db(): Kysely<Database>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BACKENDS, type OpenedTestStore } from '../store/store-test-support.ts';
-import { insertHistory } from './fixture-history.ts';
+import { insertHistory } from './fixture-history.test-support.ts';
 import { percentiles, percentilesByGroup } from './percentiles.ts';
 
 describe.each(TEST_BACKENDS)('nearest-rank percentiles in SQL ($name)', (backend) => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { KNOWN } from './fixture-history.ts';
+import { KNOWN } from './fixture-history.test-support.ts';
 import { describeOnKnownHistory } from './known-history.test-support.ts';
 import { qualityMetrics } from './quality-metrics.ts';
 

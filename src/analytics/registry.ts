@@ -2,14 +2,14 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { bottlenecks, BottlenecksOptions } from './bottlenecks.ts';
-import { costDrivers, CostDriversOptions } from './cost-drivers.ts';
-import { modelPerformance } from './model-performance.ts';
-import { qualityIssues, QualityIssuesOptions } from './quality-issues.ts';
-import { qualityMetrics } from './quality-metrics.ts';
-import { requestPatterns } from './request-patterns.ts';
-import { routingAnalytics } from './routing-analytics.ts';
-import { COST_GROUPS, routingCosts } from './routing-costs.ts';
+import { bottlenecks, BottlenecksOptions, type Bottlenecks } from './bottlenecks.ts';
+import { costDrivers, CostDriversOptions, type CostDrivers } from './cost-drivers.ts';
+import { modelPerformance, type ModelPerformance } from './model-performance.ts';
+import { qualityIssues, QualityIssuesOptions, type QualityIssues } from './quality-issues.ts';
+import { qualityMetrics, type QualityMetrics } from './quality-metrics.ts';
+import { requestPatterns, type RequestPatterns } from './request-patterns.ts';
+import { routingAnalytics, type RoutingAnalytics } from './routing-analytics.ts';
+import { COST_GROUPS, routingCosts, type RoutingCosts } from './routing-costs.ts';
 
 /** `a,b` or repeated values → a list (query strings and the seed's `group_by="model,task_type"`). */
 const commaList = z.union([z.array(z.string()), z.string()]).transform((v) =>
@@ -32,17 +32,29 @@ export interface AnalysisHost {
   tierOf?: Readonly<Record<string, string>>;
 }
 
-interface Entry {
+/** What each descriptive analysis returns, by its URL name: callers read fields the compiler checks. */
+export interface DescriptiveResults {
+  routing: RoutingAnalytics;
+  costs: RoutingCosts;
+  quality: QualityMetrics;
+  patterns: RequestPatterns;
+  'model-performance': ModelPerformance;
+  bottlenecks: Bottlenecks;
+  'cost-drivers': CostDrivers;
+  'quality-issues': QualityIssues;
+}
+
+interface Entry<R> {
   /** Options the analysis reads from a query string or tool arguments (besides the window parameters). */
   options: z.ZodObject;
-  run(db: Kysely<Database>, q: AnalysisQuery, options: Record<string, unknown>, host: AnalysisHost): Promise<{ sample_size: number; data_gaps: string[] }>;
+  run(db: Kysely<Database>, q: AnalysisQuery, options: Record<string, unknown>, host: AnalysisHost): Promise<R>;
 }
 
 const NO_OPTIONS = z.object({});
 const withTiers = (host: AnalysisHost) => (host.tierOf ? { tier_of: { ...host.tierOf } } : {});
 
 /** The descriptive analyses by their URL names (`GET /v1/analytics/:name`). */
-const REGISTRY = {
+const REGISTRY: { [N in keyof DescriptiveResults]: Entry<DescriptiveResults[N]> } = {
   routing: { options: NO_OPTIONS, run: (db, q) => routingAnalytics(db, q) },
   costs: { options: RoutingCostsQueryOptions, run: (db, q, o, host) => routingCosts(db, q, { ...o, ...withTiers(host) }) },
   quality: { options: NO_OPTIONS, run: (db, q) => qualityMetrics(db, q) },
@@ -51,9 +63,9 @@ const REGISTRY = {
   bottlenecks: { options: BottlenecksOptions, run: (db, q, o) => bottlenecks(db, q, o) },
   'cost-drivers': { options: CostDriversOptions.omit({ tier_of: true }), run: (db, q, o, host) => costDrivers(db, q, { ...o, ...withTiers(host) }) },
   'quality-issues': { options: QualityIssuesOptions, run: (db, q, o) => qualityIssues(db, q, o) },
-} satisfies Record<string, Entry>;
+};
 
-export type DescriptiveAnalysisName = keyof typeof REGISTRY;
+export type DescriptiveAnalysisName = keyof DescriptiveResults;
 export const DESCRIPTIVE_ANALYSIS_NAMES = Object.keys(REGISTRY) as DescriptiveAnalysisName[];
 
 export function isDescriptiveAnalysisName(name: string): name is DescriptiveAnalysisName {
@@ -66,13 +78,13 @@ export function analysisOptionsSchema(name: DescriptiveAnalysisName): z.ZodObjec
 }
 
 /** Runs one descriptive analysis by name with already parsed options. */
-export function runDescriptiveAnalysis(
+export function runDescriptiveAnalysis<N extends DescriptiveAnalysisName>(
   db: Kysely<Database>,
-  name: DescriptiveAnalysisName,
+  name: N,
   q: AnalysisQuery,
   options: Record<string, unknown> = {},
   host: AnalysisHost = {},
-): Promise<{ sample_size: number; data_gaps: string[] }> {
-  const entry: Entry = REGISTRY[name];
+): Promise<DescriptiveResults[N]> {
+  const entry: Entry<DescriptiveResults[N]> = REGISTRY[name];
   return entry.run(db, q, options, host);
 }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { AnalysisParamsError } from './analysis-query.ts';
-import { KNOWN } from './fixture-history.ts';
+import { KNOWN } from './fixture-history.test-support.ts';
 import { describeOnKnownHistory } from './known-history.test-support.ts';
 import { routingCosts } from './routing-costs.ts';
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { GatewayConfig } from '../config/schema.ts';
 import type { Database } from '../store/schema.ts';
+import { GATEWAY_SPEND_KEYS } from '../store/types.ts';
 import { AnalysisParamsError, type AnalysisQuery } from './analysis-query.ts';
 import { budgetUtilization, type BudgetUse } from './budget-utilization.ts';
 import { bucketFor, costTrendOf, minuteCells, windowHalves, type TrendBucket, type TrendPoint } from './cost-trend.ts';
@@ -17,6 +18,14 @@ export interface RoutingCostsOptions {
   /** Model id → tier (economy, standard, premium) from the config catalog; see modelTiers(). */
   tier_of?: Readonly<Record<string, string>>;
   bucket?: TrendBucket;
+}
+
+export type SpendCategory = 'client' | keyof typeof GATEWAY_SPEND_KEYS;
+const CATEGORY_OF_KEY = new Map<string, SpendCategory>(Object.entries(GATEWAY_SPEND_KEYS).map(([category, key]) => [key, category as SpendCategory]));
+
+/** A request's spend category from the key id it was logged under. */
+export function spendCategoryOf(keyId: string | null): SpendCategory {
+  return (keyId !== null && CATEGORY_OF_KEY.get(keyId)) || 'client';
 }
 
 export interface CostGroupRow {
@@ -36,6 +45,13 @@ export interface RoutingCosts {
   /** What cached answers would have cost upstream; counted apart from spend. */
   cache_saved_usd: number;
   cache_hits: number;
+  /**
+   * Spend by category: `client` (the traffic of clients) and the gateway's own calls — `judge` (the LLM
+   * judge's grading calls, learning spend). The by_* groupings below list client traffic only.
+   */
+  by_category: (CostGroupRow & { category: SpendCategory })[];
+  /** Spend of client traffic alone (total_cost_usd less the gateway's own calls). */
+  client_cost_usd: number;
   by_model?: (CostGroupRow & { model: string })[];
   by_task_type?: (CostGroupRow & { task_type: string })[];
   by_key?: (CostGroupRow & { key_id: string })[];
@@ -110,23 +126,26 @@ export async function routingCosts(db: Kysely<Database>, q: AnalysisQuery, opts:
   const wantModels = groups.includes('model') || groups.includes('tier');
   const [first, second] = windowHalves(q);
   // Hourly (daily, for a daily trend) sums of the two halves give the totals and the trend (its half-on-half change needs them
-  // apart); one grouping by every cost dimension gives the breakdowns.
-  const wantGroups = groups.some((g) => g !== 'tier') || wantModels;
+  // apart); one grouping by every cost dimension gives the breakdowns and the spend categories.
   const bucket = opts.bucket ?? bucketFor(q);
   const resolution = bucket === 'day' ? 'day' : 'hour';
   const [firstCells, secondCells, groupCells, budgets, minutes] = await Promise.all([
     requestCells(db, q, first, ['hour_ms'], resolution),
     requestCells(db, q, second, ['hour_ms'], resolution),
-    wantGroups ? requestCells(db, q, q, ['model_used', 'task_type', 'key_id', 'team']) : [],
+    requestCells(db, q, q, ['model_used', 'task_type', 'key_id', 'team']),
     budgetUtilization(db, q),
     bucket === 'minute' ? Promise.all([minuteCells(db, q, first), minuteCells(db, q, second)]) : undefined,
   ]);
   const cells = [...firstCells, ...secondCells];
+  const categories = costBy(groupCells, (c) => spendCategoryOf(c.keyId));
+  // The groupings describe client traffic; the gateway's own calls are listed by category only.
+  const clientCells = groupCells.filter((c) => spendCategoryOf(c.keyId) === 'client');
+  const clientUsd = clientCells.reduce((sum, c) => sum + c.costUsd, 0);
   const trend = minutes ? costTrendOf(q, minutes[0], minutes[1], bucket) : costTrendOf(q, firstCells, secondCells, bucket);
-  const models = wantModels ? costBy(groupCells, (c) => c.model) : undefined;
-  const tasks = groups.includes('task_type') ? costBy(groupCells, (c) => c.taskType) : undefined;
-  const keys = groups.includes('key') ? costBy(groupCells, (c) => c.keyId) : undefined;
-  const teams = groups.includes('team') ? costBy(groupCells, (c) => c.team) : undefined;
+  const models = wantModels ? costBy(clientCells, (c) => c.model) : undefined;
+  const tasks = groups.includes('task_type') ? costBy(clientCells, (c) => c.taskType) : undefined;
+  const keys = groups.includes('key') ? costBy(clientCells, (c) => c.keyId) : undefined;
+  const teams = groups.includes('team') ? costBy(clientCells, (c) => c.team) : undefined;
   let n = 0;
   let total = 0;
   let saved = 0;
@@ -147,15 +166,17 @@ export async function routingCosts(db: Kysely<Database>, q: AnalysisQuery, opts:
     avg_cost_per_request_usd: roundSig(ratio(total, n)),
     cache_saved_usd: roundSig(saved) ?? 0,
     cache_hits: hits,
+    by_category: toRows('category', categories, total) as (CostGroupRow & { category: SpendCategory })[],
+    client_cost_usd: roundSig(clientUsd) ?? 0,
     ...budgets,
     ...trend,
   };
-  if (models && groups.includes('model')) out.by_model = toRows('model', models, total);
-  if (tasks) out.by_task_type = toRows('task_type', tasks, total);
-  if (keys) out.by_key = toRows('key_id', keys, total);
-  if (teams) out.by_team = toRows('team', teams, total);
+  if (models && groups.includes('model')) out.by_model = toRows('model', models, clientUsd);
+  if (tasks) out.by_task_type = toRows('task_type', tasks, clientUsd);
+  if (keys) out.by_key = toRows('key_id', keys, clientUsd);
+  if (teams) out.by_team = toRows('team', teams, clientUsd);
   if (groups.includes('tier')) {
-    if (opts.tier_of) out.by_tier = toRows('tier', byTier(models ?? [], opts.tier_of), total);
+    if (opts.tier_of) out.by_tier = toRows('tier', byTier(models ?? [], opts.tier_of), clientUsd);
     else gaps.push('no model catalog was given (tier_of): cost per model tier unavailable');
   }
   return out;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../providers/chat-schema.ts';
 import type { CachedAnswer } from './cached-answer.ts';
-import { completionFromCache, sseFromCache } from './replay.ts';
+import { completionSseEvents } from '../providers/completion-chunks.ts';
+import { completionFromCache } from './replay.ts';
 import { StreamAssembler } from './stream-assembler.ts';
 
 const longText = 'The quick brown fox jumps over the lazy dog. '.repeat(20); // 900 chars: several chunks
@@ -58,9 +59,12 @@ describe('completionFromCache', () => {
   });
 });
 
-describe('sseFromCache', () => {
+/** What serve-from-cache streams for an OpenAI client: the cached answer through completionSseEvents. */
+const sseFromCache = (includeUsage: boolean): string => completionSseEvents(completionFromCache(answer, ident), includeUsage).join('');
+
+describe('a cached answer replayed as SSE', () => {
   it('streams role, content and finish chunks per choice, then usage when asked, then [DONE]', () => {
-    const { chunks, done } = parseSse(sseFromCache(answer, ident, true));
+    const { chunks, done } = parseSse(sseFromCache(true));
     expect(done).toBe(true);
     expect(chunks.every((c) => c.id === 'chatcmpl-new' && c.object === 'chat.completion.chunk' && c.model === 'sim-mini')).toBe(true);
     const first = chunks.filter((c) => c.choices[0]?.index === 0);
@@ -75,14 +79,14 @@ describe('sseFromCache', () => {
   });
 
   it('sends no usage chunk unless asked', () => {
-    const { chunks } = parseSse(sseFromCache(answer, ident, false));
+    const { chunks } = parseSse(sseFromCache(false));
     expect(chunks.some((c) => c.usage)).toBe(false);
     expect(chunks.every((c) => c.choices.length === 1)).toBe(true);
   });
 
   it('reassembles into exactly the cached choices', () => {
     const assembler = new StreamAssembler();
-    for (const chunk of parseSse(sseFromCache(answer, ident, true)).chunks) assembler.push(chunk);
+    for (const chunk of parseSse(sseFromCache(true)).chunks) assembler.push(chunk);
     expect(assembler.choicesIfComplete()).toEqual(answer.choices);
   });
 });

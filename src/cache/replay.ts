@@ -1,5 +1,4 @@
 import type { ChatCompletion } from '../providers/chat-schema.ts';
-import { completionSseEvents } from '../providers/completion-chunks.ts';
 import { toOpenAIUsage } from '../providers/types.ts';
 import type { CachedAnswer } from './cached-answer.ts';
 
@@ -24,9 +23,4 @@ export function completionFromCache(answer: CachedAnswer, ident: ReplayIdentity)
     })),
     usage: toOpenAIUsage(answer.usage),
   };
-}
-
-/** A cached answer replayed as an OpenAI SSE stream (src/providers/completion-chunks.ts), as one string. */
-export function sseFromCache(answer: CachedAnswer, ident: ReplayIdentity, includeUsage: boolean): string {
-  return completionSseEvents(completionFromCache(answer, ident), includeUsage).join('');
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scriptedComplete, type ScriptedComplete } from '../optimizer/scripted-complete.ts';
+import { scriptedComplete, type ScriptedComplete } from '../optimizer/scripted-complete.test-support.ts';
 import type { CompletionCall } from '../optimizer/types.ts';
 import { emptyGoldRows, readEvalRows, runEval, type EvalRow } from './eval-optimize.ts';
 

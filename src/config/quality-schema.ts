@@ -17,6 +17,11 @@ export const JudgeConfig = z.strictObject({
   concurrency: z.int().positive().max(64).default(2),
   /** Prompt and answer are each cut to this many characters in the grading prompt, to bound the judge's cost. */
   max_chars: z.int().positive().default(8_000),
+  /**
+   * Most the judge's grading calls may cost per UTC day; once reached, no request is graded until the next
+   * UTC day. The spend is its own category in the spend analyses (key `aigw:judge`).
+   */
+  daily_budget_usd: z.number().nonnegative().default(5),
 });
 export type JudgeConfig = z.infer<typeof JudgeConfig>;
 

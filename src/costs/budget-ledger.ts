@@ -47,6 +47,20 @@ export type LoadSpend = (keyId: string, sinceMs: number) => Promise<number>;
 export const DEFAULT_RESERVATION_TTL_MS = 10 * 60_000;
 export const DEFAULT_EXPIRED_RETENTION_MS = 60 * 60_000;
 
+/** What the in-process and the Redis ledger are both configured with. */
+export interface LedgerOptions {
+  loadSpend?: LoadSpend;
+  reservationTtlMs?: number;
+  expiredRetentionMs?: number;
+}
+
+export function ledgerTimings(opts: LedgerOptions): { reservationTtlMs: number; expiredRetentionMs: number } {
+  return {
+    reservationTtlMs: opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
+    expiredRetentionMs: opts.expiredRetentionMs ?? DEFAULT_EXPIRED_RETENTION_MS,
+  };
+}
+
 const NANO_PER_USD = 1e9;
 const DAY_MS = 86_400_000;
 
@@ -84,6 +98,33 @@ export function utcMonthWindow(nowMs: number): WindowSpan {
   const year = d.getUTCFullYear();
   const month = d.getUTCMonth();
   return { id: year * 12 + month, startMs: Date.UTC(year, month, 1), endMs: Date.UTC(year, month + 1, 1) };
+}
+
+/** A settled or added amount as nano-USD, refused when it is not a finite amount ≥ 0. */
+export function amountNano(usd: number): number {
+  assertAmountUsd(usd);
+  return usdToNano(usd);
+}
+
+/** What every ledger checks a reservation with, in nano-USD: the amount rounded up, each limit or -1. */
+export function reservationNano(amountUsd: number, limits: BudgetLimits): { amountNano: number; dayLimitNano: number; monthLimitNano: number } {
+  assertAmountUsd(amountUsd);
+  return { amountNano: usdToNanoCeil(amountUsd), dayLimitNano: limitNano(limits.dailyUsd), monthLimitNano: limitNano(limits.monthlyUsd) };
+}
+
+/** The refusal of a reservation that would take `window` past its limit (amounts in nano-USD). */
+export function budgetRejection(window: BudgetWindow, limitNano: number, spentNano: number, reservedNano: number): ReserveResult {
+  return { ok: false, window, limitUsd: nanoToUsd(limitNano), spentUsd: nanoToUsd(spentNano), reservedUsd: nanoToUsd(reservedNano) };
+}
+
+/** The day and month windows `nowMs` falls in. */
+export function utcWindows(nowMs: number): { day: WindowSpan; month: WindowSpan } {
+  return { day: utcDayWindow(nowMs), month: utcMonthWindow(nowMs) };
+}
+
+/** A key's settled spend in USD since the start of each window, from the store: what a ledger seeds a key with. */
+export function loadWindowSpendUsd(loadSpend: LoadSpend, keyId: string, windows: { day: WindowSpan; month: WindowSpan }): Promise<[number, number]> {
+  return Promise.all([loadSpend(keyId, windows.day.startMs), loadSpend(keyId, windows.month.startMs)]);
 }
 
 /** A limit as nano-USD, or -1 for "no limit". */

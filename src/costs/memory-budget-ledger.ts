@@ -1,19 +1,5 @@
-import {
-  type BudgetLedger,
-  type BudgetLimits,
-  DEFAULT_EXPIRED_RETENTION_MS,
-  DEFAULT_RESERVATION_TTL_MS,
-  type KeySpend,
-  type LoadSpend,
-  type ReserveResult,
-  assertAmountUsd,
-  limitNano,
-  nanoToUsd,
-  usdToNano,
-  usdToNanoCeil,
-  utcDayWindow,
-  utcMonthWindow,
-} from './budget-ledger.ts';
+import type { BudgetLedger, KeySpend, LedgerOptions, LoadSpend, ReserveResult, BudgetLimits } from './budget-ledger.ts';
+import { amountNano, budgetRejection, ledgerTimings, loadWindowSpendUsd, nanoToUsd, reservationNano, usdToNano, utcWindows } from './budget-ledger.ts';
 
 /**
  * Budget ledger for a single gateway process. Reserve and settle are synchronous map updates
@@ -46,11 +32,7 @@ interface Reservation {
   active: boolean;
 }
 
-export interface MemoryBudgetLedgerOptions {
-  loadSpend?: LoadSpend;
-  reservationTtlMs?: number;
-  expiredRetentionMs?: number;
-}
+export type MemoryBudgetLedgerOptions = LedgerOptions;
 
 export class MemoryBudgetLedger implements BudgetLedger {
   private readonly keys = new Map<string, KeyState>();
@@ -63,24 +45,22 @@ export class MemoryBudgetLedger implements BudgetLedger {
 
   constructor(opts: MemoryBudgetLedgerOptions = {}) {
     this.loadSpend = opts.loadSpend;
-    this.reservationTtlMs = opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
-    this.expiredRetentionMs = opts.expiredRetentionMs ?? DEFAULT_EXPIRED_RETENTION_MS;
+    const timings = ledgerTimings(opts);
+    this.reservationTtlMs = timings.reservationTtlMs;
+    this.expiredRetentionMs = timings.expiredRetentionMs;
   }
 
   async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
-    assertAmountUsd(amountUsd);
-    const dayLimit = limitNano(limits.dailyUsd);
-    const monthLimit = limitNano(limits.monthlyUsd);
+    const { amountNano, dayLimitNano, monthLimitNano } = reservationNano(amountUsd, limits);
     const existing = this.keys.get(keyId);
     const key = existing ?? (await this.loadKey(keyId, nowMs));
     this.advance(key, nowMs);
-    const amountNano = usdToNanoCeil(amountUsd);
     const { day, month } = key;
-    if (dayLimit >= 0 && day.spentNano + day.reservedNano + amountNano > dayLimit) {
-      return rejection('day', dayLimit, day);
+    if (dayLimitNano >= 0 && day.spentNano + day.reservedNano + amountNano > dayLimitNano) {
+      return budgetRejection('day', dayLimitNano, day.spentNano, day.reservedNano);
     }
-    if (monthLimit >= 0 && month.spentNano + month.reservedNano + amountNano > monthLimit) {
-      return rejection('month', monthLimit, month);
+    if (monthLimitNano >= 0 && month.spentNano + month.reservedNano + amountNano > monthLimitNano) {
+      return budgetRejection('month', monthLimitNano, month.spentNano, month.reservedNano);
     }
     day.reservedNano += amountNano;
     month.reservedNano += amountNano;
@@ -99,10 +79,9 @@ export class MemoryBudgetLedger implements BudgetLedger {
   }
 
   async settle(reservationId: string, actualUsd: number): Promise<void> {
-    assertAmountUsd(actualUsd);
+    const actualNano = amountNano(actualUsd);
     const r = this.finish(reservationId);
     if (!r) return;
-    const actualNano = usdToNano(actualUsd);
     if (r.key.day.id === r.dayId) r.key.day.spentNano += actualNano;
     if (r.key.month.id === r.monthId) r.key.month.spentNano += actualNano;
   }
@@ -143,10 +122,9 @@ export class MemoryBudgetLedger implements BudgetLedger {
 
   /** Rolls windows forward and expires abandoned reservations. Amortized O(1). */
   private advance(key: KeyState, nowMs: number): void {
-    const dayId = utcDayWindow(nowMs).id;
-    if (dayId > key.day.id) key.day = { id: dayId, spentNano: 0, reservedNano: 0 };
-    const monthId = utcMonthWindow(nowMs).id;
-    if (monthId > key.month.id) key.month = { id: monthId, spentNano: 0, reservedNano: 0 };
+    const { day, month } = utcWindows(nowMs);
+    if (day.id > key.day.id) key.day = { id: day.id, spentNano: 0, reservedNano: 0 };
+    if (month.id > key.month.id) key.month = { id: month.id, spentNano: 0, reservedNano: 0 };
     for (const r of key.open) {
       if (r.expiresAtMs > nowMs) break;
       key.open.delete(r);
@@ -181,11 +159,8 @@ export class MemoryBudgetLedger implements BudgetLedger {
   }
 
   private async seed(keyId: string, nowMs: number): Promise<KeyState> {
-    const day = utcDayWindow(nowMs);
-    const month = utcMonthWindow(nowMs);
-    const [daySpentUsd, monthSpentUsd] = this.loadSpend
-      ? await Promise.all([this.loadSpend(keyId, day.startMs), this.loadSpend(keyId, month.startMs)])
-      : [0, 0];
+    const { day, month } = utcWindows(nowMs);
+    const [daySpentUsd, monthSpentUsd] = this.loadSpend ? await loadWindowSpendUsd(this.loadSpend, keyId, { day, month }) : [0, 0];
     return {
       day: { id: day.id, spentNano: usdToNano(daySpentUsd), reservedNano: 0 },
       month: { id: month.id, spentNano: usdToNano(monthSpentUsd), reservedNano: 0 },
@@ -193,14 +168,4 @@ export class MemoryBudgetLedger implements BudgetLedger {
       expired: new Set(),
     };
   }
-}
-
-function rejection(window: 'day' | 'month', limit: number, counter: WindowCounter): ReserveResult {
-  return {
-    ok: false,
-    window,
-    limitUsd: nanoToUsd(limit),
-    spentUsd: nanoToUsd(counter.spentNano),
-    reservedUsd: nanoToUsd(counter.reservedNano),
-  };
 }

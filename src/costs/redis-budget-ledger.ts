@@ -1,21 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import {
-  type BudgetLedger,
-  type BudgetLimits,
-  DEFAULT_EXPIRED_RETENTION_MS,
-  DEFAULT_RESERVATION_TTL_MS,
-  type KeySpend,
-  type LoadSpend,
-  type ReserveResult,
-  assertAmountUsd,
-  limitNano,
-  nanoToUsd,
-  usdToNano,
-  usdToNanoCeil,
-  utcDayWindow,
-  utcMonthWindow,
-} from './budget-ledger.ts';
+import type { BudgetLedger, BudgetLimits, KeySpend, LedgerOptions, LoadSpend, ReserveResult } from './budget-ledger.ts';
+import { amountNano, budgetRejection, ledgerTimings, loadWindowSpendUsd, nanoToUsd, reservationNano, usdToNano, utcWindows } from './budget-ledger.ts';
 import { RedisScript } from './redis-script.ts';
 
 /**
@@ -119,13 +105,10 @@ if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', A
 return 1
 `);
 
-export interface RedisBudgetLedgerOptions {
+export interface RedisBudgetLedgerOptions extends LedgerOptions {
   redis: Redis;
   /** Prepended to every key, e.g. `aigw:budget:`; tests use a unique one per run. */
   keyPrefix?: string;
-  loadSpend?: LoadSpend;
-  reservationTtlMs?: number;
-  expiredRetentionMs?: number;
 }
 
 interface ParsedReservation {
@@ -146,24 +129,21 @@ export class RedisBudgetLedger implements BudgetLedger {
     this.redis = opts.redis;
     this.prefix = opts.keyPrefix ?? 'aigw:budget:';
     this.loadSpend = opts.loadSpend;
-    this.reservationTtlMs = opts.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS;
-    this.markerTtlMs = this.reservationTtlMs + (opts.expiredRetentionMs ?? DEFAULT_EXPIRED_RETENTION_MS);
+    const { reservationTtlMs, expiredRetentionMs } = ledgerTimings(opts);
+    this.reservationTtlMs = reservationTtlMs;
+    this.markerTtlMs = reservationTtlMs + expiredRetentionMs;
   }
 
   async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
-    assertAmountUsd(amountUsd);
-    const dayLimit = limitNano(limits.dailyUsd);
-    const monthLimit = limitNano(limits.monthlyUsd);
-    const amountNano = usdToNanoCeil(amountUsd);
-    const day = utcDayWindow(nowMs);
-    const month = utcMonthWindow(nowMs);
+    const { amountNano, dayLimitNano, monthLimitNano } = reservationNano(amountUsd, limits);
+    const { day, month } = utcWindows(nowMs);
     const member = `${randomBytes(9).toString('base64url')}.${amountNano}.${day.id}.${month.id}`;
     const keys = [...this.windowKeys(keyId, String(day.id), String(month.id)), this.markerKey(keyId, member)];
     const run = (daySeed: number, monthSeed: number): Promise<unknown> =>
       RESERVE.run(this.redis, keys, [
         amountNano,
-        dayLimit,
-        monthLimit,
+        dayLimitNano,
+        monthLimitNano,
         nowMs,
         day.endMs - nowMs + WINDOW_GRACE_MS,
         month.endMs - nowMs + WINDOW_GRACE_MS,
@@ -177,23 +157,16 @@ export class RedisBudgetLedger implements BudgetLedger {
       ]);
     let reply = (await run(this.loadSpend ? -1 : 0, this.loadSpend ? -1 : 0)) as (number | string)[];
     if (reply[0] === -1 && this.loadSpend) {
-      const [daySpent, monthSpent] = await Promise.all([this.loadSpend(keyId, day.startMs), this.loadSpend(keyId, month.startMs)]);
+      const [daySpent, monthSpent] = await loadWindowSpendUsd(this.loadSpend, keyId, { day, month });
       reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
     }
     if (reply[0] === 1) return { ok: true, reservationId: `${member}:${keyId}` };
     const window = reply[1] === 'month' ? 'month' : 'day';
-    return {
-      ok: false,
-      window,
-      limitUsd: nanoToUsd(window === 'day' ? dayLimit : monthLimit),
-      spentUsd: nanoToUsd(Number(reply[2])),
-      reservedUsd: nanoToUsd(Number(reply[3])),
-    };
+    return budgetRejection(window, window === 'day' ? dayLimitNano : monthLimitNano, Number(reply[2]), Number(reply[3]));
   }
 
   async settle(reservationId: string, actualUsd: number): Promise<void> {
-    assertAmountUsd(actualUsd);
-    await this.finish(reservationId, usdToNano(actualUsd));
+    await this.finish(reservationId, amountNano(actualUsd));
   }
 
   async release(reservationId: string): Promise<void> {
@@ -201,8 +174,7 @@ export class RedisBudgetLedger implements BudgetLedger {
   }
 
   async spent(keyId: string, nowMs: number): Promise<KeySpend> {
-    const day = utcDayWindow(nowMs);
-    const month = utcMonthWindow(nowMs);
+    const { day, month } = utcWindows(nowMs);
     const keys = this.windowKeys(keyId, String(day.id), String(month.id));
     const [dayExists, daySpent, monthExists, monthSpent, monthReserved] = ((await SPENT.run(this.redis, keys, [nowMs, day.id, month.id])) as number[]).map(
       Number,
@@ -215,9 +187,10 @@ export class RedisBudgetLedger implements BudgetLedger {
 
   /** Adds spend settled without Redis (per-replica fallback) to the shared windows it belongs to. */
   async addSpent(keyId: string, amountUsd: number, atMs: number): Promise<void> {
-    assertAmountUsd(amountUsd);
-    const keys = this.windowKeys(keyId, String(utcDayWindow(atMs).id), String(utcMonthWindow(atMs).id));
-    await ADD_SPENT.run(this.redis, keys.slice(0, 2), [usdToNano(amountUsd)]);
+    const addedNano = amountNano(amountUsd);
+    const { day, month } = utcWindows(atMs);
+    const keys = this.windowKeys(keyId, String(day.id), String(month.id));
+    await ADD_SPENT.run(this.redis, keys.slice(0, 2), [addedNano]);
   }
 
   private async finish(reservationId: string, actualNano: number): Promise<void> {

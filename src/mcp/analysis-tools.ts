@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisQuery } from '../analytics/analysis-query.ts';
-import { analyses, type DescriptiveAnalysisId } from '../analytics/report/analyses.ts';
+import { descriptiveAnalysis, type DescriptiveAnalysisId } from '../analytics/report/analyses.ts';
 import { buildRecommendations, type Recommendations } from '../analytics/recommend/build-recommendations.ts';
 import { modelTiers } from '../analytics/routing-costs.ts';
 import type { RecommendationSet } from '../analytics/recommend/types.ts';
@@ -42,7 +42,7 @@ export function descriptiveTool(
     async run(ctx, args) {
       const q = resolveQuery(ctx, analysisParamsOf(args));
       // The catalog's tiers: cost per tier and premium-model overuse need them.
-      const analysis = await analyses.descriptive(analysisId, { tierOf: modelTiers(ctx.config()) });
+      const analysis = descriptiveAnalysis(analysisId, { tierOf: modelTiers(ctx.config()) });
       const result = await withStore(ctx, (db) => analysis(db, q, optionsOf(args)));
       assertEnoughData(result.sample_size, q, 'requests');
       return { window: windowOf(q), ...result };

@@ -12,7 +12,7 @@ import {
   TechniqueOptionError,
   UnknownTechniqueError,
 } from './run-technique.ts';
-import { scriptedComplete } from './scripted-complete.ts';
+import { scriptedComplete } from './scripted-complete.test-support.ts';
 
 const request: ChatRequest = { model: 'cheap', messages: [{ role: 'user', content: 'What is 6 * 7?' }], max_tokens: 100 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxCostUsd } from '../costs/max-cost.ts';
-import { makeTestTarget } from '../providers/shared/test-target.ts';
+import { makeTestTarget } from '../providers/shared/target.test-support.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { mostCostUsd } from './budget-guard.ts';
 

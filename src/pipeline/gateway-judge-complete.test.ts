@@ -25,7 +25,13 @@ describe("the judge over the gateway's providers", () => {
     const ids = await g().store.listRequestIds();
     const rows = await Promise.all(ids.map((id) => g().store.getRequest(id)));
     const judgeRow = rows.find((r) => r?.id.startsWith('judge_'));
-    expect(judgeRow).toMatchObject({ model_requested: 'sim-nano', model_used: 'sim-nano', status: 200, metadata: '{"aigw_judge_for":"req-graded-1"}' });
+    expect(judgeRow).toMatchObject({
+      model_requested: 'sim-nano',
+      model_used: 'sim-nano',
+      key_id: 'aigw:judge',
+      status: 200,
+      metadata: '{"aigw_judge_for":"req-graded-1"}',
+    });
     expect(judgeRow?.cost_usd).toBeCloseTo(result.costUsd, 12);
     expect(judgeRow?.cost_usd).toBeGreaterThan(0);
   });

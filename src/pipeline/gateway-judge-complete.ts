@@ -4,6 +4,7 @@ import { createGatewayComplete } from './gateway-complete.ts';
 import { applyUsage, finishTiming, newRequestRecord } from './request-record.ts';
 import { recordRequest } from './request-log.ts';
 import type { JudgeCompleteFactory } from '../quality/judge-queue.ts';
+import { GATEWAY_SPEND_KEYS } from '../store/types.ts';
 
 /** Structured output for judge models that support it: the reply is then always `{"score": S}`. */
 export const JUDGE_SCORE_FORMAT = {
@@ -31,6 +32,8 @@ export function gatewayJudgeComplete(gateway: () => Gateway): JudgeCompleteFacto
     const record = newRequestRecord(`judge_${randomUUID()}`, Date.now());
     record.row.model_requested = model;
     record.row.metadata = JSON.stringify({ aigw_judge_for: forRequestId });
+    // Its own spend category: the analyses keep it apart from client traffic, the judge's daily cap sums it.
+    record.row.key_id = GATEWAY_SPEND_KEYS.judge;
     const targets = [target, ...target.model.fallbacks.flatMap((id) => g.catalog.target(id) ?? [])];
     const { complete, ledger } = createGatewayComplete({
       g,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import { ChatRequest } from '../providers/chat-schema.ts';
-import { makeTestTarget } from '../providers/shared/test-target.ts';
+import { makeTestTarget } from '../providers/shared/target.test-support.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { CallLedger, type CallLog } from './gateway-complete.ts';
 import type { RouteDecision } from '../router/types.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientFinishReason, optimizedCompletion, optimizedStreamEvents, type OptimizedReply } from './optimized-response.ts';
+import { completionSseEvents } from '../providers/completion-chunks.ts';
+import { clientFinishReason, optimizedCompletion, type OptimizedReply } from './optimized-response.ts';
 
 const reply: OptimizedReply = {
   id: 'chatcmpl-r1',
@@ -42,7 +43,7 @@ describe('optimized answers', () => {
   });
 
   it('streams role, content, finish, usage (when asked) and [DONE]', () => {
-    const events = parseEvents(optimizedStreamEvents(reply, true)) as Array<Record<string, unknown> | string>;
+    const events = parseEvents(completionSseEvents(optimizedCompletion(reply), true)) as Array<Record<string, unknown> | string>;
     expect(events.at(-1)).toBe('[DONE]');
     const chunks = events.slice(0, -1) as Array<{
       object: string;
@@ -61,7 +62,7 @@ describe('optimized answers', () => {
   });
 
   it('sends no usage chunk unless asked', () => {
-    const events = parseEvents(optimizedStreamEvents(reply, false)) as Array<Record<string, unknown> | string>;
+    const events = parseEvents(completionSseEvents(optimizedCompletion(reply), false)) as Array<Record<string, unknown> | string>;
     expect(events.filter((e) => typeof e === 'object' && 'usage' in e)).toEqual([]);
     expect(events.at(-2)).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
   });
@@ -72,7 +73,7 @@ describe('optimized answers', () => {
       [0, 'Final answer: 51', 'stop'],
       [1, 'Final answer: 52', 'length'],
     ]);
-    const events = parseEvents(optimizedStreamEvents(multi, false)) as Array<
+    const events = parseEvents(completionSseEvents(optimizedCompletion(multi), false)) as Array<
       { choices: Array<{ index: number; delta: { content?: string }; finish_reason: string | null }> } | string
     >;
     const byIndex = new Map<number, string>();

@@ -1,5 +1,4 @@
 import type { ChatCompletion, FinishReason } from '../providers/chat-schema.ts';
-import { completionSseEvents } from '../providers/completion-chunks.ts';
 import { toOpenAIUsage, type NormalizedUsage } from '../providers/types.ts';
 
 /** The final answer of a technique, as the client gets it. */
@@ -40,9 +39,4 @@ export function optimizedCompletion(r: OptimizedReply): ChatCompletion {
     })),
     usage: toOpenAIUsage(r.usage),
   };
-}
-
-/** The answer as chat.completion.chunk SSE events (src/providers/completion-chunks.ts), n choices one after another. */
-export function optimizedStreamEvents(r: OptimizedReply, includeUsage: boolean): string[] {
-  return completionSseEvents(optimizedCompletion(r), includeUsage);
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { ChatRequest } from '../providers/chat-schema.ts';
 import { formatPath } from '../config/load-config.ts';
 import { errors, type GatewayError } from '../util/errors.ts';
+import { plainChatRequest } from './plain-chat-request.ts';
 
 /** Validates a request body with its route's schema; a bad field becomes a 400 that names it (`messages[0].role`). */
 export function parseRequestBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
@@ -20,7 +21,7 @@ export function invalidBodyError(error: z.ZodError, body: unknown): GatewayError
   return errors.invalidField(param, message);
 }
 
-/** Validates a chat-completions body. */
+/** Validates a chat-completions body: the common shape by hand (plain-chat-request.ts), the rest with the schema. */
 export function parseChatRequest(body: unknown): ChatRequest {
-  return parseRequestBody(ChatRequest, body);
+  return plainChatRequest(body) ?? parseRequestBody(ChatRequest, body);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderType } from '../config/schema.ts';
 import { ChatRequest } from './chat-schema.ts';
 import { adapterFor } from './registry.ts';
-import { makeTestTarget } from './shared/test-target.ts';
+import { makeTestTarget } from './shared/target.test-support.ts';
 
 describe('adapterFor', () => {
   const req = ChatRequest.parse({ model: 'auto', messages: [{ role: 'user', content: 'hi' }] });

@@ -24,6 +24,18 @@ export class UpstreamCallError extends Error {
  */
 export class UpstreamClient {
   private readonly pools = new Map<string, { pool: Pool; origin: string; maxConnections: number }>();
+  /** base_url → origin and path prefix, parsed once instead of on every request. */
+  private readonly bases = new Map<string, { origin: string; pathPrefix: string }>();
+
+  private baseOf(baseUrl: string): { origin: string; pathPrefix: string } {
+    let base = this.bases.get(baseUrl);
+    if (!base) {
+      const url = new URL(baseUrl);
+      base = { origin: url.origin, pathPrefix: url.pathname.replace(/\/$/, '') };
+      this.bases.set(baseUrl, base);
+    }
+    return base;
+  }
 
   private poolFor(providerId: string, origin: string, maxConnections: number): Pool {
     const current = this.pools.get(providerId);
@@ -44,9 +56,9 @@ export class UpstreamClient {
     req: UpstreamHttpRequest,
     opts: { timeoutMs: number; signal?: AbortSignal; extraHeaders?: Record<string, string> },
   ): Promise<UpstreamResponse> {
-    const base = new URL(provider.base_url);
+    const base = this.baseOf(provider.base_url);
     const pool = this.poolFor(provider.id, base.origin, provider.max_connections);
-    const path = base.pathname.replace(/\/$/, '') + req.path;
+    const path = base.pathPrefix + req.path;
     try {
       const res = await pool.request({
         method: 'POST',

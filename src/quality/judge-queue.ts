@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { JudgeConfig } from '../config/quality-schema.ts';
 import type { Complete } from '../optimizer/types.ts';
-import type { FeedbackRow, RequestRow } from '../store/types.ts';
+import { GATEWAY_SPEND_KEYS, type FeedbackRow, type RequestRow } from '../store/types.ts';
+import { DailySpendCap } from './daily-spend-cap.ts';
 import { isSampledForJudge, judgeMessages, judgeModelFor, judgeRubric, judgeSampleRate, parseJudgeScore } from './judge-prompt.ts';
 
 /** A `Complete` that calls the judge model; `forRequestId` lets the gateway tag the grading call's own row. */
@@ -32,13 +33,15 @@ export interface JudgeCounters {
   failed: number;
   /** Skipped because the queue was full. */
   dropped: number;
+  /** Not graded because the judge's daily USD cap (`daily_budget_usd`) was reached. */
+  capped: number;
 }
 
 export interface JudgeQueueDeps {
   /** Read on every offer, so a config reload changes model, rates and rubrics at once. */
   config: () => JudgeConfig | undefined;
   complete: JudgeCompleteFactory;
-  store: { upsertFeedback(row: FeedbackRow): Promise<void> };
+  store: { upsertFeedback(row: FeedbackRow): Promise<void>; sumRequestCostSince?(keyId: string, sinceMs: number): Promise<number> };
   logger?: Pick<Logger, 'warn'>;
   now?: () => number;
 }
@@ -50,13 +53,22 @@ export interface JudgeQueueDeps {
  * Judge failures are counted and logged; they never reach a client or stop the gateway.
  */
 export class JudgeQueue {
-  readonly counters: JudgeCounters = { offered: 0, sampled: 0, graded: 0, unparsable: 0, failed: 0, dropped: 0 };
+  readonly counters: JudgeCounters = { offered: 0, sampled: 0, graded: 0, unparsable: 0, failed: 0, dropped: 0, capped: 0 };
+  readonly spend: DailySpendCap;
   private readonly waiting: JudgeItem[] = [];
   private active = 0;
   private closed = false;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly deps: JudgeQueueDeps) {}
+  constructor(private readonly deps: JudgeQueueDeps) {
+    const store = deps.store;
+    this.spend = new DailySpendCap({
+      capUsd: () => deps.config()?.daily_budget_usd ?? 0,
+      ...(store.sumRequestCostSince ? { storedSince: (sinceMs: number) => store.sumRequestCostSince!(GATEWAY_SPEND_KEYS.judge, sinceMs) } : {}),
+      ...(deps.now ? { now: deps.now } : {}),
+      onError: (err) => deps.logger?.warn({ err }, "judge: reading today's judge spend failed"),
+    });
+  }
 
   /**
    * The hook the request path calls after the row is written. Uses the row's stored texts when
@@ -82,6 +94,10 @@ export class JudgeQueue {
     const responseText = row.response_text ?? content?.responseText;
     if (!promptText || !responseText) return false;
     this.counters.sampled += 1;
+    if (!this.spend.allows()) {
+      this.counters.capped += 1;
+      return false;
+    }
     if (this.waiting.length + this.active >= judge.max_queue) {
       this.counters.dropped += 1;
       return false;
@@ -131,6 +147,11 @@ export class JudgeQueue {
   private async grade(item: JudgeItem): Promise<void> {
     const judge = this.deps.config();
     if (!judge) return;
+    // Queued before the cap was reached: the cap wins over the queue.
+    if (!this.spend.allows()) {
+      this.counters.capped += 1;
+      return;
+    }
     try {
       const complete = this.deps.complete(judgeModelFor(judge, item.taskType), item.requestId);
       const result = await complete({
@@ -139,6 +160,7 @@ export class JudgeQueue {
         max_tokens: 20,
         label: 'judge',
       });
+      this.spend.add(result.costUsd);
       const score = parseJudgeScore(result.texts[0] ?? '');
       if (score === null) {
         this.counters.unparsable += 1;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../config/schema.ts';
 import type { ChatMessage } from '../providers/chat-schema.ts';
 import { LiveStats } from './live-stats.ts';
-import { analysis, fakePredictor, gatewayConfig } from './policy/test-fixtures.ts';
+import { analysis, fakePredictor, gatewayConfig } from './policy/policy-fixtures.test-support.ts';
 import { createRouter, POLICY_VERSION, type RouteOutcome, type RouterDeps, type RouterInput } from './router.ts';
 import type { PromptAnalysis, RouteDecision } from './types.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config.ts';
 import { LiveStats } from './live-stats.ts';
-import { analysis, fakePredictor } from './policy/test-fixtures.ts';
+import { analysis, fakePredictor } from './policy/policy-fixtures.test-support.ts';
 import { createRouter } from './router.ts';
 
 const PROVIDERS = [

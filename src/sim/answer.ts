@@ -15,7 +15,8 @@ import {
   wrongLetter,
 } from './answer-text.ts';
 import { accuracyFor, type SimFleet, type SimModel, type TokenProfile } from './fleet-schema.ts';
-import { hashNormal, hashUniform, normalCdf } from './hash.ts';
+import { normalCdf } from '../util/normal-distribution.ts';
+import { hashNormal, hashUniform } from './hash.ts';
 import { jsonFromSchema } from './json-from-schema.ts';
 import { outcomeKey, type OutcomeRow, type OutcomesIndex } from './outcomes-file.ts';
 import { classifySimTaskType } from './task-type.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fnv1a32, hashNormal, hashUniform, mulberry32, normalCdf } from './hash.ts';
+import { normalCdf } from '../util/normal-distribution.ts';
+import { fnv1a32, hashNormal, hashUniform, mulberry32 } from './hash.ts';
 
 describe('simulator hashing', () => {
   it('is stable across runs (answers must not change between versions by accident)', () => {

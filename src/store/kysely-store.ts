@@ -147,6 +147,16 @@ export class KyselyStore implements Store, BatchSink {
     return toNumber(row?.total ?? 0);
   }
 
+  async sumRequestCostSince(keyId: string, sinceMs: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('requests')
+      .select((eb) => eb.fn.sum<number | string | null>('cost_usd').as('total'))
+      .where('key_id', '=', keyId)
+      .where('created_at', '>=', sinceMs)
+      .executeTakeFirst();
+    return toNumber(row?.total ?? 0);
+  }
+
   async createApiKey(row: ApiKeyRow): Promise<void> {
     await this.db.insertInto('api_keys').values(encodeApiKeyRow(row)).execute();
   }

@@ -1,4 +1,10 @@
 /** One row of the spend log: every request the gateway answered, failed or not. Times are epoch ms. */
+/**
+ * The key id the gateway's own calls are logged under, by spend category: the judge's grading calls are
+ * learning spend, kept apart from client traffic in the spend analyses (docs/analytics.md).
+ */
+export const GATEWAY_SPEND_KEYS = { judge: 'aigw:judge' } as const;
+
 export interface RequestRow {
   id: string;
   created_at: number;
@@ -222,6 +228,8 @@ export interface Store {
   listRequestIds(): Promise<string[]>;
   /** Settled spend of a key since a time (for budgets after a restart). */
   sumKeySpendSince(keyId: string, sinceMs: number): Promise<number>;
+  /** Sum of `cost_usd` of the requests logged under a key id since a time (the judge's daily spend). */
+  sumRequestCostSince(keyId: string, sinceMs: number): Promise<number>;
   createApiKey(row: ApiKeyRow): Promise<void>;
   listApiKeys(): Promise<ApiKeyRow[]>;
   revokeApiKey(idOrPrefix: string, atMs: number): Promise<boolean>;

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
+import { BatchedLines } from './batched-lines.ts';
 
 /**
  * The gateway's logger: JSON lines (for log shippers) unless the output is a terminal, where each
@@ -9,7 +10,9 @@ import pino, { type Logger } from 'pino';
 export function createLogger(env: NodeJS.ProcessEnv, out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout): Logger {
   const level = env.AIGW_LOG_LEVEL ?? 'info';
   const pretty = env.AIGW_LOG_FORMAT === 'pretty' || (env.AIGW_LOG_FORMAT !== 'json' && out.isTTY === true);
-  return pino({ level }, pretty ? prettyStream(out) : out);
+  if (pretty) return pino({ level }, prettyStream(out));
+  // The process's own stdout gathers access lines into fewer writes (src/util/batched-lines.ts).
+  return pino({ level }, out === process.stdout ? new BatchedLines(out) : out);
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewayConfig } from '../../router/policy/test-fixtures.ts';
+import { gatewayConfig } from '../../router/policy/policy-fixtures.test-support.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-support.ts';
 import { buildRecommendations, type Recommendations } from './build-recommendations.ts';
-import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from './fixture-history.ts';
+import { FIXTURE_START_MS, knownAnswerHistory, writeFixtureHistory } from './fixture-history.test-support.ts';
 import { listRecommendations, storeRecommendations } from './store-recommendations.ts';
 import { formatRecommendationMarkdown } from './format-recommendation.ts';
 import { parse } from 'yaml';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GatewayConfig, RoutingRule, TaskType } from '../../config/schema.ts';
 import { RoutingRule as RoutingRuleSchema } from '../../config/schema.ts';
 import { LiveStats } from '../../router/live-stats.ts';
-import { analysis, fakePredictor, gatewayConfig } from '../../router/policy/test-fixtures.ts';
+import { analysis, fakePredictor, gatewayConfig } from '../../router/policy/policy-fixtures.test-support.ts';
 import { createRouter } from '../../router/router.ts';
 import type { RouteDecision } from '../../router/types.ts';
 import { calibrate } from './calibrate.ts';

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { Database } from '../../store/schema.ts';
 import type { AnalysisQuery } from '../analysis-query.ts';
-import { runDescriptiveAnalysis, type AnalysisHost, type DescriptiveAnalysisName } from '../registry.ts';
+import { runDescriptiveAnalysis, type AnalysisHost, type DescriptiveAnalysisName, type DescriptiveResults } from '../registry.ts';
 
 /**
  * The descriptive analyses as the report, the MCP tools and the bench name them: report id → the
@@ -21,23 +20,17 @@ export const DESCRIPTIVE_ANALYSES = {
 } as const satisfies Record<string, { name: DescriptiveAnalysisName; fn: string }>;
 export type DescriptiveAnalysisId = keyof typeof DESCRIPTIVE_ANALYSES;
 
-/** What every descriptive analysis returns besides its own fields. */
-export const AnalysisEnvelope = z.looseObject({
-  sample_size: z.number().int().nonnegative(),
-  data_gaps: z.array(z.string()),
-});
-export type AnalysisResult = z.infer<typeof AnalysisEnvelope>;
+/** The result type of one analysis by report id (each analysis owns its shape; all carry sample_size and data_gaps). */
+export type AnalysisResultOf<Id extends DescriptiveAnalysisId> = DescriptiveResults[(typeof DESCRIPTIVE_ANALYSES)[Id]['name']];
 
-export type DescriptiveAnalysis = (db: Kysely<Database>, q: AnalysisQuery, opts?: Record<string, unknown>) => Promise<AnalysisResult>;
+export type DescriptiveAnalysis<Id extends DescriptiveAnalysisId> = (
+  db: Kysely<Database>,
+  q: AnalysisQuery,
+  opts?: Record<string, unknown>,
+) => Promise<AnalysisResultOf<Id>>;
 
-export interface Analyses {
-  /** The analysis by report id; `host` carries what a query string cannot (the catalog's model tiers). */
-  descriptive(id: DescriptiveAnalysisId, host?: AnalysisHost): Promise<DescriptiveAnalysis>;
+/** The analysis by report id; `host` carries what a query string cannot (the catalog's model tiers). */
+export function descriptiveAnalysis<Id extends DescriptiveAnalysisId>(id: Id, host: AnalysisHost = {}): DescriptiveAnalysis<Id> {
+  const name: (typeof DESCRIPTIVE_ANALYSES)[Id]['name'] = DESCRIPTIVE_ANALYSES[id].name;
+  return (db, q, opts = {}) => runDescriptiveAnalysis(db, name, q, opts, host);
 }
-
-export const analyses: Analyses = {
-  async descriptive(id, host = {}) {
-    const { name } = DESCRIPTIVE_ANALYSES[id];
-    return async (db, q, opts = {}) => AnalysisEnvelope.parse(await runDescriptiveAnalysis(db, name, q, opts, host));
-  },
-};

@@ -4,12 +4,10 @@ import { describePriceSources } from '../../config/known-models/fill-known-model
 import type { Database } from '../../store/schema.ts';
 import { resolveAnalysisQuery, type AnalysisParams, type AnalysisQuery } from '../analysis-query.ts';
 import { buildRecommendations, type Recommendations } from '../recommend/build-recommendations.ts';
-import { DESCRIPTIVE_ANALYSES, analyses, type AnalysisResult, type DescriptiveAnalysisId } from './analyses.ts';
+import { DESCRIPTIVE_ANALYSES, descriptiveAnalysis, type AnalysisResultOf, type DescriptiveAnalysisId } from './analyses.ts';
 import { modelTiers } from '../routing-costs.ts';
 import type { Store } from '../../store/types.ts';
-import type { Bottlenecks } from '../bottlenecks.ts';
-import type { CostDrivers } from '../cost-drivers.ts';
-import type { QualityMetrics } from '../quality-metrics.ts';
+import type { RequestPatterns } from '../request-patterns.ts';
 import { costFindings, performanceFindings, qualityFindings } from './report-bottlenecks.ts';
 import { costPlanAndScenariosOf, decisionSummaryOf } from './report-decisions.ts';
 import {
@@ -20,7 +18,6 @@ import {
   opportunitiesOf,
   toReportRecommendation,
 } from './assemble-recommendations.ts';
-import { numberField, pairsField, type Fields } from './read-fields.ts';
 import { REPORT_TITLE, UNCLASSIFIED, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
 import type { ReportParams } from './report-params.ts';
 
@@ -54,28 +51,23 @@ const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, str
 };
 
 /** The descriptive analyses the report's Current State section draws on. */
-export const REPORTED_ANALYSES: readonly DescriptiveAnalysisId[] = [
-  'routing_analytics',
-  'routing_costs',
-  'quality_metrics',
-  'request_patterns',
-  'bottlenecks',
-  'cost_drivers',
-];
+export const REPORTED_ANALYSES = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'bottlenecks', 'cost_drivers'] as const;
+type ReportedId = (typeof REPORTED_ANALYSES)[number];
 
-/** The options each reported analysis runs with (the rest take none). */
-function reportedOptionsOf(id: DescriptiveAnalysisId): Record<string, unknown> {
-  return id === 'routing_costs' ? { group_by: ['model', 'task_type', 'tier'] } : {};
-}
-
-type Gathered = Partial<Record<DescriptiveAnalysisId, AnalysisResult>>;
+type Gathered = { readonly [Id in ReportedId]: AnalysisResultOf<Id> };
 
 async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config: GatewayConfig): Promise<Gathered> {
   const host = { tierOf: modelTiers(config) };
-  const results = await Promise.all(
-    REPORTED_ANALYSES.map(async (id) => [id, await (await analyses.descriptive(id, host))(db, q, reportedOptionsOf(id))] as const),
-  );
-  return Object.fromEntries(results) as Gathered;
+  const run = <Id extends ReportedId>(id: Id, opts: Record<string, unknown> = {}) => descriptiveAnalysis(id, host)(db, q, opts);
+  const [routing_analytics, routing_costs, quality_metrics, request_patterns, bottlenecks, cost_drivers] = await Promise.all([
+    run('routing_analytics'),
+    run('routing_costs', { group_by: ['model', 'task_type', 'tier'] }),
+    run('quality_metrics'),
+    run('request_patterns'),
+    run('bottlenecks'),
+    run('cost_drivers'),
+  ]);
+  return { routing_analytics, routing_costs, quality_metrics, request_patterns, bottlenecks, cost_drivers };
 }
 
 /** The report document: descriptive analyses and the replayed recommendations, each number with its source. */
@@ -97,8 +89,8 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
       { nowMs, ...(opts.persistTo ? { persistTo: opts.persistTo } : {}) },
     ),
   ]);
-  for (const r of Object.values(d)) gaps.push(...r.data_gaps);
-  if (numberField(d.routing_costs, 'trend_change_pct') === null && set.current.totalCostUsd > 0) {
+  for (const id of REPORTED_ANALYSES) gaps.push(...d[id].data_gaps);
+  if (d.routing_costs.trend_change_pct === null && set.current.totalCostUsd > 0) {
     gaps.push(
       'the first half of the window cost nothing (traffic began in its second half): no cost trend yet; the next report over the same timeframe gives one',
     );
@@ -108,15 +100,12 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
   const from = new Date(q.fromMs).toISOString();
   const to = new Date(q.toMs).toISOString();
   const sources: Source[] = [
-    ...REPORTED_ANALYSES.map((id) => {
-      const r = d[id];
-      return {
-        id,
-        analysis: DESCRIPTIVE_ANALYSES[id].fn,
-        query: `${QUERIES[id]} (GET /v1/analytics/${DESCRIPTIVE_ANALYSES[id].name})`,
-        sample_size: r?.sample_size ?? 0,
-      };
-    }),
+    ...REPORTED_ANALYSES.map((id) => ({
+      id,
+      analysis: DESCRIPTIVE_ANALYSES[id].fn,
+      query: `${QUERIES[id]} (GET /v1/analytics/${DESCRIPTIVE_ANALYSES[id].name})`,
+      sample_size: d[id].sample_size,
+    })),
     { id: RECOMMENDATIONS_SOURCE, analysis: 'buildRecommendations', query: QUERIES.recommendations, sample_size: set.window.requests },
   ];
   const c = set.combinedImpact;
@@ -136,10 +125,10 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
     executive_summary: {
       analysis_period: `${from} – ${to}${params.from ? '' : ` (${params.timeframe ?? '24h'})`}`,
       // All requests of the window, as Current State counts them; the routed ones are what the recommendations replay.
-      total_requests: m(numberField(d.routing_analytics, 'total_requests') ?? set.window.requests, 'count', 'routing_analytics'),
+      total_requests: m(d.routing_analytics.total_requests, 'count', 'routing_analytics'),
       routed_requests: m(set.window.requests, 'count', RECOMMENDATIONS_SOURCE),
-      avg_cost_usd: m(numberField(d.routing_costs, 'avg_cost_per_request_usd') ?? set.current.avgCostUsd, 'usd', 'routing_costs'),
-      avg_quality: m(numberField(d.quality_metrics, 'avg_quality') ?? set.current.avgQuality, 'score', 'quality_metrics'),
+      avg_cost_usd: orFallback(d.routing_costs.avg_cost_per_request_usd, 'usd', 'routing_costs', set.current.avgCostUsd),
+      avg_quality: orFallback(d.quality_metrics.avg_quality, 'score', 'quality_metrics', set.current.avgQuality),
       optimization_potential_pct: { value: c ? -c.costChangePct : 0, unit: 'percent', source: RECOMMENDATIONS_SOURCE },
       recommended_actions: { value: recs.length, unit: 'count', source: RECOMMENDATIONS_SOURCE },
     },
@@ -158,17 +147,19 @@ function m(value: number | null, unit: Metric['unit'], source: string): Metric {
   return { value, unit, source };
 }
 
+/** The analysis' number, or when it has none the replay's, sourced to what it came from. */
+function orFallback(value: number | null, unit: Metric['unit'], source: string, replayed: number | null): Metric {
+  return value !== null ? m(value, unit, source) : m(replayed, unit, RECOMMENDATIONS_SOURCE);
+}
+
+interface Pair {
+  name: string;
+  value: number | null;
+}
+
 /** Name/value pairs, largest first; `shares: false` for averages, whose share of a sum means nothing. */
-function breakdownOf(
-  r: Fields | undefined,
-  source: string,
-  path: string,
-  nameKeys: string[],
-  valueKeys: string[],
-  unit: Metric['unit'],
-  shares = true,
-): Breakdown[] {
-  const pairs = pairsField(r, path, nameKeys, valueKeys).sort((a, b) => b.value - a.value);
+function breakdownOf(rows: readonly Pair[] | undefined, source: string, unit: Metric['unit'], shares = true): Breakdown[] {
+  const pairs = (rows ?? []).flatMap((p) => (p.value === null ? [] : [{ name: p.name, value: p.value }])).sort((a, b) => b.value - a.value);
   const total = pairs.reduce((s, p) => s + p.value, 0);
   return pairs.map((p) => ({
     name: p.name === '(none)' ? UNCLASSIFIED : p.name,
@@ -178,69 +169,77 @@ function breakdownOf(
 }
 
 /** "busiest hour 14:00 UTC (96 requests), busiest day Tue (400 requests)" from request patterns. */
-function peakUsageOf(rp: Fields | undefined): string {
-  const hour = pairsField(rp, 'peak_hours', ['hour'], ['requests'])[0];
-  const day = pairsField(rp, 'by_day', ['day'], ['requests']).sort((a, b) => b.value - a.value)[0];
+function peakUsageOf(rp: RequestPatterns): string {
+  const hour = rp.peak_hours[0];
+  const day = [...rp.by_day].sort((a, b) => b.requests - a.requests)[0];
   const parts = [
-    hour && `busiest hour ${hour.name} (${hour.value} requests)`,
-    day && day.value > 0 && `busiest day ${day.name} (${day.value} requests)`,
+    hour && `busiest hour ${hour.hour} (${hour.requests} requests)`,
+    day && day.requests > 0 && `busiest day ${day.day} (${day.requests} requests)`,
   ].filter(Boolean);
   return parts.length > 0 ? parts.join(', ') : 'n/a (no requests in the window)';
 }
 
 function currentState(d: Gathered, set: Recommendations, config: GatewayConfig): ReportDocument['current_state'] {
-  const failureRate = numberField(d.routing_analytics, 'failure_rate');
   const ra = d.routing_analytics;
   const rc = d.routing_costs;
   const qm = d.quality_metrics;
-  const rp = d.request_patterns;
-  const trendRaw = rc ? pairsField(rc, 'trend', ['bucket_start', 'bucket', 'period'], ['cost_usd', 'costUsd']) : [];
-  const requestsByBucket = new Map(rc ? pairsField(rc, 'trend', ['bucket_start', 'bucket', 'period'], ['requests']).map((p) => [p.name, p.value]) : []);
-  const trendChange = numberField(rc, 'trend_change_pct', 'cost_trend.change_pct', 'change_pct');
+  const trendChange = rc.trend_change_pct;
   return {
     performance: {
-      avg_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.avg', 'routing_latency.avg_ms', 'avg_routing_latency_ms'), 'ms', 'routing_analytics'),
-      p95_routing_latency_ms: m(numberField(ra, 'routing_latency_ms.p95', 'routing_latency.p95_ms', 'p95_routing_latency_ms'), 'ms', 'routing_analytics'),
-      avg_request_latency_ms: m(
-        numberField(ra, 'request_latency_ms.avg', 'latency_ms.avg', 'avg_latency_ms') ?? set.current.avgLatencyMs,
-        'ms',
-        ra ? 'routing_analytics' : RECOMMENDATIONS_SOURCE,
+      avg_routing_latency_ms: m(ra.routing_latency_ms.avg, 'ms', 'routing_analytics'),
+      p95_routing_latency_ms: m(ra.routing_latency_ms.p95, 'ms', 'routing_analytics'),
+      avg_request_latency_ms: orFallback(ra.request_latency_ms.avg, 'ms', 'routing_analytics', set.current.avgLatencyMs),
+      success_rate_pct: m(percentOf(ra.success_rate), 'percent', 'routing_analytics'),
+      failure_rate_pct: m(percentOf(ra.failure_rate), 'percent', 'routing_analytics'),
+      model_distribution: breakdownOf(
+        ra.model_distribution.map((r) => ({ name: r.model, value: r.requests })),
+        'routing_analytics',
+        'count',
       ),
-      success_rate_pct: m(percentOf(numberField(ra, 'success_rate', 'success_rate_pct')), 'percent', 'routing_analytics'),
-      failure_rate_pct: m(percentOf(failureRate), 'percent', 'routing_analytics'),
-      model_distribution: breakdownOf(ra, 'routing_analytics', 'model_distribution', ['model', 'name'], ['requests', 'count'], 'count'),
-      peak_usage: peakUsageOf(rp),
+      peak_usage: peakUsageOf(d.request_patterns),
     },
     cost: {
-      total_spend_usd: m(numberField(rc, 'total_cost_usd', 'total_usd') ?? set.current.totalCostUsd, 'usd', rc ? 'routing_costs' : RECOMMENDATIONS_SOURCE),
-      by_task_type: breakdownOf(rc, 'routing_costs', 'by_task_type', ['task_type', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
-      by_model: breakdownOf(rc, 'routing_costs', 'by_model', ['model', 'name', 'group'], ['cost_usd', 'costUsd'], 'usd'),
-      by_tier: breakdownOf(rc, 'routing_costs', 'by_tier', ['tier'], ['cost_usd'], 'usd'),
-      budget_utilization_pct: m(percentOf(numberField(rc, 'budget_utilization', 'budget_utilization_pct', 'budget.utilization')), 'percent', 'routing_costs'),
+      total_spend_usd: m(rc.total_cost_usd, 'usd', 'routing_costs'),
+      by_task_type: breakdownOf(
+        rc.by_task_type?.map((r) => ({ name: r.task_type, value: r.cost_usd })),
+        'routing_costs',
+        'usd',
+      ),
+      by_model: breakdownOf(
+        rc.by_model?.map((r) => ({ name: r.model, value: r.cost_usd })),
+        'routing_costs',
+        'usd',
+      ),
+      by_tier: breakdownOf(
+        rc.by_tier?.map((r) => ({ name: r.tier, value: r.cost_usd })),
+        'routing_costs',
+        'usd',
+      ),
+      budget_utilization_pct: m(percentOf(rc.budget_utilization), 'percent', 'routing_costs'),
       price_sources: describePriceSources(config.models),
       trend_direction: trendChange === null ? 'unknown' : trendChange > 1 ? 'up' : trendChange < -1 ? 'down' : 'flat',
       trend_change_pct: m(trendChange, 'percent', 'routing_costs'),
-      trend: trendRaw.map((p) => ({ bucket_start: p.name, cost_usd: p.value, requests: requestsByBucket.get(p.name) ?? 0 })),
+      trend: rc.trend.map((p) => ({ bucket_start: p.bucket_start, cost_usd: p.cost_usd, requests: p.requests })),
     },
     quality: {
-      avg_quality: m(numberField(qm, 'avg_quality', 'average_quality') ?? set.current.avgQuality, 'score', qm ? 'quality_metrics' : RECOMMENDATIONS_SOURCE),
-      by_model: breakdownOf(qm, 'quality_metrics', 'by_model', ['model', 'name'], ['avg_quality', 'quality'], 'score', false),
-      completion_rate_pct: m(percentOf(numberField(qm, 'completion_rate', 'task_completion_rate', 'completion_rate_pct')), 'percent', 'quality_metrics'),
-      quality_cost_correlation: m(numberField(qm, 'quality_cost_correlation', 'correlation'), 'ratio', 'quality_metrics'),
+      avg_quality: orFallback(qm.avg_quality, 'score', 'quality_metrics', set.current.avgQuality),
+      by_model: breakdownOf(
+        qm.by_model.map((r) => ({ name: r.model, value: r.avg_quality })),
+        'quality_metrics',
+        'score',
+        false,
+      ),
+      completion_rate_pct: m(percentOf(qm.completion_rate), 'percent', 'quality_metrics'),
+      quality_cost_correlation: m(qm.quality_cost_correlation, 'ratio', 'quality_metrics'),
     },
     decisions: decisionSummaryOf(set),
-    // The registry returns these analyses' own result types; the envelope parse only checked their common fields.
-    bottlenecks: [
-      ...(d.bottlenecks ? performanceFindings(d.bottlenecks as unknown as Bottlenecks) : []),
-      ...(d.cost_drivers ? costFindings(d.cost_drivers as unknown as CostDrivers) : []),
-      ...(d.quality_metrics ? qualityFindings(d.quality_metrics as unknown as QualityMetrics, set.constraints.minQuality) : []),
-    ],
+    bottlenecks: [...performanceFindings(d.bottlenecks), ...costFindings(d.cost_drivers), ...qualityFindings(qm, set.constraints.minQuality)],
   };
 }
 
 /** Rates come as 0–1 fractions; the report prints percent. */
 function percentOf(rate: number | null): number | null {
-  return rate === null ? null : rate <= 1 ? rate * 100 : rate;
+  return rate === null ? null : rate * 100;
 }
 
 function monitoringOf(set: Recommendations, opts: ReportOptions): ReportDocument['monitoring'] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_BACKENDS } from '../../store/store-test-support.ts';
-import { insertHistory, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
+import { insertHistory, KNOWN_WINDOW, knownHistory } from '../fixture-history.test-support.ts';
 import { ROLLUP_SETTLE_MS, rollupThroughMs } from './refresh-rollups.ts';
 import { RollupRefresher } from './rollup-refresher.ts';
 

@@ -5,7 +5,7 @@ import { resolveAnalysisQuery, type AnalysisParams } from '../analysis-query.ts'
 import { bottlenecks } from '../bottlenecks.ts';
 import { budgetUtilization } from '../budget-utilization.ts';
 import { costDrivers } from '../cost-drivers.ts';
-import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.ts';
+import { insertHistory, KNOWN_DAY_MS, KNOWN_WINDOW, knownHistory } from '../fixture-history.test-support.ts';
 import { decisionTimePercentiles, percentilesFromCounts, requestLatencyPercentiles } from '../indexed-percentiles.ts';
 import { modelPerformance } from '../model-performance.ts';
 import { percentiles } from '../percentiles.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MaxTokensSizing } from '../../config/optimizer-schema.ts';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
-import { model } from '../../router/policy/test-fixtures.ts';
+import { model } from '../../router/policy/policy-fixtures.test-support.ts';
 import type { CandidateScore } from '../../store/types.ts';
 import { recommend, type RecommendInput, type RoutingView } from './recommend.ts';
 import type { LengthStats } from './size-max-tokens.ts';

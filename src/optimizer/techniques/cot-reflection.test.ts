@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runTechniqueSpec } from '../run-technique.ts';
-import { scriptedComplete } from '../scripted-complete.ts';
+import { scriptedComplete } from '../scripted-complete.test-support.ts';
 import { COT_REFLECTION_PROMPT } from './cot-reflection.ts';
 import { QUESTION, REQUEST, systemNote } from './test-request.test-support.ts';
 

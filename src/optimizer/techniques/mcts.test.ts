@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runTechniqueSpec, techniqueBounds } from '../run-technique.ts';
-import { scriptedComplete } from '../scripted-complete.ts';
+import { scriptedComplete } from '../scripted-complete.test-support.ts';
 import { refineNote } from './mcts.ts';
 import { REQUEST, systemNote } from './test-request.test-support.ts';
 

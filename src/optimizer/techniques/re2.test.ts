@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../../providers/chat-schema.ts';
 import { runTechniqueSpec, techniqueBounds } from '../run-technique.ts';
-import { scriptedComplete } from '../scripted-complete.ts';
+import { scriptedComplete } from '../scripted-complete.test-support.ts';
 import { re2, RE2_PREFIX } from './re2.ts';
 import { QUESTION, REQUEST } from './test-request.test-support.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runTechniqueSpec, techniqueMaxChoices } from '../run-technique.ts';
-import { scriptedComplete } from '../scripted-complete.ts';
+import { scriptedComplete } from '../scripted-complete.test-support.ts';
 import { selfConsistency } from './self-consistency.ts';
 import { REQUEST } from './test-request.test-support.ts';
 

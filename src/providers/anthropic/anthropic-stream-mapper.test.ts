@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionChunk } from '../chat-schema.ts';
-import { collectFinishReasons, collectText, collectToolCalls, replaySseFixture } from '../shared/replay-sse-fixture.ts';
-import { makeTestTarget } from '../shared/test-target.ts';
+import { collectFinishReasons, collectText, collectToolCalls, replaySseFixture } from '../shared/replay-sse-fixture.test-support.ts';
+import { makeTestTarget } from '../shared/target.test-support.ts';
 import { createAnthropicStreamMapper } from './anthropic-stream-mapper.ts';
 
 const target = makeTestTarget('anthropic', { id: 'claude' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChatRequest } from '../chat-schema.ts';
-import { loadJsonFixture } from '../shared/replay-sse-fixture.ts';
-import { makeTestTarget } from '../shared/test-target.ts';
+import { loadJsonFixture } from '../shared/replay-sse-fixture.test-support.ts';
+import { makeTestTarget } from '../shared/target.test-support.ts';
 import { convertToAnthropicRequest } from './convert-to-anthropic-request.ts';
 
 const fixture = (name: string): unknown => loadJsonFixture(new URL(`./__fixtures__/${name}`, import.meta.url));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectFinishReasons, collectText, collectToolCalls, replaySseFixture } from '../shared/replay-sse-fixture.ts';
-import { makeTestTarget } from '../shared/test-target.ts';
+import { collectFinishReasons, collectText, collectToolCalls, replaySseFixture } from '../shared/replay-sse-fixture.test-support.ts';
+import { makeTestTarget } from '../shared/target.test-support.ts';
 import { createGeminiStreamMapper } from './gemini-stream-mapper.ts';
 
 const target = makeTestTarget('gemini', { id: 'flash' });

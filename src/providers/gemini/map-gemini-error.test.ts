@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadTextFixture } from '../shared/replay-sse-fixture.ts';
+import { loadTextFixture } from '../shared/replay-sse-fixture.test-support.ts';
 import { mapGeminiError, mapGeminiInlineError } from './map-gemini-error.ts';
 
 const body = (name: string): string => loadTextFixture(new URL(`./__fixtures__/${name}`, import.meta.url));

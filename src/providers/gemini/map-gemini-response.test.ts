@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadJsonFixture } from '../shared/replay-sse-fixture.ts';
-import { makeTestTarget } from '../shared/test-target.ts';
+import { loadJsonFixture } from '../shared/replay-sse-fixture.test-support.ts';
+import { makeTestTarget } from '../shared/target.test-support.ts';
 import { UpstreamCallError } from '../upstream-client.ts';
 import { mapGeminiResponse } from './map-gemini-response.ts';
 

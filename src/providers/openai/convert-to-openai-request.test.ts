@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChatRequest } from '../chat-schema.ts';
-import { makeTestTarget } from '../shared/test-target.ts';
+import { makeTestTarget } from '../shared/target.test-support.ts';
 import { convertToOpenAIRequest } from './convert-to-openai-request.ts';
 
 const request = ChatRequest.parse({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fallbackCompletionId, nowUnixSeconds, upstreamModelName } from './target.ts';
-import { makeTestTarget } from './test-target.ts';
+import { makeTestTarget } from './target.test-support.ts';
 
 describe('target helpers', () => {
   it('sends the upstream model name when the catalog sets one, else the catalog id', () => {

@@ -1,3 +1,5 @@
+import { FNV_OFFSET, FNV_PRIME, mixHash } from './hash-mix.ts';
+
 /**
  * Signed feature hashing of word and character n-grams into a fixed number of buckets. Strings are
  * hashed while scanning, never split into arrays, so a 2,000-token prompt costs a few microseconds.
@@ -24,22 +26,15 @@ export interface HashedVector {
   val: Float32Array;
 }
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
 /** Namespace salts keep the same n-gram in different namespaces in different buckets. */
 const SALT_WORD = 0x9e3779b1;
 const SALT_BIGRAM = 0x85ebca6b;
 const SALT_CHAR4 = 0xc2b2ae35;
 const SALT_CONTEXT = 0x27d4eb2f;
 
+/** Unsigned: the result indexes buckets. */
 function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return mixHash(h) >>> 0;
 }
 
 function isWordChar(c: number): boolean {
@@ -102,14 +97,10 @@ function accumulators(buckets: number): Scratch {
 
 /**
  * Focus words, word bigrams and character 4-grams (lowercased, whitespace runs collapsed to one space,
- * digits to one shape) in one pass; words are tokenized exactly as hashWords does for the context.
+ * digits to one shape) in one pass; words are tokenized by the same WordHasher as the context's.
  */
 function hashFocus(text: string, words: Accumulator, bigrams: Accumulator | null, chars: Accumulator | null): void {
-  let h = FNV_OFFSET;
-  let inWord = false;
-  let prev = 0;
-  let hasPrev = false;
-  let lastWasDigit = false;
+  const wordHasher = new WordHasher(words, SALT_WORD, bigrams);
   let c1 = 0;
   let c2 = 0;
   let c3 = 0;
@@ -132,51 +123,51 @@ function hashFocus(text: string, words: Accumulator, bigrams: Accumulator | null
         filled++;
       }
     }
+    wordHasher.push(c);
+  }
+}
+
+/**
+ * Word unigrams and bigrams of a text fed one lowercased character at a time (a non-word character
+ * after the end closes the last word); digit runs collapse to one token shape.
+ */
+class WordHasher {
+  private h = FNV_OFFSET;
+  private inWord = false;
+  private lastWasDigit = false;
+  private prev = 0;
+  private hasPrev = false;
+
+  constructor(
+    private readonly words: Accumulator | null,
+    private readonly salt: number,
+    private readonly bigrams: Accumulator | null,
+  ) {}
+
+  push(c: number): void {
     if (isWordChar(c)) {
       const digit = c >= 48 && c <= 57;
-      if (digit && lastWasDigit) continue;
-      h = Math.imul(h ^ (digit ? 48 : c), FNV_PRIME);
-      inWord = true;
-      lastWasDigit = digit;
-    } else if (inWord) {
-      const word = mix(h ^ SALT_WORD);
-      words.add(word, 1);
-      if (bigrams && hasPrev) bigrams.add(mix((Math.imul(prev, 31) ^ word ^ SALT_BIGRAM) >>> 0), 1);
-      prev = word;
-      hasPrev = true;
-      h = FNV_OFFSET;
-      inWord = false;
-      lastWasDigit = false;
+      if (digit && this.lastWasDigit) return;
+      this.h = Math.imul(this.h ^ (digit ? 48 : c), FNV_PRIME);
+      this.inWord = true;
+      this.lastWasDigit = digit;
+    } else if (this.inWord) {
+      const word = mix(this.h ^ this.salt);
+      this.words?.add(word, 1);
+      if (this.bigrams && this.hasPrev) this.bigrams.add(mix((Math.imul(this.prev, 31) ^ word ^ SALT_BIGRAM) >>> 0), 1);
+      this.prev = word;
+      this.hasPrev = true;
+      this.h = FNV_OFFSET;
+      this.inWord = false;
+      this.lastWasDigit = false;
     }
   }
 }
 
-/** Adds word unigrams and/or bigrams to the given accumulators; digit runs collapse to one token shape. */
-function hashWords(text: string, acc: Accumulator | null, salt: number, bigramAcc: Accumulator | null): void {
-  let h = FNV_OFFSET;
-  let inWord = false;
-  let prev = 0;
-  let hasPrev = false;
-  let lastWasDigit = false;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? lower(text.charCodeAt(i)) : 32;
-    if (isWordChar(c)) {
-      const digit = c >= 48 && c <= 57;
-      if (digit && lastWasDigit) continue;
-      h = Math.imul(h ^ (digit ? 48 : c), FNV_PRIME);
-      inWord = true;
-      lastWasDigit = digit;
-    } else if (inWord) {
-      const word = mix(h ^ salt);
-      acc?.add(word, 1);
-      if (bigramAcc && hasPrev) bigramAcc.add(mix((Math.imul(prev, 31) ^ word ^ SALT_BIGRAM) >>> 0), 1);
-      prev = word;
-      hasPrev = true;
-      h = FNV_OFFSET;
-      inWord = false;
-      lastWasDigit = false;
-    }
-  }
+/** Adds the word unigrams of `text` to `acc`. */
+function hashWords(text: string, acc: Accumulator, salt: number): void {
+  const wordHasher = new WordHasher(acc, salt, null);
+  for (let i = 0; i <= text.length; i++) wordHasher.push(i < text.length ? lower(text.charCodeAt(i)) : 32);
 }
 
 /** Moves the namespace accumulator into the output, L2-normalized and scaled by `weight`. */
@@ -218,7 +209,7 @@ export function hashPromptNgrams(focus: string, context: string | HashedWords | 
   flush(bigrams, out, w.focusBigrams);
   flush(chars, out, w.focusChar4);
   if (w.contextWords > 0 && context !== null && context !== focus) {
-    if (typeof context === 'string') hashWords(context, ns, SALT_CONTEXT, null);
+    if (typeof context === 'string') hashWords(context, ns, SALT_CONTEXT);
     else addHashedWords(context, ns, SALT_CONTEXT);
     flush(ns, out, w.contextWords);
   }

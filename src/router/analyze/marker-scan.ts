@@ -1,3 +1,5 @@
+import { FNV_OFFSET, FNV_PRIME, mixHash } from './hash-mix.ts';
+
 /**
  * One pass over a text that counts keyword classes and structural markers together, replacing one
  * regex pass per marker (the analyzer's largest cost before). Words are hashed while scanning (no word
@@ -42,29 +44,16 @@ export interface MarkerCounts {
 /** Words per scan whose hashes are kept (a 1 KB text has at most 512). */
 export const WORD_HASH_CAPACITY = 1024;
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** Signed 32-bit result on purpose: small integers stay unboxed in V8, so lookups allocate nothing. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h | 0;
-}
-
 function phraseHash(prev2: number, prev: number, word: number, n: number): number {
   if (n === 1) return word;
-  if (n === 2) return mix(Math.imul(prev, 31) ^ word ^ 0x85ebca6b);
-  return mix(Math.imul(prev2, 961) ^ Math.imul(prev, 31) ^ word ^ 0xc2b2ae35);
+  if (n === 2) return mixHash(Math.imul(prev, 31) ^ word ^ 0x85ebca6b);
+  return mixHash(Math.imul(prev2, 961) ^ Math.imul(prev, 31) ^ word ^ 0xc2b2ae35);
 }
 
 function hashWord(word: string): number {
   let h = FNV_OFFSET;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), FNV_PRIME);
-  return mix(h);
+  return mixHash(h);
 }
 
 /**
@@ -281,10 +270,10 @@ export function scanMarkers(text: string, lexicon: Lexicon, out: MarkerCounts): 
     }
     if (wordStart >= 0) {
       if (out.wordHashCount < hashes.length) hashes[out.wordHashCount++] = shape >>> 0;
-      const w = mix(lower);
+      const w = mixHash(lower);
       out.words++;
       out.wordChars += i - wordStart;
-      const rawHash = mix(raw);
+      const rawHash = mixHash(raw);
       if (CODE_KEYWORDS.get(rawHash) !== 0) {
         // `include` only counts as `#include`.
         if (rawHash !== INCLUDE || (wordStart > 0 && text.charCodeAt(wordStart - 1) === 35)) out.codeKeywords++;

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '../../config/schema.ts';
 import { LiveStats } from '../live-stats.ts';
-import { analysis, fakePredictor, gatewayConfig } from '../policy/test-fixtures.ts';
+import { analysis, fakePredictor, gatewayConfig } from '../policy/policy-fixtures.test-support.ts';
 import { createRouter, type RouteOutcome, type RouterInput } from '../router.ts';
 import type { RouteDecision } from '../types.ts';
 import { createRoutingBackend } from './create-routing-backend.ts';
-import { notDiamondPick, routeLlmCompletion, startFakeRoutingServer, type FakeAnswer, type FakeRoutingServer } from './fake-routing-servers.ts';
+import { notDiamondPick, routeLlmCompletion, startFakeRoutingServer, type FakeAnswer, type FakeRoutingServer } from './fake-routing-servers.test-support.ts';
 
 type BackendConfigInput = NonNullable<NonNullable<GatewayConfigInput['routing']>['backend']>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzePrompt } from '../analyze/analyze-prompt.ts';
 import { LiveStats } from '../live-stats.ts';
-import { gatewayConfig } from '../policy/test-fixtures.ts';
+import { gatewayConfig } from '../policy/policy-fixtures.test-support.ts';
 import { createRouter, type RouterInput } from '../router.ts';
 import type { RouteDecision } from '../types.ts';
 import { LearningPredictor } from './learning-predictor.ts';

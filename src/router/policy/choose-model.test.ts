@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RoutingConstraints } from '../types.ts';
 import { chooseModel, type ChooseModelInput } from './choose-model.ts';
 import { combineRuleActions, type CombinedRuleAction } from './match-rules.ts';
-import { fixedEstimate as est } from './test-fixtures.ts';
+import { fixedEstimate as est } from './policy-fixtures.test-support.ts';
 
 // A cheap fast model, a mid one, and a strong slow expensive one.
 const MINI = est('gpt-4o-mini', 0.86, 0.0003, 3_700);

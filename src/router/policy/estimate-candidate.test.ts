@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCandidate, estimateCostUsd, LIVE_PRIOR_SAMPLES, MAX_ERROR_RATE } from './estimate-candidate.ts';
-import { model } from './test-fixtures.ts';
+import { model } from './policy-fixtures.test-support.ts';
 
 const mini = model('gpt-4o-mini'); // $0.15 / $0.60 per 1M, 400 ms ttft, 90 tok/s
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RoutingRule, type RoutingRule as Rule } from '../../config/schema.ts';
 import { combineRuleActions, compileRules, fnv1a32, inPercentSplit, matchRules, ruleMatches, type RuleContext } from './match-rules.ts';
-import { MODELS } from './test-fixtures.ts';
+import { MODELS } from './policy-fixtures.test-support.ts';
 
 const ctx: RuleContext = {
   routingModel: 'auto',

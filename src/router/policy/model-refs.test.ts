@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveModelRefs, tierOfRef, unknownModelRefs } from './model-refs.ts';
-import { MODELS } from './test-fixtures.ts';
+import { MODELS } from './policy-fixtures.test-support.ts';
 
 describe('model refs', () => {
   it('recognises tier refs', () => {

@@ -4,7 +4,7 @@ import { chooseModel } from './choose-model.ts';
 import type { CandidateEstimate } from './estimate-candidate.ts';
 import { combineRuleActions } from './match-rules.ts';
 import { describeChoice, describeNoEligible, type RationaleInput } from './rationale.ts';
-import { fixedEstimate as est } from './test-fixtures.ts';
+import { fixedEstimate as est } from './policy-fixtures.test-support.ts';
 
 function sentence(
   estimates: CandidateEstimate[],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BALANCED_LAMBDA_COST, BALANCED_LAMBDA_LATENCY, compareByGoal, goalScore, preferBonus } from './score-candidate.ts';
-import { fixedEstimate as est } from './test-fixtures.ts';
+import { fixedEstimate as est } from './policy-fixtures.test-support.ts';
 
 const ref = { minCostUsd: 0.001, minLatencyMs: 1_000 };
 

@@ -9,7 +9,7 @@ import type { RouteDecision } from '../types.ts';
 import { estimateCandidate } from './estimate-candidate.ts';
 import { candidateId, compileTechniquePlans, techniqueCandidates, type TechniqueBoundsOf } from './technique-candidates.ts';
 import { liftedQuality, voteModel } from './technique-lift.ts';
-import { analysis, CATALOG, fakePredictor, model } from './test-fixtures.ts';
+import { analysis, CATALOG, fakePredictor, model } from './policy-fixtures.test-support.ts';
 
 /** Stands in for the techniques' bounds: k upstream requests, each up to the per-call max_tokens. */
 const fakeBounds: TechniqueBoundsOf = (_spec, request, options) => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { normalCdf, normalQuantile } from '../../util/normal-distribution.ts';
 import { mulberry32 } from '../../util/seeded-random.ts';
-import {
-  correlatedVoteSuccess,
-  liftedQuality,
-  MAX_LIFTED_QUALITY,
-  normalCdf,
-  normalQuantile,
-  pluralityVoteSuccess,
-  SHARED_VARIANCE,
-  voteModel,
-  WRONG_ANSWERS,
-} from './technique-lift.ts';
+import { correlatedVoteSuccess, liftedQuality, MAX_LIFTED_QUALITY, pluralityVoteSuccess, SHARED_VARIANCE, voteModel, WRONG_ANSWERS } from './technique-lift.ts';
 
 describe('pluralityVoteSuccess', () => {
   it('is the per-sample probability for a single sample', () => {

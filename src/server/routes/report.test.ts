@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertHistory, KNOWN, KNOWN_WINDOW, knownHistory } from '../../analytics/fixture-history.ts';
+import { insertHistory, KNOWN, KNOWN_WINDOW, knownHistory } from '../../analytics/fixture-history.test-support.ts';
 import { ReportDocument } from '../../analytics/report/report-document.ts';
 import { startTestStack, type TestStack } from '../../../test/helpers/test-stack.ts';
 
