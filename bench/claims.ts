@@ -31,19 +31,22 @@ const load = loadavg()[0] ?? 0;
 const started = Date.now();
 const goals = (args.goals ?? 'cost,balanced,quality,speed').split(',') as Goal[];
 const { control, experiments } = await claimExperiments(requests, seed, goals);
-console.log(`control (same traffic, no rule): ${control.switched} requests answered by another model; average cost $${control.avgCostUsd.map((c) => c.toFixed(6)).join(' vs $')}`);
+console.log(
+  `control (same traffic, no rule): ${control.switched} requests answered by another model; average cost $${control.avgCostUsd.map((c) => c.toFixed(6)).join(' vs $')}`,
+);
 
 const f = (v: number | null, d = 3) => (v === null ? 'n/a' : v.toFixed(d));
 function line(e: ClaimExperiment): string {
   return (
     `${e.goal.padEnd(8)} ${e.label.padEnd(44)} switched ${String(e.claimed.switched).padStart(3)}/${String(e.measured.switched).padStart(3)}  ` +
-    `segment quality ${f(e.claimed.segmentQuality)} → ${f(e.measured.segmentQuality)} (${f(e.qualityError, 4)})  ` +
+    `segment quality ${f(e.claimed.segmentQuality)} → ${f(e.measured.segmentQuality)} (${f(e.qualityError, 4)}; ${e.withinInterval ? 'inside' : 'outside'} ${e.qualityInterval?.map((v) => v.toFixed(3)).join('–') ?? 'n/a'})  ` +
     `segment cost error ${f(e.segmentCostErrorPct, 1)}%  window cost error ${f(e.windowCostErrorPct, 1)}%`
   );
 }
 for (const e of experiments) console.log(line(e));
 const errors = experiments.map((e) => e.qualityError).filter((v): v is number => v !== null);
 const meanQualityError = errors.length > 0 ? errors.reduce((s, v) => s + v, 0) / errors.length : null;
+console.log(`${experiments.filter((e) => e.withinInterval).length} of ${experiments.length} measured inside the claim's 95% interval`);
 console.log(`mean segment quality error (claimed − measured): ${f(meanQualityError, 4)} over ${errors.length} experiments`);
 
 mkdirSync(dirname(args.out), { recursive: true });

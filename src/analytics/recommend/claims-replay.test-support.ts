@@ -26,6 +26,8 @@ export interface DemoWindow {
   rows: HistoryRow[];
   /** The model that answered each prompt of the demo, by prompt id. */
   modelByPrompt: Map<string, string | null>;
+  /** The last user message of each request, by request id: what the simulated fleet's outcome is drawn from. */
+  textByRequest: Map<string, string>;
   nowMs: number;
 }
 
@@ -46,7 +48,13 @@ export async function runDemoWindow(requests: number, seed: number, configYaml?:
   const nowMs = Date.now() + 1;
   const history = await loadHistory(store.readDb, resolveAnalysisQuery({ timeframe: '24h' }, nowMs));
   const modelByPrompt = new Map(run.results.map((r) => [r.promptId, r.modelUsed]));
-  return { requests, seed, dir, store, config: servedConfig(dir, undefined, {}), rows: history.rows, modelByPrompt, nowMs };
+  const prompts = new Map(generateDemoPrompts(requests, seed).map((p) => [p.id, p]));
+  const textByRequest = new Map<string, string>();
+  for (const r of run.results) {
+    const users = prompts.get(r.promptId)?.messages.filter((m) => m.role === 'user') ?? [];
+    if (r.requestId) textByRequest.set(r.requestId, users[users.length - 1]?.content ?? '');
+  }
+  return { requests, seed, dir, store, config: servedConfig(dir, undefined, {}), rows: history.rows, modelByPrompt, textByRequest, nowMs };
 }
 
 export async function closeDemoWindow(w: DemoWindow): Promise<void> {
@@ -117,6 +125,9 @@ export interface ClaimExperiment {
   measured: ClaimSide;
   /** Claimed minus measured segment quality: positive is a rosy claim. */
   qualityError: number | null;
+  /** The claim's 95% interval of the segment quality, and whether the second run measured inside it. */
+  qualityInterval: [number, number] | null;
+  withinInterval: boolean | null;
   /** Measured minus claimed segment cost, in percent of the claim. */
   segmentCostErrorPct: number | null;
   windowCostErrorPct: number | null;
@@ -149,6 +160,11 @@ async function experiment(base: DemoWindow, goal: Goal, label: string, recs: rea
       claimed,
       measured,
       qualityError: claimed.segmentQuality !== null && measured.segmentQuality !== null ? claimed.segmentQuality - measured.segmentQuality : null,
+      qualityInterval: claim.segmentQualityInterval,
+      withinInterval:
+        claim.segmentQualityInterval && measured.segmentQuality !== null
+          ? measured.segmentQuality >= claim.segmentQualityInterval[0] && measured.segmentQuality <= claim.segmentQualityInterval[1]
+          : null,
       segmentCostErrorPct: errorPct(claimed.segmentAvgCostUsd, measured.segmentAvgCostUsd),
       windowCostErrorPct: errorPct(claimed.avgCostUsd, measured.avgCostUsd),
     };
@@ -162,11 +178,14 @@ async function experiment(base: DemoWindow, goal: Goal, label: string, recs: rea
  * For each goal: its top recommendation applied alone and, when there are more, all of them together,
  * each replayed on the same seeded demo traffic.
  */
-export async function claimExperiments(
-  requests: number,
-  seed: number,
-  goals: readonly Goal[],
-): Promise<{ control: { switched: number; avgCostUsd: [number, number] }; experiments: ClaimExperiment[] }> {
+export interface ClaimRun {
+  control: { switched: number; avgCostUsd: [number, number] };
+  experiments: ClaimExperiment[];
+  /** Each goal's recommendation set over the first run. */
+  sets: Map<Goal, Recommendations>;
+}
+
+export async function claimExperiments(requests: number, seed: number, goals: readonly Goal[], opts: { combined?: boolean } = {}): Promise<ClaimRun> {
   const base = await runDemoWindow(requests, seed, REPLAY_BASE_CONFIG);
   const out: ClaimExperiment[] = [];
   try {
@@ -177,18 +196,20 @@ export async function claimExperiments(
       avgCostUsd: [measure(base.rows, []).avgCostUsd, measure(again.rows, []).avgCostUsd] as [number, number],
     };
     await closeDemoWindow(again);
+    const sets = new Map<Goal, Recommendations>();
     for (const goal of goals) {
       const set = await recommendationsFor(base, goal);
+      sets.set(goal, set);
       const top = set.recommendations[0];
       if (!top) continue;
       const single = await experiment(base, goal, `top: ${top.rule.name}`, [top], top.expectedImpact);
       if (single) out.push(single);
-      if (set.recommendations.length > 1) {
+      if (opts.combined !== false && set.recommendations.length > 1) {
         const all = await experiment(base, goal, `all ${set.recommendations.length}`, set.recommendations, set.combinedImpact);
         if (all) out.push(all);
       }
     }
-    return { control, experiments: out };
+    return { control, experiments: out, sets };
   } finally {
     await closeDemoWindow(base);
   }

@@ -215,14 +215,18 @@ export function expectedQuality(row: HistoryRow, c: CandidateScore, cal: Calibra
   return row.quality + level - cal.quality(answered, row.taskType);
 }
 
-/** What the request is expected to cost and score on another candidate: estimates scaled by the calibration. */
-export function expectedOutcome(row: HistoryRow, c: CandidateScore, ctx: ReplayContext): RequestOutcome {
+/**
+ * What the request is expected to cost and score on another candidate: estimates scaled by the calibration.
+ * `perRequest`: the model's expected quality on the task type instead of the anchored term, for decisions
+ * about one request (an anchored 0/1 rating plus a difference is right on average, not per request).
+ */
+export function expectedOutcome(row: HistoryRow, c: CandidateScore, ctx: ReplayContext, opts: { perRequest?: boolean } = {}): RequestOutcome {
   const cal = ctx.calibration;
   return {
     model: c.model,
     costUsd: c.estCostUsd * cal.costRatio(c.model, row.taskType),
     latencyMs: c.estLatencyMs * cal.latencyRatio(c.model),
-    quality: expectedQuality(row, c, cal),
+    quality: opts.perRequest ? cal.quality(c, row.taskType) : expectedQuality(row, c, cal),
     changed: true,
   };
 }
