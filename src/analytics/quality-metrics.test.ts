@@ -42,7 +42,7 @@ describeOnKnownHistory('qualityMetrics on the known history', (ctx) => {
     expect(r.correlation_sample_size).toBe(15);
     expect(r.quality_cost_correlation).toBeCloseTo(0.5643, 4);
     expect(r.completion_rate).toBeCloseTo(KNOWN.completionRate, 12);
-    expect(r.completion).toEqual({ completed: 16, truncated: 2, content_filtered: 0, failed: 2 });
+    expect(r.completion).toEqual({ completed: 16, truncated: 2, content_filtered: 0, failed: 2, client_errors: 0 });
     expect(r.completion_rate_ci95?.[0]).toBeLessThan(0.8);
     expect(r.completion_rate_ci95?.[1]).toBeGreaterThan(0.8);
     expect(r.user_satisfaction.ratings).toBe(6);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
-import { completionFailureSql, feedbackScoredRequestsSql, QUALITY_SOURCES, type QualitySource } from './quality.ts';
+import { completionFailureSql, feedbackScoredRequestsSql, QUALITY_SOURCES, SERVER_FAILURE_STATUS, type QualitySource } from './quality.ts';
 import { num, ratio, requestWindowSql, SMALL_SAMPLE } from './request-window.ts';
 import { requestCells } from './rollup/request-cells.ts';
 import { meanInterval, pearson, roundSig, wilsonInterval } from './stats.ts';
@@ -13,7 +13,7 @@ export interface QualityGroup {
   avg_quality: number | null;
   ci95_low: number | null;
   ci95_high: number | null;
-  /** Share of requests that completed (status < 400, not cut off or filtered), 0–1. */
+  /** Share of requests that completed (status < 400, not cut off or filtered), 0–1, of those the client did not get a 4xx for. */
   completion_rate: number | null;
 }
 
@@ -34,7 +34,8 @@ export interface QualityMetrics {
   correlation_sample_size: number;
   completion_rate: number | null;
   completion_rate_ci95: [number, number] | null;
-  completion: { completed: number; truncated: number; content_filtered: number; failed: number };
+  /** `failed`: gateway or upstream failures (≥ 500); `client_errors` (4xx) are no quality samples and outside the rate's base. */
+  completion: { completed: number; truncated: number; content_filtered: number; failed: number; client_errors: number };
   /** People's ratings only (`user` and callers' own labels), as given: the seed's user satisfaction. */
   user_satisfaction: { ratings: number; avg_score: number | null };
 }
@@ -58,12 +59,14 @@ export interface QualityCell {
   truncated: number;
   filtered: number;
   failed: number;
+  /** Requests refused with a client error (4xx): outside the completion rate's base. */
+  clientErrors: number;
   /** Rated requests whose quality is below the `lowBelow` given to qualityCells (0 without one). */
   low: number;
 }
 
 type Sums = Omit<QualityCell, 'model' | 'taskType' | 'source'>;
-const ZERO: Sums = { n: 0, rated: 0, sq: 0, sq2: 0, sc: 0, sc2: 0, sqc: 0, completed: 0, truncated: 0, filtered: 0, failed: 0, low: 0 };
+const ZERO: Sums = { n: 0, rated: 0, sq: 0, sq2: 0, sc: 0, sc2: 0, sqc: 0, completed: 0, truncated: 0, filtered: 0, failed: 0, clientErrors: 0, low: 0 };
 
 function add(a: Sums, b: Sums): Sums {
   const out = { ...a };
@@ -111,7 +114,13 @@ export async function qualityCells(db: Kysely<Database>, q: AnalysisQuery, lowBe
     const [model, taskType] = [nameOf(c.model), nameOf(c.taskType)];
     cells.push(...rowOnly(model, taskType, c.requests, c.completionFailed, c.completionFailedCostUsd, c.completionFailedCostUsdSq, 1));
     cells.push(
-      cell(model, taskType, null, { completed: c.completed, truncated: c.truncated, filtered: c.contentFiltered, failed: c.status >= 400 ? c.requests : 0 }),
+      cell(model, taskType, null, {
+        completed: c.completed,
+        truncated: c.truncated,
+        filtered: c.contentFiltered,
+        failed: c.status >= SERVER_FAILURE_STATUS ? c.requests : 0,
+        clientErrors: c.status >= 400 && c.status < SERVER_FAILURE_STATUS ? c.requests : 0,
+      }),
     );
   }
   for (const r of withFeedback.rows) {
@@ -157,7 +166,7 @@ export function groupOf(s: Sums): QualityGroup {
     avg_quality: roundSig(m.mean),
     ci95_low: roundSig(m.ci95_low),
     ci95_high: roundSig(m.ci95_high),
-    completion_rate: roundSig(ratio(s.completed, s.n)),
+    completion_rate: roundSig(ratio(s.completed, s.n - s.clientErrors)),
   };
 }
 
@@ -183,7 +192,7 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
   const total = cells.reduce<Sums>((acc, c) => add(acc, c), ZERO);
   const n = total.n;
   const overall = groupOf(total);
-  const completionCi = wilsonInterval(total.completed, n);
+  const completionCi = wilsonInterval(total.completed, n - total.clientErrors);
   const quality_sources = Object.fromEntries(QUALITY_SOURCES.map((s) => [s, 0])) as Record<QualitySource, number>;
   for (const c of cells) if (c.source !== null && (QUALITY_SOURCES as readonly string[]).includes(c.source)) quality_sources[c.source as QualitySource] += c.n;
   const correlation = correlationOf(total);
@@ -211,9 +220,15 @@ export async function qualityMetrics(db: Kysely<Database>, q: AnalysisQuery): Pr
     by_model_task_type: qualityByModelAndTask(cells),
     quality_cost_correlation: roundSig(correlation, 4),
     correlation_sample_size: total.rated,
-    completion_rate: roundSig(ratio(total.completed, n)),
+    completion_rate: overall.completion_rate,
     completion_rate_ci95: completionCi ? [roundSig(completionCi.low) ?? 0, roundSig(completionCi.high) ?? 0] : null,
-    completion: { completed: total.completed, truncated: total.truncated, content_filtered: total.filtered, failed: total.failed },
+    completion: {
+      completed: total.completed,
+      truncated: total.truncated,
+      content_filtered: total.filtered,
+      failed: total.failed,
+      client_errors: total.clientErrors,
+    },
     user_satisfaction: { ratings: peopleN, avg_score: roundSig(peopleN > 0 ? num(people.rows[0]?.avg) : null) },
   };
 }

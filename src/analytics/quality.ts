@@ -8,9 +8,11 @@ import { requestWindowSql } from './request-window.ts';
  * 1. Explicit signals in `feedback`, by precedence of who gave them: people (`user` and every caller
  *    label) over the `judge` over a stored `completion` row. Several signals of the best-ranked kind
  *    are averaged (thumbs are stored as 1 / 0). This is the order of src/analytics/recommend/request-quality.ts.
- * 2. Without any feedback row, the request row's own completion signal: an error status (≥ 400, except
- *    499 — the client left, which says nothing about the answer) or a finish reason of `length` or
- *    `content_filter` means the task was not completed: quality 0.
+ * 2. Without any feedback row, the request row's own completion signal: a failure of the gateway or the
+ *    upstream (status ≥ 500) or a finish reason of `length` or `content_filter` means the task was not
+ *    completed: quality 0. A client error (4xx: a malformed request, a wrong key, a budget or rate
+ *    limit, 499 the client left) never reached a model's answer and says nothing about its quality:
+ *    it is no quality sample at all.
  * 3. Otherwise quality is unknown (NULL): the request is left out of quality averages and counted as
  *    unrated. A normal `stop` is not evidence of a good answer, so it does not count as one.
  */
@@ -20,10 +22,13 @@ export type QualitySource = (typeof QUALITY_SOURCES)[number];
 /** The finish reasons that mean the answer was cut off or withheld. */
 export const INCOMPLETE_FINISH_REASONS = ['length', 'content_filter'] as const;
 
-/** SQL true when the request row itself shows the task was not completed. */
+/** The lowest status of a gateway or upstream failure; below it (4xx) the client's request was refused. */
+export const SERVER_FAILURE_STATUS = 500;
+
+/** SQL true when the request row itself shows the task was not completed (a server failure or a cut-off answer). */
 export function completionFailureSql(alias = 'r'): RawBuilder<unknown> {
   const col = (name: string) => sql.ref(`${alias}.${name}`);
-  return sql`((${col('status')} >= 400 and ${col('status')} <> 499) or ${col('finish_reason')} in (${sql.join([...INCOMPLETE_FINISH_REASONS])}))`;
+  return sql`(${col('status')} >= ${sql.lit(SERVER_FAILURE_STATUS)} or (${col('status')} < 400 and ${col('finish_reason')} in (${sql.join([...INCOMPLETE_FINISH_REASONS])})))`;
 }
 
 /** SQL true when the request completed as a task: answered (status < 400), not cut off or filtered. */

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { readConfig } from '../gateway/resolve-config.ts';
-import { retrainFromStore } from '../router/learning/retrain.ts';
+import { retrainFromStore, retrainOptionsFrom } from '../router/learning/retrain.ts';
 import { formatRouterStatus, routerStatus } from '../router/learning/router-status.ts';
 import { runTrainCommand } from '../router/predictor/train-command.ts';
 import { LearningStore } from '../store/learning-store.ts';
@@ -52,17 +52,13 @@ export function registerLearningCommands(router: Command, configPath: () => stri
       const { config } = readConfig(process.cwd(), configPath());
       const store = await openConfiguredStore(process.cwd(), configPath());
       try {
-        const retrain = config.routing.learning.retrain;
-        const now = Date.now();
-        const result = await retrainFromStore(new LearningStore(store.db), config, {
-          data: opts.data ?? retrain.data,
-          sinceMs: now - (opts.since ?? retrain.since_days * DAY_MS),
-          holdoutShare: opts.holdout ?? retrain.holdout_share,
-          minHoldoutRows: retrain.min_holdout_rows,
+        const options = retrainOptionsFrom(config.routing.learning, Date.now(), {
+          data: opts.data,
+          sinceMs: opts.since,
+          holdoutShare: opts.holdout,
           seed: opts.seed,
-          maxRows: config.routing.learning.max_refit_rows,
-          nowMs: now,
         });
+        const result = await retrainFromStore(new LearningStore(store.db), config, options);
         console.log(`${result.status === 'live' ? 'promoted' : 'kept as a candidate'}: ${result.version} (${result.id})`);
         console.log(`trained on ${result.trainRows} rows (${result.learningRows} from the store); ${result.evaluation.reason}`);
         if (opts.out) writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Duration } from './alerts-schema.ts';
 
 /** Defaults of `aigw router train --from-store` (retraining with guarded promotion). */
 export const RetrainConfig = z.strictObject({
@@ -10,6 +11,10 @@ export const RetrainConfig = z.strictObject({
   holdout_share: z.number().gt(0).lt(1).default(0.2),
   /** Fewer held-out rows than this: no comparison, nothing promoted. */
   min_holdout_rows: z.int().positive().default(200),
+  /** The gateway retrains on this schedule (e.g. `24h`), as `aigw router train --from-store` does; unset (default): never. */
+  every: Duration.optional(),
+  /** A scheduled retrain still running after this long is stopped (its process killed). */
+  timeout: Duration.prefault('1h'),
 });
 export type RetrainConfig = z.infer<typeof RetrainConfig>;
 

@@ -22,7 +22,7 @@ import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
-import { createLearning } from './create-learning.ts';
+import { createLearning, createRetrainScheduler } from './create-learning.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
 import { configuredStoreOptions } from '../store/open-store.ts';
@@ -143,6 +143,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   });
   let currentConfig = config;
   const learning = await createLearning(config, store, () => currentConfig, logger);
+  const retrain = learning ? createRetrainScheduler(learning, store, { cwd: opts.cwd, env }, () => currentConfig, logger) : undefined;
   // A reload that names another model file serves it without the learned state (fitted on the old base) until restart.
   const learningFor = (c: GatewayConfig) =>
     learning && c.routing.model_file === config.routing.model_file && c.routing.learning.enabled
@@ -230,6 +231,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       await gateway.judge?.close();
       await alerts.stop();
       await writer.close();
+      await retrain?.close();
       await learning?.close();
       await tracing?.close();
       await observedLengths.stop();

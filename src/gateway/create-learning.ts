@@ -4,7 +4,11 @@ import { LearningLoop } from '../router/learning/learning-loop.ts';
 import { LearningPredictor } from '../router/learning/learning-predictor.ts';
 import { loadPredictor, predictorFromJson } from '../router/predictor/load-predictor.ts';
 import { LearningStore } from '../store/learning-store.ts';
+import { spawnRetrain } from '../router/learning/retrain-process.ts';
+import { RetrainScheduler } from '../router/learning/retrain-scheduler.ts';
+import { retrainOptionsFrom } from '../router/learning/retrain.ts';
 import type { KyselyStore } from '../store/kysely-store.ts';
+import { configuredStoreOptions } from '../store/open-store.ts';
 
 /**
  * The learning loop of a gateway (`routing.learning`), or undefined when it is off. The base predictor is
@@ -37,4 +41,37 @@ export async function createLearning(
   });
   await loop.start();
   return loop;
+}
+
+/**
+ * The scheduled retrain (`routing.learning.retrain.every`; idle while unset): `aigw router train
+ * --from-store` in a low-priority child process, and after a promotion this gateway serves the new router.
+ */
+export function createRetrainScheduler(
+  loop: LearningLoop,
+  store: KyselyStore,
+  where: { cwd: string; env: NodeJS.ProcessEnv },
+  current: () => GatewayConfig,
+  logger: Logger,
+): RetrainScheduler {
+  const learningStore = new LearningStore(store.db);
+  const scheduler = new RetrainScheduler({
+    config: () => current().routing.learning.retrain,
+    job: (nowMs) => {
+      const c = current();
+      return {
+        store: configuredStoreOptions(where.cwd, c.store, where.env),
+        config: { models: c.models, routing: { model_file: c.routing.model_file, learning: c.routing.learning } },
+        options: retrainOptionsFrom(c.routing.learning, nowMs),
+      };
+    },
+    run: spawnRetrain,
+    lastTrainedAtMs: () => learningStore.lastRouterModelAtMs(),
+    onPromoted: async () => {
+      await loop.adoptPromoted();
+    },
+    logger,
+  });
+  scheduler.start();
+  return scheduler;
 }

@@ -183,6 +183,24 @@ export class LearningStore {
     return row ? normalizeModel(row) : undefined;
   }
 
+  /** The live router model's version alone (cheap enough to poll: the file is megabytes). */
+  async liveRouterModelVersion(): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('router_models')
+      .select('version')
+      .where('status', '=', 'live')
+      .orderBy('promoted_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.version;
+  }
+
+  /** When the newest router model (candidate or live) was trained, or null when none was. */
+  async lastRouterModelAtMs(): Promise<number | null> {
+    const row = await this.db.selectFrom('router_models').select('created_at').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    return row ? Number(row.created_at) : null;
+  }
+
   /** The newest evaluations, without the model files (they are megabytes). */
   async recentRouterModels(limit: number): Promise<Array<Omit<RouterModelRecord, 'file'>>> {
     const rows = await this.db

@@ -32,6 +32,12 @@ describe('deriveRequestQuality', () => {
     expect(deriveRequestQuality([], { status: 200, finishReason: 'length' })).toBe(0);
     expect(deriveRequestQuality([], { status: 502, finishReason: null })).toBe(0);
     expect(deriveRequestQuality([], { status: 499, finishReason: null })).toBeNull();
+  });
+
+  it('a client error (4xx) is no quality sample: only gateway or upstream failures score 0', () => {
+    for (const status of [400, 401, 404, 413, 422, 429]) expect(deriveRequestQuality([], { status, finishReason: null })).toBeNull();
+    expect(deriveRequestQuality([], { status: 503, finishReason: null })).toBe(0);
+    expect(deriveRequestQuality([], { status: 504, finishReason: null })).toBe(0);
     expect(deriveRequestQuality([])).toBeNull();
   });
 });

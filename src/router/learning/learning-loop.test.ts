@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_PATH, predictorFromJson } from '../predictor/load-predictor.ts';
 import { LearningStore } from '../../store/learning-store.ts';
 import { TEST_BACKENDS, type OpenedTestStore } from '../../store/store-test-support.ts';
 import { LearningLoop, toRecord } from './learning-loop.ts';
@@ -18,6 +20,17 @@ function loopOn(store: LearningStore, now: () => number, overrides = {}) {
     catalog: () => CATALOG,
     now,
   });
+}
+
+/** Two replicas' loops on one store, sharing a clock the test moves. */
+async function twoReplicas(opened: OpenedTestStore) {
+  const store = new LearningStore(opened.store.db);
+  const clock = { now: 10_000 };
+  const a = loopOn(store, () => clock.now);
+  const b = loopOn(store, () => clock.now);
+  await a.start();
+  await b.start();
+  return { store, a, b, clock };
 }
 
 describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
@@ -56,15 +69,10 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
 
   it('moves a model from its catalog prior with evidence, and two replicas converge on the same state', { timeout: 60_000 }, async () => {
     opened = await backend.open();
-    const store = new LearningStore(opened.store.db);
-    let now = 10_000;
-    const a = loopOn(store, () => now);
-    const b = loopOn(store, () => now);
-    await a.start();
-    await b.start();
+    const { store, a, b, clock } = await twoReplicas(opened);
     // acme-small's prior says 0.5; it answers 40 of 40 prompts well.
-    await store.insertRows(Array.from({ length: 40 }, (_, i) => toRecord(learningRowFor(i, 'acme-small', 1, now + i))));
-    now += 1_000;
+    await store.insertRows(Array.from({ length: 40 }, (_, i) => toRecord(learningRowFor(i, 'acme-small', 1, clock.now + i))));
+    clock.now += 1_000;
     // Both replicas decide to refit at once: one wins the state number, the other adopts it.
     await Promise.all([a.tick(), b.tick()]);
     await Promise.all([a.tick(), b.tick()]);
@@ -77,6 +85,37 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
     const tasks = Object.values(sa.models['acme-small']!.tasks);
     expect(tasks.reduce((s, t) => s + t.outcomes, 0)).toBe(40);
     for (const t of tasks) expect(t.shift).toBeGreaterThan(0.2);
+    await a.close();
+    await b.close();
+  });
+
+  it('serves a router promoted in the store on every replica without a restart', { timeout: 60_000 }, async () => {
+    opened = await backend.open();
+    const { store, a, b, clock } = await twoReplicas(opened);
+    await store.insertRows(Array.from({ length: 20 }, (_, i) => toRecord(learningRowFor(i, 'acme-small', 1, clock.now + i))));
+    // Another router file (its version is a hash of the text): the shipped weights with a trailing newline.
+    const text = `${readFileSync(DEFAULT_MODEL_PATH, 'utf8')}\n`;
+    const promoted = predictorFromJson(text);
+    await store.insertRouterModel({
+      id: 'rm_x',
+      created_at: clock.now,
+      version: promoted.version,
+      status: 'candidate',
+      reason: 'better',
+      evaluation: '{}',
+      file: text,
+      promoted_at: null,
+    });
+    await store.promoteRouterModel('rm_x', clock.now);
+    clock.now += 1_000;
+    // a was told by its own scheduler; b finds it on its next background step.
+    expect(await a.adoptPromoted()).toBe(true);
+    await b.tick();
+    expect(a.predictor.base.version).toBe(promoted.version);
+    expect(b.predictor.base.version).toBe(promoted.version);
+    await b.tick();
+    expect(b.predictor.state?.baseVersion).toBe(promoted.version);
+    expect(b.predictor.version).toBe(a.predictor.version);
     await a.close();
     await b.close();
   });

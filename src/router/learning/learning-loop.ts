@@ -9,6 +9,7 @@ import { LearnedState } from './learned-state.ts';
 import type { LearningPredictor } from './learning-predictor.ts';
 import { decodeFeatures, encodeFeatures, type LearningRow } from './learning-row.ts';
 import { OnlineLearner } from './online-learner.ts';
+import { predictorFromJson } from '../predictor/load-predictor.ts';
 
 export interface LearningLoopLogger {
   warn(obj: object, msg: string): void;
@@ -182,6 +183,9 @@ export class LearningLoop {
         await this.flush();
         const cfg = this.deps.config();
         if (!cfg.enabled) return;
+        // A router promoted by another replica's retrain (or the CLI) is served here too.
+        if (((await this.deps.store.liveRouterModelVersion()) ?? this.deps.predictor.base.version) !== this.deps.predictor.base.version)
+          await this.servePromoted();
         await this.adoptNewer();
         const state = this.deps.predictor.state;
         // Outcomes scored after the newest state's last one: counted in the store, so every replica agrees.
@@ -211,6 +215,34 @@ export class LearningLoop {
     this.deps.predictor.setState(parsed.data);
     this.counters.adopted += 1;
     return true;
+  }
+
+  /**
+   * Serves the router model promoted in the store (by a scheduled retrain or `aigw router train
+   * --from-store`) when it is not the one served; abilities are then refit on it. Serialized with refits.
+   */
+  adoptPromoted(): Promise<boolean> {
+    let adopted = false;
+    this.busy = this.busy.then(async () => {
+      adopted = await this.servePromoted();
+    });
+    return this.busy.then(() => adopted);
+  }
+
+  private async servePromoted(): Promise<boolean> {
+    try {
+      const live = await this.deps.store.liveRouterModel();
+      if (!live || live.version === this.deps.predictor.base.version) return false;
+      this.deps.predictor.setBase(predictorFromJson(live.file));
+      // A replica that served it first already fitted a state on it: adopt that one, else fit one.
+      await this.adoptNewer();
+      if (this.deps.predictor.state === null) await this.refitNow();
+      return true;
+    } catch (err) {
+      this.counters.failures += 1;
+      this.deps.logger?.warn({ err }, 'learning: serving the promoted router model failed');
+      return false;
+    }
   }
 
   /** Fits a state from the stored outcomes now and publishes it (or adopts a rival replica's). */

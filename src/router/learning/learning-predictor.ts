@@ -23,15 +23,28 @@ function normal(random: () => number): number {
  */
 export class LearningPredictor implements QualityPredictor {
   private current: { version: string; state: LearnedState | null; models: Map<string, ServingModel> };
+  private baseModel: IrtQualityPredictor;
 
   constructor(
-    readonly base: IrtQualityPredictor,
+    base: IrtQualityPredictor,
     state: LearnedState | null = null,
     /** Prior sd of an ability nobody has observed yet (1/√(priorStrength/4)): what exploration samples. */
     private readonly priorSd = 1 / Math.sqrt(5),
   ) {
+    this.baseModel = base;
     this.current = { version: base.version, state: null, models: new Map() };
     this.setState(state);
+  }
+
+  /** The live predictor the learned state refines. */
+  get base(): IrtQualityPredictor {
+    return this.baseModel;
+  }
+
+  /** Serves a newly promoted base predictor; the learned state (fitted on the old one) is dropped until the next refit. */
+  setBase(base: IrtQualityPredictor): void {
+    this.baseModel = base;
+    this.setState(null);
   }
 
   get version(): string {

@@ -14,6 +14,8 @@ const SLICE_MS = 5;
  */
 export class OnlineLearner {
   private readonly cache = new Map<string, FitOutcome>();
+  /** The base predictor the cached views were computed with: a promotion changes it. */
+  private cacheBaseVersion = '';
 
   constructor(
     readonly predictor: LearningPredictor,
@@ -54,6 +56,10 @@ export class OnlineLearner {
    */
   async refit(rows: readonly LearningRow[], id: number, nowMs: number): Promise<LearnedState> {
     const refs = new Map(this.catalog().map((m) => [m.id, m]));
+    if (this.cacheBaseVersion !== this.predictor.base.version) {
+      this.cache.clear();
+      this.cacheBaseVersion = this.predictor.base.version;
+    }
     const usable = rows
       .filter(OnlineLearner.usable)
       .sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : a.model.localeCompare(b.model)));

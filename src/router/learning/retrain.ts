@@ -35,6 +35,26 @@ export interface RetrainResult {
   status: RouterModelRecord['status'];
 }
 
+const DAY_MS = 86_400_000;
+
+/** The options of a retrain from `routing.learning` (CLI flags override some of them). */
+export function retrainOptionsFrom(
+  learning: GatewayConfig['routing']['learning'],
+  nowMs: number,
+  overrides: { data?: readonly string[] | undefined; sinceMs?: number | undefined; holdoutShare?: number | undefined; seed?: number | undefined } = {},
+): RetrainOptions {
+  const retrain = learning.retrain;
+  return {
+    data: overrides.data ?? retrain.data,
+    sinceMs: nowMs - (overrides.sinceMs ?? retrain.since_days * DAY_MS),
+    holdoutShare: overrides.holdoutShare ?? retrain.holdout_share,
+    minHoldoutRows: retrain.min_holdout_rows,
+    seed: overrides.seed ?? 1,
+    maxRows: learning.max_refit_rows,
+    nowMs,
+  };
+}
+
 /** Learning rows as training rows: the outcomes of one request (served model, shadow calls) form one row. */
 export function preparedFromLearning(rows: readonly LearningRow[]): PreparedRow[] {
   const byRequest = new Map<string, PreparedRow>();
