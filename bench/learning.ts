@@ -59,26 +59,36 @@ function parseArgs(argv: readonly string[]): Args {
 
 const CHECKPOINTS = [500, 1_000, 2_000];
 
-function gapClosed(
-  curve: readonly CurvePoint[],
-  noise: number,
-): Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> {
-  const out: Record<string, { served: number; on: number; off: number; offline: number; gap: number | null; note: string }> = {};
+interface GapAt {
+  served: number;
+  on: number;
+  off: number;
+  offline: number;
+  /** Paired bootstrap sd of (offline − off) on the slice. */
+  offline_noise: number;
+  gap: number | null;
+  note: string;
+}
+
+function gapClosed(curve: readonly CurvePoint[], offlineNoise: Record<string, number>): Record<string, GapAt> {
+  const out: Record<string, GapAt> = {};
   for (const n of CHECKPOINTS) {
     const p = curve.find((c) => c.served === n);
-    if (!p) continue;
+    if (!p || p.offline === null) continue;
     const span = p.offline - p.off;
-    // A ratio over a gap smaller than the slice's own noise says nothing: it is reported as undefined.
+    const noise = offlineNoise[String(n)] ?? 0;
+    // A ratio over a gap smaller than twice the comparison's own noise says nothing: it is reported as undefined.
     const defined = span > 2 * noise;
     out[String(n)] = {
       served: n,
       on: p.on,
       off: p.off,
       offline: p.offline,
+      offline_noise: noise,
       gap: defined ? (p.on - p.off) / span : null,
       note: defined
-        ? 'offline beats learning off by more than 2× the noise'
-        : `offline − off = ${span.toFixed(4)}, within 2× the noise (${(2 * noise).toFixed(4)}): the ratio is undefined`,
+        ? 'offline beats learning off by more than 2× the paired noise'
+        : `offline − off = ${span.toFixed(4)}, not above 2× its paired noise (${(2 * noise).toFixed(4)}): the ratio is undefined`,
     };
   }
   return out;
@@ -99,9 +109,12 @@ for (const path of args.data) {
     refitEvery: LearningConfig.parse({}).refit_every_outcomes,
     residualL2: LearningConfig.parse({}).residual_l2,
     offlineData: args.offline,
+    checkpoints: CHECKPOINTS,
     log: (line) => console.error(line),
   });
   const worstBelowOff = Math.max(...replay.curve.map((c) => c.off - c.on));
+  // A window is worse than learning off beyond its noise when off − on exceeds the paired sd of (on − off).
+  const worseBeyondNoise = replay.curve.filter((c) => c.served > 0 && c.off - c.on > c.onOffNoise).map((c) => c.served);
   results.push({
     file: basename(path),
     rows: file.rows.length,
@@ -112,8 +125,10 @@ for (const path of args.data) {
     base: base.description,
     noise: replay.noise,
     curve: replay.curve,
-    gap_closed_at: gapClosed(replay.curve, replay.noise),
+    gap_closed_at: gapClosed(replay.curve, replay.offlineNoise),
+    oracle: { ...replay.oracle, minus_off: replay.oracle.value - replay.curve[0]!.off },
     worst_window_below_off: worstBelowOff,
+    windows_worse_than_off_beyond_noise: worseBeyondNoise,
     explored: replay.explored,
     served_by_model: replay.servedByModel,
     refits: replay.refits,
@@ -141,7 +156,18 @@ if (args.svg) {
   const series = results.flatMap((r, k) => [
     { name: `${r.file} learning on`, color: colors[k % colors.length]!, style: 'line' as const, points: r.curve.map((c) => ({ x: c.served, y: c.on })) },
     { name: `${r.file} learning off`, color: colors[k % colors.length]!, style: 'dashed' as const, points: r.curve.map((c) => ({ x: c.served, y: c.off })) },
-    { name: `${r.file} offline`, color: colors[k % colors.length]!, style: 'points' as const, points: r.curve.map((c) => ({ x: c.served, y: c.offline })) },
+    {
+      name: `${r.file} offline`,
+      color: colors[k % colors.length]!,
+      style: 'points' as const,
+      points: r.curve.flatMap((c) => (c.offline === null ? [] : [{ x: c.served, y: c.offline }])),
+    },
+    {
+      name: `${r.file} oracle (all servable rows)`,
+      color: '#7f7f7f',
+      style: 'dashed' as const,
+      points: [0, r.curve[r.curve.length - 1]!.served].map((x) => ({ x, y: r.oracle.value })),
+    },
   ]);
   for (const r of results) {
     const own = series.filter((s) => s.name.startsWith(r.file));
@@ -153,7 +179,15 @@ if (args.svg) {
 }
 console.log(
   JSON.stringify(
-    results.map((r) => ({ file: r.file, metric: r.metric, noise: r.noise, gap_closed_at: r.gap_closed_at, seconds: r.seconds })),
+    results.map((r) => ({
+      file: r.file,
+      metric: r.metric,
+      noise: r.noise,
+      oracle: r.oracle,
+      gap_closed_at: r.gap_closed_at,
+      windows_worse_than_off_beyond_noise: r.windows_worse_than_off_beyond_noise,
+      seconds: r.seconds,
+    })),
     null,
     1,
   ),

@@ -33,17 +33,24 @@ export class EvalSlice {
   /** Standard deviation of the metric over bootstrap resamples of the slice: the noise of one window's number. */
   noise(predictor: QualityPredictor, models: readonly ModelConfig[], resamples = 20, seed = 7): number {
     const predicted = this.predictions(predictor, models);
+    return sd(this.resamples(resamples, seed).map((idx) => this.scoreRows(predicted, idx)));
+  }
+
+  /**
+   * Standard deviation of (metric of `a` − metric of `b`) over the same bootstrap resamples: the noise of a
+   * comparison of two routers on this slice (smaller than either's own noise: both see the same prompts).
+   */
+  pairedNoise(a: QualityPredictor, b: QualityPredictor, models: readonly ModelConfig[], resamples = 20, seed = 7): number {
+    const pa = this.predictions(a, models);
+    const pb = this.predictions(b, models);
+    return sd(this.resamples(resamples, seed).map((idx) => this.scoreRows(pa, idx) - this.scoreRows(pb, idx)));
+  }
+
+  private resamples(count: number, seed: number): number[][] {
     let s = seed >>> 0;
     const random = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
     const n = this.file.evalRows.length;
-    const values = Array.from({ length: resamples }, () =>
-      this.scoreRows(
-        predicted,
-        Array.from({ length: n }, () => Math.floor(random() * n)),
-      ),
-    );
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
+    return Array.from({ length: count }, () => Array.from({ length: n }, () => Math.floor(random() * n)));
   }
 
   private predictions(predictor: QualityPredictor, models: readonly ModelConfig[]): Array<Record<string, number>> {
@@ -66,4 +73,9 @@ export class EvalSlice {
     if (value === undefined) throw new Error(`no ${this.metric} for ${this.file.name}`);
     return value;
   }
+}
+
+function sd(values: readonly number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(1, values.length - 1));
 }

@@ -7,7 +7,8 @@ import type { LearningRow } from '../../src/router/learning/learning-row.ts';
 import { OnlineLearner } from '../../src/router/learning/online-learner.ts';
 import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
 import { predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
-import type { PreparedRow } from '../../src/router/predictor/prepare-rows.ts';
+import { prepareRows, type PreparedRow } from '../../src/router/predictor/prepare-rows.ts';
+import { DEFAULT_HASHING } from '../../src/router/analyze/feature-spec.ts';
 import { trainOnPrepared } from '../../src/router/predictor/train.ts';
 import { createRouter } from '../../src/router/router.ts';
 import { EvalSlice } from './learning-metric.ts';
@@ -17,7 +18,10 @@ export interface CurvePoint {
   served: number;
   on: number;
   off: number;
-  offline: number;
+  /** Trained offline on the distinct prompts served so far (computed at the checkpoints and the last window only). */
+  offline: number | null;
+  /** Bootstrap sd of (on − off) on the slice, paired: the noise of this window's comparison. */
+  onOffNoise: number;
 }
 
 export interface ReplayOptions {
@@ -29,6 +33,8 @@ export interface ReplayOptions {
   residualL2: number;
   /** `full`: the offline router trains on every model's outcome of the served prompts; `observed`: on the served model's only. */
   offlineData: 'full' | 'observed';
+  /** Served counts at which the offline router is trained (it is costly: not at every window). */
+  checkpoints: readonly number[];
   log?: (line: string) => void;
 }
 
@@ -41,6 +47,10 @@ export interface ReplayResult {
   refitMsTotal: number;
   /** Bootstrap sd of the learning-off metric on the slice: the noise of one window's number. */
   noise: number;
+  /** Upper bound: trained offline on every servable row with every model's outcome, and its paired noise against off. */
+  oracle: { value: number; rows: number; pairedNoise: number };
+  /** Paired noise of (offline − off) at each checkpoint. */
+  offlineNoise: Record<string, number>;
 }
 
 export async function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): Promise<ReplayResult> {
@@ -57,8 +67,11 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
   const slice = new EvalSlice(file);
   const off = slice.score(base, config.models);
   const rows: LearningRow[] = [];
-  const prepared: PreparedRow[] = [];
-  const curve: CurvePoint[] = [{ served: 0, on: off, off, offline: off }];
+  // The served part, one row per distinct prompt: a prompt served again (a file smaller than the run) is not
+  // new evidence, and training on copies of it would over-fit them.
+  const prepared = new Map<string, PreparedRow>();
+  const offlineNoise: Record<string, number> = {};
+  const curve: CurvePoint[] = [{ served: 0, on: off, off, offline: off, onOffNoise: 0 }];
   const servedByModel: Record<string, number> = {};
   let explored = 0;
   let refits = 0;
@@ -89,7 +102,9 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
       source: 'user',
       scoredAtMs: i,
     });
-    prepared.push({ features: d.learning!.features, taskType: d.taskType, scores: opts.offlineData === 'full' ? row.scores : { [d.chosenModel]: score } });
+    const seen = prepared.get(row.id) ?? { features: d.learning!.features, taskType: d.taskType, scores: {} };
+    seen.scores = opts.offlineData === 'full' ? row.scores : { ...seen.scores, [d.chosenModel]: score };
+    prepared.set(row.id, seen);
     sinceRefit++;
     if (sinceRefit >= opts.refitEvery) {
       const t = performance.now();
@@ -98,14 +113,26 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
       sinceRefit = 0;
     }
     if ((i + 1) % opts.window === 0 || i + 1 === sequence.length) {
+      const served = i + 1;
       const on = slice.score(predictor, config.models);
-      const offlineFile = trainOnPrepared(prepared, { seed: opts.seed });
-      const offline = slice.score(predictorFromJson(JSON.stringify(offlineFile)), config.models);
-      curve.push({ served: i + 1, on, off, offline });
+      let offline: number | null = null;
+      if (opts.checkpoints.includes(served) || served === sequence.length) {
+        const offlinePredictor = predictorFromJson(JSON.stringify(trainOnPrepared([...prepared.values()], { seed: opts.seed })));
+        offline = slice.score(offlinePredictor, config.models);
+        offlineNoise[String(served)] = slice.pairedNoise(offlinePredictor, base, config.models);
+      }
+      curve.push({ served, on, off, offline, onOffNoise: slice.pairedNoise(predictor, base, config.models) });
       opts.log?.(
-        `${file.name} ${i + 1}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline.toFixed(4)} explored ${explored} ${JSON.stringify(servedByModel)}`,
+        `${file.name} ${served}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline?.toFixed(4) ?? '-'} explored ${explored} ${JSON.stringify(servedByModel)}`,
       );
     }
   }
-  return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal, noise: slice.noise(base, config.models) };
+  const oraclePredictor = predictorFromJson(JSON.stringify(trainOnPrepared(prepareRows(file.servable, DEFAULT_HASHING), { seed: opts.seed })));
+  const oracle = {
+    value: slice.score(oraclePredictor, config.models),
+    rows: file.servable.length,
+    pairedNoise: slice.pairedNoise(oraclePredictor, base, config.models),
+  };
+  opts.log?.(`${file.name} oracle (all ${oracle.rows} servable rows): ${oracle.value.toFixed(4)}`);
+  return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal, noise: slice.noise(base, config.models), oracle, offlineNoise };
 }
