@@ -9,7 +9,8 @@
  *
  * Flags: --rate N requests/s (40), --max-in-flight N (16), --out FILE (bench/results/soak.json),
  * --docs FILE (docs/performance.md), --no-docs, --heap-snapshots (a V8 heap snapshot at the end of
- * warm-up and at the end, and the object groups that grew between them into the results).
+ * warm-up and at the end, and the object groups that grew between them into the results; taking a
+ * snapshot costs the gateway hundreds of MB of native memory it keeps, so RSS after it says nothing).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -46,10 +47,15 @@ const TARGET_GROWTH_PCT = 5;
 /** Simulated delays at 2% of the fleet's: answers take milliseconds, so the load stays CPU-light. */
 const SIM_TIME_SCALE = 0.02;
 
-function rssBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) * 1024;
+/** The gateway's resident memory from /proc: in all, and its anonymous (heaps), file-backed and shared parts. */
+function residentBytes(pid: number): { rss: number; anon: number; file: number; shmem: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+    if (!match) throw new Error(`no ${field} for pid ${pid}`);
+    return Number(match[1]) * 1024;
+  };
+  return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
 }
 
 /** `aigw_process_nodejs_heap_size_used_bytes` from the gateway's `/metrics` (prom-client's default metrics). */
@@ -146,16 +152,29 @@ async function main(): Promise<void> {
   writeFileSync(configPath, stringify({ providers: catalog.providers, models: catalog.models }));
   const gateway = await startGatewayProcess({ cwd: dir, configPath, nodeFlags: args['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2'] : [] });
   const counts: Counts = { ok: 0, non2xx: 0, errors: 0 };
-  const samples: Array<MemorySample & { rssMb: number; heapUsedMb: number; ok: number }> = [];
+  const samples: Array<MemorySample & { rssMb: number; rssAnonMb: number; rssFileMb: number; rssShmemMb: number; heapUsedMb: number; ok: number }> = [];
   const startedAtMs = Date.now();
   const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
   const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
   const sample = async () => {
-    const rss = rssBytes(gateway.pid);
+    const resident = residentBytes(gateway.pid);
     const heapUsed = await heapUsedBytes(gateway.url);
     const atS = Math.round((Date.now() - startedAtMs) / 1000);
-    samples.push({ atS, rssBytes: rss, heapUsedBytes: heapUsed, rssMb: mb(rss), heapUsedMb: mb(heapUsed), ok: counts.ok });
-    console.error(`${atS}s rss ${mb(rss)} MB, heap used ${mb(heapUsed)} MB, ${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`);
+    samples.push({
+      atS,
+      rssBytes: resident.rss,
+      heapUsedBytes: heapUsed,
+      rssMb: mb(resident.rss),
+      rssAnonMb: mb(resident.anon),
+      rssFileMb: mb(resident.file),
+      rssShmemMb: mb(resident.shmem),
+      heapUsedMb: mb(heapUsed),
+      ok: counts.ok,
+    });
+    console.error(
+      `${atS}s rss ${mb(resident.rss)} MB (anon ${mb(resident.anon)}, file ${mb(resident.file)}, shmem ${mb(resident.shmem)}), heap used ${mb(heapUsed)} MB, ` +
+        `${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`,
+    );
   };
   const snapshotPaths = [join(tmpdir(), `aigw-soak-${gateway.pid}-warm.heapsnapshot`), join(tmpdir(), `aigw-soak-${gateway.pid}-end.heapsnapshot`)] as const;
   await sample();
@@ -198,7 +217,7 @@ async function main(): Promise<void> {
     },
     load: { durationS, ratePerS, maxInFlight, simTimeScale: SIM_TIME_SCALE, mix: '60% auto, 20% sim-nano streamed, 20% sim-mini' },
     requests: counts,
-    samples: samples.map(({ atS, rssMb, heapUsedMb, ok }) => ({ atS, rssMb, heapUsedMb, ok })),
+    samples: samples.map(({ rssBytes: _rss, heapUsedBytes: _heap, ...shown }) => shown),
     afterWarmup: { fromS: warmupS, ...fitted(growth) },
     heapUsedAfterWarmup: fitted(heap),
     ...(heapSnapshots ? { heapSnapshots } : {}),

@@ -77,6 +77,44 @@ describe('edge answers', () => {
     });
     expect(status).toBe(413);
   });
+
+  it.each([
+    ['with a content-length', false],
+    ['chunked', true],
+  ])('a body over the limit uploaded slowly (%s): the 413 comes after the last byte, never an EPIPE', async (_, chunked) => {
+    // 40 chunks of 16 KiB, 10 ms apart: over the 64 KiB limit after 5 of them. A gateway that answers
+    // at once closes the connection while the client is still sending; the client then sees EPIPE
+    // or a 413 in the middle of its upload. Reading the rest of the body first avoids both.
+    const chunks = 40;
+    const chunkBytes = 16 * 1024;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (!chunked) headers['content-length'] = String(chunks * chunkBytes);
+    const answer = await new Promise<{ status: number; uploadEnded: boolean; requestId: string | undefined }>((resolve, reject) => {
+      let uploadEnded = false;
+      const req = httpRequest(`${stack.url}/v1/chat/completions`, { method: 'POST', headers }, (res) => {
+        const requestId = res.headers['x-aigw-request-id'];
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, uploadEnded, requestId: typeof requestId === 'string' ? requestId : undefined });
+      });
+      req.on('error', reject);
+      let sent = 0;
+      const sendNext = () => {
+        if (req.destroyed) return;
+        sent += 1;
+        if (sent < chunks) {
+          req.write(Buffer.alloc(chunkBytes, 'c'));
+          setTimeout(sendNext, 10);
+          return;
+        }
+        // Set before the last bytes leave: the server may answer as soon as they arrive.
+        uploadEnded = true;
+        req.end(Buffer.alloc(chunkBytes, 'c'));
+      };
+      sendNext();
+    });
+    expect(answer).toMatchObject({ status: 413, uploadEnded: true });
+    expect(await stack.rowOf(answer.requestId ?? null)).toMatchObject({ status: 413 });
+  });
 });
 
 describe('the SIGTERM drain', () => {

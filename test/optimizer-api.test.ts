@@ -231,12 +231,13 @@ describe('selecting a technique the OptiLLM ways', () => {
   });
 
   it('the router choosing "cheap model + technique" runs it exactly as if the client had asked', async () => {
-    // On this fleet a math prompt at min_quality 0.6 and goal cost ranks sim-small-code + self_consistency(k=3)
-    // first: predicted above 0.6 for less than sim-standard (see GET /v1/route for the candidates).
+    // On this fleet an equation harder than a one-step one at min_quality 0.6 and goal cost ranks sim-small-code +
+    // self_consistency(k=3) first: predicted above 0.6 for less than sim-standard (see GET /v1/route for the
+    // candidates). A one-step equation (3x + 7 = 22) is easy enough for sim-small-code alone.
     const upstream = proxy.mark();
     const params = body<OpenAI.ChatCompletionCreateParamsNonStreaming>({
       model: 'auto',
-      messages: [{ role: 'user', content: 'Solve for x: 3x + 7 = 22. What is x?' }],
+      messages: [{ role: 'user', content: 'Solve for x: log2(x) + log2(x - 2) = 3. What is x?' }],
       aigw: { goal: 'cost', min_quality: 0.6 },
     });
     const { data, response } = await onKey.chat.completions.create(params).withResponse();
@@ -365,7 +366,7 @@ describe('impact log: GET /v1/optimizations/:requestId', () => {
       .create(
         body<OpenAI.ChatCompletionCreateParamsNonStreaming>({
           model: 'auto',
-          messages: [{ role: 'user', content: 'Solve for x: 5x - 4 = 21. What is x?' }],
+          messages: [{ role: 'user', content: 'Solve for x: log3(x) + log3(x + 6) = 3. What is x?' }],
           aigw: { goal: 'cost', min_quality: 0.6 },
         }),
       )
@@ -401,14 +402,14 @@ describe('impact log: GET /v1/optimizations/:requestId', () => {
 
     const rated = await postJson(
       `${stack.url}/v1/feedback`,
-      { request_id: row.id, thumbs: 'down', comment: 'x is 5' },
+      { request_id: row.id, thumbs: 'down', comment: 'x is 3' },
       { authorization: `Bearer ${onKeySecret}` },
     );
     expect(rated.status).toBe(200);
     const after = await impactOf(row.id, onKeySecret);
     expect(after.json.quality.score).toBe(0);
     expect(after.json.quality.vs_predicted).toBeCloseTo(-pairing.predictedQuality, 12);
-    expect(after.json.quality.signals).toEqual([expect.objectContaining({ source: 'user', score: 0, comment: 'x is 5' })]);
+    expect(after.json.quality.signals).toEqual([expect.objectContaining({ source: 'user', score: 0, comment: 'x is 3' })]);
     // The spend log is not rewritten by a late score.
     expect(after.json.optimization).toEqual(opt);
   });

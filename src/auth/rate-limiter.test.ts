@@ -1,21 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedTestRedis } from '../util/shared-test-redis.test-support.ts';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.ts';
 import { RedisRateLimiter } from './redis-rate-limiter.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN_PREFIX = `aigw-test:rl:${process.pid}:${randomBytes(4).toString('hex')}:`;
-const connections: Redis[] = [];
-
-afterAll(async () => {
-  const first = connections[0];
-  if (first) {
-    const keys = await first.keys(`${RUN_PREFIX}*`);
-    if (keys.length > 0) await first.del(...keys);
-  }
-  await Promise.all(connections.map((c) => c.quit()));
-});
+const redis = sharedTestRedis('rl');
+afterAll(() => redis.cleanUp());
 
 let groupCount = 0;
 const flavors = [
@@ -24,12 +13,8 @@ const flavors = [
     name: 'redis',
     shared: true,
     group: (): (() => RateLimiter) => {
-      const keyPrefix = `${RUN_PREFIX}${++groupCount}:`;
-      return () => {
-        const redis = new Redis(REDIS_URL);
-        connections.push(redis);
-        return new RedisRateLimiter({ redis, keyPrefix });
-      };
+      const keyPrefix = `${redis.prefix}${++groupCount}:`;
+      return () => new RedisRateLimiter({ redis: redis.connect(), keyPrefix });
     },
   },
 ];

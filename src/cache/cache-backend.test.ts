@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sharedTestRedis } from '../util/shared-test-redis.test-support.ts';
 import type { CacheBackend } from './cache-backend.ts';
 import type { CachedAnswer } from './cached-answer.ts';
 import { MemoryCacheBackend } from './memory-cache-backend.ts';
@@ -9,18 +8,8 @@ import { RedisCacheBackend } from './redis-cache-backend.ts';
 import { ResponseCache } from './response-cache.ts';
 
 /** One suite, run against each backend: both must behave the same behind the ResponseCache. */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN_PREFIX = `aigw-test:cache:${process.pid}:${randomBytes(4).toString('hex')}:`;
-const connections: Redis[] = [];
-
-afterAll(async () => {
-  const first = connections[0];
-  if (first) {
-    const keys = await first.keys(`${RUN_PREFIX}*`);
-    if (keys.length > 0) await first.del(...keys);
-  }
-  await Promise.all(connections.map((c) => c.quit()));
-});
+const redis = sharedTestRedis('cache');
+afterAll(() => redis.cleanUp());
 
 let groups = 0;
 const flavors: Array<{ name: string; shared: boolean; group: () => () => CacheBackend }> = [
@@ -33,12 +22,8 @@ const flavors: Array<{ name: string; shared: boolean; group: () => () => CacheBa
     name: 'redis',
     shared: true,
     group: () => {
-      const keyPrefix = `${RUN_PREFIX}${++groups}:`;
-      return () => {
-        const redis = new Redis(REDIS_URL);
-        connections.push(redis);
-        return new RedisCacheBackend({ redis, keyPrefix });
-      };
+      const keyPrefix = `${redis.prefix}${++groups}:`;
+      return () => new RedisCacheBackend({ redis: redis.connect(), keyPrefix });
     },
   },
 ];

@@ -1,41 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BudgetLedger, LoadSpend } from './budget-ledger.ts';
+import type { BudgetLedger, LedgerOptions, LoadSpend } from './budget-ledger.ts';
 import { utcDayWindow, utcMonthWindow } from './budget-ledger.ts';
 import { MemoryBudgetLedger } from './memory-budget-ledger.ts';
 import { RedisBudgetLedger } from './redis-budget-ledger.ts';
+import { sharedTestRedis } from '../util/shared-test-redis.test-support.ts';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const RUN_PREFIX = `aigw-test:budget:${process.pid}:${randomBytes(4).toString('hex')}:`;
-const connections: Redis[] = [];
-
-function connect(): Redis {
-  const r = new Redis(REDIS_URL);
-  connections.push(r);
-  return r;
-}
-
-afterAll(async () => {
-  const first = connections[0];
-  if (first) {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await first.scan(cursor, 'MATCH', `${RUN_PREFIX}*`, 'COUNT', 1000);
-      cursor = next;
-      keys.push(...batch);
-    } while (cursor !== '0');
-    if (keys.length > 0) await first.del(...keys);
-  }
-  await Promise.all(connections.map((c) => c.quit()));
-});
-
-interface LedgerOptions {
-  loadSpend?: LoadSpend;
-  reservationTtlMs?: number;
-  expiredRetentionMs?: number;
-}
+const redis = sharedTestRedis('budget');
+afterAll(() => redis.cleanUp());
 
 interface Flavor {
   name: string;
@@ -51,8 +22,8 @@ const flavors: Flavor[] = [
     name: 'redis',
     shared: true,
     group: () => {
-      const keyPrefix = `${RUN_PREFIX}${++groupCount}:`;
-      return (opts) => new RedisBudgetLedger({ redis: connect(), keyPrefix, ...opts });
+      const keyPrefix = `${redis.prefix}${++groupCount}:`;
+      return (opts) => new RedisBudgetLedger({ redis: redis.connect(), keyPrefix, ...opts });
     },
   },
 ];

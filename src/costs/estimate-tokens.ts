@@ -1,4 +1,4 @@
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
 import {
   type ChatCompletionFunctionDefinition,
   COMPLETION_REQUEST_TOKEN_OVERHEAD,
@@ -32,6 +32,23 @@ import type { ChatMessage, ContentPart, ToolChoice, ToolDefinition } from '../pr
  * Images count as OpenAI bills them without knowing their size: 85 tokens at `detail: low`, 765
  * (a 1024×1024 image in 512-px tiles) otherwise. Audio and file parts are not counted.
  */
+
+type CountTokens = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+let loadedCountTokens: CountTokens | undefined;
+
+/**
+ * The o200k_base encoding is loaded on the first count, not with the module: its rank table holds
+ * ~65 MB of RSS and takes 0.3–0.9 s to build, which a gateway that never counts (upstreams report
+ * usage, no budgets) should not pay. `loadTokenizer()` loads it ahead of need (at start when API keys exist).
+ */
+export function loadTokenizer(): void {
+  loadedCountTokens ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens;
+}
+
+function countTokens(text: string, options: { disallowedSpecial: Set<string> }): number {
+  loadTokenizer();
+  return loadedCountTokens!(text, options);
+}
 
 export const EXACT_CHAR_LIMIT = 16_000;
 const SAMPLE_COUNT = 6;

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { KyselyStore } from '../store/kysely-store.ts';
 import { isPostgresUrl, openStore, type OpenStoreOptions } from '../store/open-store.ts';
@@ -48,11 +48,16 @@ const REDIS_READY_WAIT_MS = 2_000;
  */
 export async function connectRedis(url: string, commandTimeoutMs: number, health: ComponentHealth): Promise<Redis> {
   health.track('redis');
-  const redis = new Redis(url, {
+  // Loaded only when Redis is configured.
+  const { Redis: RedisClient } = await import('ioredis');
+  const redis = new RedisClient(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     commandTimeout: commandTimeoutMs,
     retryStrategy: (attempt) => Math.min(100 * attempt, 2_000),
+    // Commands issued in the same event-loop turn (rate limits, reservations, settlements of
+    // concurrent requests) leave in one write instead of one each.
+    enableAutoPipelining: true,
   });
   redis.on('error', (err: unknown) => health.reportDown('redis', err));
   redis.on('end', () => health.reportDown('redis', new Error('connection closed')));

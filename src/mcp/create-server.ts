@@ -5,8 +5,9 @@ import { registerOptimizePrompt } from './optimize-prompt.ts';
 import type { ToolContext } from './tool-context.ts';
 import { registerToolSpecs, type AnyToolSpec } from './tool-spec.ts';
 
-export const MCP_SERVER_NAMES = ['intelligence-router', 'cost-tracker'] as const;
-export type McpServerName = (typeof MCP_SERVER_NAMES)[number];
+import type { McpServerName } from './server-names.ts';
+
+export { MCP_SERVER_NAMES, isMcpServerName, type McpServerName } from './server-names.ts';
 
 const TOOLS: Record<McpServerName, readonly AnyToolSpec[]> = {
   'intelligence-router': INTELLIGENCE_ROUTER_TOOLS,
@@ -18,10 +19,6 @@ const INSTRUCTIONS: Record<McpServerName, string> = {
     "Analyses of this aigw gateway's routing history: traffic, quality, patterns, model performance, routing decisions in hindsight, bottlenecks, and recommendations whose impact is computed by replaying the history. Start with the optimize_llm_routing prompt.",
   'cost-tracker': 'Spend of this aigw gateway: costs by model, task type, key and tier, cost drivers, and a plan for a target cost reduction.',
 };
-
-export function isMcpServerName(name: string): name is McpServerName {
-  return (MCP_SERVER_NAMES as readonly string[]).includes(name);
-}
 
 /** One MCP server over `ctx`; the caller connects it to a transport (stdio, or one HTTP request). */
 export function createMcpServer(name: McpServerName, ctx: ToolContext): McpServer {

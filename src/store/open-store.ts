@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { POSTGRES_MAX_PARAMS, SQLITE_MAX_PARAMS } from './insert-chunks.ts';
 import { KyselyStore } from './kysely-store.ts';
 import type { Database } from './schema.ts';
@@ -104,11 +104,13 @@ async function openPostgresStore(
   connectTimeoutMs: number | undefined,
 ): Promise<KyselyStore> {
   if (schema !== undefined) assertSafeIdentifier(schema);
-  const pool = new pg.Pool({
+  // Loaded only for PostgreSQL: an embedded-store gateway never pays its memory.
+  const { default: pgModule } = await import('pg');
+  const pool = new pgModule.Pool({
     connectionString: url,
     max: poolMax,
     ...(connectTimeoutMs === undefined ? {} : { connectionTimeoutMillis: connectTimeoutMs }),
-    types: postgresTypeParsers(),
+    types: postgresTypeParsers(pgModule),
     ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
   });
   // An idle client's error is emitted on the pool; unhandled, it would crash the process.
@@ -133,8 +135,8 @@ async function openPostgresStore(
  * Per-pool parsers (not pg's process-global ones): BIGINT epoch ms and COUNT(*) come back as JS
  * numbers, and NUMERIC results of SUM/AVG over integer columns as floats, matching SQLite.
  */
-function postgresTypeParsers(): pg.CustomTypesConfig {
-  const overrides = new pg.TypeOverrides();
+function postgresTypeParsers(pgModule: typeof pg): pg.CustomTypesConfig {
+  const overrides = new pgModule.TypeOverrides();
   overrides.setTypeParser(PG_INT8_OID, 'text', parseInt8AsNumber);
   overrides.setTypeParser(PG_NUMERIC_OID, 'text', (value: string) => Number.parseFloat(value));
   return overrides;

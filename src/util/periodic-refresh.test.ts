@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { PeriodicRefresh } from './periodic-refresh.ts';
 
+class FnRefresh extends PeriodicRefresh {
+  constructor(
+    private readonly fn: () => Promise<unknown>,
+    intervalMs: number,
+    onError?: (err: unknown) => void,
+  ) {
+    super(intervalMs, onError);
+  }
+
+  protected work(): Promise<unknown> {
+    return this.fn();
+  }
+}
+
 describe('PeriodicRefresh', () => {
   it('shares one run between concurrent callers, and runs again once it finished', async () => {
     let runs = 0;
     let release: () => void = () => undefined;
-    const refresh = new PeriodicRefresh(
+    const refresh = new FnRefresh(
       () =>
         new Promise<void>((resolve) => {
           runs++;
@@ -13,11 +27,11 @@ describe('PeriodicRefresh', () => {
         }),
       60_000,
     );
-    const a = refresh.run();
-    expect(refresh.run()).toBe(a);
+    const a = refresh.refresh();
+    expect(refresh.refresh()).toBe(a);
     release();
     await a;
-    void refresh.run();
+    void refresh.refresh();
     expect(runs).toBe(2);
     release();
   });
@@ -25,7 +39,7 @@ describe('PeriodicRefresh', () => {
   it('runs at start, reports a failed run to onError, and stop waits for the run in flight', async () => {
     const errors: unknown[] = [];
     let finished = false;
-    const refresh = new PeriodicRefresh(
+    const refresh = new FnRefresh(
       async () => {
         await new Promise((r) => setTimeout(r, 20));
         finished = true;

@@ -1,22 +1,25 @@
 /**
- * Runs a refresh now and then every `intervalMs` in the background (the timer does not keep the
- * process alive). Errors go to `onError`; concurrent `run()` callers share the refresh in flight, so
- * a caller that needs fresh data (a report) and the timer never run it twice at once.
+ * A refresh that runs now and then every `intervalMs` in the background (the timer does not keep the
+ * process alive); subclasses say what `work` is. Errors go to `onError`; concurrent `refresh()`
+ * callers share the refresh in flight, so a caller that needs fresh data (a report) and the timer
+ * never run it twice at once.
  */
-export class PeriodicRefresh {
+export abstract class PeriodicRefresh {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
   constructor(
-    private readonly work: () => Promise<unknown>,
     private readonly intervalMs: number,
     private readonly onError?: (err: unknown) => void,
   ) {}
 
+  protected abstract work(): Promise<unknown>;
+
+  /** Refreshes now and then every interval; refresh errors go to `onError`. */
   start(): void {
     if (this.timer) return;
     const tick = () => {
-      this.run().catch((err: unknown) => this.onError?.(err));
+      this.refresh().catch((err: unknown) => this.onError?.(err));
     };
     tick();
     this.timer = setInterval(tick, this.intervalMs);
@@ -30,7 +33,8 @@ export class PeriodicRefresh {
     await this.running?.catch(() => undefined);
   }
 
-  run(): Promise<void> {
+  /** Refreshes now; concurrent callers share one refresh. */
+  refresh(): Promise<void> {
     this.running ??= this.work()
       .then(() => undefined)
       .finally(() => {

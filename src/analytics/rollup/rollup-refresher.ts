@@ -16,24 +16,19 @@ export interface RollupRefresherOptions {
  * it: an analysis reads the hours past the watermark from the raw rows, so a lagging rollup gives the
  * same answers, slower.
  */
-export class RollupRefresher {
-  private readonly periodic: PeriodicRefresh;
+export class RollupRefresher extends PeriodicRefresh {
+  private readonly now: () => number;
 
-  constructor(db: Kysely<Database>, opts: RollupRefresherOptions = {}) {
-    const now = opts.now ?? Date.now;
-    this.periodic = new PeriodicRefresh(() => refreshRollups(db, now()), opts.intervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS, opts.onError);
+  constructor(
+    private readonly db: Kysely<Database>,
+    opts: RollupRefresherOptions = {},
+  ) {
+    super(opts.intervalMs ?? DEFAULT_ROLLUP_INTERVAL_MS, opts.onError);
+    this.now = opts.now ?? Date.now;
   }
 
-  start(): void {
-    this.periodic.start();
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop();
-  }
-
-  /** Rolls up what is due now; concurrent callers share one refresh. */
-  refresh(): Promise<void> {
-    return this.periodic.run();
+  /** Rolls up what is due now. */
+  protected work(): Promise<unknown> {
+    return refreshRollups(this.db, this.now());
   }
 }

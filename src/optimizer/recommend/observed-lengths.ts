@@ -29,9 +29,8 @@ interface LengthRow {
  * not cache hits (no answer was generated) and not optimized requests (their tokens are summed over
  * several calls).
  */
-export class ObservedLengths {
+export class ObservedLengths extends PeriodicRefresh {
   private snapshot = new Map<string, LengthStats>();
-  private readonly periodic: PeriodicRefresh;
   private readonly windowRequests: number;
   /** Epoch ms of the last completed refresh; 0 before the first. */
   refreshedAtMs = 0;
@@ -40,8 +39,8 @@ export class ObservedLengths {
     private readonly db: Kysely<Database>,
     opts: ObservedLengthsOptions = {},
   ) {
+    super(opts.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, opts.onError);
     this.windowRequests = opts.windowRequests ?? DEFAULT_WINDOW_REQUESTS;
-    this.periodic = new PeriodicRefresh(() => this.load(), opts.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS, opts.onError);
   }
 
   /** Lengths of a task type's answers, or of one model's answers to it. */
@@ -49,21 +48,8 @@ export class ObservedLengths {
     return this.snapshot.get(model === undefined ? taskType : `${taskType}\u0000${model}`);
   }
 
-  /** Refreshes now and then every interval; refresh errors go to `onError` and keep the last snapshot. */
-  start(): void {
-    this.periodic.start();
-  }
-
-  stop(): Promise<void> {
-    return this.periodic.stop();
-  }
-
-  /** Rebuilds the snapshot; concurrent callers share one refresh. */
-  refresh(): Promise<void> {
-    return this.periodic.run();
-  }
-
-  private async load(): Promise<void> {
+  /** Rebuilds the snapshot; a failed refresh keeps the last one. */
+  protected async work(): Promise<void> {
     const next = new Map<string, LengthStats>();
     for (const taskType of TASK_TYPES) {
       const rows = await this.recentRows(taskType);

@@ -30,8 +30,11 @@ export function coarseLogit(head: CoarseHead, inputs: ArrayLike<number>): number
   return z;
 }
 
-/** Newton's method (IRLS) on log loss + l2/2·|w|² (bias unpenalized); deterministic, ≤ `iterations` steps. */
-export function fitCoarseHead(inputs: readonly Float64Array[], labels: readonly number[], l2 = 1, iterations = 12): CoarseHead {
+/**
+ * Newton's method (IRLS) on log loss + l2/2·|w|² (bias and the last `freeColumns` inputs unpenalized:
+ * offsets that must absorb a whole level, fit-heads.ts); deterministic, ≤ `iterations` steps.
+ */
+export function fitCoarseHead(inputs: readonly Float64Array[], labels: readonly number[], l2 = 1, iterations = 12, freeColumns = 0): CoarseHead {
   const d = (inputs[0]?.length ?? 0) + 1;
   const w = new Float64Array(d);
   const grad = new Float64Array(d);
@@ -41,8 +44,9 @@ export function fitCoarseHead(inputs: readonly Float64Array[], labels: readonly 
     grad.fill(0);
     hess.fill(0);
     for (let k = 1; k < d; k++) {
-      grad[k] = l2 * w[k]!;
-      hess[k * d + k] = l2;
+      const penalty = k < d - freeColumns ? l2 : 1e-6;
+      grad[k] = penalty * w[k]!;
+      hess[k * d + k] = penalty;
     }
     hess[0] = 1e-6;
     for (let r = 0; r < inputs.length; r++) {

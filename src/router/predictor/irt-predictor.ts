@@ -6,7 +6,7 @@ import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts
 import { decodeFloats, type PredictorFile } from './model-file.ts';
 import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
 import { textVectorOf } from './fit-ridge.ts';
-import { imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
+import { familiesOf, imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
 import { maxOf, noveltyOf, percentileOf } from './novelty.ts';
 
 /** What the predictor needs to know about a catalog model. */
@@ -34,6 +34,10 @@ interface KnownModel {
   ridge: RidgeHead | null;
   /** Column of this model's text ridge head in the interleaved text weights (−1: none). */
   textColumn: number;
+  /** Correctness sources it was trained on (links it to a family of comparable models). */
+  sources: readonly string[];
+  /** Per task type, the shift its family shows (applied when the model lacks rows of that type). */
+  taskShift: Map<string, number>;
 }
 
 /** Difficulty b(x) and discrimination a(x) of one prompt. */
@@ -140,6 +144,8 @@ export class IrtQualityPredictor implements QualityPredictor {
         coarse: m.coarse ? { bias: m.coarse.bias, weights: Float64Array.from(decodeFloats(m.coarse.weights, coarseWidth)) } : null,
         ridge: m.ridge && this.ridgeIdf ? { weights: decodeFloats(m.ridge, this.layout.buckets) } : null,
         textColumn: textColumn.get(id) ?? -1,
+        sources: m.sources ?? [],
+        taskShift: new Map(),
       });
       baseSum += m.thetaBase;
     }
@@ -161,20 +167,31 @@ export class IrtQualityPredictor implements QualityPredictor {
     this.quantiles = file.difficultyQuantiles;
   }
 
-  /** See sparse-tasks.ts: a task type few rows of a model teach takes the shift the other models show. */
+  /**
+   * See sparse-tasks.ts: a task type few rows of a model teach takes the shift the other models of its
+   * family show (models linked by shared training sources: only their levels are on one scale); the
+   * shift over all models serves models the file does not know.
+   */
   private shareSparseTaskEffects(): void {
     const known = [...this.models.values()];
+    this.setTaskShifts(known, (task, shift) => this.taskShift.set(task, shift));
+    for (const family of familiesOf(known)) {
+      this.setTaskShifts(family, (task, shift) => family.forEach((m) => m.taskShift.set(task, shift)));
+      const heads = family.flatMap((m) =>
+        m.coarse ? [{ weights: m.coarse.weights, offset: this.layout.dense.length, rows: this.layout.taskTypes.map((t) => m.rows.get(t) ?? 0) }] : [],
+      );
+      imputeCoarseTaskWeights(heads, this.layout.taskTypes.length, MIN_TASK_ROWS);
+    }
+  }
+
+  private setTaskShifts(models: readonly KnownModel[], set: (task: string, shift: number) => void): void {
     for (const task of this.layout.taskTypes) {
       const shift = sharedTaskShift(
-        known.map((m) => ({ rows: m.rows.get(task) ?? 0, value: m.theta.get(task) ?? m.thetaBase, level: m.thetaBase })),
+        models.map((m) => ({ rows: m.rows.get(task) ?? 0, value: m.theta.get(task) ?? m.thetaBase, level: m.thetaBase })),
         MIN_TASK_ROWS,
       );
-      if (shift !== undefined) this.taskShift.set(task, shift);
+      if (shift !== undefined) set(task, shift);
     }
-    const heads = known.flatMap((m) =>
-      m.coarse ? [{ weights: m.coarse.weights, offset: this.layout.dense.length, rows: this.layout.taskTypes.map((t) => m.rows.get(t) ?? 0) }] : [],
-    );
-    imputeCoarseTaskWeights(heads, this.layout.taskTypes.length, MIN_TASK_ROWS);
   }
 
   knownModels(): string[] {
@@ -302,7 +319,8 @@ export class IrtQualityPredictor implements QualityPredictor {
     if (known && (known.rows.get(taskType) ?? 0) >= MIN_TASK_ROWS) return known.theta.get(taskType) ?? known.thetaBase;
     const prior = model.quality?.[taskType] ?? model.quality?.default;
     if (prior !== undefined) return this.priorAbility(prior);
-    return (known ? known.thetaBase : this.defaultAbility) + (this.taskShift.get(taskType) ?? 0);
+    if (known) return known.thetaBase + (known.taskShift.get(taskType) ?? 0);
+    return this.defaultAbility + (this.taskShift.get(taskType) ?? 0);
   }
 
   priorAbility(prior: number): number {

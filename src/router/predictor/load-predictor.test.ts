@@ -16,6 +16,16 @@ const SHARED_MODELS = [
   'wizardlm-13b-v1.2',
   'code-llama-34b-instruct',
 ];
+/** RouterDC's seven open models: word problems, coding tasks and Chinese questions, no prompt shared with the 11. */
+const ROUTERDC_MODELS = [
+  'mistral-7b-v0.1',
+  'metamath-mistral-7b',
+  'chinese-mistral-7b-v0.1',
+  'zephyr-7b-beta',
+  'dolphin-2.6-mistral-7b',
+  'meta-llama-3-8b',
+  'dolphin-2.9-llama3-8b',
+];
 
 const prompts = [
   'What is the capital of Australia?',
@@ -28,8 +38,8 @@ const prompts = [
 describe('loadPredictor (shipped default model)', () => {
   const predictor = loadPredictor();
 
-  it('knows every model of the shared data under its id', () => {
-    expect(predictor.knownModels().sort()).toEqual([...SHARED_MODELS].sort());
+  it('knows every model of the shared correctness data under its id, and none known only from judged preferences', () => {
+    expect(predictor.knownModels().sort()).toEqual([...SHARED_MODELS, ...ROUTERDC_MODELS].sort());
     expect(predictor.version).toMatch(/^irt-v1-[0-9a-f]{8}$/);
   });
 
@@ -55,11 +65,15 @@ describe('loadPredictor (shipped default model)', () => {
     expect(predictor.typical.a.length).toBeGreaterThan(100);
   });
 
-  it('gives a model without enough rows of a task type its own level plus the shift the models with data show', () => {
-    // Math prompts in the shared data are MMLU's, answered only by GPT-4 and Mixtral (~200 rows each).
-    const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as {
-      models: Record<string, { thetaBase: number; theta: Record<string, number>; rows: Record<string, number> }>;
+  it('gives a model without enough rows of a task type its own level plus the shift its family shows', () => {
+    // Among the 11 RouterBench models, math prompts are MMLU's, answered only by GPT-4 and Mixtral; RouterDC's
+    // word problems are another family's (no shared prompt), so their easy math does not set the shift.
+    const all = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as {
+      models: Record<string, { thetaBase: number; theta: Record<string, number>; rows: Record<string, number>; sources: string[] }>;
     };
+    expect(all.models['metamath-mistral-7b']!.rows.math).toBeGreaterThan(500);
+    const file = { models: Object.fromEntries(SHARED_MODELS.map((id) => [id, all.models[id]!])) };
+    expect(file.models['yi-34b-chat']!.sources).toEqual(['arc-challenge', 'mbpp', 'winogrande']);
     const withData = Object.entries(file.models).filter(([, m]) => (m.rows.math ?? 0) >= 30);
     expect(withData.map(([id]) => id).sort()).toEqual(['gpt-4-1106-preview', 'mixtral-8x7b-instruct']);
     const rows = withData.reduce((s, [, m]) => s + m.rows.math!, 0);

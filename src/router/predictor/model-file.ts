@@ -40,6 +40,11 @@ export const ModelEntry = z.strictObject({
   ridge: z.string().optional(),
   /** Second ridge head over the text space (`featureSpec.hashing.text`), pre-multiplied by `ridge.textIdf`. */
   ridgeText: z.string().optional(),
+  /**
+   * The correctness sources (datasets) the model has rows in. Models linked through shared sources form
+   * a family whose levels are comparable; a sparse task type takes the shift of its own family (sparse-tasks.ts).
+   */
+  sources: z.array(z.string()).optional(),
 });
 export type ModelEntry = z.infer<typeof ModelEntry>;
 

@@ -20,6 +20,14 @@ export interface FitOptions {
   residual: boolean;
   /** L2 on the dense and task-type coordinates of the difficulty and residual heads (few, well-populated). */
   l2Dense: number;
+  /**
+   * Sources (a row's `dataset`) whose scores are judged preferences, not correctness. Their rows get a
+   * per-(model, source) logit offset o_m,s: they teach the shared difficulty, the task shape and the
+   * residual heads, while each model's level stays the one its correctness rows show (o is not served).
+   */
+  preferenceSources: readonly string[];
+  /** Pull of the preference offsets o_m,s towards zero. */
+  l2SourceOffset: number;
 }
 
 /** The fitted numbers, named by the symbols of docs/router.md. */
@@ -38,6 +46,10 @@ export interface Params {
   /** Residual heads w_m (null with `residual: false`) and their biases c_m. */
   w: Float64Array[] | null;
   c: Float64Array;
+  /** o_m,s: per model, one logit offset per preference source (training only; see FitOptions). */
+  sourceOffset: Float64Array[];
+  /** Per row, the index of its preference source in `preferenceSources`, or −1 for a correctness row. */
+  rowSource: Int8Array;
   modelIndex: Map<string, number>;
 }
 
@@ -69,7 +81,13 @@ export function predictLogit(p: Params, set: FitSet, r: number, model: string): 
   }
   const a = Math.exp(Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, la)));
   const theta = p.theta[m]! + (p.delta[m]!.get(task) ?? 0);
-  return a * (theta - b) + res;
+  const s = p.rowSource[r]!;
+  return a * (theta - b) + res + (s >= 0 ? p.sourceOffset[m]![s]! : 0);
+}
+
+/** Per row, the index of its source in `preferenceSources` (−1: a correctness row). */
+export function preferenceIndex(rows: readonly PreparedRow[], preferenceSources: readonly string[]): Int8Array {
+  return Int8Array.from(rows, (row) => (row.source === undefined ? -1 : preferenceSources.indexOf(row.source)));
 }
 
 export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptions, seed: number, onProgress?: (done: number, total: number) => void): Params {
@@ -86,6 +104,8 @@ export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptio
     taskRows: Array.from({ length: M }, () => new Map()),
     w: opts.residual ? Array.from({ length: M }, () => new Float64Array(n)) : null,
     c: new Float64Array(M),
+    sourceOffset: Array.from({ length: M }, () => new Float64Array(opts.preferenceSources.length)),
+    rowSource: preferenceIndex(set.rows, opts.preferenceSources),
     modelIndex,
   };
   for (const r of rowIds) {
@@ -104,6 +124,7 @@ export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptio
   const gTheta = new Float64Array(M);
   const gC = new Float64Array(M);
   const gTask = Array.from({ length: M }, () => new Map<TaskType, number>());
+  const gOffset = Array.from({ length: M }, () => new Float64Array(opts.preferenceSources.length));
   const lr = opts.learningRate;
   const buckets = set.layout.buckets;
   const rng = createRng(seed);
@@ -117,6 +138,7 @@ export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptio
       const x = set.vectors[r]!;
       const row = set.rows[r]!;
       const task = row.taskType;
+      const source = p.rowSource[r]!;
       let b = p.u0;
       let la = p.v0;
       for (let i = 0; i < x.idx.length; i++) {
@@ -134,7 +156,13 @@ export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptio
         const w = p.w?.[m];
         let res = p.c[m]!;
         if (w) for (let i = 0; i < x.idx.length; i++) res += w[x.idx[i]!]! * x.val[i]!;
-        const g = sigmoid(a * (theta - b) + res) - y;
+        const offset = source >= 0 ? p.sourceOffset[m]![source]! : 0;
+        const g = sigmoid(a * (theta - b) + res + offset) - y;
+        if (source >= 0) {
+          const go = g + opts.l2SourceOffset * offset;
+          gOffset[m]![source]! += go * go;
+          p.sourceOffset[m]![source] = offset - (lr * go) / (Math.sqrt(gOffset[m]![source]!) + EPS);
+        }
         gradB -= g * a;
         if (!clipped) gradLogA += g * a * (theta - b);
         // Abilities.
@@ -190,26 +218,44 @@ export function fitParams(set: FitSet, rowIds: readonly number[], opts: FitOptio
  */
 function initAbilities(p: Params, set: FitSet, rowIds: readonly number[]): void {
   const M = set.models.length;
+  const S = p.sourceOffset[0]?.length ?? 0;
   const sum = new Float64Array(M);
   const count = new Float64Array(M);
-  const taskSum = Array.from({ length: M }, () => new Map<TaskType, number>());
+  const taskSum = Array.from({ length: M }, () => new Map<TaskType, { sum: number; n: number }>());
+  const prefSum = Array.from({ length: M }, () => new Float64Array(S));
+  const prefCount = Array.from({ length: M }, () => new Float64Array(S));
   for (const r of rowIds) {
     const row = set.rows[r]!;
+    const s = p.rowSource[r]!;
     for (const [id, y] of Object.entries(row.scores)) {
       const m = p.modelIndex.get(id)!;
+      if (s >= 0) {
+        prefSum[m]![s]! += y;
+        prefCount[m]![s]! += 1;
+        continue;
+      }
       sum[m]! += y;
       count[m]! += 1;
-      taskSum[m]!.set(row.taskType, (taskSum[m]!.get(row.taskType) ?? 0) + y);
+      const t = taskSum[m]!.get(row.taskType) ?? { sum: 0, n: 0 };
+      t.sum += y;
+      t.n += 1;
+      taskSum[m]!.set(row.taskType, t);
     }
   }
   const logit = (q: number) => Math.log(q / (1 - q));
   for (let m = 0; m < M; m++) {
-    const base = (sum[m]! + 1) / (count[m]! + 2);
+    // A model with correctness rows starts at their rate and its preference offsets at the gap to it; a
+    // model with preference rows only starts at its first source's rate (its level is not identified).
+    const first = prefCount[m]!.findIndex((n) => n > 0);
+    const base = count[m]! > 0 || first < 0 ? (sum[m]! + 1) / (count[m]! + 2) : (prefSum[m]![first]! + 1) / (prefCount[m]![first]! + 2);
     p.theta[m] = logit(base);
-    for (const [task, n] of p.taskRows[m]!) {
-      // Shrink towards the model's overall rate with the weight of 10 pseudo-rows.
-      const rate = ((taskSum[m]!.get(task) ?? 0) + 10 * base) / (n + 10);
-      p.delta[m]!.set(task, logit(rate) - p.theta[m]!);
+    for (let s = 0; s < S; s++) {
+      if (count[m]! > 0 && prefCount[m]![s]! > 0) p.sourceOffset[m]![s] = logit((prefSum[m]![s]! + 1) / (prefCount[m]![s]! + 2)) - p.theta[m]!;
+    }
+    for (const task of p.taskRows[m]!.keys()) {
+      // Shrink towards the model's overall rate with the weight of 10 pseudo-rows (correctness rows only).
+      const t = taskSum[m]!.get(task) ?? { sum: 0, n: 0 };
+      p.delta[m]!.set(task, logit((t.sum + 10 * base) / (t.n + 10)) - p.theta[m]!);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
+import { familiesOf, imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
 
 describe('sharedTaskShift', () => {
   it('is the row-weighted mean of (value − level) over the models with enough rows', () => {
@@ -41,5 +41,25 @@ describe('imputeCoarseTaskWeights', () => {
     imputeCoarseTaskWeights([a, b], 2, 30);
     expect(a.weights[1]).toBeCloseTo(0.7, 12);
     expect(b.weights[1]).toBeCloseTo(-0.2, 12);
+  });
+});
+
+describe('familiesOf', () => {
+  it('groups models linked through shared sources, transitively, and keeps unlinked ones apart', () => {
+    const m = (id: string, ...sources: string[]) => ({ id, sources });
+    const families = familiesOf([
+      m('gpt4', 'mmlu', 'arc'),
+      m('yi', 'arc', 'mbpp'),
+      m('coder', 'mbpp'),
+      m('zephyr', 'gsm8k'),
+      m('metamath', 'gsm8k'),
+      m('a'),
+      m('b'),
+    ]);
+    expect(families.map((f) => f.map((x) => x.id))).toEqual([
+      ['gpt4', 'yi', 'coder'],
+      ['zephyr', 'metamath'],
+      ['a', 'b'],
+    ]);
   });
 });

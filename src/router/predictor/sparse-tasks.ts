@@ -70,3 +70,24 @@ function meanTaskWeight(head: CoarseTaskWeights, taskCount: number, minRows: num
   }
   return rows > 0 ? sum / rows : 0;
 }
+
+/**
+ * Models grouped into families: connected through shared training sources (a model without any named
+ * source joins the family of the other such models). Levels are comparable inside a family only — two
+ * families that never answered the same prompts are tied together by nothing but the shared difficulty.
+ */
+export function familiesOf<T extends { sources: readonly string[] }>(models: readonly T[]): T[][] {
+  const parent = models.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const bySource = new Map<string, number>();
+  models.forEach((m, i) => {
+    for (const s of m.sources.length > 0 ? m.sources : ['']) {
+      const j = bySource.get(s);
+      if (j === undefined) bySource.set(s, i);
+      else parent[find(i)] = find(j);
+    }
+  });
+  const groups = new Map<number, T[]>();
+  models.forEach((m, i) => groups.set(find(i), [...(groups.get(find(i)) ?? []), m]));
+  return [...groups.values()];
+}

@@ -14,7 +14,7 @@ import { assignFolds, createRng, shuffleInPlace } from './rng.ts';
 import { DEFAULT_SOURCE_CLASSIFIER, type SourceClassifierOptions } from './source-classifier.ts';
 import { fitSource, sourceLevelOf } from './fit-source.ts';
 import { leaveOneOutNovelty, quantiles101 } from './novelty.ts';
-import { fitParams, predictLogit, type FitOptions, type Params } from './sgd.ts';
+import { fitParams, predictLogit, preferenceIndex, type FitOptions, type Params } from './sgd.ts';
 
 /** Options of `aigw router train` (`--train-options` JSON); docs/router.md, "Training options", lists each. */
 export interface TrainOptions extends FitOptions {
@@ -75,6 +75,9 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   ridgeShareDefault: 0,
   ridgeMinRows: 1000,
   trustFull: 0.05,
+  // AlpacaEval's scores are judged preferences (docs/router.md, "Preference and correctness").
+  preferenceSources: ['alpacaeval'],
+  l2SourceOffset: 0.01,
   sourceClassifier: DEFAULT_SOURCE_CLASSIFIER,
   hashing: DEFAULT_HASHING,
 };
@@ -114,18 +117,21 @@ export function trainOnPrepared(prepared: PreparedRow[], options: Partial<TrainO
     sourceClassifier: { ...DEFAULT_SOURCE_CLASSIFIER, ...options.sourceClassifier },
   };
   const set = buildTrainingSet(prepared, opts.hashing.buckets);
+  const rowSource = preferenceIndex(set.rows, opts.preferenceSources);
+  const served = servedModels(set, rowSource);
   const logits = outOfFoldLogits(set, opts, onProgress);
   const platt = new Map<string, PlattPair>();
   set.models.forEach((model, m) => {
-    platt.set(model, fitModelPlatt(set, logits, m, opts.taskPlattMinRows));
-    onProgress?.({ stage: 'calibrate', done: platt.size, total: set.models.length });
+    if (!served.includes(model)) return;
+    platt.set(model, fitModelPlatt(set, logits, m, opts.taskPlattMinRows, rowSource));
+    onProgress?.({ stage: 'calibrate', done: platt.size, total: served.length });
   });
   const all = Array.from({ length: prepared.length }, (_, i) => i);
   const params = fitParams(set, all, opts, opts.seed, (done, total) => onProgress?.({ stage: 'refit', done, total }));
-  const coarseIn = coarseInputsOf(set);
-  const coarse = fitCoarseHeads(set, all, opts.l2Coarse, coarseIn);
-  const ridge = ridgeInUse(opts) ? fitBothRidgeHeads(set, all, coarse, coarseIn, opts, onProgress) : { shared: null, text: null };
-  const file = toPredictorFile(set, params, platt, coarse, ridge.shared, ridge.text, opts);
+  const coarseIn = coarseInputsOf(set, rowSource, opts.preferenceSources.length);
+  const coarse = fitCoarseHeads({ ...set, models: served }, all, opts.l2Coarse, coarseIn);
+  const ridge = ridgeInUse(opts) ? fitBothRidgeHeads({ ...set, models: served }, all, coarse, coarseIn, opts, onProgress) : { shared: null, text: null };
+  const file = toPredictorFile({ ...set, models: served }, params, platt, coarse, ridge.shared, ridge.text, opts);
   return ridge.shared ? { ...file, novelty: noveltyRecord(set, opts) } : file;
 }
 
@@ -144,7 +150,7 @@ interface PlattPair {
 }
 
 /** Platt (s, t) of one model on its out-of-fold logits, and per task type with enough of them. */
-function fitModelPlatt(set: TrainingSet, logits: Float64Array[], m: number, taskPlattMinRows: number): PlattPair {
+function fitModelPlatt(set: TrainingSet, logits: Float64Array[], m: number, taskPlattMinRows: number, rowSource: Int8Array): PlattPair {
   const model = set.models[m]!;
   const all: number[] = [];
   const labels: number[] = [];
@@ -152,7 +158,8 @@ function fitModelPlatt(set: TrainingSet, logits: Float64Array[], m: number, task
   set.rows.forEach((row, r) => {
     const y = row.scores[model];
     const z = logits[r]![m];
-    if (y === undefined || z === undefined || Number.isNaN(z)) return;
+    // Calibrated on the correctness scale only: the served probability has no preference offset.
+    if (y === undefined || z === undefined || Number.isNaN(z) || rowSource[r]! >= 0) return;
     all.push(z);
     labels.push(y);
     const t = byTask.get(row.taskType) ?? { z: [], y: [] };
@@ -192,6 +199,18 @@ function fitBothRidgeHeads(
   const source = opts.sourceClassifier.enabled ? fitSource(set, opts.sourceClassifier, opts.seed) : null;
   const textLevel = source ? sourceLevelOf(set, source) : level;
   return { shared, text: fitRidgeHeads(heads, textRidgeInputs(set, text), all, textLevel, opts.ridge, progress(1)) };
+}
+
+/**
+ * The models the file serves: those with correctness rows. A model seen only in preference data has a
+ * level on the preference scale alone, which no served probability may use (its rows still train b(x)).
+ */
+function servedModels(set: TrainingSet, rowSource: Int8Array): string[] {
+  const correct = new Set<string>();
+  set.rows.forEach((row, r) => {
+    if (rowSource[r]! < 0) for (const m of Object.keys(row.scores)) correct.add(m);
+  });
+  return set.models.filter((m) => correct.has(m));
 }
 
 /** The models with ≥ ridgeMinRows rows in task types where β > 0. */
@@ -260,8 +279,10 @@ function toPredictorFile(
     createRng(opts.seed + 7),
   ).slice(0, 256);
 
+  const sources = correctnessSources(set, opts.preferenceSources);
   const models: PredictorFile['models'] = {};
-  set.models.forEach((id, m) => {
+  for (const id of set.models) {
+    const m = params.modelIndex.get(id)!;
     const theta: Record<string, number> = {};
     const rows: Record<string, number> = {};
     for (const [task, count] of params.taskRows[m]!) {
@@ -274,11 +295,12 @@ function toPredictorFile(
       rows,
       residual: params.w ? { bias: round(params.c[m]!), weights: encodeFloats(params.w[m]!) } : null,
       platt: platt.get(id) ?? { scale: 1, offset: 0 },
-      ...(coarse.has(id) ? { coarse: { bias: round(coarse.get(id)!.bias), weights: encodeFloats(coarse.get(id)!.weights) } } : {}),
+      ...(coarse.has(id) ? { coarse: servedCoarse(coarse.get(id)!, layout) } : {}),
       ...(ridge?.heads.has(id) ? { ridge: encodeFloats(ridge.heads.get(id)!.weights) } : {}),
       ...(ridgeText?.heads.has(id) ? { ridgeText: encodeFloats(ridgeText.heads.get(id)!.weights) } : {}),
+      ...(sources.get(id)?.size ? { sources: [...sources.get(id)!].sort() } : {}),
     };
-  });
+  }
   return {
     format: MODEL_FILE_FORMAT,
     version: MODEL_FILE_VERSION,
@@ -326,10 +348,27 @@ function trainingOptionsRecord(opts: TrainOptions): Record<string, number | bool
     ridgeIterations: opts.ridge.iterations,
     ridgeMinRows: opts.ridgeMinRows,
     trustFull: opts.trustFull,
+    preferenceSources: opts.preferenceSources.join(','),
+    l2SourceOffset: opts.l2SourceOffset,
     sourceClassifier: opts.sourceClassifier.enabled,
     sourceL2: opts.sourceClassifier.l2,
     sourceFolds: opts.sourceClassifier.folds,
   };
+}
+
+/** Per model, the named correctness sources it has rows in. */
+function correctnessSources(set: TrainingSet, preferenceSources: readonly string[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const row of set.rows) {
+    if (row.source === undefined || preferenceSources.includes(row.source)) continue;
+    for (const m of Object.keys(row.scores)) out.set(m, (out.get(m) ?? new Set()).add(row.source));
+  }
+  return out;
+}
+
+/** A coarse head as served: the dense + task weights, without the preference-source columns. */
+function servedCoarse(head: CoarseHead, layout: FeatureLayout): { bias: number; weights: string } {
+  return { bias: round(head.bias), weights: encodeFloats(head.weights.subarray(0, layout.dense.length + layout.taskTypes.length)) };
 }
 
 function sortedByTask(byTask: Partial<Record<TaskType, number>>): Record<string, number> {

@@ -5,6 +5,7 @@ import { errors } from '../../util/errors.ts';
 import { formatPath } from '../../config/load-config.ts';
 import { keySpendFields } from '../../analytics/key-spend.ts';
 import { analyticsDbOf } from '../../mcp/store-context.ts';
+import type { ApiKeyRow } from '../../store/types.ts';
 
 /** Admin routes: API keys over HTTP (the CLI `aigw keys` does the same on the store directly). */
 export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway): void {
@@ -37,17 +38,8 @@ export function registerAdminRoutes(app: FastifyInstance, gateway: () => Gateway
   });
 }
 
-function publicKey(row: {
-  id: string;
-  name: string;
-  key_prefix: string;
-  team: string | null;
-  created_at: number;
-  revoked_at: number | null;
-  budget_daily_usd: number | null;
-  budget_monthly_usd: number | null;
-  rpm_limit: number | null;
-}) {
+/** A key as the admin API shows it: every stored field but the hash. */
+function publicKey(row: Omit<ApiKeyRow, 'key_hash'>) {
   return {
     id: row.id,
     name: row.name,

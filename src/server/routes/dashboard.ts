@@ -1,23 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 
 const WEB_DIR = fileURLToPath(new URL('../../../web/', import.meta.url));
 
 let bundle: Promise<string> | undefined;
 
-/** The page's script, bundled from web/dashboard.ts once per process (a few ms) and served from memory. */
+/**
+ * The page's script, bundled from web/dashboard.ts once per process (a few ms) and served from memory.
+ * esbuild is loaded on the first request for it, not at start (it holds ~13 MB the gateway does not need to serve).
+ */
 export function dashboardScript(): Promise<string> {
-  bundle ??= build({
-    entryPoints: [`${WEB_DIR}dashboard.ts`],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  }).then((out) => out.outputFiles[0]?.text ?? '');
+  bundle ??= import('esbuild')
+    .then(({ build }) =>
+      build({
+        entryPoints: [`${WEB_DIR}dashboard.ts`],
+        bundle: true,
+        format: 'esm',
+        target: 'es2022',
+        minify: true,
+        write: false,
+        logLevel: 'silent',
+      }),
+    )
+    .then((out) => out.outputFiles[0]?.text ?? '');
   bundle.catch(() => {
     bundle = undefined; // a failed build is retried on the next request
   });

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Gateway } from '../../pipeline/gateway-types.ts';
-import { MCP_SERVER_NAMES, createMcpServer, type McpServerName } from '../../mcp/create-server.ts';
+import { MCP_SERVER_NAMES, type McpServerName } from '../../mcp/server-names.ts';
 import { contextOfStore } from '../../mcp/store-context.ts';
 import { GatewayError } from '../../util/errors.ts';
 
@@ -36,6 +35,11 @@ async function serveOneMcpRequest(
   res: import('node:http').ServerResponse,
   body: unknown,
 ): Promise<void> {
+  // The MCP SDK (~25 MB with its dependencies) loads on the first MCP call, not with the gateway.
+  const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('../../mcp/create-server.ts'),
+  ]);
   const server = createMcpServer(
     name,
     contextOfStore(
