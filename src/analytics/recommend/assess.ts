@@ -1,6 +1,8 @@
 import { stringify } from 'yaml';
 import type { RoutingRule } from '../../config/schema.ts';
 import type { HistoryRow } from './load-history.ts';
+import { MIN_COST_CELL_ROWS } from './calibrate.ts';
+import { costChangeWords, intervalWords, latencyChangeWords, qualityChangeWords } from './wording.ts';
 import { avgCostUsd, avgLatencyMs, avgQuality, type ReplayResult } from './replay.ts';
 import type { SearchConstraints } from './search.ts';
 import type { Confidence, ExpectedImpact, Level, RiskAssessment } from './types.ts';
@@ -22,13 +24,42 @@ export function toExpectedImpact(r: ReplayResult, sampleScale: number): Expected
     avgQualityAfter: avgQuality(r.expected),
     segmentQualityBefore: avgQuality(r.segmentBaseline),
     segmentQualityAfter: avgQuality(r.segmentExpected),
+    segmentQualityInterval: qualityInterval(r),
     segmentAvgCostUsdBefore: r.matched > 0 ? avgCostUsd(r.segmentBaseline) : null,
     segmentAvgCostUsdAfter: r.matched > 0 ? avgCostUsd(r.segmentExpected) : null,
     avgLatencyMsBefore: avgLatencyMs(r.baseline),
     avgLatencyMsAfter: avgLatencyMs(r.expected),
     latencyChangePct: pct(r.baseline.latencyMs, r.expected.latencyMs),
     predictedQualityShare: r.unobservedShare,
+    costCalibration: [...r.costCells.values()].sort(
+      (a, b) => b.requests - a.requests || a.model.localeCompare(b.model) || a.taskType.localeCompare(b.taskType),
+    ),
   };
+}
+
+/** 95% interval of the segment's expected quality (normal approximation), within 0–1. */
+function qualityInterval(r: ReplayResult): [number, number] | null {
+  const q = avgQuality(r.segmentExpected);
+  if (q === null || r.segmentExpected.qualityCount === 0) return null;
+  const half = (1.96 * Math.sqrt(r.segmentQualityVariance)) / r.segmentExpected.qualityCount;
+  return [Math.max(0, q - half), Math.min(1, q + half)];
+}
+
+/** Which cost ratios priced the switched requests, in words: the claim says whether task types had their own. */
+export function describeCostCalibration(cells: ExpectedImpact['costCalibration']): string {
+  if (cells.length === 0) return 'no request switches model';
+  const own = cells.filter((c) => c.basis === 'model × task type');
+  const parts = cells.map(
+    (c) =>
+      `${c.model} on ${c.taskType} ×${c.ratio.toFixed(2)} (${c.basis === 'model × task type' ? `its own ratio, ${c.rows} requests` : c.basis === 'model' ? `the model's ratio over all task types, ${c.rows} requests; fewer than ${MIN_COST_CELL_ROWS} on ${c.taskType}` : 'no answered requests: the estimate as is'})`,
+  );
+  const basis =
+    own.length === cells.length
+      ? 'per model and task type'
+      : own.length === 0
+        ? 'per model (pooled over task types)'
+        : 'per model and task type where the data allows, pooled per model elsewhere';
+  return `cost calibrated ${basis}: ${parts.join('; ')}`;
 }
 
 /** Rated requests in the rule's segment: how much the measured part of the impact rests on. */
@@ -65,10 +96,10 @@ export function assessRisk(impact: ExpectedImpact, c: SearchConstraints): RiskAs
   const qualityRisk =
     after === null
       ? 'no quality signal for the affected requests: the quality impact is unknown'
-      : `segment quality ${fmt(before)} → ${fmt(after)} (floor ${c.minQuality.toFixed(2)}, margin ${margin?.toFixed(3) ?? 'n/a'}); ` +
+      : `segment quality ${qualityChangeWords(before, after)}${intervalWords(impact)} (floor ${c.minQuality.toFixed(2)}, margin ${margin?.toFixed(3) ?? 'n/a'}); ` +
         `${Math.round(impact.predictedQualityShare * 100)}% of switched requests go to a model with too few ratings for this task type`;
-  const performanceRisk = `average latency ${impact.avgLatencyMsBefore.toFixed(0)} → ${impact.avgLatencyMsAfter.toFixed(0)} ms (${signed(impact.latencyChangePct)}%)`;
-  const costRisk = `average cost per request $${impact.avgCostUsdBefore.toFixed(6)} → $${impact.avgCostUsdAfter.toFixed(6)} (${signed(impact.costChangePct)}%); estimates are scaled by each model's observed actual/estimated cost ratio`;
+  const performanceRisk = `average latency ${impact.avgLatencyMsBefore.toFixed(0)} → ${impact.avgLatencyMsAfter.toFixed(0)} ms (${latencyChangeWords(impact.latencyChangePct)})`;
+  const costRisk = `average cost per request $${impact.avgCostUsdBefore.toFixed(6)} → $${impact.avgCostUsdAfter.toFixed(6)} (${costChangeWords(impact.costChangePct, impact.costChangeUsd)}); ${describeCostCalibration(impact.costCalibration)}`;
   const mitigations = [
     'apply as an A/B split first (`aigw rules apply ID --percent 20`) and compare the arms in the next report',
     `roll back (remove the rule, SIGHUP) if the rule's average quality falls below ${c.minQuality.toFixed(2)}`,
@@ -94,12 +125,4 @@ export function validationCriteria(rule: RoutingRule, impact: ExpectedImpact, c:
 
 export function ruleYaml(rule: RoutingRule): string {
   return stringify({ routing: { rules: [rule] } });
-}
-
-function fmt(v: number | null): string {
-  return v === null ? 'n/a' : v.toFixed(3);
-}
-
-function signed(v: number): string {
-  return `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
 }

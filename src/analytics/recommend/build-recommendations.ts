@@ -6,7 +6,8 @@ import type { Database } from '../../store/schema.ts';
 import type { Store } from '../../store/types.ts';
 import { storeRecommendations } from './store-recommendations.ts';
 import { AnalysisParams, resolveAnalysisQuery } from '../analysis-query.ts';
-import { assessRisk, confidenceOf, effortOf, ruleYaml, segmentRatings, toExpectedImpact, validationCriteria } from './assess.ts';
+import { costChangeWords, intervalWords, qualityChangeWords } from './wording.ts';
+import { assessRisk, describeCostCalibration, confidenceOf, effortOf, ruleYaml, segmentRatings, toExpectedImpact, validationCriteria } from './assess.ts';
 import { calibrate } from './calibrate.ts';
 import { analyzeDecisions, type DecisionAnalysis } from './decision-analysis.ts';
 import { DEFAULT_MAX_HISTORY_ROWS, loadHistory, type History } from './load-history.ts';
@@ -81,7 +82,7 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
   const title = `Route ${segment} to ${target}`;
   const rule = { ...hit.rule, description: title };
   const confidence = lowData ? 'low' : confidenceOf(segmentRatings(history.rows, rule), impact);
-  const costText = `${impact.costChangePct >= 0 ? '+' : ''}${impact.costChangePct.toFixed(1)}% cost ($${impact.costChangeUsd.toFixed(4)} over the window)`;
+  const costText = costChangeWords(impact.costChangePct, impact.costChangeUsd);
   const floor = rule.action.min_quality;
   // Say what the rule changes against what the policy does now, in the operator's words.
   const how = preferred
@@ -98,8 +99,10 @@ function recommendationFor(hit: SearchHit, history: History, ctx: ReplayContext,
     rationale:
       `Replaying the window's ${impact.requests} decisions through the policy with this rule switches ${impact.affectedRequests} ` +
       `(${(impact.affectedShare * 100).toFixed(1)}%) requests: ${costText}, segment quality ` +
-      `${impact.segmentQualityBefore?.toFixed(3) ?? 'n/a'} → ${impact.segmentQualityAfter?.toFixed(3) ?? 'n/a'} ` +
-      `(observed where the choice is unchanged, calibrated prediction where it changes).`,
+      `${qualityChangeWords(impact.segmentQualityBefore, impact.segmentQualityAfter)}${intervalWords(impact)} ` +
+      `(measured where the choice is unchanged; where it changes, the request's measured quality plus the expected difference ` +
+      `between the two models on the task type, each shrunk toward its measured quality there). ` +
+      `${describeCostCalibration(impact.costCalibration)}.`,
     rule,
     ruleYaml: ruleYaml(rule),
     expectedImpact: impact,

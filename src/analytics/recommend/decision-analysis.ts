@@ -96,13 +96,13 @@ export function bestInHindsight(options: readonly RequestOutcome[], goal: Goal, 
   return [...good].sort((a, b) => key[goal](b) - key[goal](a) || a.costUsd - b.costUsd)[0];
 }
 
-/** The answered model as observed, and every other selectable candidate as calibrated expectation. */
+/** The answered model as observed, and every other selectable candidate as calibrated expectation (per request: compared with the floor one by one). */
 function hindsightOptions(row: HistoryRow, ctx: ReplayContext): RequestOutcome[] {
   const used: RequestOutcome = { model: row.modelUsed, costUsd: row.costUsd, latencyMs: row.latencyMs, quality: row.quality, changed: false };
   const others = row.candidates
     .filter((c) => c.model !== row.modelUsed && ctx.config.models.some((m) => m.id === c.model))
     .filter((c) => c.eligible || (c.reason ?? '').startsWith('predicted quality'))
-    .map((c) => expectedOutcome(row, c, ctx));
+    .map((c) => expectedOutcome(row, c, ctx, { perRequest: true }));
   return [used, ...others];
 }
 

@@ -1,14 +1,12 @@
 import type { ExpectedImpact, RuleRecommendation } from './types.ts';
+import { costChangeWords, intervalWords, latencyChangeWords, qualityChangeWords } from './wording.ts';
 
-const pct = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}%`;
-const q = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
-
-/** One line of numbers, all from the replay. */
+/** One line of numbers, all from the replay, each change's direction in words. */
 export function describeImpact(i: ExpectedImpact): string {
   return (
-    `${pct(i.costChangePct)} cost ($${i.costChangeUsd.toFixed(4)} over the window; $${i.avgCostUsdBefore.toFixed(6)} → $${i.avgCostUsdAfter.toFixed(6)} per request), ` +
-    `quality ${q(i.avgQualityBefore)} → ${q(i.avgQualityAfter)} (matched requests ${q(i.segmentQualityBefore)} → ${q(i.segmentQualityAfter)}), ` +
-    `latency ${pct(i.latencyChangePct)}; ${i.affectedRequests} of ${i.requests} requests (${(i.affectedShare * 100).toFixed(1)}%) switch model`
+    `${costChangeWords(i.costChangePct, i.costChangeUsd)}; $${i.avgCostUsdBefore.toFixed(6)} → $${i.avgCostUsdAfter.toFixed(6)} per request; ` +
+    `quality ${qualityChangeWords(i.avgQualityBefore, i.avgQualityAfter)}, on the matched requests ${qualityChangeWords(i.segmentQualityBefore, i.segmentQualityAfter)}${intervalWords(i)}; ` +
+    `${latencyChangeWords(i.latencyChangePct)}; ${i.affectedRequests} of ${i.requests} requests (${(i.affectedShare * 100).toFixed(1)}%) switch model`
   );
 }
 

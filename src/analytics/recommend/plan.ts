@@ -5,6 +5,7 @@ import { toExpectedImpact } from './assess.ts';
 import { searchRuleChanges, type SearchConstraints, type SearchHit } from './search.ts';
 import type { CostReductionPlan, GoalScenario, ModelMixChange, PlanPhase, RuleRecommendation } from './types.ts';
 import { GOALS } from '../../config/schema.ts';
+import { reductionWords } from './wording.ts';
 
 function shares(counts: ReadonlyMap<string, number>): Record<string, number> {
   const total = [...counts.values()].reduce((s, n) => s + n, 0);
@@ -80,7 +81,7 @@ export function costReductionPlan(
       recommendationIds: ids,
       expectedReductionPct: reduction,
       expectedQuality: quality,
-      statement: `${ids.length} change(s) reach the ${targetReductionPct}% target: expected ${reduction.toFixed(1)}% lower cost at average quality ${quality?.toFixed(3) ?? 'n/a'} (floor ${c.minQuality}).`,
+      statement: `${ids.length} change(s) reach the ${targetReductionPct}% target: expected ${reductionWords(reduction)} at average quality ${quality?.toFixed(3) ?? 'n/a'} (floor ${c.minQuality}).`,
       tradeOffs: [],
     };
   }
@@ -104,7 +105,7 @@ export function costReductionPlan(
   }
   const reachingFloor = tradeOffs.find((t) => t.expectedReductionPct >= targetReductionPct);
   const tradeOff = reachingFloor
-    ? ` Accepting a quality floor of ${reachingFloor.qualityFloor} would reach ${reachingFloor.expectedReductionPct.toFixed(1)}% at average quality ${reachingFloor.expectedQuality?.toFixed(3) ?? 'n/a'}.`
+    ? ` Accepting a quality floor of ${reachingFloor.qualityFloor} would reach ${reductionWords(reachingFloor.expectedReductionPct)} at average quality ${reachingFloor.expectedQuality?.toFixed(3) ?? 'n/a'}.`
     : ' No quality floor down to ' +
       (tradeOffs.at(-1)?.qualityFloor ?? c.minQuality) +
       ' reaches it with routing rules alone; cheaper models or caching are needed.';
@@ -114,7 +115,7 @@ export function costReductionPlan(
     recommendationIds: ids,
     expectedReductionPct: reduction,
     expectedQuality: quality,
-    statement: `The ${targetReductionPct}% target cannot be reached within the quality floor ${c.minQuality}: all ${ids.length} cost-saving change(s) together give ${reduction.toFixed(1)}%.${tradeOff}`,
+    statement: `The ${targetReductionPct}% target cannot be reached within the quality floor ${c.minQuality}: all ${ids.length} cost-saving change(s) together give ${ids.length === 0 ? 'nothing' : reductionWords(reduction)}.${tradeOff}`,
     tradeOffs,
   };
 }

@@ -53,7 +53,7 @@ describe.each(TEST_BACKENDS)('recommendations on a known-answer history ($name)'
     for (const field of [
       '**Current State**',
       '**Recommended Change**',
-      '**Expected Impact**: -62.3% cost',
+      '**Expected Impact**: 62.3% lower cost ($0.1520 saved over the window)',
       '**Implementation Effort**: Low',
       '**Risk Level**',
       '**Validation Criteria**',

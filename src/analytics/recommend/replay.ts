@@ -3,7 +3,7 @@ import { chooseModel } from '../../router/policy/choose-model.ts';
 import type { CandidateEstimate } from '../../router/policy/estimate-candidate.ts';
 import { combineRuleActions, compileRules, ruleConditionsMatch, HOLDOUT_SUFFIX, type CompiledRule, type RuleContext } from '../../router/policy/match-rules.ts';
 import type { CandidateScore } from '../../store/types.ts';
-import { answeredCandidate, type Calibration } from './calibrate.ts';
+import { answeredCandidate, type Calibration, type CostCalibrationCell } from './calibrate.ts';
 import type { HistoryRow } from './load-history.ts';
 
 /** What the replay needs besides the history: the current catalog and routing config, and the calibration. */
@@ -42,10 +42,24 @@ export interface ReplayResult {
   segmentExpected: OutcomeTotals;
   /** Share of switched requests whose new model has fewer than 10 observed ratings for the task type. */
   unobservedShare: number;
+  /**
+   * Variance of the segment's expected quality sum: each switched request's own outcome (p(1−p)) and, per
+   * model and task type involved, the uncertainty of the expected level, shared by all its requests.
+   */
+  segmentQualityVariance: number;
+  /** The cost calibration each switched request's expected cost used, per (model, task type) switched to. */
+  costCells: Map<string, CostCalibrationUse>;
   /** Requests per model after the change. */
   mix: Map<string, number>;
   /** Requests per (task type, model) after the change. */
   mixByTaskType: Map<string, Map<string, number>>;
+}
+
+/** One (model, task type) cost ratio behind a claim, and how many switched requests it priced. */
+export interface CostCalibrationUse extends CostCalibrationCell {
+  model: string;
+  taskType: string;
+  requests: number;
 }
 
 const REQUIRED_PREFIX = 'required ';
@@ -187,14 +201,32 @@ export function observedOutcome(row: HistoryRow, ctx: ReplayContext): RequestOut
   };
 }
 
-/** What the request is expected to cost and score on another candidate: estimates scaled by the calibration. */
-export function expectedOutcome(row: HistoryRow, c: CandidateScore, ctx: ReplayContext): RequestOutcome {
+/**
+ * What the request is expected to score on another candidate. With a measured quality on the model that
+ * answered it: that measurement plus the expected difference between the two models on the task type —
+ * the request's own difficulty carries over (prompts hard for one model are mostly hard for another), and
+ * the measured traffic, not the predictor alone, anchors the claim. Not clamped: it is one term of an
+ * average (`avgQuality` clamps), and clamping each 0/1 rating would bias the average.
+ */
+export function expectedQuality(row: HistoryRow, c: CandidateScore, cal: Calibration): number {
+  const level = cal.quality(c, row.taskType);
+  const answered = answeredCandidate(row);
+  if (!answered || row.quality === null || row.status >= 400) return level;
+  return row.quality + level - cal.quality(answered, row.taskType);
+}
+
+/**
+ * What the request is expected to cost and score on another candidate: estimates scaled by the calibration.
+ * `perRequest`: the model's expected quality on the task type instead of the anchored term, for decisions
+ * about one request (an anchored 0/1 rating plus a difference is right on average, not per request).
+ */
+export function expectedOutcome(row: HistoryRow, c: CandidateScore, ctx: ReplayContext, opts: { perRequest?: boolean } = {}): RequestOutcome {
   const cal = ctx.calibration;
   return {
     model: c.model,
-    costUsd: c.estCostUsd * cal.costRatio(c.model),
+    costUsd: c.estCostUsd * cal.costRatio(c.model, row.taskType),
     latencyMs: c.estLatencyMs * cal.latencyRatio(c.model),
-    quality: cal.quality(c, row.taskType),
+    quality: opts.perRequest ? cal.quality(c, row.taskType) : expectedQuality(row, c, cal),
     changed: true,
   };
 }
@@ -215,7 +247,7 @@ export function addOutcome(t: OutcomeTotals, o: RequestOutcome): void {
 
 export const avgCostUsd = (t: OutcomeTotals): number => (t.requests > 0 ? t.costUsd / t.requests : 0);
 export const avgLatencyMs = (t: OutcomeTotals): number => (t.requests > 0 ? t.latencyMs / t.requests : 0);
-export const avgQuality = (t: OutcomeTotals): number | null => (t.qualityCount > 0 ? t.qualitySum / t.qualityCount : null);
+export const avgQuality = (t: OutcomeTotals): number | null => (t.qualityCount > 0 ? Math.min(1, Math.max(0, t.qualitySum / t.qualityCount)) : null);
 
 /** Observed ratings a switched-to model needs for its task type before its quality counts as measured. */
 export const MEASURED_QUALITY_SAMPLES = 10;
@@ -235,10 +267,13 @@ export function replayPolicyChange(rows: readonly HistoryRow[], ctx: ReplayConte
     segmentBaseline: emptyTotals(),
     segmentExpected: emptyTotals(),
     unobservedShare: 0,
+    segmentQualityVariance: 0,
+    costCells: new Map(),
     mix: new Map(),
     mixByTaskType: new Map(),
   };
   let unobserved = 0;
+  const levels = new Map<string, { count: number; variance: number }>();
   for (const row of rows) {
     const observed = observedOutcome(row, ctx);
     let outcome = observed;
@@ -249,6 +284,7 @@ export function replayPolicyChange(rows: readonly HistoryRow[], ctx: ReplayConte
       if (before && after && after.model !== before.model && after.model !== row.modelUsed) {
         outcome = expectedOutcome(row, after, ctx);
         result.affected += 1;
+        noteSwitch(result, levels, row, after.model, ctx.calibration, outcome.quality);
         if (ctx.calibration.qualitySamples(after.model, row.taskType) < MEASURED_QUALITY_SAMPLES) unobserved += 1;
       }
       result.matched += 1;
@@ -264,5 +300,31 @@ export function replayPolicyChange(rows: readonly HistoryRow[], ctx: ReplayConte
     result.mixByTaskType.set(row.taskType, byType);
   }
   result.unobservedShare = result.affected > 0 ? unobserved / result.affected : 0;
+  for (const l of levels.values()) result.segmentQualityVariance += l.count * l.count * l.variance;
   return result;
+}
+
+/** Adds a switched request's share of the segment's quality variance and the cost ratio that priced it. */
+function noteSwitch(
+  result: ReplayResult,
+  levels: Map<string, { count: number; variance: number }>,
+  row: HistoryRow,
+  model: string,
+  cal: Calibration,
+  quality: number | null,
+): void {
+  const p = Math.min(1, Math.max(0, quality ?? 0.5));
+  result.segmentQualityVariance += p * (1 - p);
+  const answered = answeredCandidate(row);
+  const involved = answered && row.quality !== null ? [model, answered.model] : [model];
+  for (const m of involved) {
+    const key = `${m}\u0000${row.taskType}`;
+    const level = levels.get(key) ?? { count: 0, variance: cal.qualityVariance(m, row.taskType) };
+    level.count += 1;
+    levels.set(key, level);
+  }
+  const key = `${model}\u0000${row.taskType}`;
+  const cell = result.costCells.get(key) ?? { model, taskType: row.taskType, ...cal.costCell(model, row.taskType), requests: 0 };
+  cell.requests += 1;
+  result.costCells.set(key, cell);
 }

@@ -1,4 +1,5 @@
 import type { Goal, RoutingRule } from '../../config/schema.ts';
+import type { CostCalibrationUse } from './replay.ts';
 
 export type Level = 'Low' | 'Medium' | 'High';
 export type Confidence = 'low' | 'medium' | 'high';
@@ -20,6 +21,11 @@ export interface ExpectedImpact {
   /** Of the requests the rule matches. */
   segmentQualityBefore: number | null;
   segmentQualityAfter: number | null;
+  /**
+   * 95% interval of segmentQualityAfter: the switched requests' own outcomes and the uncertainty of each
+   * model's expected quality on the task type (null without quality). A replay should measure inside it.
+   */
+  segmentQualityInterval: [number, number] | null;
   /** Average cost per request of the requests the rule matches, before and after. */
   segmentAvgCostUsdBefore: number | null;
   segmentAvgCostUsdAfter: number | null;
@@ -28,6 +34,11 @@ export interface ExpectedImpact {
   latencyChangePct: number;
   /** Share of switched requests whose new model has too few ratings for its task type: their quality is predicted, not measured. */
   predictedQualityShare: number;
+  /**
+   * How the switched requests were priced: per (model, task type) switched to, the actual/estimated cost
+   * ratio used and whether it is the cell's own (`model × task type`) or the model's over all task types.
+   */
+  costCalibration: CostCalibrationUse[];
 }
 
 export interface RiskAssessment {

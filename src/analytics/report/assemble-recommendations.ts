@@ -19,7 +19,7 @@ export function toReportRecommendation(r: RuleRecommendation): ReportRecommendat
     current_state: r.currentState,
     recommended_change: r.recommendedChange,
     scope: r.scope,
-    expected_impact: `${r.title}: replayed over ${i.requests.toLocaleString('en-US')} requests, it switches ${i.affectedRequests.toLocaleString('en-US')} (${(i.affectedShare * 100).toFixed(1)}%); segment quality ${i.segmentQualityBefore?.toFixed(3) ?? 'n/a'} → ${i.segmentQualityAfter?.toFixed(3) ?? 'n/a'}; confidence ${r.confidence}`,
+    expected_impact: `${r.title}: replayed over ${i.requests.toLocaleString('en-US')} routed requests, it switches ${i.affectedRequests.toLocaleString('en-US')} (${(i.affectedShare * 100).toFixed(1)}% of them); segment quality ${i.segmentQualityBefore?.toFixed(3) ?? 'n/a'} → ${i.segmentQualityAfter?.toFixed(3) ?? 'n/a'}; confidence ${r.confidence}`,
     cost_change_pct: metric(i.costChangePct, 'percent'),
     quality_change: metric(qualityDelta(i.avgQualityBefore, i.avgQualityAfter), 'score'),
     latency_change_pct: metric(i.latencyChangePct, 'percent'),

@@ -18,7 +18,8 @@ import {
   opportunitiesOf,
   toReportRecommendation,
 } from './assemble-recommendations.ts';
-import { REPORT_TITLE, UNCLASSIFIED, type Breakdown, type Metric, type ReportDocument, type Source } from './report-document.ts';
+import { NO_TASK_TYPE, REPORT_TITLE, type Breakdown, type Metric, type ModelMixRow, type ReportDocument, type Source } from './report-document.ts';
+import { monitoringStatusOf } from './report-monitoring.ts';
 import type { ReportParams } from './report-params.ts';
 
 export interface ReportOptions {
@@ -50,6 +51,9 @@ const QUERIES: Record<DescriptiveAnalysisId | typeof RECOMMENDATIONS_SOURCE, str
   recommendations: 'decisions ⋈ requests ⋈ feedback in [from, to), replayed through the current policy and each changed policy (buildRecommendations)',
 };
 
+/** How the analyses name a missing model or task type (a request refused before routing has neither). */
+const NO_MODEL = '(none)';
+
 /** The descriptive analyses the report's Current State section draws on. */
 export const REPORTED_ANALYSES = ['routing_analytics', 'routing_costs', 'quality_metrics', 'request_patterns', 'bottlenecks', 'cost_drivers'] as const;
 type ReportedId = (typeof REPORTED_ANALYSES)[number];
@@ -74,8 +78,9 @@ async function gatherDescriptive(db: Kysely<Database>, q: AnalysisQuery, config:
 export async function buildReport(db: Kysely<Database>, params: AnalysisParams, opts: ReportOptions, nowMs: number): Promise<ReportDocument> {
   const q = resolveAnalysisQuery(params, nowMs);
   const gaps: string[] = [];
-  const [d, set] = await Promise.all([
+  const [d, monitoringStatus, set] = await Promise.all([
     gatherDescriptive(db, q, opts.config),
+    monitoringStatusOf(db, opts.config),
     buildRecommendations(
       db,
       opts.config,
@@ -107,6 +112,18 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
       sample_size: d[id].sample_size,
     })),
     { id: RECOMMENDATIONS_SOURCE, analysis: 'buildRecommendations', query: QUERIES.recommendations, sample_size: set.window.requests },
+    {
+      id: 'router_status',
+      analysis: 'routerStatus',
+      query: 'learning outcomes per model and task type, the newest learned state, the last 10 router models (aigw router status, MCP get_router_status)',
+      sample_size: monitoringStatus.router.outcomes.reduce((n, o) => n + o.outcomes, 0),
+    },
+    {
+      id: 'alerts',
+      analysis: 'activeAlerts',
+      query: 'alert_states firing or with too little data; deliveries of the last 100 alert events (GET /v1/alerts)',
+      sample_size: monitoringStatus.alerts.firing.length,
+    },
   ];
   const c = set.combinedImpact;
   return {
@@ -135,9 +152,11 @@ export async function buildReport(db: Kysely<Database>, params: AnalysisParams, 
     current_state: currentState(d, set, opts.config),
     opportunities: { ...opportunitiesOf(recs), ...costPlanAndScenariosOf(set) },
     routing_rules: { rules: recs, model_selection_matrix: modelSelectionMatrix(set) },
+    model_mix: modelMixOf(set),
     implementation_plan: implementationPlanOf(set),
     expected_outcomes: expectedOutcomesOf(set),
     monitoring: monitoringOf(set, opts),
+    monitoring_status: monitoringStatus,
     data_gaps: [...new Set(gaps)],
     sources,
   };
@@ -157,12 +176,20 @@ interface Pair {
   value: number | null;
 }
 
-/** Name/value pairs, largest first; `shares: false` for averages, whose share of a sum means nothing. */
-function breakdownOf(rows: readonly Pair[] | undefined, source: string, unit: Metric['unit'], shares = true): Breakdown[] {
+/**
+ * Name/value pairs, largest first; `shares: false` for averages, whose share of a sum means nothing;
+ * `noneLabel` names the analyses' `(none)` row (no model, or no task type).
+ */
+function breakdownOf(
+  rows: readonly Pair[] | undefined,
+  source: string,
+  unit: Metric['unit'],
+  { shares = true, noneLabel = 'no model (refused before routing)' }: { shares?: boolean; noneLabel?: string } = {},
+): Breakdown[] {
   const pairs = (rows ?? []).flatMap((p) => (p.value === null ? [] : [{ name: p.name, value: p.value }])).sort((a, b) => b.value - a.value);
   const total = pairs.reduce((s, p) => s + p.value, 0);
   return pairs.map((p) => ({
-    name: p.name === '(none)' ? UNCLASSIFIED : p.name,
+    name: p.name === NO_MODEL ? noneLabel : p.name,
     value: m(p.value, unit, source),
     share_pct: m(shares && total > 0 ? (p.value / total) * 100 : null, 'percent', source),
   }));
@@ -192,10 +219,11 @@ function currentState(d: Gathered, set: Recommendations, config: GatewayConfig):
       success_rate_pct: m(percentOf(ra.success_rate), 'percent', 'routing_analytics'),
       failure_rate_pct: m(percentOf(ra.failure_rate), 'percent', 'routing_analytics'),
       model_distribution: breakdownOf(
-        ra.model_distribution.map((r) => ({ name: r.model, value: r.requests })),
+        ra.model_distribution.filter((r) => r.model !== NO_MODEL).map((r) => ({ name: r.model, value: r.requests })),
         'routing_analytics',
         'count',
       ),
+      rejected_before_routing: m(ra.model_distribution.find((r) => r.model === NO_MODEL)?.requests ?? 0, 'count', 'routing_analytics'),
       peak_usage: peakUsageOf(d.request_patterns),
     },
     cost: {
@@ -204,9 +232,10 @@ function currentState(d: Gathered, set: Recommendations, config: GatewayConfig):
         rc.by_task_type?.map((r) => ({ name: r.task_type, value: r.cost_usd })),
         'routing_costs',
         'usd',
+        { noneLabel: NO_TASK_TYPE },
       ),
       by_model: breakdownOf(
-        rc.by_model?.map((r) => ({ name: r.model, value: r.cost_usd })),
+        rc.by_model?.filter((r) => r.model !== NO_MODEL || r.cost_usd > 0).map((r) => ({ name: r.model, value: r.cost_usd })),
         'routing_costs',
         'usd',
       ),
@@ -224,10 +253,11 @@ function currentState(d: Gathered, set: Recommendations, config: GatewayConfig):
     quality: {
       avg_quality: orFallback(qm.avg_quality, 'score', 'quality_metrics', set.current.avgQuality),
       by_model: breakdownOf(
-        qm.by_model.map((r) => ({ name: r.model, value: r.avg_quality })),
+        // Requests refused before routing have no model and are no quality sample (Performance counts them apart).
+        qm.by_model.filter((r) => r.model !== NO_MODEL).map((r) => ({ name: r.model, value: r.avg_quality })),
         'quality_metrics',
         'score',
-        false,
+        { shares: false },
       ),
       completion_rate_pct: m(percentOf(qm.completion_rate), 'percent', 'quality_metrics'),
       quality_cost_correlation: m(qm.quality_cost_correlation, 'ratio', 'quality_metrics'),
@@ -235,6 +265,22 @@ function currentState(d: Gathered, set: Recommendations, config: GatewayConfig):
     decisions: decisionSummaryOf(set),
     bottlenecks: [...performanceFindings(d.bottlenecks), ...costFindings(d.cost_drivers), ...qualityFindings(qm, set.constraints.minQuality)],
   };
+}
+
+/** Model shares (0–1) as percent rows, largest first. */
+function sharesOf(shares: Readonly<Record<string, number>>): ModelMixRow['current'] {
+  return Object.entries(shares)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([model, share]) => ({ model, share_pct: m(share * 100, 'percent', RECOMMENDATIONS_SOURCE) }));
+}
+
+function modelMixOf(set: Recommendations): ModelMixRow[] {
+  return set.modelMix.map((x) => ({
+    task_type: x.taskType,
+    requests: m(x.requests, 'count', RECOMMENDATIONS_SOURCE),
+    current: sharesOf(x.current),
+    recommended: sharesOf(x.recommended),
+  }));
 }
 
 /** Rates come as 0–1 fractions; the report prints percent. */

@@ -1,5 +1,21 @@
 import { escapeXml as esc } from '../../router/eval/svg-plot.ts';
-import { directionOf, formatValue } from './format-metric.ts';
+import { formatValue } from './format-metric.ts';
+import {
+  alertLines,
+  costLines,
+  decisionLines,
+  dir as dirOf,
+  evaluationText,
+  executiveSummaryLines,
+  impactOf,
+  modelMixLines,
+  performanceLines,
+  qualityLines,
+  riskLines,
+  routerLines,
+  type Fmt,
+  type Line,
+} from './report-phrases.ts';
 import { costTrendSvg, modelMixSvg } from './report-charts.ts';
 import { FINDING_AREA_LABEL, type Breakdown, type Metric, type PlanItem, type ReportDocument, type ReportRecommendation } from './report-document.ts';
 
@@ -7,27 +23,29 @@ const CSS = `
 body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2rem auto;padding:0 1rem;color:#1f2937}
 h1{font-size:1.8rem;border-bottom:2px solid #2563eb;padding-bottom:.3rem}h2{margin-top:2rem;border-bottom:1px solid #e5e7eb}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #e5e7eb;padding:.3rem .5rem;text-align:left;font-size:.9rem}
-th{background:#f3f4f6}.src{font-size:.7rem;vertical-align:super;color:#6b7280;text-decoration:none;margin-left:1px}
+th{background:#f3f4f6}.src{font-size:.7rem;vertical-align:super;color:#6b7280;text-decoration:none;margin-left:2px}.num{color:inherit;text-decoration:none;border-bottom:1px dotted #9ca3af}
 .rec{border-left:4px solid #2563eb;background:#f9fafb;padding:.4rem .9rem;margin:.8rem 0}.muted{color:#6b7280}
 .gaps{background:#fffbeb;border:1px solid #fcd34d;padding:.5rem 1rem}figure{margin:1rem 0}code{background:#f3f4f6;padding:0 .2rem}
 `;
 
+/** A finding's source: hover shows it, the link leads to its row in the Sources table. */
 function sourceLink(id: string): string {
-  return `<a class="src" href="#src-${esc(id)}" title="source: ${esc(id)}">[${esc(id)}]</a>`;
+  return `<a class="src" href="#src-${esc(id)}" title="source: ${esc(id)}">ⓘ</a>`;
 }
 
-function m(metric: Metric, opts: { signed?: boolean } = {}): string {
-  return `${esc(formatValue(metric, opts))}${sourceLink(metric.source)}`;
-}
+/** Numbers carry their source only on hover (and as a link to the Sources row), never as visible footnotes. */
+const f: Fmt = {
+  v: (metric, opts = {}) => `<a class="num" href="#src-${esc(metric.source)}" title="source: ${esc(metric.source)}">${esc(formatValue(metric, opts))}</a>`,
+  t: esc,
+};
+const m = (metric: Metric, opts: { signed?: boolean } = {}): string => f.v(metric, opts);
 
 function li(label: string, html: string): string {
   return `<li><strong>${esc(label)}</strong>: ${html}</li>`;
 }
 
-/** A reduction metric as "12.3% lower cost" or "4.0% higher cost". */
-function dir(metric: Metric, less: string, more: string): string {
-  const d = directionOf(metric, less, more);
-  return `${m(d.magnitude)} ${d.words}`;
+function ul(lines: readonly Line[]): string {
+  return `<ul>${lines.map(([label, body]) => li(label, body)).join('')}</ul>`;
 }
 
 function breakdownTable(title: string, items: readonly Breakdown[]): string {
@@ -41,18 +59,9 @@ function recommendation(r: ReportRecommendation): string {
     li('Current State', esc(r.current_state)),
     li('Recommended Change', esc(r.recommended_change)),
     li('Traffic It Touches', esc(r.scope)),
-    li(
-      'Expected Impact',
-      `${esc(r.expected_impact)} (cost ${m(r.cost_change_pct, { signed: true })}, quality ${m(r.quality_change, { signed: true })}, latency ${m(r.latency_change_pct, { signed: true })}, saves ${m(r.savings_usd)})`,
-    ),
+    li('Expected Impact', impactOf(f, r)),
     li('Implementation Effort', esc(r.effort)),
-    li('Risk Level', esc(r.risk)),
-    li(
-      'Risk Assessment',
-      esc(
-        `quality — ${r.risk_assessment.quality}; performance — ${r.risk_assessment.performance}; cost — ${r.risk_assessment.cost}. Mitigation: ${r.risk_assessment.mitigations.join('; ')}`,
-      ),
-    ),
+    li('Risk Level', `${esc(r.risk)} (see Risk Assessment)`),
     li('Validation Criteria', esc(r.validation_criteria.join('; '))),
     ...(r.rule ? [li('Apply', `<code>aigw rules apply ${esc(r.id)}</code>`)] : []),
   ].join('')}</ul></div>`;
@@ -72,15 +81,8 @@ function bottlenecks(doc: ReportDocument): string {
 
 function decisions(doc: ReportDocument): string {
   const d = doc.current_state.decisions;
-  const items = [
-    li(
-      'Decision Accuracy',
-      `${m(d.optimal_share_pct)} of ${m(d.analyzed)} rated decisions chose the hindsight-best model under goal ${esc(doc.parameters.goal)}`,
-    ),
-    li('Missed Savings', `${m(d.missed_savings_usd)} (${m(d.missed_savings_share_pct)} of their spend)`),
-  ];
   const byType = d.by_task_type.length
-    ? `<table><tr><th>Task type</th><th>Rated decisions</th><th>Optimal</th><th>Missed savings</th><th>Best in hindsight</th></tr>${d.by_task_type
+    ? `<table><tr><th>Task type</th><th>Rated decisions</th><th>Optimal (of them)</th><th>Missed savings</th><th>Best in hindsight</th></tr>${d.by_task_type
         .map(
           (t) =>
             `<tr><td>${esc(t.task_type)}</td><td>${m(t.analyzed)}</td><td>${m(t.optimal_share_pct)}</td><td>${m(t.missed_savings_usd)}</td><td>${esc(t.best_model)}</td></tr>`,
@@ -98,24 +100,26 @@ function decisions(doc: ReportDocument): string {
   const ab = d.ab_tests.length
     ? `<h4>A/B Splits</h4><ul>${d.ab_tests.map((t) => li(t.rule, `applied ${m(t.applied_fires)} vs holdout ${m(t.holdout_fires)}, quality ${m(t.quality_delta, { signed: true })}, cost ${m(t.cost_delta_usd, { signed: true })}/request — ${esc(t.verdict)}`)).join('')}</ul>`
     : '';
-  return `<h3>Routing Decisions</h3><ul>${items.join('')}</ul>${byType}<h4>Rule Effectiveness</h4>${rules}${ab}`;
+  return `<h3>Routing Decisions</h3>${ul(decisionLines(f, doc))}${byType}<h4>Rule Effectiveness</h4>${rules}${ab}`;
 }
 
 function costPlan(doc: ReportDocument): string {
   const p = doc.opportunities.cost_reduction_plan;
   const trade = p.trade_offs
-    .map((t) => li(`At quality floor ${t.quality_floor}`, `${dir(t.expected_reduction_pct, 'lower cost', 'higher cost')}, quality ${m(t.expected_quality)}`))
+    .map((t) =>
+      li(`At quality floor ${t.quality_floor}`, `${dirOf(f, t.expected_reduction_pct, 'lower', 'higher')} routed spend, quality ${m(t.expected_quality)}`),
+    )
     .join('');
   const scenarios = doc.opportunities.trade_off_scenarios;
   const table = scenarios.length
-    ? `<h3>Trade-off Scenarios (the same search under each goal)</h3><table><tr><th>Goal</th><th>Changes</th><th>Cost/request</th><th>Quality</th><th>Latency</th><th>Cost change</th></tr>${scenarios
+    ? `<h3>Trade-off Scenarios (the same search under each goal)</h3><table><tr><th>Goal</th><th>Changes</th><th>Cost/request</th><th>Quality</th><th>Latency</th><th>Cost change (of routed spend)</th></tr>${scenarios
         .map(
           (r) =>
             `<tr><td>${esc(r.goal)}${r.goal === doc.parameters.goal ? ' (chosen)' : ''}</td><td>${m(r.recommendations)}</td><td>${m(r.avg_cost_usd)}</td><td>${m(r.avg_quality)}</td><td>${m(r.avg_latency_ms)}</td><td>${m(r.cost_change_pct, { signed: true })}</td></tr>`,
         )
         .join('')}</table>`
     : '';
-  return `<h3>Cost Reduction Plan (target ${esc(formatValue(p.target_pct))})</h3><p>${esc(p.statement)}</p>${trade ? `<ul>${trade}</ul>` : ''}${table}`;
+  return `<h3>Cost Reduction Plan (target ${esc(formatValue(p.target_pct))} of the routed requests' spend)</h3><p>${esc(p.statement)}</p>${trade ? `<ul>${trade}</ul>` : ''}${table}`;
 }
 
 function recommendations(items: readonly ReportRecommendation[]): string {
@@ -138,33 +142,59 @@ function matrix(doc: ReportDocument): string {
     .join('')}</table>`;
 }
 
+function modelMix(doc: ReportDocument): string {
+  const lines = modelMixLines(f, doc);
+  const body = lines.length === 0 ? '<p class="muted">No routed requests to mix.</p>' : `<h3>Recommended Model Distribution</h3>${ul(lines)}`;
+  return `<h2>Model Mix Optimization</h2>${body}<p class="muted">The task-to-model mapping behind it is the Model Selection Matrix above.</p>`;
+}
+
+function risks(doc: ReportDocument): string {
+  const rules = doc.routing_rules.rules;
+  const body = rules.length
+    ? rules.map((r) => `<h3><code>${esc(r.id)}</code>: ${esc(r.category)} (risk ${esc(r.risk)})</h3>${ul(riskLines(f, r))}`).join('')
+    : '<p class="muted">No change proposed: nothing to assess.</p>';
+  return `<h2>Risk Assessment</h2>${body}`;
+}
+
+function monitoringStatus(doc: ReportDocument): string {
+  const r = doc.monitoring_status.router;
+  const outcomes = r.outcomes.length
+    ? `<table><tr><th>Model</th><th>Task type</th><th>Outcomes</th><th>Mean score</th><th>Explored</th></tr>${r.outcomes
+        .map(
+          (o) => `<tr><td>${esc(o.model)}</td><td>${esc(o.task_type)}</td><td>${o.outcomes}</td><td>${o.mean_score.toFixed(3)}</td><td>${o.explored}</td></tr>`,
+        )
+        .join('')}</table>`
+    : '<p class="muted">No scored outcomes yet.</p>';
+  const evaluations = r.evaluations.length
+    ? `<ul>${r.evaluations.map((e) => `<li>${esc(evaluationText(e))}</li>`).join('')}</ul>`
+    : '<p class="muted">No candidate evaluated yet (aigw router train --from-store).</p>';
+  return (
+    `<h3>Router Learning${sourceLink('router_status')}</h3>${ul(routerLines(f, doc))}${outcomes}<h4>Candidate Evaluations</h4>${evaluations}` +
+    `<h3>Alerts${sourceLink('alerts')}</h3>${ul(alertLines(f, doc))}`
+  );
+}
+
 /** The report as one self-contained HTML page: inline CSS and SVG, no script, no external request. */
 export function renderReportHtml(doc: ReportDocument): string {
-  const s = doc.executive_summary;
+  const o = doc.expected_outcomes;
+  const charts = [costTrendSvg(doc), modelMixSvg(doc)].filter((x): x is string => x !== undefined);
   const p = doc.current_state.performance;
   const c = doc.current_state.cost;
   const q = doc.current_state.quality;
-  const o = doc.expected_outcomes;
-  const charts = [costTrendSvg(doc), modelMixSvg(doc)].filter((x): x is string => x !== undefined);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${esc(doc.title)}</title><style>${CSS}</style></head><body>
 <h1>${esc(doc.title)}</h1>
-<p class="muted">Generated ${esc(doc.generated_at)} · goal <strong>${esc(doc.parameters.goal)}</strong> · ${doc.parameters.cost_threshold_usd === null ? 'no cost cap' : `cost &lt; ${doc.parameters.cost_threshold_usd} USD`} · quality &gt; ${doc.parameters.quality_threshold ?? 'none'}</p>
-<h2>Executive Summary</h2><ul>
-${li('Analysis Period', esc(s.analysis_period))}${li('Total Requests Analyzed', `${m(s.total_requests)} (${m(s.routed_requests)} routed by the router)`)}${li('Current Average Cost', m(s.avg_cost_usd))}
-${li('Current Average Quality', m(s.avg_quality))}${li('Optimization Potential', `${dir(s.optimization_potential_pct, 'lower cost', 'higher cost')} on the ${m(s.routed_requests)} routed requests (share of their spend; the changes touch only routed traffic)`)}${li('Recommended Actions', m(s.recommended_actions))}</ul>
+<p class="muted">Generated ${esc(doc.generated_at)} · goal <strong>${esc(doc.parameters.goal)}</strong> · ${doc.parameters.cost_threshold_usd === null ? 'no cost cap' : `cost &lt; ${doc.parameters.cost_threshold_usd} USD`} · quality &gt; ${doc.parameters.quality_threshold ?? 'none'} · hover a number for its source</p>
+<h2>Executive Summary</h2>${ul(executiveSummaryLines(f, doc))}
 <h2>Current State Analysis</h2>
 ${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
-<h3>Performance Metrics</h3><ul>
-${li('Average Routing Latency', `${m(p.avg_routing_latency_ms)} (p95 ${m(p.p95_routing_latency_ms)}; whole request ${m(p.avg_request_latency_ms)})`)}${li('Success Rate', `${m(p.success_rate_pct)} (failures ${m(p.failure_rate_pct)})`)}${li('Peak Usage', esc(p.peak_usage))}</ul>
-${breakdownTable('Model (requests)', p.model_distribution)}
-<h3>Cost Analysis</h3><ul>
-${li('Total Spend', m(c.total_spend_usd))}${li('Budget Utilization', m(c.budget_utilization_pct))}${li('Prices', esc(c.price_sources))}${li('Cost Trend', `${esc(c.trend_direction)} (${m(c.trend_change_pct, { signed: true })})`)}</ul>
-${breakdownTable('Task type (cost)', c.by_task_type)}${breakdownTable('Model (cost)', c.by_model)}${breakdownTable('Model tier (cost)', c.by_tier)}
-<h3>Quality Metrics</h3><ul>
-${li('Average Quality Score', `${m(q.avg_quality)}/1.0`)}${li('Task Completion Rate', m(q.completion_rate_pct))}${li('Quality–Cost Correlation', m(q.quality_cost_correlation))}</ul>
-${breakdownTable('Model (quality)', q.by_model)}
+<h3>Performance Metrics</h3>${ul(performanceLines(f, doc).filter(([label]) => !label.startsWith('Model Distribution')))}
+${breakdownTable('Model (requests that reached a model)', p.model_distribution)}
+<h3>Cost Analysis</h3>${ul(costLines(f, doc).filter(([label]) => !label.startsWith('Cost per')))}
+${breakdownTable('Task type (share of window spend)', c.by_task_type)}${breakdownTable('Model (share of window spend)', c.by_model)}${breakdownTable('Model tier (share of window spend)', c.by_tier)}
+<h3>Quality Metrics</h3>${ul(qualityLines(f, doc).filter(([label]) => !label.startsWith('Quality by Model')))}
+${breakdownTable('Model (average quality over its rated requests)', q.by_model)}
 ${bottlenecks(doc)}
 ${decisions(doc)}
 <h2>Optimization Opportunities</h2>
@@ -175,14 +205,17 @@ ${costPlan(doc)}
 <h2>Recommended Routing Rules</h2>
 <h3>Updated Rule Set</h3>${ruleSet(doc.routing_rules.rules)}
 <h3>Model Selection Matrix</h3>${matrix(doc)}
+${modelMix(doc)}
 <h2>Implementation Plan</h2>
 <h3>Phase 1: Immediate Changes (Week 1)</h3>${plan(doc.implementation_plan.phase_1)}
 <h3>Phase 2: Tactical Improvements (Weeks 2-4)</h3>${plan(doc.implementation_plan.phase_2)}
 <h3>Phase 3: Strategic Enhancements (Months 2-3)</h3>${plan(doc.implementation_plan.phase_3)}
+${risks(doc)}
 <h2>Expected Outcomes</h2><ul>
-${li('Cost Change', `${dir(o.cost_reduction_pct, 'lower', 'higher')} than the routed requests' spend (${dir(o.cost_reduction_usd, 'saved', 'added')} over the analysis period)`)}${li('Performance Change', `${dir(o.latency_improvement_pct, 'faster', 'slower')} on average over the routed requests`)}
-${li('Quality Maintenance', `${m(o.quality_change, { signed: true })} quality change`)}${li('ROI Timeline', esc(o.roi_timeline))}</ul>
+${li('Cost Change', `${dirOf(f, o.cost_reduction_pct, 'lower', 'higher')} than the routed requests' spend (${dirOf(f, o.cost_reduction_usd, 'saved', 'added')} over the analysis period)`)}${li('Performance Change', `${dirOf(f, o.latency_improvement_pct, 'faster', 'slower')} on average over the routed requests`)}
+${li('Quality Maintenance', `${m(o.quality_change, { signed: true })} average quality change over the routed requests`)}${li('ROI Timeline', esc(o.roi_timeline))}</ul>
 <h2>Monitoring and Validation</h2><ul>${doc.monitoring.map((k) => li(k.name, `now ${m(k.current)}; target ${esc(k.target)}. ${esc(k.check)}`)).join('')}</ul>
+${monitoringStatus(doc)}
 ${doc.data_gaps.length > 0 ? `<div class="gaps"><h3>Data Gaps and Caveats</h3><ul>${doc.data_gaps.map((g) => `<li>${esc(g)}</li>`).join('')}</ul></div>` : ''}
 <h2>Sources</h2><table><tr><th>Id</th><th>Analysis</th><th>Rows</th><th>Query</th></tr>${doc.sources
     .map(

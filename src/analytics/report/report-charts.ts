@@ -28,7 +28,8 @@ export function modelMixSvg(doc: ReportDocument): string | undefined {
   const models = doc.current_state.performance.model_distribution.filter((b) => b.share_pct.value !== null);
   if (models.length === 0) return undefined;
   const barH = 22;
-  const labelW = 180;
+  // Wide enough for the longest label (about 7 px per character at 12 px), so no model name is cut off.
+  const labelW = Math.max(120, 16 + 7 * Math.max(...models.map((b) => b.name.length)));
   const barW = 420;
   const height = 40 + models.length * (barH + 8);
   const parts = [

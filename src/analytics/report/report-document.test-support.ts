@@ -61,6 +61,7 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
           { name: 'sim-large', value: metric(800, 'count', 'routing_analytics'), share_pct: metric(64.8, 'percent', 'routing_analytics') },
           { name: 'sim-small', value: metric(434, 'count', 'routing_analytics'), share_pct: metric(35.2, 'percent', 'routing_analytics') },
         ],
+        rejected_before_routing: metric(56, 'count', 'routing_analytics'),
         peak_usage: 'Tuesdays 14:00 UTC (96 requests in the busiest hour)',
       },
       cost: {
@@ -171,6 +172,17 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
         },
       ],
     },
+    model_mix: [
+      {
+        task_type: 'qa',
+        requests: metric(400, 'count', 'recommendations'),
+        current: [
+          { model: 'sim-large', share_pct: metric(62, 'percent', 'recommendations') },
+          { model: 'sim-small', share_pct: metric(38, 'percent', 'recommendations') },
+        ],
+        recommended: [{ model: 'sim-small', share_pct: metric(100, 'percent', 'recommendations') }],
+      },
+    ],
     implementation_plan: {
       phase_1: [{ action: 'Apply rule qa-low-to-small on 10% of traffic', recommendation_id: 'rec_cheap_qa', effort: 'Low', risk: 'Low', timeline: 'week 1' }],
       phase_2: [],
@@ -184,6 +196,32 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
       roi_timeline: 'immediate: the change is a config edit',
     },
     monitoring: [{ name: 'Average quality', current: metric(0.842, 'score', 'quality_metrics'), target: '≥ 0.8', check: 'weekly report' }],
+    monitoring_status: {
+      router: {
+        live_version: 'irt-2026-11+ls3',
+        promoted_model: null,
+        learning_enabled: true,
+        explore_share: 0.05,
+        learned_state: 'state 3: 120 outcomes, fitted 2026-01-07T23:00:00.000Z',
+        outcomes: [{ model: 'sim-small', task_type: 'qa', outcomes: 80, mean_score: 0.84, explored: 6 }],
+        evaluations: [
+          { at: '2026-01-07T12:00:00.000Z', version: 'cand-7', status: 'rejected', reason: 'AIQ 0.701 vs live 0.705: below the +0.01 promotion margin' },
+        ],
+      },
+      alerts: {
+        firing: [
+          {
+            rule_id: 'error-rate',
+            subject: 'sim-large',
+            severity: 'warning',
+            message: 'sim-large error rate 12% over 10 min',
+            since: '2026-01-07T22:00:00.000Z',
+          },
+        ],
+        insufficient_data: 2,
+        failing_destinations: [],
+      },
+    },
     data_gaps: ['No API key has a budget, so budget utilization is not defined.'],
     sources: [
       { id: 'routing_analytics', analysis: 'routingAnalytics', query: 'requests ⋈ decisions in the window', sample_size: 1234 },
@@ -192,7 +230,10 @@ export function sampleReportDocument(overrides: Partial<ReportDocument> = {}): R
       { id: 'bottlenecks', analysis: 'bottlenecks', query: 'decision times, model-hour latency, errors per minute', sample_size: 1234 },
       { id: 'cost_drivers', analysis: 'costDrivers', query: 'request rollup ranked by cost', sample_size: 1234 },
       { id: 'quality_issues', analysis: 'qualityIssues', query: 'quality cells below the threshold', sample_size: 1234 },
+      { id: 'request_patterns', analysis: 'requestPatterns', query: 'task type mix, requests per hour and weekday', sample_size: 1234 },
       { id: 'recommendations', analysis: 'recommend', query: 'replay of the history', sample_size: 600 },
+      { id: 'router_status', analysis: 'routerStatus', query: 'learning outcomes, learned state, router models', sample_size: 80 },
+      { id: 'alerts', analysis: 'activeAlerts', query: 'alert states and deliveries', sample_size: 1 },
     ],
     ...overrides,
   };

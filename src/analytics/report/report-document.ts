@@ -5,6 +5,9 @@ export const REPORT_TITLE = 'LLM Routing Optimization Report';
 /** Requests the client sent to a named model carry no task type: the router never classified them. */
 export const UNCLASSIFIED = 'unclassified (model named by the client)';
 
+/** A task-type breakdown's requests without one: a named model, or refused before routing (which has no model either). */
+export const NO_TASK_TYPE = 'no task type (model named by the client, or refused before routing)';
+
 /** Where a number came from: the analysis that computed it, so a reader can re-run the query. */
 export const SourceId = z.string().min(1);
 
@@ -112,6 +115,38 @@ export const Finding = z.object({ area: z.enum(['performance', 'cost', 'quality'
 export type Finding = z.infer<typeof Finding>;
 export const FINDING_AREA_LABEL: Record<Finding['area'], string> = { performance: 'Performance', cost: 'Cost', quality: 'Quality' };
 
+/** One task type's model shares (percent of its routed requests), now and with the recommended rules. */
+export const ModelMixRow = z.object({
+  task_type: z.string(),
+  requests: Metric,
+  current: z.array(z.object({ model: z.string(), share_pct: Metric })),
+  recommended: z.array(z.object({ model: z.string(), share_pct: Metric })),
+});
+export type ModelMixRow = z.infer<typeof ModelMixRow>;
+
+/** `aigw router status` in the report: the live router, what it has learned, and its last candidate evaluations. */
+export const RouterLearningStatus = z.object({
+  live_version: z.string(),
+  promoted_model: z.string().nullable(),
+  learning_enabled: z.boolean(),
+  explore_share: z.number(),
+  learned_state: z.string(),
+  outcomes: z.array(z.object({ model: z.string(), task_type: z.string(), outcomes: z.number(), mean_score: z.number(), explored: z.number() })),
+  evaluations: z.array(z.object({ at: z.string(), version: z.string(), status: z.string(), reason: z.string() })),
+});
+export type RouterLearningStatus = z.infer<typeof RouterLearningStatus>;
+
+/** The alert states now (src/alerts): what is firing, what could not be judged, failing destinations. */
+export const AlertStatus = z.object({
+  firing: z.array(z.object({ rule_id: z.string(), subject: z.string(), severity: z.string(), message: z.string(), since: z.string() })),
+  insufficient_data: z.number(),
+  failing_destinations: z.array(z.string()),
+});
+export type AlertStatus = z.infer<typeof AlertStatus>;
+
+export const MonitoringStatus = z.object({ router: RouterLearningStatus, alerts: AlertStatus });
+export type MonitoringStatus = z.infer<typeof MonitoringStatus>;
+
 export const TrendPoint = z.object({ bucket_start: z.string(), cost_usd: z.number(), requests: z.number() });
 
 export const ReportDocument = z.object({
@@ -144,7 +179,10 @@ export const ReportDocument = z.object({
       avg_request_latency_ms: Metric,
       success_rate_pct: Metric,
       failure_rate_pct: Metric,
+      /** Requests that reached a model, per model (shares of those requests). */
       model_distribution: z.array(Breakdown),
+      /** Requests refused before a model was chosen (authentication, budget, rate limit, invalid request): no model, no quality sample. */
+      rejected_before_routing: Metric,
       peak_usage: z.string(),
     }),
     cost: z.object({
@@ -177,6 +215,8 @@ export const ReportDocument = z.object({
     trade_off_scenarios: z.array(GoalScenarioRow),
   }),
   routing_rules: z.object({ rules: z.array(ReportRecommendation), model_selection_matrix: z.array(MatrixCell) }),
+  /** The seed's Model Mix Optimization: per task type, the share of its routed requests per model now and with the recommended rules. */
+  model_mix: z.array(ModelMixRow),
   implementation_plan: z.object({ phase_1: z.array(PlanItem), phase_2: z.array(PlanItem), phase_3: z.array(PlanItem) }),
   expected_outcomes: z.object({
     cost_reduction_pct: Metric,
@@ -186,6 +226,8 @@ export const ReportDocument = z.object({
     roi_timeline: z.string(),
   }),
   monitoring: z.array(Kpi),
+  /** What the gateway watches while the changes roll out: the router's learning loop and the alert states. */
+  monitoring_status: MonitoringStatus,
   /** Plain statements of what is missing or uncertain (insufficient data, missing metrics, conflicting goals). */
   data_gaps: z.array(z.string()),
   /** Every analysis the numbers came from, with the query it ran and the rows it saw. */
