@@ -1,4 +1,4 @@
-// npm run bench:learning -- [--data FILE...] [--requests 3000] [--out bench/results/learning.json]
+// npm run bench:learning -- [--data FILE...] [--requests 3000] [--out bench/results/learning.json] [--via http|in-process]
 // Replays outcome files as traffic through the router with learning on, and scores the learned state on a
 // fixed 20% of each file that is never served (docs/router-learning.md, "Benchmark").
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { LearningConfig } from '../src/config/learning-schema.ts';
 import { readOutcomeFiles } from '../src/router/predictor/outcome-rows.ts';
 import { renderSvgPlot } from '../src/router/eval/svg-plot.ts';
 import { benchBase } from './lib/learning-base.ts';
+import { replayOverHttp } from './lib/learning-http.ts';
 import { replayInProcess, type CurvePoint } from './lib/learning-replay.ts';
 import { prepareBenchFile } from './lib/learning-setup.ts';
 
@@ -24,6 +25,7 @@ interface Args {
   exploreShare: number;
   base: 'leave-out' | 'shipped';
   offline: 'full' | 'observed';
+  via: 'http' | 'in-process';
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -38,6 +40,7 @@ function parseArgs(argv: readonly string[]): Args {
     exploreShare: defaults.explore_share,
     base: 'leave-out',
     offline: 'full',
+    via: 'http',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -51,6 +54,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--explore-share') args.exploreShare = Number.parseFloat(next());
     else if (a === '--base') args.base = next() as Args['base'];
     else if (a === '--offline') args.offline = next() as Args['offline'];
+    else if (a === '--via') args.via = next() as Args['via'];
     else throw new Error(`unknown argument ${a}`);
   }
   if (args.data.length === 0) args.data = [join(SHARED, 'mmlu-dev.jsonl'), join(SHARED, 'routerbench-arc-challenge-train.jsonl')];
@@ -101,17 +105,14 @@ for (const path of args.data) {
   const t0 = Date.now();
   const file = prepareBenchFile(path, readOutcomeFiles([path]), args.seed);
   const base = benchBase(path, args.base);
-  const replay = await replayInProcess(file, base.predictor, {
-    requests: args.requests,
-    window: args.window,
-    seed: args.seed,
-    exploreShare: args.exploreShare,
-    refitEvery: LearningConfig.parse({}).refit_every_outcomes,
-    residualL2: LearningConfig.parse({}).residual_l2,
-    offlineData: args.offline,
-    checkpoints: CHECKPOINTS,
-    log: (line) => console.error(line),
-  });
+  const defaults = LearningConfig.parse({});
+  const common = { requests: args.requests, window: args.window, seed: args.seed, exploreShare: args.exploreShare, refitEvery: defaults.refit_every_outcomes };
+  const log = (line: string) => console.error(line);
+  // Default: through a started gateway over HTTP, grades as POST /v1/feedback; in-process: the router called directly.
+  const replay =
+    args.via === 'http'
+      ? await replayOverHttp(file, base.predictor, { ...common, modelFile: base.modelFile, checkpoints: CHECKPOINTS, log })
+      : await replayInProcess(file, base.predictor, { ...common, residualL2: defaults.residual_l2, offlineData: args.offline, checkpoints: CHECKPOINTS, log });
   const worstBelowOff = Math.max(...replay.curve.map((c) => c.off - c.on));
   // A window is worse than learning off beyond its noise when off − on exceeds the paired sd of (on − off).
   const worseBeyondNoise = replay.curve.filter((c) => c.served > 0 && c.off - c.on > c.onOffNoise).map((c) => c.served);
@@ -142,6 +143,7 @@ const report = {
   requests: args.requests,
   window: args.window,
   explore_share: args.exploreShare,
+  via: args.via === 'http' ? 'HTTP requests to a started gateway on a simulated fleet, grades as POST /v1/feedback' : 'the router called in-process',
   offline:
     args.offline === 'full'
       ? "trained offline (aigw router train) on the served prompts with every model's outcome"

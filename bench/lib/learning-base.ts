@@ -18,6 +18,8 @@ const SHARED_DATA = resolve(repo, '..', 'shared', 'data');
 
 export interface BenchBase {
   predictor: IrtQualityPredictor;
+  /** The file a gateway serves it from (routing.model_file); undefined: the shipped model. */
+  modelFile: string | undefined;
   description: string;
 }
 
@@ -30,7 +32,7 @@ export interface BenchBase {
 export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchBase {
   const name = basename(file);
   if (choice === 'shipped' || !SHIPPED_TRAINING_FILES.includes(name))
-    return { predictor: loadPredictor(), description: 'the shipped model (models/router-default.json)' };
+    return { predictor: loadPredictor(), modelFile: undefined, description: 'the shipped model (models/router-default.json)' };
   const others = SHIPPED_TRAINING_FILES.filter((f) => f !== name).map((f) => join(SHARED_DATA, f));
   const missing = others.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new Error(`--base leave-out needs the shared training files: missing ${missing.join(', ')}`);
@@ -46,6 +48,7 @@ export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchB
   }
   return {
     predictor: predictorFromJson(text),
+    modelFile: cached,
     description: `the shipped configuration (seed 42) trained on ${others.map((f) => basename(f)).join(', ')} (not on ${name})`,
   };
 }

@@ -188,20 +188,16 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
   });
 });
 
-describe('memory budget ledger speed', () => {
-  it('reserves and settles in microseconds', async () => {
+describe('memory budget ledger over many pairs', () => {
+  // Its speed is measured by npm run bench:overhead (keyed mode), not here: no wall time in unit tests.
+  it('adds 20,000 reserve and settle pairs exactly', async () => {
     const ledger = new MemoryBudgetLedger();
     const limits = { dailyUsd: 1e6, monthlyUsd: 1e7 };
-    await ledger.reserve('k', 0, limits, NOON);
     const n = 20_000;
-    const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const r = await ledger.reserve('k', 0.001, limits, NOON + i);
       if (r.ok) await ledger.settle(r.reservationId, 0.0005);
     }
-    const perPairUs = ((performance.now() - t0) * 1_000) / n;
     expect((await ledger.spent('k', NOON + n)).dayUsd).toBeCloseTo(10, 9);
-    // About 1 µs per reserve+settle pair here; the bound allows slow CI machines.
-    expect(perPairUs).toBeLessThan(25);
   });
 });
