@@ -79,7 +79,9 @@ function decided(outcome: RouteOutcome): RouteDecision {
 
 async function decideWith(c: BackendCase, answer: FakeAnswer, extra: Record<string, unknown> = {}, input = ask()) {
   server.answer(answer);
-  const { router, backend } = setUp(c.config(server.baseUrl, extra));
+  // A generous timeout unless the test is about timeouts: on a loaded machine the fake service's
+  // localhost round trip can pass the 300 ms default, and the test would see a timeout instead.
+  const { router, backend } = setUp(c.config(server.baseUrl, { timeout_ms: 5_000, ...extra }));
   const builtin = router.decide(input);
   const outcome = await backend.decide(input, builtin);
   return { builtin: decided(builtin), builtinOutcome: builtin, outcome, final: decided(outcome) };
