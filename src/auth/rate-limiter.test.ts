@@ -80,13 +80,14 @@ describe.each(flavors)('$name rate limiter', ({ group, shared }) => {
 });
 
 describe('memory rate limiter', () => {
-  it('decides in about a microsecond', () => {
+  // Its speed is measured by npm run bench:overhead (keyed mode), not here: no wall time in unit tests.
+  it('holds each of 100 keys to its rate over 100,000 hits in 100 s', () => {
     const limiter = new MemoryRateLimiter();
-    const n = 100_000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) limiter.hitSync(`k${i % 100}`, 1_000, T0 + i);
-    const perHitUs = ((performance.now() - t0) * 1_000) / n;
-    expect(perHitUs).toBeLessThan(10);
+    // 300/min against 600/min offered per key: at most one minute's burst plus 100 s at the rate.
+    let admitted = 0;
+    for (let i = 0; i < 100_000; i++) if (limiter.hitSync(`k${i % 100}`, 300, T0 + i).ok) admitted++;
+    expect(admitted).toBeGreaterThanOrEqual(100 * 500);
+    expect(admitted).toBeLessThanOrEqual(100 * (300 + 500));
   });
 
   it('forgets idle keys instead of growing without bound', () => {

@@ -240,15 +240,11 @@ describe('no eligible model', () => {
 });
 
 describe('speed', () => {
-  it('decides in well under 200 µs at p99 (policy with a constant-time analyzer)', () => {
-    const r = router();
-    const input = ask(ANALYZE);
-    for (let i = 0; i < 2_000; i++) r.decide(input);
-    const samplesUs: number[] = [];
-    for (let i = 0; i < 5_000; i++) samplesUs.push(r.decide(input).decisionUs);
-    samplesUs.sort((a, b) => a - b);
-    const p99 = samplesUs[Math.floor(samplesUs.length * 0.99)] ?? Infinity;
-    expect(p99).toBeLessThan(200);
+  // Decision time is measured by npm run bench:router (p99 at 2,000 tokens), not here: no wall time in unit tests.
+  it('reports the time each decision took', () => {
+    const decision = decided(router().decide(ask(ANALYZE)));
+    expect(decision.decisionUs).toBeGreaterThan(0);
+    expect(Number.isFinite(decision.decisionUs)).toBe(true);
   });
   it("logs the predictor's trust and says in the rationale when an unfamiliar prompt was routed on task-level quality", () => {
     const withTrust = (trust: number) => ({ ...fakePredictor, trust: () => ({ trust, unfamiliar: trust < 0.05 }) });

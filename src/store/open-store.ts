@@ -2,10 +2,11 @@ import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type pg from 'pg';
 import { POSTGRES_MAX_PARAMS, SQLITE_MAX_PARAMS } from './insert-chunks.ts';
 import { KyselyStore } from './kysely-store.ts';
+import { OwnSchemaPostgresDialect } from './own-schema-introspector.ts';
 import type { Database } from './schema.ts';
 import { SqliteReadPoolDialect } from './sqlite-read-dialect.ts';
 import { SqliteReadPool } from './sqlite-read-pool.ts';
@@ -119,7 +120,7 @@ async function openPostgresStore(
   // itself, where no one listens while it is out of the pool: without this the process crashes.
   // The query it was running fails on its own and its caller retries (batch writer) or degrades.
   pool.on('connect', (client) => client.on('error', (err) => onConnectionError?.(err)));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   try {
     if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
