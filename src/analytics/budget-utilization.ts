@@ -48,28 +48,21 @@ export async function budgetUtilization(db: Kysely<Database>, q: AnalysisQuery):
   const budgets: BudgetUse[] = [];
   for (const k of keys) {
     const spent = byKey.get(k.id) ?? { dayUsd: 0, monthUsd: 0 };
-    const daily = k.budget_daily_usd === null ? null : num(k.budget_daily_usd);
-    const monthly = k.budget_monthly_usd === null ? null : num(k.budget_monthly_usd);
-    if (daily !== null && daily > 0) {
+    const periods = [
+      { period: 'daily', startMs: dayStartMs, limit: k.budget_daily_usd, spentUsd: spent.dayUsd },
+      { period: 'monthly', startMs: monthStartMs, limit: k.budget_monthly_usd, spentUsd: spent.monthUsd },
+    ] as const;
+    for (const p of periods) {
+      const budgetUsd = p.limit === null ? null : num(p.limit);
+      if (budgetUsd === null || budgetUsd <= 0) continue;
       budgets.push({
         key_id: k.id,
         key_name: k.name,
-        period: 'daily',
-        period_start: isoOf(dayStartMs),
-        budget_usd: daily,
-        spent_usd: roundSig(spent.dayUsd) ?? 0,
-        utilization: roundSig(spent.dayUsd / daily) ?? 0,
-      });
-    }
-    if (monthly !== null && monthly > 0) {
-      budgets.push({
-        key_id: k.id,
-        key_name: k.name,
-        period: 'monthly',
-        period_start: isoOf(monthStartMs),
-        budget_usd: monthly,
-        spent_usd: roundSig(spent.monthUsd) ?? 0,
-        utilization: roundSig(spent.monthUsd / monthly) ?? 0,
+        period: p.period,
+        period_start: isoOf(p.startMs),
+        budget_usd: budgetUsd,
+        spent_usd: roundSig(p.spentUsd) ?? 0,
+        utilization: roundSig(p.spentUsd / budgetUsd) ?? 0,
       });
     }
   }

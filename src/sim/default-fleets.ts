@@ -4,6 +4,7 @@ import { SimFleet, type SimModelInput } from './fleet-schema.ts';
  * A made-up fleet mirroring today's price/quality spread, from a tiny fast model to a slow reasoner.
  * Every number here is invented but plausible; the ids say "sim" so nobody mistakes them for real models.
  */
+// Fleet data: model entries look alike by design (same fields, other numbers); duplicates lists them as same-shape pairs.
 export const DEFAULT_FLEET: SimFleet = SimFleet.parse({
   name: 'default',
   description: 'Six simulated models spanning economy to premium (invented prices, speeds and accuracies).',

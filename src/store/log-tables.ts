@@ -5,6 +5,7 @@ import type { BudgetReservationRow, DecisionRow, RequestRow } from './types.ts';
 /** Fails to compile when `Cols` misses a column of `Table` (extra or misspelled names fail at `satisfies`). */
 type CoversAll<Table, Cols extends readonly (keyof Table)[]> = Exclude<keyof Table, Cols[number]> extends never ? Cols : never;
 
+// Column lists per table (same shape, different tables): each is checked against its table type by CoversAll.
 const REQUEST_COLUMNS = [
   'id',
   'created_at',

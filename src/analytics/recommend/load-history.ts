@@ -61,14 +61,7 @@ function toGoal(value: string): Goal {
  * Filters: task types on the decision, keys and models (as used) on the request.
  */
 export async function loadHistory(db: Kysely<Database>, q: AnalysisQuery, maxRows = DEFAULT_MAX_HISTORY_ROWS): Promise<History> {
-  const base = db
-    .selectFrom('decisions as d')
-    .innerJoin('requests as r', 'r.id', 'd.request_id')
-    .where('r.created_at', '>=', q.fromMs)
-    .where('r.created_at', '<', q.toMs)
-    .$if(q.taskTypes.length > 0, (qb) => qb.where('d.task_type', 'in', q.taskTypes))
-    .$if(q.keyIds.length > 0, (qb) => qb.where('r.key_id', 'in', q.keyIds))
-    .$if(q.models.length > 0, (qb) => qb.where('r.model_used', 'in', q.models));
+  const base = routedInWindow(db, q);
   const totalRequests = await countRouted(db, q);
   // Above the cap, a stable share of id buckets: a filter during the scan, no sort of the whole window.
   const buckets = totalRequests > maxRows ? Math.max(1, Math.round((ID_BUCKETS * maxRows) / totalRequests)) : ID_BUCKETS;
@@ -134,14 +127,7 @@ async function countRouted(db: Kysely<Database>, q: AnalysisQuery): Promise<numb
           .$if(q.taskTypes.length > 0, (qb) => qb.where('d.task_type', 'in', q.taskTypes))
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirst()
-      : await db
-          .selectFrom('decisions as d')
-          .innerJoin('requests as r', 'r.id', 'd.request_id')
-          .where('r.created_at', '>=', q.fromMs)
-          .where('r.created_at', '<', q.toMs)
-          .$if(q.taskTypes.length > 0, (qb) => qb.where('d.task_type', 'in', q.taskTypes))
-          .$if(q.keyIds.length > 0, (qb) => qb.where('r.key_id', 'in', q.keyIds))
-          .$if(q.models.length > 0, (qb) => qb.where('r.model_used', 'in', q.models))
+      : await routedInWindow(db, q)
           .select((eb) => eb.fn.countAll().as('n'))
           .executeTakeFirst();
   return toNumber(counted?.n ?? 0);
@@ -177,4 +163,16 @@ async function loadSignals(
     byRequest.set(row.request_id, list);
   }
   return byRequest;
+}
+
+/** Decisions joined to their requests in the window, filtered by task type (decision), key and model used (request). */
+function routedInWindow(db: Kysely<Database>, q: AnalysisQuery) {
+  return db
+    .selectFrom('decisions as d')
+    .innerJoin('requests as r', 'r.id', 'd.request_id')
+    .where('r.created_at', '>=', q.fromMs)
+    .where('r.created_at', '<', q.toMs)
+    .$if(q.taskTypes.length > 0, (qb) => qb.where('d.task_type', 'in', q.taskTypes))
+    .$if(q.keyIds.length > 0, (qb) => qb.where('r.key_id', 'in', q.keyIds))
+    .$if(q.models.length > 0, (qb) => qb.where('r.model_used', 'in', q.models));
 }

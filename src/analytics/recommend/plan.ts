@@ -39,6 +39,11 @@ export function modelMixChanges(rows: readonly HistoryRow[], ctx: ReplayContext,
   }));
 }
 
+/** The whole window replayed under the given rules, as an expected impact (scale 1: the window itself). */
+function replayedImpact(rows: readonly HistoryRow[], ctx: ReplayContext, rules: Parameters<typeof replayPolicyChange>[2]): ReturnType<typeof toExpectedImpact> {
+  return toExpectedImpact(replayPolicyChange(rows, ctx, rules), 1);
+}
+
 /** Lower quality floors tried when the target reduction is out of reach at the requested floor. */
 const FLOOR_STEPS = [0.05, 0.1, 0.15];
 
@@ -60,13 +65,10 @@ export function costReductionPlan(
   let quality: number | null = null;
   for (const rec of bySavings) {
     chosen.push(rec);
-    const impact = toExpectedImpact(
-      replayPolicyChange(
-        rows,
-        ctx,
-        chosen.map((r) => r.rule),
-      ),
-      1,
+    const impact = replayedImpact(
+      rows,
+      ctx,
+      chosen.map((r) => r.rule),
     );
     reduction = -impact.costChangePct;
     quality = impact.avgQualityAfter;
@@ -74,13 +76,10 @@ export function costReductionPlan(
   }
   const reachable = reduction >= targetReductionPct;
   const ids = chosen.map((r) => r.id);
+  const chosenSet = { targetReductionPct, reachable, recommendationIds: ids, expectedReductionPct: reduction, expectedQuality: quality };
   if (reachable) {
     return {
-      targetReductionPct,
-      reachable,
-      recommendationIds: ids,
-      expectedReductionPct: reduction,
-      expectedQuality: quality,
+      ...chosenSet,
       statement: `${ids.length} change(s) reach the ${targetReductionPct}% target: expected ${reductionWords(reduction)} at average quality ${quality?.toFixed(3) ?? 'n/a'} (floor ${c.minQuality}).`,
       tradeOffs: [],
     };
@@ -92,13 +91,10 @@ export function costReductionPlan(
   // Lower floors only until one reaches the target: each is a full search.
   for (const floor of floors) {
     const hits = searchRuleChanges(rows, ctx, { ...c, goal: 'cost', minQuality: floor }, { preferModels: false });
-    const impact = toExpectedImpact(
-      replayPolicyChange(
-        rows,
-        ctx,
-        hits.map((h) => h.rule),
-      ),
-      1,
+    const impact = replayedImpact(
+      rows,
+      ctx,
+      hits.map((h) => h.rule),
     );
     tradeOffs.push({ qualityFloor: floor, expectedReductionPct: -impact.costChangePct, expectedQuality: impact.avgQualityAfter });
     if (-impact.costChangePct >= targetReductionPct) break;
@@ -110,11 +106,7 @@ export function costReductionPlan(
       (tradeOffs.at(-1)?.qualityFloor ?? c.minQuality) +
       ' reaches it with routing rules alone; cheaper models or caching are needed.';
   return {
-    targetReductionPct,
-    reachable,
-    recommendationIds: ids,
-    expectedReductionPct: reduction,
-    expectedQuality: quality,
+    ...chosenSet,
     statement: `The ${targetReductionPct}% target cannot be reached within the quality floor ${c.minQuality}: all ${ids.length} cost-saving change(s) together give ${ids.length === 0 ? 'nothing' : reductionWords(reduction)}.${tradeOff}`,
     tradeOffs,
   };
@@ -166,13 +158,10 @@ export function goalScenarios(
 ): GoalScenario[] {
   return GOALS.map((goal) => {
     const hits = (goal === c.goal ? hitsForGoal : searchRuleChanges(rows, ctx, { ...c, goal }, { preferModels: false })).slice(0, maxRules);
-    const impact = toExpectedImpact(
-      replayPolicyChange(
-        rows,
-        ctx,
-        hits.map((h) => h.rule),
-      ),
-      1,
+    const impact = replayedImpact(
+      rows,
+      ctx,
+      hits.map((h) => h.rule),
     );
     return {
       goal,

@@ -38,6 +38,7 @@ export interface ReplayResult {
   affected: number;
   /** Requests the change's rule matches (its segment), whether or not it switches their model. */
   matched: number;
+  // Field docs of a result type; duplicates pairs it with other typed records of the same shape.
   segmentBaseline: OutcomeTotals;
   segmentExpected: OutcomeTotals;
   /** Share of switched requests whose new model has fewer than 10 observed ratings for the task type. */

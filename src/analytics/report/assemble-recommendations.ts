@@ -12,6 +12,7 @@ function qualityDelta(before: number | null, after: number | null): number | nul
 
 /** One replayed rule change in the seed's recommendation format. */
 export function toReportRecommendation(r: RuleRecommendation): ReportRecommendation {
+  // A field-by-field mapping into the seed's snake_case format (same shape as other row mappings, different fields).
   const i = r.expectedImpact;
   return {
     id: r.id,

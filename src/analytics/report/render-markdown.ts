@@ -1,4 +1,5 @@
 import { formatValue } from './format-metric.ts';
+// The HTML renderer imports the same phrases: both say the same sentences (report-phrases.ts), each in its own markup.
 import {
   alertLines,
   costLines,

@@ -7,6 +7,7 @@ import { callMaxTokens, readOptions, throwIfAborted, withSystemNote, type Descri
  * call), and one verifier call scores all 2n side by side. The best-scored HELPFUL solution is kept;
  * a later round's helpful prover is asked to improve on it. Sneaky solutions only train the verifier's eye.
  */
+// Each technique declares its own option table (same shape as mcts/bon/…, different options and bounds).
 export const PVG_OPTIONS: OptionSpecs = {
   n: { min: 1, max: 8, default: 2, integer: true, description: 'solutions per prover per round' },
   rounds: { min: 1, max: 3, default: 1, integer: true, description: 'prover–verifier rounds' },

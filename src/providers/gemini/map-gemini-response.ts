@@ -36,6 +36,7 @@ export function mapGeminiResponse(body: unknown, target: UpstreamTarget, request
     choices.push({ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter', logprobs: null });
   }
   const usage = normalizeGeminiUsage(rec.usageMetadata);
+  // The same OpenAI completion shape as the Anthropic and OpenAI mappers, filled from this wire format's own fields.
   const completion: ChatCompletion = {
     id: asString(rec.responseId) || fallbackCompletionId(requestId),
     object: 'chat.completion',

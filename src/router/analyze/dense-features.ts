@@ -178,6 +178,7 @@ export const KEYWORD_CLASSES = {
     'in a nutshell',
     'few words',
   ],
+  // Overlaps task-lexicon's creative words on purpose, kept apart: the shipped predictor's features were fitted on this exact list, the classifier's list is tuned separately.
   creative: [
     'poem',
     'story',

@@ -33,6 +33,7 @@ export interface LearningCounters {
   failures: number;
 }
 
+// Tuning constants (a block of numbers, as in hashed-ngrams.ts, with unrelated meanings).
 const FLUSH_ROWS = 200;
 const FLUSH_MS = 500;
 const STATES_KEPT = 20;
