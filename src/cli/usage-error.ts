@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/load-config.ts';
+import { ConfigError } from '../config/config-error.ts';
 
 /**
  * Errors of the optimizer that are the caller's mistake, matched by name: importing their classes

@@ -6,14 +6,7 @@ import { GatewayConfig } from './schema.ts';
 import { checkReferences, type TechniquePlanCheck } from './check-references.ts';
 import { applyProviderLimits } from './provider-limits.ts';
 import { fillKnownModels } from './known-models/fill-known-models.ts';
-
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(source: string, problems: string[]) {
-    super(`Invalid configuration in ${source}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.problems = problems;
-  }
-}
+import { ConfigError } from './config-error.ts';
 
 /** `models[2].pricing.input` from a zod issue path. */
 export function formatPath(path: readonly PropertyKey[]): string {
