@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -24,4 +25,8 @@ function copyMjs(dir) {
   }
 }
 copyMjs(join(root, 'src'));
+// The binary copy of the shipped router model (model-cache.ts), so the first `aigw serve` or `aigw route`
+// after `npm ci` starts as fast as later ones; it is keyed by the JSON's hash, so a new JSON gets a new copy.
+const { loadPredictor } = await import(pathToFileURL(join(root, 'dist', 'router', 'predictor', 'load-predictor.js')).href);
+loadPredictor();
 writeFileSync(join(root, 'dist', '.build-stamp'), `${new Date().toISOString()}\n`);
