@@ -9,6 +9,7 @@ import { LearnedState } from './learned-state.ts';
 import type { LearningPredictor } from './learning-predictor.ts';
 import { decodeFeatures, encodeFeatures, type LearningRow } from './learning-row.ts';
 import { OnlineLearner } from './online-learner.ts';
+import { DEFAULT_ONLINE_RIDGE } from './online-ridge.ts';
 import { predictorFromJson } from '../predictor/load-predictor.ts';
 
 export interface LearningLoopLogger {
@@ -120,7 +121,12 @@ export class LearningLoop {
 
   constructor(private readonly deps: LearningLoopDeps) {
     const cfg = deps.config();
-    this.learner = new OnlineLearner(deps.predictor, deps.catalog, { ...DEFAULT_FIT, priorStrength: cfg.prior_strength, residualL2: cfg.residual_l2 });
+    this.learner = new OnlineLearner(
+      deps.predictor,
+      deps.catalog,
+      { ...DEFAULT_FIT, priorStrength: cfg.prior_strength, residualL2: cfg.residual_l2 },
+      { ...DEFAULT_ONLINE_RIDGE, l2: cfg.ridge_l2 },
+    );
   }
 
   private now(): number {

@@ -28,18 +28,18 @@ export interface LearningRow {
 }
 
 /** Bytes of little-endian typed arrays as base64: a row's features stay a few KB of text in either store. */
-function bytesOf(view: ArrayBufferView): string {
+export function bytesOf(view: ArrayBufferView): string {
   return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
 }
 
-function u32(base64: string): Uint32Array {
+export function u32(base64: string): Uint32Array {
   const buf = Buffer.from(base64, 'base64');
   const out = new Uint32Array(buf.byteLength / 4);
   for (let i = 0; i < out.length; i++) out[i] = buf.readUInt32LE(i * 4);
   return out;
 }
 
-function f32(base64: string): Float32Array {
+export function f32(base64: string): Float32Array {
   const buf = Buffer.from(base64, 'base64');
   const out = new Float32Array(buf.byteLength / 4);
   for (let i = 0; i < out.length; i++) out[i] = buf.readFloatLE(i * 4);
