@@ -26,8 +26,11 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     load: async () => (await import('./keys-commands.ts')).registerKeysCommands,
   },
   {
+    summaries: { route: 'show the routing decision for a prompt (no model is called)' },
+    load: async () => (await import('./route-commands.ts')).registerRouteCommands,
+  },
+  {
     summaries: {
-      route: 'show the routing decision for a prompt (no model is called)',
       router: 'the learned quality predictor and its learning loop',
       eval: 'evaluate the router and the optimizer',
     },

@@ -9,7 +9,14 @@ import { TASK_TYPES } from '../../config/schema.ts';
 export const MODEL_FILE_FORMAT = 'aigw-router-predictor';
 export const MODEL_FILE_VERSION = 1;
 
-const Head = z.strictObject({ bias: z.number(), weights: z.string() });
+/**
+ * A weight vector: base64 in the JSON file; already a Float32Array when read from the binary copy
+ * (model-cache.ts). JSON never yields a Float32Array, so the JSON accepted is the same.
+ */
+const Floats = z.union([z.string(), z.instanceof(Float32Array)]);
+type Floats = z.infer<typeof Floats>;
+
+const Head = z.strictObject({ bias: z.number(), weights: Floats });
 
 const TaskNumbers = z.record(z.string(), z.number());
 /** A number per task type, and one for the other task types. */
@@ -36,9 +43,9 @@ export const ModelEntry = z.strictObject({
   /** Per-model logistic on the dense and task features only: the level per-prompt deviations shrink to. */
   coarse: Head.optional(),
   /** TF-IDF ridge head over the hashed buckets (weights pre-multiplied by the file's `ridge.idf`). */
-  ridge: z.string().optional(),
+  ridge: Floats.optional(),
   /** Second ridge head over the text space (`featureSpec.hashing.text`), pre-multiplied by `ridge.textIdf`. */
-  ridgeText: z.string().optional(),
+  ridgeText: Floats.optional(),
   /**
    * The correctness sources (datasets) the model has rows in. Models linked through shared sources form
    * a family whose levels are comparable; a sparse task type takes the shift of its own family (sparse-tasks.ts).
@@ -82,7 +89,7 @@ export const PredictorFile = z.strictObject({
    * β, the share of the ridge probability in the final one, per task type:
    * p = (1 − β)·p_irt + β·clip(σ(g) + ω·x̃ + ω'·x̃_t).
    */
-  ridge: z.strictObject({ idf: z.string(), textIdf: z.string().optional(), share: Shares }).optional(),
+  ridge: z.strictObject({ idf: Floats, textIdf: Floats.optional(), share: Shares }).optional(),
   /**
    * Trust in the per-prompt part (novelty.ts): the training prompts' 101 quantiles of novelty u(x) on
    * the `space` whose idf the ridge heads store (each row's own n-grams left out of the idf), and τ:
@@ -108,8 +115,12 @@ export function encodeFloats(values: ArrayLike<number>): string {
   return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
 }
 
-export function decodeFloats(base64: string, expectedLength: number): Float32Array {
-  const buf = Buffer.from(base64, 'base64');
+export function decodeFloats(value: Floats, expectedLength: number): Float32Array {
+  if (typeof value !== 'string') {
+    if (value.length !== expectedLength) throw new Error(`weight vector has ${value.length} values, expected ${expectedLength}`);
+    return value;
+  }
+  const buf = Buffer.from(value, 'base64');
   if (buf.byteLength !== expectedLength * 4) {
     throw new Error(`weight vector has ${buf.byteLength / 4} values, expected ${expectedLength}`);
   }
