@@ -1,4 +1,4 @@
-// npm run bench:learning -- [--data FILE...] [--requests 3000] [--out bench/results/learning.json] [--via http|in-process]
+// npm run bench:learning -- [--data FILE...] [--requests 3000] [--out bench/results/learning.json] [--via http|in-process] [--svg FILE]
 // Replays outcome files as traffic through the router with learning on, and scores the learned state on a
 // fixed 20% of each file that is never served (docs/router-learning.md, "Benchmark").
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { readOutcomeFiles } from '../src/router/predictor/outcome-rows.ts';
 import { renderSvgPlot } from '../src/router/eval/svg-plot.ts';
 import { benchBase } from './lib/learning-base.ts';
 import { replayOverHttp } from './lib/learning-http.ts';
+import { OfflineTrainer } from './lib/learning-offline.ts';
 import { replayInProcess, type CurvePoint } from './lib/learning-replay.ts';
 import { prepareBenchFile } from './lib/learning-setup.ts';
 
@@ -23,8 +24,8 @@ interface Args {
   window: number;
   seed: number;
   exploreShare: number;
+  ridgeL2: number;
   base: 'leave-out' | 'shipped';
-  offline: 'full' | 'observed';
   via: 'http' | 'in-process';
 }
 
@@ -38,8 +39,8 @@ function parseArgs(argv: readonly string[]): Args {
     window: 250,
     seed: 1,
     exploreShare: defaults.explore_share,
+    ridgeL2: defaults.ridge_l2,
     base: 'leave-out',
-    offline: 'full',
     via: 'http',
   };
   for (let i = 0; i < argv.length; i++) {
@@ -52,8 +53,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--window') args.window = Number.parseInt(next(), 10);
     else if (a === '--seed') args.seed = Number.parseInt(next(), 10);
     else if (a === '--explore-share') args.exploreShare = Number.parseFloat(next());
+    else if (a === '--ridge-l2') args.ridgeL2 = Number.parseFloat(next());
     else if (a === '--base') args.base = next() as Args['base'];
-    else if (a === '--offline') args.offline = next() as Args['offline'];
     else if (a === '--via') args.via = next() as Args['via'];
     else throw new Error(`unknown argument ${a}`);
   }
@@ -106,13 +107,21 @@ for (const path of args.data) {
   const file = prepareBenchFile(path, readOutcomeFiles([path]), args.seed);
   const base = benchBase(path, args.base);
   const defaults = LearningConfig.parse({});
-  const common = { requests: args.requests, window: args.window, seed: args.seed, exploreShare: args.exploreShare, refitEvery: defaults.refit_every_outcomes };
+  const common = {
+    requests: args.requests,
+    window: args.window,
+    seed: args.seed,
+    exploreShare: args.exploreShare,
+    ridgeL2: args.ridgeL2,
+    refitEvery: defaults.refit_every_outcomes,
+  };
   const log = (line: string) => console.error(line);
+  const offline = new OfflineTrainer(base.trainingFiles);
   // Default: through a started gateway over HTTP, grades as POST /v1/feedback; in-process: the router called directly.
   const replay =
     args.via === 'http'
-      ? await replayOverHttp(file, base.predictor, { ...common, modelFile: base.modelFile, checkpoints: CHECKPOINTS, log })
-      : await replayInProcess(file, base.predictor, { ...common, residualL2: defaults.residual_l2, offlineData: args.offline, checkpoints: CHECKPOINTS, log });
+      ? await replayOverHttp(file, base.predictor, { ...common, modelFile: base.modelFile, checkpoints: CHECKPOINTS, offline, log })
+      : await replayInProcess(file, base.predictor, { ...common, residualL2: defaults.residual_l2, offline, checkpoints: CHECKPOINTS, log });
   const worstBelowOff = Math.max(...replay.curve.map((c) => c.off - c.on));
   // A window is worse than learning off beyond its noise when off − on exceeds the paired sd of (on − off).
   const worseBeyondNoise = replay.curve.filter((c) => c.served > 0 && c.off - c.on > c.onOffNoise).map((c) => c.served);
@@ -143,11 +152,10 @@ const report = {
   requests: args.requests,
   window: args.window,
   explore_share: args.exploreShare,
+  ridge_l2: args.ridgeL2,
   via: args.via === 'http' ? 'HTTP requests to a started gateway on a simulated fleet, grades as POST /v1/feedback' : 'the router called in-process',
   offline:
-    args.offline === 'full'
-      ? "trained offline (aigw router train) on the served prompts with every model's outcome"
-      : "trained offline on the served prompts with the served model's outcome only",
+    "retrained as aigw router train --from-store --data <the base router's files> would: the shipped configuration (seed 42) on the base router's training files plus the distinct served prompts with every model's outcome",
   seconds: (Date.now() - started) / 1000,
   files: results,
 };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { predictorFromJson, loadPredictor } from '../../src/router/predictor/load-predictor.ts';
@@ -14,6 +14,8 @@ export const SHIPPED_TRAINING_FILES = [
   'routerbench-winogrande-train.jsonl',
   'routerbench-mbpp-train.jsonl',
 ];
+/** The shipped model's seed (docs/router.md): the base and the offline routers are trained with it. */
+export const SHIPPED_SEED = 42;
 const SHARED_DATA = resolve(repo, '..', 'shared', 'data');
 
 export interface BenchBase {
@@ -21,6 +23,8 @@ export interface BenchBase {
   /** The file a gateway serves it from (routing.model_file); undefined: the shipped model. */
   modelFile: string | undefined;
   description: string;
+  /** The outcome files the base was trained on: a user retraining (`aigw router train --from-store --data …`) trains on them too. */
+  trainingFiles: string[];
 }
 
 /**
@@ -32,7 +36,15 @@ export interface BenchBase {
 export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchBase {
   const name = basename(file);
   if (choice === 'shipped' || !SHIPPED_TRAINING_FILES.includes(name))
-    return { predictor: loadPredictor(), modelFile: undefined, description: 'the shipped model (models/router-default.json)' };
+    return {
+      predictor: loadPredictor(),
+      modelFile: undefined,
+      description: 'the shipped model (models/router-default.json)',
+      trainingFiles: readdirSync(SHARED_DATA)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => join(SHARED_DATA, f)),
+    };
   const others = SHIPPED_TRAINING_FILES.filter((f) => f !== name).map((f) => join(SHARED_DATA, f));
   const missing = others.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new Error(`--base leave-out needs the shared training files: missing ${missing.join(', ')}`);
@@ -42,13 +54,14 @@ export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchB
   if (existsSync(cached)) {
     text = readFileSync(cached, 'utf8');
   } else {
-    text = JSON.stringify(trainPredictor(readOutcomeFiles(others), { seed: 42 }));
+    text = JSON.stringify(trainPredictor(readOutcomeFiles(others), { seed: SHIPPED_SEED }));
     mkdirSync(cacheDir, { recursive: true });
     writeFileSync(cached, text);
   }
   return {
     predictor: predictorFromJson(text),
     modelFile: cached,
+    trainingFiles: others,
     description: `the shipped configuration (seed 42) trained on ${others.map((f) => basename(f)).join(', ')} (not on ${name})`,
   };
 }

@@ -7,12 +7,8 @@ import { startGateway } from '../../src/gateway/serve.ts';
 import { SimFleet } from '../../src/sim/fleet-schema.ts';
 import { startSim } from '../../src/sim/server.ts';
 import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
-import { predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
-import type { OutcomeRow } from '../../src/router/predictor/outcome-rows.ts';
-import { prepareRows } from '../../src/router/predictor/prepare-rows.ts';
-import { trainOnPrepared } from '../../src/router/predictor/train.ts';
-import { DEFAULT_HASHING } from '../../src/router/analyze/feature-spec.ts';
 import { EvalSlice } from './learning-metric.ts';
+import type { OfflineTrainer } from './learning-offline.ts';
 import type { CurvePoint, ReplayResult } from './learning-replay.ts';
 import { benchConfig, benchPricing, servedSequence, type LearningBenchFile } from './learning-setup.ts';
 
@@ -22,9 +18,13 @@ export interface HttpReplayOptions {
   seed: number;
   exploreShare: number;
   refitEvery: number;
+  /** L2 of the online ridge heads (0: off). */
+  ridgeL2: number;
   /** The base router file the gateway serves (routing.model_file); undefined: the shipped one. */
   modelFile: string | undefined;
   checkpoints: readonly number[];
+  /** Trains the offline router (base data plus the served prompts with every model's outcome). */
+  offline: OfflineTrainer;
   log?: (line: string) => void;
 }
 
@@ -52,7 +52,12 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
   });
   const sim = await startSim({ fleet, port: 0, timeScale: 0, outcomesFiles: [outcomes] });
   // Refits are driven by the bench after every `refitEvery` outcomes (a fixed cadence, not the wall clock).
-  const config = benchConfig(file, `${sim.url}/v1`, { explore_share: opts.exploreShare, refit_every_outcomes: opts.refitEvery, poll_seconds: 3_600 });
+  const config = benchConfig(file, `${sim.url}/v1`, {
+    explore_share: opts.exploreShare,
+    refit_every_outcomes: opts.refitEvery,
+    ridge_l2: opts.ridgeL2,
+    poll_seconds: 3_600,
+  });
   writeFileSync(
     join(dir, 'aigw.yaml'),
     JSON.stringify({ ...config, routing: { ...config.routing, ...(opts.modelFile ? { model_file: opts.modelFile } : {}) }, store: { flush_interval_ms: 20 } }),
@@ -67,8 +72,6 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
     const curve: CurvePoint[] = [{ served: 0, on: off, off, offline: off, onOffNoise: 0 }];
     const servedByModel: Record<string, number> = {};
     const sequence = servedSequence(file, opts.requests, opts.seed);
-    // The served part, one row per distinct prompt, with every model's outcome: what the offline router trains on.
-    const distinct = new Map<string, OutcomeRow>();
     const offlineNoise: Record<string, number> = {};
     for (let i = 0; i < sequence.length; i++) {
       const row = sequence[i]!;
@@ -84,12 +87,11 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
         await learning.flush();
         await learning.tick();
       }
-      distinct.set(row.id, row);
       if ((i + 1) % opts.window === 0 || i + 1 === sequence.length) {
         const on = slice.score(learning.predictor, models);
         let offline: number | null = null;
         if (opts.checkpoints.includes(i + 1) || i + 1 === sequence.length) {
-          const trained = trainedOn([...distinct.values()], opts.seed);
+          const trained = opts.offline.train(sequence.slice(0, i + 1));
           offline = slice.score(trained, models);
           offlineNoise[String(i + 1)] = slice.pairedNoise(trained, base, models);
         }
@@ -103,7 +105,7 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('explored', '=', 1)
       .executeTakeFirstOrThrow();
-    const oraclePredictor = trainedOn(file.servable, opts.seed);
+    const oraclePredictor = opts.offline.train(file.servable);
     const oracle = { value: slice.score(oraclePredictor, models), rows: file.servable.length, pairedNoise: slice.pairedNoise(oraclePredictor, base, models) };
     return {
       metric: slice.metric,
@@ -126,8 +128,4 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
 async function post(url: string, body: unknown): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
-}
-
-function trainedOn(rows: readonly OutcomeRow[], seed: number): IrtQualityPredictor {
-  return predictorFromJson(JSON.stringify(trainOnPrepared(prepareRows(rows, DEFAULT_HASHING), { seed })));
 }

@@ -5,20 +5,18 @@ import { DEFAULT_FIT } from '../../src/router/learning/fit-state.ts';
 import { LearningPredictor } from '../../src/router/learning/learning-predictor.ts';
 import type { LearningRow } from '../../src/router/learning/learning-row.ts';
 import { OnlineLearner } from '../../src/router/learning/online-learner.ts';
+import { DEFAULT_ONLINE_RIDGE } from '../../src/router/learning/online-ridge.ts';
 import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
-import { predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
-import { prepareRows, type PreparedRow } from '../../src/router/predictor/prepare-rows.ts';
-import { DEFAULT_HASHING } from '../../src/router/analyze/feature-spec.ts';
-import { trainOnPrepared } from '../../src/router/predictor/train.ts';
 import { createRouter } from '../../src/router/router.ts';
 import { EvalSlice } from './learning-metric.ts';
+import type { OfflineTrainer } from './learning-offline.ts';
 import { benchConfig, servedSequence, type LearningBenchFile } from './learning-setup.ts';
 
 export interface CurvePoint {
   served: number;
   on: number;
   off: number;
-  /** Trained offline on the distinct prompts served so far (computed at the checkpoints and the last window only). */
+  /** Retrained offline on the base data plus the distinct prompts served so far (at the checkpoints and the last window only). */
   offline: number | null;
   /** Bootstrap sd of (on − off) on the slice, paired: the noise of this window's comparison. */
   onOffNoise: number;
@@ -31,8 +29,10 @@ export interface ReplayOptions {
   exploreShare: number;
   refitEvery: number;
   residualL2: number;
-  /** `full`: the offline router trains on every model's outcome of the served prompts; `observed`: on the served model's only. */
-  offlineData: 'full' | 'observed';
+  /** L2 of the online ridge heads (0: off). */
+  ridgeL2: number;
+  /** Trains the offline router (base data plus the served prompts with every model's outcome). */
+  offline: OfflineTrainer;
   /** Served counts at which the offline router is trained (it is costly: not at every window). */
   checkpoints: readonly number[];
   log?: (line: string) => void;
@@ -56,7 +56,12 @@ export interface ReplayResult {
 export async function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): Promise<ReplayResult> {
   const config: GatewayConfig = GatewayConfigSchema.parse(benchConfig(file, 'http://127.0.0.1:9', { explore_share: opts.exploreShare }));
   const predictor = new LearningPredictor(base);
-  const learner = new OnlineLearner(predictor, () => config.models, { ...DEFAULT_FIT, residualL2: opts.residualL2 });
+  const learner = new OnlineLearner(
+    predictor,
+    () => config.models,
+    { ...DEFAULT_FIT, residualL2: opts.residualL2 },
+    { ...DEFAULT_ONLINE_RIDGE, l2: opts.ridgeL2 },
+  );
   const router = createRouter({
     config,
     predictor,
@@ -67,9 +72,6 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
   const slice = new EvalSlice(file);
   const off = slice.score(base, config.models);
   const rows: LearningRow[] = [];
-  // The served part, one row per distinct prompt: a prompt served again (a file smaller than the run) is not
-  // new evidence, and training on copies of it would over-fit them.
-  const prepared = new Map<string, PreparedRow>();
   const offlineNoise: Record<string, number> = {};
   const curve: CurvePoint[] = [{ served: 0, on: off, off, offline: off, onOffNoise: 0 }];
   const servedByModel: Record<string, number> = {};
@@ -102,9 +104,6 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
       source: 'user',
       scoredAtMs: i,
     });
-    const seen = prepared.get(row.id) ?? { features: d.learning!.features, taskType: d.taskType, scores: {} };
-    seen.scores = opts.offlineData === 'full' ? row.scores : { ...seen.scores, [d.chosenModel]: score };
-    prepared.set(row.id, seen);
     sinceRefit++;
     if (sinceRefit >= opts.refitEvery) {
       const t = performance.now();
@@ -117,17 +116,17 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
       const on = slice.score(predictor, config.models);
       let offline: number | null = null;
       if (opts.checkpoints.includes(served) || served === sequence.length) {
-        const offlinePredictor = predictorFromJson(JSON.stringify(trainOnPrepared([...prepared.values()], { seed: opts.seed })));
+        const offlinePredictor = opts.offline.train(sequence.slice(0, served));
         offline = slice.score(offlinePredictor, config.models);
         offlineNoise[String(served)] = slice.pairedNoise(offlinePredictor, base, config.models);
       }
       curve.push({ served, on, off, offline, onOffNoise: slice.pairedNoise(predictor, base, config.models) });
       opts.log?.(
-        `${file.name} ${served}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline?.toFixed(4) ?? '-'} explored ${explored} ${JSON.stringify(servedByModel)}`,
+        `${file.name} ${served}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline?.toFixed(4) ?? '-'} explored ${explored} ${JSON.stringify(servedByModel)} ridge scales ${JSON.stringify(ridgeScales(predictor))}`,
       );
     }
   }
-  const oraclePredictor = predictorFromJson(JSON.stringify(trainOnPrepared(prepareRows(file.servable, DEFAULT_HASHING), { seed: opts.seed })));
+  const oraclePredictor = opts.offline.train(file.servable);
   const oracle = {
     value: slice.score(oraclePredictor, config.models),
     rows: file.servable.length,
@@ -135,4 +134,9 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
   };
   opts.log?.(`${file.name} oracle (all ${oracle.rows} servable rows): ${oracle.value.toFixed(4)}`);
   return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal, noise: slice.noise(base, config.models), oracle, offlineNoise };
+}
+
+/** Per model, the scale of its online ridge head in the served state (0: none kept). */
+export function ridgeScales(predictor: LearningPredictor): Record<string, number> {
+  return Object.fromEntries(Object.entries(predictor.state?.models ?? {}).map(([m, v]) => [m, v.ridge?.scale ?? 0]));
 }

@@ -34,6 +34,12 @@ export const LearningConfig = z.strictObject({
   prior_strength: z.number().positive().default(20),
   /** L2 of per-model residual heads over the feature vector; 0 (default) learns abilities only: the heads measured worse (docs/router-learning.md). */
   residual_l2: z.number().nonnegative().default(0),
+  /**
+   * L2 of per-model online ridge heads over the prompt's n-grams (per-prompt learning; each head is kept
+   * only at a scale the newest rows confirm); 0 (default) learns abilities per task type only: the heads did
+   * not route better in the benchmark (docs/router-learning.md).
+   */
+  ridge_l2: z.number().nonnegative().default(0),
   /** Learning rows older than this are deleted. */
   retention_days: z.number().positive().default(90),
   /** How often a replica checks the store for a newer learned state another replica fitted. */

@@ -14,6 +14,8 @@ export interface FitOutcome {
   /** Logit of the live predictor's P(model answers well) before any learned shift. */
   baseLogit: number;
   score: number;
+  /** When the outcome was scored (its time order: the online ridge heads hold out the newest rows). */
+  atMs?: number;
 }
 
 export interface FitOptions {
@@ -95,17 +97,26 @@ export function fitModel(outcomes: readonly FitOutcome[], opts: FitOptions, seed
 const RESIDUAL_SCALES = [0, 0.5, 1];
 
 function logLoss(model: LearnedModel, outcomes: readonly FitOutcome[], scale: number): number {
+  const logitOf = learnedLogit(model, scale);
+  let loss = 0;
+  for (const o of outcomes) loss += outcomeLoss(o.score, sigmoid(logitOf(o)));
+  return loss / Math.max(1, outcomes.length);
+}
+
+/** Log loss of one outcome (a score in [0, 1]) at probability p. */
+export function outcomeLoss(score: number, p: number): number {
+  return -(score * Math.log(Math.max(p, 1e-9)) + (1 - score) * Math.log(Math.max(1 - p, 1e-9)));
+}
+
+/** The fitted model's logit for an outcome: live logit + a(x)·Δθ_task + the residual head (times `residualScale`). */
+export function learnedLogit(model: LearnedModel, residualScale = 1): (o: FitOutcome) => number {
   const w = new Map<number, number>();
   model.residual?.idx.forEach((j, k) => w.set(j, model.residual!.val[k]!));
-  let loss = 0;
-  for (const o of outcomes) {
+  return (o) => {
     let r = model.residual?.bias ?? 0;
-    for (let i = 0; i < o.x.idx.length; i++) r += (w.get(o.x.idx[i]!) ?? 0) * o.x.val[i]!;
-    const z = o.baseLogit + o.discrimination * (model.tasks[o.taskType]?.shift ?? 0) + scale * r;
-    const p = sigmoid(clampLogit(z));
-    loss -= o.score * Math.log(Math.max(p, 1e-9)) + (1 - o.score) * Math.log(Math.max(1 - p, 1e-9));
-  }
-  return loss / Math.max(1, outcomes.length);
+    if (model.residual) for (let i = 0; i < o.x.idx.length; i++) r += (w.get(o.x.idx[i]!) ?? 0) * o.x.val[i]!;
+    return clampLogit(o.baseLogit + o.discrimination * (model.tasks[o.taskType]?.shift ?? 0) + residualScale * r);
+  };
 }
 
 function fitOnce(outcomes: readonly FitOutcome[], opts: FitOptions, seed: number, residualScale: number): LearnedModel {

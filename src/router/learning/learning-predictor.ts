@@ -5,6 +5,7 @@ import type { IrtQualityPredictor, ModelQualityRef, PromptItem } from '../predic
 import type { PromptAnalysis, PromptFeatures, PromptTerms, QualityPredictor } from '../types.ts';
 import { logit } from './fit-state.ts';
 import type { LearnedState } from './learned-state.ts';
+import { servingRidge, withRidge, type ServingRidge } from './online-ridge.ts';
 
 interface ServingModel {
   tasks: Map<string, { shift: number; sd: number }>;
@@ -18,11 +19,11 @@ function normal(random: () => number): number {
 }
 
 /**
- * The live predictor plus the learned state: P = σ(logit P_live + a(x)·Δθ_m,task + r_m(x)). Models the
- * state does not know, or task types without outcomes, predict exactly as the live predictor does.
+ * The live predictor plus the learned state: P = clip(σ(logit P_live + a(x)·Δθ_m,task + r_m(x)) + ω_m·x̃).
+ * Models the state does not know, or task types without outcomes, predict exactly as the live predictor does.
  */
 export class LearningPredictor implements QualityPredictor {
-  private current: { version: string; state: LearnedState | null; models: Map<string, ServingModel> };
+  private current: { version: string; state: LearnedState | null; models: Map<string, ServingModel>; ridge: ServingRidge | null };
   private baseModel: IrtQualityPredictor;
 
   constructor(
@@ -32,7 +33,7 @@ export class LearningPredictor implements QualityPredictor {
     private readonly priorSd = 1 / Math.sqrt(5),
   ) {
     this.baseModel = base;
-    this.current = { version: base.version, state: null, models: new Map() };
+    this.current = { version: base.version, state: null, models: new Map(), ridge: null };
     this.setState(state);
   }
 
@@ -62,7 +63,12 @@ export class LearningPredictor implements QualityPredictor {
   setState(state: LearnedState | null): void {
     const usable = state && state.baseVersion === this.base.version ? state : null;
     const version = usable && usable.id > 0 ? `${this.base.version}+ls${usable.id}` : this.base.version;
-    this.current = { version, state: usable, models: usable ? servingModels(usable, featureCount(this.base.layout)) : new Map<string, ServingModel>() };
+    this.current = {
+      version,
+      state: usable,
+      models: usable ? servingModels(usable, featureCount(this.base.layout)) : new Map<string, ServingModel>(),
+      ridge: usable ? servingRidge(usable) : null,
+    };
   }
 
   knownModels(): string[] {
@@ -96,8 +102,14 @@ export class LearningPredictor implements QualityPredictor {
 
   probability(item: PromptItem, taskType: TaskType, model: ModelQualityRef, random: (() => number) | null): number {
     const p = this.base.probability(item, taskType, model);
-    const { models } = this.current;
+    const { models, ridge } = this.current;
     const learned = models.get(model.id);
+    const q = this.abilityProbability(p, item, learned, taskType, random);
+    // The online ridge head adds the prompt's own deviation (online-ridge.ts); sampling leaves it at its mean.
+    return ridge ? withRidge(q, ridge, model.id, item.x) : q;
+  }
+
+  private abilityProbability(p: number, item: PromptItem, learned: ServingModel | undefined, taskType: TaskType, random: (() => number) | null): number {
     // Without outcomes the posterior is the prior: exploration still samples it (sd of priorStrength outcomes).
     const task = learned?.tasks.get(taskType);
     const sd = task?.sd ?? (random ? this.priorSd : 0);

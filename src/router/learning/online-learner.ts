@@ -1,5 +1,6 @@
 import type { ModelQualityRef } from '../predictor/irt-predictor.ts';
 import { DEFAULT_FIT, fitState, type FitOptions, type FitOutcome } from './fit-state.ts';
+import { addRidgeHeads, DEFAULT_ONLINE_RIDGE, type OnlineRidgeOptions } from './online-ridge.ts';
 import type { LearnedState } from './learned-state.ts';
 import type { LearningPredictor } from './learning-predictor.ts';
 import type { LearningRow } from './learning-row.ts';
@@ -21,6 +22,7 @@ export class OnlineLearner {
     readonly predictor: LearningPredictor,
     private readonly catalog: () => readonly ModelQualityRef[],
     private readonly options: FitOptions = DEFAULT_FIT,
+    private readonly ridge: OnlineRidgeOptions = DEFAULT_ONLINE_RIDGE,
     private readonly maxCached = 200_000,
   ) {}
 
@@ -32,7 +34,8 @@ export class OnlineLearner {
   private fitOutcome(row: LearningRow, refs: Map<string, ModelQualityRef>): FitOutcome {
     const key = `${row.requestId}\u0000${row.model}`;
     const cached = this.cache.get(key);
-    if (cached) return { ...cached, score: row.score! };
+    const atMs = row.scoredAtMs ?? row.createdAtMs;
+    if (cached) return { ...cached, score: row.score!, atMs };
     const base = this.predictor.base;
     const item = base.item(row.features, row.taskType);
     const ref = refs.get(row.model) ?? { id: row.model };
@@ -43,6 +46,7 @@ export class OnlineLearner {
       discrimination: item.discrimination,
       baseLogit: this.predictor.baseLogit(item, row.taskType, ref),
       score: row.score!,
+      atMs,
     };
     if (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, outcome);
@@ -73,7 +77,15 @@ export class OnlineLearner {
       }
     }
     const lastScoredAtMs = usable.reduce((m, r) => Math.max(m, r.scoredAtMs ?? 0), 0);
-    const state = fitState(outcomes, { id, baseVersion: this.predictor.base.version, createdAtMs: nowMs, lastScoredAtMs }, this.options);
+    const abilities = fitState(outcomes, { id, baseVersion: this.predictor.base.version, createdAtMs: nowMs, lastScoredAtMs }, this.options);
+    // Per-prompt heads on top, one model at a time with a yield between (each a bounded ridge fit).
+    const state = await addRidgeHeads(
+      abilities,
+      outcomes,
+      this.predictor.base.layout.buckets,
+      this.ridge,
+      () => new Promise((resolve) => setImmediate(resolve)),
+    );
     this.predictor.setState(state);
     return state;
   }

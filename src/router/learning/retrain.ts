@@ -14,6 +14,7 @@ import { fromRecord } from './learning-loop.ts';
 import { LearningPredictor } from './learning-predictor.ts';
 import type { LearningRow } from './learning-row.ts';
 import { OnlineLearner } from './online-learner.ts';
+import { DEFAULT_ONLINE_RIDGE } from './online-ridge.ts';
 
 export interface RetrainOptions {
   /** Outcome files (the shipped data) trained on together with the learning rows. */
@@ -90,11 +91,12 @@ export async function retrainFromStore(store: LearningStore, config: GatewayConf
   const candidate = predictorFromJson(text);
   const liveLearning = new LearningPredictor(await liveBase(store, config));
   const cfg = config.routing.learning;
-  await new OnlineLearner(liveLearning, () => config.models, { ...DEFAULT_FIT, priorStrength: cfg.prior_strength, residualL2: cfg.residual_l2 }).refit(
-    train,
-    1,
-    opts.nowMs,
-  );
+  await new OnlineLearner(
+    liveLearning,
+    () => config.models,
+    { ...DEFAULT_FIT, priorStrength: cfg.prior_strength, residualL2: cfg.residual_l2 },
+    { ...DEFAULT_ONLINE_RIDGE, l2: cfg.ridge_l2 },
+  ).refit(train, 1, opts.nowMs);
   const catalog = new Map(config.models.map((m) => [m.id, m]));
   const evaluation = compareRouters(heldOut, liveLearning, candidate, catalog, { minRows: opts.minHoldoutRows, splitAtMs });
   const id = `rm_${randomUUID()}`;
