@@ -71,7 +71,12 @@ function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {
     console.log(`${d.dataset} (${d.rows} rows)`);
     if (d.pair) {
       console.log(
-        `  pair ${d.pair.strong} vs ${d.pair.weak}: APGR ${d.pair.apgr.toFixed(3)}  CPT(50%) ${pct(d.pair.cpt50)}  CPT(80%) ${pct(d.pair.cpt80)}   random: APGR ${d.pair.random.apgr.toFixed(3)}`,
+        `  pair ${d.pair.strong} vs ${d.pair.weak}: APGR ${d.pair.apgr.toFixed(3)}  CPT(50%) ${pct(d.pair.cpt50)}  CPT(80%) ${pct(d.pair.cpt80)}   random: APGR ${d.pair.random.apgr.toFixed(3)}  oracle: APGR ${d.pair.oracle.apgr.toFixed(3)}`,
+      );
+    }
+    for (const x of d.proxies ?? []) {
+      console.log(
+        `  ${x.name}: ${x.strong} vs ${x.weak} (scored as ${x.servedWeak}): APGR ${x.apgr.toFixed(3)}   random ${x.random.apgr.toFixed(3)}  oracle ${x.oracle.apgr.toFixed(3)}`,
       );
     }
     if (d.costQuality) {

@@ -21,7 +21,8 @@ export async function createLearning(
   logger: Logger,
 ): Promise<LearningLoop | undefined> {
   if (!config.routing.learning.enabled) return undefined;
-  const learningStore = new LearningStore(store.db);
+  // The loop's rows are inserted on the SQLite write thread when there is one.
+  const learningStore = store.learningStore();
   const live = await learningStore.liveRouterModel();
   let base = loadPredictor(config.routing.model_file);
   if (live) {

@@ -5,7 +5,17 @@ import { insertFlatRows } from './multi-row-insert.ts';
 import { LearningStore } from './learning-store.ts';
 import { decodeRequestRow, encodeApiKeyRow, toNumber } from './row-codec.ts';
 import type { Database } from './schema.ts';
-import type { ApiKeyRow, BudgetReservationRow, DecisionRow, FeedbackRow, RecommendationRow, RecommendationStatus, RequestRow, Store } from './types.ts';
+import type {
+  ApiKeyRow,
+  BudgetReservationRow,
+  DecisionRow,
+  FeedbackRow,
+  LearningRowRecord,
+  RecommendationRow,
+  RecommendationStatus,
+  RequestRow,
+  Store,
+} from './types.ts';
 
 /** What differs between the dialects; everything else is the same kysely code. */
 export interface DialectTraits {
@@ -30,6 +40,8 @@ export interface BatchSink {
 /** A batch sink that also owns a resource to release after the last write. */
 export interface ClosableBatchSink extends BatchSink {
   close(): Promise<void>;
+  /** Commits the learning loop's rows off the main connection (the SQLite write thread). */
+  writeLearningRows?(rows: readonly LearningRowRecord[]): Promise<void>;
 }
 
 export class KyselyStore implements Store, BatchSink {
@@ -70,6 +82,13 @@ export class KyselyStore implements Store, BatchSink {
   writeBatchesThrough(sink: ClosableBatchSink): void {
     if (this.batchSink !== null) throw new Error('store already writes batches through a sink');
     this.batchSink = sink;
+  }
+
+  /** The learning loop's SQL on this store; with a write thread its rows are inserted there, not on `db`. */
+  learningStore(): LearningStore {
+    const sink = this.batchSink;
+    const writeRows = sink?.writeLearningRows?.bind(sink);
+    return new LearningStore(this.db, writeRows);
   }
 
   /** Sends later `readDb` queries to `reader` (which `close()` destroys). */

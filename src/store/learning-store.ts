@@ -34,10 +34,15 @@ export interface OutcomeCount {
  * SQLite and PostgreSQL.
  */
 export class LearningStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Inserts rows elsewhere than `db` (the SQLite write thread), with the same on-conflict rule. */
+    private readonly insertThrough?: (rows: readonly LearningRowRecord[]) => Promise<void>,
+  ) {}
 
   /** Decision-time rows; a row already there (a retried flush) is kept. */
   async insertRows(rows: readonly LearningRowRecord[]): Promise<void> {
+    if (this.insertThrough) return this.insertThrough(rows);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await this.db
         .insertInto('learning_rows')

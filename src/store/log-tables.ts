@@ -1,6 +1,6 @@
 import { encodeDecisionRow, encodeRequestRow, encodeReservationRow, lastWritePerReservation } from './row-codec.ts';
-import type { BudgetReservationTable, DecisionTable, RequestTable } from './schema.ts';
-import type { BudgetReservationRow, DecisionRow, RequestRow } from './types.ts';
+import type { BudgetReservationTable, DecisionTable, LearningRowTable, RequestTable } from './schema.ts';
+import type { BudgetReservationRow, DecisionRow, LearningRowRecord, RequestRow } from './types.ts';
 
 /** Fails to compile when `Cols` misses a column of `Table` (extra or misspelled names fail at `satisfies`). */
 type CoversAll<Table, Cols extends readonly (keyof Table)[]> = Exclude<keyof Table, Cols[number]> extends never ? Cols : never;
@@ -70,12 +70,29 @@ const RESERVATION_COLUMNS = [
   'status',
 ] as const satisfies readonly (keyof BudgetReservationTable)[];
 
+const LEARNING_ROW_COLUMNS = [
+  'request_id',
+  'model',
+  'created_at',
+  'task_type',
+  'features',
+  'difficulty',
+  'discrimination',
+  'predicted',
+  'router_version',
+  'technique',
+  'explored',
+  'score',
+  'source',
+  'scored_at',
+] as const satisfies readonly (keyof LearningRowTable)[];
+
 /**
  * One log table's INSERT, as data: the SQLite write thread (plain JS, no TS imports) and the
  * main-thread multi-row INSERT are both built from it, so the column lists live only here.
  */
 export interface LogTableSpec {
-  readonly table: 'requests' | 'decisions' | 'budget_reservations';
+  readonly table: 'requests' | 'decisions' | 'budget_reservations' | 'learning_rows';
   readonly columns: readonly string[];
   /** Same syntax on SQLite and PostgreSQL. */
   readonly onConflict: string;
@@ -101,7 +118,14 @@ export const RESERVATIONS_SPEC: LogTableSpec = {
   onConflict: 'on conflict (id) do update set reserved_usd = excluded.reserved_usd, settled_usd = excluded.settled_usd, status = excluded.status',
 };
 
-export const LOG_TABLE_SPECS: readonly LogTableSpec[] = [REQUESTS_SPEC, DECISIONS_SPEC, RESERVATIONS_SPEC];
+/** The router's decision-time learning rows (src/store/learning-store.ts); a retried flush keeps the first. */
+export const LEARNING_ROWS_SPEC: LogTableSpec = {
+  table: 'learning_rows',
+  columns: LEARNING_ROW_COLUMNS satisfies CoversAll<LearningRowTable, typeof LEARNING_ROW_COLUMNS>,
+  onConflict: 'on conflict (request_id, model) do nothing',
+};
+
+export const LOG_TABLE_SPECS: readonly LogTableSpec[] = [REQUESTS_SPEC, DECISIONS_SPEC, RESERVATIONS_SPEC, LEARNING_ROWS_SPEC];
 
 /**
  * Rows as one flat array of column values, row after row: a flat array of primitives is what
@@ -128,4 +152,8 @@ export function flattenDecisionRows(rows: readonly DecisionRow[]): unknown[] {
 /** The last write of each reservation id wins (pg rejects a multi-row upsert touching one key twice). */
 export function flattenReservationRows(rows: readonly BudgetReservationRow[]): unknown[] {
   return flattenWith(lastWritePerReservation(rows), encodeReservationRow, RESERVATION_COLUMNS);
+}
+
+export function flattenLearningRows(rows: readonly LearningRowRecord[]): unknown[] {
+  return flattenWith(rows, (row): LearningRowTable => ({ ...row, explored: row.explored ? 1 : 0 }), LEARNING_ROW_COLUMNS);
 }

@@ -84,6 +84,31 @@ describe('SqliteWriteThread', () => {
     await expect(thread.writeBatch({ requests: [makeRequestRow()], decisions: [], reservations: [] })).rejects.toThrow(/closed/);
   });
 
+  it("commits the learning loop's rows on the thread, keeping the first of a retried row", async () => {
+    const learning = store.learningStore();
+    const row = (model: string, features: string) => ({
+      request_id: 'req-learn',
+      model,
+      created_at: 1_000,
+      task_type: 'qa',
+      features,
+      difficulty: 0.1,
+      discrimination: 1.2,
+      predicted: 0.7,
+      router_version: 'v',
+      technique: null,
+      explored: true,
+      score: null,
+      source: null,
+      scored_at: null,
+    });
+    await learning.insertRows([row('m1', 'first'), row('m2', 'x')]);
+    await learning.insertRows([row('m1', 'retried')]);
+    expect(await learning.scoreRequest('req-learn', 0.9, 'user', 2_000, 'm1')).toBe(1);
+    const rows = await learning.scoredRows(0, 10);
+    expect(rows.map((r) => [r.model, r.features, r.explored, r.score])).toEqual([['m1', 'first', true, 0.9]]);
+  });
+
   it('rejects start when the file cannot be opened', async () => {
     await expect(SqliteWriteThread.start({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] })).rejects.toThrow(/could not open/);
   });

@@ -2,15 +2,18 @@ import { Worker } from 'node:worker_threads';
 import type { ClosableBatchSink, WriteBatch } from './kysely-store.ts';
 import {
   DECISIONS_SPEC,
+  LEARNING_ROWS_SPEC,
   LOG_TABLE_SPECS,
   REQUESTS_SPEC,
   RESERVATIONS_SPEC,
   flattenDecisionRows,
+  flattenLearningRows,
   flattenRequestRows,
   flattenReservationRows,
   type LogTableSpec,
 } from './log-tables.ts';
 import { lastWritePerReservation } from './row-codec.ts';
+import type { LearningRowRecord } from './types.ts';
 
 export interface SqliteWriteThreadOptions {
   /** The SQLite file; migrations must already have run on it. */
@@ -21,6 +24,12 @@ export interface SqliteWriteThreadOptions {
   rowsPerMessage?: number;
   /** How long close() waits for the thread to close its connection before terminating it. */
   closeTimeoutMs?: number;
+}
+
+/** One slice of a write: its rows are flattened only when posted. */
+interface TableMessage {
+  spec: LogTableSpec;
+  flatten: () => unknown[];
 }
 
 interface PendingWrite {
@@ -64,8 +73,21 @@ export class SqliteWriteThread implements ClosableBatchSink {
 
   /** Resolves once every row of `batch` is committed in one transaction; rejects with nothing committed. */
   writeBatch(batch: WriteBatch): Promise<void> {
+    return this.track(() => [
+      ...this.chunks(REQUESTS_SPEC, batch.requests, flattenRequestRows),
+      ...this.chunks(DECISIONS_SPEC, batch.decisions, flattenDecisionRows),
+      ...this.chunks(RESERVATIONS_SPEC, lastWritePerReservation(batch.reservations), flattenReservationRows),
+    ]);
+  }
+
+  /** The learning loop's rows, committed here like a batch: the main thread's connection never runs the INSERT. */
+  writeLearningRows(rows: readonly LearningRowRecord[]): Promise<void> {
+    return this.track(() => this.chunks(LEARNING_ROWS_SPEC, rows, flattenLearningRows));
+  }
+
+  private track(messages: () => TableMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('SQLite write thread is closed'));
-    const write = this.postBatch(batch);
+    const write = this.postMessages(messages);
     this.inFlight.add(write);
     const forget = (): void => {
       this.inFlight.delete(write);
@@ -88,7 +110,7 @@ export class SqliteWriteThread implements ClosableBatchSink {
     clearTimeout(timer);
   }
 
-  private async postBatch(batch: WriteBatch): Promise<void> {
+  private async postMessages(slices: () => TableMessage[]): Promise<void> {
     const worker = await this.ensureWorker();
     const id = this.nextId++;
     const committed = new Promise<void>((resolve, reject) => this.pending.set(id, { resolve, reject }));
@@ -96,11 +118,7 @@ export class SqliteWriteThread implements ClosableBatchSink {
     // when this function returns `committed`, so it must not count as unhandled meanwhile.
     committed.catch(() => undefined);
     this.updateRef(worker);
-    const messages = [
-      ...this.chunks(REQUESTS_SPEC, batch.requests, flattenRequestRows),
-      ...this.chunks(DECISIONS_SPEC, batch.decisions, flattenDecisionRows),
-      ...this.chunks(RESERVATIONS_SPEC, lastWritePerReservation(batch.reservations), flattenReservationRows),
-    ];
+    const messages = slices();
     try {
       for (const [index, message] of messages.entries()) {
         worker.postMessage({ type: 'rows', id, table: message.spec.table, values: message.flatten() });
@@ -116,12 +134,8 @@ export class SqliteWriteThread implements ClosableBatchSink {
     return committed;
   }
 
-  private chunks<Row>(
-    spec: LogTableSpec,
-    rows: readonly Row[],
-    flatten: (rows: readonly Row[]) => unknown[],
-  ): Array<{ spec: LogTableSpec; flatten: () => unknown[] }> {
-    const out: Array<{ spec: LogTableSpec; flatten: () => unknown[] }> = [];
+  private chunks<Row>(spec: LogTableSpec, rows: readonly Row[], flatten: (rows: readonly Row[]) => unknown[]): TableMessage[] {
+    const out: TableMessage[] = [];
     for (let start = 0; start < rows.length; start += this.rowsPerMessage) {
       const slice = rows.slice(start, start + this.rowsPerMessage);
       out.push({ spec, flatten: () => flatten(slice) });

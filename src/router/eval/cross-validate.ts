@@ -4,6 +4,7 @@ import { prepareRows, type PreparedRow } from '../predictor/prepare-rows.ts';
 import { assignFolds } from '../predictor/rng.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainOnPrepared, type TrainOptions, type TrainProgress } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
+import { modelsToScore } from './evaluate-routing.ts';
 
 /** Held-out predictions for every row: each fold is scored by a model trained on the other folds only. */
 export interface HeldOutPredictions {
@@ -62,9 +63,9 @@ export function crossValidate(
     for (const r of testIdx) {
       const row = all[r]!;
       const item = predictor.item(row.features, row.taskType);
-      for (const model of Object.keys(rows[r]!.scores)) {
+      for (const model of modelsToScore(rows[r]!)) {
         predicted[r]![model] = predictor.probability(item, row.taskType, { id: model });
-        if (rows[r]!.costs) estimatedCostUsd[r]![model] = estimateCostUsd(costLines.get(model), rows[r]!.prompt.length);
+        if (rows[r]!.costs?.[model] !== undefined) estimatedCostUsd[r]![model] = estimateCostUsd(costLines.get(model), rows[r]!.prompt.length);
       }
     }
   }

@@ -7,7 +7,7 @@ import { assignCvFolds, crossValidate, type HeldOutPredictions } from './cross-v
 import { leaveModelsOut } from './leave-model-out.ts';
 import type { TrainOptions, TrainProgress } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
-import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, type DatasetReport } from './evaluate-routing.ts';
+import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, modelsToScore, type DatasetReport } from './evaluate-routing.ts';
 import { renderSvgPlot } from './svg-plot.ts';
 
 export interface EvalCommandOptions {
@@ -104,13 +104,13 @@ function scoreWithModel(
   const estimated: Array<Record<string, number>> = [];
   for (const row of rows) {
     const analysis = analyzePromptText(row.prompt);
-    const ids = Object.keys(row.scores);
+    const ids = modelsToScore(row);
     const p = predictor.predict(
       analysis,
       ids.map((id) => ({ id })),
     );
     predicted.push(Object.fromEntries(ids.map((id, k) => [id, p[k]!])));
-    estimated.push(row.costs ? Object.fromEntries(ids.map((id) => [id, estimateCostUsd(lines.get(id), row.prompt.length)])) : {});
+    estimated.push(row.costs ? Object.fromEntries(Object.keys(row.scores).map((id) => [id, estimateCostUsd(lines.get(id), row.prompt.length)])) : {});
   }
   return { predicted, estimated };
 }

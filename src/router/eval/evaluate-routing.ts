@@ -1,5 +1,5 @@
 import type { OutcomeRow } from '../predictor/outcome-rows.ts';
-import { pairMetrics, randomRouterMetrics, type PairMetrics } from './routellm-metrics.ts';
+import { oracleRouterMetrics, pairMetrics, randomRouterMetrics, type PairMetrics } from './routellm-metrics.ts';
 import { routerBenchMetrics, type RouterBenchMetrics } from './routerbench-metrics.ts';
 
 export interface PairReport extends PairMetrics {
@@ -7,12 +7,16 @@ export interface PairReport extends PairMetrics {
   weak: string;
   rows: number;
   random: { apgr: number; cpt50: number; cpt80: number };
+  /** The router that knows each row's outcomes: the most any router can reach on these rows. */
+  oracle: { apgr: number; cpt50: number; cpt80: number };
 }
 
 export interface DatasetReport {
   dataset: string;
   rows: number;
   pair: PairReport | null;
+  /** Proxy pairs (PROXY_PAIRS) on this dataset, scored with the served models' predictions. */
+  proxies?: Array<PairReport & { name: string; servedWeak: string }>;
   costQuality: (RouterBenchMetrics & { models: string[] }) | null;
 }
 
@@ -20,6 +24,31 @@ export const DEFAULT_STRONG = 'gpt-4-1106-preview';
 export const DEFAULT_WEAK = 'mixtral-8x7b-instruct';
 /** The pair of a dataset without Mixtral (AlpacaEval names it only as a "concise" variant). */
 export const FALLBACK_WEAK = 'gpt-3.5-turbo-1106';
+
+/**
+ * A pair whose weak model's outcomes come from a stand-in the file does not serve: the router's score is
+ * P(strong) − P(servedWeak), the outcomes are those of `weak`. AlpacaEval has Mixtral only as its
+ * "concise" variant, judged against GPT-4 Turbo: GPT-4 vs Mixtral on open-ended instructions is the
+ * nearest thing in the shared data to MT-Bench's GPT-4 vs Mixtral check (issue 18), which has no data here.
+ */
+export interface ProxyPair {
+  name: string;
+  dataset: string;
+  strong: string;
+  weak: string;
+  servedWeak: string;
+}
+
+export const PROXY_PAIRS: readonly ProxyPair[] = [
+  { name: 'mt-bench-proxy', dataset: 'alpacaeval', strong: DEFAULT_STRONG, weak: 'mixtral-8x7b-instruct-v0.1_concise', servedWeak: DEFAULT_WEAK },
+];
+
+/** The models to predict for a row: those with outcomes, plus the served stand-ins of its proxy pairs. */
+export function modelsToScore(row: OutcomeRow): string[] {
+  const ids = Object.keys(row.scores);
+  for (const p of PROXY_PAIRS) if (p.dataset === row.dataset && row.scores[p.weak] !== undefined && !ids.includes(p.servedWeak)) ids.push(p.servedWeak);
+  return ids;
+}
 
 /**
  * The strong/weak pair a dataset is scored on: the asked pair when the dataset has both, else GPT-4 vs
@@ -66,30 +95,47 @@ export function evaluateRouting(
   });
   const reports: DatasetReport[] = [];
   for (const [dataset, idx] of [...groups].sort((a, b) => a[0].localeCompare(b[0]))) {
-    reports.push({ dataset, rows: idx.length, pair: pairReport(rows, predicted, idx, pair), costQuality: costReport(rows, predicted, estimatedCostUsd, idx) });
+    const chosen = pairFor(rows, idx, pair);
+    const proxies = PROXY_PAIRS.filter((p) => p.dataset === dataset).flatMap((p) => {
+      const report = pairReport(rows, predicted, idx, p, p.servedWeak);
+      return report ? [{ ...report, name: p.name, servedWeak: p.servedWeak }] : [];
+    });
+    reports.push({
+      dataset,
+      rows: idx.length,
+      pair: chosen ? pairReport(rows, predicted, idx, chosen) : null,
+      ...(proxies.length > 0 ? { proxies } : {}),
+      costQuality: costReport(rows, predicted, estimatedCostUsd, idx),
+    });
   }
   return reports;
 }
 
+/** The pair's metrics on the rows with both outcomes; the router's score reads `servedWeak`'s prediction. */
 function pairReport(
   rows: readonly OutcomeRow[],
   predicted: ReadonlyArray<Record<string, number>>,
   idx: readonly number[],
-  asked: { strong: string; weak: string },
+  { strong, weak }: { strong: string; weak: string },
+  servedWeak = weak,
 ): PairReport | null {
-  const chosen = pairFor(rows, idx, asked);
-  if (!chosen) return null;
-  const { strong, weak } = chosen;
-  const usable = idx.filter((i) => rows[i]!.scores[strong] !== undefined && rows[i]!.scores[weak] !== undefined);
+  const usable = idx.filter((i) => rows[i]!.scores[strong] !== undefined && rows[i]!.scores[weak] !== undefined && predicted[i]![servedWeak] !== undefined);
   if (usable.length === 0) return null;
   const strongScores = usable.map((i) => rows[i]!.scores[strong]!);
   const weakScores = usable.map((i) => rows[i]!.scores[weak]!);
   const metrics = pairMetrics(
-    usable.map((i) => strongPreference(predicted[i]!, strong, weak)),
+    usable.map((i) => strongPreference(predicted[i]!, strong, servedWeak)),
     strongScores,
     weakScores,
   );
-  return { ...metrics, strong, weak, rows: usable.length, random: randomRouterMetrics(strongScores, weakScores, 10, 1) };
+  return {
+    ...metrics,
+    strong,
+    weak,
+    rows: usable.length,
+    random: randomRouterMetrics(strongScores, weakScores, 10, 1),
+    oracle: oracleRouterMetrics(strongScores, weakScores),
+  };
 }
 
 function costReport(

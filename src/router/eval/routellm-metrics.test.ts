@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callsToReach, pairMetrics, quantile, randomRouterMetrics, trapezoid } from './routellm-metrics.ts';
+import { callsToReach, oracleRouterMetrics, pairMetrics, quantile, randomRouterMetrics, trapezoid } from './routellm-metrics.ts';
 
 describe('quantile', () => {
   it('interpolates between order statistics', () => {
@@ -67,5 +67,18 @@ describe('pairMetrics', () => {
     expect(random.apgr).toBeLessThan(0.54);
     expect(random.cpt50).toBeGreaterThan(0.44);
     expect(random.cpt50).toBeLessThan(0.56);
+  });
+
+  it('puts the oracle at the ceiling: above any router on 0/1 outcomes, near random on graded ones', () => {
+    // 0/1: the strong model alone is right on 3 rows of 10; the oracle sends exactly those.
+    const s = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    const w = [1, 0, 1, 0, 1, 1, 0, 1, 1, 1];
+    const oracle = oracleRouterMetrics(s, w);
+    expect(oracle.apgr).toBeGreaterThan(pairMetrics([0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0], s, w).apgr);
+    expect(oracle.cpt50).toBeLessThan(0.2);
+    // Graded: the strong model is always 0.5 and the weak one's gains are nearly equal on every row, so
+    // knowing them buys little — the oracle's APGR stays close to a random router's 0.5.
+    const graded = Array.from({ length: 100 }, (_, i) => 0.05 + 0.001 * (i % 7));
+    expect(oracleRouterMetrics(Array<number>(100).fill(0.5), graded).apgr).toBeLessThan(0.56);
   });
 });

@@ -104,6 +104,20 @@ export function randomRouterMetrics(strong: readonly number[], weak: readonly nu
   return { apgr, cpt50, cpt80 };
 }
 
+/**
+ * The same metrics for the oracle router, which knows each row's realized gain (strong − weak): the
+ * ceiling of APGR on this data. Far from 1 where outcomes are graded rather than 0/1 — AlpacaEval's
+ * judged preferences put the GPT-4-1106 / GPT-3.5-1106 oracle at 0.59 — so a pair's APGR reads against it.
+ */
+export function oracleRouterMetrics(strong: readonly number[], weak: readonly number[]): { apgr: number; cpt50: number; cpt80: number } {
+  const m = pairMetrics(
+    strong.map((s, i) => s - weak[i]!),
+    strong,
+    weak,
+  );
+  return { apgr: m.apgr, cpt50: m.cpt50, cpt80: m.cpt80 };
+}
+
 function mean(xs: readonly number[]): number {
   let s = 0;
   for (const x of xs) s += x;

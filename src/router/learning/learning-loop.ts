@@ -110,7 +110,8 @@ export function learningRowOf(decision: RouteDecision, requestId: string, modelU
 export class LearningLoop {
   readonly counters: LearningCounters = { rowsWritten: 0, refits: 0, adopted: 0, lastRefitMs: 0, failures: 0 };
   private readonly learner: OnlineLearner;
-  private pending: LearningRowRecord[] = [];
+  /** Rows as recorded: encoded (toRecord) when flushed, off the request path. */
+  private pending: LearningRow[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private busy: Promise<void> = Promise.resolve();
@@ -154,7 +155,7 @@ export class LearningLoop {
   record(row: LearningRow): void {
     if (this.closed || !this.deps.config().enabled) return;
     try {
-      this.pending.push(toRecord(row));
+      this.pending.push(row);
       if (this.pending.length >= FLUSH_ROWS) void this.flush();
       else if (!this.flushTimer) {
         this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
@@ -174,8 +175,8 @@ export class LearningLoop {
     if (rows.length === 0) return;
     this.pending = [];
     try {
-      await this.deps.store.insertRows(rows);
-      await this.deps.store.applyEarlierSignals(rows.map((r) => r.request_id));
+      await this.deps.store.insertRows(rows.map(toRecord));
+      await this.deps.store.applyEarlierSignals(rows.map((r) => r.requestId));
       this.counters.rowsWritten += rows.length;
     } catch (err) {
       this.counters.failures += 1;

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { OutcomeRow } from '../predictor/outcome-rows.ts';
+import { evaluateRouting, modelsToScore, PROXY_PAIRS } from './evaluate-routing.ts';
+
+const proxy = PROXY_PAIRS[0]!;
+
+function alpacaRow(i: number, weakScore: number): OutcomeRow {
+  return {
+    id: `alpacaeval/${i}`,
+    dataset: 'alpacaeval',
+    prompt: `instruction ${i}`,
+    scores: { [proxy.strong]: 0.5, 'gpt-3.5-turbo-1106': 0.1, [proxy.weak]: weakScore },
+  };
+}
+
+describe('proxy pairs', () => {
+  it('asks for the served stand-in only on rows of the proxy dataset that have the stand-in outcome', () => {
+    expect(modelsToScore(alpacaRow(0, 0.2))).toContain(proxy.servedWeak);
+    const mmlu: OutcomeRow = { id: 'mmlu/x/1', dataset: 'mmlu', prompt: 'q', scores: { [proxy.strong]: 1 } };
+    expect(modelsToScore(mmlu)).toEqual([proxy.strong]);
+  });
+
+  it('scores the pair on the stand-in outcomes with the served model prediction', () => {
+    const rows = Array.from({ length: 20 }, (_, i) => alpacaRow(i, i < 10 ? 0 : 0.5));
+    // The served weak model is predicted worse exactly where the stand-in lost: a perfect ranking.
+    const predicted = rows.map((_, i) => ({ [proxy.strong]: 0.9, 'gpt-3.5-turbo-1106': 0.5, [proxy.servedWeak]: i < 10 ? 0.1 : 0.8 }));
+    const [report] = evaluateRouting(
+      rows,
+      predicted,
+      rows.map(() => ({})),
+      { strong: proxy.strong, weak: proxy.servedWeak },
+    );
+    expect(report!.pair!.weak).toBe('gpt-3.5-turbo-1106');
+    const mt = report!.proxies!.find((p) => p.name === proxy.name)!;
+    expect(mt.weak).toBe(proxy.weak);
+    expect(mt.apgr).toBeCloseTo(mt.oracle.apgr);
+    expect(mt.apgr).toBeGreaterThan(mt.random.apgr);
+  });
+
+  it('leaves the proxy out when the served model was not predicted', () => {
+    const rows = [alpacaRow(0, 0), alpacaRow(1, 0.5)];
+    const predicted = rows.map(() => ({ [proxy.strong]: 0.9, 'gpt-3.5-turbo-1106': 0.5 }));
+    const [report] = evaluateRouting(
+      rows,
+      predicted,
+      rows.map(() => ({})),
+      { strong: proxy.strong, weak: proxy.servedWeak },
+    );
+    expect(report!.proxies).toBeUndefined();
+  });
+});
