@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
-import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson } from './load-predictor.ts';
+import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson, preloadPredictor } from './load-predictor.ts';
 
 const SHARED_MODELS = [
   'gpt-4-1106-preview',
@@ -110,5 +110,24 @@ describe('loadPredictor (shipped default model)', () => {
     const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as { featureSpec: { hashing: { buckets: number } } };
     file.featureSpec.hashing.buckets = 1024;
     expect(() => predictorFromJson(JSON.stringify(file))).toThrow(/different feature layout/);
+  });
+});
+
+describe('preloadPredictor', () => {
+  it('hands the predictor it loaded at the next turn to the next loadPredictor of that file, once', async () => {
+    preloadPredictor(DEFAULT_MODEL_PATH);
+    await new Promise((r) => setImmediate(r));
+    const preloaded = loadPredictor(DEFAULT_MODEL_PATH);
+    expect(preloaded.version).toMatch(/^irt-v1-[0-9a-f]{8}$/);
+    // Compared by identity (an object this size is slow to diff).
+    expect(loadPredictor(DEFAULT_MODEL_PATH) === preloaded).toBe(false);
+  });
+
+  it('is cancelled by a loadPredictor that comes first', async () => {
+    preloadPredictor(DEFAULT_MODEL_PATH);
+    const first = loadPredictor(DEFAULT_MODEL_PATH);
+    await new Promise((r) => setImmediate(r));
+    // Nothing was preloaded in the meantime: the next call loads the file again.
+    expect(loadPredictor(DEFAULT_MODEL_PATH) === first).toBe(false);
   });
 });
