@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
 import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson, preloadPredictor } from './load-predictor.ts';
@@ -129,5 +131,22 @@ describe('preloadPredictor', () => {
     await new Promise((r) => setImmediate(r));
     // Nothing was preloaded in the meantime: the next call loads the file again.
     expect(loadPredictor(DEFAULT_MODEL_PATH) === first).toBe(false);
+  });
+
+  it('is not handed out for a file replaced since it was read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aigw-preload-'));
+    try {
+      const path = join(dir, 'model.json');
+      const text = readFileSync(DEFAULT_MODEL_PATH, 'utf8');
+      writeFileSync(path, text);
+      preloadPredictor(path);
+      await new Promise((r) => setImmediate(r));
+      const file = JSON.parse(text) as { models: Record<string, { thetaBase: number }> };
+      file.models['gpt-4-1106-preview']!.thetaBase -= 1;
+      writeFileSync(path, JSON.stringify(file));
+      expect(loadPredictor(path).version).not.toBe(loadPredictor(DEFAULT_MODEL_PATH).version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cachePath, CACHE_SUPPORTED, contentKey, readCached, writeCached } from './model-cache.ts';
 import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
@@ -57,7 +57,7 @@ export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOp
   const preload = preloads.get(path);
   if (preload && options.cacheDir === undefined) {
     preloads.delete(path);
-    if (preload.predictor) return preload.predictor;
+    if (preload.predictor && preload.stamp === fileStamp(path)) return preload.predictor;
   }
   const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
   const bytes = readFileSync(path);
@@ -82,8 +82,20 @@ export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOp
   return new IrtQualityPredictor(file, version);
 }
 
-/** Loads started by preloadPredictor: pending (no predictor yet) or done, until loadPredictor takes them. */
-const preloads = new Map<string, { predictor?: IrtQualityPredictor }>();
+/**
+ * Loads started by preloadPredictor: pending (no predictor yet) or done, until loadPredictor takes them;
+ * `stamp` is the file's size and mtime when it was read: a file replaced since is read again.
+ */
+const preloads = new Map<string, { predictor?: IrtQualityPredictor; stamp?: string }>();
+
+function fileStamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
 
 /**
  * Loads the model file at the next turn of the event loop, for the next loadPredictor(path) to take:
@@ -93,11 +105,12 @@ const preloads = new Map<string, { predictor?: IrtQualityPredictor }>();
  */
 export function preloadPredictor(path: string = DEFAULT_MODEL_PATH): void {
   if (preloads.has(path)) return;
-  const entry: { predictor?: IrtQualityPredictor } = {};
+  const entry: { predictor?: IrtQualityPredictor; stamp?: string } = {};
   preloads.set(path, entry);
   setImmediate(() => {
     if (preloads.get(path) !== entry) return;
     try {
+      entry.stamp = fileStamp(path);
       entry.predictor = loadPredictor(path, { cacheDir: DEFAULT_MODEL_CACHE_DIR });
     } catch {
       preloads.delete(path);
