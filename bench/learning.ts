@@ -2,6 +2,7 @@
 // Replays outcome files as traffic through the router with learning on, and scores the learned state on a
 // fixed 20% of each file that is never served (docs/router-learning.md, "Benchmark").
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LearningConfig } from '../src/config/learning-schema.ts';
@@ -101,6 +102,8 @@ function gapClosed(curve: readonly CurvePoint[], offlineNoise: Record<string, nu
 
 const args = parseArgs(process.argv.slice(2));
 const started = Date.now();
+// The machine is shared: the load average at the start and end says how much of it the run had.
+const loadAtStart = loadavg();
 const results = [];
 for (const path of args.data) {
   const t0 = Date.now();
@@ -143,6 +146,7 @@ for (const path of args.data) {
     served_by_model: replay.servedByModel,
     refits: replay.refits,
     refit_ms_total: Math.round(replay.refitMsTotal),
+    phase_ms: replay.phaseMs,
     seconds: (Date.now() - t0) / 1000,
   });
 }
@@ -157,6 +161,7 @@ const report = {
   offline:
     "retrained as aigw router train --from-store --data <the base router's files> would: the shipped configuration (seed 42) on the base router's training files plus the distinct served prompts with every model's outcome",
   seconds: (Date.now() - started) / 1000,
+  load_average: { start: loadAtStart.map((l) => Math.round(l * 100) / 100), end: loadavg().map((l) => Math.round(l * 100) / 100), cpus: cpus().length },
   files: results,
 };
 mkdirSync(dirname(args.out), { recursive: true });
@@ -197,6 +202,7 @@ console.log(
       gap_closed_at: r.gap_closed_at,
       windows_worse_than_off_beyond_noise: r.windows_worse_than_off_beyond_noise,
       seconds: r.seconds,
+      phase_ms: r.phase_ms,
     })),
     null,
     1,

@@ -10,7 +10,8 @@
  * Flags: --rate N requests/s (40), --max-in-flight N (16), --out FILE (bench/results/soak.json),
  * --docs FILE (docs/performance.md), --no-docs, --heap-snapshots (a V8 heap snapshot at the end of
  * warm-up and at the end, and the object groups that grew between them into the results; taking a
- * snapshot costs the gateway hundreds of MB of native memory it keeps, so RSS after it says nothing).
+ * snapshot costs the gateway hundreds of MB of native memory it keeps, so RSS after it says nothing),
+ * --node-flags=… (node flags for the gateway process, e.g. to compare V8 heap settings).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -35,6 +36,7 @@ const { values: args } = parseArgs({
     docs: { type: 'string', default: 'docs/performance.md' },
     'no-docs': { type: 'boolean', default: false },
     'heap-snapshots': { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -58,12 +60,24 @@ function residentBytes(pid: number): { rss: number; anon: number; file: number; 
   return { rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') };
 }
 
-/** `aigw_process_nodejs_heap_size_used_bytes` from the gateway's `/metrics` (prom-client's default metrics). */
-async function heapUsedBytes(url: string): Promise<number> {
+/**
+ * The V8 heap from the gateway's `/metrics` (prom-client's default metrics): in use, reserved in all,
+ * reserved for the young generation, and memory outside the heap held by JavaScript objects (buffers).
+ * RSS follows the reserved sizes, which V8 grows and shrinks on its own, not only the bytes in use.
+ */
+async function heapBytes(url: string): Promise<{ used: number; total: number; young: number; external: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const match = /^aigw_process_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
-  if (!match) throw new Error('no aigw_process_nodejs_heap_size_used_bytes in /metrics');
-  return Number(match[1]);
+  const metric = (name: string) => {
+    const match = new RegExp(`^aigw_process_nodejs_${name} (\\S+)$`, 'm').exec(text);
+    if (!match) throw new Error(`no aigw_process_nodejs_${name} in /metrics`);
+    return Number(match[1]);
+  };
+  return {
+    used: metric('heap_size_used_bytes'),
+    total: metric('heap_size_total_bytes'),
+    young: metric('heap_space_size_total_bytes\\{space="new"\\}'),
+    external: metric('external_memory_bytes'),
+  };
 }
 
 /**
@@ -150,29 +164,45 @@ async function main(): Promise<void> {
   const catalog = fleetCatalog(DEFAULT_FLEET, sim.url);
   const configPath = join(dir, 'aigw.yaml');
   writeFileSync(configPath, stringify({ providers: catalog.providers, models: catalog.models }));
-  const gateway = await startGatewayProcess({ cwd: dir, configPath, nodeFlags: args['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2'] : [] });
+  const nodeFlags = [...args['node-flags'].split(' ').filter(Boolean), ...(args['heap-snapshots'] ? ['--heapsnapshot-signal=SIGUSR2'] : [])];
+  const gateway = await startGatewayProcess({ cwd: dir, configPath, nodeFlags });
   const counts: Counts = { ok: 0, non2xx: 0, errors: 0 };
-  const samples: Array<MemorySample & { rssMb: number; rssAnonMb: number; rssFileMb: number; rssShmemMb: number; heapUsedMb: number; ok: number }> = [];
+  const samples: Array<
+    MemorySample & {
+      rssMb: number;
+      rssAnonMb: number;
+      rssFileMb: number;
+      rssShmemMb: number;
+      heapUsedMb: number;
+      heapTotalMb: number;
+      youngGenerationMb: number;
+      externalMb: number;
+      ok: number;
+    }
+  > = [];
   const startedAtMs = Date.now();
   const loadAverage1mAtStart = Number((loadavg()[0] ?? 0).toFixed(2));
   const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
   const sample = async () => {
     const resident = residentBytes(gateway.pid);
-    const heapUsed = await heapUsedBytes(gateway.url);
+    const heap = await heapBytes(gateway.url);
     const atS = Math.round((Date.now() - startedAtMs) / 1000);
     samples.push({
       atS,
       rssBytes: resident.rss,
-      heapUsedBytes: heapUsed,
+      heapUsedBytes: heap.used,
       rssMb: mb(resident.rss),
       rssAnonMb: mb(resident.anon),
       rssFileMb: mb(resident.file),
       rssShmemMb: mb(resident.shmem),
-      heapUsedMb: mb(heapUsed),
+      heapUsedMb: mb(heap.used),
+      heapTotalMb: mb(heap.total),
+      youngGenerationMb: mb(heap.young),
+      externalMb: mb(heap.external),
       ok: counts.ok,
     });
     console.error(
-      `${atS}s rss ${mb(resident.rss)} MB (anon ${mb(resident.anon)}, file ${mb(resident.file)}, shmem ${mb(resident.shmem)}), heap used ${mb(heapUsed)} MB, ` +
+      `${atS}s rss ${mb(resident.rss)} MB (anon ${mb(resident.anon)}, file ${mb(resident.file)}, shmem ${mb(resident.shmem)}), heap used ${mb(heap.used)} of ${mb(heap.total)} MB (young ${mb(heap.young)}), external ${mb(heap.external)} MB, ` +
         `${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`,
     );
   };

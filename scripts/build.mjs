@@ -26,38 +26,53 @@ function copyMjs(dir) {
 }
 copyMjs(join(root, 'src'));
 
-// Packages published as hundreds of small ES modules cost the CLI more to resolve and link than to run
-// (kysely: 262 files, ~0.1 s of every `aigw serve` start-up). dist/ imports one bundled file of each
-// instead. Only packages that no other dependency imports are listed, so there is never a second copy.
-const VENDORED = ['kysely'];
+// Packages published as many small modules cost every start-up more to find, read and link than to
+// run (kysely: 262 ES modules; undici and yaml: ~100 and ~70 CommonJS files). dist/ imports one bundled
+// file of each instead. Only packages whose objects never cross into another dependency are listed, so
+// a second copy elsewhere in node_modules changes nothing.
+const VENDORED = [
+  { name: 'kysely', commonJs: false },
+  { name: 'undici', commonJs: true },
+  { name: 'yaml', commonJs: true },
+];
+const distFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'vendor' ? [] : distFiles(path);
+    return entry.name.endsWith('.js') ? [path] : [];
+  });
+const files = distFiles(join(root, 'dist'));
 const { buildSync } = createRequire(import.meta.url)('esbuild');
-for (const name of VENDORED) {
+for (const { name, commonJs } of VENDORED) {
+  // A CommonJS package has no static export list: export the names dist/ imports from it.
+  const imported = new Set();
+  const importRe = new RegExp(`import \\{([^}]*)\\} from '(?:[./]*vendor/)?${name}(?:\\.js)?'`, 'g');
+  for (const file of files)
+    for (const m of readFileSync(file, 'utf8').matchAll(importRe)) for (const part of m[1].split(',')) imported.add(part.trim().split(/\s+as\s+/)[0]);
+  imported.delete('');
+  const contents = commonJs ? `import m from '${name}';\nexport const { ${[...imported].join(', ')} } = m;\nexport default m;\n` : `export * from '${name}';\n`;
   buildSync({
-    stdin: { contents: `export * from '${name}';`, resolveDir: root },
+    stdin: { contents, resolveDir: root },
     bundle: true,
     format: 'esm',
     platform: 'node',
+    // Bundled CommonJS may require() Node's built-in modules at run time.
+    banner: commonJs
+      ? { js: "import { createRequire as __aigwCreateRequire } from 'node:module';\nconst require = __aigwCreateRequire(import.meta.url);" }
+      : undefined,
     outfile: join(root, 'dist', 'vendor', `${name}.js`),
     logLevel: 'warning',
   });
 }
-function rewriteVendored(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'vendor') rewriteVendored(path);
-    } else if (entry.name.endsWith('.js')) {
-      const text = readFileSync(path, 'utf8');
-      let out = text;
-      for (const name of VENDORED) {
-        const target = relative(dir, join(root, 'dist', 'vendor', `${name}.js`)).replaceAll('\\', '/');
-        out = out.replaceAll(`from '${name}';`, `from '${target.startsWith('.') ? target : `./${target}`}';`);
-      }
-      if (out !== text) writeFileSync(path, out);
-    }
+for (const path of files) {
+  const text = readFileSync(path, 'utf8');
+  let out = text;
+  for (const { name } of VENDORED) {
+    const target = relative(dirname(path), join(root, 'dist', 'vendor', `${name}.js`)).replaceAll('\\', '/');
+    out = out.replaceAll(`from '${name}';`, `from '${target.startsWith('.') ? target : `./${target}`}';`);
   }
+  if (out !== text) writeFileSync(path, out);
 }
-rewriteVendored(join(root, 'dist'));
 // The binary copy of the shipped router model (model-cache.ts), so the first `aigw serve` or `aigw route`
 // after `npm ci` starts as fast as later ones; it is keyed by the JSON's hash, so a new JSON gets a new copy.
 const { loadPredictor } = await import(pathToFileURL(join(root, 'dist', 'router', 'predictor', 'load-predictor.js')).href);

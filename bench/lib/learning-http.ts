@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { Agent, request } from 'undici';
 import { analyticsDbOf } from '../../src/mcp/store-context.ts';
 import { startGateway } from '../../src/gateway/serve.ts';
 import { SimFleet } from '../../src/sim/fleet-schema.ts';
@@ -9,7 +10,7 @@ import { startSim } from '../../src/sim/server.ts';
 import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
 import { EvalSlice } from './learning-metric.ts';
 import type { OfflineTrainer } from './learning-offline.ts';
-import type { CurvePoint, ReplayResult } from './learning-replay.ts';
+import { PhaseClock, type CurvePoint, type ReplayResult } from './learning-replay.ts';
 import { benchConfig, benchPricing, servedSequence, type LearningBenchFile } from './learning-setup.ts';
 
 export interface HttpReplayOptions {
@@ -73,47 +74,63 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
     const servedByModel: Record<string, number> = {};
     const sequence = servedSequence(file, opts.requests, opts.seed);
     const offlineNoise: Record<string, number> = {};
+    const phases = new PhaseClock();
+    const client = new BenchClient();
     for (let i = 0; i < sequence.length; i++) {
       const row = sequence[i]!;
-      const res = await post(`${gateway.url}/v1/chat/completions`, { model: 'auto', messages: [{ role: 'user', content: row.prompt }], max_tokens: 16 });
-      const requestId = res.headers.get('x-aigw-request-id');
+      const t = performance.now();
+      const res = await client.post(`${gateway.url}/v1/chat/completions`, { model: 'auto', messages: [{ role: 'user', content: row.prompt }], max_tokens: 16 });
+      const { requestId } = res;
       const chosen = String(res.json.model);
       const score = row.scores[chosen];
       if (res.status !== 200 || !requestId || score === undefined) throw new Error(`request ${i}: ${res.status} ${JSON.stringify(res.json).slice(0, 200)}`);
       servedByModel[chosen] = (servedByModel[chosen] ?? 0) + 1;
-      const fb = await post(`${gateway.url}/v1/feedback`, { request_id: requestId, score });
+      const fb = await client.post(`${gateway.url}/v1/feedback`, { request_id: requestId, score });
       if (fb.status >= 300) throw new Error(`feedback ${i}: ${fb.status} ${JSON.stringify(fb.json).slice(0, 200)}`);
+      phases.add('traffic', t);
       if ((i + 1) % opts.refitEvery === 0) {
+        const t = performance.now();
         await learning.flush();
         await learning.tick();
+        phases.add('refits', t);
       }
       if ((i + 1) % opts.window === 0 || i + 1 === sequence.length) {
+        const t = performance.now();
         const on = slice.score(learning.predictor, models);
+        const onOffNoise = slice.pairedNoise(learning.predictor, base, models);
+        phases.add('scoring', t);
         let offline: number | null = null;
-        if (opts.checkpoints.includes(i + 1) || i + 1 === sequence.length) {
+        if (opts.checkpoints.includes(i + 1)) {
+          const t = performance.now();
           const trained = opts.offline.train(sequence.slice(0, i + 1));
           offline = slice.score(trained, models);
           offlineNoise[String(i + 1)] = slice.pairedNoise(trained, base, models);
+          phases.add('offline', t);
+          await client.reconnect();
         }
-        curve.push({ served: i + 1, on, off, offline, onOffNoise: slice.pairedNoise(learning.predictor, base, models) });
+        curve.push({ served: i + 1, on, off, offline, onOffNoise });
         opts.log?.(`${file.name} ${i + 1} (HTTP): on ${on.toFixed(4)} off ${off.toFixed(4)} ${JSON.stringify(servedByModel)}`);
       }
     }
+    await client.close();
     await gateway.runtime.gateway.writer.flush();
     const explored = await analyticsDbOf(gateway.runtime.gateway.store)
       .selectFrom('decisions')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('explored', '=', 1)
       .executeTakeFirstOrThrow();
+    const t = performance.now();
     const oraclePredictor = opts.offline.train(file.servable);
     const oracle = { value: slice.score(oraclePredictor, models), rows: file.servable.length, pairedNoise: slice.pairedNoise(oraclePredictor, base, models) };
+    phases.add('offline', t);
     return {
       metric: slice.metric,
       curve,
       explored: Number(explored.n),
       servedByModel,
       refits: learning.counters.refits,
-      refitMsTotal: 0,
+      refitMsTotal: phases.ms.refits ?? 0,
+      phaseMs: phases.rounded(),
       noise: slice.noise(base, models),
       oracle,
       offlineNoise,
@@ -125,7 +142,26 @@ export async function replayOverHttp(file: LearningBenchFile, base: IrtQualityPr
   }
 }
 
-async function post(url: string, body: unknown): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
+/**
+ * The bench's HTTP client. Its connections are dropped after each long synchronous phase (an offline
+ * retrain blocks this process, gateway included, for minutes): the gateway's keep-alive timers fire as the
+ * loop resumes, and a request sent on such a socket at that moment is reset (ECONNRESET).
+ */
+class BenchClient {
+  private agent = new Agent();
+
+  async post(url: string, body: unknown): Promise<{ status: number; requestId: string | null; json: Record<string, unknown> }> {
+    const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), dispatcher: this.agent });
+    const id = res.headers['x-aigw-request-id'];
+    return { status: res.statusCode, requestId: typeof id === 'string' ? id : null, json: (await res.body.json()) as Record<string, unknown> };
+  }
+
+  async reconnect(): Promise<void> {
+    await this.agent.close();
+    this.agent = new Agent();
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
 }

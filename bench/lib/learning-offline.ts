@@ -1,6 +1,7 @@
 import { DEFAULT_HASHING } from '../../src/router/analyze/feature-spec.ts';
 import type { IrtQualityPredictor } from '../../src/router/predictor/irt-predictor.ts';
 import { predictorFromJson } from '../../src/router/predictor/load-predictor.ts';
+import type { PredictorFile } from '../../src/router/predictor/model-file.ts';
 import { readOutcomeFiles, type OutcomeRow } from '../../src/router/predictor/outcome-rows.ts';
 import { prepareRows, type PreparedRow } from '../../src/router/predictor/prepare-rows.ts';
 import { trainOnPrepared } from '../../src/router/predictor/train.ts';
@@ -20,12 +21,16 @@ export class OfflineTrainer {
 
   constructor(private readonly baseFiles: readonly string[]) {}
 
-  /** Trains on the base files plus `served` (a prompt served again is not new evidence: one row per distinct prompt). */
   train(served: readonly OutcomeRow[]): IrtQualityPredictor {
+    return predictorFromJson(JSON.stringify(this.trainFile(served)));
+  }
+
+  /** Trains on the base files plus `served` (a prompt served again is not new evidence: one row per distinct prompt). */
+  trainFile(served: readonly OutcomeRow[]): PredictorFile {
     const fresh = [...new Map(served.filter((r) => !this.prepared.has(r.id)).map((r) => [r.id, r])).values()];
     prepareRows(fresh, DEFAULT_HASHING).forEach((p, i) => this.prepared.set(fresh[i]!.id, { features: p.features, taskType: p.taskType, scores: p.scores }));
     const rows = [...new Set(served.map((r) => r.id))].map((id) => this.prepared.get(id)!);
     this.base ??= prepareRows(readOutcomeFiles(this.baseFiles), DEFAULT_HASHING);
-    return predictorFromJson(JSON.stringify(trainOnPrepared([...this.base, ...rows], { seed: SHIPPED_SEED })));
+    return trainOnPrepared([...this.base, ...rows], { seed: SHIPPED_SEED });
   }
 }

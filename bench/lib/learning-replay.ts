@@ -16,7 +16,7 @@ export interface CurvePoint {
   served: number;
   on: number;
   off: number;
-  /** Retrained offline on the base data plus the distinct prompts served so far (at the checkpoints and the last window only). */
+  /** Retrained offline on the base data plus the distinct prompts served so far (at the checkpoints only). */
   offline: number | null;
   /** Bootstrap sd of (on − off) on the slice, paired: the noise of this window's comparison. */
   onOffNoise: number;
@@ -51,6 +51,22 @@ export interface ReplayResult {
   oracle: { value: number; rows: number; pairedNoise: number };
   /** Paired noise of (offline − off) at each checkpoint. */
   offlineNoise: Record<string, number>;
+  /**
+   * Wall time by phase: `traffic` (requests and feedback), `refits` (the learning loop's steps), `scoring`
+   * (learning on on the slice, each window), `offline` (retraining the offline routers and the oracle).
+   */
+  phaseMs: Record<string, number>;
+}
+
+/** Sums wall time per named phase of a run. */
+export class PhaseClock {
+  readonly ms: Record<string, number> = {};
+  add(phase: string, startedAt: number): void {
+    this.ms[phase] = (this.ms[phase] ?? 0) + performance.now() - startedAt;
+  }
+  rounded(): Record<string, number> {
+    return Object.fromEntries(Object.entries(this.ms).map(([k, v]) => [k, Math.round(v)]));
+  }
 }
 
 export async function replayInProcess(file: LearningBenchFile, base: IrtQualityPredictor, opts: ReplayOptions): Promise<ReplayResult> {
@@ -77,11 +93,12 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
   const servedByModel: Record<string, number> = {};
   let explored = 0;
   let refits = 0;
-  let refitMsTotal = 0;
+  const phases = new PhaseClock();
   let sinceRefit = 0;
   const sequence = servedSequence(file, opts.requests, opts.seed);
   for (let i = 0; i < sequence.length; i++) {
     const row = sequence[i]!;
+    const started = performance.now();
     const outcome = router.decide({ routingModel: 'auto', messages: [{ role: 'user', content: row.prompt }], requestId: `req-${i}` });
     if (!outcome.ok) throw new Error(outcome.message);
     const d = outcome.decision;
@@ -104,36 +121,55 @@ export async function replayInProcess(file: LearningBenchFile, base: IrtQualityP
       source: 'user',
       scoredAtMs: i,
     });
+    phases.add('traffic', started);
     sinceRefit++;
     if (sinceRefit >= opts.refitEvery) {
       const t = performance.now();
       await learner.refit(rows, ++refits, i);
-      refitMsTotal += performance.now() - t;
+      phases.add('refits', t);
       sinceRefit = 0;
     }
     if ((i + 1) % opts.window === 0 || i + 1 === sequence.length) {
       const served = i + 1;
+      const t = performance.now();
       const on = slice.score(predictor, config.models);
+      const onOffNoise = slice.pairedNoise(predictor, base, config.models);
+      phases.add('scoring', t);
       let offline: number | null = null;
-      if (opts.checkpoints.includes(served) || served === sequence.length) {
+      if (opts.checkpoints.includes(served)) {
+        const t = performance.now();
         const offlinePredictor = opts.offline.train(sequence.slice(0, served));
         offline = slice.score(offlinePredictor, config.models);
         offlineNoise[String(served)] = slice.pairedNoise(offlinePredictor, base, config.models);
+        phases.add('offline', t);
       }
-      curve.push({ served, on, off, offline, onOffNoise: slice.pairedNoise(predictor, base, config.models) });
+      curve.push({ served, on, off, offline, onOffNoise });
       opts.log?.(
         `${file.name} ${served}: on ${on.toFixed(4)} off ${off.toFixed(4)} offline ${offline?.toFixed(4) ?? '-'} explored ${explored} ${JSON.stringify(servedByModel)} ridge scales ${JSON.stringify(ridgeScales(predictor))}`,
       );
     }
   }
+  const t = performance.now();
   const oraclePredictor = opts.offline.train(file.servable);
   const oracle = {
     value: slice.score(oraclePredictor, config.models),
     rows: file.servable.length,
     pairedNoise: slice.pairedNoise(oraclePredictor, base, config.models),
   };
+  phases.add('offline', t);
   opts.log?.(`${file.name} oracle (all ${oracle.rows} servable rows): ${oracle.value.toFixed(4)}`);
-  return { metric: slice.metric, curve, explored, servedByModel, refits, refitMsTotal, noise: slice.noise(base, config.models), oracle, offlineNoise };
+  return {
+    metric: slice.metric,
+    curve,
+    explored,
+    servedByModel,
+    refits,
+    refitMsTotal: phases.ms.refits ?? 0,
+    noise: slice.noise(base, config.models),
+    oracle,
+    offlineNoise,
+    phaseMs: phases.rounded(),
+  };
 }
 
 /** Per model, the scale of its online ridge head in the served state (0: none kept). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { GatewayConfig, ModelConfig, TaskType, VirtualModel } from '../config/schema.ts';
 import { UNKNOWN_SOURCE } from '../config/known-models/fill-known-models.ts';
 import type { ChatMessage } from '../providers/chat-schema.ts';
@@ -12,6 +11,7 @@ import { resolveModelRefs, unknownModelRefs } from './policy/model-refs.ts';
 import { describeChoice, describeNoEligible } from './policy/rationale.ts';
 import { resolveConstraints } from './policy/resolve-constraints.ts';
 import { candidateId, compileTechniquePlans, techniqueCandidates, type CompiledTechniquePlan, type TechniqueBoundsOf } from './policy/technique-candidates.ts';
+import { timeOrderedId } from '../util/time-ordered-id.ts';
 
 /** Bumped whenever the policy's scoring changes, so each logged decision says which scoring made it. */
 export const POLICY_VERSION = 'policy-1';
@@ -127,7 +127,7 @@ export function createRouter(deps: RouterDeps): Router {
 
   function decide(input: RouterInput): RouteOutcome {
     const startNs = now();
-    const id = randomUUID();
+    const id = timeOrderedId();
     const analysis = analyze(input.messages);
     const routingModel = routingModels.get(input.routingModel);
     const vm = routingModel?.virtualModel;

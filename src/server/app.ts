@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
@@ -24,6 +23,7 @@ import { registerMcpRoutes } from './routes/mcp.ts';
 import { registerDashboardRoutes } from './routes/dashboard.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
 import { registerRequestLogRoutes } from './routes/requests.ts';
+import { timeOrderedId } from '../util/time-ordered-id.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +40,8 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: g0.config.server.body_limit_bytes,
-    genReqId: () => randomUUID(),
+    // Time-ordered: the id is the requests table's key (src/util/time-ordered-id.ts).
+    genReqId: () => timeOrderedId(),
     forceCloseConnections: 'idle',
     // Requests during the drain are answered by the drain guard: OpenAI-shaped, with retry-after and a row.
     return503OnClosing: false,

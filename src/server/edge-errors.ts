@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -6,6 +5,7 @@ import type { Gateway } from '../pipeline/gateway-types.ts';
 import { newRequestRecord } from '../pipeline/request-record.ts';
 import { recordRequest } from '../pipeline/request-log.ts';
 import { GatewayError } from '../util/errors.ts';
+import { timeOrderedId } from '../util/time-ordered-id.ts';
 
 /**
  * Answers that happen at the edge of the HTTP server, before or around fastify's routing: they are
@@ -58,7 +58,7 @@ export function clientErrorHandler(gateway: () => Gateway): (err: Error & { code
       socket.destroy();
       return;
     }
-    const id = randomUUID();
+    const id = timeOrderedId();
     const { status, error } = parserError(err);
     const body = JSON.stringify(error.toBody());
     socket.end(
