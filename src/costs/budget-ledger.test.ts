@@ -188,6 +188,19 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
   });
 });
 
+describe('redis budget ledger ids', () => {
+  it('hands out reservation ids that sort by when they were made: the store keys its rows by them', async () => {
+    const ledger = flavors[1]!.group()();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await ledger.reserve('k-ids', 0.01, {}, NOON + i * 1_000);
+      if (r.ok) ids.push(r.reservationId);
+    }
+    expect(ids).toHaveLength(5);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
+
 describe('memory budget ledger over many pairs', () => {
   // Its speed is measured by npm run bench:overhead (keyed mode), not here: no wall time in unit tests.
   it('adds 20,000 reserve and settle pairs exactly', async () => {

@@ -13,7 +13,7 @@ import { RedisScript } from './redis-script.ts';
  *   <prefix>{keyId}:m:<monthId>  same for the month
  *   <prefix>{keyId}:open         sorted set of open reservations scored by expiry time
  *   <prefix>{keyId}:res:<member> marker of an unfinished reservation (makes settle idempotent)
- * A reservation's member `<random>.<amountNano>.<dayId>.<monthId>` carries everything a sweep
+ * A reservation's member `<time><random>.<amountNano>.<dayId>.<monthId>` carries everything a sweep
  * needs, and the reservation id handed out is `<member>:<keyId>`, so settle needs no lookup.
  *
  * When a window's hash is missing (first request of the window, or Redis lost its data) it is
@@ -137,7 +137,9 @@ export class RedisBudgetLedger implements BudgetLedger {
   async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
     const { amountNano, dayLimitNano, monthLimitNano } = reservationNano(amountUsd, limits);
     const { day, month } = utcWindows(nowMs);
-    const member = `${randomBytes(9).toString('base64url')}.${amountNano}.${day.id}.${month.id}`;
+    // Time first (8 base-36 digits until 2059), so the reservation ids the store keys its rows by
+    // arrive in order and append to budget_reservations' primary key instead of landing anywhere.
+    const member = `${nowMs.toString(36).padStart(8, '0')}${randomBytes(9).toString('base64url')}.${amountNano}.${day.id}.${month.id}`;
     const keys = [...this.windowKeys(keyId, String(day.id), String(month.id)), this.markerKey(keyId, member)];
     const run = (daySeed: number, monthSeed: number): Promise<unknown> =>
       RESERVE.run(this.redis, keys, [

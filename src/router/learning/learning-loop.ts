@@ -119,8 +119,11 @@ export function learningRowOf(decision: RouteDecision, requestId: string, modelU
 export class LearningLoop {
   readonly counters: LearningCounters = { rowsWritten: 0, refits: 0, adopted: 0, lastRefitMs: 0, failures: 0 };
   private readonly learner: OnlineLearner;
-  /** Rows as recorded: encoded (toRecord) when flushed, off the request path. */
-  private pending: LearningRow[] = [];
+  /**
+   * Rows encoded as recorded: one compact string of features per row survives until the flush,
+   * rather than the analysis' typed arrays (which young-generation GC would copy and promote).
+   */
+  private pending: LearningRowRecord[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private busy: Promise<void> = Promise.resolve();
@@ -164,7 +167,7 @@ export class LearningLoop {
   record(row: LearningRow): void {
     if (this.closed || !this.deps.config().enabled) return;
     try {
-      this.pending.push(row);
+      this.pending.push(toRecord(row));
       if (this.pending.length >= FLUSH_ROWS) void this.flush();
       else if (!this.flushTimer) {
         this.flushTimer = setTimeout(() => void this.flush(), FLUSH_MS);
@@ -184,8 +187,8 @@ export class LearningLoop {
     if (rows.length === 0) return;
     this.pending = [];
     try {
-      await this.deps.store.insertRows(rows.map(toRecord));
-      await this.deps.store.applyEarlierSignals(rows.map((r) => r.requestId));
+      await this.deps.store.insertRows(rows);
+      await this.deps.store.applyEarlierSignals(rows.map((r) => r.request_id));
       this.counters.rowsWritten += rows.length;
     } catch (err) {
       this.counters.failures += 1;
