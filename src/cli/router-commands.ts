@@ -86,5 +86,13 @@ function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {
           `(${c.bestSingle.quality.toFixed(3)} at $${c.bestSingle.costUsd.toExponential(2)}) matched at ${pct(c.costShareToMatchBest)} of its cost`,
       );
     }
+    if (d.byFold) {
+      const range = (xs: Array<number | null>, digits: number) => {
+        const v = xs.filter((x): x is number => x !== null);
+        return v.length > 0 ? `${Math.min(...v).toFixed(digits)} … ${Math.max(...v).toFixed(digits)}` : 'n/a';
+      };
+      const area = d.byFold.areaVsZero.some((x) => x !== null) ? `; area − zero router ${range(d.byFold.areaVsZero, 4)}` : '';
+      console.log(`  per fold: APGR ${range(d.byFold.apgr, 3)}${area}`);
+    }
   }
 }

@@ -49,6 +49,7 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   let predicted: Array<Record<string, number>>;
   let estimated: Array<Record<string, number>>;
   let method: string;
+  let folds: Uint8Array | undefined;
   if (options.modelFile) {
     ({ predicted, estimated } = scoreWithModel(rows, options.modelFile));
     method = `scored with ${options.modelFile}; costs estimated from the same rows' realized costs (length fit)`;
@@ -59,15 +60,16 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
     method = `leave models out (${lmo.scoredModels.length} models in ${Math.min(groups, lmo.scoredModels.length)} groups); each model scored by a predictor trained without its rows, knowing it only by its mean score on its largest other dataset`;
   } else {
     const cvOptions = { folds: options.folds ?? 5, seed, train: options.train, byDataset: options.byDataset };
-    const folds = assignCvFolds(rows, cvOptions).count;
-    const cv: HeldOutPredictions = withProgressBar(options.progress, folds, 'fold', (onProgress) => crossValidate(rows, cvOptions, onProgress));
+    const foldCount = assignCvFolds(rows, cvOptions).count;
+    const cv: HeldOutPredictions = withProgressBar(options.progress, foldCount, 'fold', (onProgress) => crossValidate(rows, cvOptions, onProgress));
     predicted = cv.predicted;
     estimated = cv.estimatedCostUsd;
+    folds = cv.folds;
     method = options.byDataset
-      ? `leave one dataset out (${folds} datasets); each dataset scored by a model trained on the other datasets only`
-      : `${folds}-fold cross-validation (folds fixed by seed ${seed}); each row scored by a model trained on the other folds`;
+      ? `leave one dataset out (${foldCount} datasets); each dataset scored by a model trained on the other datasets only`
+      : `${foldCount}-fold cross-validation (folds fixed by seed ${seed}); each row scored by a model trained on the other folds`;
   }
-  const datasets = evaluateRouting(rows, predicted, estimated, { strong, weak });
+  const datasets = evaluateRouting(rows, predicted, estimated, { strong, weak }, folds);
   const out = options.out ?? 'router-eval.json';
   const plots: string[] = [];
   for (const d of datasets) {

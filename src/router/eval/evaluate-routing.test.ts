@@ -49,3 +49,36 @@ describe('proxy pairs', () => {
     expect(report!.proxies).toBeUndefined();
   });
 });
+
+describe('fold spread', () => {
+  it('reports each fold alone for k-fold and nothing when a dataset sits in one fold', () => {
+    const rows: OutcomeRow[] = Array.from({ length: 40 }, (_, i) => ({
+      id: `d/${i}`,
+      dataset: 'd',
+      prompt: `p${i}`,
+      scores: { s: 1, w: i % 2 },
+    }));
+    // Fold 0 ranks perfectly (the weak model's misses score highest), fold 1 inverts the ranking.
+    const predicted = rows.map((_, i) => ({ s: 0.9, w: i < 20 === (i % 2 === 0) ? 0.1 : 0.8 }));
+    const folds = Uint8Array.from(rows, (_, i) => (i < 20 ? 0 : 1));
+    const [report] = evaluateRouting(
+      rows,
+      predicted,
+      rows.map(() => ({})),
+      { strong: 's', weak: 'w' },
+      folds,
+    );
+    const [good, bad] = report!.byFold!.apgr as [number, number];
+    expect(good).toBeGreaterThan(0.7);
+    expect(bad).toBeLessThan(0.3);
+    expect(report!.byFold!.areaVsZero).toEqual([null, null]);
+    const one = evaluateRouting(
+      rows,
+      predicted,
+      rows.map(() => ({})),
+      { strong: 's', weak: 'w' },
+      new Uint8Array(rows.length),
+    );
+    expect(one[0]!.byFold).toBeUndefined();
+  });
+});

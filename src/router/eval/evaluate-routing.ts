@@ -18,6 +18,15 @@ export interface DatasetReport {
   /** Proxy pairs (PROXY_PAIRS) on this dataset, scored with the served models' predictions. */
   proxies?: Array<PairReport & { name: string; servedWeak: string }>;
   costQuality: (RouterBenchMetrics & { models: string[] }) | null;
+  /** k-fold only: the metrics of each fold's rows alone, the spread a difference between designs must beat. */
+  byFold?: FoldSpread;
+}
+
+export interface FoldSpread {
+  /** The pair's APGR per fold (null where the fold lacks the pair). */
+  apgr: Array<number | null>;
+  /** Router area minus zero-router area per fold (datasets with costs only). */
+  areaVsZero: Array<number | null>;
 }
 
 export const DEFAULT_STRONG = 'gpt-4-1106-preview';
@@ -85,6 +94,7 @@ export function evaluateRouting(
   predicted: ReadonlyArray<Record<string, number>>,
   estimatedCostUsd: ReadonlyArray<Record<string, number>>,
   pair: { strong: string; weak: string },
+  folds?: ArrayLike<number>,
 ): DatasetReport[] {
   const groups = new Map<string, number[]>();
   rows.forEach((row, i) => {
@@ -107,8 +117,44 @@ export function evaluateRouting(
       ...(proxies.length > 0 ? { proxies } : {}),
       costQuality: costReport(rows, predicted, estimatedCostUsd, idx),
     });
+    const spread = folds && chosen ? foldSpread(rows, predicted, estimatedCostUsd, idx, chosen, folds) : null;
+    if (spread) reports[reports.length - 1]!.byFold = spread;
   }
   return reports;
+}
+
+/** The dataset's metrics fold by fold, when its rows fall in two or more folds (not leave one dataset out). */
+function foldSpread(
+  rows: readonly OutcomeRow[],
+  predicted: ReadonlyArray<Record<string, number>>,
+  estimatedCostUsd: ReadonlyArray<Record<string, number>>,
+  idx: readonly number[],
+  { strong, weak }: { strong: string; weak: string },
+  folds: ArrayLike<number>,
+): FoldSpread | null {
+  const names = [...new Set(idx.map((i) => folds[i]!))].sort((a, b) => a - b);
+  if (names.length < 2) return null;
+  const spread: FoldSpread = { apgr: [], areaVsZero: [] };
+  for (const f of names) {
+    const part = idx.filter((i) => folds[i] === f && rows[i]!.scores[strong] !== undefined && rows[i]!.scores[weak] !== undefined);
+    spread.apgr.push(
+      part.length > 0
+        ? pairMetrics(
+            part.map((i) => strongPreference(predicted[i]!, strong, weak)),
+            part.map((i) => rows[i]!.scores[strong]!),
+            part.map((i) => rows[i]!.scores[weak]!),
+          ).apgr
+        : null,
+    );
+    const cq = costReport(
+      rows,
+      predicted,
+      estimatedCostUsd,
+      idx.filter((i) => folds[i] === f),
+    );
+    spread.areaVsZero.push(cq ? cq.routerArea - cq.zeroArea : null);
+  }
+  return spread;
 }
 
 /** The pair's metrics on the rows with both outcomes; the router's score reads `servedWeak`'s prediction. */

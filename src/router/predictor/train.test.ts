@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
-import { IrtQualityPredictor } from './irt-predictor.ts';
+import { IrtQualityPredictor, RIDGE_FULL_ROWS } from './irt-predictor.ts';
 import type { OutcomeRow } from './outcome-rows.ts';
 import { trainPredictor } from './train.ts';
 import { DEFAULT_HASHING } from '../analyze/feature-spec.ts';
-import { decodeFloats } from './model-file.ts';
+import { decodeFloats, type PredictorFile } from './model-file.ts';
 import { idfNorm, ridgeDeviation } from './ridge-head.ts';
 
 /** Synthetic outcomes: `coder` is right on code prompts, `poet` on poems, `big` on both. */
@@ -67,8 +67,10 @@ describe('trainPredictor', () => {
   });
 
   it('mixes the ridge heads into the probability by the stored share per task type', () => {
-    const file = trainPredictor(rows, { ...options, ridgeShareByTask: { coding: 0.5 }, ridgeShareDefault: 0 });
-    expect(file.ridge?.share).toEqual({ default: 0, byTask: { coding: 0.5 } });
+    const trained = trainPredictor(rows, { ...options, ridgeShareByTask: { coding: 0.5 }, ridgeShareDefault: 0 });
+    expect(trained.ridge?.share).toEqual({ default: 0, byTask: { coding: 0.5 } });
+    // With RIDGE_FULL_ROWS rows of the task type every model's heads get the full share.
+    const file = withTaskRows(trained, 'coding', RIDGE_FULL_ROWS);
     expect(file.models.coder!.ridge).toBeDefined();
     const withRidge = new IrtQualityPredictor(file, 'ridge');
     const withoutRidge = new IrtQualityPredictor({ ...file, ridge: { ...file.ridge!, share: { default: 0, byTask: {} } } }, 'irt');
@@ -82,6 +84,20 @@ describe('trainPredictor', () => {
     expect(ridge[0]!).toBeGreaterThan(ridge[1]! + 0.5);
     // Trained without any share, no ridge heads are stored.
     expect(trainPredictor(rows, { ...options, ridgeShareByTask: {}, ridgeShareDefault: 0 }).ridge).toBeUndefined();
+  });
+
+  it('gives a model with few rows of the task type a smaller ridge share', () => {
+    const trained = trainPredictor(rows, { ...options, ridgeShareByTask: { coding: 0.5 }, ridgeShareDefault: 0 });
+    const share = (file: PredictorFile) => ({ ...file, ridge: { ...file.ridge!, share: { default: 0, byTask: { coding: 1 } } } });
+    const few = withTaskRows(trained, 'coding', RIDGE_FULL_ROWS / 5);
+    const irt = new IrtQualityPredictor({ ...few, ridge: { ...few.ridge!, share: { default: 0, byTask: {} } } }, 'irt');
+    const ridge = new IrtQualityPredictor(share(withTaskRows(trained, 'coding', RIDGE_FULL_ROWS)), 'full');
+    const scaled = new IrtQualityPredictor(share(few), 'few');
+    const code = analyzePromptText('Write a Python function that sorts a list and returns it.');
+    const m = [{ id: 'coder' }, { id: 'poet' }, { id: 'big' }];
+    const [p, i, r] = [scaled.predict(code, m), irt.predict(code, m), ridge.predict(code, m)];
+    // A fifth of the rows: a fifth of the share (the IRT part does not depend on rows above MIN_TASK_ROWS).
+    p.forEach((x, k) => expect(x).toBeCloseTo(0.8 * i[k]! + 0.2 * r[k]!, 6));
   });
 
   it('fits a second set of ridge heads on the text vector when the hashing spec has one', () => {
@@ -147,3 +163,8 @@ describe('trainPredictor', () => {
     expect(off.predict(unfamiliar, m).some((p, k) => Math.abs(p - a[k]!) > 1e-6)).toBe(true);
   });
 });
+
+/** The file with every model's row count of one task type set to n (the rows the serving rules read). */
+function withTaskRows(file: PredictorFile, task: string, n: number): PredictorFile {
+  return { ...file, models: Object.fromEntries(Object.entries(file.models).map(([id, m]) => [id, { ...m, rows: { ...m.rows, [task]: n } }])) };
+}
