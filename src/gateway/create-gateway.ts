@@ -22,6 +22,7 @@ import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
 import { LiveStats } from '../router/live-stats.ts';
 import { buildRouter } from './build-router.ts';
+import { preloadPredictor } from '../router/predictor/load-predictor.ts';
 import { createLearning, createRetrainScheduler } from './create-learning.ts';
 import { createRoutingBackend } from '../router/backends/create-routing-backend.ts';
 import { BatchWriter } from '../store/batch-writer.ts';
@@ -61,6 +62,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const health = new ComponentHealth(logger);
   health.track('store');
   const storeResult = (err: unknown) => (err === undefined ? health.reportOk('store') : health.reportDown('store', err));
+  // The router model loads while the store's write thread boots, not after it.
+  preloadPredictor(config.routing.model_file);
   const store = await openStoreWhenReachable(
     {
       ...configuredStoreOptions(opts.cwd, config.store, env),

@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
-import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson } from './load-predictor.ts';
+import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson, preloadPredictor } from './load-predictor.ts';
 
 const SHARED_MODELS = [
   'gpt-4-1106-preview',
@@ -110,5 +112,41 @@ describe('loadPredictor (shipped default model)', () => {
     const file = JSON.parse(readFileSync(DEFAULT_MODEL_PATH, 'utf8')) as { featureSpec: { hashing: { buckets: number } } };
     file.featureSpec.hashing.buckets = 1024;
     expect(() => predictorFromJson(JSON.stringify(file))).toThrow(/different feature layout/);
+  });
+});
+
+describe('preloadPredictor', () => {
+  it('hands the predictor it loaded at the next turn to the next loadPredictor of that file, once', async () => {
+    preloadPredictor(DEFAULT_MODEL_PATH);
+    await new Promise((r) => setImmediate(r));
+    const preloaded = loadPredictor(DEFAULT_MODEL_PATH);
+    expect(preloaded.version).toMatch(/^irt-v1-[0-9a-f]{8}$/);
+    // Compared by identity (an object this size is slow to diff).
+    expect(loadPredictor(DEFAULT_MODEL_PATH) === preloaded).toBe(false);
+  });
+
+  it('is cancelled by a loadPredictor that comes first', async () => {
+    preloadPredictor(DEFAULT_MODEL_PATH);
+    const first = loadPredictor(DEFAULT_MODEL_PATH);
+    await new Promise((r) => setImmediate(r));
+    // Nothing was preloaded in the meantime: the next call loads the file again.
+    expect(loadPredictor(DEFAULT_MODEL_PATH) === first).toBe(false);
+  });
+
+  it('is not handed out for a file replaced since it was read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aigw-preload-'));
+    try {
+      const path = join(dir, 'model.json');
+      const text = readFileSync(DEFAULT_MODEL_PATH, 'utf8');
+      writeFileSync(path, text);
+      preloadPredictor(path);
+      await new Promise((r) => setImmediate(r));
+      const file = JSON.parse(text) as { models: Record<string, { thetaBase: number }> };
+      file.models['gpt-4-1106-preview']!.thetaBase -= 1;
+      writeFileSync(path, JSON.stringify(file));
+      expect(loadPredictor(path).version).not.toBe(loadPredictor(DEFAULT_MODEL_PATH).version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cachePath, CACHE_SUPPORTED, contentKey, readCached, writeCached } from './model-cache.ts';
 import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
@@ -54,6 +54,11 @@ interface LoadOptions {
  * the next start-up when the cache folder is writable. Both give the same predictor and version.
  */
 export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOptions = {}): IrtQualityPredictor {
+  const preload = preloads.get(path);
+  if (preload && options.cacheDir === undefined) {
+    preloads.delete(path);
+    if (preload.predictor && preload.stamp === fileStamp(path)) return preload.predictor;
+  }
   const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
   const bytes = readFileSync(path);
   if (cacheDir === null || !CACHE_SUPPORTED) return predictorFromJson(bytes.toString('utf8'));
@@ -75,4 +80,40 @@ export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOp
     // A read-only install or a full disk: the JSON is still the model, only start-up stays slower.
   }
   return new IrtQualityPredictor(file, version);
+}
+
+/**
+ * Loads started by preloadPredictor: pending (no predictor yet) or done, until loadPredictor takes them;
+ * `stamp` is the file's size and mtime when it was read: a file replaced since is read again.
+ */
+const preloads = new Map<string, { predictor?: IrtQualityPredictor; stamp?: string }>();
+
+function fileStamp(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.size}:${s.mtimeMs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+/**
+ * Loads the model file at the next turn of the event loop, for the next loadPredictor(path) to take:
+ * the gateway calls it before opening the store, so the load runs while the store's write thread boots
+ * (its own thread) instead of after it. A loadPredictor(path) that comes first loads the file itself and
+ * cancels this one; a failed preload leaves the error to that call.
+ */
+export function preloadPredictor(path: string = DEFAULT_MODEL_PATH): void {
+  if (preloads.has(path)) return;
+  const entry: { predictor?: IrtQualityPredictor; stamp?: string } = {};
+  preloads.set(path, entry);
+  setImmediate(() => {
+    if (preloads.get(path) !== entry) return;
+    try {
+      entry.stamp = fileStamp(path);
+      entry.predictor = loadPredictor(path, { cacheDir: DEFAULT_MODEL_CACHE_DIR });
+    } catch {
+      preloads.delete(path);
+    }
+  });
 }
