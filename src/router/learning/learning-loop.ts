@@ -3,7 +3,7 @@ import type { TaskType } from '../../config/schema.ts';
 import type { LearningStore } from '../../store/learning-store.ts';
 import type { LearningRowRecord } from '../../store/types.ts';
 import type { ModelQualityRef } from '../predictor/irt-predictor.ts';
-import type { RouteDecision } from '../types.ts';
+import type { PromptFeatures, RouteDecision } from '../types.ts';
 import { DEFAULT_FIT } from './fit-state.ts';
 import { LearnedState } from './learned-state.ts';
 import type { LearningPredictor } from './learning-predictor.ts';
@@ -60,13 +60,22 @@ export function toRecord(row: LearningRow): LearningRowRecord {
   };
 }
 
+/**
+ * A stored row as a LearningRow. Its features are decoded on first read: a refit reads every scored row but
+ * the learner has already converted all but the new ones (OnlineLearner's cache), so decoding them all
+ * would be most of a refit's work.
+ */
 export function fromRecord(r: LearningRowRecord): LearningRow {
+  let features: PromptFeatures | null = null;
   return {
     requestId: r.request_id,
     createdAtMs: r.created_at,
     model: r.model,
     taskType: r.task_type as TaskType,
-    features: decodeFeatures(r.features),
+    get features(): PromptFeatures {
+      features ??= decodeFeatures(r.features);
+      return features;
+    },
     difficulty: r.difficulty,
     discrimination: r.discrimination,
     predicted: r.predicted,
