@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     'no-stream': { type: 'boolean', default: false },
     'no-portkey': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    /** Node flags for both aigw processes (space-separated), e.g. to compare V8 heap settings. */
+    'gateway-node-flags': { type: 'string', default: '' },
     out: { type: 'string', default: 'bench/results/overhead.json' },
     docs: { type: 'string', default: 'docs/performance.md' },
     'no-docs': { type: 'boolean', default: false },
@@ -125,13 +127,14 @@ async function main(): Promise<void> {
     // Only the fleet: store, routing, reliability and logging are the defaults a user gets.
     const gatewayConfig = args['defer-log'] ? { ...catalog, store: DEFERRED_STORE } : catalog;
     writeFileSync(configPath, stringify(gatewayConfig));
+    const nodeFlags = args['gateway-node-flags'].split(' ').filter(Boolean);
     const gateway = await startGatewayProcess({
       cwd: workDir,
       configPath,
-      nodeFlags: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      nodeFlags: [...nodeFlags, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
     });
     processes.push(gateway);
-    const keyed = args['no-keyed'] ? undefined : await startKeyedGateway({ workDir, catalog: gatewayConfig, redisUrl: args.redis });
+    const keyed = args['no-keyed'] ? undefined : await startKeyedGateway({ workDir, catalog: gatewayConfig, redisUrl: args.redis, nodeFlags });
     if (keyed) processes.push(keyed);
     const portkey = args['no-portkey'] ? undefined : await startPortkeyProcess({ cwd: workDir, upstreamUrl: sim.url });
     if (portkey) processes.push(portkey);
