@@ -188,15 +188,17 @@ describe.each(flavors)('$name budget ledger', ({ group, shared }) => {
   });
 });
 
-describe('redis budget ledger ids', () => {
-  it('hands out reservation ids that sort by when they were made: the store keys its rows by them', async () => {
-    const ledger = flavors[1]!.group()();
+describe.each(flavors)('$name budget ledger ids', ({ group }) => {
+  it('hands out reservation ids that sort by when they were made and differ between ledgers (restarts): the store keys its rows by them', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) {
-      const r = await ledger.reserve('k-ids', 0.01, {}, NOON + i * 1_000);
-      if (r.ok) ids.push(r.reservationId);
+    for (const ledger of [group()(), group()()]) {
+      for (let i = 0; i < 3; i++) {
+        const r = await ledger.reserve('k-ids', 0.01, {}, NOON + ids.length * 1_000);
+        if (r.ok) ids.push(r.reservationId);
+      }
     }
-    expect(ids).toHaveLength(5);
+    expect(ids).toHaveLength(6);
+    expect(new Set(ids).size).toBe(6);
     expect([...ids].sort()).toEqual(ids);
   });
 });

@@ -1,5 +1,6 @@
 import type { BudgetLedger, KeySpend, LedgerOptions, LoadSpend, ReserveResult, BudgetLimits } from './budget-ledger.ts';
 import { amountNano, budgetRejection, ledgerTimings, loadWindowSpendUsd, nanoToUsd, reservationNano, usdToNano, utcWindows } from './budget-ledger.ts';
+import { timeOrderedId } from '../util/time-ordered-id.ts';
 
 /**
  * Budget ledger for a single gateway process. Reserve and settle are synchronous map updates
@@ -41,7 +42,6 @@ export class MemoryBudgetLedger implements BudgetLedger {
   private readonly loadSpend: LoadSpend | undefined;
   private readonly reservationTtlMs: number;
   private readonly expiredRetentionMs: number;
-  private nextId = 0;
 
   constructor(opts: MemoryBudgetLedgerOptions = {}) {
     this.loadSpend = opts.loadSpend;
@@ -65,7 +65,9 @@ export class MemoryBudgetLedger implements BudgetLedger {
     day.reservedNano += amountNano;
     month.reservedNano += amountNano;
     const reservation: Reservation = {
-      id: `m${++this.nextId}`,
+      // Unique across restarts (a process counter restarted at m1 and overwrote older budget_reservations
+      // rows, which seed the spend after a restart) and time-ordered, so the rows append to the key.
+      id: `m${timeOrderedId(nowMs)}`,
       key,
       dayId: day.id,
       monthId: month.id,
