@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,19 @@ export interface BenchBase {
 }
 
 /**
+ * A hash of the trainer's and the analyzer's source: a cached base trained by other code is not reused
+ * (a change to training would otherwise leave the bench on a stale base).
+ */
+function trainingCodeHash(): string {
+  const hash = createHash('sha256');
+  for (const dir of ['predictor', 'analyze']) {
+    const root = join(repo, 'src', 'router', dir);
+    for (const f of readdirSync(root).sort()) if (f.endsWith('.ts') && !f.endsWith('.test.ts')) hash.update(readFileSync(join(root, f)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/**
  * The predictor the benchmark's gateway starts from. The shipped model was trained on the shared files,
  * evaluation slice included, so for one of those files its difficulty head would score its own training
  * prompts in-sample; the base is then the shipped configuration (seed 42) trained on the *other* shared
@@ -49,7 +63,7 @@ export function benchBase(file: string, choice: 'leave-out' | 'shipped'): BenchB
   const missing = others.filter((f) => !existsSync(f));
   if (missing.length > 0) throw new Error(`--base leave-out needs the shared training files: missing ${missing.join(', ')}`);
   const cacheDir = join(repo, 'bench', '.cache');
-  const cached = join(cacheDir, `learning-base-without-${name.replace(/\.jsonl$/, '')}.json`);
+  const cached = join(cacheDir, `learning-base-without-${name.replace(/\.jsonl$/, '')}-${trainingCodeHash()}.json`);
   let text: string;
   if (existsSync(cached)) {
     text = readFileSync(cached, 'utf8');
