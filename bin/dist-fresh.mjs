@@ -1,4 +1,6 @@
-// Whether dist/ (the compiled CLI) is newer than every file under src/: only then may it run.
+// Whether dist/ (the compiled CLI) is newer than every file under src/ and than the installed
+// packages: only then may it run. dist/vendor bundles some dependencies, and `npm install X` does not
+// rebuild (npm runs `prepare` only on a bare install), so a changed lock file marks dist stale.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -15,5 +17,9 @@ function newestMtimeMs(dir) {
 /** @param {string} root the project root */
 export function compiledIsFresh(root) {
   const stamp = join(root, 'dist', '.build-stamp');
-  return existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtimeMs(join(root, 'src'));
+  if (!existsSync(stamp)) return false;
+  const builtMs = statSync(stamp).mtimeMs;
+  const locks = [join(root, 'package-lock.json'), join(root, 'node_modules', '.package-lock.json')];
+  if (locks.some((lock) => existsSync(lock) && statSync(lock).mtimeMs > builtMs)) return false;
+  return builtMs >= newestMtimeMs(join(root, 'src'));
 }

@@ -183,4 +183,25 @@ describe('API keys, budgets and rate limits', () => {
     expect(Number(e.headers?.get('retry-after'))).toBeGreaterThan(0);
     expect(await rowStatus(err)).toMatchObject({ status: 429, error_type: 'rate_limit_exceeded' });
   });
+
+  it('a key with a rate limit and a budget: the rate limit answers first and its refusal holds no budget', async () => {
+    // One Redis round trip carries both checks for a named model; the outcomes are the sequential path's.
+    const key = await createKey({ name: 'both', rpm_limit: 2, budget_daily_usd: 0.000025 });
+    const client = stack.clientWithKey(key);
+    await ask(client);
+    await ask(client);
+    // Over its rate limit and (with the spend so far) over its budget: the rate limit's 429 wins.
+    const limited = await ask(client).catch((e: unknown) => e);
+    expect((limited as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('rate_limit_exceeded');
+    // An unknown model is rate limited before it is refused, as before.
+    const unknown = await client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect((unknown as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('rate_limit_exceeded');
+    // Within its budget but over its rate limit: the reservation made alongside is released.
+    const roomy = stack.clientWithKey(await createKey({ name: 'both-roomy', rpm_limit: 1, budget_daily_usd: 1 }));
+    await ask(roomy);
+    expect(((await ask(roomy).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.RateLimitError>).code).toBe('rate_limit_exceeded');
+    const g = stack.gateway.runtime.gateway;
+    const keyRow = (await g.store.listApiKeys()).find((k) => k.name === 'both-roomy');
+    expect((await g.ledger.spent(keyRow?.id ?? '', Date.now())).reservedUsd).toBe(0);
+  });
 });

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { BudgetLedger, BudgetLimits, KeySpend, LedgerOptions, LoadSpend, ReserveResult } from './budget-ledger.ts';
 import { amountNano, budgetRejection, ledgerTimings, loadWindowSpendUsd, nanoToUsd, reservationNano, usdToNano, utcWindows } from './budget-ledger.ts';
 import { RedisScript } from './redis-script.ts';
+import { timeOrderedId } from '../util/time-ordered-id.ts';
 
 /**
  * Budget ledger shared by every gateway replica through Redis. Each operation is one Lua script,
@@ -137,9 +137,9 @@ export class RedisBudgetLedger implements BudgetLedger {
   async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
     const { amountNano, dayLimitNano, monthLimitNano } = reservationNano(amountUsd, limits);
     const { day, month } = utcWindows(nowMs);
-    // Time first (8 base-36 digits until 2059), so the reservation ids the store keys its rows by
-    // arrive in order and append to budget_reservations' primary key instead of landing anywhere.
-    const member = `${nowMs.toString(36).padStart(8, '0')}${randomBytes(9).toString('base64url')}.${amountNano}.${day.id}.${month.id}`;
+    // Time-ordered (UUIDv7), so the reservation ids the store keys its rows by arrive in order and
+    // append to budget_reservations' primary key; its random bits come from a pool, not a CSPRNG call each.
+    const member = `${timeOrderedId(nowMs)}.${amountNano}.${day.id}.${month.id}`;
     const keys = [...this.windowKeys(keyId, String(day.id), String(month.id)), this.markerKey(keyId, member)];
     const run = (daySeed: number, monthSeed: number): Promise<unknown> =>
       RESERVE.run(this.redis, keys, [

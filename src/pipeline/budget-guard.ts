@@ -108,13 +108,57 @@ export async function settleBudget(g: Gateway, reservation: Reservation | undefi
     g.logger.error({ err, requestId: record.row.id, reservationId: reservation.id }, 'budget settle failed');
     return;
   }
+  writeReservationRow(g, reservation, record, actualUsd);
+}
+
+/** Gives a reservation back unspent (the request was refused after it was made). */
+async function releaseBudget(g: Gateway, reservation: Reservation | undefined, record: RequestRecord): Promise<void> {
+  if (!reservation) return;
+  try {
+    await g.ledger.release(reservation.id);
+  } catch (err) {
+    // The hold expires on its own (ledger TTL); the refusal stands.
+    g.logger.error({ err, requestId: record.row.id, reservationId: reservation.id }, 'budget release failed');
+    return;
+  }
+  writeReservationRow(g, reservation, record, null);
+}
+
+/** The reservation's final row: settled with its real cost, or released (null) unspent. */
+function writeReservationRow(g: Gateway, reservation: Reservation, record: RequestRecord, settledUsd: number | null): void {
   void g.writer.enqueueReservation({
     id: reservation.id,
     key_id: reservation.keyId,
     request_id: record.row.id,
     created_at: reservation.createdAtMs,
     reserved_usd: reservation.reservedUsd,
-    settled_usd: actualUsd,
-    status: 'settled',
+    settled_usd: settledUsd,
+    status: settledUsd === null ? 'released' : 'settled',
   });
+}
+
+/**
+ * The rate limit and the reservation in one Redis round trip: both scripts are issued in the same
+ * tick, so the auto-pipelining client sends them in one write and Redis runs them back to back.
+ * The rate limit still decides first: a request it refuses has its reservation released (its row
+ * ends 'released') and gets the rate limit's 429, whatever the budget said. Only for a plan known
+ * before the rate limit without side effects (a named model; the caller checks).
+ */
+export async function rateLimitThenReserve(
+  g: Gateway,
+  record: RequestRecord,
+  body: ChatRequest,
+  targets: readonly UpstreamTarget[],
+): Promise<Reservation | undefined> {
+  const limited = enforceRateLimit(g, record);
+  const reserving = reserveBudget(g, record, body, targets);
+  // Handled below either way; this keeps a refusal that settles first from counting as unhandled.
+  reserving.catch(() => undefined);
+  try {
+    await limited;
+  } catch (err) {
+    await releaseBudget(g, await reserving.catch(() => undefined), record);
+    throw err;
+  }
+  return await reserving;
 }

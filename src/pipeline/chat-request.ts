@@ -7,7 +7,7 @@ import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../pro
 import { errors, GatewayError } from '../util/errors.ts';
 import { accountUsage } from './accounting.ts';
 import { attemptContext, callUpstream, noteAttempts, type AnsweredOutcome } from './call-upstream.ts';
-import { enforceRateLimit, reserveBudget, settleBudget } from './budget-guard.ts';
+import { enforceRateLimit, rateLimitThenReserve, reserveBudget, settleBudget, type Reservation } from './budget-guard.ts';
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { Gateway } from './gateway-types.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
@@ -36,6 +36,14 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
     // OptiLLM technique selectors (model prefix, optillm_approach, <optillm_approach> tag) come off here.
     const { request: body, selection } = selectTechnique(asked, conventionDeps(g));
 
+    if (!selection && guardsInOneTrip(g, record, body)) {
+      // Same outcomes as the steps below (no technique, no cache, no decision row for a named model).
+      const plan = await namedPlanBehindRateLimit(g, record, body, req);
+      const reservation = await rateLimitThenReserve(g, record, body, plan.targets);
+      const cache = await lookupResponseCache(g, reply, body, plan);
+      await completeReserved({ g, req, reply, body, plan, signal, cache, format }, reservation);
+      return;
+    }
     await enforceRateLimit(g, record);
     // A client's technique serves n from its own samples, so the model needs no upstream n.
     const plan = await tracedPlan(g, record, selection && selection.spec !== 'none' ? { ...body, n: undefined } : body, req);
@@ -52,14 +60,40 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
       return;
     }
     const reservation = await reserveBudget(g, record, body, plan.targets);
-    try {
-      const call: CompletionCall = { g, req, reply, body, plan, signal, cache, format };
-      if (body.stream === true) await streamCompletion(call);
-      else await completeOnce(call);
-    } finally {
-      await settleBudget(g, reservation, record);
-    }
+    await completeReserved({ g, req, reply, body, plan, signal, cache, format }, reservation);
   });
+}
+
+/**
+ * A keyed request with both a rate limit and a budget, to a named model, with the response cache
+ * off: its plan is known before the rate limit without side effects, so the rate limit and the
+ * reservation can share one Redis round trip (rateLimitThenReserve).
+ */
+function guardsInOneTrip(g: Gateway, record: RequestRecord, body: ChatRequest): boolean {
+  const key = record.key;
+  if (!key?.rpm_limit || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return false;
+  return !g.config.cache.enabled && !g.catalog.isVirtual(body.model);
+}
+
+/** A named model's plan; a request it refuses (unknown model, bad n) is rate limited first, as in the sequential path. */
+async function namedPlanBehindRateLimit(g: Gateway, record: RequestRecord, body: ChatRequest, req: FastifyRequest): Promise<RoutePlan> {
+  try {
+    return await planRoute(g, body, req.headers, record);
+  } catch (err) {
+    await enforceRateLimit(g, record);
+    throw err;
+  }
+}
+
+/** Calls upstream with the budget held, and settles it whatever happens. */
+async function completeReserved(call: CompletionCall, reservation: Reservation | undefined): Promise<void> {
+  const { g, body, reply } = call;
+  try {
+    if (body.stream === true) await streamCompletion(call);
+    else await completeOnce(call);
+  } finally {
+    await settleBudget(g, reservation, reply.request.record);
+  }
 }
 
 function noteRequest(g: Gateway, record: RequestRecord, asked: ChatRequest): void {
