@@ -22,6 +22,11 @@ const LOG_A_LIMIT = 3;
  * −0.0053 and −0.0068 → −0.0022, CMMLU pair +0.02/+0.05, MMLU unchanged: GPT-4 and Mixtral have 8k+).
  */
 export const RIDGE_FULL_ROWS = 5000;
+/**
+ * Version of the serving rules above: bump it whenever the same model file would predict differently
+ * (it is part of the router version in decision rows and learned states). 2 = per-model ridge share.
+ */
+export const SERVING_RULES = 2;
 /** A linear probability can leave [0, 1]; a ridge prediction is clamped to [1%, 99%]. */
 const RIDGE_FLOOR = 0.01;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
-import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson, preloadPredictor } from './load-predictor.ts';
+import { DEFAULT_MODEL_PATH, loadPredictor, predictorFromJson, preloadPredictor, preloadState } from './load-predictor.ts';
 
 const SHARED_MODELS = [
   'gpt-4-1106-preview',
@@ -42,7 +42,7 @@ describe('loadPredictor (shipped default model)', () => {
 
   it('knows every model of the shared correctness data under its id, and none known only from judged preferences', () => {
     expect(predictor.knownModels().sort()).toEqual([...SHARED_MODELS, ...ROUTERDC_MODELS].sort());
-    expect(predictor.version).toMatch(/^irt-v1-[0-9a-f]{8}$/);
+    expect(predictor.version).toMatch(/^irt-v1\.s2-[0-9a-f]{8}$/);
   });
 
   it('gives probabilities in (0, 1) and ranks GPT-4 above Mistral-7B on average', () => {
@@ -118,18 +118,23 @@ describe('loadPredictor (shipped default model)', () => {
 describe('preloadPredictor', () => {
   it('hands the predictor it loaded at the next turn to the next loadPredictor of that file, once', async () => {
     preloadPredictor(DEFAULT_MODEL_PATH);
+    expect(preloadState(DEFAULT_MODEL_PATH)).toBe('pending');
     await new Promise((r) => setImmediate(r));
+    expect(preloadState(DEFAULT_MODEL_PATH)).toBe('loaded');
     const preloaded = loadPredictor(DEFAULT_MODEL_PATH);
-    expect(preloaded.version).toMatch(/^irt-v1-[0-9a-f]{8}$/);
-    // Compared by identity (an object this size is slow to diff).
+    expect(preloaded.version).toMatch(/^irt-v1\.s2-[0-9a-f]{8}$/);
+    expect(preloadState(DEFAULT_MODEL_PATH)).toBe('none');
+    // Compared by identity (an object this size is slow to diff): the next call loads again.
     expect(loadPredictor(DEFAULT_MODEL_PATH) === preloaded).toBe(false);
   });
 
   it('is cancelled by a loadPredictor that comes first', async () => {
     preloadPredictor(DEFAULT_MODEL_PATH);
     const first = loadPredictor(DEFAULT_MODEL_PATH);
+    expect(preloadState(DEFAULT_MODEL_PATH)).toBe('none');
     await new Promise((r) => setImmediate(r));
     // Nothing was preloaded in the meantime: the next call loads the file again.
+    expect(preloadState(DEFAULT_MODEL_PATH)).toBe('none');
     expect(loadPredictor(DEFAULT_MODEL_PATH) === first).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import { readAndRemember, rememberedKey } from './content-key-memo.ts';
 import { cachePath, CACHE_SUPPORTED, readCached, writeCached } from './model-cache.ts';
 import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
 import { DEFAULT_HASHING, FEATURE_SPEC_VERSION } from '../analyze/feature-spec.ts';
-import { IrtQualityPredictor } from './irt-predictor.ts';
+import { IrtQualityPredictor, SERVING_RULES } from './irt-predictor.ts';
 import { PredictorFile } from './model-file.ts';
 
 /** The trained model shipped with the package, found relative to this file (not the working directory). */
@@ -39,9 +39,23 @@ function validated(json: unknown): PredictorFile {
   return file;
 }
 
+/**
+ * The router version of a file's predictions: the file's format version, the serving rules' version
+ * (SERVING_RULES: the same weights predict differently when those change, and decision rows and learned
+ * states must tell the two apart) and a hash of the file's text. Binary copies store only the file's
+ * part (`irt-v1-<hash>`), so a copy made before a change of the serving rules gets the new version.
+ */
+function routerVersion(fileVersion: string): string {
+  return fileVersion.replace(/^irt-v(\d+)-/, `irt-v$1.s${SERVING_RULES}-`);
+}
+
+function fileVersionOf(file: PredictorFile, text: string): string {
+  return `irt-v${file.version}-${fnv1aHex(text)}`;
+}
+
 export function predictorFromJson(text: string): IrtQualityPredictor {
   const file = validated(JSON.parse(text));
-  return new IrtQualityPredictor(file, `irt-v${file.version}-${fnv1aHex(text)}`);
+  return new IrtQualityPredictor(file, routerVersion(fileVersionOf(file, text)));
 }
 
 interface LoadOptions {
@@ -71,13 +85,13 @@ export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOp
   if (cached) return cached;
   const text = bytes.toString('utf8');
   const file = validated(JSON.parse(text));
-  const version = `irt-v${file.version}-${fnv1aHex(text)}`;
+  const fileVersion = fileVersionOf(file, text);
   try {
-    writeCached(cacheDir, key, version, file);
+    writeCached(cacheDir, key, fileVersion, file);
   } catch {
     // A read-only install or a full disk: the JSON is still the model, only start-up stays slower.
   }
-  return new IrtQualityPredictor(file, version);
+  return new IrtQualityPredictor(file, routerVersion(fileVersion));
 }
 
 function fromCachedCopy(cacheDir: string, key: string): IrtQualityPredictor | undefined {
@@ -86,7 +100,7 @@ function fromCachedCopy(cacheDir: string, key: string): IrtQualityPredictor | un
   const parsed = PredictorFile.safeParse(cached.file);
   if (!parsed.success) return undefined;
   assertCompatible(parsed.data);
-  return new IrtQualityPredictor(parsed.data, cached.version);
+  return new IrtQualityPredictor(parsed.data, routerVersion(cached.version));
 }
 
 /**
@@ -102,6 +116,12 @@ function fileStamp(path: string): string {
   } catch {
     return 'missing';
   }
+}
+
+/** Where the preload of `path` stands (for tests and diagnostics): none, pending, or loaded and not yet taken. */
+export function preloadState(path: string = DEFAULT_MODEL_PATH): 'none' | 'pending' | 'loaded' {
+  const entry = preloads.get(path);
+  return entry === undefined ? 'none' : entry.predictor ? 'loaded' : 'pending';
 }
 
 /**
