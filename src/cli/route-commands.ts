@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { config as zodConfig } from 'zod';
 import { buildRouter } from '../gateway/build-router.ts';
 import { needsSimulatedFleet, readConfig, withSimulatedFleet } from '../gateway/resolve-config.ts';
 import type { GatewayConfig } from '../config/schema.ts';
@@ -59,6 +60,8 @@ export function registerRouteCommands(program: Command): void {
         route.help();
         return;
       }
+      // Each schema parses once here: compiling zod's fast paths would cost more than it saves.
+      zodConfig({ jitless: true });
       const config = routingConfig(configPath());
       const router = buildRouter(config, new LiveStats());
       const outcome = router.decide({

@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cachePath, CACHE_SUPPORTED, contentKey, readCached, writeCached } from './model-cache.ts';
+import { readAndRemember, rememberedKey } from './content-key-memo.ts';
+import { cachePath, CACHE_SUPPORTED, readCached, writeCached } from './model-cache.ts';
 import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
 import { DEFAULT_HASHING, FEATURE_SPEC_VERSION } from '../analyze/feature-spec.ts';
 import { IrtQualityPredictor } from './irt-predictor.ts';
@@ -60,17 +61,14 @@ export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOp
     if (preload.predictor && preload.stamp === fileStamp(path)) return preload.predictor;
   }
   const cacheDir = options.cacheDir === undefined ? DEFAULT_MODEL_CACHE_DIR : options.cacheDir;
-  const bytes = readFileSync(path);
-  if (cacheDir === null || !CACHE_SUPPORTED) return predictorFromJson(bytes.toString('utf8'));
-  const key = contentKey(bytes);
-  const cached = readCached(cachePath(cacheDir, key), key);
-  if (cached) {
-    const parsed = PredictorFile.safeParse(cached.file);
-    if (parsed.success) {
-      assertCompatible(parsed.data);
-      return new IrtQualityPredictor(parsed.data, cached.version);
-    }
-  }
+  if (cacheDir === null || !CACHE_SUPPORTED) return predictorFromJson(readFileSync(path, 'utf8'));
+  // An unchanged file is found by its remembered hash without reading it (content-key-memo.ts).
+  const remembered = rememberedKey(cacheDir, path);
+  const fromCopy = remembered === undefined ? undefined : fromCachedCopy(cacheDir, remembered);
+  if (fromCopy) return fromCopy;
+  const { bytes, key } = readAndRemember(cacheDir, path);
+  const cached = key === remembered ? undefined : fromCachedCopy(cacheDir, key);
+  if (cached) return cached;
   const text = bytes.toString('utf8');
   const file = validated(JSON.parse(text));
   const version = `irt-v${file.version}-${fnv1aHex(text)}`;
@@ -80,6 +78,15 @@ export function loadPredictor(path: string = DEFAULT_MODEL_PATH, options: LoadOp
     // A read-only install or a full disk: the JSON is still the model, only start-up stays slower.
   }
   return new IrtQualityPredictor(file, version);
+}
+
+function fromCachedCopy(cacheDir: string, key: string): IrtQualityPredictor | undefined {
+  const cached = readCached(cachePath(cacheDir, key), key);
+  if (!cached) return undefined;
+  const parsed = PredictorFile.safeParse(cached.file);
+  if (!parsed.success) return undefined;
+  assertCompatible(parsed.data);
+  return new IrtQualityPredictor(parsed.data, cached.version);
 }
 
 /**
