@@ -124,6 +124,11 @@ export class RedisBudgetLedger implements BudgetLedger {
   private readonly loadSpend: LoadSpend | undefined;
   private readonly reservationTtlMs: number;
   private readonly markerTtlMs: number;
+  /** Settles and releases waiting for this turn's check phase (see finish). */
+  private readonly pendingFinishes: Array<() => Promise<void>> = [];
+  private readonly runFinishes = (): void => {
+    for (const issue of this.pendingFinishes.splice(0)) void issue();
+  };
 
   constructor(opts: RedisBudgetLedgerOptions) {
     this.redis = opts.redis;
@@ -199,7 +204,12 @@ export class RedisBudgetLedger implements BudgetLedger {
     const parsed = parseReservationId(reservationId);
     if (!parsed) return;
     const keys = [...this.windowKeys(parsed.keyId, parsed.dayId, parsed.monthId), this.markerKey(parsed.keyId, parsed.member)];
-    await FINISH.run(this.redis, keys, [parsed.member, actualNano]);
+    // Settles come one per answered request, each from its own I/O callback: held until the loop's
+    // check phase, those of one turn are issued together and share one socket write (auto-pipelining).
+    await new Promise<void>((resolve, reject) => {
+      this.pendingFinishes.push(() => FINISH.run(this.redis, keys, [parsed.member, actualNano]).then(() => resolve(), reject));
+      if (this.pendingFinishes.length === 1) setImmediate(this.runFinishes);
+    });
   }
 
   private windowKeys(keyId: string, dayId: string, monthId: string): [string, string, string] {
