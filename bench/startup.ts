@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
 import { gitSourceInfo } from './lib/source-info.ts';
+import { startScriptNodeFlags } from './lib/child-processes.ts';
 import { compiledIsFresh } from '../bin/dist-fresh.mjs';
 
 const { values: args } = parseArgs({
@@ -67,7 +68,7 @@ const LOAD_REQUESTS = 200;
 /** Starts `aigw serve`, times it to a healthy /health, then reads RSS idle and after LOAD_REQUESTS requests. */
 async function serveRun(cwd: string, port: number): Promise<{ healthyMs: number; idleRssMb: number; loadedRssMb: number }> {
   const start = performance.now();
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port)], { cwd, stdio: 'ignore' });
+  const child = spawn(process.execPath, [...startScriptNodeFlags(), BIN, 'serve', '--port', String(port)], { cwd, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(url, start + 30_000);

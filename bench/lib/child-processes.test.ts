@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   portkeyHeaders,
   startGatewayProcess,
   startPortkeyProcess,
+  startScriptNodeFlags,
   startSimProcess,
   type ServerProcess,
 } from './child-processes.ts';
@@ -20,6 +21,15 @@ describe('listeningUrlFromLogLine', () => {
     expect(listeningUrlFromLogLine('{"level":30,"url":"http://127.0.0.1:4321","msg":"aigw gateway listening"}')).toBe('http://127.0.0.1:4321');
     expect(listeningUrlFromLogLine('{"level":40,"url":"http://x","msg":"something else"}')).toBeUndefined();
     expect(listeningUrlFromLogLine('aigw gateway listening (not JSON)')).toBeUndefined();
+  });
+});
+
+describe('startScriptNodeFlags', () => {
+  it("are the node flags of package.json's start script, the way users start the gateway", () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+    const flags = startScriptNodeFlags();
+    expect(pkg.scripts.start).toBe(['node', ...flags, 'bin/aigw.mjs', 'serve'].join(' '));
+    expect(flags).toContain('--max-semi-space-size=4');
   });
 });
 

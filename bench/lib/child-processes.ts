@@ -109,14 +109,25 @@ export function listeningUrlFromLogLine(line: string): string | undefined {
   }
 }
 
-/** Starts `aigw serve --port 0` in a child process, the way a user runs the gateway. */
+/**
+ * The node flags `npm start` gives the gateway (package.json's start script, `node <flags> bin/aigw.mjs
+ * serve`): the benches start it with the same ones, so they measure what users run.
+ */
+export function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').split(/\s+/);
+  const bin = words.findIndex((w) => w.endsWith('aigw.mjs'));
+  return words[0] === 'node' && bin > 0 ? words.slice(1, bin).filter((w) => w.startsWith('--')) : [];
+}
+
+/** Starts `aigw serve --port 0` in a child process, the way a user runs the gateway (`npm start`'s node flags first). */
 export async function startGatewayProcess(opts: GatewayProcessOptions): Promise<ServerProcess> {
   // The store and the budget ledger must be the embedded defaults, whatever the caller's shell has.
   const env: NodeJS.ProcessEnv = { ...process.env, AIGW_LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   Object.assign(env, opts.env);
-  const child = spawn(process.execPath, [...(opts.nodeFlags ?? []), AIGW_BIN, '--config', opts.configPath, 'serve', '--port', '0'], {
+  const child = spawn(process.execPath, [...startScriptNodeFlags(), ...(opts.nodeFlags ?? []), AIGW_BIN, '--config', opts.configPath, 'serve', '--port', '0'], {
     cwd: opts.cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
