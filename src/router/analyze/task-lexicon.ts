@@ -3,6 +3,8 @@
  * marker classes in one pass, see dense-features.ts) and in Chinese and Japanese (matched as
  * substrings by cjk-scan.ts: those scripts do not put spaces between words). None of these classes is
  * a feature of the quality predictor, so they can grow without changing what it was trained on.
+ * Some words also stand in the dense features' classes (dense-features.ts: math, creative, …) on
+ * purpose: those lists are frozen with the shipped predictor, these are tuned for the classifier.
  */
 import { CODE_MATH_KEYWORDS } from './task-lexicon-code-math.ts';
 import { CONVERSATION_KEYWORDS } from './task-lexicon-conversation.ts';

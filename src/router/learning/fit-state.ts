@@ -3,6 +3,7 @@ import { refineAbility, sigmoid } from '../predictor/ability.ts';
 import type { SparseVector } from '../predictor/feature-vector.ts';
 import { createRng, shuffleInPlace } from '../predictor/rng.ts';
 import type { LearnedModel, LearnedState } from './learned-state.ts';
+import { indicesBy } from '../../util/indices-by.ts';
 
 /** One scored outcome as the fitter sees it: the predictor's view of the prompt, the model and the score. */
 export interface FitOutcome {
@@ -121,12 +122,7 @@ export function learnedLogit(model: LearnedModel, residualScale = 1): (o: FitOut
 
 function fitOnce(outcomes: readonly FitOutcome[], opts: FitOptions, seed: number, residualScale: number): LearnedModel {
   const residual = residualScale > 0 ? new SparseResidual(widthOf(outcomes)) : null;
-  const byTask = new Map<TaskType, number[]>();
-  outcomes.forEach((o, i) => {
-    const list = byTask.get(o.taskType) ?? [];
-    list.push(i);
-    byTask.set(o.taskType, list);
-  });
+  const byTask = indicesBy(outcomes, (o) => o.taskType);
   const shift = new Map<TaskType, number>();
   const residualOf = new Float64Array(outcomes.length);
   const order = shuffleInPlace(

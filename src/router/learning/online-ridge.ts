@@ -4,6 +4,7 @@ import { fitRidgeHead, idfNorm, ridgeDeviation } from '../predictor/ridge-head.t
 import { learnedLogit, outcomeLoss, type FitOutcome } from './fit-state.ts';
 import type { LearnedRidge, LearnedState } from './learned-state.ts';
 import { bytesOf, f32, u32 } from './learning-row.ts';
+import { indicesBy } from '../../util/indices-by.ts';
 
 /**
  * Online per-prompt learning: per model a ridge regression (a linear probability model, as the shipped
@@ -80,12 +81,7 @@ export async function addRidgeHeads(
   const df = new Float32Array(buckets);
   for (const x of xs) for (let i = 0; i < x.idx.length; i++) if (x.val[i] !== 0) df[x.idx[i]!]! += 1;
   const idf = idfOf(df, outcomes.length);
-  const byModel = new Map<string, number[]>();
-  outcomes.forEach((o, i) => {
-    const list = byModel.get(o.model) ?? [];
-    list.push(i);
-    byModel.set(o.model, list);
-  });
+  const byModel = indicesBy(outcomes, (o) => o.model);
   // Phase 1, per model: a trial head on its older rows, its deviations on its newest rows.
   const trials = new Map<string, Trial>();
   for (const model of Object.keys(state.models).sort()) {
