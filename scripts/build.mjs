@@ -27,13 +27,19 @@ function copyMjs(dir) {
 copyMjs(join(root, 'src'));
 
 // Packages published as many small modules cost every start-up more to find, read and link than to
-// run (kysely: 262 ES modules; undici and yaml: ~100 and ~70 CommonJS files). dist/ imports one bundled
-// file of each instead. Only packages whose objects never cross into another dependency are listed, so
-// a second copy elsewhere in node_modules changes nothing.
+// run (kysely: 262 ES modules; zod: 95; undici, yaml: ~100 and ~70 CommonJS files; fastify with avvio,
+// find-my-way, semver and ajv: ~150; prom-client with @opentelemetry/api: ~80; pino: ~30). dist/ imports
+// one bundled file of each instead. Only packages whose objects never cross into another dependency are
+// listed, so a second copy elsewhere in node_modules changes nothing. zod's schemas do reach the MCP SDK
+// (its own zod copy), which zod 4 allows: `instanceof` checks traits and the registry is process-wide.
 const VENDORED = [
   { name: 'kysely', commonJs: false },
+  { name: 'zod', commonJs: false },
   { name: 'undici', commonJs: true },
   { name: 'yaml', commonJs: true },
+  { name: 'fastify', commonJs: true },
+  { name: 'prom-client', commonJs: true },
+  { name: 'pino', commonJs: true },
 ];
 const distFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

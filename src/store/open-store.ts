@@ -80,7 +80,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
     // Started after the migrations, which run on the main connection, so the thread prepares its
     // statements against the final schema.
     if (sqliteFile !== undefined) {
-      store.writeBatchesThrough(await SqliteWriteThread.start({ file: sqliteFile, pragmas: SQLITE_WRITE_PRAGMAS }));
+      // The write thread boots while the gateway finishes starting; migrations ran on this connection.
+      store.writeBatchesThrough(SqliteWriteThread.startInBackground({ file: sqliteFile, pragmas: SQLITE_WRITE_PRAGMAS }));
       // Reader threads start on the first analytics query, so a gateway that never reports pays nothing.
       store.readAnalyticsThrough(
         new Kysely<Database>({ dialect: new SqliteReadPoolDialect(new SqliteReadPool({ file: sqliteFile, pragmas: SQLITE_READ_PRAGMAS })) }),
