@@ -4,9 +4,13 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Tests are not compiled (tsconfig.build.json): editing one leaves dist/ current, and skipping them saves ~30% of the stat calls. */
+const NOT_BUILT = /\.test\.ts$|\.test-support\.ts$|^store-test-support\.ts$/;
+
 function newestMtimeMs(dir) {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (NOT_BUILT.test(entry.name)) continue;
     const path = join(dir, entry.name);
     const t = entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs;
     if (t > newest) newest = t;

@@ -27,13 +27,20 @@ function copyMjs(dir) {
 copyMjs(join(root, 'src'));
 
 // Packages published as many small modules cost every start-up more to find, read and link than to
-// run (kysely: 262 ES modules; undici and yaml: ~100 and ~70 CommonJS files). dist/ imports one bundled
-// file of each instead. Only packages whose objects never cross into another dependency are listed, so
-// a second copy elsewhere in node_modules changes nothing.
+// run (kysely: 262 ES modules; zod: 95; undici, yaml: ~100 and ~70 CommonJS files; fastify with avvio,
+// find-my-way, semver and ajv: ~150; prom-client with @opentelemetry/api: ~80; pino: ~30). dist/ imports
+// one bundled file of each instead. Only packages whose objects never cross into another dependency are
+// listed, so a second copy elsewhere in node_modules changes nothing. zod's schemas do reach the MCP SDK
+// (its own zod copy), which zod 4 allows: `instanceof` checks traits and the registry is process-wide.
 const VENDORED = [
   { name: 'kysely', commonJs: false },
-  { name: 'undici', commonJs: true },
+  { name: 'zod', commonJs: false },
+  // undici (~1 MB bundled) serves only upstream calls: it loads on the first one, not at start-up.
+  { name: 'undici', commonJs: true, lazy: true },
   { name: 'yaml', commonJs: true },
+  { name: 'fastify', commonJs: true },
+  { name: 'prom-client', commonJs: true },
+  { name: 'pino', commonJs: true },
 ];
 const distFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -43,13 +50,17 @@ const distFiles = (dir) =>
   });
 const files = distFiles(join(root, 'dist'));
 const { buildSync } = createRequire(import.meta.url)('esbuild');
-for (const { name, commonJs } of VENDORED) {
+for (const { name, commonJs, lazy } of VENDORED) {
   // A CommonJS package has no static export list: export the names dist/ imports from it.
   const imported = new Set();
   const importRe = new RegExp(`import \\{([^}]*)\\} from '(?:[./]*vendor/)?${name}(?:\\.js)?'`, 'g');
   for (const file of files)
     for (const m of readFileSync(file, 'utf8').matchAll(importRe)) for (const part of m[1].split(',')) imported.add(part.trim().split(/\s+as\s+/)[0]);
   imported.delete('');
+  if (lazy) {
+    writeLazyVendor(name, [...imported]);
+    continue;
+  }
   const contents = commonJs ? `import m from '${name}';\nexport const { ${[...imported].join(', ')} } = m;\nexport default m;\n` : `export * from '${name}';\n`;
   buildSync({
     stdin: { contents, resolveDir: root },
@@ -63,6 +74,41 @@ for (const { name, commonJs } of VENDORED) {
     outfile: join(root, 'dist', 'vendor', `${name}.js`),
     logLevel: 'warning',
   });
+}
+/**
+ * A CommonJS package bundled to dist/vendor/NAME.cjs and required on first use: dist/vendor/NAME.js
+ * exports each imported name as a stand-in that loads the bundle when called or constructed (so only
+ * functions and classes can be imported this way; the build checks) and forwards everything else.
+ */
+function writeLazyVendor(name, names) {
+  buildSync({
+    stdin: { contents: `module.exports = require('${name}');\n`, resolveDir: root },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    outfile: join(root, 'dist', 'vendor', `${name}.cjs`),
+    logLevel: 'warning',
+  });
+  const loaded = createRequire(import.meta.url)(join(root, 'dist', 'vendor', `${name}.cjs`));
+  for (const n of names) if (typeof loaded[n] !== 'function') throw new Error(`${name}.${n} is not a function or class: it cannot be vendored lazily`);
+  const lines = [
+    `// ${name}, loaded on first use (scripts/build.mjs).`,
+    "import { createRequire } from 'node:module';",
+    'let loaded;',
+    `const load = () => (loaded ??= createRequire(import.meta.url)('./${name}.cjs'));`,
+    'const lazy = (name) => {',
+    '  const real = () => load()[name];',
+    '  const stand = new Proxy(function () {}, {',
+    '    apply: (_t, self, args) => Reflect.apply(real(), self, args),',
+    '    construct: (_t, args, newTarget) => Reflect.construct(real(), args, newTarget === stand ? real() : newTarget),',
+    '    get: (_t, key) => Reflect.get(real(), key),',
+    '    has: (_t, key) => Reflect.has(real(), key),',
+    '  });',
+    '  return stand;',
+    '};',
+    ...names.map((n) => `export const ${n} = lazy('${n}');`),
+  ];
+  writeFileSync(join(root, 'dist', 'vendor', `${name}.js`), `${lines.join('\n')}\n`);
 }
 for (const path of files) {
   const text = readFileSync(path, 'utf8');

@@ -39,6 +39,15 @@ describe('compiledIsFresh', () => {
     expect(compiledIsFresh(project({ srcS: 3000, stampS: 2000 }))).toBe(false);
   });
 
+  it('runs dist after an edit to a test file, which is not compiled', () => {
+    const root = project({ srcS: 1000, stampS: 2000 });
+    writeFileSync(join(root, 'src/cli/main.test.ts'), 'x');
+    utimesSync(join(root, 'src/cli/main.test.ts'), 3000, 3000);
+    expect(compiledIsFresh(root)).toBe(true);
+    utimesSync(join(root, 'src/cli/main.ts'), 3000, 3000);
+    expect(compiledIsFresh(root)).toBe(false);
+  });
+
   it('refuses dist after `npm install X` changed the installed packages (dist/vendor bundles some)', () => {
     expect(compiledIsFresh(project({ srcS: 1000, lockS: 900, installedLockS: 2500, stampS: 2000 }))).toBe(false);
     expect(compiledIsFresh(project({ srcS: 1000, lockS: 2500, installedLockS: 900, stampS: 2000 }))).toBe(false);

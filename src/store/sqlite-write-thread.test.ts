@@ -109,6 +109,19 @@ describe('SqliteWriteThread', () => {
     expect(rows.map((r) => [r.model, r.features, r.explored, r.score])).toEqual([['m1', 'first', true, 0.9]]);
   });
 
+  it('holds a write posted while the thread starts in the background, then commits it', async () => {
+    const thread = SqliteWriteThread.startInBackground({ file: join(dir, SQLITE_FILE_NAME), pragmas: [] });
+    await thread.writeBatch({ requests: [makeRequestRow({ id: 'early' })], decisions: [], reservations: [] });
+    expect((await store.getRequest('early'))?.id).toBe('early');
+    await thread.close();
+  });
+
+  it('reports a background start that failed at the first write', async () => {
+    const thread = SqliteWriteThread.startInBackground({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] });
+    await expect(thread.writeBatch({ requests: [makeRequestRow()], decisions: [], reservations: [] })).rejects.toThrow(/could not open/);
+    await thread.close();
+  });
+
   it('rejects start when the file cannot be opened', async () => {
     await expect(SqliteWriteThread.start({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] })).rejects.toThrow(/could not open/);
   });

@@ -71,6 +71,17 @@ export class SqliteWriteThread implements ClosableBatchSink {
     return thread;
   }
 
+  /**
+   * Starts the thread without waiting for it (the gateway listens while it boots, ~0.1–0.5 s on its own
+   * core): a write posted meanwhile waits for it. A failed start is reported by the first write, which
+   * tries a new thread.
+   */
+  static startInBackground(options: SqliteWriteThreadOptions): SqliteWriteThread {
+    const thread = new SqliteWriteThread(options);
+    thread.ensureWorker().catch(() => undefined);
+    return thread;
+  }
+
   /** Resolves once every row of `batch` is committed in one transaction; rejects with nothing committed. */
   writeBatch(batch: WriteBatch): Promise<void> {
     return this.track(() => [

@@ -54,3 +54,26 @@ describe('hashPromptNgrams', () => {
     expect(Array.from(hashTextNgrams('', text).idx)).toEqual([]);
   });
 });
+
+describe('hashed vectors, short and long', () => {
+  /** Bucket → signed count of the words, from one-word calls: the vector a k-word text must give. */
+  function expected(words: readonly string[], buckets: number): Map<number, number> {
+    const counts = new Map<number, number>();
+    for (const w of words) {
+      const one = hashPromptNgrams(w, '', { buckets, weights: { focusWords: 1, focusBigrams: 0, focusChar4: 0, contextWords: 0 } });
+      counts.set(one.idx[0]!, (counts.get(one.idx[0]!) ?? 0) + Math.sign(one.val[0]!));
+    }
+    const norm = Math.sqrt([...counts.values()].reduce((s, c) => s + c * c, 0));
+    return new Map([...counts].filter(([, c]) => c !== 0).map(([b, c]) => [b, Math.fround(c / norm)]));
+  }
+
+  // 8 words sort their touched buckets; 600 words (past n·log2 n ≥ 2,048) read the bitmap of 2^16 buckets.
+  it.each([8, 600])('gives every live bucket once, ascending, with its value (%i distinct words)', (k) => {
+    const buckets = 1 << 16;
+    const words = Array.from({ length: k }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
+    const v = hashPromptNgrams(words.join(' '), '', { buckets, weights: { focusWords: 1, focusBigrams: 0, focusChar4: 0, contextWords: 0 } });
+    const want = expected(words, buckets);
+    expect(Array.from(v.idx)).toEqual([...want.keys()].sort((a, b) => a - b));
+    expect(Array.from(v.val)).toEqual(Array.from(v.idx, (b) => want.get(b)));
+  });
+});

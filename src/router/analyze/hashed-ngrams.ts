@@ -231,8 +231,45 @@ export function hashTextNgrams(focus: string, spec: TextHashingSpec): HashedVect
   return sortedOutput(out, sort);
 }
 
-/** Sorted output without a sort: mark live buckets in a bitmap, then read the bitmap in order. */
+/**
+ * Sorted output. A short prompt touches a few dozen buckets: sorting those is cheaper than reading a
+ * bitmap of every bucket (2,048 words for 2^16 buckets). A long one touches thousands: marking them in
+ * the bitmap and reading it in order is cheaper than a sort. Both give the same vector.
+ */
 function sortedOutput(out: Accumulator, bits: Uint32Array): HashedVector {
+  const n = out.count;
+  return n * (32 - Math.clz32(n)) < bits.length ? sortedTouched(out) : sortedByBitmap(out, bits);
+}
+
+/** Sorts the touched buckets in place (reset() only needs the set); drops repeats and exact zeros. */
+function sortedTouched(out: Accumulator): HashedVector {
+  const order = out.touched.subarray(0, out.count).sort();
+  let live = 0;
+  let prev = -1;
+  for (let i = 0; i < order.length; i++) {
+    const bucket = order[i]!;
+    if (bucket !== prev && out.values[bucket] !== 0) live++;
+    prev = bucket;
+  }
+  const idx = new Uint32Array(live);
+  const val = new Float32Array(live);
+  let k = 0;
+  prev = -1;
+  for (let i = 0; i < order.length; i++) {
+    const bucket = order[i]!;
+    if (bucket !== prev && out.values[bucket] !== 0) {
+      idx[k] = bucket;
+      val[k] = out.values[bucket]!;
+      k++;
+    }
+    prev = bucket;
+  }
+  out.reset();
+  return { idx, val };
+}
+
+/** Marks live buckets in a bitmap, then reads the bitmap in order (and leaves it all zero). */
+function sortedByBitmap(out: Accumulator, bits: Uint32Array): HashedVector {
   let live = 0;
   for (let i = 0; i < out.count; i++) {
     const bucket = out.touched[i]!;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzePromptText } from '../analyze/analyze-prompt.ts';
 import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
-import { decodeFeatures, encodeFeatures } from './learning-row.ts';
+import { decodeFeatures, denseVocabularyId, encodeFeatures } from './learning-row.ts';
 import { PROMPTS } from './learning.test-support.ts';
 
 const base64 = (view: ArrayBufferView) => Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
@@ -11,7 +11,7 @@ describe('encodeFeatures', () => {
     for (const prompt of PROMPTS) {
       const features = analyzePromptText(prompt).features;
       const reference = JSON.stringify({
-        dn: DENSE_FEATURE_NAMES,
+        dk: denseVocabularyId(DENSE_FEATURE_NAMES),
         dv: base64(Float32Array.from(DENSE_FEATURE_NAMES, (n) => features.dense[n] ?? 0)),
         hi: base64(features.hashedIdx),
         hv: base64(features.hashedVal),
@@ -36,5 +36,33 @@ describe('encodeFeatures', () => {
     const { textIdx: _ti, textVal: _tv, ...plain } = analyzePromptText(PROMPTS[0]!).features;
     const back = decodeFeatures(encodeFeatures(plain));
     expect(back.textIdx).toBeUndefined();
+  });
+});
+
+describe('the dense vocabulary of a learning row', () => {
+  it('is an id, not the names; changing DENSE_FEATURE_NAMES changes it (keep the old list in DENSE_VOCABULARIES)', () => {
+    const text = encodeFeatures(analyzePromptText(PROMPTS[0]!).features);
+    expect(text.startsWith('{"dk":"d68a4f9b4","dv":"')).toBe(true);
+    expect(text).not.toContain(DENSE_FEATURE_NAMES[0]);
+    expect(denseVocabularyId(DENSE_FEATURE_NAMES)).toBe('d68a4f9b4');
+    expect(denseVocabularyId(DENSE_FEATURE_NAMES.slice(1))).not.toBe('d68a4f9b4');
+  });
+
+  it('reads rows written with the names themselves (before the id), in their order', () => {
+    const features = analyzePromptText(PROMPTS[1]!).features;
+    const names = [...DENSE_FEATURE_NAMES].reverse();
+    const old = JSON.stringify({
+      dn: names,
+      dv: base64(Float32Array.from(names, (n) => features.dense[n] ?? 0)),
+      hi: base64(features.hashedIdx),
+      hv: base64(features.hashedVal),
+    });
+    const back = decodeFeatures(old);
+    for (const name of DENSE_FEATURE_NAMES) expect(back.dense[name]).toBeCloseTo(features.dense[name] ?? 0, 5);
+    expect([...back.hashedIdx]).toEqual([...features.hashedIdx]);
+  });
+
+  it('refuses a row whose vocabulary it does not know', () => {
+    expect(() => decodeFeatures('{"dk":"d00000000","dv":"","hi":"","hv":""}')).toThrow(/unknown dense feature vocabulary d00000000/);
   });
 });

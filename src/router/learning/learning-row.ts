@@ -1,5 +1,6 @@
 import type { TaskType } from '../../config/schema.ts';
 import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
+import { FNV_OFFSET, FNV_PRIME } from '../analyze/hash-mix.ts';
 import type { PromptFeatures } from '../types.ts';
 
 /**
@@ -47,8 +48,10 @@ export function f32(base64: string): Float32Array {
 }
 
 interface EncodedFeatures {
-  /** Dense values in DENSE_FEATURE_NAMES order, with the names, so a newer analyzer reads older rows. */
-  dn: readonly string[];
+  /** Which names the dense values follow (denseVocabularyId); rows written before it carry `dn` instead. */
+  dk?: string;
+  /** Dense names, in rows written before `dk`. */
+  dn?: readonly string[];
   dv: string;
   hi: string;
   hv: string;
@@ -56,7 +59,21 @@ interface EncodedFeatures {
   tv?: string;
 }
 
-/** `{"dn":[…names…],"dv":"`: the same for every row, so it is serialized once. */
+/** FNV-1a of the names, in order: the id a row stores instead of the names themselves (about 1 KB). */
+export function denseVocabularyId(names: readonly string[]): string {
+  let h = FNV_OFFSET;
+  const text = names.join(',');
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return `d${(h >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * Every dense vocabulary rows have been written with, by id. When DENSE_FEATURE_NAMES changes, add the
+ * old list here (its id is pinned in learning-row.test.ts), so stored rows keep decoding.
+ */
+const DENSE_VOCABULARIES = new Map<string, readonly string[]>([[denseVocabularyId(DENSE_FEATURE_NAMES), DENSE_FEATURE_NAMES]]);
+
+/** `{"dk":"…","dv":"`: the same for every row, so it is built once. */
 let densePrefix: string | undefined;
 /** Scratch for the dense values: base64 copies them out, so one array serves every row. */
 const denseScratch = new Float32Array(DENSE_FEATURE_NAMES.length);
@@ -67,7 +84,7 @@ const denseScratch = new Float32Array(DENSE_FEATURE_NAMES.length);
  */
 export function encodeFeatures(features: PromptFeatures): string {
   const names = DENSE_FEATURE_NAMES as readonly string[];
-  densePrefix ??= `{"dn":${JSON.stringify(names)},"dv":"`;
+  densePrefix ??= `{"dk":"${denseVocabularyId(names)}","dv":"`;
   for (let i = 0; i < names.length; i++) denseScratch[i] = features.dense[names[i]!] ?? 0;
   let text = `${densePrefix}${bytesOf(denseScratch)}","hi":"${bytesOf(features.hashedIdx)}","hv":"${bytesOf(features.hashedVal)}"`;
   if (features.textIdx && features.textVal) text += `,"ti":"${bytesOf(features.textIdx)}","tv":"${bytesOf(features.textVal)}"`;
@@ -76,9 +93,11 @@ export function encodeFeatures(features: PromptFeatures): string {
 
 export function decodeFeatures(text: string): PromptFeatures {
   const e = JSON.parse(text) as EncodedFeatures;
+  const names = e.dn ?? DENSE_VOCABULARIES.get(e.dk ?? '');
+  if (!names) throw new Error(`learning row: unknown dense feature vocabulary ${e.dk}`);
   const values = f32(e.dv);
   const dense: Record<string, number> = {};
-  e.dn.forEach((name, i) => (dense[name] = values[i] ?? 0));
+  names.forEach((name, i) => (dense[name] = values[i] ?? 0));
   return {
     dense,
     hashedIdx: u32(e.hi),
