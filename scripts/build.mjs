@@ -28,7 +28,7 @@ copyMjs(join(root, 'src'));
 
 // Packages published as many small modules cost every start-up more to find, read and link than to
 // run (kysely: 262 ES modules; zod: 95; undici, yaml: ~100 and ~70 CommonJS files; fastify with avvio,
-// find-my-way, semver and ajv: ~150; prom-client with @opentelemetry/api: ~80; pino: ~30). dist/ imports
+// find-my-way, semver and ajv: ~150; prom-client with @opentelemetry/api: ~80; pino: ~30; commander: 8). dist/ imports
 // one bundled file of each instead. Only packages whose objects never cross into another dependency are
 // listed, so a second copy elsewhere in node_modules changes nothing. zod's schemas do reach the MCP SDK
 // (its own zod copy), which zod 4 allows: `instanceof` checks traits and the registry is process-wide.
@@ -41,6 +41,7 @@ const VENDORED = [
   { name: 'fastify', commonJs: true },
   { name: 'prom-client', commonJs: true },
   { name: 'pino', commonJs: true },
+  { name: 'commander', commonJs: false },
 ];
 const distFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -67,10 +68,8 @@ for (const { name, commonJs, lazy } of VENDORED) {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    // Bundled CommonJS may require() Node's built-in modules at run time.
-    banner: commonJs
-      ? { js: "import { createRequire as __aigwCreateRequire } from 'node:module';\nconst require = __aigwCreateRequire(import.meta.url);" }
-      : undefined,
+    // Bundled CommonJS (also behind an ES module entry, as commander's) may require() Node's built-in modules at run time.
+    banner: { js: "import { createRequire as __aigwCreateRequire } from 'node:module';\nconst require = __aigwCreateRequire(import.meta.url);" },
     outfile: join(root, 'dist', 'vendor', `${name}.js`),
     logLevel: 'warning',
   });
