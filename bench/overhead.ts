@@ -8,6 +8,7 @@
  * --warmup S (2), --connections 1,10,50, --stream-connections 1,10, --no-keyed (leave out the second
  * gateway with an API key, budgets and a rate limit in Redis), --redis URL (REDIS_URL or 127.0.0.1:6379),
  * --no-stream, --no-portkey (leave the Portkey gateway out), --profile (run the gateway under node --cpu-prof and summarize where its time goes),
+ * --profile-keyed (the same for the keyed gateway instead),
  * --defer-log (hold log rows in memory until shutdown: the same run without store writes), --out FILE
  * (bench/results/overhead.json; a profile goes beside it), --docs FILE (docs/performance.md), --no-docs,
  * --from-json FILE (measure nothing: render the tables and the docs block from an earlier results file).
@@ -43,6 +44,7 @@ const { values: args } = parseArgs({
     'no-stream': { type: 'boolean', default: false },
     'no-portkey': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    'profile-keyed': { type: 'boolean', default: false },
     /** Node flags for both aigw processes (space-separated), e.g. to compare V8 heap settings. */
     'gateway-node-flags': { type: 'string', default: '' },
     out: { type: 'string', default: 'bench/results/overhead.json' },
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
   const source = gitSourceInfo();
   const workDir = mkdtempSync(join(tmpdir(), 'aigw-bench-overhead-'));
   const profileDir = join(workDir, 'profiles');
+  const profileFlags = ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
   const processes: ServerProcess[] = [];
   try {
     const sim = await startSimProcess(SIM_TIME_SCALE);
@@ -131,10 +134,17 @@ async function main(): Promise<void> {
     const gateway = await startGatewayProcess({
       cwd: workDir,
       configPath,
-      nodeFlags: [...nodeFlags, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+      nodeFlags: [...nodeFlags, ...(args.profile ? profileFlags : [])],
     });
     processes.push(gateway);
-    const keyed = args['no-keyed'] ? undefined : await startKeyedGateway({ workDir, catalog: gatewayConfig, redisUrl: args.redis, nodeFlags });
+    const keyed = args['no-keyed']
+      ? undefined
+      : await startKeyedGateway({
+          workDir,
+          catalog: gatewayConfig,
+          redisUrl: args.redis,
+          nodeFlags: [...nodeFlags, ...(args['profile-keyed'] ? profileFlags : [])],
+        });
     if (keyed) processes.push(keyed);
     const portkey = args['no-portkey'] ? undefined : await startPortkeyProcess({ cwd: workDir, upstreamUrl: sim.url });
     if (portkey) processes.push(portkey);
@@ -244,11 +254,11 @@ async function main(): Promise<void> {
       runs,
       comparisons: compareToDirect(runs, TARGETS),
     };
-    if (args.profile) {
+    if (args.profile || args['profile-keyed']) {
       const file = existsSync(profileDir) ? readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
-      if (!file) throw new Error(`--profile: no .cpuprofile written in ${profileDir}`);
+      if (!file) throw new Error(`--profile/--profile-keyed: no .cpuprofile written in ${profileDir}`);
       const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile;
-      const keep = args.out.replace(/\.json$/, '') + '-gateway.cpuprofile';
+      const keep = args.out.replace(/\.json$/, '') + (args['profile-keyed'] ? '-gateway-keyed.cpuprofile' : '-gateway.cpuprofile');
       mkdirSync(dirname(resolve(keep)), { recursive: true });
       writeFileSync(resolve(keep), JSON.stringify(profile));
       results.profile = summarizeCpuProfile(profile, keep);

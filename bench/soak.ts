@@ -5,7 +5,10 @@
  * --sample-s (30) seconds; a least-squares line through the samples after --warmup-s (120) gives
  * the slope and the growth from minute 2 to the end. Target: < 5% growth. The V8 heap in use (from
  * `/metrics`) is sampled beside it: RSS also moves with the allocator and V8's heap sizing, so a
- * heap slope near zero while RSS grows points there rather than at a leak.
+ * heap slope near zero while RSS grows points there rather than at a leak. The anonymous memory is
+ * split (from /proc/PID/smaps) into the main thread's malloc heap, the malloc arenas of the other
+ * threads (the SQLite write thread's page cache) and the rest (V8 heaps of all isolates, code,
+ * stacks), each with its own fitted growth.
  *
  * Flags: --rate N requests/s (40), --max-in-flight N (16), --out FILE (bench/results/soak.json),
  * --docs FILE (docs/performance.md), --no-docs, --heap-snapshots (a V8 heap snapshot at the end of
@@ -22,6 +25,7 @@ import { DEFAULT_FLEET, fleetCatalog } from '../src/sim/fleet.ts';
 import { startGatewayProcess, startSimProcess } from './lib/child-processes.ts';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
 import { heapGrowth, summarizeHeapSnapshot, type HeapSnapshotJson } from './lib/heap-snapshot-summary.ts';
+import { anonBreakdown } from './lib/smaps-breakdown.ts';
 import { growthAfter, type MemorySample } from './lib/soak-stats.ts';
 import { gitSourceInfo } from './lib/source-info.ts';
 
@@ -177,6 +181,10 @@ async function main(): Promise<void> {
       heapTotalMb: number;
       youngGenerationMb: number;
       externalMb: number;
+      mainMallocMb: number;
+      threadArenasMb: number;
+      threadArenaHeaps: number;
+      otherAnonMb: number;
       ok: number;
     }
   > = [];
@@ -186,6 +194,7 @@ async function main(): Promise<void> {
   const sample = async () => {
     const resident = residentBytes(gateway.pid);
     const heap = await heapBytes(gateway.url);
+    const anon = anonBreakdown(readFileSync(`/proc/${gateway.pid}/smaps`, 'utf8'));
     const atS = Math.round((Date.now() - startedAtMs) / 1000);
     samples.push({
       atS,
@@ -199,10 +208,15 @@ async function main(): Promise<void> {
       heapTotalMb: mb(heap.total),
       youngGenerationMb: mb(heap.young),
       externalMb: mb(heap.external),
+      mainMallocMb: mb(anon.mainMallocBytes),
+      threadArenasMb: mb(anon.threadArenaBytes),
+      threadArenaHeaps: anon.threadArenaHeaps,
+      otherAnonMb: mb(anon.otherAnonBytes),
       ok: counts.ok,
     });
     console.error(
       `${atS}s rss ${mb(resident.rss)} MB (anon ${mb(resident.anon)}, file ${mb(resident.file)}, shmem ${mb(resident.shmem)}), heap used ${mb(heap.used)} of ${mb(heap.total)} MB (young ${mb(heap.young)}), external ${mb(heap.external)} MB, ` +
+        `anon: main malloc ${mb(anon.mainMallocBytes)}, ${anon.threadArenaHeaps} thread arenas ${mb(anon.threadArenaBytes)}, other ${mb(anon.otherAnonBytes)} MB, ` +
         `${counts.ok} ok, ${counts.non2xx} non-2xx, ${counts.errors} errors`,
     );
   };
@@ -228,6 +242,7 @@ async function main(): Promise<void> {
   }
   const growth = growthAfter(samples, warmupS, (s) => s.rssBytes);
   const heap = growthAfter(samples, warmupS, (s) => s.heapUsedBytes);
+  const anonPart = (part: 'mainMallocMb' | 'threadArenasMb' | 'otherAnonMb') => growthAfter(samples, warmupS, (s) => s[part] * 1_048_576);
   const fitted = (g: typeof growth) => ({
     slopeMbPerMin: Number(g.slopeMbPerMin.toFixed(3)),
     fittedStartMb: Number((g.fittedStartBytes / 1_048_576).toFixed(1)),
@@ -250,6 +265,11 @@ async function main(): Promise<void> {
     samples: samples.map(({ rssBytes: _rss, heapUsedBytes: _heap, ...shown }) => shown),
     afterWarmup: { fromS: warmupS, ...fitted(growth) },
     heapUsedAfterWarmup: fitted(heap),
+    anonAfterWarmup: {
+      mainMalloc: fitted(anonPart('mainMallocMb')),
+      threadArenas: fitted(anonPart('threadArenasMb')),
+      other: fitted(anonPart('otherAnonMb')),
+    },
     ...(heapSnapshots ? { heapSnapshots } : {}),
     target: { maxGrowthPct: TARGET_GROWTH_PCT, met: growth.growthPct < TARGET_GROWTH_PCT },
   };
@@ -261,18 +281,28 @@ async function main(): Promise<void> {
     const w = results.afterWarmup;
     const h = results.heapUsedAfterWarmup;
     const m = results.machine;
+    const fromMin = Number((w.fromS / 60).toFixed(2));
     const content = [
       `Run ${results.date.slice(0, 16)}Z on ${m.cpus} × ${m.model}, Node ${m.node}, load average ${m.loadAverage1mAtStart} at the start and ${m.loadAverage1mAtEnd} at the end, commit ${results.source?.commit ?? 'unknown'}: ` +
         `${durationS / 60} min at ${ratePerS} requests/s (≤ ${maxInFlight} in flight; ${results.load.mix}), ${counts.ok} answered, ${counts.non2xx} non-2xx, ${counts.errors} errors.`,
       '',
       '| from | measure | at start of fit | at end of fit | slope | growth | target |',
       '| --- | --- | --- | --- | --- | --- | --- |',
-      `| ${w.fromS / 60} min | RSS | ${w.fittedStartMb} MB | ${w.fittedEndMb} MB | ${w.slopeMbPerMin} MB/min | ${w.growthPct}% | < ${TARGET_GROWTH_PCT}% ${results.target.met ? '(met)' : '(NOT met)'} |`,
-      `| ${w.fromS / 60} min | V8 heap used | ${h.fittedStartMb} MB | ${h.fittedEndMb} MB | ${h.slopeMbPerMin} MB/min | ${h.growthPct}% | |`,
+      `| ${fromMin} min | RSS | ${w.fittedStartMb} MB | ${w.fittedEndMb} MB | ${w.slopeMbPerMin} MB/min | ${w.growthPct}% | < ${TARGET_GROWTH_PCT}% ${results.target.met ? '(met)' : '(NOT met)'} |`,
+      `| ${fromMin} min | V8 heap used | ${h.fittedStartMb} MB | ${h.fittedEndMb} MB | ${h.slopeMbPerMin} MB/min | ${h.growthPct}% | |`,
+      ...(
+        [
+          ['anonymous: main-thread malloc', results.anonAfterWarmup.mainMalloc],
+          ["anonymous: other threads' malloc arenas", results.anonAfterWarmup.threadArenas],
+          ['anonymous: the rest (V8 heaps, code, stacks)', results.anonAfterWarmup.other],
+        ] as const
+      ).map(([what, g]) => `| ${fromMin} min | ${what} | ${g.fittedStartMb} MB | ${g.fittedEndMb} MB | ${g.slopeMbPerMin} MB/min | ${g.growthPct}% | |`),
       '',
       `RSS every ${sampleS} s (MB): ${samples.map((s) => s.rssMb).join(', ')}.`,
       '',
-      `Heap used every ${sampleS} s (MB): ${samples.map((s) => s.heapUsedMb).join(', ')}. Source: \`npm run bench:soak\` → \`${args.out}\`.`,
+      `Heap used every ${sampleS} s (MB): ${samples.map((s) => s.heapUsedMb).join(', ')}.`,
+      '',
+      `Other threads' malloc arenas every ${sampleS} s (MB): ${samples.map((s) => s.threadArenasMb).join(', ')}. Source: \`npm run bench:soak\` → \`${args.out}\`.`,
     ].join('\n');
     writeFileSync(args.docs, upsertGeneratedBlock(docs, { id: 'bench:soak', heading: '## Memory under a 10-minute soak', content }));
   }

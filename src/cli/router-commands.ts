@@ -23,6 +23,7 @@ export function registerRouterCommands(program: Command): void {
     .option('--seed <n>', 'fold seed', (v) => Number.parseInt(v, 10), 1)
     .option('--model-file <file>', 'score with this trained model instead of cross-validating')
     .option('--by-dataset', 'leave one dataset out instead of random folds: each dataset scored by a model trained on the others')
+    .option('--held-out <datasets...>', "with --by-dataset: only these datasets' folds (each scored by a model trained on all the others)")
     .option(
       '--leave-model-out',
       'leave models out: each model scored by a predictor trained without its rows, knowing it only by its mean score on another dataset',
@@ -39,6 +40,7 @@ export function registerRouterCommands(program: Command): void {
         seed: number;
         modelFile?: string;
         byDataset?: boolean;
+        heldOut?: string[];
         leaveModelOut?: boolean;
         modelGroups?: number;
         trainOptions?: Partial<TrainOptions>;
@@ -82,7 +84,9 @@ function printEvalSummary(report: ReturnType<typeof runEvalCommand>): void {
     if (d.costQuality) {
       const c = d.costQuality;
       console.log(
-        `  cost–quality: router area ${c.routerArea.toFixed(4)} vs zero router ${c.zeroArea.toFixed(4)}; best single ${c.bestSingle.label} ` +
+        `  cost–quality: router area ${c.routerArea.toFixed(4)} vs zero router ${c.zeroArea.toFixed(4)}` +
+          (c.trainedZeroArea === undefined ? '' : ` (from training means: ${c.trainedZeroArea.toFixed(4)})`) +
+          `; best single ${c.bestSingle.label} ` +
           `(${c.bestSingle.quality.toFixed(3)} at $${c.bestSingle.costUsd.toExponential(2)}) matched at ${pct(c.costShareToMatchBest)} of its cost`,
       );
     }

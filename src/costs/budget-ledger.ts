@@ -25,6 +25,9 @@ export type BudgetWindow = 'day' | 'month';
 
 export type ReserveResult = { ok: true; reservationId: string } | { ok: false; window: BudgetWindow; limitUsd: number; spentUsd: number; reservedUsd: number };
 
+/** A reservation behind the key's rate limit: refused by the limit, or the reservation's own result. */
+export type RateLimitedReserveResult = ReserveResult | { ok: false; rateLimited: true; retryAfterMs: number };
+
 export interface KeySpend {
   dayUsd: number;
   monthUsd: number;
@@ -39,6 +42,18 @@ export interface BudgetLedger {
   /** Gives a reservation back without spending (the request failed before costing anything). */
   release(reservationId: string): Promise<void>;
   spent(keyId: string, nowMs: number): Promise<KeySpend>;
+  /**
+   * The key's requests-per-minute limit and then the reservation, in one step (one Redis round trip);
+   * a request the limit refuses reserves nothing. Undefined when not possible now (no such shared
+   * state, or Redis unreachable): the caller then checks the limiter and reserves in turn.
+   */
+  reserveAfterRateLimit?(
+    keyId: string,
+    amountUsd: number,
+    limits: BudgetLimits,
+    nowMs: number,
+    limitPerMin: number,
+  ): Promise<RateLimitedReserveResult | undefined>;
 }
 
 /** Settled spend of a key since a time, from the store; seeds a ledger's windows. */

@@ -1,4 +1,4 @@
-import type { BudgetLedger, BudgetLimits, KeySpend, LoadSpend, ReserveResult } from './budget-ledger.ts';
+import type { BudgetLedger, BudgetLimits, KeySpend, LoadSpend, RateLimitedReserveResult, ReserveResult } from './budget-ledger.ts';
 import { utcDayWindow, utcMonthWindow } from './budget-ledger.ts';
 import { MemoryBudgetLedger } from './memory-budget-ledger.ts';
 
@@ -64,6 +64,19 @@ export class FallbackBudgetLedger implements BudgetLedger {
       }
     }
     return this.reserveLocally(keyId, amountUsd, limits, nowMs);
+  }
+
+  /** Redis's one-script rate limit and reservation; undefined while Redis is down or when it fails (the caller goes step by step, locally). */
+  async reserveAfterRateLimit(...args: Parameters<NonNullable<BudgetLedger['reserveAfterRateLimit']>>): Promise<RateLimitedReserveResult | undefined> {
+    if (this.opts.sharedDown() || !this.opts.shared.reserveAfterRateLimit) return undefined;
+    try {
+      const result = await this.opts.shared.reserveAfterRateLimit(...args);
+      this.opts.onSharedResult(undefined);
+      return result;
+    } catch (err) {
+      this.opts.onSharedResult(err);
+      return undefined;
+    }
   }
 
   async settle(reservationId: string, actualUsd: number): Promise<void> {

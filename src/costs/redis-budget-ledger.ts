@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
-import type { BudgetLedger, BudgetLimits, KeySpend, LedgerOptions, LoadSpend, ReserveResult } from './budget-ledger.ts';
+import type { BudgetLedger, BudgetLimits, KeySpend, LedgerOptions, LoadSpend, RateLimitedReserveResult, ReserveResult } from './budget-ledger.ts';
 import { amountNano, budgetRejection, ledgerTimings, loadWindowSpendUsd, nanoToUsd, reservationNano, usdToNano, utcWindows } from './budget-ledger.ts';
-import { RedisScript } from './redis-script.ts';
+import { ADD_SPENT, FINISH, RATE_LIMIT_THEN_RESERVE, RESERVE, SPENT } from './redis-budget-scripts.ts';
+import type { RedisScript } from './redis-script.ts';
+import { gcraParams, msToUs, retryAfterMsFromUs } from '../auth/rate-limiter.ts';
+import { rateLimitKey } from '../auth/redis-rate-limiter.ts';
 import { timeOrderedId } from '../util/time-ordered-id.ts';
 
 /**
- * Budget ledger shared by every gateway replica through Redis. Each operation is one Lua script,
- * so check-and-reserve is atomic across replicas.
+ * Budget ledger shared by every gateway replica through Redis. Each operation is one Lua script
+ * (redis-budget-scripts.ts), so check-and-reserve is atomic across replicas.
  *
  * Keys (all of one API key share the `{keyId}` hash tag, so one cluster slot holds them):
  *   <prefix>{keyId}:d:<dayId>    hash s (spent) r (reserved), nano-USD; expires after its day
@@ -21,94 +24,22 @@ import { timeOrderedId } from '../util/time-ordered-id.ts';
  */
 
 const WINDOW_GRACE_MS = 60 * 60_000;
-const SWEEP_BATCH = 100;
-
-// Shared Lua helpers. KEYS[1] day hash, KEYS[2] month hash, KEYS[3] open set.
-const LUA_HELPERS = `
--- Amounts stay decimal strings when passed back to Redis: Lua would format big numbers as 1e+15.
-local function parse(member)
-  return string.match(member, '^[^.]*%.(%d+)%.(%d+)%.(%d+)$')
-end
-local function unhold(key, amount)
-  if redis.call('EXISTS', key) == 0 then return end
-  if redis.call('HINCRBY', key, 'r', '-' .. amount) < 0 then redis.call('HSET', key, 'r', 0) end
-end
-local function sweep(now, dayId, monthId)
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, ${SWEEP_BATCH})
-  for _, member in ipairs(expired) do
-    local a, d, m = parse(member)
-    if a then
-      if d == dayId then unhold(KEYS[1], a) end
-      if m == monthId then unhold(KEYS[2], a) end
-    end
-    redis.call('ZREM', KEYS[3], member)
-  end
-end
-local function num(v) return tonumber(v or '0') or 0 end
-`;
-
-// KEYS: day, month, open, marker. ARGV: amount, dayLimit, monthLimit, now, dayTtl, monthTtl,
-// expiresAt, markerTtl, member, dayId, monthId, daySeed, monthSeed (-1: ask the caller to load).
-const RESERVE = new RedisScript(`${LUA_HELPERS}
-local amount = tonumber(ARGV[1])
-local dayLimit = tonumber(ARGV[2])
-local monthLimit = tonumber(ARGV[3])
-local dayExists = redis.call('EXISTS', KEYS[1]) == 1
-local monthExists = redis.call('EXISTS', KEYS[2]) == 1
-if (not dayExists and ARGV[12] == '-1') or (not monthExists and ARGV[13] == '-1') then return {-1} end
-if not dayExists then redis.call('HSET', KEYS[1], 's', ARGV[12], 'r', 0) end
-if not monthExists then redis.call('HSET', KEYS[2], 's', ARGV[13], 'r', 0) end
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
-sweep(ARGV[4], ARGV[10], ARGV[11])
-local ds, dr = num(redis.call('HGET', KEYS[1], 's')), num(redis.call('HGET', KEYS[1], 'r'))
-if dayLimit >= 0 and ds + dr + amount > dayLimit then return {0, 'day', ds, dr} end
-local ms, mr = num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
-if monthLimit >= 0 and ms + mr + amount > monthLimit then return {0, 'month', ms, mr} end
-redis.call('HINCRBY', KEYS[1], 'r', ARGV[1])
-redis.call('HINCRBY', KEYS[2], 'r', ARGV[1])
-redis.call('ZADD', KEYS[3], ARGV[7], ARGV[9])
-redis.call('PEXPIRE', KEYS[3], ARGV[8])
-redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
-return {1}
-`);
-
-// KEYS: day, month, open, marker. ARGV: member, actual nano-USD or -1 to release.
-const FINISH = new RedisScript(`${LUA_HELPERS}
-if redis.call('DEL', KEYS[4]) == 0 then return 0 end
-local a = parse(ARGV[1])
-if redis.call('ZREM', KEYS[3], ARGV[1]) == 1 and a then
-  unhold(KEYS[1], a)
-  unhold(KEYS[2], a)
-end
-if ARGV[2] ~= '-1' then
-  if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', ARGV[2]) end
-  if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', ARGV[2]) end
-end
-return 1
-`);
-
-// KEYS: day, month, open. ARGV: now, dayId, monthId.
-const SPENT = new RedisScript(`${LUA_HELPERS}
-sweep(ARGV[1], ARGV[2], ARGV[3])
-return {
-  redis.call('EXISTS', KEYS[1]), num(redis.call('HGET', KEYS[1], 's')),
-  redis.call('EXISTS', KEYS[2]), num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
-}
-`);
-
-// KEYS: day, month. ARGV: nano-USD spent elsewhere (while Redis was unreachable). A missing window
-// is left alone: it is seeded from the store, whose rows already hold that spend.
-const ADD_SPENT = new RedisScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', ARGV[1]) end
-if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', ARGV[1]) end
-return 1
-`);
+/** Most reservations one settle script finishes. */
+const FINISH_BATCH = 64;
 
 export interface RedisBudgetLedgerOptions extends LedgerOptions {
   redis: Redis;
   /** Prepended to every key, e.g. `aigw:budget:`; tests use a unique one per run. */
   keyPrefix?: string;
+  /** The RedisRateLimiter's key prefix: with it, reserveAfterRateLimit checks that limiter's state. */
+  rateLimitKeyPrefix?: string;
+}
+
+/** Settles and releases of one key and pair of windows waiting for this turn's check phase (see finish). */
+interface FinishBatch {
+  keys: string[];
+  args: (string | number)[];
+  waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
 }
 
 interface ParsedReservation {
@@ -124,30 +55,77 @@ export class RedisBudgetLedger implements BudgetLedger {
   private readonly loadSpend: LoadSpend | undefined;
   private readonly reservationTtlMs: number;
   private readonly markerTtlMs: number;
-  /** Settles and releases waiting for this turn's check phase (see finish). */
-  private readonly pendingFinishes: Array<() => Promise<void>> = [];
+  private readonly rateLimitPrefix: string | undefined;
+  /** Settles and releases waiting for this turn's check phase, by key and windows (see finish). */
+  private pendingFinishes = new Map<string, FinishBatch>();
   private readonly runFinishes = (): void => {
-    for (const issue of this.pendingFinishes.splice(0)) void issue();
+    const batches = this.pendingFinishes;
+    this.pendingFinishes = new Map();
+    for (const batch of batches.values()) {
+      FINISH.run(this.redis, batch.keys, batch.args).then(
+        () => {
+          for (const w of batch.waiters) w.resolve();
+        },
+        (err: unknown) => {
+          for (const w of batch.waiters) w.reject(err);
+        },
+      );
+    }
   };
 
   constructor(opts: RedisBudgetLedgerOptions) {
     this.redis = opts.redis;
     this.prefix = opts.keyPrefix ?? 'aigw:budget:';
     this.loadSpend = opts.loadSpend;
+    this.rateLimitPrefix = opts.rateLimitKeyPrefix;
     const { reservationTtlMs, expiredRetentionMs } = ledgerTimings(opts);
     this.reservationTtlMs = reservationTtlMs;
     this.markerTtlMs = reservationTtlMs + expiredRetentionMs;
   }
 
   async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
+    return (await this.reserveWith(RESERVE, keyId, amountUsd, limits, nowMs)) as ReserveResult;
+  }
+
+  /**
+   * The key's rate limit (the RedisRateLimiter's state) and then the reservation, in one script and
+   * one round trip: a request the rate limit refuses reserves nothing. Undefined without a
+   * `rateLimitKeyPrefix` (the caller then checks the two in turn).
+   */
+  async reserveAfterRateLimit(
+    keyId: string,
+    amountUsd: number,
+    limits: BudgetLimits,
+    nowMs: number,
+    limitPerMin: number,
+  ): Promise<RateLimitedReserveResult | undefined> {
+    if (this.rateLimitPrefix === undefined) return undefined;
+    const { intervalUs, toleranceUs } = gcraParams(limitPerMin);
+    return await this.reserveWith(RATE_LIMIT_THEN_RESERVE, keyId, amountUsd, limits, nowMs, rateLimitKey(this.rateLimitPrefix, keyId), [
+      msToUs(nowMs),
+      intervalUs,
+      toleranceUs,
+    ]);
+  }
+
+  private async reserveWith(
+    script: RedisScript,
+    keyId: string,
+    amountUsd: number,
+    limits: BudgetLimits,
+    nowMs: number,
+    extraKey?: string,
+    extraArgs: readonly number[] = [],
+  ): Promise<RateLimitedReserveResult> {
     const { amountNano, dayLimitNano, monthLimitNano } = reservationNano(amountUsd, limits);
     const { day, month } = utcWindows(nowMs);
     // Time-ordered (UUIDv7), so the reservation ids the store keys its rows by arrive in order and
     // append to budget_reservations' primary key; its random bits come from a pool, not a CSPRNG call each.
     const member = `${timeOrderedId(nowMs)}.${amountNano}.${day.id}.${month.id}`;
     const keys = [...this.windowKeys(keyId, String(day.id), String(month.id)), this.markerKey(keyId, member)];
+    if (extraKey !== undefined) keys.push(extraKey);
     const run = (daySeed: number, monthSeed: number): Promise<unknown> =>
-      RESERVE.run(this.redis, keys, [
+      script.run(this.redis, keys, [
         amountNano,
         dayLimitNano,
         monthLimitNano,
@@ -161,6 +139,7 @@ export class RedisBudgetLedger implements BudgetLedger {
         month.id,
         daySeed,
         monthSeed,
+        ...extraArgs,
       ]);
     let reply = (await run(this.loadSpend ? -1 : 0, this.loadSpend ? -1 : 0)) as (number | string)[];
     if (reply[0] === -1 && this.loadSpend) {
@@ -168,6 +147,7 @@ export class RedisBudgetLedger implements BudgetLedger {
       reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
     }
     if (reply[0] === 1) return { ok: true, reservationId: `${member}:${keyId}` };
+    if (reply[0] === 2) return { ok: false, rateLimited: true, retryAfterMs: retryAfterMsFromUs(Number(reply[1])) };
     const window = reply[1] === 'month' ? 'month' : 'day';
     return budgetRejection(window, window === 'day' ? dayLimitNano : monthLimitNano, Number(reply[2]), Number(reply[3]));
   }
@@ -203,12 +183,21 @@ export class RedisBudgetLedger implements BudgetLedger {
   private async finish(reservationId: string, actualNano: number): Promise<void> {
     const parsed = parseReservationId(reservationId);
     if (!parsed) return;
-    const keys = [...this.windowKeys(parsed.keyId, parsed.dayId, parsed.monthId), this.markerKey(parsed.keyId, parsed.member)];
     // Settles come one per answered request, each from its own I/O callback: held until the loop's
-    // check phase, those of one turn are issued together and share one socket write (auto-pipelining).
+    // check phase, those of one turn for one key go to Redis as one script (and all of the turn's
+    // scripts in one socket write, auto-pipelining).
     await new Promise<void>((resolve, reject) => {
-      this.pendingFinishes.push(() => FINISH.run(this.redis, keys, [parsed.member, actualNano]).then(() => resolve(), reject));
-      if (this.pendingFinishes.length === 1) setImmediate(this.runFinishes);
+      const group = `${parsed.keyId}\u0000${parsed.dayId}\u0000${parsed.monthId}`;
+      let batch = this.pendingFinishes.get(group);
+      if (!batch || batch.waiters.length >= FINISH_BATCH) {
+        if (this.pendingFinishes.size === 0) setImmediate(this.runFinishes);
+        if (batch) this.pendingFinishes.set(`${group}\u0000${this.pendingFinishes.size}`, batch);
+        batch = { keys: [...this.windowKeys(parsed.keyId, parsed.dayId, parsed.monthId)], args: [], waiters: [] };
+        this.pendingFinishes.set(group, batch);
+      }
+      batch.keys.push(this.markerKey(parsed.keyId, parsed.member));
+      batch.args.push(parsed.member, actualNano);
+      batch.waiters.push({ resolve, reject });
     });
   }
 

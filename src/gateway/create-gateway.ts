@@ -93,7 +93,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const loadSpend = (keyId: string, sinceMs: number) => store.sumKeySpendSince(keyId, sinceMs);
   const ledger = redis
     ? new FallbackBudgetLedger({
-        shared: new RedisBudgetLedger({ redis, keyPrefix: redisPrefix, loadSpend }),
+        shared: new RedisBudgetLedger({ redis, keyPrefix: redisPrefix, rateLimitKeyPrefix: redisPrefix, loadSpend }),
         loadSpend,
         share: resilience.redis_fallback_share,
         sharedDown: redisDown,

@@ -1,4 +1,5 @@
 import { billableOutputTokens, enforcesMaxTokens, reservationUsd, type ReservationInput } from '../costs/reservation.ts';
+import type { ReserveResult } from '../costs/budget-ledger.ts';
 import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from './gateway-types.ts';
@@ -13,6 +14,8 @@ export interface Reservation {
   reservedUsd: number;
   createdAtMs: number;
 }
+
+const DEFAULT_WORST_CASE = 'its most expensive plan';
 
 /** Requests-per-minute limit of the calling key. */
 export async function enforceRateLimit(g: Gateway, record: RequestRecord): Promise<void> {
@@ -34,13 +37,19 @@ export async function reserveBudget(
 ): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  const { amountUsd, worstCase } = worstCaseReservation(body, targets);
+  return reserveBudgetUsd(g, record, amountUsd, worstCase);
+}
+
+/** What a request reserves: the most it can cost on any of its targets, and what that is made of. */
+function worstCaseReservation(body: ChatRequest, targets: readonly UpstreamTarget[]): { amountUsd: number; worstCase: string | undefined } {
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
   const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
   const inputOf = (t: UpstreamTarget): ReservationInput => ({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider });
   const amountUsd = mostCostUsd(targets, (t) => reservationUsd(inputOf(t)));
   const dearest = targets.find((t) => reservationUsd(inputOf(t)) === amountUsd);
-  return reserveBudgetUsd(g, record, amountUsd, dearest ? worstCaseText(inputOf(dearest), dearest.model.id) : undefined);
+  return { amountUsd, worstCase: dearest ? worstCaseText(inputOf(dearest), dearest.model.id) : undefined };
 }
 
 /** The most a request can cost on whichever candidate answers: the dearest target's bound (`costOf`). */
@@ -61,12 +70,7 @@ function worstCaseText(input: ReservationInput, modelId: string): string {
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
-export async function reserveBudgetUsd(
-  g: Gateway,
-  record: RequestRecord,
-  amountUsd: number,
-  worstCase = 'its most expensive plan',
-): Promise<Reservation | undefined> {
+export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = DEFAULT_WORST_CASE): Promise<Reservation | undefined> {
   const key = record.key;
   if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
   const verdict = await g.ledger
@@ -76,6 +80,11 @@ export async function reserveBudgetUsd(
       if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
       throw err;
     });
+  return admitReservation(g, record, key.id, verdict, amountUsd, worstCase);
+}
+
+/** A reservation the ledger answered: a 429 naming the window when refused, else held and logged. */
+function admitReservation(g: Gateway, record: RequestRecord, keyId: string, verdict: ReserveResult, amountUsd: number, worstCase: string): Reservation {
   if (!verdict.ok)
     throw errors.budgetExceeded({
       window: verdict.window,
@@ -88,14 +97,14 @@ export async function reserveBudgetUsd(
   // The ledger holds the reservation; this row is its audit trail, and its promise is only backpressure.
   void g.writer.enqueueReservation({
     id: verdict.reservationId,
-    key_id: key.id,
+    key_id: keyId,
     request_id: record.row.id,
     created_at: createdAtMs,
     reserved_usd: amountUsd,
     settled_usd: null,
     status: 'reserved',
   });
-  return { id: verdict.reservationId, keyId: key.id, reservedUsd: amountUsd, createdAtMs };
+  return { id: verdict.reservationId, keyId, reservedUsd: amountUsd, createdAtMs };
 }
 
 export async function settleBudget(g: Gateway, reservation: Reservation | undefined, record: RequestRecord): Promise<void> {
@@ -138,11 +147,12 @@ function writeReservationRow(g: Gateway, reservation: Reservation, record: Reque
 }
 
 /**
- * The rate limit and the reservation in one Redis round trip: both scripts are issued in the same
- * tick, so the auto-pipelining client sends them in one write and Redis runs them back to back.
- * The rate limit still decides first: a request it refuses has its reservation released (its row
- * ends 'released') and gets the rate limit's 429, whatever the budget said. Only for a plan known
- * before the rate limit without side effects (a named model; the caller checks).
+ * The rate limit and the reservation in one Redis round trip, for a plan known before the rate limit
+ * without side effects (a named model; the caller checks). Where the ledger can, one script checks
+ * the limit and then reserves (a refused request reserves nothing). Otherwise (Redis down, no shared
+ * state) both calls are issued in the same tick, so an auto-pipelining client sends them in one
+ * write; the rate limit still decides first: a request it refuses has its reservation released (its
+ * row ends 'released') and gets the rate limit's 429, whatever the budget said.
  */
 export async function rateLimitThenReserve(
   g: Gateway,
@@ -150,6 +160,14 @@ export async function rateLimitThenReserve(
   body: ChatRequest,
   targets: readonly UpstreamTarget[],
 ): Promise<Reservation | undefined> {
+  const key = record.key;
+  if (key?.rpm_limit && (key.budget_daily_usd != null || key.budget_monthly_usd != null) && g.ledger.reserveAfterRateLimit) {
+    const { amountUsd, worstCase } = worstCaseReservation(body, targets);
+    const limits = { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd };
+    const verdict = await g.ledger.reserveAfterRateLimit(key.id, amountUsd, limits, Date.now(), key.rpm_limit);
+    if (verdict && 'rateLimited' in verdict) throw errors.rateLimited(key.rpm_limit, verdict.retryAfterMs);
+    if (verdict) return admitReservation(g, record, key.id, verdict, amountUsd, worstCase ?? DEFAULT_WORST_CASE);
+  }
   const limited = enforceRateLimit(g, record);
   const reserving = reserveBudget(g, record, body, targets);
   // Handled below either way; this keeps a refusal that settles first from counting as unhandled.

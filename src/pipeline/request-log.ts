@@ -7,6 +7,7 @@ import { finishTiming, type RequestRecord } from './request-record.ts';
 import { endRequestSpan } from './trace-spans.ts';
 import { writeToolCallSignal } from './tool-call-signal.ts';
 import { learningRowOf } from '../router/learning/learning-loop.ts';
+import { decisionRowOf } from './decision-row.ts';
 
 /**
  * A header value as sent: visible ASCII with inner spaces (RFC 9110 field-value; leading or trailing
@@ -120,25 +121,7 @@ function recordLearningRow(g: Gateway, record: RequestRecord): void {
 
 export function recordDecision(g: Gateway, decision: RouteDecision, record: RequestRecord): void {
   record.decision = decision;
-  void g.writer.enqueueDecision({
-    id: decision.id,
-    request_id: record.row.id,
-    created_at: record.row.created_at,
-    routing_model: decision.routingModel,
-    task_type: decision.taskType,
-    complexity: decision.complexity,
-    goal: decision.constraints.goal,
-    chosen_model: decision.chosenModel,
-    candidates: JSON.stringify(decision.candidates),
-    rules: JSON.stringify(decision.rulesFired),
-    fallbacks: JSON.stringify(decision.fallbacks),
-    rationale: decision.rationale,
-    router_version: decision.routerVersion,
-    decision_us: decision.decisionUs,
-    trust: decision.trust ?? null,
-    language: decision.language,
-    explored: decision.explored === true,
-  });
+  void g.writer.enqueueDecision(decisionRowOf(decision, record.row.id, record.row.created_at));
 }
 
 function countBilledTokens(m: Gateway['metrics'], model: string, row: RequestRow): void {

@@ -8,6 +8,9 @@ const INSERT_CHUNK = 500;
 /** Sources written by the gateway itself; a person's signal is never replaced by one of these. */
 const GATEWAY_SOURCES = ['judge', 'completion', 'shadow'];
 
+/** How far the clocks of replicas sharing a store may differ: a signal stored this much before its request began still counts. */
+const CLOCK_SKEW_MS = 300_000;
+
 function toTable(row: LearningRowRecord): LearningRowTable {
   return { ...row, explored: row.explored ? 1 : 0 };
 }
@@ -70,7 +73,10 @@ export class LearningStore {
    * Signals stored before their learning row was written (the row is buffered for up to a second) are
    * applied now: gateway signals first, so a person's signal ends up on top.
    */
-  async applyEarlierSignals(requestIds: readonly string[]): Promise<void> {
+  async applyEarlierSignals(requestIds: readonly string[], earliestCreatedAtMs = Number.NEGATIVE_INFINITY): Promise<void> {
+    // A signal comes after its request began. One indexed max() first: when no feedback was stored since
+    // the rows' requests began (less the replicas' clock skew), the IN-lists below have nothing to find.
+    if (requestIds.length === 0 || (await this.newestFeedbackAtMs()) < earliestCreatedAtMs - CLOCK_SKEW_MS) return;
     for (let i = 0; i < requestIds.length; i += INSERT_CHUNK) {
       const signals = await this.db
         .selectFrom('feedback')
@@ -82,6 +88,15 @@ export class LearningStore {
       );
       for (const f of signals) await this.scoreRequest(f.request_id, f.score, f.source, Number(f.created_at));
     }
+  }
+
+  /** When the newest feedback row was stored (-Infinity: none). */
+  private async newestFeedbackAtMs(): Promise<number> {
+    const row = await this.db
+      .selectFrom('feedback')
+      .select((eb) => eb.fn.max('created_at').as('last'))
+      .executeTakeFirst();
+    return row?.last === null || row?.last === undefined ? Number.NEGATIVE_INFINITY : Number(row.last);
   }
 
   /** The newest `limit` scored rows scored at or after `sinceMs`, oldest first. */

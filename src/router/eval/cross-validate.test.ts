@@ -46,3 +46,20 @@ describe('crossValidate, leaving one dataset out', () => {
     expect(meanOn(held, 'beta', 'right')).toBeLessThan(meanOn(held, 'beta', 'left'));
   });
 });
+
+describe('crossValidate, selected held-out datasets', () => {
+  const rows: OutcomeRow[] = [];
+  for (let i = 0; i < 30; i++) {
+    rows.push(row(`a${i}`, 'alpha', `Name the capital city of country number ${i}.`, { left: 1, right: i % 2 }));
+    rows.push(row(`b${i}`, 'beta', `Write a python function that returns ${i} squared.`, { left: 0, right: 1 }));
+    rows.push(row(`j${i}`, 'judged', `Explain idea number ${i} to a child.`, { left: 0.9, right: 0.1 }));
+  }
+
+  it('trains and scores only the asked folds; training means leave out preference sources', () => {
+    const cv = crossValidate(rows, { folds: 3, seed: 1, byDataset: true, heldOut: ['beta'], train: { epochs: 1, preferenceSources: ['judged'] } });
+    rows.forEach((r, i) => expect(Object.keys(cv.predicted[i]!).length > 0).toBe(r.dataset === 'beta'));
+    const betaFold = cv.folds[rows.findIndex((r) => r.dataset === 'beta')]!;
+    // Trained on alpha (and the judged rows, which are not correctness): left 1, right 0.5.
+    expect(cv.trainingMeans![betaFold]).toEqual({ left: 1, right: 0.5 });
+  });
+});

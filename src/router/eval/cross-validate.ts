@@ -13,6 +13,11 @@ export interface HeldOutPredictions {
   /** [row] model → cost estimate from the training folds (rows with costs only). */
   estimatedCostUsd: Array<Record<string, number>>;
   folds: Uint8Array;
+  /**
+   * Per fold, each model's mean outcome on that fold's training rows (correctness sources only): all a
+   * zero router built from the training data could know (`trainedZeroArea` in the report).
+   */
+  trainingMeans?: Array<Record<string, number>>;
 }
 
 export interface CrossValidateOptions {
@@ -25,6 +30,8 @@ export interface CrossValidateOptions {
    * is how the router meets a kind of prompt it has no outcomes for.
    */
   byDataset?: boolean;
+  /** With `byDataset`: train and score only the folds of these datasets (each still trained on all others). */
+  heldOut?: readonly string[];
 }
 
 /** The fold of each row and the fold count: random, or one per distinct `dataset` (rows without one share a fold). */
@@ -47,15 +54,25 @@ export function crossValidate(
   const { folds, count } = assignCvFolds(rows, options);
   const predicted: Array<Record<string, number>> = rows.map(() => ({}));
   const estimatedCostUsd: Array<Record<string, number>> = rows.map(() => ({}));
+  const trainingMeans: Array<Record<string, number>> = [];
+  let trained = 0;
   for (let k = 0; k < count; k++) {
     const trainIdx: number[] = [];
     const testIdx: number[] = [];
     for (let r = 0; r < rows.length; r++) (folds[r] === k ? testIdx : trainIdx).push(r);
+    trainingMeans.push(
+      meanOutcomes(
+        trainIdx.map((r) => rows[r]!),
+        trainOpts.preferenceSources,
+      ),
+    );
+    if (options.byDataset && options.heldOut && !options.heldOut.includes(rows[testIdx[0]!]!.dataset ?? '')) continue;
     const file = trainOnPrepared(
       trainIdx.map((r) => all[r]!),
       trainOpts,
-      (p) => onProgress?.(k, p),
+      (p) => onProgress?.(trained, p),
     );
+    trained++;
     const predictor = new IrtQualityPredictor(file, `cv-fold-${k}`);
     const trainRows = trainIdx.map((r) => rows[r]!);
     const models = [...new Set(rows.flatMap((r) => Object.keys(r.scores)))];
@@ -69,5 +86,20 @@ export function crossValidate(
       }
     }
   }
-  return { predicted, estimatedCostUsd, folds };
+  return { predicted, estimatedCostUsd, folds, trainingMeans };
+}
+
+/** Each model's mean outcome over the rows, leaving out preference sources (their scores are not correctness). */
+function meanOutcomes(rows: readonly OutcomeRow[], preferenceSources: readonly string[]): Record<string, number> {
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const row of rows) {
+    if (preferenceSources.includes(row.dataset ?? '')) continue;
+    for (const [model, y] of Object.entries(row.scores)) {
+      const e = sums.get(model) ?? { sum: 0, n: 0 };
+      e.sum += y;
+      e.n++;
+      sums.set(model, e);
+    }
+  }
+  return Object.fromEntries([...sums].map(([model, e]) => [model, e.sum / e.n]));
 }

@@ -20,6 +20,8 @@ export interface EvalCommandOptions {
   folds?: number;
   /** Leave one dataset out instead of k random folds (generalization to a kind of prompt never trained on). */
   byDataset?: boolean;
+  /** With `byDataset`: only these datasets' folds (each still scored by a model trained on all the others). */
+  heldOut?: string[];
   /** Leave models out (leave-model-out.ts): each model scored by a predictor that knows it by a catalog prior only. */
   leaveModelOut?: boolean;
   /** Groups of models left out together with `leaveModelOut` (one training each; default 6). */
@@ -50,6 +52,8 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
   let estimated: Array<Record<string, number>>;
   let method: string;
   let folds: Uint8Array | undefined;
+  let trainingMeans: Array<Record<string, number>> | undefined;
+  let scoredRows: readonly OutcomeRow[] = rows;
   if (options.modelFile) {
     ({ predicted, estimated } = scoreWithModel(rows, options.modelFile));
     method = `scored with ${options.modelFile}; costs estimated from the same rows' realized costs (length fit)`;
@@ -59,17 +63,23 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
     ({ predicted, estimatedCostUsd: estimated } = lmo);
     method = `leave models out (${lmo.scoredModels.length} models in ${Math.min(groups, lmo.scoredModels.length)} groups); each model scored by a predictor trained without its rows, knowing it only by its mean score on its largest other dataset`;
   } else {
-    const cvOptions = { folds: options.folds ?? 5, seed, train: options.train, byDataset: options.byDataset };
+    const heldOut = options.byDataset ? options.heldOut : undefined;
+    const cvOptions = { folds: options.folds ?? 5, seed, train: options.train, byDataset: options.byDataset, heldOut };
     const foldCount = assignCvFolds(rows, cvOptions).count;
-    const cv: HeldOutPredictions = withProgressBar(options.progress, foldCount, 'fold', (onProgress) => crossValidate(rows, cvOptions, onProgress));
-    predicted = cv.predicted;
-    estimated = cv.estimatedCostUsd;
-    folds = cv.folds;
+    const trained = heldOut ? new Set(heldOut).size : foldCount;
+    const cv: HeldOutPredictions = withProgressBar(options.progress, trained, 'fold', (onProgress) => crossValidate(rows, cvOptions, onProgress));
+    const keep = heldOut ? rows.flatMap((row, i) => (heldOut.includes(row.dataset ?? '') ? [i] : [])) : null;
+    if (keep?.length === 0) throw new Error(`no rows of ${heldOut!.join(', ')} in the data`);
+    scoredRows = keep ? keep.map((i) => rows[i]!) : rows;
+    predicted = keep ? keep.map((i) => cv.predicted[i]!) : cv.predicted;
+    estimated = keep ? keep.map((i) => cv.estimatedCostUsd[i]!) : cv.estimatedCostUsd;
+    folds = keep ? Uint8Array.from(keep, (i) => cv.folds[i]!) : cv.folds;
+    trainingMeans = cv.trainingMeans;
     method = options.byDataset
       ? `leave one dataset out (${foldCount} datasets); each dataset scored by a model trained on the other datasets only`
       : `${foldCount}-fold cross-validation (folds fixed by seed ${seed}); each row scored by a model trained on the other folds`;
   }
-  const datasets = evaluateRouting(rows, predicted, estimated, { strong, weak }, folds);
+  const datasets = evaluateRouting(scoredRows, predicted, estimated, { strong, weak }, folds, trainingMeans);
   const out = options.out ?? 'router-eval.json';
   const plots: string[] = [];
   for (const d of datasets) {

@@ -82,3 +82,34 @@ describe('fold spread', () => {
     expect(one[0]!.byFold).toBeUndefined();
   });
 });
+
+describe('zero router from training means', () => {
+  // `cheap` costs 1, `dear` costs 10 and is right twice as often on the scored rows.
+  const rows: OutcomeRow[] = Array.from({ length: 30 }, (_, i) => ({
+    id: `held/${i}`,
+    dataset: 'held',
+    prompt: `p${i}`,
+    scores: { cheap: i % 3 === 0 ? 1 : 0, dear: i % 3 === 2 ? 0 : 1 },
+    costs: { cheap: 1, dear: 10 },
+  }));
+  const predicted = rows.map(() => ({ cheap: 0.5, dear: 0.5 }));
+  const estimated = rows.map(() => ({ cheap: 1, dear: 10 }));
+  const folds = new Uint8Array(rows.length);
+  const report = (means: Record<string, number>) =>
+    evaluateRouting(rows, predicted, estimated, { strong: 'dear', weak: 'cheap' }, folds, [means])[0]!.costQuality!;
+
+  it('reaches the zero router when the training means order the models as the scored rows do', () => {
+    const right = report({ cheap: 0.4, dear: 0.7 });
+    expect(right.trainedZeroArea).toBeCloseTo(right.zeroArea);
+  });
+
+  it('falls below it when the training means rank the cheap model first', () => {
+    const wrong = report({ cheap: 0.8, dear: 0.7 });
+    expect(wrong.trainedZeroArea!).toBeLessThan(wrong.zeroArea - 0.1);
+  });
+
+  it('is absent without training means', () => {
+    const [plain] = evaluateRouting(rows, predicted, estimated, { strong: 'dear', weak: 'cheap' }, folds);
+    expect(plain!.costQuality!.trainedZeroArea).toBeUndefined();
+  });
+});

@@ -17,10 +17,21 @@ export interface DatasetReport {
   pair: PairReport | null;
   /** Proxy pairs (PROXY_PAIRS) on this dataset, scored with the served models' predictions. */
   proxies?: Array<PairReport & { name: string; servedWeak: string }>;
-  costQuality: (RouterBenchMetrics & { models: string[] }) | null;
+  costQuality: CostQualityReport | null;
   /** k-fold only: the metrics of each fold's rows alone, the spread a difference between designs must beat. */
   byFold?: FoldSpread;
 }
+
+type CostQualityReport = RouterBenchMetrics & {
+  models: string[];
+  /**
+   * Area of the zero router built from the training rows: each single model ranked by its mean training
+   * outcome (`trainingMeans`), swept over the cost weight like the router and scored on these rows. The
+   * zero router of `zeroArea` knows each model's mean on the scored rows themselves; on a dataset left out
+   * of training no router can know that, and this is the baseline that knows no more than the router.
+   */
+  trainedZeroArea?: number;
+};
 
 export interface FoldSpread {
   /** The pair's APGR per fold (null where the fold lacks the pair). */
@@ -95,6 +106,7 @@ export function evaluateRouting(
   estimatedCostUsd: ReadonlyArray<Record<string, number>>,
   pair: { strong: string; weak: string },
   folds?: ArrayLike<number>,
+  trainingMeans?: ReadonlyArray<Record<string, number>>,
 ): DatasetReport[] {
   const groups = new Map<string, number[]>();
   rows.forEach((row, i) => {
@@ -115,7 +127,7 @@ export function evaluateRouting(
       rows: idx.length,
       pair: chosen ? pairReport(rows, predicted, idx, chosen) : null,
       ...(proxies.length > 0 ? { proxies } : {}),
-      costQuality: costReport(rows, predicted, estimatedCostUsd, idx),
+      costQuality: costReport(rows, predicted, estimatedCostUsd, idx, folds && trainingMeans ? (i) => trainingMeans[folds[i]!] : undefined),
     });
     const spread = folds && chosen ? foldSpread(rows, predicted, estimatedCostUsd, idx, chosen, folds) : null;
     if (spread) reports[reports.length - 1]!.byFold = spread;
@@ -189,7 +201,8 @@ function costReport(
   predicted: ReadonlyArray<Record<string, number>>,
   estimatedCostUsd: ReadonlyArray<Record<string, number>>,
   idx: readonly number[],
-): (RouterBenchMetrics & { models: string[] }) | null {
+  trainingMeanOf?: (row: number) => Record<string, number> | undefined,
+): CostQualityReport | null {
   const withCosts = idx.filter((i) => rows[i]!.costs !== undefined);
   if (withCosts.length === 0) return null;
   // Only models with an outcome and a cost on every row can be compared fairly.
@@ -197,12 +210,16 @@ function costReport(
     .filter((m) => withCosts.every((i) => rows[i]!.scores[m] !== undefined && rows[i]!.costs?.[m] !== undefined))
     .sort();
   if (models.length < 2) return null;
-  const metrics = routerBenchMetrics({
+  const sweep = {
     models,
-    predicted: withCosts.map((i) => models.map((m) => predicted[i]![m] ?? 0)),
     estimatedCostUsd: withCosts.map((i) => models.map((m) => estimatedCostUsd[i]![m] ?? 0)),
     quality: withCosts.map((i) => models.map((m) => rows[i]!.scores[m]!)),
     costUsd: withCosts.map((i) => models.map((m) => rows[i]!.costs![m]!)),
-  });
-  return { ...metrics, models };
+  };
+  const metrics = routerBenchMetrics({ ...sweep, predicted: withCosts.map((i) => models.map((m) => predicted[i]![m] ?? 0)) });
+  if (!trainingMeanOf) return { ...metrics, models };
+  const means = withCosts.map((i) => trainingMeanOf(i));
+  if (means.some((m) => m === undefined)) return { ...metrics, models };
+  const trained = routerBenchMetrics({ ...sweep, predicted: means.map((m) => models.map((id) => m![id] ?? 0)) });
+  return { ...metrics, models, trainedZeroArea: trained.routerArea };
 }

@@ -67,6 +67,26 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
     expect((await store.scoredRows(0, 10)).map((r) => [r.score, r.source])).toEqual([[0, 'user']]);
   });
 
+  it('looks for earlier signals only when feedback was stored since the rows began (less clock skew)', { timeout: 60_000 }, async () => {
+    opened = await backend.open();
+    const store = new LearningStore(opened.store.db);
+    const startedMs = 1_000_000_000;
+    // Signals stored before their rows: one 4 minutes "before" its request began (another replica's clock).
+    await opened.store.upsertFeedback({ id: 'fb1', request_id: 'req-000001', source: 'user', score: 1, comment: null, created_at: startedMs - 240_000 });
+    await store.insertRows([toRecord(learningRowFor(1, 'acme-small', null, startedMs)), toRecord(learningRowFor(2, 'acme-small', null, startedMs))]);
+    await store.applyEarlierSignals(['req-000001', 'req-000002'], startedMs);
+    expect((await store.scoredRows(0, 10)).map((r) => [r.request_id, r.score])).toEqual([['req-000001', 1]]);
+    // The newest feedback is older than the rows' requests by more than the skew (a signal cannot come
+    // before its request): the IN-list is not run, so a row whose signal is that old stays unscored.
+    const laterMs = startedMs + 600_000;
+    await opened.store.upsertFeedback({ id: 'fb2', request_id: 'req-000003', source: 'user', score: 0, comment: null, created_at: startedMs - 240_000 });
+    await store.insertRows([toRecord(learningRowFor(3, 'acme-small', null, laterMs))]);
+    await store.applyEarlierSignals(['req-000003'], laterMs);
+    expect((await store.scoredRows(0, 10)).map((r) => r.request_id)).toEqual(['req-000001']);
+    await store.applyEarlierSignals(['req-000003']);
+    expect((await store.scoredRows(0, 10)).map((r) => r.request_id)).toEqual(['req-000001', 'req-000003']);
+  });
+
   it('moves a model from its catalog prior with evidence, and two replicas converge on the same state', { timeout: 60_000 }, async () => {
     opened = await backend.open();
     const { store, a, b, clock } = await twoReplicas(opened);

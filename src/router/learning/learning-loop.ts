@@ -188,7 +188,12 @@ export class LearningLoop {
     this.pending = [];
     try {
       await this.deps.store.insertRows(rows);
-      await this.deps.store.applyEarlierSignals(rows.map((r) => r.request_id));
+      let earliestMs = Number.POSITIVE_INFINITY;
+      for (const r of rows) if (r.created_at < earliestMs) earliestMs = r.created_at;
+      await this.deps.store.applyEarlierSignals(
+        rows.map((r) => r.request_id),
+        earliestMs,
+      );
       this.counters.rowsWritten += rows.length;
     } catch (err) {
       this.counters.failures += 1;

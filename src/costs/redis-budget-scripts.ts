@@ -1,0 +1,116 @@
+import { GCRA_LUA } from '../auth/redis-rate-limiter.ts';
+import { RedisScript } from './redis-script.ts';
+
+/**
+ * The Lua scripts of the Redis budget ledger (key layout: redis-budget-ledger.ts). Each operation is
+ * one script, so check-and-reserve is atomic across replicas.
+ */
+
+const SWEEP_BATCH = 100;
+
+// Shared Lua helpers. KEYS[1] day hash, KEYS[2] month hash, KEYS[3] open set.
+const LUA_HELPERS = `
+-- Amounts stay decimal strings when passed back to Redis: Lua would format big numbers as 1e+15.
+local function parse(member)
+  return string.match(member, '^[^.]*%.(%d+)%.(%d+)%.(%d+)$')
+end
+local function unhold(key, amount)
+  if redis.call('EXISTS', key) == 0 then return end
+  if redis.call('HINCRBY', key, 'r', '-' .. amount) < 0 then redis.call('HSET', key, 'r', 0) end
+end
+local function sweep(now, dayId, monthId)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, ${SWEEP_BATCH})
+  for _, member in ipairs(expired) do
+    local a, d, m = parse(member)
+    if a then
+      if d == dayId then unhold(KEYS[1], a) end
+      if m == monthId then unhold(KEYS[2], a) end
+    end
+    redis.call('ZREM', KEYS[3], member)
+  end
+end
+local function num(v) return tonumber(v or '0') or 0 end
+`;
+
+// KEYS: day, month, open, marker. ARGV: amount, dayLimit, monthLimit, now, dayTtl, monthTtl,
+// expiresAt, markerTtl, member, dayId, monthId, daySeed, monthSeed (-1: ask the caller to load).
+const RESERVE_LUA = `${LUA_HELPERS}
+local function seeded()
+  local dayExists = redis.call('EXISTS', KEYS[1]) == 1
+  local monthExists = redis.call('EXISTS', KEYS[2]) == 1
+  if (not dayExists and ARGV[12] == '-1') or (not monthExists and ARGV[13] == '-1') then return false end
+  if not dayExists then redis.call('HSET', KEYS[1], 's', ARGV[12], 'r', 0) end
+  if not monthExists then redis.call('HSET', KEYS[2], 's', ARGV[13], 'r', 0) end
+  return true
+end
+local function reserve()
+  local amount = tonumber(ARGV[1])
+  local dayLimit = tonumber(ARGV[2])
+  local monthLimit = tonumber(ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], ARGV[5])
+  redis.call('PEXPIRE', KEYS[2], ARGV[6])
+  sweep(ARGV[4], ARGV[10], ARGV[11])
+  local ds, dr = num(redis.call('HGET', KEYS[1], 's')), num(redis.call('HGET', KEYS[1], 'r'))
+  if dayLimit >= 0 and ds + dr + amount > dayLimit then return {0, 'day', ds, dr} end
+  local ms, mr = num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
+  if monthLimit >= 0 and ms + mr + amount > monthLimit then return {0, 'month', ms, mr} end
+  redis.call('HINCRBY', KEYS[1], 'r', ARGV[1])
+  redis.call('HINCRBY', KEYS[2], 'r', ARGV[1])
+  redis.call('ZADD', KEYS[3], ARGV[7], ARGV[9])
+  redis.call('PEXPIRE', KEYS[3], ARGV[8])
+  redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
+  return {1}
+end
+`;
+
+export const RESERVE = new RedisScript(`${RESERVE_LUA}
+if not seeded() then return {-1} end
+return reserve()
+`);
+
+// The rate limit and the reservation in one script. KEYS and ARGV as RESERVE, then KEYS[5] the rate
+// limit's TAT, ARGV[14..16] its now µs, interval µs, tolerance µs. Nothing changes before the windows
+// are seeded (the caller runs it again with the seeds); a refused rate limit reserves nothing.
+export const RATE_LIMIT_THEN_RESERVE = new RedisScript(`${RESERVE_LUA}${GCRA_LUA}
+if not seeded() then return {-1} end
+local wait = gcra(KEYS[5], tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
+if wait then return {2, wait} end
+return reserve()
+`);
+
+// Settles or releases the reservations of one key and one pair of windows. KEYS: day, month, open,
+// then one marker per reservation. ARGV: per reservation its member and actual nano-USD (-1: release).
+export const FINISH = new RedisScript(`${LUA_HELPERS}
+for i = 4, #KEYS do
+  local member, actual = ARGV[2 * i - 7], ARGV[2 * i - 6]
+  if redis.call('DEL', KEYS[i]) == 1 then
+    local a = parse(member)
+    if redis.call('ZREM', KEYS[3], member) == 1 and a then
+      unhold(KEYS[1], a)
+      unhold(KEYS[2], a)
+    end
+    if actual ~= '-1' then
+      if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', actual) end
+      if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', actual) end
+    end
+  end
+end
+return 1
+`);
+
+// KEYS: day, month, open. ARGV: now, dayId, monthId.
+export const SPENT = new RedisScript(`${LUA_HELPERS}
+sweep(ARGV[1], ARGV[2], ARGV[3])
+return {
+  redis.call('EXISTS', KEYS[1]), num(redis.call('HGET', KEYS[1], 's')),
+  redis.call('EXISTS', KEYS[2]), num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
+}
+`);
+
+// KEYS: day, month. ARGV: nano-USD spent elsewhere (while Redis was unreachable). A missing window
+// is left alone: it is seeded from the store, whose rows already hold that spend.
+export const ADD_SPENT = new RedisScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', ARGV[1]) end
+if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', ARGV[1]) end
+return 1
+`);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { CandidateScore } from '../store/types.ts';
+import { roundStored, storedCandidatesJson } from './decision-row.ts';
+
+describe('roundStored', () => {
+  it('keeps 5 significant digits at every scale, as short decimals', () => {
+    expect(roundStored(0.7942224794330118)).toBe(0.79422);
+    expect(roundStored(383.33333333333337)).toBe(383.33);
+    expect(roundStored(0.0000126)).toBe(0.0000126);
+    expect(String(roundStored(0.000012345678))).toBe('0.000012346');
+    expect(roundStored(-0.62209798457)).toBe(-0.6221);
+    expect(roundStored(123456789)).toBe(123460000);
+    expect(roundStored(0)).toBe(0);
+    expect(roundStored(Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
+  });
+});
+
+describe('storedCandidatesJson', () => {
+  const candidates: CandidateScore[] = [
+    {
+      model: 'sim-mini',
+      predictedQuality: 0.7942224794330118,
+      estCostUsd: 0.0000126,
+      estLatencyMs: 383.33333333333337,
+      score: 0.7942224794330118,
+      eligible: true,
+    },
+    {
+      model: 'a "quoted"\nid+cot',
+      predictedQuality: 0.5,
+      estCostUsd: 1.5e-9,
+      estLatencyMs: 600,
+      score: Number.NaN,
+      eligible: false,
+      reason: 'context window 8192 < 9000 tokens needed',
+    },
+  ];
+
+  it('is the JSON of the candidates with each number rounded (non-finite as null), key for key', () => {
+    const rounded = candidates.map((c) => ({
+      ...c,
+      predictedQuality: roundStored(c.predictedQuality),
+      estCostUsd: roundStored(c.estCostUsd),
+      estLatencyMs: roundStored(c.estLatencyMs),
+      score: roundStored(c.score),
+    }));
+    expect(storedCandidatesJson(candidates)).toBe(JSON.stringify(rounded));
+    expect((JSON.parse(storedCandidatesJson(candidates)) as Array<{ score: unknown }>)[1]!.score).toBeNull();
+    expect(storedCandidatesJson([])).toBe('[]');
+  });
+
+  it('drops the digits past the fifth', () => {
+    const text = storedCandidatesJson(candidates);
+    expect(text).toContain('"predictedQuality":0.79422,');
+    expect(text).not.toContain('0.7942224');
+    expect(text).toContain('"estLatencyMs":383.33,');
+  });
+});
