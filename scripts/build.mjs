@@ -76,8 +76,8 @@ for (const { name, commonJs, lazy } of VENDORED) {
 }
 /**
  * A CommonJS package bundled to dist/vendor/NAME.cjs and required on first use: dist/vendor/NAME.js
- * exports each imported name as a stand-in that loads the bundle when called or constructed (so only
- * functions and classes can be imported this way; the build checks) and forwards everything else.
+ * exports each imported name as a stand-in that loads the bundle when called, constructed or read
+ * (functions, classes and namespace objects only; the build checks) and forwards to the real value.
  */
 function writeLazyVendor(name, names) {
   buildSync({
@@ -89,23 +89,36 @@ function writeLazyVendor(name, names) {
     logLevel: 'warning',
   });
   const loaded = createRequire(import.meta.url)(join(root, 'dist', 'vendor', `${name}.cjs`));
-  for (const n of names) if (typeof loaded[n] !== 'function') throw new Error(`${name}.${n} is not a function or class: it cannot be vendored lazily`);
+  const kinds = names.map((n) => {
+    const kind = typeof loaded[n];
+    if (kind !== 'function' && (kind !== 'object' || loaded[n] === null)) throw new Error(`${name}.${n} is a ${kind}: it cannot be vendored lazily`);
+    return [n, kind];
+  });
   const lines = [
     `// ${name}, loaded on first use (scripts/build.mjs).`,
     "import { createRequire } from 'node:module';",
     'let loaded;',
     `const load = () => (loaded ??= createRequire(import.meta.url)('./${name}.cjs'));`,
-    'const lazy = (name) => {',
+    'const lazy = (name, target) => {',
     '  const real = () => load()[name];',
-    '  const stand = new Proxy(function () {}, {',
+    '  const handler = {',
     '    apply: (_t, self, args) => Reflect.apply(real(), self, args),',
     '    construct: (_t, args, newTarget) => Reflect.construct(real(), args, newTarget === stand ? real() : newTarget),',
     '    get: (_t, key) => Reflect.get(real(), key),',
     '    has: (_t, key) => Reflect.has(real(), key),',
-    '  });',
+    '  };',
+    '  // A namespace object also lists its keys (a function target keeps its own `prototype`, so it cannot).',
+    "  if (typeof target === 'object') {",
+    '    handler.ownKeys = () => Reflect.ownKeys(real());',
+    '    handler.getOwnPropertyDescriptor = (_t, key) => {',
+    '      const d = Reflect.getOwnPropertyDescriptor(real(), key);',
+    '      return d && { ...d, configurable: true };',
+    '    };',
+    '  }',
+    '  const stand = new Proxy(target, handler);',
     '  return stand;',
     '};',
-    ...names.map((n) => `export const ${n} = lazy('${n}');`),
+    ...kinds.map(([n, kind]) => `export const ${n} = lazy('${n}', ${kind === 'function' ? 'function () {}' : '{}'});`),
   ];
   writeFileSync(join(root, 'dist', 'vendor', `${name}.js`), `${lines.join('\n')}\n`);
 }
