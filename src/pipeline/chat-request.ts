@@ -44,7 +44,8 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
       await completeReserved({ g, req, reply, body, plan, signal, cache, format }, reservation);
       return;
     }
-    await enforceRateLimit(g, record);
+    // Without a key there is no limit and no budget: the keyless path skips their (empty) turns.
+    if (record.key) await enforceRateLimit(g, record);
     // A client's technique serves n from its own samples, so the model needs no upstream n.
     const plan = await tracedPlan(g, record, selection && selection.spec !== 'none' ? { ...body, n: undefined } : body, req);
     if (plan.decision) recordDecision(g, plan.decision, record);
@@ -54,12 +55,13 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
       return;
     }
     // Exact-match cache: after routing (the key names the model), before any budget is held.
-    const cache = await lookupResponseCache(g, reply, body, plan);
+    const looked = lookupResponseCache(g, reply, body, plan);
+    const cache = looked instanceof Promise ? await looked : looked;
     if (cache.hit) {
       answerFromCache(g, reply, body, plan, cache, format);
       return;
     }
-    const reservation = await reserveBudget(g, record, body, plan.targets);
+    const reservation = record.key ? await reserveBudget(g, record, body, plan.targets) : undefined;
     await completeReserved({ g, req, reply, body, plan, signal, cache, format }, reservation);
   });
 }
@@ -92,7 +94,7 @@ async function completeReserved(call: CompletionCall, reservation: Reservation |
     if (body.stream === true) await streamCompletion(call);
     else await completeOnce(call);
   } finally {
-    await settleBudget(g, reservation, reply.request.record);
+    if (reservation) await settleBudget(g, reservation, reply.request.record);
   }
 }
 
@@ -175,7 +177,7 @@ async function completeOnce({ g, reply, body, plan, signal, cache, format }: Com
   });
   finishTiming(record);
   reply.headers(gatewayHeaders(record, target, plan.decision, g.simulated));
-  await recordBeforeAnswer(g, record);
+  if (g.config.resilience.durable_writes) await recordBeforeAnswer(g, record);
   reply.header('content-type', 'application/json').send(JSON.stringify(format.answer(completion, settled, record.row.cost_usd, record.row.id)));
   storeCompletion(g, cache, completion, target, record);
 }

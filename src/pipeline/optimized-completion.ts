@@ -29,11 +29,17 @@ import { simControlHeaders } from './upstream-attempts.ts';
 
 /** What the OptiLLM conventions need from the gateway: technique names and what counts as a model. */
 export function conventionDeps(g: Pick<Gateway, 'catalog'>): ConventionDeps {
-  return {
-    techniques: techniqueNames(),
-    resolvesModel: (id) => g.catalog.target(id) !== undefined || g.catalog.isVirtual(id),
-  };
+  // Asked on every chat request: built once per catalog (a reload makes a new one).
+  let deps = depsByCatalog.get(g.catalog);
+  if (!deps) {
+    const catalog = g.catalog;
+    deps = { techniques: techniqueNames(), resolvesModel: (id) => catalog.target(id) !== undefined || catalog.isVirtual(id) };
+    depsByCatalog.set(catalog, deps);
+  }
+  return deps;
 }
+
+const depsByCatalog = new WeakMap<Gateway['catalog'], ConventionDeps>();
 
 /**
  * The technique this request runs, if any: the client's choice wins over the router's; `none` is a

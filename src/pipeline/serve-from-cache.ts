@@ -29,13 +29,18 @@ export interface CacheTicket {
  * reserved. Stamps `x-aigw-cache` on the answer, whichever path sends it. A cache that fails to
  * answer is a miss: the request goes upstream as if there were no cache.
  */
-export async function lookupResponseCache(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan): Promise<CacheTicket> {
-  const record = reply.request.record;
+export function lookupResponseCache(g: Gateway, reply: FastifyReply, body: ChatRequest, plan: RoutePlan): CacheTicket | Promise<CacheTicket> {
   const ticket: CacheTicket = { key: undefined, target: plan.targets[0], hit: undefined, assembler: undefined };
   const decided = decideCacheUse(g.config.cache, reply.request.headers, body);
+  // Off (the default) answers at once: the request path need not wait a turn for it.
   if (decided.use === 'off' || !ticket.target) return ticket;
-  if (decided.use === 'bypass') return noteLookup(g, reply, ticket, 'bypass');
-  ticket.key = responseCacheKey(cacheNamespace(record.key, record.isAdmin), ticket.target, body);
+  return lookupUsed(g, reply, body, ticket, decided.use);
+}
+
+async function lookupUsed(g: Gateway, reply: FastifyReply, body: ChatRequest, ticket: CacheTicket, use: 'bypass' | 'use'): Promise<CacheTicket> {
+  const record = reply.request.record;
+  if (use === 'bypass') return noteLookup(g, reply, ticket, 'bypass');
+  ticket.key = responseCacheKey(cacheNamespace(record.key, record.isAdmin), ticket.target!, body);
   try {
     ticket.hit = await g.cache.lookup(ticket.key);
   } catch (err) {

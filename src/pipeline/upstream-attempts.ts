@@ -1,6 +1,6 @@
 import { adapterFor } from '../providers/registry.ts';
-import { UpstreamCallError } from '../providers/upstream-client.ts';
-import type { UpstreamClient, UpstreamResponse } from '../providers/upstream-client.ts';
+import { bodyReadError, UpstreamCallError } from '../providers/upstream-client.ts';
+import type { BufferedResponse, UpstreamClient, UpstreamResponse } from '../providers/upstream-client.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { MappedCompletion, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '../providers/types.ts';
 import { embeddingsAdapterFor } from '../providers/embeddings/embeddings-registry.ts';
@@ -46,11 +46,17 @@ export interface OpenStream {
 }
 
 /** One non-stream upstream call: send, read, map; upstream errors are thrown as UpstreamCallError. */
-export function attemptCompletion(ctx: AttemptContext, target: UpstreamTarget): Promise<MappedCompletion> {
-  return timedUpstream(ctx.record, async () => {
-    const { adapter, res } = await openUpstream(ctx, target, false);
-    return adapter.mapResponse(parseUpstreamJson(await readBody(res)), target, ctx.record.row.id);
-  });
+export async function attemptCompletion(ctx: AttemptContext, target: UpstreamTarget): Promise<MappedCompletion> {
+  // timedUpstream's accounting inline: this is every non-streamed chat request's path.
+  const t0 = process.hrtime.bigint();
+  try {
+    const adapter = adapterFor(target.provider.type);
+    const res = await ctx.upstream.sendBuffered(target.provider, adapter.buildRequest(ctx.body, target, { stream: false }), upstreamOptions(ctx, target));
+    if (res.status >= 400) throw new UpstreamCallError(adapter.mapError(res.status, res.text, res.headers));
+    return adapter.mapResponse(parseUpstreamJson(res.text), target, ctx.record.row.id);
+  } finally {
+    ctx.record.upstreamNs += process.hrtime.bigint() - t0;
+  }
 }
 
 /**
@@ -60,19 +66,14 @@ export function attemptCompletion(ctx: AttemptContext, target: UpstreamTarget): 
  */
 export function attemptStream(ctx: AttemptContext, target: UpstreamTarget): Promise<OpenStream> {
   return timedUpstream(ctx.record, async () => {
-    const { adapter, res } = await openUpstream(ctx, target, true);
+    const adapter = adapterFor(target.provider.type);
+    const res = await sendUpstream(ctx, target, adapter.buildRequest(ctx.body, target, { stream: true }), (status, body, headers) =>
+      adapter.mapError(status, body, headers),
+    );
     const headersAtNs = process.hrtime.bigint();
     const body = await checkStreamStart(res.body, adapter, target, ctx.record.row.id);
     return { res, adapter, target, headersAtNs, body };
   });
-}
-
-async function openUpstream(ctx: AttemptContext, target: UpstreamTarget, stream: boolean): Promise<{ adapter: ProviderAdapter; res: UpstreamResponse }> {
-  const adapter = adapterFor(target.provider.type);
-  const res = await sendUpstream(ctx, target, adapter.buildRequest(ctx.body, target, { stream }), (status, body, headers) =>
-    adapter.mapError(status, body, headers),
-  );
-  return { adapter, res };
 }
 
 /** Sends one built request to the target's provider; an error status is thrown as UpstreamCallError, mapped by `mapError`. */
@@ -82,13 +83,29 @@ async function sendUpstream(
   httpReq: UpstreamHttpRequest,
   mapError: ProviderAdapter['mapError'],
 ): Promise<UpstreamResponse> {
-  const res = await ctx.upstream.send(target.provider, httpReq, {
+  const res = await ctx.upstream.send(target.provider, httpReq, upstreamOptions(ctx, target));
+  if (res.status >= 400) throw new UpstreamCallError(mapError(res.status, await readBody(res), res.headers));
+  return res;
+}
+
+/** `sendUpstream` with the answer read whole (non-streamed calls). */
+async function sendBuffered(
+  ctx: UpstreamCallContext,
+  target: UpstreamTarget,
+  httpReq: UpstreamHttpRequest,
+  mapError: ProviderAdapter['mapError'],
+): Promise<BufferedResponse> {
+  const res = await ctx.upstream.sendBuffered(target.provider, httpReq, upstreamOptions(ctx, target));
+  if (res.status >= 400) throw new UpstreamCallError(mapError(res.status, res.text, res.headers));
+  return res;
+}
+
+function upstreamOptions(ctx: UpstreamCallContext, target: UpstreamTarget): { timeoutMs: number; extraHeaders?: Record<string, string>; signal: AbortSignal } {
+  return {
     timeoutMs: target.model.timeout_ms ?? ctx.defaultTimeoutMs,
     extraHeaders: target.provider.simulated ? ctx.simHeaders : undefined,
     signal: ctx.signal,
-  });
-  if (res.status >= 400) throw new UpstreamCallError(mapError(res.status, await readBody(res), res.headers));
-  return res;
+  };
 }
 
 /**
@@ -107,8 +124,8 @@ export function attemptEmbeddings(ctx: UpstreamCallContext, call: EmbeddingsCall
         throw new UpstreamCallError({ kind: 'bad_request', status: 400, message: err.message, providerCode: 'unsupported_input' });
       throw err;
     }
-    const res = await sendUpstream(ctx, target, httpReq, (status, body, headers) => adapter.mapError(status, body, headers));
-    return adapter.mapResponse(parseUpstreamJson(await readBody(res)), call);
+    const res = await sendBuffered(ctx, target, httpReq, (status, body, headers) => adapter.mapError(status, body, headers));
+    return adapter.mapResponse(parseUpstreamJson(res.text), call);
   });
 }
 
@@ -126,9 +143,7 @@ async function readBody(res: UpstreamResponse): Promise<string> {
   try {
     return await res.body.text();
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    const kind = e.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'connection';
-    throw new UpstreamCallError({ kind, status: kind === 'timeout' ? 504 : 502, message: e.message ?? 'body read failed' });
+    throw new UpstreamCallError(bodyReadError(err));
   }
 }
 

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { errors, Pool, util } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
 import type { UpstreamError, UpstreamHttpRequest } from './types.ts';
@@ -8,6 +8,15 @@ export interface UpstreamResponse {
   headers: Record<string, string | string[] | undefined>;
   body: Dispatcher.ResponseData['body'];
 }
+
+/** A whole upstream answer, read into memory (non-streamed calls). */
+export interface BufferedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+type SendOptions = { timeoutMs: number; signal?: AbortSignal; extraHeaders?: Record<string, string> };
 
 export class UpstreamCallError extends Error {
   constructor(readonly upstream: UpstreamError) {
@@ -51,28 +60,45 @@ export class UpstreamClient {
     return this.pools.size;
   }
 
-  async send(
-    provider: ProviderConfig,
-    req: UpstreamHttpRequest,
-    opts: { timeoutMs: number; signal?: AbortSignal; extraHeaders?: Record<string, string> },
-  ): Promise<UpstreamResponse> {
-    const base = this.baseOf(provider.base_url);
-    const pool = this.poolFor(provider.id, base.origin, provider.max_connections);
-    const path = base.pathPrefix + req.path;
+  async send(provider: ProviderConfig, req: UpstreamHttpRequest, opts: SendOptions): Promise<UpstreamResponse> {
+    const pool = this.poolOf(provider);
     try {
-      const res = await pool.request({
-        method: 'POST',
-        path,
-        headers: { ...provider.headers, ...req.headers, ...opts.extraHeaders, 'content-type': 'application/json' },
-        body: req.body,
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-        signal: opts.signal,
-      });
+      const res = await pool.request({ ...this.dispatchOptions(provider, req, opts), signal: opts.signal });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw new UpstreamCallError(classifyNetworkError(err));
     }
+  }
+
+  /**
+   * The same call as `send`, with the answer read whole: a plain undici dispatch handler gathers the
+   * body, without the response stream, its consumer and their promises that `send` + `body.text()`
+   * cost on every non-streamed request. Errors are classified as `send` and a failed body read do.
+   */
+  sendBuffered(provider: ProviderConfig, req: UpstreamHttpRequest, opts: SendOptions): Promise<BufferedResponse> {
+    const pool = this.poolOf(provider);
+    return new Promise((resolve, reject) => {
+      try {
+        pool.dispatch(this.dispatchOptions(provider, req, opts), new BufferingHandler(resolve, reject, opts.signal));
+      } catch (err) {
+        reject(new UpstreamCallError(classifyNetworkError(err)));
+      }
+    });
+  }
+
+  private poolOf(provider: ProviderConfig): Pool {
+    return this.poolFor(provider.id, this.baseOf(provider.base_url).origin, provider.max_connections);
+  }
+
+  private dispatchOptions(provider: ProviderConfig, req: UpstreamHttpRequest, opts: SendOptions): Dispatcher.DispatchOptions {
+    return {
+      method: 'POST',
+      path: this.baseOf(provider.base_url).pathPrefix + req.path,
+      headers: { ...provider.headers, ...req.headers, ...opts.extraHeaders, 'content-type': 'application/json' },
+      body: req.body,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+    };
   }
 
   /** Closes the pools; requests still pending after `graceMs` are aborted rather than waited for. */
@@ -103,4 +129,74 @@ export function classifyNetworkError(err: unknown): UpstreamError {
     return { kind: 'timeout', status: 504, message: e.message ?? 'upstream timeout' };
   }
   return { kind: 'connection', status: 502, message: `${e.code ?? e.name ?? 'error'}: ${e.message ?? 'connection failed'}` };
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/** Gathers one response in memory for `sendBuffered`; settles its promise once, on the end or an error. */
+class BufferingHandler implements Dispatcher.DispatchHandler {
+  private abort: ((reason?: Error) => void) | undefined;
+  private status = 0;
+  private headers: Record<string, string | string[] | undefined> = {};
+  private readonly chunks: Buffer[] = [];
+  private headersSeen = false;
+  private readonly onAbort: (() => void) | undefined;
+
+  constructor(
+    private readonly resolve: (res: BufferedResponse) => void,
+    private readonly reject: (err: UpstreamCallError) => void,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    if (signal && !signal.aborted) {
+      this.onAbort = () => this.abort?.(abortReason(signal));
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.signal?.aborted) abort(abortReason(this.signal));
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true;
+    this.status = statusCode;
+    this.headers = util.parseHeaders(rawHeaders);
+    this.headersSeen = true;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.detach();
+    const chunks = this.chunks;
+    let bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    // As undici's body.text(): a leading byte order mark is not part of the text.
+    if (bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2]) bytes = bytes.subarray(3);
+    this.resolve({ status: this.status, headers: this.headers, text: bytes.toString('utf8') });
+  }
+
+  onError(err: Error): void {
+    this.detach();
+    this.reject(new UpstreamCallError(this.headersSeen ? bodyReadError(err) : classifyNetworkError(err)));
+  }
+
+  private detach(): void {
+    if (this.onAbort) this.signal?.removeEventListener('abort', this.onAbort);
+  }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return (signal.reason as Error | undefined) ?? new errors.RequestAbortedError();
+}
+
+/** A body that failed after the headers arrived: a gap longer than the timeout, or the connection. */
+export function bodyReadError(err: unknown): UpstreamError {
+  const e = err as { code?: string; message?: string };
+  const kind = e.code === 'UND_ERR_BODY_TIMEOUT' ? 'timeout' : 'connection';
+  return { kind, status: kind === 'timeout' ? 504 : 502, message: e.message ?? 'body read failed' };
 }
