@@ -28,7 +28,7 @@ copyMjs(join(root, 'src'));
 
 // Packages published as many small modules cost every start-up more to find, read and link than to
 // run (kysely: 262 ES modules; zod: 95; undici, yaml: ~100 and ~70 CommonJS files; fastify with avvio,
-// find-my-way, semver and ajv: ~150; prom-client with @opentelemetry/api: ~80; pino: ~30). dist/ imports
+// find-my-way, semver and ajv: ~150; prom-client with @opentelemetry/api: ~80; pino: ~30; commander: 8). dist/ imports
 // one bundled file of each instead. Only packages whose objects never cross into another dependency are
 // listed, so a second copy elsewhere in node_modules changes nothing. zod's schemas do reach the MCP SDK
 // (its own zod copy), which zod 4 allows: `instanceof` checks traits and the registry is process-wide.
@@ -41,6 +41,7 @@ const VENDORED = [
   { name: 'fastify', commonJs: true },
   { name: 'prom-client', commonJs: true },
   { name: 'pino', commonJs: true },
+  { name: 'commander', commonJs: false },
 ];
 const distFiles = (dir) =>
   readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -67,18 +68,16 @@ for (const { name, commonJs, lazy } of VENDORED) {
     bundle: true,
     format: 'esm',
     platform: 'node',
-    // Bundled CommonJS may require() Node's built-in modules at run time.
-    banner: commonJs
-      ? { js: "import { createRequire as __aigwCreateRequire } from 'node:module';\nconst require = __aigwCreateRequire(import.meta.url);" }
-      : undefined,
+    // Bundled CommonJS (also behind an ES module entry, as commander's) may require() Node's built-in modules at run time.
+    banner: { js: "import { createRequire as __aigwCreateRequire } from 'node:module';\nconst require = __aigwCreateRequire(import.meta.url);" },
     outfile: join(root, 'dist', 'vendor', `${name}.js`),
     logLevel: 'warning',
   });
 }
 /**
  * A CommonJS package bundled to dist/vendor/NAME.cjs and required on first use: dist/vendor/NAME.js
- * exports each imported name as a stand-in that loads the bundle when called or constructed (so only
- * functions and classes can be imported this way; the build checks) and forwards everything else.
+ * exports each imported name as a stand-in that loads the bundle when called, constructed or read
+ * (functions, classes and namespace objects only; the build checks) and forwards to the real value.
  */
 function writeLazyVendor(name, names) {
   buildSync({
@@ -90,23 +89,36 @@ function writeLazyVendor(name, names) {
     logLevel: 'warning',
   });
   const loaded = createRequire(import.meta.url)(join(root, 'dist', 'vendor', `${name}.cjs`));
-  for (const n of names) if (typeof loaded[n] !== 'function') throw new Error(`${name}.${n} is not a function or class: it cannot be vendored lazily`);
+  const kinds = names.map((n) => {
+    const kind = typeof loaded[n];
+    if (kind !== 'function' && (kind !== 'object' || loaded[n] === null)) throw new Error(`${name}.${n} is a ${kind}: it cannot be vendored lazily`);
+    return [n, kind];
+  });
   const lines = [
     `// ${name}, loaded on first use (scripts/build.mjs).`,
     "import { createRequire } from 'node:module';",
     'let loaded;',
     `const load = () => (loaded ??= createRequire(import.meta.url)('./${name}.cjs'));`,
-    'const lazy = (name) => {',
+    'const lazy = (name, target) => {',
     '  const real = () => load()[name];',
-    '  const stand = new Proxy(function () {}, {',
+    '  const handler = {',
     '    apply: (_t, self, args) => Reflect.apply(real(), self, args),',
     '    construct: (_t, args, newTarget) => Reflect.construct(real(), args, newTarget === stand ? real() : newTarget),',
     '    get: (_t, key) => Reflect.get(real(), key),',
     '    has: (_t, key) => Reflect.has(real(), key),',
-    '  });',
+    '  };',
+    '  // A namespace object also lists its keys (a function target keeps its own `prototype`, so it cannot).',
+    "  if (typeof target === 'object') {",
+    '    handler.ownKeys = () => Reflect.ownKeys(real());',
+    '    handler.getOwnPropertyDescriptor = (_t, key) => {',
+    '      const d = Reflect.getOwnPropertyDescriptor(real(), key);',
+    '      return d && { ...d, configurable: true };',
+    '    };',
+    '  }',
+    '  const stand = new Proxy(target, handler);',
     '  return stand;',
     '};',
-    ...names.map((n) => `export const ${n} = lazy('${n}');`),
+    ...kinds.map(([n, kind]) => `export const ${n} = lazy('${n}', ${kind === 'function' ? 'function () {}' : '{}'});`),
   ];
   writeFileSync(join(root, 'dist', 'vendor', `${name}.js`), `${lines.join('\n')}\n`);
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { startGateway } from '../gateway/serve.ts';
-import { runSimCommand } from '../sim/cli.ts';
 
 export function registerServeCommands(program: Command): void {
   program
@@ -22,6 +21,8 @@ export function registerServeCommands(program: Command): void {
     .option('--time-scale <x>', 'multiply every simulated delay', Number.parseFloat, 1)
     .option('--seed <n>', 'seed of the simulated outcomes', (v) => Number.parseInt(v, 10))
     .action(async (opts: { port: number; outcomes?: string[]; timeScale: number; fleet: string; seed?: number }) => {
+      // The simulated fleet's modules load only for `aigw sim` (and a gateway without providers).
+      const { runSimCommand } = await import('../sim/cli.ts');
       await runSimCommand({ port: opts.port, outcomesFiles: opts.outcomes, timeScale: opts.timeScale, fleet: opts.fleet, seed: opts.seed });
     });
 }

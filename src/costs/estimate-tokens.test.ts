@@ -74,6 +74,20 @@ describe('countMessageTokens', () => {
     }
   });
 
+  it('counts a prompt text it has seen as before, also after more than the cache holds', () => {
+    const texts = Array.from({ length: 300 }, (_, i) => `${i} `.repeat(2_000 + i));
+    const first = texts.map((t) => countMessageTokens([{ role: 'user', content: t }]));
+    expect(first).toEqual(texts.map((t) => 3 + 1 + countTextTokensExact(t) + 3));
+    // 300 texts of ~10k characters each overflow the cache: recounting, old and recent, is still exact.
+    expect(texts.map((t) => countMessageTokens([{ role: 'user', content: `${t}` }]))).toEqual(first);
+    expect(
+      countMessageTokens([
+        { role: 'system', content: texts[0]! },
+        { role: 'user', content: [{ type: 'text', text: texts[0]! }] },
+      ]),
+    ).toBe(2 * (3 + 1 + countTextTokensExact(texts[0]!)) + 3);
+  });
+
   it('counts text content parts, images and tool call arguments', () => {
     const parts: ChatMessage = {
       role: 'user',

@@ -76,8 +76,36 @@ export function countTextTokens(text: string): number {
   return Math.ceil((sampledTokens * text.length) / (SAMPLE_COUNT * SAMPLE_CHARS));
 }
 
+/** Most characters a cached prompt text may have, and all cached texts together (≤ ~4 MB of strings). */
+const CACHED_TEXT_MAX_CHARS = EXACT_CHAR_LIMIT;
+const CACHE_MAX_TOTAL_CHARS = 2_000_000;
+const promptTextTokens = new Map<string, number>();
+let cachedChars = 0;
+
+/**
+ * countTextTokens of a prompt's text, remembered: a budget reservation counts every prompt, and
+ * prompts repeat their texts (system prompts, a conversation's earlier turns resent each turn, role
+ * names), which cost a BPE pass and its garbage each time. Bounded by total characters; the oldest
+ * entries go first.
+ */
+function countPromptTextTokens(text: string): number {
+  const cached = promptTextTokens.get(text);
+  if (cached !== undefined) return cached;
+  const tokens = countTextTokens(text);
+  if (text.length <= CACHED_TEXT_MAX_CHARS) {
+    promptTextTokens.set(text, tokens);
+    cachedChars += text.length;
+    for (const oldest of promptTextTokens.keys()) {
+      if (cachedChars <= CACHE_MAX_TOTAL_CHARS) break;
+      promptTextTokens.delete(oldest);
+      cachedChars -= oldest.length;
+    }
+  }
+  return tokens;
+}
+
 function contentPartTokens(part: ContentPart): number {
-  if (part.type === 'text' && 'text' in part && typeof part.text === 'string') return countTextTokens(part.text);
+  if (part.type === 'text' && 'text' in part && typeof part.text === 'string') return countPromptTextTokens(part.text);
   if (part.type === 'image_url') {
     const image = (part as { image_url?: { detail?: unknown } }).image_url;
     return image?.detail === 'low' ? IMAGE_LOW_DETAIL_TOKENS : IMAGE_DEFAULT_TOKENS;
@@ -86,16 +114,16 @@ function contentPartTokens(part: ContentPart): number {
 }
 
 function contentTokens(content: ChatMessage['content'], suffix: string): number {
-  if (typeof content === 'string') return countTextTokens(content + suffix);
-  let tokens = suffix ? countTextTokens(suffix) : 0;
+  if (typeof content === 'string') return countPromptTextTokens(suffix ? content + suffix : content);
+  let tokens = suffix ? countPromptTextTokens(suffix) : 0;
   if (Array.isArray(content)) for (const part of content) tokens += contentPartTokens(part);
   return tokens;
 }
 
 /** Tokens of one message, without the reply priming. `suffix` is appended to string content. */
 function messageTokens(message: ChatMessage, suffix = ''): number {
-  let tokens = MESSAGE_TOKEN_OVERHEAD + countTextTokens(message.role) + contentTokens(message.content, suffix);
-  if (message.name) tokens += countTextTokens(message.name) + MESSAGE_NAME_TOKEN_OVERHEAD;
+  let tokens = MESSAGE_TOKEN_OVERHEAD + countPromptTextTokens(message.role) + contentTokens(message.content, suffix);
+  if (message.name) tokens += countPromptTextTokens(message.name) + MESSAGE_NAME_TOKEN_OVERHEAD;
   for (const call of message.tool_calls ?? []) {
     tokens += countTextTokens(call.function.name) + countTextTokens(call.function.arguments) + FUNCTION_CALL_METADATA_TOKEN_OVERHEAD;
   }

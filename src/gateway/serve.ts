@@ -3,8 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.ts';
 import { buildApp } from '../server/app.ts';
-import { startSim } from '../sim/server.ts';
-import { DEFAULT_FLEET } from '../sim/fleet.ts';
 import { createGateway, type GatewayRuntime } from './create-gateway.ts';
 import { loadTokenizer } from '../costs/estimate-tokens.ts';
 import { unknownPriceModels } from '../config/known-models/fill-known-models.ts';
@@ -43,7 +41,7 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
   const logger = opts.logger ?? createLogger(env);
   const resolved = readConfig(opts.cwd, opts.configPath);
   const simulated = opts.simulated ?? needsSimulatedFleet(resolved.config, env);
-  const sim = simulated ? await startSim({ fleet: DEFAULT_FLEET, port: 0, timeScale: opts.simTimeScale ?? 1 }) : undefined;
+  const sim = simulated ? await startSimulatedFleet(opts.simTimeScale ?? 1) : undefined;
   const effective = (config: GatewayConfig): GatewayConfig => (sim ? withSimulatedFleet(config, sim.url, env) : config);
 
   const runtime = await createGateway(effective(resolved.config), { cwd: opts.cwd, env, logger, simulated });
@@ -112,6 +110,12 @@ export async function startGateway(opts: ServeOptions): Promise<RunningGateway> 
     }
   }
   return { url, app, runtime, simUrl: sim?.url, reload, shutdown };
+}
+
+/** The simulated fleet, for a gateway without providers; its modules are not loaded otherwise. */
+async function startSimulatedFleet(timeScale: number): Promise<{ url: string; close(): Promise<void> }> {
+  const [{ startSim }, { DEFAULT_FLEET }] = await Promise.all([import('../sim/server.ts'), import('../sim/fleet.ts')]);
+  return startSim({ fleet: DEFAULT_FLEET, port: 0, timeScale });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { errors, Pool, util } from 'undici';
+import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
 import type { UpstreamError, UpstreamHttpRequest } from './types.ts';
@@ -133,9 +133,12 @@ export function classifyNetworkError(err: unknown): UpstreamError {
 
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
-/** Gathers one response in memory for `sendBuffered`; settles its promise once, on the end or an error. */
+/**
+ * Gathers one response in memory for `sendBuffered`; settles its promise once, on the end or an
+ * error. undici's controller-style handler (it hands over parsed headers and an abort).
+ */
 class BufferingHandler implements Dispatcher.DispatchHandler {
-  private abort: ((reason?: Error) => void) | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
   private status = 0;
   private headers: Record<string, string | string[] | undefined> = {};
   private readonly chunks: Buffer[] = [];
@@ -148,30 +151,28 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     private readonly signal: AbortSignal | undefined,
   ) {
     if (signal && !signal.aborted) {
-      this.onAbort = () => this.abort?.(abortReason(signal));
+      this.onAbort = () => this.controller?.abort(abortReason(signal));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
   }
 
-  onConnect(abort: (reason?: Error) => void): void {
-    if (this.signal?.aborted) abort(abortReason(this.signal));
-    else this.abort = abort;
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.signal?.aborted) controller.abort(abortReason(this.signal));
+    else this.controller = controller;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    if (statusCode < 200) return true;
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return;
     this.status = statusCode;
-    this.headers = util.parseHeaders(rawHeaders);
+    this.headers = headers;
     this.headersSeen = true;
-    return true;
   }
 
-  onData(chunk: Buffer): boolean {
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
     this.chunks.push(chunk);
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.detach();
     const chunks = this.chunks;
     let bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -180,7 +181,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     this.resolve({ status: this.status, headers: this.headers, text: bytes.toString('utf8') });
   }
 
-  onError(err: Error): void {
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.detach();
     this.reject(new UpstreamCallError(this.headersSeen ? bodyReadError(err) : classifyNetworkError(err)));
   }
@@ -191,7 +192,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
 }
 
 function abortReason(signal: AbortSignal): Error {
-  return (signal.reason as Error | undefined) ?? new errors.RequestAbortedError();
+  return (signal.reason as Error | undefined) ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 /** A body that failed after the headers arrived: a gap longer than the timeout, or the connection. */

@@ -45,17 +45,20 @@ export function configuredStoreOptions(
 
 // WAL lets readers (analytics, CLI, the main thread while the write thread commits) run alongside
 // the writer; NORMAL is durable against process crashes and loses at most the last commits on power
-// loss, which a spend log tolerates. Both connections (main thread and write thread) use these.
-const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000'] as const;
+// loss, which a spend log tolerates.
+//
+// better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000);
+// the main connection and the write thread take SQLite's stock 2 MB instead. The write thread only
+// inserts, each row landing on a random leaf of the id indexes: its cache filled with index pages as
+// the tables grew (+16 MB of RSS in the first 5 minutes of `bench:soak`). The main connection's
+// completion-length snapshot reads the newest 5000 requests per task type every 60 s, so its cache
+// grew with the requests table (~0.5 MB a minute in the soak) up to 16 MB. 2 MB keeps the indexes'
+// upper levels; other pages come from the OS page cache (docs/operations.md "## Memory" has the
+// measurements: at most a few ms more CPU per refresh, once a minute).
+const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'busy_timeout = 5000', 'cache_size = -2000'] as const;
 
-// better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000).
-// The write thread only inserts, and each row lands on a random leaf of the id indexes, so its cache
-// filled with index pages as the tables grew: +16 MB of RSS in the first 5 minutes of `bench:soak`.
-// SQLite's stock 2 MB keeps the indexes' upper levels; leaves come from the OS page cache
-// (docs/performance.md, "Memory under a 10-minute soak", has the measurements and the CPU cost).
-const SQLITE_WRITE_PRAGMAS = [...SQLITE_PRAGMAS, 'cache_size = -2000'] as const;
-
-// A read-only connection cannot change the journal mode; it reads the WAL the main one set.
+// A read-only connection cannot change the journal mode; it reads the WAL the main one set. Readers
+// keep the 16 MB cache: they start only for analytics, whose scans re-read the same recent rows.
 const SQLITE_READ_PRAGMAS = ['busy_timeout = 5000'] as const;
 
 const PG_INT8_OID = 20;
@@ -81,7 +84,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
     // statements against the final schema.
     if (sqliteFile !== undefined) {
       // The write thread boots while the gateway finishes starting; migrations ran on this connection.
-      store.writeBatchesThrough(SqliteWriteThread.startInBackground({ file: sqliteFile, pragmas: SQLITE_WRITE_PRAGMAS }));
+      store.writeBatchesThrough(SqliteWriteThread.startInBackground({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }));
       // Reader threads start on the first analytics query, so a gateway that never reports pays nothing.
       store.readAnalyticsThrough(
         new Kysely<Database>({ dialect: new SqliteReadPoolDialect(new SqliteReadPool({ file: sqliteFile, pragmas: SQLITE_READ_PRAGMAS })) }),

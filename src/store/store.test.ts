@@ -259,7 +259,7 @@ describe('openStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('creates the SQLite file in a missing directory, in WAL mode with NORMAL sync', async () => {
+  it('creates the SQLite file in a missing directory, in WAL mode with NORMAL sync and a 2 MB page cache', async () => {
     const nested = join(dir, 'a', 'b');
     const store = await openStore({ dir: nested, databaseUrl: '' });
     try {
@@ -271,6 +271,9 @@ describe('openStore', () => {
       expect(sync.rows[0]?.synchronous).toBe(1);
       const busy = await sql<{ timeout: number }>`pragma busy_timeout`.execute(store.db);
       expect(busy.rows[0]?.timeout).toBeGreaterThan(0);
+      // 2 MB, not better-sqlite3's 16 MB: the periodic reads on this connection would fill it.
+      const cache = await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db);
+      expect(cache.rows[0]?.cache_size).toBe(-2000);
     } finally {
       await store.close();
     }

@@ -67,13 +67,27 @@ describe('hashed vectors, short and long', () => {
     return new Map([...counts].filter(([, c]) => c !== 0).map(([b, c]) => [b, Math.fround(c / norm)]));
   }
 
-  // 8 words sort their touched buckets; 600 words (past n·log2 n ≥ 2,048) read the bitmap of 2^16 buckets.
-  it.each([8, 600])('gives every live bucket once, ascending, with its value (%i distinct words)', (k) => {
+  // 8 and 150 words sort their touched buckets (insertion sort, quicksort); 600 words (past n·log2 n ≥ 2,048) read the bitmap of 2^16 buckets.
+  it.each([8, 150, 600])('gives every live bucket once, ascending, with its value (%i distinct words)', (k) => {
     const buckets = 1 << 16;
     const words = Array.from({ length: k }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
     const v = hashPromptNgrams(words.join(' '), '', { buckets, weights: { focusWords: 1, focusBigrams: 0, focusChar4: 0, contextWords: 0 } });
     const want = expected(words, buckets);
     expect(Array.from(v.idx)).toEqual([...want.keys()].sort((a, b) => a - b));
     expect(Array.from(v.val)).toEqual(Array.from(v.idx, (b) => want.get(b)));
+  });
+});
+
+describe('hashed vectors of every size up to the bitmap', () => {
+  it.each([1, 2, 17, 40, 90, 180])('come out strictly ascending without zeros (%i distinct words)', (k) => {
+    const words = Array.from({ length: k }, (_, i) => `q${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    // Repeats and all three namespaces: the touched list holds duplicates and cancellations.
+    const v = hashPromptNgrams(
+      `${words.join(' ')} ${words.slice(0, 5).join(' ')}`,
+      'context words here',
+      spec({ focusWords: 1, focusBigrams: 0.7, focusChar4: 0.7, contextWords: 0.4 }),
+    );
+    for (let i = 1; i < v.idx.length; i++) expect(v.idx[i]!).toBeGreaterThan(v.idx[i - 1]!);
+    expect(Array.from(v.val).every((x) => x !== 0)).toBe(true);
   });
 });

@@ -243,10 +243,11 @@ function sortedOutput(out: Accumulator, bits: Uint32Array): HashedVector {
 
 /** Sorts the touched buckets in place (reset() only needs the set); drops repeats and exact zeros. */
 function sortedTouched(out: Accumulator): HashedVector {
-  const order = out.touched.subarray(0, out.count).sort();
+  const order = out.touched;
+  sortPrefix(order, out.count);
   let live = 0;
   let prev = -1;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < out.count; i++) {
     const bucket = order[i]!;
     if (bucket !== prev && out.values[bucket] !== 0) live++;
     prev = bucket;
@@ -255,7 +256,7 @@ function sortedTouched(out: Accumulator): HashedVector {
   const val = new Float32Array(live);
   let k = 0;
   prev = -1;
-  for (let i = 0; i < order.length; i++) {
+  for (let i = 0; i < out.count; i++) {
     const bucket = order[i]!;
     if (bucket !== prev && out.values[bucket] !== 0) {
       idx[k] = bucket;
@@ -266,6 +267,50 @@ function sortedTouched(out: Accumulator): HashedVector {
   }
   out.reset();
   return { idx, val };
+}
+
+/**
+ * Sorts a[0, n) ascending in place: quicksort (middle pivot) down to runs of 16, then insertion sort.
+ * TypedArray#sort on a subarray cost as much as the bitmap it replaces (a view, a copy and a generic sort).
+ */
+function sortPrefix(a: Uint32Array, n: number): void {
+  quicksort(a, 0, n - 1);
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+function quicksort(a: Uint32Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    // Recurse into the smaller side, loop on the larger: the stack stays O(log n).
+    if (j - lo < hi - i) {
+      quicksort(a, lo, j);
+      lo = i;
+    } else {
+      quicksort(a, i, hi);
+      hi = j;
+    }
+  }
 }
 
 /** Marks live buckets in a bitmap, then reads the bitmap in order (and leaves it all zero). */
