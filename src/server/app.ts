@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { authenticate } from './authenticate.ts';
 import { GatewayError } from '../util/errors.ts';
@@ -35,6 +36,23 @@ declare module 'fastify' {
 const LOGGED_ROUTES = new Set(['/v1/chat/completions', '/v1/messages', '/v1/embeddings']);
 const PUBLIC_ROUTES = new Set(['/health', '/metrics', '/dashboard', '/dashboard/app.js']);
 
+/**
+ * fastify's own schema compilers (ajv, fast-json-stringify: ~600 KB of code), loaded only if a route
+ * ever declares a schema. None does (bodies are checked with zod), so Fastify() no longer evaluates
+ * them at start-up, and the build leaves them out of dist/vendor/fastify.js (scripts/build.mjs).
+ */
+type Compilers = Required<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>>;
+/** fastify's default compiler factory `name`, required (through fastify's own location) on its first call. */
+function loadedOnFirstCall<F>(name: string): F {
+  let real: ((...args: unknown[]) => unknown) | undefined;
+  const load = () => (createRequire(createRequire(import.meta.url).resolve('fastify'))(name) as () => (...args: unknown[]) => unknown)();
+  return ((...args: unknown[]) => (real ??= load())(...args)) as F;
+}
+const SCHEMA_COMPILERS: Compilers = {
+  buildValidator: loadedOnFirstCall<Compilers['buildValidator']>('@fastify/ajv-compiler'),
+  buildSerializer: loadedOnFirstCall<Compilers['buildSerializer']>('@fastify/fast-json-stringify-compiler'),
+};
+
 export function buildApp(gateway: () => Gateway): FastifyInstance {
   const g0 = gateway();
   const app = Fastify({
@@ -47,6 +65,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     return503OnClosing: false,
     keepAliveTimeout: 65_000,
     clientErrorHandler: clientErrorHandler(gateway),
+    schemaController: { compilersFactory: SCHEMA_COMPILERS },
     ...(g0.config.server.tls ? { https: readTls(g0.config.server.tls) } : {}),
   });
   const drain = installDrainGuard(app);
