@@ -62,8 +62,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const health = new ComponentHealth(logger);
   health.track('store');
   const storeResult = (err: unknown) => (err === undefined ? health.reportOk('store') : health.reportDown('store', err));
-  // The router model loads while the store's write thread boots, not after it.
-  preloadPredictor(config.routing.model_file);
+  // The router model's binary copy is read on the thread pool while the store opens; awaited before the router is built.
+  const predictorPreloaded = preloadPredictor(config.routing.model_file);
   const store = await openStoreWhenReachable(
     {
       ...configuredStoreOptions(opts.cwd, config.store, env),
@@ -145,6 +145,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     cooldownMs: config.reliability.breaker.cooldown_ms,
   });
   let currentConfig = config;
+  await predictorPreloaded;
   const learning = await createLearning(config, store, () => currentConfig, logger);
   const retrain = learning ? createRetrainScheduler(learning, store, { cwd: opts.cwd, env }, () => currentConfig, logger) : undefined;
   // A reload that names another model file serves it without the learned state (fitted on the old base) until restart.

@@ -116,10 +116,11 @@ describe('loadPredictor (shipped default model)', () => {
 });
 
 describe('preloadPredictor', () => {
-  it('hands the predictor it loaded at the next turn to the next loadPredictor of that file, once', async () => {
-    preloadPredictor(DEFAULT_MODEL_PATH);
+  it('hands the predictor it loaded to the next loadPredictor of that file, once', async () => {
+    loadPredictor(DEFAULT_MODEL_PATH); // leaves the binary copy and its remembered key: the copy is read asynchronously
+    const loaded = preloadPredictor(DEFAULT_MODEL_PATH);
     expect(preloadState(DEFAULT_MODEL_PATH)).toBe('pending');
-    await new Promise((r) => setImmediate(r));
+    await loaded;
     expect(preloadState(DEFAULT_MODEL_PATH)).toBe('loaded');
     const preloaded = loadPredictor(DEFAULT_MODEL_PATH);
     expect(preloaded.version).toMatch(/^irt-v1\.s2-[0-9a-f]{8}$/);
@@ -129,10 +130,10 @@ describe('preloadPredictor', () => {
   });
 
   it('is cancelled by a loadPredictor that comes first', async () => {
-    preloadPredictor(DEFAULT_MODEL_PATH);
+    const cancelled = preloadPredictor(DEFAULT_MODEL_PATH);
     const first = loadPredictor(DEFAULT_MODEL_PATH);
     expect(preloadState(DEFAULT_MODEL_PATH)).toBe('none');
-    await new Promise((r) => setImmediate(r));
+    await cancelled;
     // Nothing was preloaded in the meantime: the next call loads the file again.
     expect(preloadState(DEFAULT_MODEL_PATH)).toBe('none');
     expect(loadPredictor(DEFAULT_MODEL_PATH) === first).toBe(false);
@@ -144,8 +145,7 @@ describe('preloadPredictor', () => {
       const path = join(dir, 'model.json');
       const text = readFileSync(DEFAULT_MODEL_PATH, 'utf8');
       writeFileSync(path, text);
-      preloadPredictor(path);
-      await new Promise((r) => setImmediate(r));
+      await preloadPredictor(path);
       const file = JSON.parse(text) as { models: Record<string, { thetaBase: number }> };
       file.models['gpt-4-1106-preview']!.thetaBase -= 1;
       writeFileSync(path, JSON.stringify(file));

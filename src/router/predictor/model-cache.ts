@@ -61,6 +61,12 @@ export function readCached(path: string, key: string): { file: unknown; version:
   } catch {
     return undefined;
   }
+  return decodeCached(bytes, key);
+}
+
+/** readCached of a copy's bytes already read (load-predictor.ts reads them off the main thread). */
+export function decodeCached(bytes: Buffer, key: string): { file: unknown; version: string } | undefined {
+  if (!CACHE_SUPPORTED) return undefined;
   if (bytes.byteLength < 12 || !bytes.subarray(0, 8).equals(MAGIC)) return undefined;
   const headerBytes = bytes.readUInt32LE(8);
   const dataStart = align4(12 + headerBytes);
