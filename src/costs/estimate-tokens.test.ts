@@ -2,7 +2,7 @@ import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { functionCallingTestCases } from 'gpt-tokenizer/fixtures/functionCallingTestCases';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, ToolChoice, ToolDefinition } from '../providers/chat-schema.ts';
-import { EXACT_CHAR_LIMIT, countMessageTokens, countTextTokens, countTextTokensExact, countToolTokens } from './estimate-tokens.ts';
+import { EXACT_CHAR_LIMIT, cachedPromptTextCount, countMessageTokens, countTextTokens, countTextTokensExact, countToolTokens } from './estimate-tokens.ts';
 
 function prose(chars: number): string {
   const words = 'the gateway routes each request to the cheapest model that answers it well while budgets stop spending'.split(' ');
@@ -75,17 +75,20 @@ describe('countMessageTokens', () => {
   });
 
   it('counts a prompt text it has seen as before, also after more than the cache holds', () => {
-    const texts = Array.from({ length: 300 }, (_, i) => `${i} `.repeat(2_000 + i));
+    const texts = Array.from({ length: 10_300 }, (_, i) => `text ${i} `.repeat(1 + (i % 7)));
     const first = texts.map((t) => countMessageTokens([{ role: 'user', content: t }]));
     expect(first).toEqual(texts.map((t) => 3 + 1 + countTextTokensExact(t) + 3));
-    // 300 texts of ~10k characters each overflow the cache: recounting, old and recent, is still exact.
+    // 10,300 texts overflow the cache's 10,000 counts: it stays bounded, and recounting is exact.
+    expect(cachedPromptTextCount()).toBe(10_000);
     expect(texts.map((t) => countMessageTokens([{ role: 'user', content: `${t}` }]))).toEqual(first);
+    const long = 'word '.repeat(3_000);
     expect(
       countMessageTokens([
-        { role: 'system', content: texts[0]! },
-        { role: 'user', content: [{ type: 'text', text: texts[0]! }] },
+        { role: 'system', content: long },
+        { role: 'user', content: [{ type: 'text', text: long }] },
       ]),
-    ).toBe(2 * (3 + 1 + countTextTokensExact(texts[0]!)) + 3);
+    ).toBe(2 * (3 + 1 + countTextTokensExact(long)) + 3);
+    expect(cachedPromptTextCount()).toBe(10_000);
   });
 
   it('counts text content parts, images and tool call arguments', () => {

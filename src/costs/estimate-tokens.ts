@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import {
   type ChatCompletionFunctionDefinition,
@@ -76,32 +77,31 @@ export function countTextTokens(text: string): number {
   return Math.ceil((sampledTokens * text.length) / (SAMPLE_COUNT * SAMPLE_CHARS));
 }
 
-/** Most characters a cached prompt text may have, and all cached texts together (≤ ~4 MB of strings). */
+/** Longest prompt text whose count is cached, and most cached counts (~100 bytes each: ≤ ~1 MB). */
 const CACHED_TEXT_MAX_CHARS = EXACT_CHAR_LIMIT;
-const CACHE_MAX_TOTAL_CHARS = 2_000_000;
+const CACHE_MAX_ENTRIES = 10_000;
 const promptTextTokens = new Map<string, number>();
-let cachedChars = 0;
 
 /**
  * countTextTokens of a prompt's text, remembered: a budget reservation counts every prompt, and
  * prompts repeat their texts (system prompts, a conversation's earlier turns resent each turn, role
- * names), which cost a BPE pass and its garbage each time. Bounded by total characters; the oldest
- * entries go first.
+ * names), which cost a BPE pass and its garbage each time. Keyed by the text's SHA-1, so no prompt
+ * text stays in memory (`log_content` off means off). Bounded by entry count; the oldest go first.
  */
 function countPromptTextTokens(text: string): number {
-  const cached = promptTextTokens.get(text);
+  if (text.length > CACHED_TEXT_MAX_CHARS) return countTextTokens(text);
+  const key = hash('sha1', text, 'base64');
+  const cached = promptTextTokens.get(key);
   if (cached !== undefined) return cached;
   const tokens = countTextTokens(text);
-  if (text.length <= CACHED_TEXT_MAX_CHARS) {
-    promptTextTokens.set(text, tokens);
-    cachedChars += text.length;
-    for (const oldest of promptTextTokens.keys()) {
-      if (cachedChars <= CACHE_MAX_TOTAL_CHARS) break;
-      promptTextTokens.delete(oldest);
-      cachedChars -= oldest.length;
-    }
-  }
+  promptTextTokens.set(key, tokens);
+  if (promptTextTokens.size > CACHE_MAX_ENTRIES) promptTextTokens.delete(promptTextTokens.keys().next().value!);
   return tokens;
+}
+
+/** How many prompt-text counts the cache holds (for tests). */
+export function cachedPromptTextCount(): number {
+  return promptTextTokens.size;
 }
 
 function contentPartTokens(part: ContentPart): number {
