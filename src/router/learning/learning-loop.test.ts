@@ -109,6 +109,31 @@ describe.each(TEST_BACKENDS)('learning loop on $name', (backend) => {
     await b.close();
   });
 
+  it('refits without the rows whose features it cannot decode, and logs their count once', { timeout: 60_000 }, async () => {
+    opened = await backend.open();
+    const store = new LearningStore(opened.store.db);
+    const warnings: [object, string][] = [];
+    const loop = new LearningLoop({
+      store,
+      predictor: new LearningPredictor(shippedPredictor()),
+      config: () => learningConfig(),
+      catalog: () => CATALOG,
+      logger: { warn: (obj, msg) => warnings.push([obj, msg]) },
+      now: () => 10_000,
+    });
+    const rows = Array.from({ length: 12 }, (_, i) => toRecord(learningRowFor(i, 'acme-small', 1, 1_000 + i)));
+    // Three rows as a newer gateway would write them: a dense vocabulary id this one does not know.
+    for (const r of rows.slice(0, 3)) r.features = r.features.replace(/"dk":"[^"]*"/, '"dk":"ffffffff"');
+    await store.insertRows(rows);
+    const state = await loop.refitNow();
+    const tasks = Object.values(state!.models['acme-small']!.tasks);
+    expect(tasks.reduce((s, t) => s + t.outcomes, 0)).toBe(9);
+    expect(warnings).toEqual([
+      [{ rows: 3, reason: 'learning row: unknown dense feature vocabulary ffffffff' }, 'learning: refit skipped rows it cannot decode'],
+    ]);
+    await loop.close();
+  });
+
   it('serves a router promoted in the store on every replica without a restart', { timeout: 60_000 }, async () => {
     opened = await backend.open();
     const { store, a, b, clock } = await twoReplicas(opened);

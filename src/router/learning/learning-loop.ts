@@ -278,6 +278,8 @@ export class LearningLoop {
     const latest = await this.deps.store.latestState();
     const id = Math.max(latest?.id ?? 0, this.deps.predictor.state?.id ?? 0) + 1;
     const state = await this.learner.refit(records.map(fromRecord), id, this.now());
+    const skipped = this.learner.lastSkipped;
+    if (skipped.rows > 0) this.deps.logger?.warn({ rows: skipped.rows, reason: skipped.reason }, 'learning: refit skipped rows it cannot decode');
     this.lastRefitAtMs = this.now();
     this.counters.lastRefitMs = performance.now() - started;
     const stored = await this.deps.store.insertState({

@@ -91,10 +91,18 @@ export function encodeFeatures(features: PromptFeatures): string {
   return `${text}}`;
 }
 
+/** A stored row's features this gateway cannot read: not JSON, or a vocabulary id from a newer gateway. */
+export class UndecodableFeaturesError extends Error {}
+
 export function decodeFeatures(text: string): PromptFeatures {
-  const e = JSON.parse(text) as EncodedFeatures;
+  let e: EncodedFeatures;
+  try {
+    e = JSON.parse(text) as EncodedFeatures;
+  } catch {
+    throw new UndecodableFeaturesError('learning row: features are not JSON');
+  }
   const names = e.dn ?? DENSE_VOCABULARIES.get(e.dk ?? '');
-  if (!names) throw new Error(`learning row: unknown dense feature vocabulary ${e.dk}`);
+  if (!names) throw new UndecodableFeaturesError(`learning row: unknown dense feature vocabulary ${e.dk}`);
   const values = f32(e.dv);
   const dense: Record<string, number> = {};
   names.forEach((name, i) => (dense[name] = values[i] ?? 0));

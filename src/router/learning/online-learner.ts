@@ -3,7 +3,7 @@ import { DEFAULT_FIT, fitState, type FitOptions, type FitOutcome } from './fit-s
 import { addRidgeHeads, DEFAULT_ONLINE_RIDGE, type OnlineRidgeOptions } from './online-ridge.ts';
 import type { LearnedState } from './learned-state.ts';
 import type { LearningPredictor } from './learning-predictor.ts';
-import type { LearningRow } from './learning-row.ts';
+import { UndecodableFeaturesError, type LearningRow } from './learning-row.ts';
 
 /** Longest stretch of fitting work between two yields to the event loop. */
 const SLICE_MS = 5;
@@ -15,6 +15,11 @@ const SLICE_MS = 5;
  */
 export class OnlineLearner {
   private readonly cache = new Map<string, FitOutcome>();
+  /**
+   * Rows the last refit left out because their features could not be decoded (written by a newer
+   * gateway, see docs/operations.md "Deploying"), and the first reason.
+   */
+  lastSkipped: { rows: number; reason: string } = { rows: 0, reason: '' };
   /** The base predictor the cached views were computed with: a promotion changes it. */
   private cacheBaseVersion = '';
 
@@ -68,9 +73,16 @@ export class OnlineLearner {
       .filter((row) => OnlineLearner.usable(row))
       .sort((a, b) => (a.requestId < b.requestId ? -1 : a.requestId > b.requestId ? 1 : a.model.localeCompare(b.model)));
     const outcomes: FitOutcome[] = [];
+    const skipped = { rows: 0, reason: '' };
     let slice = performance.now();
     for (const r of usable) {
-      outcomes.push(this.fitOutcome(r, refs));
+      try {
+        outcomes.push(this.fitOutcome(r, refs));
+      } catch (err) {
+        if (!(err instanceof UndecodableFeaturesError)) throw err;
+        skipped.rows += 1;
+        skipped.reason ||= err.message;
+      }
       if (performance.now() - slice > SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         slice = performance.now();
@@ -87,6 +99,7 @@ export class OnlineLearner {
       () => new Promise((resolve) => setImmediate(resolve)),
     );
     this.predictor.setState(state);
+    this.lastSkipped = skipped;
     return state;
   }
 }
