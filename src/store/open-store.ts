@@ -84,7 +84,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<KyselyStore> {
     // statements against the final schema.
     if (sqliteFile !== undefined) {
       // The write thread boots while the gateway finishes starting; migrations ran on this connection.
-      store.writeBatchesThrough(SqliteWriteThread.startInBackground({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }));
+      store.writeBatchesThrough(SqliteWriteThread.startInBackground({ file: sqliteFile, pragmas: SQLITE_PRAGMAS }, opts.onConnectionError));
       // Reader threads start on the first analytics query, so a gateway that never reports pays nothing.
       store.readAnalyticsThrough(
         new Kysely<Database>({ dialect: new SqliteReadPoolDialect(new SqliteReadPool({ file: sqliteFile, pragmas: SQLITE_READ_PRAGMAS })) }),

@@ -111,14 +111,26 @@ describe('SqliteWriteThread', () => {
 
   it('holds a write posted while the thread starts in the background, then commits it', async () => {
     const thread = SqliteWriteThread.startInBackground({ file: join(dir, SQLITE_FILE_NAME), pragmas: [] });
-    await thread.writeBatch({ requests: [makeRequestRow({ id: 'early' })], decisions: [], reservations: [] });
+    let committed = false;
+    const write = thread.writeBatch({ requests: [makeRequestRow({ id: 'early' })], decisions: [], reservations: [] }).then(() => {
+      committed = true;
+    });
+    // Returned before the thread is up (an awaited start would be up): the write waits for it.
+    expect(thread.isReady).toBe(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(committed).toBe(false);
+    await write;
+    expect(thread.isReady).toBe(true);
     expect((await store.getRequest('early'))?.id).toBe('early');
     await thread.close();
   });
 
-  it('reports a background start that failed at the first write', async () => {
-    const thread = SqliteWriteThread.startInBackground({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] });
+  it('reports a background start that failed at once, and again at the first write', async () => {
+    const failures: string[] = [];
+    const thread = SqliteWriteThread.startInBackground({ file: join(dir, 'missing', 'dir', 'x.db'), pragmas: [] }, (err) => failures.push(err.message));
     await expect(thread.writeBatch({ requests: [makeRequestRow()], decisions: [], reservations: [] })).rejects.toThrow(/could not open/);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/could not open/);
     await thread.close();
   });
 

@@ -73,13 +73,19 @@ export class SqliteWriteThread implements ClosableBatchSink {
 
   /**
    * Starts the thread without waiting for it (the gateway listens while it boots, ~0.1–0.5 s on its own
-   * core): a write posted meanwhile waits for it. A failed start is reported by the first write, which
-   * tries a new thread.
+   * core): a write posted meanwhile waits for it. A failed start goes to `onStartFailed` at once (the
+   * gateway marks the store down: one log line, `/health` degraded) and to the first write, which tries
+   * a new thread.
    */
-  static startInBackground(options: SqliteWriteThreadOptions): SqliteWriteThread {
+  static startInBackground(options: SqliteWriteThreadOptions, onStartFailed?: (err: Error) => void): SqliteWriteThread {
     const thread = new SqliteWriteThread(options);
-    thread.ensureWorker().catch(() => undefined);
+    thread.ensureWorker().catch((err: Error) => onStartFailed?.(err));
     return thread;
+  }
+
+  /** Whether the thread is up (its connection open, statements prepared). */
+  get isReady(): boolean {
+    return this.worker !== null;
   }
 
   /** Resolves once every row of `batch` is committed in one transaction; rejects with nothing committed. */
