@@ -36,23 +36,23 @@ describe('storedCandidatesJson', () => {
     },
   ];
 
-  it('is the JSON of the candidates with each number rounded (non-finite as null), key for key', () => {
+  it('is the JSON of the candidates with cost and latency rounded, quality and score exact (non-finite as null)', () => {
     const rounded = candidates.map((c) => ({
       ...c,
-      predictedQuality: roundStored(c.predictedQuality),
       estCostUsd: roundStored(c.estCostUsd),
       estLatencyMs: roundStored(c.estLatencyMs),
-      score: roundStored(c.score),
+      score: Number.isFinite(c.score) ? c.score : null,
     }));
     expect(storedCandidatesJson(candidates)).toBe(JSON.stringify(rounded));
     expect((JSON.parse(storedCandidatesJson(candidates)) as Array<{ score: unknown }>)[1]!.score).toBeNull();
     expect(storedCandidatesJson([])).toBe('[]');
   });
 
-  it('drops the digits past the fifth', () => {
+  it('drops cost and latency digits past the fifth, never quality or score digits', () => {
     const text = storedCandidatesJson(candidates);
-    expect(text).toContain('"predictedQuality":0.79422,');
-    expect(text).not.toContain('0.7942224');
+    expect(text).toContain('"predictedQuality":0.7942224794330118,');
+    expect(text).toContain('"score":0.7942224794330118,');
     expect(text).toContain('"estLatencyMs":383.33,');
+    expect(text).not.toContain('383.333');
   });
 });

@@ -25,9 +25,15 @@ function jsonNumber(x: number): string {
   return Number.isFinite(x) ? String(roundStored(x)) : 'null';
 }
 
+/** Full precision: replay compares a stored quality with `min_quality` (0.699996 must not become 0.7). */
+function jsonExact(x: number): string {
+  return Number.isFinite(x) ? String(x) : 'null';
+}
+
 /**
  * The candidates as the decision row stores them: the JSON of CandidateScore[] (same keys, same order,
- * `reason` only when there is one) with every number at 5 significant digits. Built by concatenation,
+ * `reason` only when there is one) with cost and latency at 5 significant digits; predicted quality and
+ * score keep full precision (the recommender's replay tests them against `min_quality`). Built by concatenation,
  * once per routed request: about half the bytes of full precision, and cheaper to write than
  * JSON.stringify's shortest round-trip digits. The decision the request path and the learning row
  * read keeps full precision.
@@ -37,8 +43,8 @@ export function storedCandidatesJson(candidates: readonly CandidateScore[]): str
   for (let i = 0; i < candidates.length; i++) {
     const c = candidates[i]!;
     if (i > 0) out += ',';
-    out += `{"model":${JSON.stringify(c.model)},"predictedQuality":${jsonNumber(c.predictedQuality)},"estCostUsd":${jsonNumber(c.estCostUsd)}`;
-    out += `,"estLatencyMs":${jsonNumber(c.estLatencyMs)},"score":${jsonNumber(c.score)},"eligible":${c.eligible ? 'true' : 'false'}`;
+    out += `{"model":${JSON.stringify(c.model)},"predictedQuality":${jsonExact(c.predictedQuality)},"estCostUsd":${jsonNumber(c.estCostUsd)}`;
+    out += `,"estLatencyMs":${jsonNumber(c.estLatencyMs)},"score":${jsonExact(c.score)},"eligible":${c.eligible ? 'true' : 'false'}`;
     if (c.reason !== undefined) out += `,"reason":${JSON.stringify(c.reason)}`;
     out += '}';
   }

@@ -5,6 +5,8 @@ import { LiveStats } from '../../router/live-stats.ts';
 import { analysis, fakePredictor, gatewayConfig } from '../../router/policy/policy-fixtures.test-support.ts';
 import { createRouter } from '../../router/router.ts';
 import type { RouteDecision } from '../../router/types.ts';
+import { storedCandidatesJson } from '../../pipeline/decision-row.ts';
+import type { CandidateScore } from '../../store/types.ts';
 import { calibrate } from './calibrate.ts';
 import type { HistoryRow } from './load-history.ts';
 import { replayChoice, replayPolicyChange } from './replay.ts';
@@ -77,6 +79,22 @@ describe('policy replay', () => {
 
   it('reproduces every logged decision from its stored candidates', () => {
     rows.forEach((row) => expect(replayChoice(row, ctx, [])?.model).toBe(row.chosenModel));
+  });
+
+  it('keeps a quality just under min_quality ineligible after the decision row is stored', () => {
+    // Each row's candidates, with those the quality bar left out just under it, through the stored JSON.
+    let nudged = 0;
+    for (const row of rows) {
+      const candidates = row.candidates.map((c) => {
+        const at = c.reason?.indexOf('required ') ?? -1;
+        if (at < 0) return c;
+        nudged += 1;
+        return { ...c, predictedQuality: Number.parseFloat(c.reason!.slice(at + 'required '.length)) - 4e-6 };
+      });
+      const stored = { ...row, candidates: JSON.parse(storedCandidatesJson(candidates)) as CandidateScore[] };
+      expect(replayChoice(stored, ctx, [])?.model, row.requestId).toBe(row.chosenModel);
+    }
+    expect(nudged).toBeGreaterThan(10);
   });
 
   it('picks what the router picks with the rule added to the config', () => {
