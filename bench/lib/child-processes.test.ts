@@ -30,6 +30,7 @@ describe('startScriptNodeFlags', () => {
     const flags = startScriptNodeFlags();
     expect(pkg.scripts.start).toBe(['node', ...flags, 'bin/aigw.mjs', 'serve'].join(' '));
     expect(flags).toContain('--max-semi-space-size=4');
+    expect(flags).toContain('--no-parallel-scavenge');
   });
 });
 
