@@ -41,6 +41,7 @@ describe.concurrent('CLI mistakes', () => {
     [['keys', 'create', '-n', 'x', '--monthly-usd', '1e400'], "--monthly-usd: got '1e400'"],
     [['optimize', 'hi', '--approach', 'selfconsistency', '--model', 'sim-mini'], "Unknown technique 'selfconsistency'"],
     [['optimize', 'hi', '--approach', 'none', '--model', 'gpt-4o'], "--model 'gpt-4o' is not a simulated model"],
+    [['eval', 'routing', '--data', 'none.jsonl', '--held-out', 'mmlu'], '--held-out needs --by-dataset'],
   ])('aigw %j: one line, exit 2', async (args, message) => {
     const { code, stderr } = await aigw(args);
     expect(code).toBe(2);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTrainCommand } from '../predictor/train-command.ts';
+import { UsageError } from '../../cli/usage-error.ts';
 import { runEvalCommand } from './eval-command.ts';
 import { runScoreCommand } from './score-command.ts';
 
@@ -69,6 +70,15 @@ describe('runTrainCommand and runEvalCommand', () => {
     expect(result.rows).toBe(150);
     expect(result.models.sort()).toEqual(['cheap', 'dear', 'gpt-4-1106-preview', 'mixtral-8x7b-instruct']);
     expect(readFileSync(out, 'utf8')).not.toContain('secret answer');
+  });
+
+  it('refuses --held-out without --by-dataset, and a held-out dataset the data does not have', () => {
+    const out = join(dir, 'eval-mistake.json');
+    expect(() => runEvalCommand({ data: [data], out, heldOut: ['toy'], progress: false })).toThrow(UsageError);
+    expect(() => runEvalCommand({ data: [data], out, byDataset: true, heldOut: ['toy', 'toi'], progress: false })).toThrow(
+      '--held-out: no rows of toi in the data (datasets: toy)',
+    );
+    expect(existsSync(out)).toBe(false);
   });
 
   it('cross-validates and writes the JSON report with both views and an SVG plot', () => {

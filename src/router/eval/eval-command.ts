@@ -8,6 +8,7 @@ import { leaveModelsOut } from './leave-model-out.ts';
 import type { TrainOptions, TrainProgress } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
 import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, modelsToScore, type DatasetReport } from './evaluate-routing.ts';
+import { UsageError } from '../../cli/usage-error.ts';
 import { renderSvgPlot } from './svg-plot.ts';
 
 export interface EvalCommandOptions {
@@ -44,7 +45,13 @@ export interface EvalReport {
 
 /** `aigw eval routing --data FILE.jsonl [--strong M --weak M]`: honest numbers from held-out rows only. */
 export function runEvalCommand(options: EvalCommandOptions): EvalReport {
+  if (options.heldOut && !options.byDataset) throw new UsageError('--held-out needs --by-dataset (it names the datasets left out)');
   const rows = readOutcomeFiles(options.data);
+  if (options.heldOut) {
+    const known = new Set(rows.map((row) => row.dataset ?? ''));
+    const unknown = options.heldOut.filter((name) => !known.has(name));
+    if (unknown.length > 0) throw new UsageError(`--held-out: no rows of ${unknown.join(', ')} in the data (datasets: ${[...known].sort().join(', ')})`);
+  }
   const strong = options.strong ?? DEFAULT_STRONG;
   const weak = options.weak ?? DEFAULT_WEAK;
   const seed = options.seed ?? 1;
@@ -63,13 +70,12 @@ export function runEvalCommand(options: EvalCommandOptions): EvalReport {
     ({ predicted, estimatedCostUsd: estimated } = lmo);
     method = `leave models out (${lmo.scoredModels.length} models in ${Math.min(groups, lmo.scoredModels.length)} groups); each model scored by a predictor trained without its rows, knowing it only by its mean score on its largest other dataset`;
   } else {
-    const heldOut = options.byDataset ? options.heldOut : undefined;
+    const heldOut = options.heldOut;
     const cvOptions = { folds: options.folds ?? 5, seed, train: options.train, byDataset: options.byDataset, heldOut };
     const foldCount = assignCvFolds(rows, cvOptions).count;
     const trained = heldOut ? new Set(heldOut).size : foldCount;
     const cv: HeldOutPredictions = withProgressBar(options.progress, trained, 'fold', (onProgress) => crossValidate(rows, cvOptions, onProgress));
     const keep = heldOut ? rows.flatMap((row, i) => (heldOut.includes(row.dataset ?? '') ? [i] : [])) : null;
-    if (keep?.length === 0) throw new Error(`no rows of ${heldOut!.join(', ')} in the data`);
     scoredRows = keep ? keep.map((i) => rows[i]!) : rows;
     predicted = keep ? keep.map((i) => cv.predicted[i]!) : cv.predicted;
     estimated = keep ? keep.map((i) => cv.estimatedCostUsd[i]!) : cv.estimatedCostUsd;
