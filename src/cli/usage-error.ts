@@ -1,18 +1,13 @@
 import { ConfigError } from '../config/config-error.ts';
+import { UsageError } from '../util/usage-error.ts';
+
+export { UsageError };
 
 /**
  * Errors of the optimizer that are the caller's mistake, matched by name: importing their classes
  * here would load the optimizer for every command (main.ts loads only the command being run).
  */
 const MISTAKE_ERROR_NAMES = new Set(['UnknownTechniqueError', 'TechniqueOptionError']);
-
-/** A mistake in how a command was called: printed as one line, exit code 2, no stack trace. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** Exit code of every CLI mistake (bad flag, bad config, unknown technique or model, busy port). */
 export const USAGE_EXIT_CODE = 2;

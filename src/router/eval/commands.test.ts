@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTrainCommand } from '../predictor/train-command.ts';
-import { UsageError } from '../../cli/usage-error.ts';
+import { UsageError } from '../../util/usage-error.ts';
 import { runEvalCommand } from './eval-command.ts';
 import { runScoreCommand } from './score-command.ts';
 

@@ -8,7 +8,7 @@ import { leaveModelsOut } from './leave-model-out.ts';
 import type { TrainOptions, TrainProgress } from '../predictor/train.ts';
 import { estimateCostUsd, fitCostLines } from './cost-estimate.ts';
 import { DEFAULT_STRONG, DEFAULT_WEAK, evaluateRouting, modelsToScore, type DatasetReport } from './evaluate-routing.ts';
-import { UsageError } from '../../cli/usage-error.ts';
+import { UsageError } from '../../util/usage-error.ts';
 import { renderSvgPlot } from './svg-plot.ts';
 
 export interface EvalCommandOptions {
