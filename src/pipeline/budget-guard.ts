@@ -1,5 +1,5 @@
 import { billableOutputTokens, enforcesMaxTokens, reservationUsd, type ReservationInput } from '../costs/reservation.ts';
-import type { ReserveResult } from '../costs/budget-ledger.ts';
+import type { BudgetLimits, ReserveResult } from '../costs/budget-ledger.ts';
 import { BudgetStateUnavailableError } from '../costs/fallback-budget-ledger.ts';
 import { countMessageTokens } from '../costs/estimate-tokens.ts';
 import type { Gateway } from './gateway-types.ts';
@@ -16,6 +16,12 @@ export interface Reservation {
 }
 
 const DEFAULT_WORST_CASE = 'its most expensive plan';
+
+/** The calling key's budget limits; undefined for no key or a key without a budget. */
+export function budgetLimitsOf(key: RequestRecord['key']): BudgetLimits | undefined {
+  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  return { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd };
+}
 
 /** Requests-per-minute limit of the calling key. */
 export async function enforceRateLimit(g: Gateway, record: RequestRecord): Promise<void> {
@@ -35,8 +41,7 @@ export async function reserveBudget(
   body: ChatRequest,
   targets: readonly UpstreamTarget[],
 ): Promise<Reservation | undefined> {
-  const key = record.key;
-  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
+  if (!budgetLimitsOf(record.key)) return undefined;
   const { amountUsd, worstCase } = worstCaseReservation(body, targets);
   return reserveBudgetUsd(g, record, amountUsd, worstCase);
 }
@@ -72,14 +77,13 @@ function worstCaseText(input: ReservationInput, modelId: string): string {
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
 export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = DEFAULT_WORST_CASE): Promise<Reservation | undefined> {
   const key = record.key;
-  if (!key || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return undefined;
-  const verdict = await g.ledger
-    .reserve(key.id, amountUsd, { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd }, Date.now())
-    .catch((err: unknown) => {
-      // Neither Redis nor the store answers: the key's spend cannot be known, so nothing is admitted.
-      if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
-      throw err;
-    });
+  const limits = budgetLimitsOf(key);
+  if (!key || !limits) return undefined;
+  const verdict = await g.ledger.reserve(key.id, amountUsd, limits, Date.now()).catch((err: unknown) => {
+    // Neither Redis nor the store answers: the key's spend cannot be known, so nothing is admitted.
+    if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
+    throw err;
+  });
   return admitReservation(g, record, key.id, verdict, amountUsd, worstCase);
 }
 
@@ -161,9 +165,9 @@ export async function rateLimitThenReserve(
   targets: readonly UpstreamTarget[],
 ): Promise<Reservation | undefined> {
   const key = record.key;
-  if (key?.rpm_limit && (key.budget_daily_usd != null || key.budget_monthly_usd != null) && g.ledger.reserveAfterRateLimit) {
+  const limits = budgetLimitsOf(key);
+  if (key?.rpm_limit && limits && g.ledger.reserveAfterRateLimit) {
     const { amountUsd, worstCase } = worstCaseReservation(body, targets);
-    const limits = { dailyUsd: key.budget_daily_usd, monthlyUsd: key.budget_monthly_usd };
     const verdict = await g.ledger.reserveAfterRateLimit(key.id, amountUsd, limits, Date.now(), key.rpm_limit);
     if (verdict && 'rateLimited' in verdict) throw errors.rateLimited(key.rpm_limit, verdict.retryAfterMs);
     if (verdict) return admitReservation(g, record, key.id, verdict, amountUsd, worstCase ?? DEFAULT_WORST_CASE);

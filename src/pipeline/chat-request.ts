@@ -7,7 +7,7 @@ import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../pro
 import { errors, GatewayError } from '../util/errors.ts';
 import { accountUsage } from './accounting.ts';
 import { attemptContext, callUpstream, noteAttempts, type AnsweredOutcome } from './call-upstream.ts';
-import { enforceRateLimit, rateLimitThenReserve, reserveBudget, settleBudget, type Reservation } from './budget-guard.ts';
+import { budgetLimitsOf, enforceRateLimit, rateLimitThenReserve, reserveBudget, settleBudget, type Reservation } from './budget-guard.ts';
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { Gateway } from './gateway-types.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
@@ -72,8 +72,7 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
  * reservation can share one Redis round trip (rateLimitThenReserve).
  */
 function guardsInOneTrip(g: Gateway, record: RequestRecord, body: ChatRequest): boolean {
-  const key = record.key;
-  if (!key?.rpm_limit || (key.budget_daily_usd == null && key.budget_monthly_usd == null)) return false;
+  if (!record.key?.rpm_limit || !budgetLimitsOf(record.key)) return false;
   return !g.config.cache.enabled && !g.catalog.isVirtual(body.model);
 }
 
