@@ -18,8 +18,8 @@ import type { ChatMessage } from '../src/providers/chat-schema.ts';
 import { analyzePrompt } from '../src/router/analyze/analyze-prompt.ts';
 import { LiveStats } from '../src/router/live-stats.ts';
 import { loadPredictor } from '../src/router/predictor/load-predictor.ts';
-import { createRng } from '../src/router/predictor/rng.ts';
 import { createRouter } from '../src/router/router.ts';
+import { syntheticPrompt } from '../src/router/synthetic-prompt.test-support.ts';
 import { DATA_FLEET, DEFAULT_FLEET, fleetCatalog } from '../src/sim/fleet.ts';
 import { upsertGeneratedBlock } from './lib/markdown-block.ts';
 
@@ -37,31 +37,11 @@ const WARMUP = Number(args.warmup);
 const SIZES_TOKENS = [100, 2_000, 20_000];
 const VARIANTS = 64;
 
-const WORDS = (
-  'the of and to in is that for it as with was on be by this are from at or an which have not but ' +
-  'function return value list array string number model data system request response error cache query ' +
-  'explain why how compare analyze summarize write implement test performance latency memory thread ' +
-  'quantum energy protein market history theorem integral probability language translate story'
-).split(' ');
-
 /** A mixed prose/code/question prompt of about `tokens` estimated tokens (≈4 characters each). */
 function makePrompt(tokens: number, seed: number): ChatMessage[] {
-  const rng = createRng(seed);
-  const targetChars = tokens * 4;
-  let text = '';
-  let sentence = 0;
-  while (text.length < targetChars) {
-    const n = 6 + Math.floor(rng() * 14);
-    const words: string[] = [];
-    for (let i = 0; i < n; i++) words.push(WORDS[Math.floor(rng() * WORDS.length)]!);
-    text += words.join(' ') + (sentence % 7 === 6 ? '?\n\n' : '. ');
-    if (sentence % 23 === 22) text += '```python\ndef f(x):\n    return [v * 2 for v in x if v > 3]\n```\n\n';
-    sentence++;
-  }
-  text = text.slice(0, targetChars) + '\n\nWhich of the options is correct, and why?\nA. 12\nB. 14\nC. 16\nD. none of the above';
   return [
     { role: 'system', content: 'You are a careful assistant. Answer precisely.' },
-    { role: 'user', content: text },
+    { role: 'user', content: syntheticPrompt(tokens * 4, seed) },
   ];
 }
 

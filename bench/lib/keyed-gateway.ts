@@ -80,6 +80,6 @@ export async function startKeyedGateway(opts: { workDir: string; catalog: object
     ...gateway,
     headers: { authorization: `Bearer ${key}` },
     storeDir: join(cwd, 'data'),
-    description: `a second aigw process with the same fleet, its own SQLite store, \`redis_url\` ${opts.redisUrl} (key prefix \`${prefix}\`) for budgets and rate limits, and one API key (\`aigw keys create --daily-usd ${KEY_LIMITS.dailyUsd} --monthly-usd ${KEY_LIMITS.monthlyUsd} --rpm ${KEY_LIMITS.rpm}\`) sent with every request: each request is authenticated, rate-limited in Redis, reserves its worst-case cost against both budgets in Redis before the upstream call, settles it after, and logs its two reservation rows besides the request row; named model.`,
+    description: `a second aigw process with the same fleet, its own SQLite store, \`redis_url\` ${opts.redisUrl} (key prefix \`${prefix}\`) for budgets and rate limits, and one API key (\`aigw keys create --daily-usd ${KEY_LIMITS.dailyUsd} --monthly-usd ${KEY_LIMITS.monthlyUsd} --rpm ${KEY_LIMITS.rpm}\`) sent with every request: each request is authenticated, rate-limited in Redis, reserves its worst-case cost against both budgets in Redis before the upstream call, settles it after, and logs one reservation row (at settle) besides the request row; named model.`,
   };
 }

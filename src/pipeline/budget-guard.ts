@@ -84,11 +84,11 @@ export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amount
     if (err instanceof BudgetStateUnavailableError) throw errors.dependencyUnavailable('the budget state (Redis and the store) is unreachable');
     throw err;
   });
-  return admitReservation(g, record, key.id, verdict, amountUsd, worstCase);
+  return admitReservation(key.id, verdict, amountUsd, worstCase);
 }
 
-/** A reservation the ledger answered: a 429 naming the window when refused, else held and logged. */
-function admitReservation(g: Gateway, record: RequestRecord, keyId: string, verdict: ReserveResult, amountUsd: number, worstCase: string): Reservation {
+/** A reservation the ledger answered: a 429 naming the window when refused, else held. */
+function admitReservation(keyId: string, verdict: ReserveResult, amountUsd: number, worstCase: string): Reservation {
   if (!verdict.ok)
     throw errors.budgetExceeded({
       window: verdict.window,
@@ -97,17 +97,9 @@ function admitReservation(g: Gateway, record: RequestRecord, keyId: string, verd
       requestUsd: amountUsd,
       worstCase,
     });
+  // The ledger holds the reservation; its one row (the audit trail) is written when it settles or is
+  // released (writeReservationRow), so a keyed request logs one reservation row, not two.
   const createdAtMs = Date.now();
-  // The ledger holds the reservation; this row is its audit trail, and its promise is only backpressure.
-  void g.writer.enqueueReservation({
-    id: verdict.reservationId,
-    key_id: keyId,
-    request_id: record.row.id,
-    created_at: createdAtMs,
-    reserved_usd: amountUsd,
-    settled_usd: null,
-    status: 'reserved',
-  });
   return { id: verdict.reservationId, keyId, reservedUsd: amountUsd, createdAtMs };
 }
 
@@ -170,7 +162,7 @@ export async function rateLimitThenReserve(
     const { amountUsd, worstCase } = worstCaseReservation(body, targets);
     const verdict = await g.ledger.reserveAfterRateLimit(key.id, amountUsd, limits, Date.now(), key.rpm_limit);
     if (verdict && 'rateLimited' in verdict) throw errors.rateLimited(key.rpm_limit, verdict.retryAfterMs);
-    if (verdict) return admitReservation(g, record, key.id, verdict, amountUsd, worstCase ?? DEFAULT_WORST_CASE);
+    if (verdict) return admitReservation(key.id, verdict, amountUsd, worstCase ?? DEFAULT_WORST_CASE);
   }
   const limited = enforceRateLimit(g, record);
   const reserving = reserveBudget(g, record, body, targets);
