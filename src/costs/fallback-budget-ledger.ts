@@ -13,6 +13,8 @@ import { MemoryBudgetLedger } from './memory-budget-ledger.ts';
  */
 export interface SharedLedger extends BudgetLedger {
   addSpent(keyId: string, amountUsd: number, atMs: number): Promise<void>;
+  /** True for a reservation the shared ledger settles in memory (a lease's): its settle says nothing of Redis's health. */
+  settlesLocally?(reservationId: string): boolean;
 }
 
 export interface FallbackBudgetLedgerOptions {
@@ -80,6 +82,7 @@ export class FallbackBudgetLedger implements BudgetLedger {
   }
 
   async settle(reservationId: string, actualUsd: number): Promise<void> {
+    if (this.opts.shared.settlesLocally?.(reservationId)) return this.opts.shared.settle(reservationId, actualUsd);
     const local = this.localReservations.get(reservationId);
     if (!local) {
       const settled = await this.sharedCall((l) => l.settle(reservationId, actualUsd));
@@ -95,6 +98,7 @@ export class FallbackBudgetLedger implements BudgetLedger {
   }
 
   async release(reservationId: string): Promise<void> {
+    if (this.opts.shared.settlesLocally?.(reservationId)) return this.opts.shared.release(reservationId);
     const local = this.localReservations.get(reservationId);
     if (!local) {
       await this.sharedCall((l) => l.release(reservationId));
