@@ -144,7 +144,8 @@ describe('budget leases', () => {
       sharePermille: 1_000,
     };
     const first = await shared.lease(trip);
-    expect(await shared.lease(trip)).toEqual(first);
+    expect(await shared.lease(trip)).toEqual({ ...first, dayUsedUsd: undefined, monthUsedUsd: undefined });
+    expect(first.dayUsedUsd).toBeCloseTo(0.6, 9);
     expect(first.holdNano).toBe(100_000_000);
     const spent = await shared.spent('k', nowMs);
     expect(spent.dayUsd).toBeCloseTo(0.5, 9);

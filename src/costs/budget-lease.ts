@@ -59,6 +59,9 @@ interface Lease {
   unflushedNano: number;
   flushingNano: number;
   tokens: number;
+  /** What Redis said each window used at the last trip (passed on with every admission). */
+  dayUsedUsd: number | undefined;
+  monthUsedUsd: number | undefined;
   /** Admitted since the last trip: sizes the next one. */
   admittedNano: number;
   admittedCount: number;
@@ -207,7 +210,7 @@ export class LeasedBudgetLedger implements SharedLedger {
     if (free - amount < this.targetNano(lease) / 2 || (lease.limitPerMin !== undefined && lease.tokens < lease.maxTokens / 2)) this.schedule(lease, true);
     const reservationId = `${timeOrderedId(nowMs)}:${keyId}`;
     this.reservations.set(reservationId, { lease, amountNano: amount });
-    return { ok: true, reservationId };
+    return { ok: true, reservationId, dayUsedUsd: lease.dayUsedUsd, monthUsedUsd: lease.monthUsedUsd };
   }
 
   /** Asks Redis for this one request; a busy key gets a lease for the next ones. */
@@ -232,7 +235,8 @@ export class LeasedBudgetLedger implements SharedLedger {
   }
 
   private noteDemand(mapKey: string, keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number, limitPerMin: number | undefined): void {
-    if (this.closed || this.leases.has(mapKey)) return;
+    // A key without limits (a hold handed over after an outage) has nothing to lease.
+    if (this.closed || this.leases.has(mapKey) || (limits.dailyUsd == null && limits.monthlyUsd == null)) return;
     const wallMs = this.now();
     const last = this.recent.get(mapKey);
     if (last === undefined || wallMs - last > HOT_WITHIN_MS) {
@@ -261,6 +265,8 @@ export class LeasedBudgetLedger implements SharedLedger {
       unflushedNano: 0,
       flushingNano: 0,
       tokens: 0,
+      dayUsedUsd: undefined,
+      monthUsedUsd: undefined,
       admittedNano: 0,
       admittedCount: 0,
       maxAmountNano: reservationNano(amountUsd, limits).amountNano,
@@ -330,6 +336,10 @@ export class LeasedBudgetLedger implements SharedLedger {
         lease.capNano = reply.holdNano;
         lease.flushingNano = 0;
         lease.tokens += reply.tokens;
+        if (reply.dayUsedUsd !== undefined) {
+          lease.dayUsedUsd = reply.dayUsedUsd;
+          lease.monthUsedUsd = reply.monthUsedUsd;
+        }
         // From the trip's own time: a resent trip's hold expires as early as the first send said.
         lease.validUntilMs = trip.expiresAtMs - Math.max(1_000, this.leaseTtlMs / 5);
         lease.lastTripMs = sentAtMs;

@@ -70,6 +70,9 @@ export interface LeaseReply {
   /** The hold's open-set member ('' when the hold is 0). */
   member: string;
   tokens: number;
+  /** Spent + reserved in each window after the trip (undefined for a replayed trip). */
+  dayUsedUsd: number | undefined;
+  monthUsedUsd: number | undefined;
 }
 
 interface ParsedReservation {
@@ -176,7 +179,8 @@ export class RedisBudgetLedger implements BudgetLedger {
       const [daySpent, monthSpent] = await loadWindowSpendUsd(this.loadSpend, keyId, { day, month });
       reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
     }
-    if (reply[0] === 1) return { ok: true, reservationId: `${member}:${keyId}` };
+    if (reply[0] === 1)
+      return { ok: true, reservationId: `${member}:${keyId}`, dayUsedUsd: nanoToUsd(Number(reply[1])), monthUsedUsd: nanoToUsd(Number(reply[2])) };
     if (reply[0] === 2) return { ok: false, rateLimited: true, retryAfterMs: retryAfterMsFromUs(Number(reply[1])) };
     const window = reply[1] === 'month' ? 'month' : 'day';
     return budgetRejection(window, window === 'day' ? dayLimitNano : monthLimitNano, Number(reply[2]), Number(reply[3]));
@@ -250,7 +254,14 @@ export class RedisBudgetLedger implements BudgetLedger {
       reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
     }
     const hold = String(reply[1]);
-    return { holdNano: Number(hold), member: hold === '0' ? '' : `${memberPrefix}.${hold}.${day.id}.${month.id}`, tokens: Number(reply[2]) };
+    const used = (v: unknown): number | undefined => (v === undefined ? undefined : nanoToUsd(Number(v)));
+    return {
+      holdNano: Number(hold),
+      member: hold === '0' ? '' : `${memberPrefix}.${hold}.${day.id}.${month.id}`,
+      tokens: Number(reply[2]),
+      dayUsedUsd: used(reply[3]),
+      monthUsedUsd: used(reply[4]),
+    };
   }
 
   private async finish(reservationId: string, actualNano: number): Promise<void> {

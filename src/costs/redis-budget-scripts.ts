@@ -63,7 +63,7 @@ local function reserve()
   redis.call('ZADD', KEYS[3], ARGV[7], ARGV[9])
   redis.call('PEXPIRE', KEYS[3], ARGV[8])
   redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
-  return {1}
+  return {1, ds + dr + amount, ms + mr + amount}
 end
 `;
 
@@ -129,7 +129,7 @@ return 1
 // share (per mille) of a window's free budget one trip may take, 19 rate-limit tokens wanted,
 // 20 tokens given back, 21 now µs, 22 interval µs, 23 tolerance µs.
 // A trip is applied once: a retried trip (same sequence number) answers what the first one did.
-// Returns {1, hold, tokens granted} or {-1} (seed needed).
+// Returns {1, hold, tokens granted, day used, month used} (a replay: no used) or {-1} (seed needed).
 export const LEASE = new RedisScript(`${LUA_HELPERS}
 local state = redis.call('HMGET', KEYS[4], 'seq', 'hold', 'tokens')
 if state[1] == ARGV[17] then return {1, state[2], state[3]} end
@@ -184,5 +184,6 @@ if KEYS[5] then
 end
 redis.call('HSET', KEYS[4], 'seq', ARGV[17], 'hold', hold, 'tokens', granted)
 redis.call('PEXPIRE', KEYS[4], ARGV[12])
-return {1, hold, granted}
+local function used(key) return num(redis.call('HGET', key, 's')) + num(redis.call('HGET', key, 'r')) end
+return {1, hold, granted, used(KEYS[1]), used(KEYS[2])}
 `);
