@@ -1,4 +1,4 @@
-import { encodeDecisionRow, encodeRequestRow, encodeReservationRow, lastWritePerReservation } from './row-codec.ts';
+import { lastWritePerReservation } from './row-codec.ts';
 import type { BudgetReservationTable, DecisionTable, LearningRowTable, RequestTable } from './schema.ts';
 import type { BudgetReservationRow, DecisionRow, LearningRowRecord, RequestRow } from './types.ts';
 
@@ -128,32 +128,46 @@ export const LEARNING_ROWS_SPEC: LogTableSpec = {
 export const LOG_TABLE_SPECS: readonly LogTableSpec[] = [REQUESTS_SPEC, DECISIONS_SPEC, RESERVATIONS_SPEC, LEARNING_ROWS_SPEC];
 
 /**
+ * A row's value as the INSERT binds it: booleans as 0/1 (the tables store SqlBoolean on both stores)
+ * and an optional field left out (a decision's trust or language) as null.
+ */
+function bound(value: unknown): unknown {
+  if (value === undefined) return null;
+  return typeof value === 'boolean' ? Number(value) : value;
+}
+
+/**
  * Rows as one flat array of column values, row after row: a flat array of primitives is what
  * postMessage clones fastest (about 3× faster than an array of objects) and what a positional
- * INSERT binds directly.
+ * INSERT binds directly. Read straight from each row by the table's column list (the row types use
+ * the column names), so only the table's columns are written and no encoded copy of a row is made.
  */
-function flattenWith<Row, Encoded>(rows: readonly Row[], encode: (row: Row) => Encoded, columns: readonly (keyof Encoded)[]): unknown[] {
+function flattenColumns<Row>(rows: readonly Row[], columns: readonly (keyof Row)[]): unknown[] {
   const values: unknown[] = [];
   for (const row of rows) {
-    const encoded = encode(row);
-    for (const column of columns) values.push(encoded[column]);
+    for (const column of columns) values.push(bound(row[column]));
   }
   return values;
 }
 
 export function flattenRequestRows(rows: readonly RequestRow[]): unknown[] {
-  return flattenWith(rows, encodeRequestRow, REQUEST_COLUMNS);
+  return flattenColumns(rows, REQUEST_COLUMNS);
 }
 
+const DECISION_EXPLORED_AT = DECISION_COLUMNS.indexOf('explored');
+
 export function flattenDecisionRows(rows: readonly DecisionRow[]): unknown[] {
-  return flattenWith(rows, encodeDecisionRow, DECISION_COLUMNS);
+  const values = flattenColumns(rows, DECISION_COLUMNS);
+  // `explored` is optional on a DecisionRow (absent: not explored) and NOT NULL in the table.
+  for (let i = DECISION_EXPLORED_AT; i < values.length; i += DECISION_COLUMNS.length) values[i] ??= 0;
+  return values;
 }
 
 /** The last write of each reservation id wins (pg rejects a multi-row upsert touching one key twice). */
 export function flattenReservationRows(rows: readonly BudgetReservationRow[]): unknown[] {
-  return flattenWith(lastWritePerReservation(rows), encodeReservationRow, RESERVATION_COLUMNS);
+  return flattenColumns(lastWritePerReservation(rows), RESERVATION_COLUMNS);
 }
 
 export function flattenLearningRows(rows: readonly LearningRowRecord[]): unknown[] {
-  return flattenWith(rows, (row): LearningRowTable => ({ ...row, explored: row.explored ? 1 : 0 }), LEARNING_ROW_COLUMNS);
+  return flattenColumns(rows, LEARNING_ROW_COLUMNS);
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DECISIONS_SPEC, flattenRequestRows, flattenReservationRows, REQUESTS_SPEC, RESERVATIONS_SPEC } from './log-tables.ts';
+import { DECISIONS_SPEC, flattenDecisionRows, flattenRequestRows, flattenReservationRows, REQUESTS_SPEC, RESERVATIONS_SPEC } from './log-tables.ts';
 import { multiRowInsertSql } from './multi-row-insert.ts';
-import { makeRequestRow, makeReservation } from './store-test-support.ts';
+import { makeDecisionRow, makeRequestRow, makeReservation } from './store-test-support.ts';
+import type { DecisionRow } from './types.ts';
 
 describe('multiRowInsertSql', () => {
   it('numbers PostgreSQL parameters row after row and ends with the conflict clause', () => {
@@ -34,6 +35,18 @@ describe('flattening rows', () => {
     expect(values[REQUESTS_SPEC.columns.indexOf('id')]).toBe(row.id);
     expect(values[REQUESTS_SPEC.columns.indexOf('stream')]).toBe(1);
     expect(values[width + REQUESTS_SPEC.columns.indexOf('usage_estimated')]).toBe(0);
+  });
+
+  it('writes only the table columns, a decision without `explored` as 0 and a missing trust as null', () => {
+    const { explored: _explored, ...unexplored } = makeDecisionRow('req_1', { explored: true });
+    const bare = { ...unexplored, trust: undefined, note: 'not a column' } as unknown as DecisionRow;
+    const values = flattenDecisionRows([makeDecisionRow('req_0', { explored: true }), bare]);
+    const width = DECISIONS_SPEC.columns.length;
+    expect(values).toHaveLength(2 * width);
+    expect(values[DECISIONS_SPEC.columns.indexOf('explored')]).toBe(1);
+    expect(values[width + DECISIONS_SPEC.columns.indexOf('explored')]).toBe(0);
+    expect(values[width + DECISIONS_SPEC.columns.indexOf('trust')]).toBeNull();
+    expect(values).not.toContain('not a column');
   });
 
   it('keeps only the last write of each reservation', () => {

@@ -274,6 +274,21 @@ describe('openStore', () => {
       // 2 MB, not better-sqlite3's 16 MB: the periodic reads on this connection would fill it.
       const cache = await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db);
       expect(cache.rows[0]?.cache_size).toBe(-2000);
+      // Checkpoints run on the write thread (every 4000 pages), never on this connection's commits.
+      const checkpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
+      expect(checkpoint.rows[0]?.wal_autocheckpoint).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('finds a decision by its request id through an index (migration 0017 dropped the unique one)', async () => {
+    const store = await openStore({ dir });
+    try {
+      const plan = await sql<{ detail: string }>`explain query plan select * from decisions where request_id = ${'req_1'}`.execute(store.db);
+      expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/USING INDEX decisions_request_cover_idx \(request_id=\?\)/);
+      const unique = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name = 'decisions_request_id_uq'`.execute(store.db);
+      expect(unique.rows).toHaveLength(0);
     } finally {
       await store.close();
     }

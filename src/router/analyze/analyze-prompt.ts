@@ -4,7 +4,7 @@ import type { PromptAnalysis, PromptFeatures } from '../types.ts';
 import { ruleComplexity } from './complexity.ts';
 import { computeDenseFeatures } from './dense-features.ts';
 import { DEFAULT_HASHING } from './feature-spec.ts';
-import { hashPromptNgrams, hashTextNgrams, type HashingSpec } from './hashed-ngrams.ts';
+import { hashPromptVectors, type HashingSpec } from './hashed-ngrams.ts';
 import { guessLanguage } from './language.ts';
 import { extractPromptText, instructionText } from './prompt-text.ts';
 import { classifyTaskType } from './task-type.ts';
@@ -27,12 +27,11 @@ export function analyzePrompt(messages: readonly ChatMessage[], options: Analyze
   const taskType = classifyTaskType(text, dense, markers, instruction);
   // The marker scan already hashed the instruction's words: no second pass over it.
   const hashing = options.hashing ?? DEFAULT_HASHING;
-  const hashed = hashPromptNgrams(text.focus, instruction === text.focus ? null : markers, hashing);
-  const features: PromptFeatures = { dense, hashedIdx: hashed.idx, hashedVal: hashed.val };
-  if (hashing.text) {
-    const words = hashTextNgrams(text.focus, hashing.text);
-    features.textIdx = words.idx;
-    features.textVal = words.val;
+  const vectors = hashPromptVectors(text.focus, instruction === text.focus ? null : markers, hashing);
+  const features: PromptFeatures = { dense, hashedIdx: vectors.hashed.idx, hashedVal: vectors.hashed.val };
+  if (vectors.text) {
+    features.textIdx = vectors.text.idx;
+    features.textVal = vectors.text.val;
   }
   const rule = ruleComplexity(taskType, dense);
   const complexity = options.difficulty ? clamp01(0.5 * rule + 0.5 * options.difficulty(features, taskType)) : rule;

@@ -1,4 +1,7 @@
 import { FNV_OFFSET, FNV_PRIME, mixHash } from './hash-mix.ts';
+import { SparseAccumulator, sortedVectors, type HashedVector } from './sparse-accumulator.ts';
+
+export type { HashedVector } from './sparse-accumulator.ts';
 
 /**
  * Signed feature hashing of word and character n-grams into a fixed number of buckets. Strings are
@@ -21,11 +24,6 @@ export interface TextHashingSpec {
   bigrams: number;
 }
 
-export interface HashedVector {
-  idx: Uint32Array;
-  val: Float32Array;
-}
-
 /** Namespace salts keep the same n-gram in different namespaces in different buckets. */
 const SALT_WORD = 0x9e3779b1;
 const SALT_BIGRAM = 0x85ebca6b;
@@ -45,70 +43,69 @@ function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-/** Scratch accumulators, reused across calls (the analyzer is synchronous). */
-class Accumulator {
-  values: Float64Array;
-  touched: Uint32Array;
-  count = 0;
+/**
+ * One space's accumulators (the analyzer is synchronous, so one set per bucket count is reused): a
+ * namespace's n-grams are summed, then moved L2-normalized into `out`, as docs/router.md describes.
+ */
+class Space {
+  readonly words: SparseAccumulator;
+  readonly bigrams: SparseAccumulator;
+  readonly chars: SparseAccumulator;
+  readonly out: SparseAccumulator;
   constructor(readonly buckets: number) {
-    this.values = new Float64Array(buckets);
-    this.touched = new Uint32Array(Math.min(buckets, 1 << 16));
-  }
-  add(hash: number, weight: number): void {
-    const mask = this.buckets - 1;
-    const bucket = hash & mask;
-    const sign = hash & 0x80000000 ? -1 : 1;
-    if (this.values[bucket] === 0 && this.count < this.touched.length) this.touched[this.count++] = bucket;
-    // Exact cancellation back to 0 is harmless: the bucket stays in `touched` and is skipped later.
-    this.values[bucket] = this.values[bucket]! + sign * weight;
-  }
-  reset(): void {
-    for (let i = 0; i < this.count; i++) this.values[this.touched[i]!] = 0;
-    this.count = 0;
+    this.words = new SparseAccumulator(buckets);
+    this.bigrams = new SparseAccumulator(buckets);
+    this.chars = new SparseAccumulator(buckets);
+    this.out = new SparseAccumulator(buckets);
   }
 }
 
-interface Scratch {
-  ns: Accumulator;
-  bigrams: Accumulator;
-  chars: Accumulator;
-  out: Accumulator;
-  /** One bit per bucket, all zero between calls. */
-  sort: Uint32Array;
+const spaces = new Map<number, Space>();
+
+function spaceOf(buckets: number): Space {
+  let space = spaces.get(buckets);
+  if (!space) {
+    space = new Space(buckets);
+    spaces.set(buckets, space);
+  }
+  return space;
 }
 
-const scratch = new Map<number, Scratch>();
-
-function accumulators(buckets: number): Scratch {
-  let acc = scratch.get(buckets);
-  if (!acc) {
-    const ns = new Accumulator(buckets);
-    acc = {
-      ns,
-      bigrams: new Accumulator(buckets),
-      chars: new Accumulator(buckets),
-      out: new Accumulator(buckets),
-      sort: new Uint32Array(Math.ceil(buckets / 32)),
-    };
-    scratch.set(buckets, acc);
-  }
-  return acc;
+/**
+ * Where one pass over the focus sends its n-grams: the shared space's words, bigrams and character
+ * 4-grams, and the text space's words and bigrams (the same 32-bit hashes, masked wider). A null
+ * accumulator is a namespace whose weight is 0.
+ */
+interface FocusSinks {
+  words: SparseAccumulator | null;
+  bigrams: SparseAccumulator | null;
+  chars: SparseAccumulator | null;
+  textWords: SparseAccumulator | null;
+  textBigrams: SparseAccumulator | null;
 }
 
 /**
  * Focus words, word bigrams and character 4-grams (lowercased, whitespace runs collapsed to one space,
- * digits to one shape) in one pass; words are tokenized by the same WordHasher as the context's.
+ * digits to one shape) in one pass: word unigrams and bigrams of the text fed one lowercased character
+ * at a time (a non-word character after the end closes the last word); digit runs collapse to one token
+ * shape. Context words go through the same tokenizer, with their own salt.
  */
-function hashFocus(text: string, words: Accumulator, bigrams: Accumulator | null, chars: Accumulator | null): void {
-  const wordHasher = new WordHasher(words, SALT_WORD, bigrams);
+function hashFocus(text: string, sinks: FocusSinks, wordSalt = SALT_WORD): void {
+  const { words, bigrams, chars, textWords, textBigrams } = sinks;
+  let h = FNV_OFFSET;
+  let inWord = false;
+  let lastWasDigit = false;
+  let prev = 0;
+  let hasPrev = false;
   let c1 = 0;
   let c2 = 0;
   let c3 = 0;
   let filled = 0;
   let lastSpace = true;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? lower(text.charCodeAt(i)) : 32;
-    if (chars && i < text.length) {
+  const n = text.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? lower(text.charCodeAt(i)) : 32;
+    if (chars && i < n) {
       let k = c === 10 || c === 9 || c === 13 ? 32 : c;
       if (k >= 48 && k <= 57) k = 48;
       if (!(k === 32 && lastSpace)) {
@@ -123,71 +120,28 @@ function hashFocus(text: string, words: Accumulator, bigrams: Accumulator | null
         filled++;
       }
     }
-    wordHasher.push(c);
-  }
-}
-
-/**
- * Word unigrams and bigrams of a text fed one lowercased character at a time (a non-word character
- * after the end closes the last word); digit runs collapse to one token shape.
- */
-class WordHasher {
-  private h = FNV_OFFSET;
-  private inWord = false;
-  private lastWasDigit = false;
-  private prev = 0;
-  private hasPrev = false;
-
-  constructor(
-    private readonly words: Accumulator | null,
-    private readonly salt: number,
-    private readonly bigrams: Accumulator | null,
-  ) {}
-
-  push(c: number): void {
     if (isWordChar(c)) {
       const digit = c >= 48 && c <= 57;
-      if (digit && this.lastWasDigit) return;
-      this.h = Math.imul(this.h ^ (digit ? 48 : c), FNV_PRIME);
-      this.inWord = true;
-      this.lastWasDigit = digit;
-    } else if (this.inWord) {
-      const word = mix(this.h ^ this.salt);
-      this.words?.add(word, 1);
-      if (this.bigrams && this.hasPrev) this.bigrams.add(mix((Math.imul(this.prev, 31) ^ word ^ SALT_BIGRAM) >>> 0), 1);
-      this.prev = word;
-      this.hasPrev = true;
-      this.h = FNV_OFFSET;
-      this.inWord = false;
-      this.lastWasDigit = false;
+      if (digit && lastWasDigit) continue;
+      h = Math.imul(h ^ (digit ? 48 : c), FNV_PRIME);
+      inWord = true;
+      lastWasDigit = digit;
+    } else if (inWord) {
+      const word = mix(h ^ wordSalt);
+      words?.add(word, 1);
+      textWords?.add(word, 1);
+      if (hasPrev && (bigrams || textBigrams)) {
+        const bigram = mix((Math.imul(prev, 31) ^ word ^ SALT_BIGRAM) >>> 0);
+        bigrams?.add(bigram, 1);
+        textBigrams?.add(bigram, 1);
+      }
+      prev = word;
+      hasPrev = true;
+      h = FNV_OFFSET;
+      inWord = false;
+      lastWasDigit = false;
     }
   }
-}
-
-/** Adds the word unigrams of `text` to `acc`. */
-function hashWords(text: string, acc: Accumulator, salt: number): void {
-  const wordHasher = new WordHasher(acc, salt, null);
-  for (let i = 0; i <= text.length; i++) wordHasher.push(i < text.length ? lower(text.charCodeAt(i)) : 32);
-}
-
-/** Moves the namespace accumulator into the output, L2-normalized and scaled by `weight`. */
-function flush(ns: Accumulator, out: Accumulator, weight: number): void {
-  let sq = 0;
-  for (let i = 0; i < ns.count; i++) {
-    const v = ns.values[ns.touched[i]!]!;
-    sq += v * v;
-  }
-  if (sq > 0 && weight > 0) {
-    const scale = weight / Math.sqrt(sq);
-    for (let i = 0; i < ns.count; i++) {
-      const bucket = ns.touched[i]!;
-      const v = ns.values[bucket]!;
-      if (v === 0) continue;
-      if (out.values[bucket] === 0 && out.count < out.touched.length) out.touched[out.count++] = bucket;
-      out.values[bucket] = out.values[bucket]! + v * scale;
-    }
-  }
-  ns.reset();
 }
 
 /** Context words already tokenized and FNV-hashed by the marker scan (see MarkerCounts.wordHashes). */
@@ -196,24 +150,59 @@ export interface HashedWords {
   wordHashCount: number;
 }
 
-function addHashedWords(words: HashedWords, acc: Accumulator, salt: number): void {
+function addHashedWords(words: HashedWords, acc: SparseAccumulator, salt: number): void {
   for (let i = 0; i < words.wordHashCount; i++) acc.add(mix((words.wordHashes[i]! ^ salt) >>> 0), 1);
 }
 
-/** `context` is the text (hashed here) or its words as hashed by the marker scan (no second pass). */
-export function hashPromptNgrams(focus: string, context: string | HashedWords | null, spec: HashingSpec): HashedVector {
-  const { ns, bigrams, chars, out, sort } = accumulators(spec.buckets);
+/** A prompt's two hashed vectors: the shared space every head reads, and the text heads' own space. */
+export interface PromptVectors {
+  hashed: HashedVector;
+  text: HashedVector | null;
+}
+
+/**
+ * Both vectors of a prompt from one pass over the focus. `context` is the text (hashed here) or its
+ * words as hashed by the marker scan (no second pass); `spec.text` adds the text space.
+ */
+export function hashPromptVectors(focus: string, context: string | HashedWords | null, spec: HashingSpec): PromptVectors {
+  const shared = spaceOf(spec.buckets);
   const w = spec.weights;
-  hashFocus(focus, ns, w.focusBigrams > 0 ? bigrams : null, w.focusChar4 > 0 ? chars : null);
-  flush(ns, out, w.focusWords);
-  flush(bigrams, out, w.focusBigrams);
-  flush(chars, out, w.focusChar4);
+  const text = spec.text ? spaceOf(spec.text.buckets) : null;
+  // A word or a character 4-gram ends at most once per character: a bound on what one namespace holds.
+  const most = focus.length + 1;
+  hashFocus(focus, {
+    words: shared.words.begin(most),
+    bigrams: w.focusBigrams > 0 ? shared.bigrams.begin(most) : null,
+    chars: w.focusChar4 > 0 ? shared.chars.begin(most) : null,
+    textWords: text ? text.words.begin(most) : null,
+    textBigrams: text && spec.text!.bigrams > 0 ? text.bigrams.begin(most) : null,
+  });
+  const out = shared.out.begin(4 * most + contextBound(context));
+  shared.words.flushInto(out, w.focusWords);
+  if (w.focusBigrams > 0) shared.bigrams.flushInto(out, w.focusBigrams);
+  if (w.focusChar4 > 0) shared.chars.flushInto(out, w.focusChar4);
   if (w.contextWords > 0 && context !== null && context !== focus) {
-    if (typeof context === 'string') hashWords(context, ns, SALT_CONTEXT);
+    const ns = shared.words.begin(contextBound(context));
+    if (typeof context === 'string') hashFocus(context, { words: ns, bigrams: null, chars: null, textWords: null, textBigrams: null }, SALT_CONTEXT);
     else addHashedWords(context, ns, SALT_CONTEXT);
-    flush(ns, out, w.contextWords);
+    ns.flushInto(out, w.contextWords);
   }
-  return sortedOutput(out, sort);
+  if (!text) return { hashed: sortedVectors([out])[0]!, text: null };
+  const textOut = text.out.begin(2 * most);
+  text.words.flushInto(textOut, 1);
+  if (spec.text!.bigrams > 0) text.bigrams.flushInto(textOut, spec.text!.bigrams);
+  const [hashed, words] = sortedVectors([out, textOut]);
+  return { hashed: hashed!, text: words! };
+}
+
+function contextBound(context: string | HashedWords | null): number {
+  if (context === null) return 0;
+  return typeof context === 'string' ? context.length + 1 : context.wordHashCount;
+}
+
+/** The shared space's vector alone (focus words, bigrams, character 4-grams and context words). */
+export function hashPromptNgrams(focus: string, context: string | HashedWords | null, spec: HashingSpec): HashedVector {
+  return hashPromptVectors(focus, context, { buckets: spec.buckets, weights: spec.weights }).hashed;
 }
 
 /**
@@ -224,124 +213,17 @@ export function hashPromptNgrams(focus: string, context: string | HashedWords | 
  * feature space to 2^16 buckets gained less and quadrupled every per-model weight (docs/router-history.md, text vector).
  */
 export function hashTextNgrams(focus: string, spec: TextHashingSpec): HashedVector {
-  const { ns, bigrams, out, sort } = accumulators(spec.buckets);
-  hashFocus(focus, ns, spec.bigrams > 0 ? bigrams : null, null);
-  flush(ns, out, 1);
-  flush(bigrams, out, spec.bigrams);
-  return sortedOutput(out, sort);
-}
-
-/**
- * Sorted output. A short prompt touches a few dozen buckets: sorting those is cheaper than reading a
- * bitmap of every bucket (2,048 words for 2^16 buckets). A long one touches thousands: marking them in
- * the bitmap and reading it in order is cheaper than a sort. Both give the same vector.
- */
-function sortedOutput(out: Accumulator, bits: Uint32Array): HashedVector {
-  const n = out.count;
-  return n * (32 - Math.clz32(n)) < bits.length ? sortedTouched(out) : sortedByBitmap(out, bits);
-}
-
-/** Sorts the touched buckets in place (reset() only needs the set); drops repeats and exact zeros. */
-function sortedTouched(out: Accumulator): HashedVector {
-  const order = out.touched;
-  sortPrefix(order, out.count);
-  let live = 0;
-  let prev = -1;
-  for (let i = 0; i < out.count; i++) {
-    const bucket = order[i]!;
-    if (bucket !== prev && out.values[bucket] !== 0) live++;
-    prev = bucket;
-  }
-  const idx = new Uint32Array(live);
-  const val = new Float32Array(live);
-  let k = 0;
-  prev = -1;
-  for (let i = 0; i < out.count; i++) {
-    const bucket = order[i]!;
-    if (bucket !== prev && out.values[bucket] !== 0) {
-      idx[k] = bucket;
-      val[k] = out.values[bucket]!;
-      k++;
-    }
-    prev = bucket;
-  }
-  out.reset();
-  return { idx, val };
-}
-
-/**
- * Sorts a[0, n) ascending in place: quicksort (middle pivot) down to runs of 16, then insertion sort.
- * TypedArray#sort on a subarray cost as much as the bitmap it replaces (a view, a copy and a generic sort).
- */
-function sortPrefix(a: Uint32Array, n: number): void {
-  quicksort(a, 0, n - 1);
-  for (let i = 1; i < n; i++) {
-    const v = a[i]!;
-    let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
-      a[j + 1] = a[j]!;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
-function quicksort(a: Uint32Array, lo: number, hi: number): void {
-  while (hi - lo > 16) {
-    const pivot = a[(lo + hi) >>> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        const t = a[i]!;
-        a[i] = a[j]!;
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    // Recurse into the smaller side, loop on the larger: the stack stays O(log n).
-    if (j - lo < hi - i) {
-      quicksort(a, lo, j);
-      lo = i;
-    } else {
-      quicksort(a, i, hi);
-      hi = j;
-    }
-  }
-}
-
-/** Marks live buckets in a bitmap, then reads the bitmap in order (and leaves it all zero). */
-function sortedByBitmap(out: Accumulator, bits: Uint32Array): HashedVector {
-  let live = 0;
-  for (let i = 0; i < out.count; i++) {
-    const bucket = out.touched[i]!;
-    if (out.values[bucket] === 0) continue;
-    const word = bucket >>> 5;
-    const bit = 1 << (bucket & 31);
-    if ((bits[word]! & bit) === 0) {
-      bits[word] = bits[word]! | bit;
-      live++;
-    }
-  }
-  const idx = new Uint32Array(live);
-  const val = new Float32Array(live);
-  let k = 0;
-  for (let word = 0; word < bits.length && k < live; word++) {
-    let m = bits[word]!;
-    if (m === 0) continue;
-    bits[word] = 0;
-    while (m !== 0) {
-      const low = m & -m;
-      const bucket = (word << 5) | (31 - Math.clz32(low));
-      idx[k] = bucket;
-      val[k] = out.values[bucket]!;
-      k++;
-      m ^= low;
-    }
-  }
-  out.reset();
-  return { idx, val };
+  const text = spaceOf(spec.buckets);
+  const most = focus.length + 1;
+  hashFocus(focus, {
+    words: null,
+    bigrams: null,
+    chars: null,
+    textWords: text.words.begin(most),
+    textBigrams: spec.bigrams > 0 ? text.bigrams.begin(most) : null,
+  });
+  const out = text.out.begin(2 * most);
+  text.words.flushInto(out, 1);
+  if (spec.bigrams > 0) text.bigrams.flushInto(out, spec.bigrams);
+  return sortedVectors([out])[0]!;
 }
