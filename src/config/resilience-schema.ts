@@ -21,6 +21,12 @@ export const ResilienceConfig = z.strictObject({
    * key's remaining budget and of its requests per minute; ≤ 1 / replicas never overspends.
    */
   redis_fallback_share: z.number().gt(0).max(1).default(0.5),
+  /**
+   * With Redis, each replica serves a busy key's requests from a lease: a slice of the key's budget
+   * (and a few rate-limit tokens) reserved in Redis, renewed with every flush of its spend; a dead
+   * replica's lease is freed this long after its last renewal. 0: every request asks Redis.
+   */
+  budget_lease_ttl_ms: z.int().nonnegative().default(10_000),
   /** Where log rows the store refuses are spooled (relative to the working directory), replayed on recovery and at start. */
   spool_dir: z.string().default('./data/spool'),
   /** Most bytes the spool holds; past it rows wait in memory (then back-pressure, `store.max_queue`). */

@@ -23,7 +23,14 @@ export interface BudgetLimits {
 
 export type BudgetWindow = 'day' | 'month';
 
-export type ReserveResult = { ok: true; reservationId: string } | { ok: false; window: BudgetWindow; limitUsd: number; spentUsd: number; reservedUsd: number };
+/**
+ * A reservation's verdict. A shared ledger's admission also says how much of each window was used
+ * (spent + reserved, this reservation included) as it last knew: a replica that loses Redis starts
+ * its own accounting from there (FallbackBudgetLedger).
+ */
+export type ReserveResult =
+  | { ok: true; reservationId: string; dayUsedUsd?: number; monthUsedUsd?: number }
+  | { ok: false; window: BudgetWindow; limitUsd: number; spentUsd: number; reservedUsd: number };
 
 /** A reservation behind the key's rate limit: refused by the limit, or the reservation's own result. */
 export type RateLimitedReserveResult = ReserveResult | { ok: false; rateLimited: true; retryAfterMs: number };

@@ -72,4 +72,21 @@ describe('FallbackBudgetLedger', () => {
     });
     await expect(ledger.reserve('k', 0.01, { dailyUsd: 1 }, NOW)).rejects.toThrow(BudgetStateUnavailableError);
   });
+
+  it("settles a lease's reservation without reporting on Redis's health (no Redis call was made)", async () => {
+    const { shared, state } = fakeShared(() => 0);
+    const settled: string[] = [];
+    const results: string[] = [];
+    const ledger = new FallbackBudgetLedger({
+      shared: { ...shared, settlesLocally: (id) => id === 'leased', settle: async (id) => void settled.push(id) },
+      share: 0.5,
+      sharedDown: () => state.down,
+      onSharedResult: (err) => results.push(err ? 'down' : 'ok'),
+    });
+    state.down = true;
+    await ledger.settle('leased', 0.01);
+    expect(settled).toEqual(['leased']);
+    expect(results).toEqual([]);
+    expect(ledger.unsyncedSettlements).toBe(0);
+  });
 });

@@ -13,6 +13,8 @@ import { MemoryBudgetLedger } from './memory-budget-ledger.ts';
  */
 export interface SharedLedger extends BudgetLedger {
   addSpent(keyId: string, amountUsd: number, atMs: number): Promise<void>;
+  /** True for a reservation the shared ledger settles in memory (a lease's): its settle says nothing of Redis's health. */
+  settlesLocally?(reservationId: string): boolean;
 }
 
 export interface FallbackBudgetLedgerOptions {
@@ -37,7 +39,29 @@ export class BudgetStateUnavailableError extends Error {
 interface LocalReservation {
   ledger: MemoryBudgetLedger;
   keyId: string;
+  amountUsd: number;
   createdAtMs: number;
+  /** Its hold in Redis once Redis is back (handed over by sharedRecovered); settles go there. */
+  sharedId?: string;
+}
+
+/** What Redis last said a key's windows used (spent + reserved), when. */
+interface SharedView {
+  atMs: number;
+  dayUsd: number | undefined;
+  monthUsd: number | undefined;
+}
+
+const MAX_VIEWS = 100_000;
+
+/** A key's use when an outage's ledger first saw it: what that ledger starts from, and what was used. */
+interface Baseline {
+  /** The local ledger's own spend (the store's) at the start. */
+  startDayUsd: number;
+  startMonthUsd: number;
+  /** The most anyone knew was used: the store, or Redis's last answer. */
+  usedDayUsd: number;
+  usedMonthUsd: number;
 }
 
 const LOCAL_PREFIX = 'local:';
@@ -46,10 +70,12 @@ export class FallbackBudgetLedger implements BudgetLedger {
   /** The current outage's per-replica ledger; a new one per outage, so each starts from the store. */
   private local: MemoryBudgetLedger | undefined;
   /** Spend per key and window when this outage's ledger first saw the key. */
-  private baselines = new Map<string, { dayUsd: number; monthUsd: number }>();
+  private baselines = new Map<string, Baseline>();
   private readonly localReservations = new Map<string, LocalReservation>();
   /** Settled locally, not yet added to Redis. */
   private unsynced: Array<{ keyId: string; amountUsd: number; atMs: number }> = [];
+  /** Per key, the last use Redis reported: an outage's baseline when the store knows less (rows not yet written, holds in flight). */
+  private views = new Map<string, SharedView>();
 
   constructor(private readonly opts: FallbackBudgetLedgerOptions) {}
 
@@ -58,6 +84,7 @@ export class FallbackBudgetLedger implements BudgetLedger {
       try {
         const result = await this.opts.shared.reserve(keyId, amountUsd, limits, nowMs);
         this.opts.onSharedResult(undefined);
+        this.noteView(keyId, nowMs, result);
         return result;
       } catch (err) {
         this.opts.onSharedResult(err);
@@ -72,6 +99,7 @@ export class FallbackBudgetLedger implements BudgetLedger {
     try {
       const result = await this.opts.shared.reserveAfterRateLimit(...args);
       this.opts.onSharedResult(undefined);
+      if (result && !('rateLimited' in result)) this.noteView(args[0], args[3], result);
       return result;
     } catch (err) {
       this.opts.onSharedResult(err);
@@ -80,12 +108,15 @@ export class FallbackBudgetLedger implements BudgetLedger {
   }
 
   async settle(reservationId: string, actualUsd: number): Promise<void> {
+    if (this.opts.shared.settlesLocally?.(reservationId)) return this.opts.shared.settle(reservationId, actualUsd);
     const local = this.localReservations.get(reservationId);
-    if (!local) {
-      const settled = await this.sharedCall((l) => l.settle(reservationId, actualUsd));
+    if (!local || local.sharedId !== undefined) {
+      this.localReservations.delete(reservationId);
+      const sharedId = local?.sharedId ?? reservationId;
+      const settled = await this.sharedCall((l) => l.settle(sharedId, actualUsd));
       // Its hold expires in Redis by itself; its spend is added when Redis is back.
-      const keyId = reservationId.slice(reservationId.indexOf(':') + 1);
-      if (!settled && actualUsd > 0) this.unsynced.push({ keyId, amountUsd: actualUsd, atMs: Date.now() });
+      const keyId = local?.keyId ?? reservationId.slice(reservationId.indexOf(':') + 1);
+      if (!settled && actualUsd > 0) this.unsynced.push({ keyId, amountUsd: actualUsd, atMs: local?.createdAtMs ?? Date.now() });
       return;
     }
     this.localReservations.delete(reservationId);
@@ -95,9 +126,11 @@ export class FallbackBudgetLedger implements BudgetLedger {
   }
 
   async release(reservationId: string): Promise<void> {
+    if (this.opts.shared.settlesLocally?.(reservationId)) return this.opts.shared.release(reservationId);
     const local = this.localReservations.get(reservationId);
-    if (!local) {
-      await this.sharedCall((l) => l.release(reservationId));
+    if (!local || local.sharedId !== undefined) {
+      this.localReservations.delete(reservationId);
+      await this.sharedCall((l) => l.release(local?.sharedId ?? reservationId));
       return;
     }
     this.localReservations.delete(reservationId);
@@ -119,7 +152,39 @@ export class FallbackBudgetLedger implements BudgetLedger {
   async sharedRecovered(): Promise<void> {
     this.local = undefined;
     this.baselines = new Map();
+    await this.handOverHolds();
     await this.syncToShared();
+  }
+
+  /**
+   * Requests admitted locally and still in flight get their hold in Redis (no limit checked: they
+   * were admitted), so Redis does not admit their budget to other requests again.
+   */
+  private async handOverHolds(): Promise<void> {
+    const open = [...this.localReservations.values()].filter((r) => r.sharedId === undefined);
+    await Promise.all(
+      open.map(async (local) => {
+        try {
+          const held = await this.opts.shared.reserve(local.keyId, local.amountUsd, {}, local.createdAtMs);
+          if (held.ok) local.sharedId = held.reservationId;
+        } catch (err) {
+          this.opts.onSharedResult(err);
+        }
+      }),
+    );
+  }
+
+  private noteView(keyId: string, nowMs: number, result: ReserveResult): void {
+    if (!result.ok || (result.dayUsedUsd === undefined && result.monthUsedUsd === undefined)) return;
+    const view = this.views.get(keyId);
+    if (view) {
+      view.atMs = nowMs;
+      view.dayUsd = result.dayUsedUsd;
+      view.monthUsd = result.monthUsedUsd;
+      return;
+    }
+    if (this.views.size >= MAX_VIEWS) this.views = new Map();
+    this.views.set(keyId, { atMs: nowMs, dayUsd: result.dayUsedUsd, monthUsd: result.monthUsedUsd });
   }
 
   /** Settlements not yet in Redis (tests, metrics). */
@@ -138,24 +203,38 @@ export class FallbackBudgetLedger implements BudgetLedger {
     const result = await ledger.reserve(keyId, amountUsd, scaled, nowMs);
     if (!result.ok) return { ...result, limitUsd: limits[result.window === 'day' ? 'dailyUsd' : 'monthlyUsd'] ?? result.limitUsd };
     const id = `${LOCAL_PREFIX}${result.reservationId}`;
-    this.localReservations.set(id, { ledger, keyId, createdAtMs: nowMs });
+    this.localReservations.set(id, { ledger, keyId, amountUsd, createdAtMs: nowMs });
     return { ok: true, reservationId: id };
   }
 
-  /** spent₀ + share × (limit − spent₀) per window, spent₀ being the key's spend when the outage began. */
+  /** start + share × (limit − used₀) per window, used₀ being the key's use when the outage began (store or Redis's last answer). */
   private async localLimits(ledger: MemoryBudgetLedger, keyId: string, limits: BudgetLimits, nowMs: number): Promise<BudgetLimits> {
     const baseKey = `${keyId}\u0000${utcDayWindow(nowMs).id}\u0000${utcMonthWindow(nowMs).id}`;
     let base = this.baselines.get(baseKey);
     if (!base) {
       const spent = await ledger.spent(keyId, nowMs);
-      base = { dayUsd: spent.dayUsd, monthUsd: spent.monthUsd };
+      // The store lags Redis (rows not yet written, holds of requests in flight): start from
+      // whichever knew more. Others' reservations after Redis's last answer stay unseen.
+      const view = this.views.get(keyId);
+      const sameDay = view !== undefined && utcDayWindow(view.atMs).id === utcDayWindow(nowMs).id;
+      const sameMonth = view !== undefined && utcMonthWindow(view.atMs).id === utcMonthWindow(nowMs).id;
+      base = {
+        startDayUsd: spent.dayUsd,
+        startMonthUsd: spent.monthUsd,
+        usedDayUsd: Math.max(spent.dayUsd, (sameDay && view.dayUsd) || 0),
+        usedMonthUsd: Math.max(spent.monthUsd, (sameMonth && view.monthUsd) || 0),
+      };
       this.baselines.set(baseKey, base);
     }
-    const scale = (limit: number | null | undefined, spentUsd: number): number | null => {
+    // The local ledger counts from its start; it may add share × what was left of the limit.
+    const scale = (limit: number | null | undefined, startUsd: number, usedUsd: number): number | null => {
       if (limit === null || limit === undefined) return null;
-      return Math.max(0, spentUsd + this.opts.share * (limit - spentUsd));
+      return startUsd + this.opts.share * Math.max(0, limit - usedUsd);
     };
-    return { dailyUsd: scale(limits.dailyUsd, base.dayUsd), monthlyUsd: scale(limits.monthlyUsd, base.monthUsd) };
+    return {
+      dailyUsd: scale(limits.dailyUsd, base.startDayUsd, base.usedDayUsd),
+      monthlyUsd: scale(limits.monthlyUsd, base.startMonthUsd, base.usedMonthUsd),
+    };
   }
 
   private localLedger(): MemoryBudgetLedger {

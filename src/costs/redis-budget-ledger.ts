@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { BudgetLedger, BudgetLimits, KeySpend, LedgerOptions, LoadSpend, RateLimitedReserveResult, ReserveResult } from './budget-ledger.ts';
+import type { BudgetLedger, BudgetLimits, KeySpend, LedgerOptions, LoadSpend, RateLimitedReserveResult, ReserveResult, WindowSpan } from './budget-ledger.ts';
 import { amountNano, budgetRejection, ledgerTimings, loadWindowSpendUsd, nanoToUsd, reservationNano, usdToNano, utcWindows } from './budget-ledger.ts';
-import { ADD_SPENT, FINISH, RATE_LIMIT_THEN_RESERVE, RESERVE, SPENT } from './redis-budget-scripts.ts';
+import { ADD_SPENT, FINISH, LEASE, RATE_LIMIT_THEN_RESERVE, RESERVE, SPENT } from './redis-budget-scripts.ts';
 import type { RedisScript } from './redis-script.ts';
 import { gcraParams, msToUs, retryAfterMsFromUs } from '../auth/rate-limiter.ts';
 import { rateLimitKey } from '../auth/redis-rate-limiter.ts';
@@ -40,6 +40,39 @@ interface FinishBatch {
   keys: string[];
   args: (string | number)[];
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+}
+
+/** One trip of a replica's budget lease (budget-lease.ts; the LEASE script says what each field does). */
+export interface LeaseTrip {
+  keyId: string;
+  /** Names the lease's state in Redis; no dots. */
+  leaseId: string;
+  /** The lease's open-set member in Redis now ('' for none). */
+  previousMember: string;
+  /** This trip's number: a retried trip with the same number is applied once. */
+  seq: number;
+  flushNano: number;
+  keepNano: number;
+  wantNano: number;
+  dayLimitNano: number;
+  monthLimitNano: number;
+  day: WindowSpan;
+  month: WindowSpan;
+  nowMs: number;
+  expiresAtMs: number;
+  /** Per mille of a window's free budget one trip may take. */
+  sharePermille: number;
+  tokens?: { limitPerMin: number; want: number; returned: number };
+}
+
+export interface LeaseReply {
+  holdNano: number;
+  /** The hold's open-set member ('' when the hold is 0). */
+  member: string;
+  tokens: number;
+  /** Spent + reserved in each window after the trip (undefined for a replayed trip). */
+  dayUsedUsd: number | undefined;
+  monthUsedUsd: number | undefined;
 }
 
 interface ParsedReservation {
@@ -146,7 +179,8 @@ export class RedisBudgetLedger implements BudgetLedger {
       const [daySpent, monthSpent] = await loadWindowSpendUsd(this.loadSpend, keyId, { day, month });
       reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
     }
-    if (reply[0] === 1) return { ok: true, reservationId: `${member}:${keyId}` };
+    if (reply[0] === 1)
+      return { ok: true, reservationId: `${member}:${keyId}`, dayUsedUsd: nanoToUsd(Number(reply[1])), monthUsedUsd: nanoToUsd(Number(reply[2])) };
     if (reply[0] === 2) return { ok: false, rateLimited: true, retryAfterMs: retryAfterMsFromUs(Number(reply[1])) };
     const window = reply[1] === 'month' ? 'month' : 'day';
     return budgetRejection(window, window === 'day' ? dayLimitNano : monthLimitNano, Number(reply[2]), Number(reply[3]));
@@ -178,6 +212,56 @@ export class RedisBudgetLedger implements BudgetLedger {
     const { day, month } = utcWindows(atMs);
     const keys = this.windowKeys(keyId, String(day.id), String(month.id));
     await ADD_SPENT.run(this.redis, keys.slice(0, 2), [addedNano]);
+  }
+
+  /** Runs one lease trip (budget-lease.ts): flush, resize the hold, take rate-limit tokens; seeds missing windows. */
+  async lease(trip: LeaseTrip): Promise<LeaseReply> {
+    const { keyId, day, month, nowMs } = trip;
+    const keys = [...this.windowKeys(keyId, String(day.id), String(month.id)), `${this.prefix}{${keyId}}:lease:${trip.leaseId}`];
+    const memberPrefix = `${trip.leaseId}-${trip.seq}`;
+    const gcra = trip.tokens && this.rateLimitPrefix !== undefined ? gcraParams(trip.tokens.limitPerMin) : undefined;
+    if (gcra && this.rateLimitPrefix !== undefined) keys.push(rateLimitKey(this.rateLimitPrefix, keyId));
+    const run = (daySeed: number, monthSeed: number): Promise<unknown> =>
+      LEASE.run(this.redis, keys, [
+        trip.previousMember,
+        memberPrefix,
+        trip.flushNano,
+        trip.keepNano,
+        trip.wantNano,
+        trip.dayLimitNano,
+        trip.monthLimitNano,
+        nowMs,
+        // A lease's last trips may come after its windows ended: never a TTL that deletes them.
+        Math.max(WINDOW_GRACE_MS, day.endMs - nowMs + WINDOW_GRACE_MS),
+        Math.max(WINDOW_GRACE_MS, month.endMs - nowMs + WINDOW_GRACE_MS),
+        trip.expiresAtMs,
+        this.markerTtlMs,
+        day.id,
+        month.id,
+        daySeed,
+        monthSeed,
+        trip.seq,
+        trip.sharePermille,
+        gcra ? (trip.tokens?.want ?? 0) : 0,
+        gcra ? (trip.tokens?.returned ?? 0) : 0,
+        msToUs(nowMs),
+        gcra?.intervalUs ?? 0,
+        gcra?.toleranceUs ?? 0,
+      ]);
+    let reply = (await run(this.loadSpend ? -1 : 0, this.loadSpend ? -1 : 0)) as (number | string)[];
+    if (reply[0] === -1 && this.loadSpend) {
+      const [daySpent, monthSpent] = await loadWindowSpendUsd(this.loadSpend, keyId, { day, month });
+      reply = (await run(usdToNano(daySpent), usdToNano(monthSpent))) as (number | string)[];
+    }
+    const hold = String(reply[1]);
+    const used = (v: unknown): number | undefined => (v === undefined ? undefined : nanoToUsd(Number(v)));
+    return {
+      holdNano: Number(hold),
+      member: hold === '0' ? '' : `${memberPrefix}.${hold}.${day.id}.${month.id}`,
+      tokens: Number(reply[2]),
+      dayUsedUsd: used(reply[3]),
+      monthUsedUsd: used(reply[4]),
+    };
   }
 
   private async finish(reservationId: string, actualNano: number): Promise<void> {

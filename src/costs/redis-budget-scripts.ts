@@ -30,18 +30,22 @@ local function sweep(now, dayId, monthId)
   end
 end
 local function num(v) return tonumber(v or '0') or 0 end
+-- Creates a missing window from its seed (the store's spend); false when a seed is needed and is -1.
+local function seedWindows(daySeed, monthSeed)
+  local dayExists = redis.call('EXISTS', KEYS[1]) == 1
+  local monthExists = redis.call('EXISTS', KEYS[2]) == 1
+  if (not dayExists and daySeed == '-1') or (not monthExists and monthSeed == '-1') then return false end
+  if not dayExists then redis.call('HSET', KEYS[1], 's', daySeed, 'r', 0) end
+  if not monthExists then redis.call('HSET', KEYS[2], 's', monthSeed, 'r', 0) end
+  return true
+end
 `;
 
 // KEYS: day, month, open, marker. ARGV: amount, dayLimit, monthLimit, now, dayTtl, monthTtl,
 // expiresAt, markerTtl, member, dayId, monthId, daySeed, monthSeed (-1: ask the caller to load).
 const RESERVE_LUA = `${LUA_HELPERS}
 local function seeded()
-  local dayExists = redis.call('EXISTS', KEYS[1]) == 1
-  local monthExists = redis.call('EXISTS', KEYS[2]) == 1
-  if (not dayExists and ARGV[12] == '-1') or (not monthExists and ARGV[13] == '-1') then return false end
-  if not dayExists then redis.call('HSET', KEYS[1], 's', ARGV[12], 'r', 0) end
-  if not monthExists then redis.call('HSET', KEYS[2], 's', ARGV[13], 'r', 0) end
-  return true
+  return seedWindows(ARGV[12], ARGV[13])
 end
 local function reserve()
   local amount = tonumber(ARGV[1])
@@ -59,7 +63,7 @@ local function reserve()
   redis.call('ZADD', KEYS[3], ARGV[7], ARGV[9])
   redis.call('PEXPIRE', KEYS[3], ARGV[8])
   redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
-  return {1}
+  return {1, ds + dr + amount, ms + mr + amount}
 end
 `;
 
@@ -113,4 +117,73 @@ export const ADD_SPENT = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 's', ARGV[1]) end
 if redis.call('EXISTS', KEYS[2]) == 1 then redis.call('HINCRBY', KEYS[2], 's', ARGV[1]) end
 return 1
+`);
+
+// A replica's budget lease (budget-lease.ts): one open reservation whose amount changes each trip.
+// KEYS: day, month, open, the lease's state hash, then optionally the rate limit's TAT.
+// ARGV: 1 previous member ('' for none), 2 new member's prefix, 3 spend to add (settled under the
+// lease since the last trip), 4 hold to keep whatever the limits (covers what was admitted under the
+// previous hold), 5 extra hold wanted, 6 day limit, 7 month limit (-1: none), 8 now, 9 day TTL,
+// 10 month TTL, 11 expiry of the hold, 12 TTL of the open set and state, 13 day id, 14 month id,
+// 15 day seed, 16 month seed (-1: ask the caller to load), 17 this trip's sequence number, 18 the
+// share (per mille) of a window's free budget one trip may take, 19 rate-limit tokens wanted,
+// 20 tokens given back, 21 now µs, 22 interval µs, 23 tolerance µs.
+// A trip is applied once: a retried trip (same sequence number) answers what the first one did.
+// Returns {1, hold, tokens granted, day used, month used} (a replay: no used) or {-1} (seed needed).
+export const LEASE = new RedisScript(`${LUA_HELPERS}
+local state = redis.call('HMGET', KEYS[4], 'seq', 'hold', 'tokens')
+if state[1] == ARGV[17] then return {1, state[2], state[3]} end
+if not seedWindows(ARGV[15], ARGV[16]) then return {-1} end
+redis.call('PEXPIRE', KEYS[1], ARGV[9])
+redis.call('PEXPIRE', KEYS[2], ARGV[10])
+sweep(ARGV[8], ARGV[13], ARGV[14])
+if ARGV[1] ~= '' and redis.call('ZREM', KEYS[3], ARGV[1]) == 1 then
+  local a = parse(ARGV[1])
+  if a then
+    unhold(KEYS[1], a)
+    unhold(KEYS[2], a)
+  end
+end
+if ARGV[3] ~= '0' then
+  redis.call('HINCRBY', KEYS[1], 's', ARGV[3])
+  redis.call('HINCRBY', KEYS[2], 's', ARGV[3])
+end
+local keep = tonumber(ARGV[4])
+local extra = tonumber(ARGV[5])
+local function room(key, limit)
+  if limit < 0 then return end
+  local free = limit - num(redis.call('HGET', key, 's')) - num(redis.call('HGET', key, 'r')) - keep
+  local share = math.floor(free * tonumber(ARGV[18]) / 1000)
+  if share < extra then extra = share end
+end
+room(KEYS[1], tonumber(ARGV[6]))
+room(KEYS[2], tonumber(ARGV[7]))
+if extra < 0 then extra = 0 end
+local hold = string.format('%.0f', keep + extra)
+if hold ~= '0' then
+  redis.call('HINCRBY', KEYS[1], 'r', hold)
+  redis.call('HINCRBY', KEYS[2], 'r', hold)
+  redis.call('ZADD', KEYS[3], ARGV[11], ARGV[2] .. '.' .. hold .. '.' .. ARGV[13] .. '.' .. ARGV[14])
+  redis.call('PEXPIRE', KEYS[3], ARGV[12])
+end
+local granted = 0
+if KEYS[5] then
+  local now, interval, tolerance = tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23])
+  local stored = redis.call('GET', KEYS[5])
+  local tat = tonumber(stored or now) - tonumber(ARGV[20]) * interval
+  if tat < now then tat = now end
+  granted = math.floor((tolerance - (tat - now)) / interval) + 1
+  if granted > tonumber(ARGV[19]) then granted = tonumber(ARGV[19]) end
+  if granted < 0 then granted = 0 end
+  local nextTat = tat + granted * interval
+  if nextTat > now then
+    redis.call('SET', KEYS[5], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1)
+  elseif stored then
+    redis.call('DEL', KEYS[5])
+  end
+end
+redis.call('HSET', KEYS[4], 'seq', ARGV[17], 'hold', hold, 'tokens', granted)
+redis.call('PEXPIRE', KEYS[4], ARGV[12])
+local function used(key) return num(redis.call('HGET', key, 's')) + num(redis.call('HGET', key, 'r')) end
+return {1, hold, granted, used(KEYS[1]), used(KEYS[2])}
 `);

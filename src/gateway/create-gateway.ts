@@ -17,6 +17,7 @@ import { MemoryBudgetLedger } from '../costs/memory-budget-ledger.ts';
 import { ObservedLengths } from '../optimizer/recommend/observed-lengths.ts';
 import { RollupRefresher } from '../analytics/rollup/rollup-refresher.ts';
 import { RedisBudgetLedger } from '../costs/redis-budget-ledger.ts';
+import { LeasedBudgetLedger } from '../costs/budget-lease.ts';
 import { GatewayMetrics } from '../metrics/metrics.ts';
 import { UpstreamClient } from '../providers/upstream-client.ts';
 import { BreakerRegistry } from '../reliability/circuit-breaker.ts';
@@ -91,9 +92,12 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
   const redisResult = (err: unknown) => (err === undefined ? health.reportOk('redis') : health.reportDown('redis', err));
   const redisDown = () => health.isDown('redis');
   const loadSpend = (keyId: string, sinceMs: number) => store.sumKeySpendSince(keyId, sinceMs);
-  const ledger = redis
+  const redisLedger = redis ? new RedisBudgetLedger({ redis, keyPrefix: redisPrefix, rateLimitKeyPrefix: redisPrefix, loadSpend }) : undefined;
+  const leased =
+    redisLedger && resilience.budget_lease_ttl_ms > 0 ? new LeasedBudgetLedger({ shared: redisLedger, leaseTtlMs: resilience.budget_lease_ttl_ms }) : undefined;
+  const ledger = redisLedger
     ? new FallbackBudgetLedger({
-        shared: new RedisBudgetLedger({ redis, keyPrefix: redisPrefix, rateLimitKeyPrefix: redisPrefix, loadSpend }),
+        shared: leased ?? redisLedger,
         loadSpend,
         share: resilience.redis_fallback_share,
         sharedDown: redisDown,
@@ -231,6 +235,8 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       if (!(await gateway.inFlight.drained(SHUTDOWN_DRAIN_MS))) {
         logger.warn({ inFlight: gateway.inFlight.size }, 'shutdown: requests still in flight after the drain timeout');
       }
+      // Returns this replica's leases (their spend flushed) so other replicas need not wait for their TTL.
+      await leased?.close().catch((err: unknown) => logger.warn({ err }, 'shutdown: budget leases not returned; they expire on their own'));
       // Grades in progress write their call rows through the writer: finish them first.
       await gateway.judge?.close();
       await alerts.stop();

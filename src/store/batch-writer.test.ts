@@ -111,6 +111,27 @@ describe.each(TEST_BACKENDS)('BatchWriter on $name', (backend) => {
     expect(() => writer.enqueueRequest(makeRequestRow())).toThrow(/closed/);
   });
 
+  it('starts a flush before the timer when one kind of row fills a batch, not the kinds together', async () => {
+    const writer = newWriter(store, { batchSize: 4, flushIntervalMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      const request = makeRequestRow();
+      void writer.enqueueRequest(request);
+      void writer.enqueueDecision(makeDecisionRow(request.id));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(writer.counters.flushes).toBe(0);
+    expect(writer.counters.queued).toBe(6);
+
+    void writer.enqueueRequest(makeRequestRow());
+    await vi.waitFor(
+      async () => {
+        expect(writer.counters.flushes).toBe(1);
+        expect(await store.countRequests()).toBe(4);
+      },
+      { timeout: 15_000, interval: 10 },
+    );
+  });
+
   it('flushes on its timer', async () => {
     const writer = newWriter(store, { batchSize: 1_000, flushIntervalMs: 10 });
     void writer.enqueueRequest(makeRequestRow());

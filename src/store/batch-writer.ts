@@ -11,7 +11,11 @@ export interface BatchWriterLogger {
 }
 
 export interface BatchWriterOptions {
-  /** Rows of each kind per transaction; reaching it also starts a flush before the timer. */
+  /**
+   * Rows of each kind per transaction; one kind reaching it also starts a flush before the timer (a
+   * routed request's decision row does not halve the batch: larger commits rewrite the indexes'
+   * leaf pages once for more rows).
+   */
   batchSize?: number;
   flushIntervalMs?: number;
   /** Past this many queued rows, enqueue returns a promise that resolves once the queue drains below it. */
@@ -197,7 +201,7 @@ export class BatchWriter {
     if (this.closed) throw new Error('BatchWriter is closed');
     queue.push(row);
     const queued = this.queuedRows();
-    if (queued >= this.batchSize || queued > this.maxQueue) this.pumpInBackground();
+    if (queue.length >= this.batchSize || queued > this.maxQueue) this.pumpInBackground();
     if (queued > this.maxQueue) {
       return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
