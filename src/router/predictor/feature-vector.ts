@@ -25,8 +25,10 @@ export function featureCount(layout: FeatureLayout): number {
 export function toSparseVector(features: PromptFeatures, taskType: TaskType, layout: FeatureLayout): SparseVector {
   const hashed = features.hashedIdx.length;
   const n = hashed + layout.dense.length + 1;
-  const idx = new Uint32Array(n);
-  const val = new Float32Array(n);
+  // Both halves are views of one buffer: one allocation per prompt instead of two.
+  const buffer = new ArrayBuffer(8 * n);
+  const idx = new Uint32Array(buffer, 0, n);
+  const val = new Float32Array(buffer, 4 * n, n);
   idx.set(features.hashedIdx);
   val.set(features.hashedVal);
   let k = hashed;
