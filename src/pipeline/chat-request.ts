@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { selectTechnique } from '../optimizer/optillm-conventions.ts';
-import type { ChatRequest } from '../providers/chat-schema.ts';
+import type { ChatCompletion, ChatRequest } from '../providers/chat-schema.ts';
 import { SSE_RESPONSE_HEADERS } from '../providers/sse.ts';
 import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
 import { errors, GatewayError } from '../util/errors.ts';
@@ -18,7 +18,7 @@ import { finishTiming, type RequestRecord } from './request-record.ts';
 import { gatewayHeaders, recordBeforeAnswer, recordDecision, recordRequest } from './request-log.ts';
 import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion, storeStreamed, type CacheTicket } from './serve-from-cache.ts';
 import { pipeStream, type StreamResult } from './stream-completion.ts';
-import { keepToolCallSignal } from './tool-call-signal.ts';
+import { keepToolCallSignal, type AnsweredToolCall } from './tool-call-signal.ts';
 import { decisionAttributes } from './trace-spans.ts';
 import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from './upstream-attempts.ts';
 
@@ -153,20 +153,14 @@ async function completeOnce({ g, reply, body, plan, signal, cache, format }: Com
   const outcome = await callPlan(g, reply.request, body, plan, attemptCompletion, signal);
   const { completion, usage } = outcome.value;
   const target = outcome.target;
-  const outputText = completion.choices
-    .map((c) => (c.message.content ?? '') + (c.message.tool_calls ?? []).map((t) => t.function?.arguments ?? '').join(''))
-    .join('');
+  const { outputText, toolCalls } = answerParts(completion.choices);
   const settled = accountUsage(record, target, body, usage, outputText);
   completion.usage = toOpenAIUsage(settled);
   completion.model = target.model.id;
   record.row.finish_reason = completion.choices[0]?.finish_reason ?? null;
   if (g.config.server.log_content) record.row.response_text = outputText;
   keepJudgeContent(g, record, body.messages, outputText);
-  keepToolCallSignal(
-    record,
-    body.tools,
-    completion.choices.flatMap((c) => c.message.tool_calls ?? []),
-  );
+  keepToolCallSignal(record, body.tools, toolCalls);
   record.row.status = 200;
   g.liveStats.record(target.model.id, {
     ttftMs: Number(record.upstreamNs) / 1e6,
@@ -179,6 +173,24 @@ async function completeOnce({ g, reply, body, plan, signal, cache, format }: Com
   if (g.config.resilience.durable_writes) await recordBeforeAnswer(g, record);
   reply.header('content-type', 'application/json').send(JSON.stringify(format.answer(completion, settled, record.row.cost_usd, record.row.id)));
   storeCompletion(g, cache, completion, target, record);
+}
+
+const NO_TOOL_CALLS: readonly AnsweredToolCall[] = [];
+
+/** The answer's text (every choice's content and tool-call arguments, in order) and its tool calls, in one pass. */
+function answerParts(choices: ChatCompletion['choices']): { outputText: string; toolCalls: readonly AnsweredToolCall[] } {
+  let outputText = '';
+  let toolCalls: AnsweredToolCall[] | undefined;
+  for (const c of choices) {
+    outputText += c.message.content ?? '';
+    const calls = c.message.tool_calls;
+    if (!calls) continue;
+    for (const t of calls) {
+      outputText += t.function?.arguments ?? '';
+      (toolCalls ??= []).push(t);
+    }
+  }
+  return { outputText, toolCalls: toolCalls ?? NO_TOOL_CALLS };
 }
 
 async function streamCompletion({ g, req, reply, body, plan, signal, cache, format }: CompletionCall): Promise<void> {

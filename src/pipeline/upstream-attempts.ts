@@ -13,12 +13,15 @@ import type { RequestRecord } from './request-record.ts';
  * providers so tests and demos can exercise retries, fallbacks and cut streams end to end.
  */
 export function simControlHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith('x-sim-') && typeof value === 'string') out[name] = value;
+  let out: Record<string, string> | undefined;
+  // No entries array per request; most requests carry no x-sim-* header and share one empty object.
+  for (const name in headers) {
+    const value = headers[name];
+    if (name.startsWith('x-sim-') && typeof value === 'string') (out ??= {})[name] = value;
   }
-  return out;
+  return out ?? NO_SIM_HEADERS;
 }
+const NO_SIM_HEADERS: Record<string, string> = Object.freeze({});
 
 /** What every upstream call of one request shares, whatever its endpoint. */
 export interface UpstreamCallContext {

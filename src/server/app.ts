@@ -72,7 +72,9 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
 
   app.decorateRequest('record', null as unknown as RequestRecord);
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Callback style: only authentication may wait (on the key store), and fastify settles a returned
+  // promise with extra turns; the rest of the hook is synchronous.
+  app.addHook('onRequest', (req, reply, done) => {
     // The matched route pattern, not the raw URL: `/%61dmin/keys` routes to `/admin/keys` and must be
     // authorized as it. Unmatched URLs (404s) fall back to the decoded path.
     const path = req.routeOptions.url ?? decodePath(req.url);
@@ -82,10 +84,14 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
     else startRequestTrace(gateway(), req, reply, path);
     if (drain.isDraining()) {
       reply.header('connection', 'close');
-      throw drainingError();
+      done(drainingError());
+      return;
     }
-    if (PUBLIC_ROUTES.has(path)) return;
-    await authenticate(gateway(), req, path);
+    if (PUBLIC_ROUTES.has(path)) {
+      done();
+      return;
+    }
+    authenticate(gateway(), req, path).then(() => done(), done);
   });
 
   app.setErrorHandler(errorReply(gateway, (e) => e.toBody()));
