@@ -152,3 +152,36 @@ describe('budget leases', () => {
     expect(spent.reservedUsd).toBeCloseTo(0.1, 9);
   });
 });
+
+describe('budget leases, a settle above its reservation', () => {
+  it('keeps the overage in Redis and the hold over what is still in flight', async () => {
+    const [{ ledger }] = replicas(1) as [ReturnType<typeof replicas>[number]];
+    const limits = { dailyUsd: 1 };
+    for (let i = 0; i < 2; i++) {
+      const warm = await ledger.reserve('k', 0.01, limits, Date.now());
+      if (warm.ok) await ledger.settle(warm.reservationId, 0.01);
+    }
+    await turns(20);
+    expect(ledger.leaseCount).toBe(1);
+    // Served from the lease: $0.15 in flight.
+    const big = await ledger.reserve('k', 0.1, limits, Date.now());
+    const small = await ledger.reserve('k', 0.05, limits, Date.now());
+    if (!big.ok || !small.ok) throw new Error('expected both admitted');
+    await turns(20);
+    // The upstream reported more than was reserved: $0.70 over, more than the lease's spare. Before the
+    // fix the lease's next hold went negative: Redis's reserved amount stayed at -$0.17 for the day.
+    await ledger.settle(big.reservationId, 0.8);
+    await turns(20);
+    const during = await ledger.spent('k', Date.now());
+    expect(during.dayUsd).toBeCloseTo(0.82, 9);
+    // What Redis counts as used still covers the request in flight.
+    expect(during.dayUsd + during.reservedUsd).toBeGreaterThanOrEqual(0.87 - 1e-9);
+    await ledger.settle(small.reservationId, 0.05);
+    await ledger.close();
+    const after = await ledger.spent('k', Date.now());
+    expect(after.dayUsd).toBeCloseTo(0.87, 9);
+    expect(after.reservedUsd).toBe(0);
+    // $0.13 is left: 13 requests of $0.01, as without leases.
+    expect(await spendUntilRefused(ledger, 0.01, 1)).toBe(13);
+  });
+});

@@ -377,7 +377,9 @@ export class LeasedBudgetLedger implements SharedLedger {
     lease.flushingNano = flushNano;
     // While a shrinking trip is out, admissions stop at what is already admitted.
     if (returning) lease.capNano = lease.inFlightNano + flushNano;
-    const keepNano = lease.capNano - flushNano;
+    // What settled came out of the hold; a settle above its reservation (the upstream's count beat
+    // the estimate) can take more than the hold's spare, and the requests still in flight stay covered.
+    const keepNano = Math.max(lease.inFlightNano, lease.capNano - flushNano);
     const wantNano = returning ? 0 : Math.max(0, this.targetNano(lease) - (keepNano - lease.inFlightNano));
     let tokens: LeaseTrip['tokens'];
     if (lease.limitPerMin !== undefined) {

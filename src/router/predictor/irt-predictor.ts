@@ -1,10 +1,14 @@
 import type { ModelConfig, TaskType } from '../../config/schema.ts';
 import type { PromptAnalysis, PromptFeatures, PromptTrust, QualityPredictor } from '../types.ts';
 import { abilityFromPrior, sigmoid, type TypicalPrompts } from './ability.ts';
-import { dot, featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
+import { featureCount, toSparseVector, type FeatureLayout, type SparseVector } from './feature-vector.ts';
 import { coarseInputs, coarseLogit, type CoarseHead } from './coarse-logistic.ts';
 import { decodeFloats, type PredictorFile } from './model-file.ts';
-import { idfNorm, ridgeDeviation, type RidgeHead } from './ridge-head.ts';
+import { idfNorm } from './ridge-head.ts';
+import { interleaveHeads, interleavedDots, type InterleavedHeads } from './interleaved-heads.ts';
+import { ServingItem, type PromptItem } from './serving-item.ts';
+
+export type { PromptItem } from './serving-item.ts';
 import { textVectorOf } from './fit-ridge.ts';
 import { familiesOf, imputeCoarseTaskWeights, sharedTaskShift } from './sparse-tasks.ts';
 import { maxOf, noveltyOf, percentileOf } from './novelty.ts';
@@ -38,33 +42,21 @@ interface KnownModel {
   thetaBase: number;
   theta: Map<string, number>;
   rows: Map<string, number>;
-  residual: { bias: number; weights: Float32Array } | null;
+  /** Column of this model's residual head in `residualHeads` (−1: none) and its bias. */
+  residualColumn: number;
+  residualBias: number;
   plattScale: number;
   plattOffset: number;
   plattByTask: Map<string, { scale: number; offset: number }>;
   coarse: CoarseHead | null;
-  ridge: RidgeHead | null;
+  /** Column of this model's ridge head in `ridgeHeads` (−1: none). */
+  ridgeColumn: number;
   /** Column of this model's text ridge head in the interleaved text weights (−1: none). */
   textColumn: number;
   /** Correctness sources it was trained on (links it to a family of comparable models). */
   sources: readonly string[];
   /** Per task type, the shift its family shows (applied when the model lacks rows of that type). */
   taskShift: Map<string, number>;
-}
-
-/** Difficulty b(x) and discrimination a(x) of one prompt. */
-export interface PromptItem {
-  x: SparseVector;
-  /** Dense + task inputs of the coarse heads (φ_d). */
-  coarse: Float64Array;
-  /** 1/‖idf ∘ x_hashed‖ for the ridge heads (0 without them). */
-  ridgeScale: number;
-  /** Every known model's text ridge deviation w'_m·x̃_t, by text column (null when not needed). */
-  textDeviation: Float64Array | null;
-  difficulty: number;
-  discrimination: number;
-  /** Trust in the per-prompt part, 0–1: the share of training prompts more novel than this one. */
-  trust: number;
 }
 
 /**
@@ -85,10 +77,13 @@ export class IrtQualityPredictor implements QualityPredictor {
   readonly version: string;
   readonly layout: FeatureLayout;
   readonly typical: TypicalPrompts;
-  private readonly difficultyW: Float32Array;
+  /** Difficulty (column 0) and discrimination (column 1) weights side by side: one pass per prompt. */
+  private readonly itemHeads: InterleavedHeads;
   private readonly difficultyBias: number;
-  private readonly discriminationW: Float32Array;
   private readonly discriminationBias: number;
+  /** Every known model's residual head, and its ridge head on the shared buckets (interleaved-heads.ts). */
+  private readonly residualHeads: InterleavedHeads;
+  private readonly ridgeHeads: InterleavedHeads;
   private readonly models = new Map<string, KnownModel>();
   private readonly quantiles: readonly number[];
   private readonly defaultAbility: number;
@@ -130,10 +125,14 @@ export class IrtQualityPredictor implements QualityPredictor {
     this.textIdf = file.ridge?.textIdf && this.textBuckets > 0 ? decodeFloats(file.ridge.textIdf, this.textBuckets) : null;
     this.ridgeShareDefault = file.ridge?.share.default ?? 0;
     this.ridgeShareByTask = new Map(Object.entries(file.ridge?.share.byTask ?? {}));
-    this.difficultyW = decodeFloats(file.difficulty.weights, n);
+    // Column 2: the ridge idf (0 past the buckets), so the ridge heads' scale comes from the same pass.
+    const idfColumn = new Float32Array(n);
+    if (this.ridgeIdf) idfColumn.set(this.ridgeIdf);
+    this.itemHeads = interleaveHeads([decodeFloats(file.difficulty.weights, n), decodeFloats(file.discrimination.weights, n), idfColumn], n);
     this.difficultyBias = file.difficulty.bias;
-    this.discriminationW = decodeFloats(file.discrimination.weights, n);
     this.discriminationBias = file.discrimination.bias;
+    const residuals: Float32Array[] = [];
+    const ridges: Float32Array[] = [];
     const textEntries = this.textIdf ? Object.entries(file.models).filter(([, m]) => m.ridgeText) : [];
     this.textColumns = textEntries.length;
     this.textWeights = textEntries.length > 0 ? new Float32Array(this.textBuckets * textEntries.length) : null;
@@ -145,22 +144,27 @@ export class IrtQualityPredictor implements QualityPredictor {
     });
     let baseSum = 0;
     for (const [id, m] of Object.entries(file.models)) {
+      if (m.residual) residuals.push(decodeFloats(m.residual.weights, n));
+      if (m.ridge && this.ridgeIdf) ridges.push(decodeFloats(m.ridge, this.layout.buckets));
       this.models.set(id, {
         thetaBase: m.thetaBase,
         theta: new Map(Object.entries(m.theta)),
         rows: new Map(Object.entries(m.rows)),
-        residual: m.residual ? { bias: m.residual.bias, weights: decodeFloats(m.residual.weights, n) } : null,
+        residualColumn: m.residual ? residuals.length - 1 : -1,
+        residualBias: m.residual?.bias ?? 0,
         plattScale: m.platt.scale,
         plattOffset: m.platt.offset,
         plattByTask: new Map(Object.entries(m.platt.byTask ?? {})),
         coarse: m.coarse ? { bias: m.coarse.bias, weights: Float64Array.from(decodeFloats(m.coarse.weights, coarseWidth)) } : null,
-        ridge: m.ridge && this.ridgeIdf ? { weights: decodeFloats(m.ridge, this.layout.buckets) } : null,
+        ridgeColumn: m.ridge && this.ridgeIdf ? ridges.length - 1 : -1,
         textColumn: textColumn.get(id) ?? -1,
         sources: m.sources ?? [],
         taskShift: new Map(),
       });
       baseSum += m.thetaBase;
     }
+    this.residualHeads = interleaveHeads(residuals, n);
+    this.ridgeHeads = interleaveHeads(ridges, this.layout.buckets);
     this.defaultAbility = this.models.size > 0 ? baseSum / this.models.size : 0;
     this.shareSparseTaskEffects();
     this.typical = file.typicalPrompts;
@@ -215,14 +219,39 @@ export class IrtQualityPredictor implements QualityPredictor {
     const last = this.lastItem;
     if (last && last.features === features && last.taskType === taskType) return last.item;
     const x = toSparseVector(features, taskType, this.layout);
-    const difficulty = dot(this.difficultyW, x) + this.difficultyBias;
-    const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, dot(this.discriminationW, x) + this.discriminationBias));
-    const base = this.layout.dense.length + this.layout.taskTypes.length;
-    const coarse = coarseInputs(x, this.layout, new Float64Array(base));
+    // One pass for b(x), a(x) and the ridge heads' ‖idf ∘ x_hashed‖: the same sums, term for term, as
+    // dot(difficulty), dot(discrimination) and idfNorm on their own arrays.
+    const weights = this.itemHeads.weights;
+    const buckets = this.layout.buckets;
+    let b = 0;
+    let a = 0;
+    let sq = 0;
+    for (let i = 0; i < x.idx.length; i++) {
+      const j = x.idx[i]!;
+      const v = x.val[i]!;
+      const row = j * 3;
+      b += weights[row]! * v;
+      a += weights[row + 1]! * v;
+      if (j < buckets) {
+        const t = weights[row + 2]! * v;
+        sq += t * t;
+      }
+    }
+    const difficulty = b + this.difficultyBias;
+    const logA = Math.max(-LOG_A_LIMIT, Math.min(LOG_A_LIMIT, a + this.discriminationBias));
+    const coarse = coarseInputs(x, this.layout, new Float64Array(this.layout.dense.length + this.layout.taskTypes.length));
     const ridged = this.ridgeShare(taskType) > 0;
-    const ridgeScale = this.ridgeIdf && ridged ? idfNorm(x, this.ridgeIdf, this.layout.buckets) : 0;
-    const textDeviation = ridged ? this.textDeviations(textVectorOf(features)) : null;
-    const item = { x, coarse, ridgeScale, textDeviation, difficulty, discrimination: Math.exp(logA), trust: this.trustOf(features, x) };
+    const ridgeScale = this.ridgeIdf && ridged && sq > 0 ? 1 / Math.sqrt(sq) : 0;
+    const item = new ServingItem(
+      x,
+      coarse,
+      ridgeScale,
+      difficulty,
+      Math.exp(logA),
+      this.trustOf(features, x),
+      ridged ? textVectorOf(features) : null,
+      this.textDeviationsOf,
+    );
     this.lastItem = { features, taskType, item };
     return item;
   }
@@ -270,11 +299,13 @@ export class IrtQualityPredictor implements QualityPredictor {
     const known = this.knownModel(model);
     const base = known?.coarse ? coarseLogit(known.coarse, item.coarse) : 0;
     const p = this.irtProbability(item, taskType, model, known, base);
-    if (!known?.ridge || !known.coarse) return p;
+    if (!known || known.ridgeColumn < 0 || !known.coarse) return p;
     const beta = this.ridgeShare(taskType) * Math.min(1, (known.rows.get(taskType) ?? 0) / RIDGE_FULL_ROWS);
     if (beta === 0) return p;
     const level = sigmoid(base);
-    let deviation = ridgeDeviation(known.ridge, item.x, item.ridgeScale, this.layout.buckets);
+    // w_m · x̃ (ridge-head.ts ridgeDeviation), from every model's product at once.
+    const scale = item.ridgeScale;
+    let deviation = scale === 0 ? 0 : this.ridgeDots(item)[known.ridgeColumn]! * scale;
     if (known.textColumn >= 0 && item.textDeviation) deviation += item.textDeviation[known.textColumn]!;
     const ridge = clamp(level + deviation, RIDGE_FLOOR, 1 - RIDGE_FLOOR);
     return (1 - beta) * p + beta * ridge;
@@ -283,6 +314,20 @@ export class IrtQualityPredictor implements QualityPredictor {
   private knownModel(model: ModelQualityRef): KnownModel | undefined {
     return this.models.get(model.id) ?? (model.upstream_model ? this.models.get(model.upstream_model) : undefined);
   }
+
+  /** w_m · φ(x) of every residual head, computed once per item (a catalog of unknown models never needs it). */
+  private residualDots(item: PromptItem): Float64Array {
+    if (item instanceof ServingItem) return (item.residualDots ??= interleavedDots(this.residualHeads, item.x, new Float64Array(this.residualHeads.width)));
+    return interleavedDots(this.residualHeads, item.x, new Float64Array(this.residualHeads.width));
+  }
+
+  /** Σ_j w_m,j · x_j over the shared buckets for every ridge head (times ridgeScale: w_m · x̃). */
+  private ridgeDots(item: PromptItem): Float64Array {
+    if (item instanceof ServingItem) return (item.ridgeDots ??= interleavedDots(this.ridgeHeads, item.x, new Float64Array(this.ridgeHeads.width)));
+    return interleavedDots(this.ridgeHeads, item.x, new Float64Array(this.ridgeHeads.width));
+  }
+
+  private readonly textDeviationsOf = (text: SparseVector): Float64Array | null => this.textDeviations(text);
 
   /** w'_m · x̃_t for every model with a text head, in one pass over the prompt's text buckets. */
   private textDeviations(text: SparseVector): Float64Array | null {
@@ -311,7 +356,7 @@ export class IrtQualityPredictor implements QualityPredictor {
     const theta = this.resolveAbility(known, taskType, model);
     let z = item.discrimination * (theta - item.difficulty);
     if (!known) return sigmoid(z);
-    if (known.residual) z += dot(known.residual.weights, item.x) + known.residual.bias;
+    if (known.residualColumn >= 0) z += this.residualDots(item)[known.residualColumn]! + known.residualBias;
     const byTask = known.plattByTask.get(taskType);
     const full = byTask ? byTask.scale * z + byTask.offset : known.plattScale * z + known.plattOffset;
     if (!known.coarse) return sigmoid(full);
