@@ -207,7 +207,8 @@ export class LeasedBudgetLedger implements SharedLedger {
     if (amount > lease.maxAmountNano) lease.maxAmountNano = amount;
     lease.lastAdmitMs = this.now();
     // Top up before it runs dry: at half the target, or half the tokens.
-    if (free - amount < this.targetNano(lease) / 2 || (lease.limitPerMin !== undefined && lease.tokens < lease.maxTokens / 2)) this.schedule(lease, true);
+    if (free - amount < this.targetNano(lease) / 2 || (lease.limitPerMin !== undefined && lease.tokens < this.targetTokens(lease) / 2))
+      this.schedule(lease, true);
     const reservationId = `${timeOrderedId(nowMs)}:${keyId}`;
     this.reservations.set(reservationId, { lease, amountNano: amount });
     return { ok: true, reservationId, dayUsedUsd: lease.dayUsedUsd, monthUsedUsd: lease.monthUsedUsd };
@@ -288,6 +289,11 @@ export class LeasedBudgetLedger implements SharedLedger {
   /** A free amount worth holding: 16 of the largest request seen, or 4 trips' worth of recent demand. */
   private targetNano(lease: Lease): number {
     return Math.max(16 * lease.maxAmountNano, 4 * lease.admittedNano);
+  }
+
+  /** Rate-limit tokens worth holding: 16, or 4 trips' worth of recent requests, never more than `maxTokens`. */
+  private targetTokens(lease: Lease): number {
+    return Math.min(lease.maxTokens, Math.max(16, 4 * lease.admittedCount));
   }
 
   /**
@@ -379,7 +385,7 @@ export class LeasedBudgetLedger implements SharedLedger {
     if (lease.limitPerMin !== undefined) {
       const returned = returning ? lease.tokens : 0;
       lease.tokens -= returned;
-      const want = returning ? 0 : Math.max(0, Math.min(lease.maxTokens, Math.max(16, 4 * lease.admittedCount)) - lease.tokens);
+      const want = returning ? 0 : Math.max(0, this.targetTokens(lease) - lease.tokens);
       tokens = { limitPerMin: lease.limitPerMin, want, returned };
     }
     lease.admittedNano = 0;

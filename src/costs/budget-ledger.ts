@@ -139,9 +139,15 @@ export function budgetRejection(window: BudgetWindow, limitNano: number, spentNa
   return { ok: false, window, limitUsd: nanoToUsd(limitNano), spentUsd: nanoToUsd(spentNano), reservedUsd: nanoToUsd(reservedNano) };
 }
 
+/** The last day's windows: every reservation asks, and a day has one answer (callers only read it). */
+let lastWindows: { day: WindowSpan; month: WindowSpan } | undefined;
+
 /** The day and month windows `nowMs` falls in. */
 export function utcWindows(nowMs: number): { day: WindowSpan; month: WindowSpan } {
-  return { day: utcDayWindow(nowMs), month: utcMonthWindow(nowMs) };
+  if (lastWindows && nowMs >= lastWindows.day.startMs && nowMs < lastWindows.day.endMs) return lastWindows;
+  const windows = { day: utcDayWindow(nowMs), month: utcMonthWindow(nowMs) };
+  lastWindows = windows;
+  return windows;
 }
 
 /** A key's settled spend in USD since the start of each window, from the store: what a ledger seeds a key with. */

@@ -46,15 +46,25 @@ export async function reserveBudget(
   return reserveBudgetUsd(g, record, amountUsd, worstCase);
 }
 
-/** What a request reserves: the most it can cost on any of its targets, and what that is made of. */
-function worstCaseReservation(body: ChatRequest, targets: readonly UpstreamTarget[]): { amountUsd: number; worstCase: string | undefined } {
+/** What a request reserves: the most it can cost on any of its targets, and what that is made of (for a refusal's message). */
+function worstCaseReservation(body: ChatRequest, targets: readonly UpstreamTarget[]): { amountUsd: number; worstCase: () => string } {
   const promptTokens = countMessageTokens(body.messages, body.tools);
   const choices = body.n ?? 1;
   const requestedMaxTokens = body.max_completion_tokens ?? body.max_tokens ?? undefined;
-  const inputOf = (t: UpstreamTarget): ReservationInput => ({ promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider });
-  const amountUsd = mostCostUsd(targets, (t) => reservationUsd(inputOf(t)));
-  const dearest = targets.find((t) => reservationUsd(inputOf(t)) === amountUsd);
-  return { amountUsd, worstCase: dearest ? worstCaseText(inputOf(dearest), dearest.model.id) : undefined };
+  let amountUsd = 0;
+  let dearest: ReservationInput | undefined;
+  let dearestId = '';
+  for (const t of targets) {
+    const input: ReservationInput = { promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider };
+    const usd = reservationUsd(input);
+    if (dearest === undefined || usd > amountUsd) {
+      amountUsd = Math.max(amountUsd, usd);
+      dearest = input;
+      dearestId = t.model.id;
+    }
+  }
+  // Only a refusal reads it: the text is built then, not for every request.
+  return { amountUsd, worstCase: () => (dearest ? worstCaseText(dearest, dearestId) : DEFAULT_WORST_CASE) };
 }
 
 /** The most a request can cost on whichever candidate answers: the dearest target's bound (`costOf`). */
@@ -75,7 +85,12 @@ function worstCaseText(input: ReservationInput, modelId: string): string {
 }
 
 /** Reserves a given amount against the calling key's budgets (no-op for keys without one); throws 429 when it does not fit. */
-export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amountUsd: number, worstCase = DEFAULT_WORST_CASE): Promise<Reservation | undefined> {
+export async function reserveBudgetUsd(
+  g: Gateway,
+  record: RequestRecord,
+  amountUsd: number,
+  worstCase: () => string = () => DEFAULT_WORST_CASE,
+): Promise<Reservation | undefined> {
   const key = record.key;
   const limits = budgetLimitsOf(key);
   if (!key || !limits) return undefined;
@@ -88,14 +103,14 @@ export async function reserveBudgetUsd(g: Gateway, record: RequestRecord, amount
 }
 
 /** A reservation the ledger answered: a 429 naming the window when refused, else held. */
-function admitReservation(keyId: string, verdict: ReserveResult, amountUsd: number, worstCase: string): Reservation {
+function admitReservation(keyId: string, verdict: ReserveResult, amountUsd: number, worstCase: () => string): Reservation {
   if (!verdict.ok)
     throw errors.budgetExceeded({
       window: verdict.window,
       limitUsd: verdict.limitUsd,
       usedUsd: verdict.spentUsd + verdict.reservedUsd,
       requestUsd: amountUsd,
-      worstCase,
+      worstCase: worstCase(),
     });
   // The ledger holds the reservation; its one row (the audit trail) is written when it settles or is
   // released (writeReservationRow), so a keyed request logs one reservation row, not two.
@@ -162,7 +177,7 @@ export async function rateLimitThenReserve(
     const { amountUsd, worstCase } = worstCaseReservation(body, targets);
     const verdict = await g.ledger.reserveAfterRateLimit(key.id, amountUsd, limits, Date.now(), key.rpm_limit);
     if (verdict && 'rateLimited' in verdict) throw errors.rateLimited(key.rpm_limit, verdict.retryAfterMs);
-    if (verdict) return admitReservation(key.id, verdict, amountUsd, worstCase ?? DEFAULT_WORST_CASE);
+    if (verdict) return admitReservation(key.id, verdict, amountUsd, worstCase);
   }
   const limited = enforceRateLimit(g, record);
   const reserving = reserveBudget(g, record, body, targets);
