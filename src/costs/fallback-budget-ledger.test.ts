@@ -89,4 +89,34 @@ describe('FallbackBudgetLedger', () => {
     expect(results).toEqual([]);
     expect(ledger.unsyncedSettlements).toBe(0);
   });
+
+  it('releases the hold it hands to Redis when the request settled while the hand-over was on its way', async () => {
+    const { shared, state } = fakeShared(() => 0);
+    let handOver: (() => void) | undefined;
+    const ledger = new FallbackBudgetLedger({
+      shared: {
+        ...shared,
+        // The hand-over's reserve (no limits) answers only when the test says so.
+        reserve: async (keyId, amountUsd, limits, nowMs) => {
+          if (limits.dailyUsd === undefined) await new Promise<void>((resolve) => (handOver = resolve));
+          return shared.reserve(keyId, amountUsd, limits, nowMs);
+        },
+      },
+      loadSpend: async () => 0,
+      share: 0.5,
+      sharedDown: () => state.down,
+      onSharedResult: () => undefined,
+    });
+    state.down = true;
+    const local = await ledger.reserve('k', 0.3, { dailyUsd: 1 }, NOW);
+    if (!local.ok) throw new Error('expected the local reservation');
+    state.down = false;
+    const recovered = ledger.sharedRecovered();
+    await ledger.settle(local.reservationId, 0.3);
+    handOver?.();
+    await recovered;
+    // The request is settled (its $0.30 added to Redis): no hold of it may stay in Redis.
+    expect(state.added).toEqual([0.3]);
+    expect((await shared.spent('k', NOW)).reservedUsd).toBe(0);
+  });
 });

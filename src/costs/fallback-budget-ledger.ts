@@ -161,12 +161,15 @@ export class FallbackBudgetLedger implements BudgetLedger {
    * were admitted), so Redis does not admit their budget to other requests again.
    */
   private async handOverHolds(): Promise<void> {
-    const open = [...this.localReservations.values()].filter((r) => r.sharedId === undefined);
+    const open = [...this.localReservations].filter(([, r]) => r.sharedId === undefined);
     await Promise.all(
-      open.map(async (local) => {
+      open.map(async ([id, local]) => {
         try {
           const held = await this.opts.shared.reserve(local.keyId, local.amountUsd, {}, local.createdAtMs);
-          if (held.ok) local.sharedId = held.reservationId;
+          if (!held.ok) return;
+          // Settled or released locally while the hold was on its way: nothing will settle this hold.
+          if (this.localReservations.get(id) === local) local.sharedId = held.reservationId;
+          else await this.opts.shared.release(held.reservationId);
         } catch (err) {
           this.opts.onSharedResult(err);
         }
