@@ -78,18 +78,6 @@ export function encodeDecisionRow(row: DecisionRow): DecisionTable {
   };
 }
 
-export function encodeReservationRow(row: BudgetReservationRow): BudgetReservationRow {
-  return {
-    id: row.id,
-    key_id: row.key_id,
-    request_id: row.request_id,
-    created_at: row.created_at,
-    reserved_usd: row.reserved_usd,
-    settled_usd: row.settled_usd,
-    status: row.status,
-  };
-}
-
 export function encodeApiKeyRow(row: ApiKeyRow): ApiKeyRow {
   return {
     id: row.id,
