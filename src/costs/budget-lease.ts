@@ -1,8 +1,10 @@
-import type { BudgetLimits, KeySpend, RateLimitedReserveResult, ReserveResult, WindowSpan } from './budget-ledger.ts';
+import type { BudgetLimits, KeySpend, RateLimitedReserveResult, ReserveResult } from './budget-ledger.ts';
 import { amountNano, limitNano, reservationNano, utcWindows } from './budget-ledger.ts';
 import type { SharedLedger } from './fallback-budget-ledger.ts';
 import type { LeaseTrip, RedisBudgetLedger } from './redis-budget-ledger.ts';
 import { timeOrderedId } from '../util/time-ordered-id.ts';
+import type { Lease, LeasedReservation } from './budget-lease-state.ts';
+import { leaseKey } from './budget-lease-state.ts';
 
 /**
  * Per-replica budget leases over the Redis ledger: a replica serving a busy key reserves a slice of
@@ -38,53 +40,6 @@ export interface LeasedBudgetLedgerOptions {
   /** Per mille of a window's free budget one trip may add to a lease. */
   sharePermille?: number;
   nowMs?: () => number;
-}
-
-interface Lease {
-  mapKey: string;
-  keyId: string;
-  leaseId: string;
-  day: WindowSpan;
-  month: WindowSpan;
-  dayLimitNano: number;
-  monthLimitNano: number;
-  /** Rate limit served from tokens, or undefined (a budget-only lease). */
-  limitPerMin: number | undefined;
-  maxTokens: number;
-  seq: number;
-  member: string;
-  /** Admissions stop at this (the hold, or less while a shrinking trip is out). */
-  capNano: number;
-  inFlightNano: number;
-  unflushedNano: number;
-  flushingNano: number;
-  tokens: number;
-  /** What Redis said each window used at the last trip (passed on with every admission). */
-  dayUsedUsd: number | undefined;
-  monthUsedUsd: number | undefined;
-  /** Admitted since the last trip: sizes the next one. */
-  admittedNano: number;
-  admittedCount: number;
-  maxAmountNano: number;
-  validUntilMs: number;
-  lastAdmitMs: number;
-  lastTripMs: number;
-  trip: Promise<void> | undefined;
-  /** A trip that failed, resent as is (applied once) before anything else. */
-  unanswered: LeaseTrip | undefined;
-  /** A trip waiting to start: at this turn's end, or on `flushTimer`. */
-  scheduled: 'no' | 'soon' | 'later';
-  /** Asked for while a trip was out: run another after it. */
-  again: 'no' | 'later' | 'urgent';
-  returning: boolean;
-  /** Renews a busy lease, returns an idle one, resends a failed trip. */
-  timer: NodeJS.Timeout | undefined;
-  flushTimer: NodeJS.Timeout | undefined;
-}
-
-interface LeasedReservation {
-  lease: Lease;
-  amountNano: number;
 }
 
 const DEFAULT_LEASE_TTL_MS = 10_000;
@@ -425,10 +380,4 @@ export class LeasedBudgetLedger implements SharedLedger {
     clearTimeout(lease.flushTimer);
     if (this.leases.get(lease.mapKey) === lease) this.leases.delete(lease.mapKey);
   }
-}
-
-/** One lease per key, pair of windows, limits and rate limit: a change of any of them starts another. */
-function leaseKey(keyId: string, limits: BudgetLimits, nowMs: number, limitPerMin: number | undefined): string {
-  const { day, month } = utcWindows(nowMs);
-  return `${keyId}\u0000${day.id}\u0000${month.id}\u0000${limits.dailyUsd ?? ''}\u0000${limits.monthlyUsd ?? ''}\u0000${limitPerMin ?? ''}`;
 }
