@@ -57,8 +57,9 @@ function worstCaseReservation(body: ChatRequest, targets: readonly UpstreamTarge
   for (const t of targets) {
     const input: ReservationInput = { promptTokens, requestedMaxTokens, choices, model: t.model, provider: t.provider };
     const usd = reservationUsd(input);
+    // The first of the dearest targets names the worst case, as before.
     if (dearest === undefined || usd > amountUsd) {
-      amountUsd = Math.max(amountUsd, usd);
+      amountUsd = usd;
       dearest = input;
       dearestId = t.model.id;
     }
