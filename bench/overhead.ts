@@ -7,7 +7,8 @@
  * Flags: --duration S (10, per target, split in --rounds 5 interleaved slices), --stream-duration S (5),
  * --warmup S (2), --connections 1,10,50, --stream-connections 1,10, --no-keyed (leave out the second
  * gateway with an API key, budgets and a rate limit in Redis), --redis URL (REDIS_URL or 127.0.0.1:6379),
- * --no-stream, --no-portkey (leave the Portkey gateway out), --profile (run the gateway under node --cpu-prof and summarize where its time goes),
+ * --no-stream, --no-portkey (leave the Portkey gateway out), --no-floor (leave out the floor: a bare Node
+ * proxy, bench/lib/bare-proxy.mjs, that forwards with undici and does nothing else), --profile (run the gateway under node --cpu-prof and summarize where its time goes),
  * --profile-keyed (the same for the keyed gateway instead),
  * --defer-log (hold log rows in memory until shutdown: the same run without store writes), --out FILE
  * (bench/results/overhead.json; a profile goes beside it), --docs FILE (docs/performance.md), --no-docs,
@@ -20,7 +21,14 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { DEFAULT_FLEET, fleetCatalog, withoutErrors } from '../src/sim/fleet.ts';
-import { startGatewayProcess, startPortkeyProcess, startSimProcess, type ServerProcess } from './lib/child-processes.ts';
+import {
+  startBareProxyProcess,
+  startGatewayProcess,
+  startPortkeyProcess,
+  startScriptNodeFlags,
+  startSimProcess,
+  type ServerProcess,
+} from './lib/child-processes.ts';
 import { summarizeCpuProfile, type CpuProfile } from './lib/cpu-profile-summary.ts';
 import { countByModelUsed, readGatewayRequestRows, rowsInWindow } from './lib/gateway-request-rows.ts';
 import { summarizeLatencies } from './lib/latency-stats.ts';
@@ -43,9 +51,10 @@ const { values: args } = parseArgs({
     redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
     'no-stream': { type: 'boolean', default: false },
     'no-portkey': { type: 'boolean', default: false },
+    'no-floor': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-keyed': { type: 'boolean', default: false },
-    /** Node flags for both aigw processes (space-separated), e.g. to compare V8 heap settings. */
+    /** Node flags for both aigw processes and the floor (space-separated), e.g. to compare V8 heap settings. */
     'gateway-node-flags': { type: 'string', default: '' },
     out: { type: 'string', default: 'bench/results/overhead.json' },
     docs: { type: 'string', default: 'docs/performance.md' },
@@ -148,6 +157,10 @@ async function main(): Promise<void> {
     if (keyed) processes.push(keyed);
     const portkey = args['no-portkey'] ? undefined : await startPortkeyProcess({ cwd: workDir, upstreamUrl: sim.url });
     if (portkey) processes.push(portkey);
+    // The floor runs with the gateway's node flags (npm start's and --gateway-node-flags), so the two differ only in code.
+    const floorNodeFlags = [...startScriptNodeFlags(), ...nodeFlags];
+    const floor = args['no-floor'] ? undefined : await startBareProxyProcess({ upstreamUrl: sim.url, nodeFlags: floorNodeFlags });
+    if (floor) processes.push(floor);
 
     const routed = (await probe(gateway.url, 'auto', false)).get('x-aigw-model');
     if (!routed) throw new Error('the gateway did not say which model answered (x-aigw-model)');
@@ -158,6 +171,7 @@ async function main(): Promise<void> {
       await probe(gateway.url, 'auto', stream);
       if (keyed) await probe(keyed.url, namedModel, stream, keyed.headers);
       if (portkey) await probe(portkey.url, namedModel, stream, portkey.info.headers);
+      if (floor) await probe(floor.url, namedModel, stream);
     }
 
     const plan: Omit<PlannedTarget, 'body'>[] = [
@@ -168,11 +182,13 @@ async function main(): Promise<void> {
         ? [{ target: 'gateway-keyed', baseUrl: keyed.url, model: namedModel, headers: keyed.headers, proxy: 'gateway', pidName: 'gatewayKeyed' } as const]
         : []),
       ...(portkey ? [{ target: 'portkey', baseUrl: portkey.url, model: namedModel, headers: portkey.info.headers, proxy: 'portkey' } as const] : []),
+      ...(floor ? [{ target: 'floor', baseUrl: floor.url, model: namedModel, proxy: 'floor' } as const] : []),
     ];
     const pids = {
       gateway: gateway.pid,
       ...(keyed ? { gatewayKeyed: keyed.pid } : {}),
       ...(portkey ? { portkey: portkey.pid } : {}),
+      ...(floor ? { floor: floor.pid } : {}),
       sim: sim.pid,
       loadGenerator: process.pid,
     };
@@ -248,6 +264,11 @@ async function main(): Promise<void> {
           : 'three processes on the same machine, all over loopback HTTP/1.1 keep-alive: the load generator (`bench/overhead.ts` itself, autocannon), the simulated upstream (`bench/lib/sim-child.ts`, default fleet without injected errors) and the gateway (`node bin/aigw.mjs serve --port 0`, its own process and cwd). Direct runs send the same body to the simulator; gateway runs go through the gateway to the same simulator.',
         ...(portkey ? { portkey: portkey.info } : {}),
         ...(keyed ? { keyedConfig: keyed.description } : {}),
+        ...(floor
+          ? {
+              floorConfig: `a bare Node proxy in its own process (\`${['node', ...floorNodeFlags, 'bench/lib/bare-proxy.mjs'].join(' ')}\`, plain JavaScript, no tsx): it reads the request body, sends it unchanged to the simulator through an undici keep-alive pool with aigw's pool settings, and writes the answer back; no parsing, routing, logging or metrics. It is the floor: what any Node.js gateway on this machine pays at least.`,
+            }
+          : {}),
         gatewayConfig: `the simulated fleet only (\`fleetCatalog\`); everything else default: SQLite store in \`./data\` writing one row per request plus one decision row per routed request ${args['defer-log'] ? '(DEFERRED by --defer-log: every row held in memory and written at shutdown, to measure the gateway without its store writes)' : '(batch 500, flush every 200 ms)'}, built-in router, in-memory budgets and rate limits, no API keys, no Redis.`,
       },
       targets: TARGETS,

@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import { DEFAULT_FLEET, fleetCatalog, withoutErrors } from '../../src/sim/fleet.ts';
 import {
   freeLoopbackPort,
+  startBareProxyProcess,
   listeningUrlFromLogLine,
   portkeyHeaders,
   startGatewayProcess,
@@ -79,6 +80,33 @@ describe('sim, gateway and Portkey child processes', () => {
     expect(await gateway.stop()).toBe(0);
     const rows = await readGatewayRequestRows(join(dir, 'data'));
     expect(rows.map((r) => [r.model_requested, r.status])).toEqual([['sim-nano', 200]]);
+  }, 60_000);
+
+  it('serve a JSON and a streamed completion through the bare proxy (the floor) to the simulator, with the given node flags', async () => {
+    const sim = await startSimProcess(0);
+    started.push(sim);
+    const floor = await startBareProxyProcess({ upstreamUrl: sim.url, nodeFlags: ['--max-semi-space-size=4'] });
+    started.push(floor);
+    expect(floor.pid).not.toBe(process.pid);
+    expect(readFileSync(`/proc/${floor.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
+    const complete = (stream: boolean) =>
+      fetch(`${floor.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'sim-nano', messages: [{ role: 'user', content: 'hi' }], ...(stream ? { stream: true } : {}) }),
+      });
+    const json = await complete(false);
+    expect(json.status).toBe(200);
+    expect(json.headers.get('content-type')).toBe('application/json');
+    expect(((await json.json()) as { model: string }).model).toBe('sim-nano');
+    const streamed = await complete(true);
+    expect(streamed.status).toBe(200);
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    expect(await streamed.text()).toContain('data: [DONE]');
+    // An unknown model: the upstream's error goes back as it came.
+    const unknown = await fetch(`${floor.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'nope', messages: [] }) });
+    expect(unknown.status).toBe(400);
+    expect(await floor.stop()).toBe(0);
   }, 60_000);
 
   it('serve a JSON and a streamed completion through the Portkey gateway to the simulator', async () => {

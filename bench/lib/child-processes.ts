@@ -1,7 +1,7 @@
 /**
  * The benchmark's server processes: the simulated upstream (bench/lib/sim-child.ts), the gateway
- * (`aigw serve`, exactly as users start it) and the Portkey gateway it is compared with (its npm
- * package's own `start-server.js`). Each runs in its own process so that none shares an event loop
+ * (`aigw serve`, exactly as users start it), the Portkey gateway it is compared with (its npm
+ * package's own `start-server.js`) and the floor (bench/lib/bare-proxy.mjs, a bare Node proxy). Each runs in its own process so that none shares an event loop
  * with another or with the load generator.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -15,6 +15,7 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUN_TS = fileURLToPath(new URL('../../bin/run-ts.mjs', import.meta.url));
 const AIGW_BIN = fileURLToPath(new URL('../../bin/aigw.mjs', import.meta.url));
 const SIM_CHILD = fileURLToPath(new URL('./sim-child.ts', import.meta.url));
+const BARE_PROXY = fileURLToPath(new URL('./bare-proxy.mjs', import.meta.url));
 const PORTKEY_PACKAGE = '@portkey-ai/gateway';
 const PORTKEY_DIR = fileURLToPath(new URL(`../../node_modules/${PORTKEY_PACKAGE}/`, import.meta.url));
 const PORTKEY_BIN = `${PORTKEY_DIR}build/start-server.js`;
@@ -71,21 +72,30 @@ function withTimeout<T>(promise: Promise<T>, what: string, child: ChildProcess):
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Starts the simulated upstream (default fleet without injected errors) in a child process. */
-export async function startSimProcess(timeScale: number): Promise<ServerProcess> {
-  const child = fork(RUN_TS, [SIM_CHILD], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_SIM_TIME_SCALE: String(timeScale) },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+/** Forks a server module that sends `{ url }` over IPC once listening, and waits for that message. */
+async function forkServer(what: string, modulePath: string, args: string[], opts: { execArgv?: string[]; env?: NodeJS.ProcessEnv }): Promise<ServerProcess> {
+  const child = fork(modulePath, args, { cwd: REPO_ROOT, env: opts.env ?? process.env, execArgv: opts.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const stderr = collectStderr(child);
   const ready = new Promise<SimChildReady>((resolve, reject) => {
     child.once('message', (m) => resolve(m as SimChildReady));
-    failOnEarlyExit(child, 'simulated upstream', stderr, reject);
+    failOnEarlyExit(child, what, stderr, reject);
   });
-  const { url } = await withTimeout(ready, 'simulated upstream', child);
+  const { url } = await withTimeout(ready, what, child);
   child.removeAllListeners('exit');
   return { url, pid: child.pid ?? -1, stop: stopper(child) };
+}
+
+/** Starts the simulated upstream (default fleet without injected errors) in a child process. */
+export function startSimProcess(timeScale: number): Promise<ServerProcess> {
+  return forkServer('simulated upstream', RUN_TS, [SIM_CHILD], { env: { ...process.env, BENCH_SIM_TIME_SCALE: String(timeScale) } });
+}
+
+/**
+ * Starts the floor (bench/lib/bare-proxy.mjs, plain node, no tsx) in front of `upstreamUrl`, with
+ * these node flags (the bench gives it the gateway's, so the two run alike).
+ */
+export function startBareProxyProcess(opts: { upstreamUrl: string; nodeFlags: string[] }): Promise<ServerProcess> {
+  return forkServer('bare proxy', BARE_PROXY, [opts.upstreamUrl], { execArgv: opts.nodeFlags });
 }
 
 export interface GatewayProcessOptions {

@@ -11,7 +11,7 @@ export interface PlannedTarget {
   /** Extra request headers for this target only. */
   headers?: Record<string, string>;
   /** Which proxy is on this target's path (its CPU per request is reported under that name); none for direct. */
-  proxy?: 'gateway' | 'portkey';
+  proxy?: 'gateway' | 'portkey' | 'floor';
   /** The key in `pids` of that proxy's process, when not `proxy` itself (the keyed gateway is its own process). */
   pidName?: string;
 }
@@ -25,7 +25,7 @@ export interface GroupOptions {
   durationS: number;
   rounds: number;
   pauseMs: number;
-  /** Processes whose CPU time is counted (gateway, portkey, sim, loadGenerator). */
+  /** Processes whose CPU time is counted (gateway, portkey, floor, sim, loadGenerator). */
   pids: Record<string, number>;
   ticksPerS: number;
 }

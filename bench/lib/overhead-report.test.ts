@@ -134,11 +134,12 @@ describe('Portkey beside aigw', () => {
   };
 
   it('only aigw targets carry request rows', () => {
-    expect(['direct', 'gateway-named', 'gateway-auto', 'gateway-keyed', 'portkey'].map((t) => isAigwTarget(t as RunResult['target']))).toEqual([
+    expect(['direct', 'gateway-named', 'gateway-auto', 'gateway-keyed', 'portkey', 'floor'].map((t) => isAigwTarget(t as RunResult['target']))).toEqual([
       false,
       true,
       true,
       true,
+      false,
       false,
     ]);
   });
@@ -177,5 +178,36 @@ describe('Portkey beside aigw', () => {
     expect(md).toContain('Portkey config: none beyond the two headers');
     expect(renderOverheadMarkdown(results())).not.toContain('Portkey');
     expect(renderOverheadConsole(withPortkey())).toContain('| json | 1 | +0.350 | +0.450 | +1.000 |');
+  });
+});
+
+describe('the floor beside aigw and Portkey', () => {
+  const withFloor = (): OverheadResults => {
+    const r = results();
+    r.runs = [...runs, run('portkey', 1, 1.25, 6.0, 600), run('floor', 1, 0.35, 1.5, 2400)];
+    r.comparisons = compareToDirect(r.runs, TARGETS);
+    r.config.floorConfig = 'a bare Node proxy.';
+    return r;
+  };
+
+  it('has rows in the latency and throughput tables, with its own CPU and no target verdict', () => {
+    const r = withFloor();
+    expect(addedLatencyTable(r)).toContain('| floor: bare Node proxy (undici) | json | 1 | 0.250 | 0.350 | **+0.100** | 1.000 | 1.500 | **+0.500** | – |');
+    expect(throughputTable(r)).toContain('| floor: bare Node proxy (undici) | json | 1 | 2400 | 0.80 | 0.100 | 0.200 | – | – | – | 0 | 1% |');
+  });
+
+  it('adds a floor column beside Portkey and its own section to the docs block', () => {
+    const r = withFloor();
+    const t = versusPortkeyTable(r);
+    expect(t[0]).toContain('| added p50 ms Portkey | added p50 ms floor | added p99 ms aigw named |');
+    expect(t[0]).toMatch(/\| req\/s Portkey \| req\/s floor \|$/);
+    expect(t[2]).toBe('| json | 1 | +0.350 | +0.450 | +1.000 | +0.100 | +1.500 | +3.000 | +5.000 | +0.500 | 3000 | 1200 | 1000 | 600 | 2400 |');
+    const md = renderOverheadMarkdown(r);
+    expect(md).toContain('slices that visit direct, named, auto, Portkey and floor in turn');
+    expect(md).toContain('The floor target is a bare Node proxy.');
+    expect(md).toContain('### The floor: a bare Node proxy');
+    expect(md).toContain("Against Portkey's requests per second, a bare Node proxy (the floor) serves 4.00× at 1 connection");
+    expect(renderOverheadConsole(r)).toContain('| json | 1 | 2400 | 4.00× |');
+    expect(renderOverheadMarkdown(results())).not.toContain('floor');
   });
 });

@@ -1,4 +1,5 @@
 import type { Comparison, OverheadResults, RunResult, Target } from './overhead-results.ts';
+import { floorSummary, floorTable } from './overhead-floor.ts';
 import { issueTargetsTable } from './overhead-targets.ts';
 
 const TARGET_LABEL: Record<Target, string> = {
@@ -7,6 +8,7 @@ const TARGET_LABEL: Record<Target, string> = {
   'gateway-auto': 'gateway, model auto',
   'gateway-keyed': 'gateway, named model, key + budgets + rate limit (Redis)',
   portkey: 'Portkey gateway',
+  floor: 'floor: bare Node proxy (undici)',
 };
 
 /** Short names for the method text, in the order the rounds visit the targets. */
@@ -16,6 +18,7 @@ const TARGET_SHORT: Record<Target, string> = {
   'gateway-auto': 'auto',
   'gateway-keyed': 'keyed',
   portkey: 'Portkey',
+  floor: 'floor',
 };
 
 /** "1, 10 and 50". */
@@ -60,8 +63,8 @@ export function addedLatencyTable(results: OverheadResults): string[] {
       ms(direct?.latency.p99Ms),
       ms(gw?.latency.p99Ms),
       `**${signedMs(c.addedP99Ms)}**`,
-      // The target is aigw's own; Portkey is measured beside it, not held to it.
-      c.target === 'portkey' ? '–' : c.meetsTarget ? 'yes' : 'no',
+      // The target is aigw's own; Portkey and the floor are measured beside it, not held to it.
+      c.target === 'portkey' || c.target === 'floor' ? '–' : c.meetsTarget ? 'yes' : 'no',
     ];
   });
   return table(
@@ -82,7 +85,7 @@ export function throughputTable(results: OverheadResults): string[] {
       String(r.connections),
       r.requestsPerS.toFixed(0),
       ratio,
-      ms(r.cpuMsPerRequest.gateway ?? r.cpuMsPerRequest.portkey),
+      ms(r.cpuMsPerRequest.gateway ?? r.cpuMsPerRequest.portkey ?? r.cpuMsPerRequest.floor),
       ms(r.cpuMsPerRequest.sim),
       r.rowsLogged === undefined ? '–' : `${r.rowsLogged}/${r.ok}`,
       ms(r.gatewayOverhead?.p50Ms),
@@ -110,10 +113,11 @@ export function throughputTable(results: OverheadResults): string[] {
   );
 }
 
-/** aigw beside Portkey per mode and concurrency: added p50/p99 and req/s; empty without Portkey runs. */
+/** aigw beside Portkey (and the floor, when it ran) per mode and concurrency: added p50/p99 and req/s; empty without Portkey runs. */
 export function versusPortkeyTable(results: OverheadResults): string[] {
   if (!results.runs.some((r) => r.target === 'portkey')) return [];
-  const variants = ['gateway-named', 'gateway-auto', 'portkey'] as const;
+  const withFloor = results.runs.some((r) => r.target === 'floor');
+  const variants: Target[] = ['gateway-named', 'gateway-auto', 'portkey', ...(withFloor ? (['floor'] as const) : [])];
   const groups = results.runs.filter((r) => r.target === 'direct');
   const rows = groups.map((d) => {
     const added = (t: Target, pick: (c: Comparison) => number) => {
@@ -130,7 +134,7 @@ export function versusPortkeyTable(results: OverheadResults): string[] {
       ...variants.map(rps),
     ];
   });
-  const names = ['aigw named', 'aigw auto', 'Portkey'];
+  const names = ['aigw named', 'aigw auto', 'Portkey', ...(withFloor ? ['floor'] : [])];
   return table(
     ['mode', 'conns', ...names.map((n) => `added p50 ms ${n}`), ...names.map((n) => `added p99 ms ${n}`), 'req/s direct', ...names.map((n) => `req/s ${n}`)],
     rows,
@@ -182,6 +186,21 @@ export function visitedTargetsText(results: OverheadResults): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
+/** The floor (a bare Node proxy) against the targets, with its heading; empty without floor runs. */
+function floorSection(results: OverheadResults): string[] {
+  const t = floorTable(results);
+  if (t.length === 0) return [];
+  return [
+    '### The floor: a bare Node proxy',
+    '',
+    "*needs* is the share of the floor's req/s that aigw must reach for the issue's multiple of Portkey at that concurrency; above 1, no Node proxy reaches it on this machine.",
+    '',
+    ...[floorSummary(results)].filter(Boolean).flatMap((s) => [s, '']),
+    ...t,
+    '',
+  ];
+}
+
 /** The generated block of docs/performance.md: method, machine, tables; every number from the JSON. */
 export function renderOverheadMarkdown(results: OverheadResults): string {
   const m = results.machine;
@@ -195,7 +214,7 @@ export function renderOverheadMarkdown(results: OverheadResults): string {
       : []),
     `Machine: ${m.cpus} × ${m.cpuModel}, ${(m.totalMemoryMb / 1024).toFixed(0)} GB, Node ${m.node} (${m.platform}/${m.arch}); load average ${m.loadAverage1mAtStart.toFixed(2)} at start, ${m.loadAverage1mAtEnd.toFixed(2)} at end.`,
     '',
-    `Method: ${c.topology}${c.keyedConfig ? ` The keyed target is ${c.keyedConfig}` : ''} Load comes from autocannon's programmatic API with ${listText(c.connections)} connection${c.connections.length === 1 && c.connections[0] === 1 ? '' : 's'}${c.streamConnections ? ` (streamed: ${listText(c.streamConnections)})` : ''}, ${c.durationS} s per target (streamed: ${c.streamDurationS} s) after a ${c.warmupS} s warm-up of each target; the measured time is cut into ${c.rounds} slices that visit ${visitedTargetsText(results)} in turn, so a burst of other work on the machine hits every target alike. The simulated upstream answers at once (time scale ${c.simTimeScale}), so upstream time is near constant. Latency is the client's request-to-last-byte time of every 2xx response at full precision; *added* = gateway − direct at the same percentile. Named model: \`${c.namedModel}\`, the model the router picks for this prompt, so every path is answered by the same model with the same body. Gateway config: ${c.gatewayConfig}${c.portkey ? ` Portkey config: none beyond the two headers (no \`x-portkey-config\`, so no retries, fallbacks, cache or guardrails), \`--headless\` (no log console).` : ''}`,
+    `Method: ${c.topology}${c.keyedConfig ? ` The keyed target is ${c.keyedConfig}` : ''}${c.floorConfig ? ` The floor target is ${c.floorConfig}` : ''} Load comes from autocannon's programmatic API with ${listText(c.connections)} connection${c.connections.length === 1 && c.connections[0] === 1 ? '' : 's'}${c.streamConnections ? ` (streamed: ${listText(c.streamConnections)})` : ''}, ${c.durationS} s per target (streamed: ${c.streamDurationS} s) after a ${c.warmupS} s warm-up of each target; the measured time is cut into ${c.rounds} slices that visit ${visitedTargetsText(results)} in turn, so a burst of other work on the machine hits every target alike. The simulated upstream answers at once (time scale ${c.simTimeScale}), so upstream time is near constant. Latency is the client's request-to-last-byte time of every 2xx response at full precision; *added* = gateway − direct at the same percentile. Named model: \`${c.namedModel}\`, the model the router picks for this prompt, so every path is answered by the same model with the same body. Gateway config: ${c.gatewayConfig}${c.portkey ? ` Portkey config: none beyond the two headers (no \`x-portkey-config\`, so no retries, fallbacks, cache or guardrails), \`--headless\` (no log console).` : ''}`,
     '',
     `Request body: \`${JSON.stringify(c.requestBody)}\` (streamed runs add \`"stream": true, "stream_options": {"include_usage": true}\`).`,
     '',
@@ -205,6 +224,7 @@ export function renderOverheadMarkdown(results: OverheadResults): string {
     '',
     ...issueTargetsTable(results),
     '',
+    ...floorSection(results),
     ...(versus.length > 0
       ? [
           '### aigw beside Portkey',
@@ -240,6 +260,7 @@ export function renderOverheadConsole(results: OverheadResults): string {
     '',
     ...issueTargetsTable(results),
     '',
+    ...floorSection(results),
     ...(versus.length > 0 ? [...versus, ''] : []),
     ...addedLatencyTable(results),
     '',

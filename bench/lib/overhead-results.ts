@@ -2,11 +2,12 @@ import type { SourceInfo } from './source-info.ts';
 import type { LatencySummary } from './latency-stats.ts';
 
 /**
- * `direct` calls the simulated upstream; the aigw targets and `portkey` proxy to it. `gateway-keyed`
- * is a second aigw process with an API key, a daily budget and a rate limit kept in Redis, asked for
- * the named model.
+ * `direct` calls the simulated upstream; the aigw targets, `portkey` and `floor` proxy to it.
+ * `gateway-keyed` is a second aigw process with an API key, a daily budget and a rate limit kept in
+ * Redis, asked for the named model. `floor` is the thinnest Node proxy (bench/lib/bare-proxy.mjs):
+ * what no Node gateway on this machine can beat.
  */
-export type Target = 'direct' | 'gateway-named' | 'gateway-auto' | 'gateway-keyed' | 'portkey';
+export type Target = 'direct' | 'gateway-named' | 'gateway-auto' | 'gateway-keyed' | 'portkey' | 'floor';
 
 /** The targets that go through aigw (and so have request rows and x-aigw-overhead-ms). */
 export function isAigwTarget(target: Target): target is 'gateway-named' | 'gateway-auto' | 'gateway-keyed' {
@@ -30,9 +31,10 @@ export interface RunResult {
   latency: LatencySummary;
   /**
    * CPU time (user + system) per answered request, per process; absent where /proc is unavailable.
-   * `gateway` is aigw's process (aigw runs), `portkey` the Portkey gateway's (Portkey runs).
+   * `gateway` is aigw's process (aigw runs), `portkey` the Portkey gateway's (Portkey runs), `floor`
+   * the bare proxy's (floor runs).
    */
-  cpuMsPerRequest: { gateway?: number; portkey?: number; sim?: number; loadGenerator?: number };
+  cpuMsPerRequest: { gateway?: number; portkey?: number; floor?: number; sim?: number; loadGenerator?: number };
   /** Share of all cores busy with processes outside the benchmark during the run (0–1). */
   otherCpuShare?: number;
   /** aigw runs: the gateway's own `overhead_ms` from its request rows (= x-aigw-overhead-ms). */
@@ -98,6 +100,8 @@ export interface OverheadResults {
     streamConnections?: number[];
     /** How the keyed gateway (gateway-keyed) was set up; absent without it (--no-keyed, older results). */
     keyedConfig?: string;
+    /** How the floor (bare proxy) was set up; absent without it (--no-floor, older results). */
+    floorConfig?: string;
   };
   targets: Targets;
   runs: RunResult[];
@@ -130,7 +134,7 @@ export interface ProfileSummary {
   byArea: { area: string; selfMs: number; selfShare: number }[];
 }
 
-/** Each proxied run (aigw or Portkey) against the direct run with the same mode and concurrency. */
+/** Each proxied run (aigw, Portkey or the floor) against the direct run with the same mode and concurrency. */
 export function compareToDirect(runs: readonly RunResult[], targets: Targets): Comparison[] {
   const out: Comparison[] = [];
   for (const gw of runs) {

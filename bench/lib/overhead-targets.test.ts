@@ -7,7 +7,7 @@ import { issueTargetFigures, issueTargetsTable } from './overhead-targets.ts';
 /** A run with the figures these tests vary: req/s, p99 and the proxy's CPU per request. */
 function run(target: RunResult['target'], connections: number, rps: number, p99Ms: number, cpuMs: number, stream = false): RunResult {
   const r = fakeRun(target, connections, 1, p99Ms, rps, stream);
-  return { ...r, cpuMsPerRequest: target === 'portkey' ? { portkey: cpuMs } : { gateway: cpuMs } };
+  return { ...r, cpuMsPerRequest: target === 'portkey' ? { portkey: cpuMs } : target === 'floor' ? { floor: cpuMs } : { gateway: cpuMs } };
 }
 
 function results(runs: RunResult[]): OverheadResults {
@@ -44,6 +44,17 @@ describe('issueTargetFigures', () => {
     expect(byName['added p99, `auto`, JSON, 1 connection']).toMatchObject({ value: '+2.000 ms', met: false });
     expect(byName['named model, streamed: req/s vs Portkey, 1 connection']).toMatchObject({ value: '10.00×', met: true });
     expect(byName['key + budgets + rate limit (Redis) vs keyless, named, JSON, 10 connections']).toMatchObject({ value: '0.83×', met: true });
+  });
+
+  it('holds the floor (a bare Node proxy) to the same targets, after the figures of aigw', () => {
+    const figures = issueTargetFigures(results([...RUNS, run('floor', 1, 4000, 2.2, 0.2), run('floor', 10, 4500, 6, 0.1)]));
+    const byName = Object.fromEntries(figures.map((f) => [f.figure, f]));
+    expect(byName['floor (bare Node proxy), JSON: req/s vs Portkey, 1 connection']).toMatchObject({ value: '10.00×', target: '≥ 5×', met: true });
+    expect(byName['floor (bare Node proxy), JSON: req/s vs Portkey, 10 connections']).toMatchObject({ value: '9.00×', met: true });
+    expect(byName['floor CPU per request, JSON, 10 connections']).toMatchObject({ value: '0.100 ms', target: '≤ 0.25 ms', met: true });
+    expect(byName['added p99, floor, JSON, 1 connection']).toMatchObject({ value: '+1.200 ms', target: '≤ 1 ms', met: false });
+    expect(figures.slice(-4).map((f) => f.figure.startsWith('floor') || f.figure.includes('floor'))).toEqual([true, true, true, true]);
+    expect(issueTargetFigures(results(RUNS)).some((f) => f.figure.includes('floor'))).toBe(false);
   });
 
   it('leaves out the Portkey and keyed figures when those did not run, and marks what is missing', () => {
