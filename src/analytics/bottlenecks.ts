@@ -39,7 +39,8 @@ const MINUTE_MS = 60_000;
 
 /**
  * Each model's median request latency over the window, given its request count: on a large window
- * walked along the latency index one model at a time (requestLatencyPercentiles), else ranked in SQL.
+ * read from the latency histograms one model at a time (requestLatencyPercentiles, within 1%), else
+ * ranked in SQL.
  */
 async function medianLatencyPerModel(db: Kysely<Database>, q: AnalysisQuery, requestsByModel: Map<string, number>): Promise<Map<string, number>> {
   const out = new Map<string, number>();
