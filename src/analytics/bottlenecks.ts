@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { z } from 'zod';
+import { SLOW_DECISION_INDEX_US } from '../store/migrations/0018-value-histograms.ts';
 import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { decisionWindowSql, requestLatencyPercentiles } from './indexed-percentiles.ts';
@@ -38,7 +39,8 @@ const MINUTE_MS = 60_000;
 
 /**
  * Each model's median request latency over the window, given its request count: on a large window
- * walked along the latency index one model at a time (requestLatencyPercentiles), else ranked in SQL.
+ * read from the latency histograms one model at a time (requestLatencyPercentiles, within 1%), else
+ * ranked in SQL.
  */
 async function medianLatencyPerModel(db: Kysely<Database>, q: AnalysisQuery, requestsByModel: Map<string, number>): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -52,14 +54,25 @@ async function medianLatencyPerModel(db: Kysely<Database>, q: AnalysisQuery, req
 }
 
 /**
- * Routing decisions slower than `slowUs` in the window. Without key or model filters only the slow end
- * of decisions_time_window_idx is walked; with them the decisions are joined to their requests.
+ * `and d.decision_us >= 1000` (literally) when `slowUs` is at least the floor of decisions_slow_idx
+ * (migration 0018, the decisions of 1 ms or more): SQLite uses a partial index only when the query
+ * repeats its condition. Below the floor the window's decisions are read whole.
+ */
+function slowIndexSql(slowUs: number): RawBuilder<unknown> {
+  return slowUs >= SLOW_DECISION_INDEX_US ? sql`and d.decision_us >= ${sql.lit(SLOW_DECISION_INDEX_US)}` : sql``;
+}
+
+/**
+ * Routing decisions slower than `slowUs` in the window: without key or model filters from the decisions
+ * alone, with them joined to their requests.
  */
 async function slowDecisionCount(db: Kysely<Database>, q: AnalysisQuery, slowUs: number): Promise<number> {
   const rows =
     q.keyIds.length > 0 || q.models.length > 0
-      ? await sql<{ n: unknown }>`select count(*) as n from ${decisionsInWindowSql(q)} and +d.decision_us > ${slowUs}`.execute(db)
-      : await sql<{ n: unknown }>`select count(*) as n from decisions d where d.decision_us > ${slowUs} and ${decisionWindowSql(q)}`.execute(db);
+      ? await sql<{ n: unknown }>`select count(*) as n from ${decisionsInWindowSql(q)} and +d.decision_us > ${slowUs} ${slowIndexSql(slowUs)}`.execute(db)
+      : await sql<{
+          n: unknown;
+        }>`select count(*) as n from decisions d where d.decision_us > ${slowUs} ${slowIndexSql(slowUs)} and ${decisionWindowSql(q)}`.execute(db);
   return num(rows.rows[0]?.n);
 }
 
@@ -127,7 +140,7 @@ export async function bottlenecks(db: Kysely<Database>, q: AnalysisQuery, opts: 
     slowDecisionCount(db, q, slowUs),
     sql<{ request_id: string; created_at: unknown; task_type: string; decision_us: unknown }>`
       select d.request_id, r.created_at, d.task_type, d.decision_us from ${decisionsInWindowSql(q)}
-      and d.decision_us > ${slowUs} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
+      and d.decision_us > ${slowUs} ${slowIndexSql(slowUs)} order by d.decision_us desc, d.request_id limit ${o.limit}`.execute(db),
     medianLatencyPerModel(
       db,
       q,

@@ -3,52 +3,38 @@ import type { Database } from '../store/schema.ts';
 import type { AnalysisQuery } from './analysis-query.ts';
 import { percentiles, type Percentile, type PercentileValues } from './percentiles.ts';
 import { decisionsInWindowSql, num, requestWindowSql } from './request-window.ts';
+import { histogramCounts, histogramsServe, type HistogramCounts } from './rollup/histogram-counts.ts';
 
 /**
- * Below this many requests in the window the window-function percentiles (a sort of the window's values)
- * beat walking the latency index, which reads every index entry up to the rank whatever the window.
+ * From this many values in the window on, percentiles come from the value histograms (within
+ * HISTOGRAM_RELATIVE_ERROR of the exact ones); below it the window's values are sorted, exactly.
  */
-export const INDEX_WALK_MIN_REQUESTS = 50_000;
+const HISTOGRAM_MIN_VALUES = 50_000;
 
-/**
- * The window condition with every column wrapped (`+x`, `x || ''`) so that no index serves it: SQLite
- * then walks requests_latency_window_idx (migration 0004) in latency order, testing the window and
- * filters on the index entry, instead of reading the window by created_at and sorting it. PostgreSQL
- * plans it as it likes; the answer is the same.
- */
-function unindexedWindowSql(q: AnalysisQuery): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [sql`+r.created_at >= ${q.fromMs}`, sql`+r.created_at < ${q.toMs}`];
-  if (q.taskTypes.length > 0) parts.push(sql`(r.task_type || '') in (${sql.join(q.taskTypes)})`);
-  if (q.keyIds.length > 0) parts.push(sql`(r.key_id || '') in (${sql.join(q.keyIds)})`);
-  if (q.models.length > 0) parts.push(sql`(r.model_used || '') in (${sql.join(q.models)})`);
-  return sql.join(parts, sql` and `);
+/** Nearest-rank percentiles of a histogram, and the exact mean of its values. */
+function histogramPercentiles(h: HistogramCounts, ps: readonly Percentile[]): PercentileValues {
+  const out = percentilesOfCounts(h.buckets, ps);
+  if (out.n !== undefined) out.mean = h.total / out.n;
+  return out;
 }
 
 /**
- * Nearest-rank percentiles of the window's request latency (the same values as `percentiles`), given the
- * number of requests `n` in the window: for a large window each percentile is the row at rank
- * ceil(p·n/100) of the latency index, read with OFFSET — no sort of a month of rows.
+ * Nearest-rank percentiles of the window's request latency, given the number of requests `n` in the
+ * window. A small window, or one filtered by key or task type (which the histograms do not keep), sorts
+ * its values (exact); a large one reads the latency histograms (rollup/value-histograms.ts): each
+ * percentile within 1% of the exact one, with no index ordered by latency to maintain on every write.
  */
 export async function requestLatencyPercentiles(
   db: Kysely<Database>,
   q: AnalysisQuery,
   n: number,
   ps: readonly Percentile[],
-  minRequestsForIndexWalk = INDEX_WALK_MIN_REQUESTS,
+  minRequestsForHistogram = HISTOGRAM_MIN_VALUES,
 ): Promise<PercentileValues> {
-  if (n < minRequestsForIndexWalk || n === 0) return percentiles(db, sql`select r.latency_ms as x from requests r where ${requestWindowSql(q)}`, ps);
-  const values = await Promise.all(
-    ps.map(async (p) => {
-      // The smallest rank with rank·100 ≥ p·n, in integer arithmetic.
-      const rank = Math.floor((p * n + 99) / 100);
-      const row = await sql<{ x: unknown }>`
-        select r.latency_ms as x from requests r where ${unindexedWindowSql(q)} order by r.latency_ms limit 1 offset ${rank - 1}`.execute(db);
-      return [p, row.rows[0]?.x] as const;
-    }),
-  );
-  const out: PercentileValues = { n };
-  for (const [p, x] of values) if (x !== undefined && x !== null) out[`p${p}`] = num(x);
-  return out;
+  if (n < minRequestsForHistogram || n === 0 || !histogramsServe('latency_ms', q)) {
+    return percentiles(db, sql`select r.latency_ms as x from requests r where ${requestWindowSql(q)}`, ps);
+  }
+  return histogramPercentiles(await histogramCounts(db, 'latency_ms', q), ps);
 }
 
 /**
@@ -87,27 +73,33 @@ export function percentilesOfCounts(values: ReadonlyArray<{ x: number; n: number
 
 /**
  * Nearest-rank percentiles and mean of the routing decision time (decision_us) of the window's routed
- * requests. Without key or model filters it walks decisions_time_window_idx (migration 0005) in
- * decision-time order, counting the distinct times and testing the window on the index entry (a decision
- * carries its request's creation time and task type): on a million decisions ~0.1 s for any window,
- * where joining them to their requests took 0.8 s for a day and 2.3 s for a month. With those filters it
- * joins; `+d.decision_us` keeps SQLite from walking the decision-time index there and probing every
- * request in that order (seconds).
+ * requests. With key or model filters (which only the request row has) the decisions are joined to their
+ * requests and counted per distinct time; `+d.decision_us` keeps SQLite on the join's usual plan. Else
+ * the decision-time histograms count the window (rollup/value-histograms.ts): from
+ * `minDecisionsForHistogram` decisions on the percentiles come from them (within 1%; the mean is exact),
+ * below that the window's decisions are read by creation time and counted per distinct time (exact).
  */
-export async function decisionTimePercentiles(db: Kysely<Database>, q: AnalysisQuery, ps: readonly Percentile[]): Promise<PercentileValues> {
-  if (q.keyIds.length > 0 || q.models.length > 0) {
+export async function decisionTimePercentiles(
+  db: Kysely<Database>,
+  q: AnalysisQuery,
+  ps: readonly Percentile[],
+  minDecisionsForHistogram = HISTOGRAM_MIN_VALUES,
+): Promise<PercentileValues> {
+  if (!histogramsServe('decision_us', q)) {
     return percentilesFromCounts(db, sql`select +d.decision_us as x from ${decisionsInWindowSql(q)}`, ps);
   }
+  const h = await histogramCounts(db, 'decision_us', q);
+  const n = h.buckets.reduce((sum, b) => sum + b.n, 0);
+  if (n >= minDecisionsForHistogram && n > 0) return histogramPercentiles(h, ps);
   return percentilesFromCounts(db, sql`select d.decision_us as x from decisions d where ${decisionWindowSql(q)}`, ps);
 }
 
 /**
- * The window on the decisions alone (a decision carries its request's creation time and task type), with
- * the columns wrapped so that only decisions_time_window_idx serves it. Not for key or model filters,
- * which only the request row has.
+ * The window on the decisions alone (a decision carries its request's creation time and task type),
+ * served by decisions_created_at_idx. Not for key or model filters, which only the request row has.
  */
 export function decisionWindowSql(q: AnalysisQuery): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [sql`+d.created_at >= ${q.fromMs}`, sql`+d.created_at < ${q.toMs}`];
-  if (q.taskTypes.length > 0) parts.push(sql`(d.task_type || '') in (${sql.join(q.taskTypes)})`);
+  const parts: RawBuilder<unknown>[] = [sql`d.created_at >= ${q.fromMs}`, sql`d.created_at < ${q.toMs}`];
+  if (q.taskTypes.length > 0) parts.push(sql`d.task_type in (${sql.join(q.taskTypes)})`);
   return sql.join(parts, sql` and `);
 }

@@ -29,9 +29,12 @@ export interface Lease {
   admittedNano: number;
   admittedCount: number;
   maxAmountNano: number;
+  /** Times on the monotonic clock (performance.now()). */
   validUntilMs: number;
   lastAdmitMs: number;
   lastTripMs: number;
+  /** When the trip out (or last answered) was first sent: a resent trip's hold dates from then. */
+  tripFirstSentMs: number;
   trip: Promise<void> | undefined;
   /** A trip that failed, resent as is (applied once) before anything else. */
   unanswered: LeaseTrip | undefined;

@@ -9,10 +9,19 @@ afterAll(() => redis.cleanUp());
 
 let groupCount = 0;
 
-/** Replicas sharing one prefix, each with its own connection, counting the scripts it sends. */
-function replicas(count: number, leaseTtlMs?: number): Array<{ ledger: LeasedBudgetLedger; scripts: () => number; die: () => void }> {
+/**
+ * Replicas sharing one prefix, each with its own connection, counting the scripts it sends; the i-th
+ * replica's clock runs `clockOffsetsMs[i]` ahead of this process's.
+ */
+function replicas(
+  count: number,
+  leaseTtlMs?: number,
+  clockOffsetsMs: readonly number[] = [],
+): Array<{ ledger: LeasedBudgetLedger; scripts: () => number; die: () => void; nowMs: () => number }> {
   const keyPrefix = `${redis.prefix}${++groupCount}:`;
-  return Array.from({ length: count }, () => {
+  return Array.from({ length: count }, (_, i) => {
+    const offsetMs = clockOffsetsMs[i] ?? 0;
+    const nowMs = (): number => Date.now() + offsetMs;
     const connection = redis.connect();
     let scripts = 0;
     let dead = false;
@@ -25,7 +34,7 @@ function replicas(count: number, leaseTtlMs?: number): Array<{ ledger: LeasedBud
     const die = (): void => {
       dead = true;
     };
-    return { ledger: new LeasedBudgetLedger({ shared, ...(leaseTtlMs ? { leaseTtlMs } : {}) }), scripts: () => scripts, die };
+    return { ledger: new LeasedBudgetLedger({ shared, nowMs, ...(leaseTtlMs ? { leaseTtlMs } : {}) }), scripts: () => scripts, die, nowMs };
   });
 }
 
@@ -34,10 +43,10 @@ const turns = async (n: number): Promise<void> => {
 };
 
 /** Reserves and settles (at the reserved amount) until the ledger refuses; the number admitted. */
-async function spendUntilRefused(ledger: LeasedBudgetLedger, amountUsd: number, limitUsd: number): Promise<number> {
+async function spendUntilRefused(ledger: LeasedBudgetLedger, amountUsd: number, limitUsd: number, nowMs = Date.now): Promise<number> {
   let admitted = 0;
   for (;;) {
-    const verdict = await ledger.reserve('k', amountUsd, { dailyUsd: limitUsd }, Date.now());
+    const verdict = await ledger.reserve('k', amountUsd, { dailyUsd: limitUsd }, nowMs());
     if (!verdict.ok) return admitted;
     admitted++;
     await ledger.settle(verdict.reservationId, amountUsd);
@@ -140,7 +149,7 @@ describe('budget leases', () => {
       monthLimitNano: -1,
       ...utcWindows(nowMs),
       nowMs,
-      expiresAtMs: nowMs + 10_000,
+      ttlMs: 10_000,
       sharePermille: 1_000,
     };
     const first = await shared.lease(trip);
@@ -150,6 +159,50 @@ describe('budget leases', () => {
     const spent = await shared.spent('k', nowMs);
     expect(spent.dayUsd).toBeCloseTo(0.5, 9);
     expect(spent.reservedUsd).toBeCloseTo(0.1, 9);
+  });
+});
+
+describe('budget leases under clock skew between replicas', () => {
+  // Holds expire by Redis's clock (TIME in the scripts), not by the replica that wrote or swept them.
+  const MINUTES_MS = 5 * 60_000;
+
+  it("does not let a replica whose clock runs minutes ahead free another's live lease", async () => {
+    const [normal, ahead] = replicas(2, undefined, [0, MINUTES_MS]) as [ReturnType<typeof replicas>[number], ReturnType<typeof replicas>[number]];
+    for (let i = 0; i < 2; i++) {
+      const verdict = await normal.ledger.reserve('k', 0.01, { dailyUsd: 2 }, Date.now());
+      if (verdict.ok) await normal.ledger.settle(verdict.reservationId, 0.01);
+    }
+    await turns(20);
+    expect(normal.ledger.leaseCount).toBe(1);
+    const held = (await normal.ledger.spent('k', Date.now())).reservedUsd;
+    expect(held).toBeGreaterThan(0);
+    // Every script the replica ahead runs sweeps expired holds; the live lease is not one of them.
+    expect((await ahead.ledger.spent('k', ahead.nowMs())).reservedUsd).toBeCloseTo(held, 9);
+    const workers = [normal, ahead].flatMap(({ ledger, nowMs }) => Array.from({ length: 8 }, () => spendUntilRefused(ledger, 0.01, 2, nowMs)));
+    const admitted = 2 + (await Promise.all(workers)).reduce((a, b) => a + b, 0);
+    await Promise.all([normal, ahead].map(({ ledger }) => ledger.close()));
+    const spent = await normal.ledger.spent('k', Date.now());
+    expect(admitted).toBeLessThanOrEqual(200);
+    expect(spent.dayUsd).toBeCloseTo(admitted * 0.01, 9);
+    expect(spent.dayUsd).toBeLessThanOrEqual(2 + 1e-9);
+    expect(spent.reservedUsd).toBe(0);
+  });
+
+  it('holds a lease written by a replica whose clock runs minutes behind until its TTL, and not after', async () => {
+    const [behind, normal] = replicas(2, 300, [-MINUTES_MS, 0]) as [ReturnType<typeof replicas>[number], ReturnType<typeof replicas>[number]];
+    for (let i = 0; i < 2; i++) {
+      const verdict = await behind.ledger.reserve('k', 0.01, { dailyUsd: 1 }, behind.nowMs());
+      if (verdict.ok) await behind.ledger.settle(verdict.reservationId, 0.01);
+    }
+    await turns(20);
+    expect(behind.ledger.leaseCount).toBe(1);
+    expect((await normal.ledger.spent('k', Date.now())).reservedUsd).toBeGreaterThan(0);
+    behind.die();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const after = await normal.ledger.spent('k', Date.now());
+    expect(after.reservedUsd).toBe(0);
+    expect(after.dayUsd).toBeCloseTo(0.02, 9);
+    await normal.ledger.close();
   });
 });
 

@@ -28,17 +28,21 @@ import { leaseKey } from './budget-lease-state.ts';
  * request can be refused on one replica while another's lease is unused; a refused request first
  * shrinks this replica's own leases of the key and asks again. Leases are returned after
  * `leaseTtlMs / 4` without requests and at close. A replica that dies keeps its hold until
- * `leaseTtlMs` (the open set's expiry; any script of the key sweeps it), and the spend it settled
+ * `leaseTtlMs` by Redis's clock (the open set's expiry; any script of the key sweeps it), and the spend it settled
  * since its last trip (at most `FLUSH_MS` of it) never reaches Redis's windows; the store's rows
  * still have it, and windows seeded from the store later include it.
  */
 
 export interface LeasedBudgetLedgerOptions {
   shared: RedisBudgetLedger;
-  /** A lease's hold expires in Redis this long after its last trip (renewed by every trip). */
+  /** A lease's hold expires this long after its last trip ran, by Redis's clock (renewed by every trip). */
   leaseTtlMs?: number;
   /** Per mille of a window's free budget one trip may add to a lease. */
   sharePermille?: number;
+  /**
+   * This replica's wall clock, for the windows and the rate limit a trip is for; a lease's own timing
+   * (its validity, idleness) uses the monotonic clock, and its hold's expiry Redis's.
+   */
   nowMs?: () => number;
 }
 
@@ -148,7 +152,7 @@ export class LeasedBudgetLedger implements SharedLedger {
   /** A reservation served from this replica's lease of the key, or undefined (no usable lease). */
   private admit(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number, limitPerMin: number | undefined): ReserveResult | undefined {
     const lease = this.leases.get(leaseKey(keyId, limits, nowMs, limitPerMin));
-    if (!lease || this.now() >= lease.validUntilMs) return undefined;
+    if (!lease || performance.now() >= lease.validUntilMs) return undefined;
     const amount = reservationNano(amountUsd, limits).amountNano;
     const free = lease.capNano - lease.inFlightNano - lease.unflushedNano - lease.flushingNano;
     if (free < amount || (lease.limitPerMin !== undefined && lease.tokens < 1)) {
@@ -160,7 +164,7 @@ export class LeasedBudgetLedger implements SharedLedger {
     lease.admittedNano += amount;
     lease.admittedCount++;
     if (amount > lease.maxAmountNano) lease.maxAmountNano = amount;
-    lease.lastAdmitMs = this.now();
+    lease.lastAdmitMs = performance.now();
     // Top up before it runs dry: at half the target, or half the tokens.
     if (free - amount < this.targetNano(lease) / 2 || (lease.limitPerMin !== undefined && lease.tokens < this.targetTokens(lease) / 2))
       this.schedule(lease, true);
@@ -193,11 +197,11 @@ export class LeasedBudgetLedger implements SharedLedger {
   private noteDemand(mapKey: string, keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number, limitPerMin: number | undefined): void {
     // A key without limits (a hold handed over after an outage) has nothing to lease.
     if (this.closed || this.leases.has(mapKey) || (limits.dailyUsd == null && limits.monthlyUsd == null)) return;
-    const wallMs = this.now();
+    const monoMs = performance.now();
     const last = this.recent.get(mapKey);
-    if (last === undefined || wallMs - last > HOT_WITHIN_MS) {
+    if (last === undefined || monoMs - last > HOT_WITHIN_MS) {
       if (this.recent.size >= MAX_LEASES) this.recent = new Map();
-      this.recent.set(mapKey, wallMs);
+      this.recent.set(mapKey, monoMs);
       return;
     }
     const maxTokens = limitPerMin === undefined ? 0 : Math.floor((limitPerMin / 60_000) * TOKEN_HOLD_MS);
@@ -227,8 +231,9 @@ export class LeasedBudgetLedger implements SharedLedger {
       admittedCount: 0,
       maxAmountNano: reservationNano(amountUsd, limits).amountNano,
       validUntilMs: 0,
-      lastAdmitMs: wallMs,
-      lastTripMs: wallMs,
+      lastAdmitMs: monoMs,
+      lastTripMs: monoMs,
+      tripFirstSentMs: monoMs,
       trip: undefined,
       unanswered: undefined,
       scheduled: 'no',
@@ -266,7 +271,7 @@ export class LeasedBudgetLedger implements SharedLedger {
       lease.scheduled = 'no';
       if (!lease.trip) void this.startTrip(lease);
     };
-    const waitMs = urgent ? 0 : lease.lastTripMs + FLUSH_MS - this.now();
+    const waitMs = urgent ? 0 : lease.lastTripMs + FLUSH_MS - performance.now();
     if (waitMs <= 0) {
       lease.scheduled = 'soon';
       setImmediate(run);
@@ -286,8 +291,11 @@ export class LeasedBudgetLedger implements SharedLedger {
 
   /** Sends the lease's next trip (or resends the unanswered one); the promise is also `lease.trip`. */
   private startTrip(lease: Lease): Promise<void> {
-    const sentAtMs = this.now();
-    const trip = lease.unanswered ?? this.nextTrip(lease, sentAtMs);
+    const sentAtMs = performance.now();
+    const resent = lease.unanswered;
+    const trip = resent ?? this.nextTrip(lease, this.now());
+    if (!resent) lease.tripFirstSentMs = sentAtMs;
+    const firstSentMs = lease.tripFirstSentMs;
     lease.unanswered = undefined;
     lease.again = 'no';
     lease.trip = this.shared.lease(trip).then(
@@ -301,8 +309,11 @@ export class LeasedBudgetLedger implements SharedLedger {
           lease.dayUsedUsd = reply.dayUsedUsd;
           lease.monthUsedUsd = reply.monthUsedUsd;
         }
-        // From the trip's own time: a resent trip's hold expires as early as the first send said.
-        lease.validUntilMs = trip.expiresAtMs - Math.max(1_000, this.leaseTtlMs / 5);
+        // Redis ran the trip after its first send and its hold expires ttlMs later by Redis's clock, so
+        // ttlMs after the first send on this process's monotonic clock is earlier, whatever the wall
+        // clocks say; the margin leaves a request admitted last a few seconds under the hold for the
+        // next renewal.
+        lease.validUntilMs = firstSentMs + trip.ttlMs - Math.max(1_000, this.leaseTtlMs / 5);
         lease.lastTripMs = sentAtMs;
         if (reply.holdNano === 0 && lease.inFlightNano === 0 && lease.unflushedNano === 0 && lease.tokens === 0) {
           this.drop(lease);
@@ -358,7 +369,7 @@ export class LeasedBudgetLedger implements SharedLedger {
       day: lease.day,
       month: lease.month,
       nowMs,
-      expiresAtMs: nowMs + this.leaseTtlMs,
+      ttlMs: this.leaseTtlMs,
       sharePermille: this.sharePermille,
       tokens,
     };

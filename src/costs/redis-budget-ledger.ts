@@ -14,7 +14,7 @@ import { timeOrderedId } from '../util/time-ordered-id.ts';
  * Keys (all of one API key share the `{keyId}` hash tag, so one cluster slot holds them):
  *   <prefix>{keyId}:d:<dayId>    hash s (spent) r (reserved), nano-USD; expires after its day
  *   <prefix>{keyId}:m:<monthId>  same for the month
- *   <prefix>{keyId}:open         sorted set of open reservations scored by expiry time
+ *   <prefix>{keyId}:open         sorted set of open reservations scored by expiry time (Redis's clock)
  *   <prefix>{keyId}:res:<member> marker of an unfinished reservation (makes settle idempotent)
  * A reservation's member `<time><random>.<amountNano>.<dayId>.<monthId>` carries everything a sweep
  * needs, and the reservation id handed out is `<member>:<keyId>`, so settle needs no lookup.
@@ -58,8 +58,10 @@ export interface LeaseTrip {
   monthLimitNano: number;
   day: WindowSpan;
   month: WindowSpan;
+  /** The replica's clock at the first send: sizes the windows' TTLs and is the rate limit's now. */
   nowMs: number;
-  expiresAtMs: number;
+  /** The hold expires this long after the script runs, by Redis's clock. */
+  ttlMs: number;
   /** Per mille of a window's free budget one trip may take. */
   sharePermille: number;
   tokens?: { limitPerMin: number; want: number; returned: number };
@@ -162,10 +164,9 @@ export class RedisBudgetLedger implements BudgetLedger {
         amountNano,
         dayLimitNano,
         monthLimitNano,
-        nowMs,
         day.endMs - nowMs + WINDOW_GRACE_MS,
         month.endMs - nowMs + WINDOW_GRACE_MS,
-        nowMs + this.reservationTtlMs,
+        this.reservationTtlMs,
         this.markerTtlMs,
         member,
         day.id,
@@ -197,9 +198,13 @@ export class RedisBudgetLedger implements BudgetLedger {
   async spent(keyId: string, nowMs: number): Promise<KeySpend> {
     const { day, month } = utcWindows(nowMs);
     const keys = this.windowKeys(keyId, String(day.id), String(month.id));
-    const [dayExists, daySpent, monthExists, monthSpent, monthReserved] = ((await SPENT.run(this.redis, keys, [nowMs, day.id, month.id])) as number[]).map(
-      Number,
-    ) as [number, number, number, number, number];
+    const [dayExists, daySpent, monthExists, monthSpent, monthReserved] = ((await SPENT.run(this.redis, keys, [day.id, month.id])) as number[]).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     const load = async (exists: number, spentNano: number, sinceMs: number): Promise<number> =>
       exists === 0 && this.loadSpend ? await this.loadSpend(keyId, sinceMs) : nanoToUsd(spentNano);
     const [dayUsd, monthUsd] = await Promise.all([load(dayExists, daySpent, day.startMs), load(monthExists, monthSpent, month.startMs)]);
@@ -230,11 +235,10 @@ export class RedisBudgetLedger implements BudgetLedger {
         trip.wantNano,
         trip.dayLimitNano,
         trip.monthLimitNano,
-        nowMs,
         // A lease's last trips may come after its windows ended: never a TTL that deletes them.
         Math.max(WINDOW_GRACE_MS, day.endMs - nowMs + WINDOW_GRACE_MS),
         Math.max(WINDOW_GRACE_MS, month.endMs - nowMs + WINDOW_GRACE_MS),
-        trip.expiresAtMs,
+        trip.ttlMs,
         this.markerTtlMs,
         day.id,
         month.id,

@@ -1,15 +1,24 @@
-import { GCRA_LUA } from '../auth/redis-rate-limiter.ts';
+import { GCRA_LUA, TAKE_TOKENS_LUA } from '../auth/redis-rate-limiter.ts';
 import { RedisScript } from './redis-script.ts';
 
 /**
  * The Lua scripts of the Redis budget ledger (key layout: redis-budget-ledger.ts). Each operation is
  * one script, so check-and-reserve is atomic across replicas.
+ *
+ * Holds (open reservations and leases) expire by Redis's clock: a script scores a hold at Redis's
+ * TIME plus its TTL and sweeps what Redis's TIME has passed, so replicas whose clocks disagree cannot
+ * free each other's live holds or keep a dead one past its TTL. (TIME before writes needs effects
+ * replication, the only mode since Redis 7 and the default since Redis 5.)
  */
 
 const SWEEP_BATCH = 100;
 
 // Shared Lua helpers. KEYS[1] day hash, KEYS[2] month hash, KEYS[3] open set.
 const LUA_HELPERS = `
+local function redisNowMs()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 -- Amounts stay decimal strings when passed back to Redis: Lua would format big numbers as 1e+15.
 local function parse(member)
   return string.match(member, '^[^.]*%.(%d+)%.(%d+)%.(%d+)$')
@@ -19,7 +28,7 @@ local function unhold(key, amount)
   if redis.call('HINCRBY', key, 'r', '-' .. amount) < 0 then redis.call('HSET', key, 'r', 0) end
 end
 local function sweep(now, dayId, monthId)
-  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now, 'LIMIT', 0, ${SWEEP_BATCH})
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', string.format('%.0f', now), 'LIMIT', 0, ${SWEEP_BATCH})
   for _, member in ipairs(expired) do
     local a, d, m = parse(member)
     if a then
@@ -41,28 +50,29 @@ local function seedWindows(daySeed, monthSeed)
 end
 `;
 
-// KEYS: day, month, open, marker. ARGV: amount, dayLimit, monthLimit, now, dayTtl, monthTtl,
-// expiresAt, markerTtl, member, dayId, monthId, daySeed, monthSeed (-1: ask the caller to load).
+// KEYS: day, month, open, marker. ARGV: amount, dayLimit, monthLimit, dayTtl, monthTtl, hold TTL
+// (from Redis's TIME), markerTtl, member, dayId, monthId, daySeed, monthSeed (-1: ask the caller to load).
 const RESERVE_LUA = `${LUA_HELPERS}
 local function seeded()
-  return seedWindows(ARGV[12], ARGV[13])
+  return seedWindows(ARGV[11], ARGV[12])
 end
 local function reserve()
   local amount = tonumber(ARGV[1])
   local dayLimit = tonumber(ARGV[2])
   local monthLimit = tonumber(ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[5])
-  redis.call('PEXPIRE', KEYS[2], ARGV[6])
-  sweep(ARGV[4], ARGV[10], ARGV[11])
+  local now = redisNowMs()
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  sweep(now, ARGV[9], ARGV[10])
   local ds, dr = num(redis.call('HGET', KEYS[1], 's')), num(redis.call('HGET', KEYS[1], 'r'))
   if dayLimit >= 0 and ds + dr + amount > dayLimit then return {0, 'day', ds, dr} end
   local ms, mr = num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
   if monthLimit >= 0 and ms + mr + amount > monthLimit then return {0, 'month', ms, mr} end
   redis.call('HINCRBY', KEYS[1], 'r', ARGV[1])
   redis.call('HINCRBY', KEYS[2], 'r', ARGV[1])
-  redis.call('ZADD', KEYS[3], ARGV[7], ARGV[9])
-  redis.call('PEXPIRE', KEYS[3], ARGV[8])
-  redis.call('SET', KEYS[4], '1', 'PX', ARGV[8])
+  redis.call('ZADD', KEYS[3], string.format('%.0f', now + tonumber(ARGV[6])), ARGV[8])
+  redis.call('PEXPIRE', KEYS[3], ARGV[7])
+  redis.call('SET', KEYS[4], '1', 'PX', ARGV[7])
   return {1, ds + dr + amount, ms + mr + amount}
 end
 `;
@@ -73,11 +83,11 @@ return reserve()
 `);
 
 // The rate limit and the reservation in one script. KEYS and ARGV as RESERVE, then KEYS[5] the rate
-// limit's TAT, ARGV[14..16] its now µs, interval µs, tolerance µs. Nothing changes before the windows
+// limit's TAT, ARGV[13..15] its now µs (the replica's clock, as RedisRateLimiter), interval µs, tolerance µs. Nothing changes before the windows
 // are seeded (the caller runs it again with the seeds); a refused rate limit reserves nothing.
 export const RATE_LIMIT_THEN_RESERVE = new RedisScript(`${RESERVE_LUA}${GCRA_LUA}
 if not seeded() then return {-1} end
-local wait = gcra(KEYS[5], tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
+local wait = gcra(KEYS[5], tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15]))
 if wait then return {2, wait} end
 return reserve()
 `);
@@ -102,9 +112,9 @@ end
 return 1
 `);
 
-// KEYS: day, month, open. ARGV: now, dayId, monthId.
+// KEYS: day, month, open. ARGV: dayId, monthId.
 export const SPENT = new RedisScript(`${LUA_HELPERS}
-sweep(ARGV[1], ARGV[2], ARGV[3])
+sweep(redisNowMs(), ARGV[1], ARGV[2])
 return {
   redis.call('EXISTS', KEYS[1]), num(redis.call('HGET', KEYS[1], 's')),
   redis.call('EXISTS', KEYS[2]), num(redis.call('HGET', KEYS[2], 's')), num(redis.call('HGET', KEYS[2], 'r'))
@@ -123,20 +133,22 @@ return 1
 // KEYS: day, month, open, the lease's state hash, then optionally the rate limit's TAT.
 // ARGV: 1 previous member ('' for none), 2 new member's prefix, 3 spend to add (settled under the
 // lease since the last trip), 4 hold to keep whatever the limits (covers what was admitted under the
-// previous hold), 5 extra hold wanted, 6 day limit, 7 month limit (-1: none), 8 now, 9 day TTL,
-// 10 month TTL, 11 expiry of the hold, 12 TTL of the open set and state, 13 day id, 14 month id,
-// 15 day seed, 16 month seed (-1: ask the caller to load), 17 this trip's sequence number, 18 the
-// share (per mille) of a window's free budget one trip may take, 19 rate-limit tokens wanted,
-// 20 tokens given back, 21 now µs, 22 interval µs, 23 tolerance µs.
+// previous hold), 5 extra hold wanted, 6 day limit, 7 month limit (-1: none), 8 day TTL, 9 month
+// TTL, 10 TTL of the hold (from Redis's TIME), 11 TTL of the open set and state, 12 day id, 13 month
+// id, 14 day seed, 15 month seed (-1: ask the caller to load), 16 this trip's sequence number, 17 the
+// share (per mille) of a window's free budget one trip may take, 18 rate-limit tokens wanted,
+// 19 tokens given back, 20 now µs (the replica's clock, as RedisRateLimiter), 21 interval µs,
+// 22 tolerance µs.
 // A trip is applied once: a retried trip (same sequence number) answers what the first one did.
 // Returns {1, hold, tokens granted, day used, month used} (a replay: no used) or {-1} (seed needed).
-export const LEASE = new RedisScript(`${LUA_HELPERS}
+export const LEASE = new RedisScript(`${LUA_HELPERS}${TAKE_TOKENS_LUA}
 local state = redis.call('HMGET', KEYS[4], 'seq', 'hold', 'tokens')
-if state[1] == ARGV[17] then return {1, state[2], state[3]} end
-if not seedWindows(ARGV[15], ARGV[16]) then return {-1} end
-redis.call('PEXPIRE', KEYS[1], ARGV[9])
-redis.call('PEXPIRE', KEYS[2], ARGV[10])
-sweep(ARGV[8], ARGV[13], ARGV[14])
+if state[1] == ARGV[16] then return {1, state[2], state[3]} end
+if not seedWindows(ARGV[14], ARGV[15]) then return {-1} end
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+redis.call('PEXPIRE', KEYS[2], ARGV[9])
+local now = redisNowMs()
+sweep(now, ARGV[12], ARGV[13])
 if ARGV[1] ~= '' and redis.call('ZREM', KEYS[3], ARGV[1]) == 1 then
   local a = parse(ARGV[1])
   if a then
@@ -153,7 +165,7 @@ local extra = tonumber(ARGV[5])
 local function room(key, limit)
   if limit < 0 then return end
   local free = limit - num(redis.call('HGET', key, 's')) - num(redis.call('HGET', key, 'r')) - keep
-  local share = math.floor(free * tonumber(ARGV[18]) / 1000)
+  local share = math.floor(free * tonumber(ARGV[17]) / 1000)
   if share < extra then extra = share end
 end
 room(KEYS[1], tonumber(ARGV[6]))
@@ -163,27 +175,15 @@ local hold = string.format('%.0f', keep + extra)
 if hold ~= '0' then
   redis.call('HINCRBY', KEYS[1], 'r', hold)
   redis.call('HINCRBY', KEYS[2], 'r', hold)
-  redis.call('ZADD', KEYS[3], ARGV[11], ARGV[2] .. '.' .. hold .. '.' .. ARGV[13] .. '.' .. ARGV[14])
-  redis.call('PEXPIRE', KEYS[3], ARGV[12])
+  redis.call('ZADD', KEYS[3], string.format('%.0f', now + tonumber(ARGV[10])), ARGV[2] .. '.' .. hold .. '.' .. ARGV[12] .. '.' .. ARGV[13])
+  redis.call('PEXPIRE', KEYS[3], ARGV[11])
 end
 local granted = 0
 if KEYS[5] then
-  local now, interval, tolerance = tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[23])
-  local stored = redis.call('GET', KEYS[5])
-  local tat = tonumber(stored or now) - tonumber(ARGV[20]) * interval
-  if tat < now then tat = now end
-  granted = math.floor((tolerance - (tat - now)) / interval) + 1
-  if granted > tonumber(ARGV[19]) then granted = tonumber(ARGV[19]) end
-  if granted < 0 then granted = 0 end
-  local nextTat = tat + granted * interval
-  if nextTat > now then
-    redis.call('SET', KEYS[5], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1)
-  elseif stored then
-    redis.call('DEL', KEYS[5])
-  end
+  granted = takeTokens(KEYS[5], tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[18]), tonumber(ARGV[19]))
 end
-redis.call('HSET', KEYS[4], 'seq', ARGV[17], 'hold', hold, 'tokens', granted)
-redis.call('PEXPIRE', KEYS[4], ARGV[12])
+redis.call('HSET', KEYS[4], 'seq', ARGV[16], 'hold', hold, 'tokens', granted)
+redis.call('PEXPIRE', KEYS[4], ARGV[11])
 local function used(key) return num(redis.call('HGET', key, 's')) + num(redis.call('HGET', key, 'r')) end
 return {1, hold, granted, used(KEYS[1]), used(KEYS[2])}
 `);

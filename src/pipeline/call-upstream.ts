@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
+import type { AbortLike } from '../providers/upstream-client.ts';
 import { callWithFallback, type FallbackOutcome } from '../reliability/call-with-fallback.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import type { TraceSpan } from '../telemetry/trace-types.ts';
@@ -16,7 +17,7 @@ export function attemptContext(
   body: ChatRequest,
   record: RequestRecord,
   simHeaders: Record<string, string>,
-  signal: AbortSignal,
+  signal: AbortLike,
 ): AttemptContext {
   return { upstream: g.upstream, body, record, defaultTimeoutMs: g.config.reliability.default_timeout_ms, simHeaders, signal };
 }
@@ -32,7 +33,7 @@ export async function callUpstream<T>(
   targets: readonly UpstreamTarget[],
   attempt: (target: UpstreamTarget) => Promise<T>,
   opts: {
-    signal: AbortSignal;
+    signal: AbortLike;
     callerRecordsSuccess?: boolean;
     /** The span each attempt becomes a child of, when tracing. */
     trace?: TraceSpan | undefined;

@@ -11,6 +11,7 @@ import { budgetLimitsOf, enforceRateLimit, rateLimitThenReserve, reserveBudget, 
 import type { ClientFormat } from './client-format/client-format.ts';
 import type { Gateway } from './gateway-types.ts';
 import { keepJudgeContent } from './keep-judge-content.ts';
+import type { ClientGone } from './client-gone.ts';
 import { runLoggedRequest } from './logged-request.ts';
 import { chooseTechnique, completeOptimized, conventionDeps } from './optimized-completion.ts';
 import { planRoute, type RoutePlan } from './plan-route.ts';
@@ -30,7 +31,7 @@ import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContex
  * routing to completeOptimized, which runs these steps for every call of the technique and sums them.
  */
 export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: FastifyReply, asked: ChatRequest, format: ClientFormat): Promise<void> {
-  await runLoggedRequest(g, req, reply, async (signal) => {
+  await runLoggedRequest(g, req, reply, async (gone) => {
     const record = req.record;
     noteRequest(g, record, asked);
     // OptiLLM technique selectors (model prefix, optillm_approach, <optillm_approach> tag) come off here.
@@ -41,7 +42,7 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
       const plan = await namedPlanBehindRateLimit(g, record, body, req);
       const reservation = await rateLimitThenReserve(g, record, body, plan.targets);
       const cache = await lookupResponseCache(g, reply, body, plan);
-      await completeReserved({ g, req, reply, body, plan, signal, cache, format }, reservation);
+      await completeReserved({ g, req, reply, body, plan, gone, cache, format }, reservation);
       return;
     }
     // Without a key there is no limit and no budget: the keyless path skips their (empty) turns.
@@ -51,7 +52,7 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
     if (plan.decision) recordDecision(g, plan.decision, record);
     const technique = chooseTechnique(g, record, selection, plan, body);
     if (technique) {
-      await completeOptimized(g, req, reply, body, plan, technique, signal, format);
+      await completeOptimized(g, req, reply, body, plan, technique, gone.signal, format);
       return;
     }
     // Exact-match cache: after routing (the key names the model), before any budget is held.
@@ -62,7 +63,7 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
       return;
     }
     const reservation = record.key ? await reserveBudget(g, record, body, plan.targets) : undefined;
-    await completeReserved({ g, req, reply, body, plan, signal, cache, format }, reservation);
+    await completeReserved({ g, req, reply, body, plan, gone, cache, format }, reservation);
   });
 }
 
@@ -143,14 +144,14 @@ interface CompletionCall {
   reply: FastifyReply;
   body: ChatRequest;
   plan: RoutePlan;
-  signal: AbortSignal;
+  gone: ClientGone;
   cache: CacheTicket;
   format: ClientFormat;
 }
 
-async function completeOnce({ g, reply, body, plan, signal, cache, format }: CompletionCall): Promise<void> {
+async function completeOnce({ g, reply, body, plan, gone, cache, format }: CompletionCall): Promise<void> {
   const record = reply.request.record;
-  const outcome = await callPlan(g, reply.request, body, plan, attemptCompletion, signal);
+  const outcome = await callPlan(g, reply.request, body, plan, attemptCompletion, gone);
   const { completion, usage } = outcome.value;
   const target = outcome.target;
   const { outputText, toolCalls } = answerParts(completion.choices);
@@ -193,13 +194,13 @@ function answerParts(choices: ChatCompletion['choices']): { outputText: string; 
   return { outputText, toolCalls: toolCalls ?? NO_TOOL_CALLS };
 }
 
-async function streamCompletion({ g, req, reply, body, plan, signal, cache, format }: CompletionCall): Promise<void> {
+async function streamCompletion({ g, req, reply, body, plan, gone, cache, format }: CompletionCall): Promise<void> {
   const record = req.record;
-  const outcome = await callPlan(g, req, body, plan, attemptStream, signal, true);
+  const outcome = await callPlan(g, req, body, plan, attemptStream, gone, true);
   const open = observeForCache(cache, outcome.value);
   const target = outcome.target;
   const breaker = g.breakers.get(target.model.id);
-  if (signal.aborted) {
+  if (gone.aborted) {
     breaker.recordSuccess(); // the client left: says nothing of the model's health
     open.res.body.destroy();
     throw new GatewayError(499, 'invalid_request_error', 'The client closed the request.', { code: 'client_closed' });
@@ -284,13 +285,13 @@ function callPlan<T>(
   body: ChatRequest,
   plan: RoutePlan,
   attempt: (ctx: AttemptContext, target: UpstreamTarget) => Promise<T>,
-  signal: AbortSignal,
+  gone: ClientGone,
   callerRecordsSuccess = false,
 ): Promise<AnsweredOutcome<T>> {
   const record = req.record;
-  const ctx = attemptContext(g, body, record, simControlHeaders(req.headers), signal);
+  const ctx = attemptContext(g, body, record, simControlHeaders(req.headers), gone);
   return callUpstream(g, plan.targets, (target) => attempt(ctx, target), {
-    signal,
+    signal: gone,
     callerRecordsSuccess,
     trace: record.trace,
     onOutcome: (o) => noteAttempts(record, o),

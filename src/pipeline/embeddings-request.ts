@@ -22,7 +22,7 @@ import { attemptEmbeddings, simControlHeaders } from './upstream-attempts.ts';
  * OpenAI's format (base64 when asked) with `usage.cost` → one row in the request log, like chat.
  */
 export async function handleEmbeddingsRequest(g: Gateway, req: FastifyRequest, reply: FastifyReply, body: EmbeddingsRequest): Promise<void> {
-  await runLoggedRequest(g, req, reply, async (signal) => {
+  await runLoggedRequest(g, req, reply, async (gone) => {
     const record = req.record;
     noteRequest(record, body);
     const targets = embeddingTargets(g, body.model);
@@ -35,10 +35,10 @@ export async function handleEmbeddingsRequest(g: Gateway, req: FastifyRequest, r
         record,
         defaultTimeoutMs: g.config.reliability.default_timeout_ms,
         simHeaders: simControlHeaders(req.headers),
-        signal,
+        signal: gone,
       };
       const outcome = await callUpstream(g, targets, (target) => attemptEmbeddings(ctx, call, target), {
-        signal,
+        signal: gone,
         trace: record.trace,
         operation: 'embeddings',
         onOutcome: (o) => noteAttempts(record, o),

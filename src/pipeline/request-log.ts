@@ -53,12 +53,13 @@ function logAccess(g: Gateway, record: RequestRecord): void {
       asked: row.model_requested,
       model: row.model_used,
       status: row.status,
-      ...(row.error_type ? { error: row.error_type } : {}),
+      // pino leaves out undefined fields: one object shape, no spread copies.
+      error: row.error_type || undefined,
       tokens_in: row.input_tokens,
       tokens_out: row.output_tokens,
       cost_usd: Number(row.cost_usd.toPrecision(6)),
       latency_ms: Math.round(row.latency_ms * 10) / 10,
-      ...(row.cache_hit ? { cache: 'hit' } : {}),
+      cache: row.cache_hit ? 'hit' : undefined,
     },
     'request',
   );

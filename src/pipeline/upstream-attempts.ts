@@ -1,6 +1,6 @@
 import { adapterFor } from '../providers/registry.ts';
 import { bodyReadError, UpstreamCallError } from '../providers/upstream-client.ts';
-import type { BufferedResponse, UpstreamClient, UpstreamResponse } from '../providers/upstream-client.ts';
+import type { AbortLike, BufferedResponse, UpstreamClient, UpstreamResponse } from '../providers/upstream-client.ts';
 import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { MappedCompletion, ProviderAdapter, UpstreamHttpRequest, UpstreamTarget } from '../providers/types.ts';
 import { embeddingsAdapterFor } from '../providers/embeddings/embeddings-registry.ts';
@@ -30,7 +30,7 @@ export interface UpstreamCallContext {
   defaultTimeoutMs: number;
   simHeaders: Record<string, string>;
   /** Aborted when the client leaves. */
-  signal: AbortSignal;
+  signal: AbortLike;
 }
 
 /** What every chat attempt of one request shares. */
@@ -103,7 +103,7 @@ async function sendBuffered(
   return res;
 }
 
-function upstreamOptions(ctx: UpstreamCallContext, target: UpstreamTarget): { timeoutMs: number; extraHeaders?: Record<string, string>; signal: AbortSignal } {
+function upstreamOptions(ctx: UpstreamCallContext, target: UpstreamTarget): { timeoutMs: number; extraHeaders?: Record<string, string>; signal: AbortLike } {
   return {
     timeoutMs: target.model.timeout_ms ?? ctx.defaultTimeoutMs,
     extraHeaders: target.provider.simulated ? ctx.simHeaders : undefined,

@@ -16,7 +16,18 @@ export interface BufferedResponse {
   text: string;
 }
 
-type SendOptions = { timeoutMs: number; signal?: AbortSignal; extraHeaders?: Record<string, string> };
+/**
+ * What stops a call: an AbortSignal, or anything that says as much for less (the pipeline's
+ * ClientGone creates no AbortController for the requests whose client stays).
+ */
+export interface AbortLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+type SendOptions = { timeoutMs: number; signal?: AbortLike; extraHeaders?: Record<string, string> };
 
 export class UpstreamCallError extends Error {
   constructor(readonly upstream: UpstreamError) {
@@ -63,6 +74,7 @@ export class UpstreamClient {
   async send(provider: ProviderConfig, req: UpstreamHttpRequest, opts: SendOptions): Promise<UpstreamResponse> {
     const pool = this.poolOf(provider);
     try {
+      // undici takes any EventTarget-like signal (it reads `aborted`, `reason` and adds an 'abort' listener).
       const res = await pool.request({ ...this.dispatchOptions(provider, req, opts), signal: opts.signal });
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
@@ -148,7 +160,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (res: BufferedResponse) => void,
     private readonly reject: (err: UpstreamCallError) => void,
-    private readonly signal: AbortSignal | undefined,
+    private readonly signal: AbortLike | undefined,
   ) {
     if (signal && !signal.aborted) {
       this.onAbort = () => this.controller?.abort(abortReason(signal));
@@ -191,7 +203,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   }
 }
 
-function abortReason(signal: AbortSignal): Error {
+function abortReason(signal: AbortLike): Error {
   return (signal.reason as Error | undefined) ?? new DOMException('This operation was aborted', 'AbortError');
 }
 

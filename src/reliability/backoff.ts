@@ -1,3 +1,5 @@
+import type { AbortLike } from '../providers/upstream-client.ts';
+
 /**
  * Delay before retry number `attempt` (1-based): the upstream's retry-after when it gave one,
  * otherwise exponential backoff with full jitter, capped.
@@ -8,7 +10,7 @@ export function retryDelayMs(attempt: number, opts: { baseMs: number; maxMs: num
   return Math.round(ceiling * (0.5 + random() / 2));
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal?: AbortLike): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve();
     const timer = setTimeout(resolve, ms);

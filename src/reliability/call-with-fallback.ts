@@ -1,5 +1,5 @@
 import type { ReliabilityConfig } from '../config/schema.ts';
-import { UpstreamCallError } from '../providers/upstream-client.ts';
+import { UpstreamCallError, type AbortLike } from '../providers/upstream-client.ts';
 import type { UpstreamError, UpstreamTarget } from '../providers/types.ts';
 import { retryDelayMs, sleep } from './backoff.ts';
 import type { BreakerRegistry } from './circuit-breaker.ts';
@@ -31,7 +31,7 @@ const NOT_HEALTH = new Set<UpstreamError['kind']>(['context_length']);
 export async function callWithFallback<T>(
   targets: readonly UpstreamTarget[],
   attempt: (target: UpstreamTarget) => Promise<T>,
-  deps: { breakers: BreakerRegistry; reliability: ReliabilityConfig; now?: () => number; signal?: AbortSignal; callerRecordsSuccess?: boolean },
+  deps: { breakers: BreakerRegistry; reliability: ReliabilityConfig; now?: () => number; signal?: AbortLike; callerRecordsSuccess?: boolean },
 ): Promise<FallbackOutcome<T>> {
   const now = deps.now ?? Date.now;
   const { reliability } = deps;

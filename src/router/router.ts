@@ -4,9 +4,9 @@ import type { ChatMessage } from '../providers/chat-schema.ts';
 import type { CandidateScore } from '../store/types.ts';
 import type { LiveModelStats, PromptAnalysis, QualityPredictor, RouteDecision, RouteInput, RoutingConstraints } from './types.ts';
 import { chooseModel, type RankedCandidate } from './policy/choose-model.ts';
-import { estimateCandidate } from './policy/estimate-candidate.ts';
+import { estimateCandidate, type CandidateEstimate } from './policy/estimate-candidate.ts';
 import { expectedOutputTokens } from './policy/expected-output-tokens.ts';
-import { combineRuleActions, compileRules, holdoutRuleNames, matchRules } from './policy/match-rules.ts';
+import { combineRuleActions, compileRules, holdoutRuleNames, matchRules, type RuleContext } from './policy/match-rules.ts';
 import { resolveModelRefs, unknownModelRefs } from './policy/model-refs.ts';
 import { describeChoice, describeNoEligible } from './policy/rationale.ts';
 import { resolveConstraints } from './policy/resolve-constraints.ts';
@@ -132,32 +132,42 @@ export function createRouter(deps: RouterDeps): Router {
     const routingModel = routingModels.get(input.routingModel);
     const vm = routingModel?.virtualModel;
     const models = routingModel?.models ?? [];
-    const ruleContext = {
-      routingModel: input.routingModel,
-      taskType: analysis.taskType,
-      complexity: analysis.complexity,
-      promptTokens: analysis.promptTokens,
-      keyId: input.keyId,
-      team: input.team,
-      metadata: input.metadata,
-      requestId: input.requestId ?? id,
-    };
-    const fired = vm ? matchRules(rules, ruleContext) : [];
+    // Rules read the request's context; a config without rules (the default) builds none of it.
+    const ruleContext: RuleContext | undefined =
+      rules.length === 0
+        ? undefined
+        : {
+            routingModel: input.routingModel,
+            taskType: analysis.taskType,
+            complexity: analysis.complexity,
+            promptTokens: analysis.promptTokens,
+            keyId: input.keyId,
+            team: input.team,
+            metadata: input.metadata,
+            requestId: input.requestId ?? id,
+          };
+    const fired = vm && ruleContext ? matchRules(rules, ruleContext) : [];
     const combined = combineRuleActions(fired);
     const constraints = resolveConstraints(vm ?? { goal: 'balanced' }, config.routing.default_min_quality, combined, input.overrides);
     const outputTokens = expectedOutputTokens(analysis.taskType, analysis.complexity, analysis.promptTokens, input.maxOutputTokens);
+    const techniquePlan = techniquePlans.size > 0 ? techniquePlans.get(analysis.taskType) : undefined;
+    // A technique answers with text and its own samples: a request with tools or n > 1 gets no pairing,
+    // so the logged decision is the one the request path carries out.
+    const pairTechniques =
+      techniquePlan !== undefined &&
+      !input.requiredCapabilities?.some((c) => c === 'tools' || c === 'n') &&
+      !optimizerOffFor.has(input.keyId ?? '') &&
+      !optimizerOffFor.has(input.keyName ?? '');
     const choose = (qualities: readonly number[], withTechniques: boolean) => {
-      const estimates = models.map((m, i) => {
+      const estimates: CandidateEstimate[] = new Array<CandidateEstimate>(models.length);
+      for (let i = 0; i < models.length; i++) {
+        const m = models[i]!;
         const estimate = estimateCandidate(m, analysis.promptTokens, outputTokens, qualities[i] ?? 0, liveStats.get(m.id));
         if (deps.isBreakerOpen?.(m.id)) estimate.breakerOpen = true;
-        return estimate;
-      });
-      const techniquePlan = techniquePlans.get(analysis.taskType);
-      // A technique answers with text and its own samples: a request with tools or n > 1 gets no pairing,
-      // so the logged decision is the one the request path carries out.
-      const techniqueServes = !input.requiredCapabilities?.some((c) => c === 'tools' || c === 'n');
-      if (withTechniques && techniquePlan && techniqueServes && !optimizerOffFor.has(input.keyId ?? '') && !optimizerOffFor.has(input.keyName ?? '')) {
-        estimates.push(...techniqueCandidates(techniquePlan, estimates, constraints.minQuality, analysis.promptTokens));
+        estimates[i] = estimate;
+      }
+      if (withTechniques && pairTechniques) {
+        for (const t of techniqueCandidates(techniquePlan, estimates, constraints.minQuality, analysis.promptTokens)) estimates.push(t);
       }
       return chooseModel({
         estimates,
@@ -209,7 +219,7 @@ export function createRouter(deps: RouterDeps): Router {
       candidates,
       fallbacks: choice.fallbacks,
       // The held-out side of A/B rules is logged too (`name (holdout)`), so reports can compare the arms.
-      rulesFired: [...combined.fired, ...holdoutRuleNames(rules, ruleContext)],
+      rulesFired: ruleContext ? [...combined.fired, ...holdoutRuleNames(rules, ruleContext)] : combined.fired,
       rationale,
       routerVersion: predictorVersion(),
       decisionUs,

@@ -128,46 +128,42 @@ export const LEARNING_ROWS_SPEC: LogTableSpec = {
 export const LOG_TABLE_SPECS: readonly LogTableSpec[] = [REQUESTS_SPEC, DECISIONS_SPEC, RESERVATIONS_SPEC, LEARNING_ROWS_SPEC];
 
 /**
- * A row's value as the INSERT binds it: booleans as 0/1 (the tables store SqlBoolean on both stores)
- * and an optional field left out (a decision's trust or language) as null.
+ * Compiles the function that lays out rows as one flat array of column values, row after row, in
+ * `columns` order: a flat array of primitives is what postMessage clones fastest (about 3× faster than
+ * an array of objects) and what a positional INSERT binds directly. Each value is read straight from
+ * the row (the row types use the column names), so only the table's columns are written and no encoded
+ * copy of a row is made; booleans bind as 0/1 (the tables store SqlBoolean on both stores), a field left
+ * out (a decision's trust or language) as null, and a `zeroIfAbsent` column (NOT NULL, optional on the
+ * row) as 0.
+ *
+ * Compiled from the column lists above (constants, never input) into plain property reads
+ * (`r.id, r.created_at, …`): reading `row[column]` for each name of a list is a keyed load V8 cannot
+ * cache, 0.77 µs per request row in a tight loop against 0.21 µs compiled (a scratch benchmark).
  */
-function bound(value: unknown): unknown {
-  if (value === undefined) return null;
-  return typeof value === 'boolean' ? Number(value) : value;
+function compileFlattener<Row>(
+  columns: readonly (keyof Row & string)[],
+  zeroIfAbsent: readonly (keyof Row & string)[] = [],
+): (rows: readonly Row[]) => unknown[] {
+  const reads = columns.map((column) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(column)) throw new Error(`not a column name: ${column}`);
+    return zeroIfAbsent.includes(column) ? `r.${column} ? 1 : 0` : `(x = r.${column}) === undefined ? null : typeof x === 'boolean' ? (x ? 1 : 0) : x`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the source is built from the constant column lists above
+  return new Function('rows', `const values = []; let x; for (const r of rows) values.push(${reads.join(', ')}); return values;`) as (
+    rows: readonly Row[],
+  ) => unknown[];
 }
 
-/**
- * Rows as one flat array of column values, row after row: a flat array of primitives is what
- * postMessage clones fastest (about 3× faster than an array of objects) and what a positional
- * INSERT binds directly. Read straight from each row by the table's column list (the row types use
- * the column names), so only the table's columns are written and no encoded copy of a row is made.
- */
-function flattenColumns<Row>(rows: readonly Row[], columns: readonly (keyof Row)[]): unknown[] {
-  const values: unknown[] = [];
-  for (const row of rows) {
-    for (const column of columns) values.push(bound(row[column]));
-  }
-  return values;
-}
+export const flattenRequestRows: (rows: readonly RequestRow[]) => unknown[] = compileFlattener<RequestRow>(REQUEST_COLUMNS);
 
-export function flattenRequestRows(rows: readonly RequestRow[]): unknown[] {
-  return flattenColumns(rows, REQUEST_COLUMNS);
-}
+/** `explored` is optional on a DecisionRow (absent: not explored) and NOT NULL in the table. */
+export const flattenDecisionRows: (rows: readonly DecisionRow[]) => unknown[] = compileFlattener<DecisionRow>(DECISION_COLUMNS, ['explored']);
 
-const DECISION_EXPLORED_AT = DECISION_COLUMNS.indexOf('explored');
-
-export function flattenDecisionRows(rows: readonly DecisionRow[]): unknown[] {
-  const values = flattenColumns(rows, DECISION_COLUMNS);
-  // `explored` is optional on a DecisionRow (absent: not explored) and NOT NULL in the table.
-  for (let i = DECISION_EXPLORED_AT; i < values.length; i += DECISION_COLUMNS.length) values[i] ??= 0;
-  return values;
-}
+const flattenReservations = compileFlattener<BudgetReservationRow>(RESERVATION_COLUMNS);
 
 /** The last write of each reservation id wins (pg rejects a multi-row upsert touching one key twice). */
 export function flattenReservationRows(rows: readonly BudgetReservationRow[]): unknown[] {
-  return flattenColumns(lastWritePerReservation(rows), RESERVATION_COLUMNS);
+  return flattenReservations(lastWritePerReservation(rows));
 }
 
-export function flattenLearningRows(rows: readonly LearningRowRecord[]): unknown[] {
-  return flattenColumns(rows, LEARNING_ROW_COLUMNS);
-}
+export const flattenLearningRows: (rows: readonly LearningRowRecord[]) => unknown[] = compileFlattener<LearningRowRecord>(LEARNING_ROW_COLUMNS);

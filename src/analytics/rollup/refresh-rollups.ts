@@ -2,11 +2,23 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { num } from '../request-window.ts';
 import { CELL_COLUMNS, CELL_DIMS, cellSelectSql, DAY_MS, floorTo, HOUR_MS, SUMMED_COLUMNS } from './cell-sql.ts';
+import { rollUpHistogramDays, rollUpHistogramHours } from './value-histograms.ts';
 
-/** The watermark rows of the two rollup tables in rollup_watermarks (named after their tables). */
+/** The watermark rows of the rollup tables in rollup_watermarks (named after their tables). */
 export const REQUEST_ROLLUP = 'request_rollup_hourly';
 export const DAILY_ROLLUP = 'request_rollup_daily';
-type RollupName = typeof REQUEST_ROLLUP | typeof DAILY_ROLLUP;
+const HISTOGRAM_HOURLY = 'value_histogram_hourly';
+const HISTOGRAM_DAILY = 'value_histogram_daily';
+type RollupName = typeof REQUEST_ROLLUP | typeof DAILY_ROLLUP | typeof HISTOGRAM_HOURLY | typeof HISTOGRAM_DAILY;
+
+/** An hourly rollup and the daily one summed from it, under their watermark names. */
+interface RollupPair {
+  hourly: RollupName;
+  daily: RollupName;
+}
+const REQUEST_ROLLUPS: RollupPair = { hourly: REQUEST_ROLLUP, daily: DAILY_ROLLUP };
+/** The value histograms (value-histograms.ts): rolled up on watermarks of their own. */
+export const HISTOGRAM_ROLLUPS: RollupPair = { hourly: HISTOGRAM_HOURLY, daily: HISTOGRAM_DAILY };
 
 /**
  * An hour is rolled up only once it ended this long ago. The batched writer flushes every 200 ms and
@@ -22,17 +34,20 @@ export async function rollupThroughMs(db: Kysely<Database>, name: RollupName = R
   return row.rows[0] ? num(row.rows[0].through_ms) : null;
 }
 
-/** Both watermarks in one read, for an analysis that composes a window from both tables. */
-export async function rollupWatermarks(db: Kysely<Database>): Promise<{ hourlyThroughMs: number | null; dailyThroughMs: number | null }> {
+/** Both watermarks of a pair in one read, for an analysis that composes a window from both tables. */
+export async function rollupWatermarks(
+  db: Kysely<Database>,
+  pair: RollupPair = REQUEST_ROLLUPS,
+): Promise<{ hourlyThroughMs: number | null; dailyThroughMs: number | null }> {
   const rows = await sql<{
     name: string;
     through_ms: unknown;
-  }>`select name, through_ms from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP})`.execute(db);
+  }>`select name, through_ms from rollup_watermarks where name in (${pair.hourly}, ${pair.daily})`.execute(db);
   const of = (name: RollupName) => {
     const row = rows.rows.find((r) => r.name === name);
     return row ? num(row.through_ms) : null;
   };
-  return { hourlyThroughMs: of(REQUEST_ROLLUP), dailyThroughMs: of(DAILY_ROLLUP) };
+  return { hourlyThroughMs: of(pair.hourly), dailyThroughMs: of(pair.daily) };
 }
 
 const columnList = () => sql.join(CELL_COLUMNS.map((c) => sql.ref(c)));
@@ -94,7 +109,7 @@ async function advance(
 /** The smallest `column` of `table`, rounded down to `unitMs`; null for an empty table. */
 async function firstMs(
   db: Kysely<Database>,
-  table: 'requests' | 'request_rollup_hourly',
+  table: 'requests' | 'request_rollup_hourly' | 'value_histogram_hourly',
   column: 'created_at' | 'hour_ms',
   unitMs: number,
 ): Promise<number | null> {
@@ -105,29 +120,29 @@ async function firstMs(
 
 /**
  * Rolls up the complete hours (ended ROLLUP_SETTLE_MS before `nowMs`) not rolled up yet, a day per
- * transaction, then the whole days the hourly rollup covers into the daily one. Idempotent and safe to
- * run concurrently. Returns the hourly watermark (null while the log is empty).
+ * transaction, then the whole days the hourly rollup covers into the daily one; the same for the value
+ * histograms. Idempotent and safe to run concurrently. Returns the hourly watermark of the request
+ * rollup (null while the log is empty).
  */
 export async function refreshRollups(db: Kysely<Database>, nowMs: number): Promise<number | null> {
-  const hourly = await advance(
-    db,
-    REQUEST_ROLLUP,
-    () => firstMs(db, 'requests', 'created_at', HOUR_MS),
-    floorTo(nowMs - ROLLUP_SETTLE_MS, HOUR_MS),
-    DAY_MS,
-    rollUpHours,
-  );
+  const limitMs = floorTo(nowMs - ROLLUP_SETTLE_MS, HOUR_MS);
+  const firstRequestHour = () => firstMs(db, 'requests', 'created_at', HOUR_MS);
+  const hourly = await advance(db, REQUEST_ROLLUP, firstRequestHour, limitMs, DAY_MS, rollUpHours);
   if (hourly === null) return null;
   await advance(db, DAILY_ROLLUP, () => firstMs(db, 'request_rollup_hourly', 'hour_ms', DAY_MS), floorTo(hourly, DAY_MS), 31 * DAY_MS, rollUpDays);
+  const histogramHourly = await advance(db, HISTOGRAM_HOURLY, firstRequestHour, limitMs, DAY_MS, rollUpHistogramHours);
+  if (histogramHourly !== null) {
+    const firstHistogramDay = () => firstMs(db, 'value_histogram_hourly', 'hour_ms', DAY_MS);
+    await advance(db, HISTOGRAM_DAILY, firstHistogramDay, floorTo(histogramHourly, DAY_MS), 31 * DAY_MS, rollUpHistogramDays);
+  }
   return hourly;
 }
 
 /** Drops the rollups so the next refresh rebuilds them from the log (after importing old history). */
 export async function rebuildRollups(db: Kysely<Database>, nowMs: number): Promise<number | null> {
   await db.transaction().execute(async (tx) => {
-    await sql`delete from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP})`.execute(tx);
-    await sql`delete from request_rollup_daily`.execute(tx);
-    await sql`delete from request_rollup_hourly`.execute(tx);
+    await sql`delete from rollup_watermarks where name in (${REQUEST_ROLLUP}, ${DAILY_ROLLUP}, ${HISTOGRAM_HOURLY}, ${HISTOGRAM_DAILY})`.execute(tx);
+    for (const table of [DAILY_ROLLUP, REQUEST_ROLLUP, HISTOGRAM_DAILY, HISTOGRAM_HOURLY]) await sql`delete from ${sql.table(table)}`.execute(tx);
   });
   return refreshRollups(db, nowMs);
 }

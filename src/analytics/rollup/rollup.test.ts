@@ -16,7 +16,9 @@ import { decisionsInWindowSql, requestWindowSql } from '../request-window.ts';
 import { routingAnalytics } from '../routing-analytics.ts';
 import { routingCosts } from '../routing-costs.ts';
 import { HOUR_MS } from './cell-sql.ts';
+import { histogramsServe } from './histogram-counts.ts';
 import { DAILY_ROLLUP, rebuildRollups, refreshRollups, ROLLUP_SETTLE_MS, rollupThroughMs } from './refresh-rollups.ts';
+import { HISTOGRAM_RELATIVE_ERROR } from './value-histograms.ts';
 
 const endMs = Date.parse(KNOWN_WINDOW.to);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -30,6 +32,13 @@ const WINDOWS: AnalysisParams[] = [
   // Four days from a partial hour: a daily cost trend, whole days from the daily rollup.
   { from: iso(KNOWN_DAY_MS - 48 * HOUR_MS + 30 * 60_000), to: iso(endMs + 24 * HOUR_MS) },
 ];
+
+/** A percentile read from a histogram is within HISTOGRAM_RELATIVE_ERROR (< 1%) of the exact one. */
+function expectWithinHistogramError(approx: number | undefined, exact: number | undefined): void {
+  expect(approx).toBeDefined();
+  expect(exact).toBeDefined();
+  expect(Math.abs(approx! - exact!)).toBeLessThanOrEqual(exact! * HISTOGRAM_RELATIVE_ERROR * (1 + 1e-9));
+}
 
 describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
   let opened: OpenedTestStore;
@@ -100,27 +109,43 @@ describe.each(TEST_BACKENDS)('request rollups ($name)', (backend) => {
     }
   });
 
-  it('walks the decision-time index with the same values as the window functions over the join', async () => {
+  it("reads decision-time percentiles exactly on small windows and within the histograms' error on large ones", async () => {
     for (const w of WINDOWS) {
       const q = resolveAnalysisQuery(w, endMs);
       const viaSort = await percentiles(db(), sql`select d.decision_us as x from ${decisionsInWindowSql(q)}`, [50, 95, 99]);
-      const viaIndex = await decisionTimePercentiles(db(), q, [50, 95, 99]);
-      expect({ n: viaIndex.n, p50: viaIndex.p50, p95: viaIndex.p95, p99: viaIndex.p99 }).toEqual({
-        n: viaSort.n,
-        p50: viaSort.p50,
-        p95: viaSort.p95,
-        p99: viaSort.p99,
-      });
+      const exact = await decisionTimePercentiles(db(), q, [50, 95, 99]);
+      expect({ n: exact.n, p50: exact.p50, p95: exact.p95, p99: exact.p99 }).toEqual({ n: viaSort.n, p50: viaSort.p50, p95: viaSort.p95, p99: viaSort.p99 });
+      const viaHistogram = await decisionTimePercentiles(db(), q, [50, 95, 99], 1);
+      expect(viaHistogram.n).toBe(viaSort.n);
+      expect(viaHistogram.mean).toBeCloseTo(viaSort.mean ?? Number.NaN, 6);
+      for (const p of ['p50', 'p95', 'p99'] as const) expectWithinHistogramError(viaHistogram[p], viaSort[p]);
     }
   });
 
-  it('reads latency percentiles from the latency index with the same values as the window functions', async () => {
+  it('reads latency percentiles from the histograms within their stated error of the window functions', async () => {
+    let fromHistograms = 0;
     for (const w of WINDOWS) {
       const q = resolveAnalysisQuery(w, endMs);
       const viaSort = await percentiles(db(), sql`select r.latency_ms as x from requests r where ${requestWindowSql(q)}`, [50, 95, 99]);
-      const viaIndex = await requestLatencyPercentiles(db(), q, viaSort.n ?? 0, [50, 95, 99], 0);
-      expect({ p50: viaIndex.p50, p95: viaIndex.p95, p99: viaIndex.p99 }).toEqual({ p50: viaSort.p50, p95: viaSort.p95, p99: viaSort.p99 });
+      const viaHistogram = await requestLatencyPercentiles(db(), q, viaSort.n ?? 0, [50, 95, 99], 0);
+      if (histogramsServe('latency_ms', q)) fromHistograms += 1;
+      expect(viaHistogram.n).toBe(viaSort.n);
+      expect(viaHistogram.mean).toBeCloseTo(viaSort.mean ?? Number.NaN, 6);
+      for (const p of ['p50', 'p95', 'p99'] as const) expectWithinHistogramError(viaHistogram[p], viaSort[p]);
     }
+    expect(fromHistograms).toBeGreaterThanOrEqual(4);
+  });
+
+  it('fills the histograms with every request and routed decision of the rolled-up hours', async () => {
+    const through = (await rollupThroughMs(db())) ?? 0;
+    const counted = async (metric: string) =>
+      Number(
+        (await sql<{ n: unknown }>`select sum(n) as n from value_histogram_hourly where metric = ${metric} and hour_ms < ${through}`.execute(db())).rows[0]?.n,
+      );
+    const rows = async (table: string) =>
+      Number((await sql<{ n: unknown }>`select count(*) as n from ${sql.table(table)} where created_at < ${through}`.execute(db())).rows[0]?.n);
+    expect(await counted('latency_ms')).toBe(await rows('requests'));
+    expect(await counted('decision_us')).toBe(await rows('decisions'));
   });
 });
 

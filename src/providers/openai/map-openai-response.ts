@@ -2,7 +2,7 @@ import type { ChatCompletion, ChatCompletionChoice, OpenAIUsage } from '../chat-
 import type { MappedCompletion, NormalizedUsage, UpstreamTarget } from '../types.ts';
 import { UpstreamCallError } from '../upstream-client.ts';
 import { fallbackCompletionId, nowUnixSeconds } from '../shared/target.ts';
-import { asArray, asNumber, asRecord, asString } from '../shared/wire-json.ts';
+import { asNumber, asRecord, asString } from '../shared/wire-json.ts';
 import type { JsonRecord } from '../shared/wire-json.ts';
 import { mapOpenAIFinishReason } from './map-openai-finish-reason.ts';
 import { mapOpenAIInlineError } from './map-openai-error.ts';
@@ -18,25 +18,25 @@ export function completeOpenAIUsage(raw: JsonRecord, usage: NormalizedUsage): Op
   };
 }
 
+/** The choice as sent (unknown fields kept), with its index, an assistant message and a mapped finish reason; built in place. */
 function mapChoice(raw: unknown, position: number): ChatCompletionChoice {
   const choice = asRecord(raw) ?? {};
   const message = asRecord(choice.message) ?? {};
   const content = message.content;
-  return {
-    ...choice,
-    index: asNumber(choice.index) ?? position,
-    message: {
-      ...message,
-      role: 'assistant',
-      content: typeof content === 'string' ? content : null,
-    },
-    finish_reason: mapOpenAIFinishReason(choice.finish_reason),
-  };
+  choice.index = asNumber(choice.index) ?? position;
+  message.role = 'assistant';
+  message.content = typeof content === 'string' ? content : null;
+  choice.message = message;
+  choice.finish_reason = mapOpenAIFinishReason(choice.finish_reason);
+  return choice as unknown as ChatCompletionChoice;
 }
 
 /**
  * Passes an OpenAI(-compatible) completion through, preserving unknown fields, with the catalog model
- * id (clients asked the gateway for it) and an id even when the server sent none.
+ * id (clients asked the gateway for it) and an id even when the server sent none. `body` is the
+ * freshly parsed upstream answer, owned by the caller alone: it becomes the completion in place
+ * (fields set in place keep their order, new ones go last, as a spread copy would place them),
+ * without copying every object of a completion that is serialized once and dropped.
  */
 export function mapOpenAIResponse(body: unknown, target: UpstreamTarget, requestId: string): MappedCompletion {
   const rec = asRecord(body);
@@ -47,15 +47,13 @@ export function mapOpenAIResponse(body: unknown, target: UpstreamTarget, request
   }
   const usage = normalizeOpenAIUsage(rec.usage);
   const rawUsage = asRecord(rec.usage);
-  const completion: ChatCompletion = {
-    ...rec,
-    id: asString(rec.id) || fallbackCompletionId(requestId),
-    object: 'chat.completion',
-    created: asNumber(rec.created) ?? nowUnixSeconds(),
-    model: target.model.id,
-    choices: asArray(rec.choices).map(mapChoice),
-  };
-  if (usage && rawUsage) completion.usage = completeOpenAIUsage(rawUsage, usage);
-  else delete completion.usage;
-  return { completion, usage };
+  rec.id = asString(rec.id) || fallbackCompletionId(requestId);
+  rec.object = 'chat.completion';
+  rec.created = asNumber(rec.created) ?? nowUnixSeconds();
+  rec.model = target.model.id;
+  const choices = rec.choices as unknown[];
+  for (let i = 0; i < choices.length; i++) choices[i] = mapChoice(choices[i], i);
+  if (usage && rawUsage) rec.usage = completeOpenAIUsage(rawUsage, usage);
+  else delete rec.usage;
+  return { completion: rec as unknown as ChatCompletion, usage };
 }

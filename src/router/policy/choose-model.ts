@@ -100,14 +100,40 @@ function checkHardConstraints(c: CandidateEstimate, input: ChooseModelInput): Ha
   return undefined;
 }
 
-function scoreReference(pool: readonly CandidateEstimate[]): ScoreReference {
-  let minCostUsd = Infinity;
-  let minLatencyMs = Infinity;
-  for (const c of pool) {
-    if (c.estCostUsd < minCostUsd) minCostUsd = c.estCostUsd;
-    if (c.estLatencyMs < minLatencyMs) minLatencyMs = c.estLatencyMs;
+/**
+ * The best cost and latency among those the goal chooses among: the candidates that pass every hard
+ * check and meet min_quality, else those that pass, else all. One pass, no filtered copies.
+ */
+function scoreReference(estimates: readonly CandidateEstimate[], checks: readonly HardCheck[], minQuality: number): ScoreReference {
+  let meetCost = Infinity;
+  let meetLatency = Infinity;
+  let passCost = Infinity;
+  let passLatency = Infinity;
+  let anyMeets = false;
+  let anyPasses = false;
+  let allCost = Infinity;
+  let allLatency = Infinity;
+  for (let i = 0; i < estimates.length; i++) {
+    const c = estimates[i]!;
+    if (c.estCostUsd < allCost) allCost = c.estCostUsd;
+    if (c.estLatencyMs < allLatency) allLatency = c.estLatencyMs;
+    if (checks[i] !== undefined) continue;
+    anyPasses = true;
+    if (c.estCostUsd < passCost) passCost = c.estCostUsd;
+    if (c.estLatencyMs < passLatency) passLatency = c.estLatencyMs;
+    if (!(c.predictedQuality >= minQuality)) continue;
+    anyMeets = true;
+    if (c.estCostUsd < meetCost) meetCost = c.estCostUsd;
+    if (c.estLatencyMs < meetLatency) meetLatency = c.estLatencyMs;
   }
-  return { minCostUsd, minLatencyMs };
+  if (anyMeets) return { minCostUsd: meetCost, minLatencyMs: meetLatency };
+  if (anyPasses) return { minCostUsd: passCost, minLatencyMs: passLatency };
+  return { minCostUsd: allCost, minLatencyMs: allLatency };
+}
+
+/** Sorting allocates even for an empty or one-element array: most requests rank a few candidates per status. */
+function sortIfMany(list: RankedCandidate[], compare: (a: RankedCandidate, b: RankedCandidate) => number): void {
+  if (list.length > 1) list.sort(compare);
 }
 
 /**
@@ -116,28 +142,31 @@ function scoreReference(pool: readonly CandidateEstimate[]): ScoreReference {
  */
 export function chooseModel(input: ChooseModelInput): ModelChoice {
   const { goal, minQuality } = input.constraints;
-  const checks = input.estimates.map((c) => checkHardConstraints(c, input));
-  const passing = input.estimates.filter((_, i) => checks[i] === undefined);
-  const meeting = passing.filter((c) => c.predictedQuality >= minQuality);
+  const { estimates } = input;
+  const checks: HardCheck[] = new Array<HardCheck>(estimates.length);
+  for (let i = 0; i < estimates.length; i++) checks[i] = checkHardConstraints(estimates[i]!, input);
   // Ratios are taken against the best of those the goal chooses among, so a free model too weak to be
   // chosen does not make every other model look expensive.
-  const ref = scoreReference(meeting.length > 0 ? meeting : passing.length > 0 ? passing : input.estimates);
+  const ref = scoreReference(estimates, checks, minQuality);
 
   const eligible: RankedCandidate[] = [];
   const qualityLimited: RankedCandidate[] = [];
   const ineligible: RankedCandidate[] = [];
-  input.estimates.forEach((c, i) => {
-    const score = goalScore(goal, c, ref) + preferBonus(input.rules.prefer.indexOf(c.model.id));
+  const prefer = input.rules.prefer;
+  for (let i = 0; i < estimates.length; i++) {
+    const c = estimates[i]!;
+    const score = goalScore(goal, c, ref) + preferBonus(prefer.length === 0 ? -1 : prefer.indexOf(c.model.id));
     const check = checks[i];
     if (check) ineligible.push(toRanked(c, score, 'ineligible', check.code, check.reason));
     else if (c.predictedQuality < minQuality) {
       const reason = `predicted quality ${c.predictedQuality.toFixed(2)} < required ${minQuality.toFixed(2)}`;
       qualityLimited.push(toRanked(c, score, 'quality_limited', 'under_min_quality', reason));
     } else eligible.push(toRanked(c, score, 'eligible', undefined, undefined));
-  });
-  eligible.sort(compareByGoal(goal));
-  qualityLimited.sort(compareByQuality);
-  ineligible.sort(compareByGoal(goal));
+  }
+  const byGoal = compareByGoal(goal);
+  sortIfMany(eligible, byGoal);
+  sortIfMany(qualityLimited, compareByQuality);
+  sortIfMany(ineligible, byGoal);
 
   const metMinQuality = eligible.length > 0;
   if (!metMinQuality) {
@@ -148,13 +177,20 @@ export function chooseModel(input: ChooseModelInput): ModelChoice {
       c.reason = undefined;
     }
   }
-  const usable = [...eligible, ...qualityLimited];
-  const ranked = [...usable, ...ineligible];
-  const chosen = usable[0];
-  if (!chosen) {
+  // Best first: the usable ones (eligible, then quality-limited), then the ineligible.
+  const ranked = eligible;
+  for (const c of qualityLimited) ranked.push(c);
+  const usableCount = ranked.length;
+  for (const c of ineligible) ranked.push(c);
+  const chosen = ranked[0];
+  if (usableCount === 0 || !chosen) {
     return { ok: false, ranked, httpStatus: ineligible.some((c) => c.reasonCode === 'breaker_open') ? 503 : 400 };
   }
   // Fallbacks are plain models for the provider call: "model + technique" candidates and repeats of the chosen model are left out.
-  const fallbacks = usable.filter((c) => c.technique === undefined && c.model.id !== chosen.model.id).map((c) => c.model.id);
+  const fallbacks: string[] = [];
+  for (let i = 0; i < usableCount; i++) {
+    const c = ranked[i]!;
+    if (c.technique === undefined && c.model.id !== chosen.model.id) fallbacks.push(c.model.id);
+  }
   return { ok: true, chosen, ranked, fallbacks, metMinQuality };
 }

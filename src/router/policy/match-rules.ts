@@ -114,7 +114,12 @@ export function holdoutRuleNames(rules: readonly CompiledRule[], ctx: RuleContex
     .map(({ rule }) => `${rule.name}${HOLDOUT_SUFFIX}`);
 }
 
+/** Shared by every request that fires no rule (read-only by type): nothing to build per request. */
+const NO_REQUIRES: CombinedRuleAction['requires'] = Object.freeze([]);
+const NO_EXCLUSIONS: CombinedRuleAction['excludedBy'] = new Map();
+
 export function combineRuleActions(fired: readonly CompiledRule[]): CombinedRuleAction {
+  if (fired.length === 0) return { fired: [], requires: NO_REQUIRES, excludedBy: NO_EXCLUSIONS, prefer: [] };
   const combined: CombinedRuleAction = { fired: [], requires: [], excludedBy: new Map(), prefer: [] };
   const requires: Array<{ rule: string; models: ReadonlySet<string> }> = [];
   const excludedBy = new Map<string, string>();

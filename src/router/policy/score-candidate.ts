@@ -67,17 +67,31 @@ export interface Scored extends CandidateEstimate {
   score: number;
 }
 
-/**
- * Best first by score. Ties: the quality goal takes the cheaper model, the others the better one;
- * then cheaper, then faster, then model id so the order never depends on config order by accident.
- */
-export function compareByGoal(goal: Goal): (a: Scored, b: Scored) => number {
+type CompareScored = (a: Scored, b: Scored) => number;
+
+/** One comparator per goal, made once: the policy sorts with it on every request. */
+const COMPARE_BY_GOAL: Readonly<Record<Goal, CompareScored>> = {
+  cost: goalComparator('cost'),
+  speed: goalComparator('speed'),
+  quality: goalComparator('quality'),
+  balanced: goalComparator('balanced'),
+};
+
+function goalComparator(goal: Goal): CompareScored {
   return (a, b) =>
     byNumber(b.score, a.score) ||
     (goal === 'quality' ? 0 : byNumber(b.predictedQuality, a.predictedQuality)) ||
     byNumber(a.estCostUsd, b.estCostUsd) ||
     byNumber(a.estLatencyMs, b.estLatencyMs) ||
     a.model.id.localeCompare(b.model.id);
+}
+
+/**
+ * Best first by score. Ties: the quality goal takes the cheaper model, the others the better one;
+ * then cheaper, then faster, then model id so the order never depends on config order by accident.
+ */
+export function compareByGoal(goal: Goal): CompareScored {
+  return COMPARE_BY_GOAL[goal];
 }
 
 /** Highest predicted quality first; ties cheaper, then faster. */

@@ -24,6 +24,11 @@ async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('through_ms', 'bigint', (c) => c.notNull())
     .execute();
+  await createLatencyWindowIndex(db);
+}
+
+/** Also what migration 0018's down() puts back. */
+export async function createLatencyWindowIndex(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('requests_latency_window_idx')
     .ifNotExists()

@@ -11,6 +11,7 @@ import { migration0012DecisionTrust } from './0012-decision-trust.ts';
 import { migration0013DecisionLanguage } from './0013-decision-language.ts';
 import { migration0016RollupServerFailures } from './0016-rollup-server-failures.ts';
 import { migration0017DecisionRequestIndex } from './0017-decision-request-index.ts';
+import { migration0018ValueHistograms } from './0018-value-histograms.ts';
 
 /** Listed by hand, not globbed from disk, so migrations work from a bundle and under any loader. Names sort in apply order. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0013-decision-language': migration0013DecisionLanguage,
   '0016-rollup-server-failures': migration0016RollupServerFailures,
   '0017-decision-request-index': migration0017DecisionRequestIndex,
+  '0018-value-histograms': migration0018ValueHistograms,
 };
 
 export const staticMigrationProvider: MigrationProvider = {
