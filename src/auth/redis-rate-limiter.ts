@@ -20,6 +20,35 @@ local function gcra(key, now, interval, tolerance)
 end
 `;
 
+/**
+ * Lua `takeTokens(key, now, interval, tolerance, want, returned)`: gives back `returned` tokens taken
+ * earlier, then takes up to `want` at once (as many requests as GCRA would admit now) and returns how
+ * many it took. A replica's token lease (leased-rate-limiter.ts, budget-lease.ts) admits that many
+ * requests without asking again.
+ */
+export const TAKE_TOKENS_LUA = `
+local function takeTokens(key, now, interval, tolerance, want, returned)
+  local stored = redis.call('GET', key)
+  local tat = tonumber(stored or now) - returned * interval
+  if tat < now then tat = now end
+  local granted = math.floor((tolerance - (tat - now)) / interval) + 1
+  if granted > want then granted = want end
+  if granted < 0 then granted = 0 end
+  local nextTat = tat + granted * interval
+  if nextTat > now then
+    redis.call('SET', key, string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + 1)
+  elseif stored then
+    redis.call('DEL', key)
+  end
+  return granted
+end
+`;
+
+// KEYS: tat. ARGV: now µs, interval µs, tolerance µs, tokens wanted, tokens given back. Returns the tokens taken.
+const TAKE_TOKENS = new RedisScript(`${TAKE_TOKENS_LUA}
+return takeTokens(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
+`);
+
 // KEYS: tat. ARGV: now µs, interval µs, tolerance µs. Integers stay below 2^53, exact in Lua.
 const GCRA = new RedisScript(`${GCRA_LUA}
 local wait = gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
@@ -55,5 +84,11 @@ export class RedisRateLimiter implements RateLimiter {
     const reply = (await GCRA.run(this.redis, [rateLimitKey(this.prefix, keyId)], [msToUs(nowMs), intervalUs, toleranceUs])) as [number, string?];
     if (reply[0] === 1) return { ok: true };
     return { ok: false, retryAfterMs: retryAfterMsFromUs(Number(reply[1])) };
+  }
+
+  /** Gives back `returned` tokens, then takes up to `want` (one script); how many it took. */
+  async takeTokens(keyId: string, limitPerMin: number, want: number, returned: number, nowMs: number): Promise<number> {
+    const { intervalUs, toleranceUs } = gcraParams(limitPerMin);
+    return Number(await TAKE_TOKENS.run(this.redis, [rateLimitKey(this.prefix, keyId)], [msToUs(nowMs), intervalUs, toleranceUs, want, returned]));
   }
 }

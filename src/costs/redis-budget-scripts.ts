@@ -1,4 +1,4 @@
-import { GCRA_LUA } from '../auth/redis-rate-limiter.ts';
+import { GCRA_LUA, TAKE_TOKENS_LUA } from '../auth/redis-rate-limiter.ts';
 import { RedisScript } from './redis-script.ts';
 
 /**
@@ -141,7 +141,7 @@ return 1
 // 22 tolerance µs.
 // A trip is applied once: a retried trip (same sequence number) answers what the first one did.
 // Returns {1, hold, tokens granted, day used, month used} (a replay: no used) or {-1} (seed needed).
-export const LEASE = new RedisScript(`${LUA_HELPERS}
+export const LEASE = new RedisScript(`${LUA_HELPERS}${TAKE_TOKENS_LUA}
 local state = redis.call('HMGET', KEYS[4], 'seq', 'hold', 'tokens')
 if state[1] == ARGV[16] then return {1, state[2], state[3]} end
 if not seedWindows(ARGV[14], ARGV[15]) then return {-1} end
@@ -180,19 +180,7 @@ if hold ~= '0' then
 end
 local granted = 0
 if KEYS[5] then
-  local nowUs, interval, tolerance = tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22])
-  local stored = redis.call('GET', KEYS[5])
-  local tat = tonumber(stored or nowUs) - tonumber(ARGV[19]) * interval
-  if tat < nowUs then tat = nowUs end
-  granted = math.floor((tolerance - (tat - nowUs)) / interval) + 1
-  if granted > tonumber(ARGV[18]) then granted = tonumber(ARGV[18]) end
-  if granted < 0 then granted = 0 end
-  local nextTat = tat + granted * interval
-  if nextTat > nowUs then
-    redis.call('SET', KEYS[5], string.format('%.0f', nextTat), 'PX', math.ceil((nextTat - nowUs) / 1000) + 1)
-  elseif stored then
-    redis.call('DEL', KEYS[5])
-  end
+  granted = takeTokens(KEYS[5], tonumber(ARGV[20]), tonumber(ARGV[21]), tonumber(ARGV[22]), tonumber(ARGV[18]), tonumber(ARGV[19]))
 end
 redis.call('HSET', KEYS[4], 'seq', ARGV[16], 'hold', hold, 'tokens', granted)
 redis.call('PEXPIRE', KEYS[4], ARGV[11])

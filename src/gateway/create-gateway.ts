@@ -8,6 +8,7 @@ import { KeyChangeBus, keyChangeChannel } from '../auth/key-change-bus.ts';
 import { FallbackRateLimiter } from '../auth/fallback-rate-limiter.ts';
 import { MemoryRateLimiter } from '../auth/rate-limiter.ts';
 import { RedisRateLimiter } from '../auth/redis-rate-limiter.ts';
+import { LeasedRateLimiter } from '../auth/leased-rate-limiter.ts';
 import { FallbackBudgetLedger } from '../costs/fallback-budget-ledger.ts';
 import { ComponentHealth, oneLine } from '../util/component-health.ts';
 import { DiskSpool } from '../store/disk-spool.ts';
@@ -104,9 +105,14 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
         onSharedResult: redisResult,
       })
     : new MemoryBudgetLedger({ loadSpend });
-  const limiter = redis
+  const redisLimiter = redis ? new RedisRateLimiter({ redis, keyPrefix: redisPrefix }) : undefined;
+  const leasedLimiter =
+    redisLimiter && resilience.budget_lease_ttl_ms > 0
+      ? new LeasedRateLimiter({ shared: redisLimiter, leaseTtlMs: resilience.budget_lease_ttl_ms })
+      : undefined;
+  const limiter = redisLimiter
     ? new FallbackRateLimiter({
-        shared: new RedisRateLimiter({ redis, keyPrefix: redisPrefix }),
+        shared: leasedLimiter ?? redisLimiter,
         share: resilience.redis_fallback_share,
         sharedDown: redisDown,
         onSharedResult: redisResult,
@@ -237,6 +243,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
       }
       // Returns this replica's leases (their spend flushed) so other replicas need not wait for their TTL.
       await leased?.close().catch((err: unknown) => logger.warn({ err }, 'shutdown: budget leases not returned; they expire on their own'));
+      await leasedLimiter?.close();
       // Grades in progress write their call rows through the writer: finish them first.
       await gateway.judge?.close();
       await alerts.stop();
