@@ -40,6 +40,23 @@ describe('floorRows', () => {
     expect(stream!.namedNeeded).toBeCloseTo(0.1, 12);
   });
 
+  it("gives aigw's CPU budget for the multiple of Portkey: Portkey's total CPU per request / multiple − what aigw's requests cost the others", () => {
+    const cpu = (r: RunResult, c: RunResult['cpuMsPerRequest']): RunResult => ({ ...r, cpuMsPerRequest: c });
+    const withCpu = RUNS.map((r) =>
+      r.target === 'portkey' && !r.stream
+        ? cpu(r, { portkey: 1.0, sim: 0.15, loadGenerator: 0.1 })
+        : r.target === 'gateway-named' || r.target === 'gateway-auto'
+          ? cpu(r, { gateway: 0.3, sim: 0.1, loadGenerator: 0.05 })
+          : r,
+    );
+    const [one, ten] = floorRows(results(withCpu));
+    expect(one!.cpuBudgetMs.named).toBeCloseTo(1.25 / 5 - 0.15, 12);
+    expect(one!.cpuBudgetMs.auto).toBeCloseTo(1.25 / 4.5 - 0.15, 12);
+    expect(ten!.cpuBudgetMs).toEqual({ named: expect.closeTo(0.1, 12), auto: undefined });
+    expect(floorTable(results(withCpu))[2]).toContain('| 0.100 | 0.300 | 0.300 | 0.100 | 0.128 |');
+    expect(floorSummary(results(withCpu))).toContain('with the cores saturated, 5× Portkey leaves the named model 0.100 ms (*CPU budget*).');
+  });
+
   it('is empty without floor runs and leaves Portkey figures out without Portkey', () => {
     expect(floorRows(results(RUNS.filter((r) => r.target !== 'floor')))).toEqual([]);
     const [one] = floorRows(results(RUNS.filter((r) => r.target !== 'portkey')));
@@ -52,8 +69,10 @@ describe('floorTable and floorSummary', () => {
     const t = floorTable(results(RUNS));
     expect(t).toHaveLength(2 + 3);
     expect(t[0]).toContain('| named needs (≥ 5× Portkey) |');
-    expect(t[2]).toBe('| json | 1 | 4000 | 8.00× | 0.50 | ≥ 0.63 | 0.25 | ≥ 0.56 | 0.100 | 0.400 | 0.400 | +0.100 | +0.500 |');
-    expect(t[3]).toBe('| json | 10 | 4000 | 4.00× | 0.75 | 1.25 (above the floor) | – | 1.13 (above the floor) | 0.100 | 0.400 | – | +0.400 | +1.000 |');
+    expect(t[2]).toBe('| json | 1 | 4000 | 8.00× | 0.50 | ≥ 0.63 | 0.25 | ≥ 0.56 | 0.100 | 0.400 | 0.400 | – | – | +0.100 | +0.500 |');
+    expect(t[3]).toBe(
+      '| json | 10 | 4000 | 4.00× | 0.75 | 1.25 (above the floor) | – | 1.13 (above the floor) | 0.100 | 0.400 | – | – | – | +0.400 | +1.000 |',
+    );
     expect(floorTable(results(RUNS.filter((r) => r.target !== 'floor')))).toEqual([]);
   });
 

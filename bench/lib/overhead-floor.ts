@@ -17,6 +17,13 @@ export interface FloorRow {
   autoVsFloor: number | undefined;
   autoNeeded: number | undefined;
   cpuMsPerRequest: { floor?: number; named?: number; auto?: number };
+  /**
+   * The CPU per request aigw may spend for the issue's multiple of Portkey when the cores are
+   * saturated (10 and 50 connections), where req/s goes as 1 / (CPU per request of the load
+   * generator + the upstream + the proxy): Portkey's total / multiple − what aigw's requests cost
+   * the load generator and the upstream.
+   */
+  cpuBudgetMs: { named?: number; auto?: number };
   floorAddedP50Ms: number | undefined;
   floorAddedP99Ms: number | undefined;
 }
@@ -27,6 +34,15 @@ function find(results: OverheadResults, target: Target, stream: boolean, connect
 
 function over(a: RunResult | undefined, b: RunResult | undefined): number | undefined {
   return a && b && b.requestsPerS > 0 ? a.requestsPerS / b.requestsPerS : undefined;
+}
+
+/** See `FloorRow.cpuBudgetMs`; undefined without CPU figures for both runs. */
+function cpuBudget(portkey: RunResult | undefined, aigw: RunResult | undefined, multiple: number | undefined): number | undefined {
+  const p = portkey?.cpuMsPerRequest;
+  const a = aigw?.cpuMsPerRequest;
+  if (multiple === undefined || p?.portkey === undefined || p.sim === undefined || p.loadGenerator === undefined) return undefined;
+  if (a?.sim === undefined || a.loadGenerator === undefined) return undefined;
+  return (p.portkey + p.sim + p.loadGenerator) / multiple - (a.sim + a.loadGenerator);
 }
 
 /** One row per mode and concurrency the floor ran at; empty without floor runs (--no-floor, older results). */
@@ -50,6 +66,7 @@ export function floorRows(results: OverheadResults): FloorRow[] {
         autoVsFloor: over(auto, floor),
         autoNeeded: needed(multiples.auto),
         cpuMsPerRequest: { floor: floor.cpuMsPerRequest.floor, named: named?.cpuMsPerRequest.gateway, auto: auto?.cpuMsPerRequest.gateway },
+        cpuBudgetMs: { named: cpuBudget(portkey, named, multiples.named), auto: cpuBudget(portkey, auto, multiples.auto) },
         floorAddedP50Ms: direct ? floor.latency.p50Ms - direct.latency.p50Ms : undefined,
         floorAddedP99Ms: direct ? floor.latency.p99Ms - direct.latency.p99Ms : undefined,
       };
@@ -77,6 +94,8 @@ export function floorTable(results: OverheadResults): string[] {
     'CPU ms/req floor',
     'CPU ms/req named',
     'CPU ms/req auto',
+    `named CPU budget for ${PORTKEY_MULTIPLE_TARGETS.json.named}×`,
+    `auto CPU budget for ${PORTKEY_MULTIPLE_TARGETS.json.auto}×`,
     'added p50 ms floor',
     'added p99 ms floor',
   ];
@@ -97,6 +116,8 @@ export function floorTable(results: OverheadResults): string[] {
           fixed(r.cpuMsPerRequest.floor, 3),
           fixed(r.cpuMsPerRequest.named, 3),
           fixed(r.cpuMsPerRequest.auto, 3),
+          fixed(r.cpuBudgetMs.named, 3),
+          fixed(r.cpuBudgetMs.auto, 3),
           signed(r.floorAddedP50Ms),
           signed(r.floorAddedP99Ms),
         ].join(' | ')} |`,
@@ -127,7 +148,12 @@ export function floorSummary(results: OverheadResults): string {
       `At 1 connection the floor adds ${signed(one.floorAddedP50Ms)} ms at p50 and ${signed(one.floorAddedP99Ms)} ms at p99 (aigw's p99 target: ≤ 1 ms named, ≤ 1.5 ms \`auto\`).`,
     );
   }
-  const ten = rows.find((r) => r.connections === 10)?.cpuMsPerRequest.floor;
-  if (ten !== undefined) sentences.push(`Its CPU per request at 10 connections is ${ten.toFixed(3)} ms (aigw's target: ≤ 0.25 ms named, ≤ 0.35 ms \`auto\`).`);
+  const ten = rows.find((r) => r.connections === 10);
+  if (ten?.cpuMsPerRequest.floor !== undefined) {
+    const budget = ten.cpuBudgetMs.named;
+    sentences.push(
+      `Its CPU per request at 10 connections is ${ten.cpuMsPerRequest.floor.toFixed(3)} ms (aigw's target: ≤ 0.25 ms named, ≤ 0.35 ms \`auto\`)${budget === undefined ? '' : `; with the cores saturated, ${PORTKEY_MULTIPLE_TARGETS.json.named}× Portkey leaves the named model ${budget.toFixed(3)} ms (*CPU budget*)`}.`,
+    );
+  }
   return sentences.join(' ');
 }

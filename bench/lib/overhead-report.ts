@@ -193,7 +193,7 @@ function floorSection(results: OverheadResults): string[] {
   return [
     '### The floor: a bare Node proxy',
     '',
-    "*needs* is the share of the floor's req/s that aigw must reach for the issue's multiple of Portkey at that concurrency; above 1, no Node proxy reaches it on this machine.",
+    "*needs* is the share of the floor's req/s that aigw must reach for the issue's multiple of Portkey at that concurrency; above 1, no Node proxy reaches it on this machine. *CPU budget* is the CPU per request aigw may spend for that multiple when the cores are saturated (10 and 50 connections), where req/s goes as 1 / (CPU per request of load generator + upstream + proxy): Portkey's total over the multiple, less what aigw's requests cost the load generator and the upstream. At 1 connection req/s is bound by latency, not CPU, and the budget is only indicative.",
     '',
     ...[floorSummary(results)].filter(Boolean).flatMap((s) => [s, '']),
     ...t,

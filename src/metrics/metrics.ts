@@ -1,14 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ComponentHealth } from '../util/component-health.ts';
+import { RequestCounts } from './request-counts.ts';
 
 /** Prometheus metrics; labels stay low-cardinality (model ids, providers, status classes, never keys). */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  /** What each request adds to aigw_requests_total, aigw_cost_usd_total and aigw_tokens_total, taken when they are read. */
+  readonly counts = new RequestCounts();
   readonly requests = new Counter({
     name: 'aigw_requests_total',
     help: 'Chat completion requests by model used, provider and HTTP status class.',
     labelNames: ['model', 'provider', 'status_class', 'stream'] as const,
     registers: [this.registry],
+    collect: (): void => this.counts.flushRequests(this.requests),
   });
   readonly latency = new Histogram({
     name: 'aigw_request_duration_seconds',
@@ -35,12 +39,14 @@ export class GatewayMetrics {
     help: 'Tokens by model and kind (input, cached_input, cache_write, output, reasoning).',
     labelNames: ['model', 'kind'] as const,
     registers: [this.registry],
+    collect: (): void => this.counts.flushTokens(this.tokens),
   });
   readonly costUsd = new Counter({
     name: 'aigw_cost_usd_total',
     help: 'Spend in USD by model.',
     labelNames: ['model'] as const,
     registers: [this.registry],
+    collect: (): void => this.counts.flushCost(this.costUsd),
   });
   readonly upstreamErrors = new Counter({
     name: 'aigw_upstream_errors_total',
@@ -122,11 +128,4 @@ export class GatewayMetrics {
   async render(): Promise<string> {
     return this.registry.metrics();
   }
-}
-
-/** The label values of the common classes, so counting a request builds no string. */
-const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
-
-export function statusClass(status: number): string {
-  return STATUS_CLASSES[Math.floor(status / 100)] ?? `${Math.floor(status / 100)}xx`;
 }

@@ -2,7 +2,7 @@ import type { Gateway } from './gateway-types.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import type { RouteDecision } from '../router/types.ts';
 import type { RequestRow } from '../store/types.ts';
-import { statusClass } from '../metrics/metrics.ts';
+import { TOKEN_KINDS, type RequestCounts } from '../metrics/request-counts.ts';
 import { finishTiming, type RequestRecord } from './request-record.ts';
 import { endRequestSpan } from './trace-spans.ts';
 import { writeToolCallSignal } from './tool-call-signal.ts';
@@ -80,13 +80,13 @@ function writeRequestRow(g: Gateway, record: RequestRecord, durable: boolean): P
   const model = row.model_used ?? 'none';
   const stream = row.stream ? 'true' : 'false';
   const m = g.metrics;
-  m.requests.inc({ model, provider: row.provider ?? 'none', status_class: statusClass(row.status), stream });
+  m.counts.request(model, row.provider ?? 'none', row.status, row.stream);
   m.latency.observe({ model, stream }, row.latency_ms / 1000);
   m.overhead.observe(row.overhead_ms / 1000);
   if (row.ttft_ms !== null) m.ttft.observe({ model }, row.ttft_ms / 1000);
-  if (row.cost_usd > 0) m.costUsd.inc({ model }, row.cost_usd);
+  if (row.cost_usd > 0) m.counts.cost(model, row.cost_usd);
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
-  if (!row.cache_hit) countBilledTokens(m, model, row);
+  if (!row.cache_hit) countBilledTokens(m.counts, model, row);
   // The batched enqueue's promise is only backpressure (a full queue draining); the request never waits on it.
   const persisted = durable ? g.writer.enqueueRequestDurable(row) : (void g.writer.enqueueRequest(row), undefined);
   if (g.config.server.access_log) logAccess(g, record);
@@ -125,12 +125,16 @@ export function recordDecision(g: Gateway, decision: RouteDecision, record: Requ
   void g.writer.enqueueDecision(decisionRowOf(decision, record.row.id, record.row.created_at));
 }
 
-function countBilledTokens(m: Gateway['metrics'], model: string, row: RequestRow): void {
+function countBilledTokens(counts: RequestCounts, model: string, row: RequestRow): void {
   if (row.input_tokens > 0) {
-    m.tokens.inc({ model, kind: 'input' }, row.input_tokens);
-    if (row.cached_input_tokens) m.tokens.inc({ model, kind: 'cached_input' }, row.cached_input_tokens);
-    if (row.cache_write_tokens) m.tokens.inc({ model, kind: 'cache_write' }, row.cache_write_tokens);
+    counts.tokens(model, INPUT, row.input_tokens);
+    if (row.cached_input_tokens) counts.tokens(model, CACHED_INPUT, row.cached_input_tokens);
+    if (row.cache_write_tokens) counts.tokens(model, CACHE_WRITE, row.cache_write_tokens);
   }
-  if (row.output_tokens > 0) m.tokens.inc({ model, kind: 'output' }, row.output_tokens);
-  if (row.reasoning_tokens > 0) m.tokens.inc({ model, kind: 'reasoning' }, row.reasoning_tokens);
+  if (row.output_tokens > 0) counts.tokens(model, OUTPUT, row.output_tokens);
+  if (row.reasoning_tokens > 0) counts.tokens(model, REASONING, row.reasoning_tokens);
 }
+
+const [INPUT, CACHED_INPUT, CACHE_WRITE, OUTPUT, REASONING] = (['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const).map((k) =>
+  TOKEN_KINDS.indexOf(k),
+) as [number, number, number, number, number];

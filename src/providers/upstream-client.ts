@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, util as undiciUtil } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ProviderConfig } from '../config/schema.ts';
 import type { UpstreamError, UpstreamHttpRequest } from './types.ts';
@@ -146,13 +146,35 @@ export function classifyNetworkError(err: unknown): UpstreamError {
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
+ * A buffered answer whose headers are turned into an object only when read: the success path
+ * (the answer mapped, its headers unused) never parses them; an error's mapping reads them.
+ */
+class BufferedAnswer implements BufferedResponse {
+  private parsed: Record<string, string | string[] | undefined> | undefined;
+
+  constructor(
+    readonly status: number,
+    private readonly rawHeaders: Buffer[],
+    readonly text: string,
+  ) {}
+
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.parsed ??= undiciUtil.parseHeaders(this.rawHeaders));
+  }
+}
+
+const NO_HEADERS: Buffer[] = [];
+
+/**
  * Gathers one response in memory for `sendBuffered`; settles its promise once, on the end or an
- * error. undici's controller-style handler (it hands over parsed headers and an abort).
+ * error. undici's raw handler interface (onConnect / onHeaders / onData / onComplete / onError): the
+ * controller-style one costs each request an adapter and a controller, and parses the headers and
+ * trailers into objects that a successful answer never reads.
  */
 class BufferingHandler implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+  private abortCall: ((err?: Error) => void) | undefined;
   private status = 0;
-  private headers: Record<string, string | string[] | undefined> = {};
+  private rawHeaders: Buffer[] = NO_HEADERS;
   private readonly chunks: Buffer[] = [];
   private headersSeen = false;
   private readonly onAbort: (() => void) | undefined;
@@ -163,37 +185,39 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     private readonly signal: AbortLike | undefined,
   ) {
     if (signal && !signal.aborted) {
-      this.onAbort = () => this.controller?.abort(abortReason(signal));
+      this.onAbort = () => this.abortCall?.(abortReason(signal));
       signal.addEventListener('abort', this.onAbort, { once: true });
     }
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    if (this.signal?.aborted) controller.abort(abortReason(this.signal));
-    else this.controller = controller;
+  onConnect(abort: (err?: Error) => void): void {
+    if (this.signal?.aborted) abort(abortReason(this.signal));
+    else this.abortCall = abort;
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    if (statusCode < 200) return;
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    if (statusCode < 200) return true;
     this.status = statusCode;
-    this.headers = headers;
+    this.rawHeaders = rawHeaders;
     this.headersSeen = true;
+    return true;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.chunks.push(chunk);
+    return true;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     this.detach();
     const chunks = this.chunks;
     let bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     // As undici's body.text(): a leading byte order mark is not part of the text.
     if (bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2]) bytes = bytes.subarray(3);
-    this.resolve({ status: this.status, headers: this.headers, text: bytes.toString('utf8') });
+    this.resolve(new BufferedAnswer(this.status, this.rawHeaders, bytes.toString('utf8')));
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onError(err: Error): void {
     this.detach();
     this.reject(new UpstreamCallError(this.headersSeen ? bodyReadError(err) : classifyNetworkError(err)));
   }
