@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { RouteDecision } from '../router/types.ts';
 import type { CandidateScore } from '../store/types.ts';
-import { roundStored, storedCandidatesJson } from './decision-row.ts';
+import { decisionRowOf, roundStored, storedCandidatesJson } from './decision-row.ts';
 
 describe('roundStored', () => {
   it('keeps 5 significant digits at every scale, as short decimals', () => {
@@ -54,5 +55,33 @@ describe('storedCandidatesJson', () => {
     expect(text).toContain('"score":0.7942224794330118,');
     expect(text).toContain('"estLatencyMs":383.33,');
     expect(text).not.toContain('383.333');
+  });
+});
+
+describe('decisionRowOf', () => {
+  const odd = ['plain-rule', 'a "quoted" name', 'back\\slash', 'tab\there', 'ünïcödé ✓ 😀', 'lone \ud800 surrogate', 'del \u007f', 'line\u2028sep', ''];
+  const decision: RouteDecision = {
+    id: 'd1',
+    routingModel: 'auto',
+    taskType: 'qa',
+    complexity: 0.18,
+    language: 'en',
+    constraints: { goal: 'balanced', minQuality: 0.7 },
+    chosenModel: 'sim-mini',
+    candidates: [{ model: 'sim-"odd"\nid', predictedQuality: 0.8, estCostUsd: 1e-5, estLatencyMs: 300, score: 0.8, eligible: false, reason: odd[3]! }],
+    fallbacks: odd,
+    rulesFired: [],
+    rationale: 'why',
+    routerVersion: 'policy-1+x',
+    decisionUs: 40,
+  };
+
+  it('stores rules and fallbacks as the JSON of their strings, escapes included', () => {
+    const row = decisionRowOf({ ...decision, rulesFired: odd }, 'r1', 1);
+    expect(row.rules).toBe(JSON.stringify(odd));
+    expect(row.fallbacks).toBe(JSON.stringify(odd));
+    expect(JSON.parse(row.candidates)).toEqual([{ ...decision.candidates[0], estLatencyMs: 300 }]);
+    expect(row.candidates).toBe(storedCandidatesJson(decision.candidates));
+    expect(decisionRowOf(decision, 'r1', 1).rules).toBe('[]');
   });
 });

@@ -289,3 +289,19 @@ const systemScratch = emptyCounts(LEXICON.classCount);
 export function scanSystemHead(systemHead: string): MarkerCounts {
   return scanMarkers(systemHead, LEXICON, resetCounts(systemScratch));
 }
+
+/**
+ * out[j] = dense[names[j]] ?? 0. The analyzer's dense object holds its features in DENSE_FEATURE_NAMES
+ * order, which is what a layout or a learning row lists: walked with for-in while the keys follow
+ * `names`, each read is a field load, where reading `dense[name]` name by name is a megamorphic keyed
+ * lookup per feature (~8k instructions for 34 names). From the first key out of order on, the read by name.
+ */
+export function readDenseValues(dense: Readonly<Record<string, number>>, names: readonly string[], out: Float64Array | Float32Array): void {
+  let j = 0;
+  for (const name in dense) {
+    if (j === names.length || name !== names[j]) break;
+    out[j] = dense[name] ?? 0;
+    j++;
+  }
+  for (; j < names.length; j++) out[j] = dense[names[j]!] ?? 0;
+}

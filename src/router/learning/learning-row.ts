@@ -1,5 +1,5 @@
 import type { TaskType } from '../../config/schema.ts';
-import { DENSE_FEATURE_NAMES } from '../analyze/dense-features.ts';
+import { DENSE_FEATURE_NAMES, readDenseValues } from '../analyze/dense-features.ts';
 import { FNV_OFFSET, FNV_PRIME } from '../analyze/hash-mix.ts';
 import type { PromptFeatures } from '../types.ts';
 
@@ -85,7 +85,7 @@ const denseScratch = new Float32Array(DENSE_FEATURE_NAMES.length);
 export function encodeFeatures(features: PromptFeatures): string {
   const names = DENSE_FEATURE_NAMES as readonly string[];
   densePrefix ??= `{"dk":"${denseVocabularyId(names)}","dv":"`;
-  for (let i = 0; i < names.length; i++) denseScratch[i] = features.dense[names[i]!] ?? 0;
+  readDenseValues(features.dense, names, denseScratch);
   let text = `${densePrefix}${bytesOf(denseScratch)}","hi":"${bytesOf(features.hashedIdx)}","hv":"${bytesOf(features.hashedVal)}"`;
   if (features.textIdx && features.textVal) text += `,"ti":"${bytesOf(features.textIdx)}","tv":"${bytesOf(features.textVal)}"`;
   return `${text}}`;

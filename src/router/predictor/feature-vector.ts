@@ -1,4 +1,5 @@
 import type { TaskType } from '../../config/schema.ts';
+import { readDenseValues } from '../analyze/dense-features.ts';
 import type { PromptFeatures } from '../types.ts';
 
 /**
@@ -22,6 +23,9 @@ export function featureCount(layout: FeatureLayout): number {
   return layout.buckets + layout.dense.length + layout.taskTypes.length;
 }
 
+/** The dense values in layout order (scratch: toSparseVector copies them out before returning). */
+let rawScratch = new Float64Array(64);
+
 export function toSparseVector(features: PromptFeatures, taskType: TaskType, layout: FeatureLayout): SparseVector {
   const hashed = features.hashedIdx.length;
   const n = hashed + layout.dense.length + 1;
@@ -32,31 +36,20 @@ export function toSparseVector(features: PromptFeatures, taskType: TaskType, lay
   idx.set(features.hashedIdx);
   val.set(features.hashedVal);
   const names = layout.dense;
-  const dense = features.dense;
-  // The analyzer's dense object holds the layout's features in the layout's order: walked with for-in,
-  // each read is a field load. Reading `dense[name]` name by name is a megamorphic keyed lookup per
-  // feature (~8k instructions per prompt); from the first name out of order on, that generic read.
-  let j = 0;
-  for (const name in dense) {
-    if (j === names.length || name !== names[j]) break;
-    setDense(idx, val, hashed, j, dense[name], layout);
-    j++;
+  if (rawScratch.length < names.length) rawScratch = new Float64Array(names.length);
+  readDenseValues(features.dense, names, rawScratch);
+  for (let j = 0; j < names.length; j++) {
+    const raw = rawScratch[j]!;
+    const std = layout.std[j]!;
+    idx[hashed + j] = layout.buckets + j;
+    // Clipped so one odd prompt (e.g. 50 code fences) cannot swing the logit by itself.
+    val[hashed + j] = clip(std > 0 ? (raw - layout.mean[j]!) / std : 0, -5, 5);
   }
-  for (; j < names.length; j++) setDense(idx, val, hashed, j, dense[names[j]!], layout);
   const k = hashed + names.length;
   const t = layout.taskTypes.indexOf(taskType);
   idx[k] = layout.buckets + layout.dense.length + (t < 0 ? 0 : t);
   val[k] = t < 0 ? 0 : 1;
   return { idx, val };
-}
-
-/** Dense feature j at position hashed + j: standardized with the layout's mean and std. */
-function setDense(idx: Uint32Array, val: Float32Array, hashed: number, j: number, value: number | undefined, layout: FeatureLayout): void {
-  const raw = value ?? 0;
-  const std = layout.std[j]!;
-  idx[hashed + j] = layout.buckets + j;
-  // Clipped so one odd prompt (e.g. 50 code fences) cannot swing the logit by itself.
-  val[hashed + j] = clip(std > 0 ? (raw - layout.mean[j]!) / std : 0, -5, 5);
 }
 
 export function dot(weights: ArrayLike<number>, x: SparseVector): number {
