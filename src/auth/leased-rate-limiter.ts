@@ -37,6 +37,8 @@ interface TokenLease {
   validUntilMs: number;
   lastAdmitMs: number;
   lastTripMs: number;
+  /** The last trip or idle check: a lease that admitted nothing since is idle. */
+  lastLookMs: number;
   lastGranted: number;
   trip: Promise<void> | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -45,8 +47,6 @@ interface TokenLease {
 const DEFAULT_LEASE_TTL_MS = 10_000;
 /** Tokens a lease may hold: this much of the key's sustained rate. */
 const TOKEN_HOLD_MS = 250;
-/** A key is leased from its second request within this long. */
-const HOT_WITHIN_MS = 1_000;
 const MAX_LEASES = 10_000;
 const OK: RateLimitResult = { ok: true };
 
@@ -109,7 +109,8 @@ export class LeasedRateLimiter implements RateLimiter {
   private noteDemand(mapKey: string, keyId: string, limitPerMin: number, monoMs: number): void {
     if (this.closed) return;
     const last = this.recent.get(mapKey);
-    if (last === undefined || monoMs - last > HOT_WITHIN_MS) {
+    // Busy: its second request within the time an idle lease is kept, so such a key keeps its lease.
+    if (last === undefined || monoMs - last > this.leaseTtlMs / 4) {
       if (this.recent.size >= MAX_LEASES) this.recent = new Map();
       this.recent.set(mapKey, monoMs);
       return;
@@ -127,6 +128,7 @@ export class LeasedRateLimiter implements RateLimiter {
       validUntilMs: 0,
       lastAdmitMs: monoMs,
       lastTripMs: monoMs,
+      lastLookMs: monoMs,
       lastGranted: 0,
       trip: undefined,
       timer: undefined,
@@ -169,10 +171,20 @@ export class LeasedRateLimiter implements RateLimiter {
       if (this.leases.get(lease.mapKey) === lease) this.leases.delete(lease.mapKey);
       return;
     }
-    if (this.closed) return;
+    if (!this.closed) this.arm(lease);
+  }
+
+  /**
+   * Every `leaseTtlMs / 4`: an idle lease (nothing admitted since the last look) gives its tokens back;
+   * a busy one with tokens to spare waits for the next look unless its validity would lapse before.
+   */
+  private arm(lease: TokenLease): void {
+    lease.lastLookMs = performance.now();
     lease.timer = setTimeout(() => {
-      // Idle since the last trip: give the tokens back (and drop the lease); busy: renew.
-      void this.startTrip(lease, lease.lastAdmitMs < lease.lastTripMs);
+      const monoMs = performance.now();
+      const idle = lease.lastAdmitMs < lease.lastLookMs;
+      if (!idle && lease.tokens >= this.targetTokens(lease) / 2 && monoMs + this.leaseTtlMs / 4 < lease.validUntilMs) return this.arm(lease);
+      void this.startTrip(lease, idle);
     }, this.leaseTtlMs / 4);
     lease.timer.unref();
   }

@@ -50,8 +50,6 @@ const DEFAULT_LEASE_TTL_MS = 10_000;
 const DEFAULT_SHARE_PERMILLE = 250;
 /** Tokens a lease may hold: this much of the key's sustained rate. */
 const TOKEN_HOLD_MS = 250;
-/** A key is leased from its second request within this long. */
-const HOT_WITHIN_MS = 1_000;
 const MAX_LEASES = 10_000;
 const RETRY_MS = 200;
 /** Settled spend waits at most this long for its lease's next trip (a dead replica's is lost from Redis). */
@@ -199,7 +197,8 @@ export class LeasedBudgetLedger implements SharedLedger {
     if (this.closed || this.leases.has(mapKey) || (limits.dailyUsd == null && limits.monthlyUsd == null)) return;
     const monoMs = performance.now();
     const last = this.recent.get(mapKey);
-    if (last === undefined || monoMs - last > HOT_WITHIN_MS) {
+    // Busy: its second request within the time an idle lease is kept, so such a key keeps its lease.
+    if (last === undefined || monoMs - last > this.leaseTtlMs / 4) {
       if (this.recent.size >= MAX_LEASES) this.recent = new Map();
       this.recent.set(mapKey, monoMs);
       return;
