@@ -44,6 +44,12 @@ export class KeysRequired {
     }
   }
 
+  /** `get()`'s answer when it needs no lookup (fresh, or true for good); undefined when it would ask the store. */
+  peek(): boolean | undefined {
+    if (this.value === true) return true;
+    return this.value !== undefined && this.now() - this.checkedAtMs < this.ttlMs ? this.value : undefined;
+  }
+
   /** Forget the answer (a key was created here or elsewhere); a true answer stays. */
   invalidate(): void {
     if (this.value !== true) this.checkedAtMs = 0;

@@ -196,6 +196,7 @@ export async function createGateway(config: GatewayConfig, opts: CreateGatewayOp
     simulated: opts.simulated ?? false,
     health,
     keysRequired: () => keysRequired.get(),
+    keysRequiredNow: () => keysRequired.peek(),
     keysChanged() {
       forgetKeys();
       keyBus?.publish().catch((err: unknown) => logger.warn({ err }, 'could not announce a key change; other replicas see it within the key cache TTL'));

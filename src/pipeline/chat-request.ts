@@ -21,6 +21,7 @@ import { answerFromCache, lookupResponseCache, observeForCache, storeCompletion,
 import { pipeStream, type StreamResult } from './stream-completion.ts';
 import { keepToolCallSignal, type AnsweredToolCall } from './tool-call-signal.ts';
 import { decisionAttributes } from './trace-spans.ts';
+import type { TraceSpan } from '../telemetry/trace-types.ts';
 import { attemptCompletion, attemptStream, simControlHeaders, type AttemptContext, type OpenStream } from './upstream-attempts.ts';
 
 /**
@@ -48,7 +49,8 @@ export async function handleChatRequest(g: Gateway, req: FastifyRequest, reply: 
     // Without a key there is no limit and no budget: the keyless path skips their (empty) turns.
     if (record.key) await enforceRateLimit(g, record);
     // A client's technique serves n from its own samples, so the model needs no upstream n.
-    const plan = await tracedPlan(g, record, selection && selection.spec !== 'none' ? { ...body, n: undefined } : body, req);
+    const planned = tracedPlan(g, record, selection && selection.spec !== 'none' ? { ...body, n: undefined } : body, req);
+    const plan = planned instanceof Promise ? await planned : planned;
     if (plan.decision) recordDecision(g, plan.decision, record);
     const technique = chooseTechnique(g, record, selection, plan, body);
     if (technique) {
@@ -87,14 +89,19 @@ async function namedPlanBehindRateLimit(g: Gateway, record: RequestRecord, body:
   }
 }
 
-/** Calls upstream with the budget held, and settles it whatever happens. */
-async function completeReserved(call: CompletionCall, reservation: Reservation | undefined): Promise<void> {
+/** Calls upstream with the budget held, and settles it whatever happens; without a reservation, just calls. */
+function completeReserved(call: CompletionCall, reservation: Reservation | undefined): Promise<void> {
+  if (!reservation) return call.body.stream === true ? streamCompletion(call) : completeOnce(call);
+  return completeThenSettle(call, reservation);
+}
+
+async function completeThenSettle(call: CompletionCall, reservation: Reservation): Promise<void> {
   const { g, body, reply } = call;
   try {
     if (body.stream === true) await streamCompletion(call);
     else await completeOnce(call);
   } finally {
-    if (reservation) await settleBudget(g, reservation, reply.request.record);
+    await settleBudget(g, reservation, reply.request.record);
   }
 }
 
@@ -115,26 +122,40 @@ function noteRequest(g: Gateway, record: RequestRecord, asked: ChatRequest): voi
   });
 }
 
-/** The route plan, with the routing decision as a child span of the request when tracing. */
-async function tracedPlan(g: Gateway, record: RequestRecord, body: ChatRequest, req: FastifyRequest): Promise<RoutePlan> {
+/**
+ * The route plan, with the routing decision as a child span of the request when tracing. Without a
+ * span (a named model, or no tracing) a plan known at once is returned as is, without a promise.
+ */
+function tracedPlan(g: Gateway, record: RequestRecord, body: ChatRequest, req: FastifyRequest): RoutePlan | Promise<RoutePlan> {
   const span = g.catalog.isVirtual(body.model) ? record.trace?.child(`route ${body.model}`, 'internal') : undefined;
+  if (span) return planInSpan(g, record, body, req, span);
+  const planned = planRoute(g, body, req.headers, record);
+  return planned instanceof Promise ? planned.then((plan) => traceDecision(record, plan)) : traceDecision(record, planned);
+}
+
+async function planInSpan(g: Gateway, record: RequestRecord, body: ChatRequest, req: FastifyRequest, span: TraceSpan): Promise<RoutePlan> {
   try {
     const planned = planRoute(g, body, req.headers, record);
     const plan = planned instanceof Promise ? await planned : planned;
-    if (span && plan.decision) span.set(decisionAttributes(plan.decision));
-    if (plan.decision)
-      record.trace?.set({
-        'aigw.task_type': plan.decision.taskType,
-        'aigw.route_rule': plan.decision.rulesFired.join(',') || 'default',
-        'aigw.decision_id': plan.decision.id,
-      });
-    return plan;
+    if (plan.decision) span.set(decisionAttributes(plan.decision));
+    return traceDecision(record, plan);
   } catch (err) {
-    span?.fail(err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error', err instanceof Error ? err.message : undefined);
+    span.fail(err instanceof GatewayError ? (err.code ?? err.type) : 'internal_error', err instanceof Error ? err.message : undefined);
     throw err;
   } finally {
-    span?.end();
+    span.end();
   }
+}
+
+/** The decision's attributes on the request's span, when tracing. */
+function traceDecision(record: RequestRecord, plan: RoutePlan): RoutePlan {
+  if (plan.decision)
+    record.trace?.set({
+      'aigw.task_type': plan.decision.taskType,
+      'aigw.route_rule': plan.decision.rulesFired.join(',') || 'default',
+      'aigw.decision_id': plan.decision.id,
+    });
+  return plan;
 }
 
 /** One routed chat request on its way upstream: what both answer paths (plain and streamed) need. */

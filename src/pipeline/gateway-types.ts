@@ -57,6 +57,8 @@ export interface Gateway {
   health: ComponentHealth;
   /** True once at least one active API key exists; until then requests need no key (localhost only). */
   keysRequired(): Promise<boolean>;
+  /** keysRequired()'s answer when it needs no store lookup; undefined when it would wait for one. */
+  keysRequiredNow?(): boolean | undefined;
   /** Call after creating or revoking keys: this replica forgets its key cache, the others hear it through Redis. */
   keysChanged(): void;
   /** OpenTelemetry tracing, present only when an OTLP endpoint is configured (telemetry.otlp_endpoint). */

@@ -26,6 +26,17 @@ export async function authenticate(g: Gateway, req: FastifyRequest, path: string
   }
 }
 
+/**
+ * True when `authenticate` has nothing to check or wait for: a non-admin route while no API key
+ * exists (known without asking the store) and no admin key presented. The common keyless request
+ * then skips authenticate's promises and turns.
+ */
+export function openWithoutKey(g: Gateway, req: FastifyRequest, path: string): boolean {
+  if (isAdminPath(path) || g.keysRequiredNow?.() !== false) return false;
+  const token = g.adminKey ? bearerToken(req) : undefined;
+  return !(token && g.adminKey && isAdminKey(token, g.adminKey));
+}
+
 async function authenticateOrThrow(g: Gateway, req: FastifyRequest, path: string): Promise<void> {
   const token = bearerToken(req);
   const record = req.record;
