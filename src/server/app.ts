@@ -77,7 +77,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
   app.addHook('onRequest', (req, reply, done) => {
     // The matched route pattern, not the raw URL: `/%61dmin/keys` routes to `/admin/keys` and must be
     // authorized as it. Unmatched URLs (404s) fall back to the decoded path.
-    const path = req.routeOptions.url ?? decodePath(req.url);
+    const path = routePath(req);
     req.record = newRequestRecord(req.id, Date.now());
     reply.header('x-aigw-request-id', req.id);
     if (!LOGGED_ROUTES.has(path)) req.record.written = true;
@@ -148,6 +148,18 @@ function startRequestTrace(g: Gateway, req: FastifyRequest, reply: FastifyReply,
 
 function readTls(tls: { cert_file: string; key_file: string }): { cert: Buffer; key: Buffer } {
   return { cert: readFileSync(tls.cert_file), key: readFileSync(tls.key_file) };
+}
+
+/** Static routes whose raw URL names them exactly (no query, nothing encoded), in the common case. */
+const STATIC_PATHS = new Set([...LOGGED_ROUTES, ...PUBLIC_ROUTES]);
+
+/**
+ * The matched route pattern, or the decoded path for a URL no route matched. A URL that is exactly one
+ * of the static paths gives that path either way (a static route outranks a parametric one; the
+ * decoded path of a plain path is itself), without building fastify's routeOptions object.
+ */
+function routePath(req: FastifyRequest): string {
+  return STATIC_PATHS.has(req.url) ? req.url : (req.routeOptions.url ?? decodePath(req.url));
 }
 
 function decodePath(url: string): string {
