@@ -2,6 +2,7 @@ import type { RoutingConstraints } from '../types.ts';
 import type { CandidateEstimate } from './estimate-candidate.ts';
 import type { CombinedRuleAction } from './match-rules.ts';
 import { formatUsd } from './format.ts';
+import { sortShort } from './short-sort.ts';
 import { compareByGoal, compareByQuality, goalScore, preferBonus, type ScoreReference, type Scored } from './score-candidate.ts';
 
 /**
@@ -76,10 +77,15 @@ function checkHardConstraints(c: CandidateEstimate, input: ChooseModelInput): Ha
   const { model } = c;
   const excludedBy = input.rules.excludedBy.get(model.id);
   if (excludedBy !== undefined) return { code: 'excluded', reason: `excluded by rule ${excludedBy}` };
-  for (const { rule, models } of input.rules.requires) {
+  const requires = input.rules.requires;
+  for (let i = 0; i < requires.length; i++) {
+    const { rule, models } = requires[i]!;
     if (!models.has(model.id)) return { code: 'not_required', reason: `not among the models rule ${rule} requires` };
   }
-  for (const capability of input.requiredCapabilities ?? []) {
+  // Indexed: this runs per candidate per request, and `?? []` with for-of allocated an array and an iterator.
+  const capabilities = input.requiredCapabilities;
+  for (let i = 0; capabilities !== undefined && i < capabilities.length; i++) {
+    const capability = capabilities[i]!;
     // `n` (several choices in one call) is the model's supports_n flag, not a listed capability.
     const has = capability === 'n' ? model.supports_n : model.capabilities.includes(capability);
     if (!has) return { code: 'missing_capability', reason: capability === 'n' ? 'no n > 1 support' : `no ${capability} support` };
@@ -131,11 +137,6 @@ function scoreReference(estimates: readonly CandidateEstimate[], checks: readonl
   return { minCostUsd: allCost, minLatencyMs: allLatency };
 }
 
-/** Sorting allocates even for an empty or one-element array: most requests rank a few candidates per status. */
-function sortIfMany(list: RankedCandidate[], compare: (a: RankedCandidate, b: RankedCandidate) => number): void {
-  if (list.length > 1) list.sort(compare);
-}
-
 /**
  * Filters the candidates by the hard constraints and min_quality, scores them by the goal (plus the
  * prefer bonus) and ranks them. See score-candidate.ts for the scores.
@@ -164,9 +165,9 @@ export function chooseModel(input: ChooseModelInput): ModelChoice {
     } else eligible.push(toRanked(c, score, 'eligible', undefined, undefined));
   }
   const byGoal = compareByGoal(goal);
-  sortIfMany(eligible, byGoal);
-  sortIfMany(qualityLimited, compareByQuality);
-  sortIfMany(ineligible, byGoal);
+  sortShort(eligible, byGoal);
+  sortShort(qualityLimited, compareByQuality);
+  sortShort(ineligible, byGoal);
 
   const metMinQuality = eligible.length > 0;
   if (!metMinQuality) {
