@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { selectTechnique } from '../optimizer/optillm-conventions.ts';
 import type { ChatCompletion, ChatRequest } from '../providers/chat-schema.ts';
 import { SSE_RESPONSE_HEADERS } from '../providers/sse.ts';
-import { toOpenAIUsage, type NormalizedUsage, type UpstreamTarget } from '../providers/types.ts';
+import type { NormalizedUsage, UpstreamTarget } from '../providers/types.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import { accountUsage } from './accounting.ts';
 import { attemptContext, callUpstream, noteAttempts, type AnsweredOutcome } from './call-upstream.ts';
@@ -176,8 +176,8 @@ async function completeOnce({ g, reply, body, plan, gone, cache, format }: Compl
   const { completion, usage } = outcome.value;
   const target = outcome.target;
   const { outputText, toolCalls } = answerParts(completion.choices);
+  // The client's format writes the settled usage (OpenAI's with `cost`); the completion's own is not read.
   const settled = accountUsage(record, target, body, usage, outputText);
-  completion.usage = toOpenAIUsage(settled);
   completion.model = target.model.id;
   record.row.finish_reason = completion.choices[0]?.finish_reason ?? null;
   if (g.config.server.log_content) record.row.response_text = outputText;
