@@ -4,7 +4,7 @@ import type { ChatRequest } from '../providers/chat-schema.ts';
 import type { UpstreamTarget } from '../providers/types.ts';
 import { parseRoutingOverrides } from '../router/policy/parse-overrides.ts';
 import type { RouteDecision, RouteInput } from '../router/types.ts';
-import type { RouteOutcome } from '../router/router.ts';
+import type { RouteOutcome, RouterInput } from '../router/router.ts';
 import { errors, GatewayError } from '../util/errors.ts';
 import type { RequestRecord } from './request-record.ts';
 
@@ -70,7 +70,8 @@ export function routerInput(body: ChatRequest, headers: IncomingHttpHeaders, rec
 export function planRoute(g: Gateway, body: ChatRequest, headers: IncomingHttpHeaders, record: RequestRecord): RoutePlan | Promise<RoutePlan> {
   const catalog = g.catalog;
   if (!catalog.isVirtual(body.model)) return { targets: namedTargets(g, body), decision: undefined };
-  const input = { ...routerInput(body, headers, record, body.model), requestId: record.row.id };
+  const input: RouterInput = routerInput(body, headers, record, body.model);
+  input.requestId = record.row.id;
   const outcome = g.router.decide(input);
   // The built-in router stays synchronous; only an external backend makes the plan wait.
   if (g.routingBackend.name === 'builtin') return planFromOutcome(g, outcome, record);

@@ -223,10 +223,11 @@ export function createRouter(deps: RouterDeps): Router {
       rationale,
       routerVersion: predictorVersion(),
       decisionUs,
-      ...(trust ? { trust: trust.trust } : {}),
-      ...(explored ? { explored: true } : {}),
-      ...(predictor.promptTerms ? { learning: { features: analysis.features, terms: predictor.promptTerms(analysis) } } : {}),
     };
+    // Appended in this order (the keys' order is the logged JSON's): assignments, not spreads of temporary objects.
+    if (trust) decision.trust = trust.trust;
+    if (explored) decision.explored = true;
+    if (predictor.promptTerms) decision.learning = { features: analysis.features, terms: predictor.promptTerms(analysis) };
     return { ok: true, decision, decisionUs };
   }
 
