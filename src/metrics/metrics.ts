@@ -1,5 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ComponentHealth } from '../util/component-health.ts';
+import { PlainHistogram } from './plain-histogram.ts';
 import { RequestCounts } from './request-counts.ts';
 
 /** Prometheus metrics; labels stay low-cardinality (model ids, providers, status classes, never keys). */
@@ -14,23 +15,24 @@ export class GatewayMetrics {
     registers: [this.registry],
     collect: (): void => this.counts.flushRequests(this.requests),
   });
-  readonly latency = new Histogram({
+  /** Per-request histograms: each label set's series is found once and observed into plain numbers. */
+  readonly latency = new PlainHistogram({
     name: 'aigw_request_duration_seconds',
     help: 'Total request latency seen by the client.',
-    labelNames: ['model', 'stream'] as const,
+    labelNames: ['model', 'stream'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
-  readonly overhead = new Histogram({
+  readonly overhead = new PlainHistogram({
     name: 'aigw_overhead_seconds',
     help: 'Time spent in the gateway itself (total minus upstream).',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05],
     registers: [this.registry],
   });
-  readonly ttft = new Histogram({
+  readonly ttft = new PlainHistogram({
     name: 'aigw_time_to_first_token_seconds',
     help: 'Time to the first streamed token.',
-    labelNames: ['model'] as const,
+    labelNames: ['model'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [this.registry],
   });
@@ -65,7 +67,7 @@ export class GatewayMetrics {
     help: 'What the answers served from the response cache cost when they were first bought upstream.',
     registers: [this.registry],
   });
-  readonly routingDecisionSeconds = new Histogram({
+  readonly routingDecisionSeconds = new PlainHistogram({
     name: 'aigw_routing_decision_seconds',
     help: 'Time the router takes to decide.',
     buckets: [0.00002, 0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.005],

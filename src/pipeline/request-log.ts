@@ -81,9 +81,9 @@ function writeRequestRow(g: Gateway, record: RequestRecord, durable: boolean): P
   const stream = row.stream ? 'true' : 'false';
   const m = g.metrics;
   m.counts.request(model, row.provider ?? 'none', row.status, row.stream);
-  m.latency.observe({ model, stream }, row.latency_ms / 1000);
+  m.latency.series(model, stream).observe(row.latency_ms / 1000);
   m.overhead.observe(row.overhead_ms / 1000);
-  if (row.ttft_ms !== null) m.ttft.observe({ model }, row.ttft_ms / 1000);
+  if (row.ttft_ms !== null) m.ttft.series(model).observe(row.ttft_ms / 1000);
   if (row.cost_usd > 0) m.counts.cost(model, row.cost_usd);
   // Tokens served from the response cache were not billed; aigw_cache_saved_usd_total counts those answers.
   if (!row.cache_hit) countBilledTokens(m.counts, model, row);
