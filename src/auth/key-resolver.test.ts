@@ -45,6 +45,41 @@ describe('KeyResolver', () => {
     expect(store.calls).toHaveLength(1);
   });
 
+  it('answers a fresh active key without a promise, and only that', async () => {
+    let now = 1_000;
+    const store = fakeStore();
+    const k = generateApiKey();
+    const revoked = generateApiKey();
+    store.rows.set(k.hash, row(k.hash));
+    store.rows.set(revoked.hash, row(revoked.hash, { id: 'key_2', revoked_at: 500 }));
+    const resolver = new KeyResolver({ findByHash: store.findByHash, ttlMs: 10_000, nowMs: () => now });
+    expect(resolver.activeCached(k.key)).toBeUndefined(); // never seen: resolve() must ask the store
+    await resolver.resolve(k.key);
+    await resolver.resolve(revoked.key);
+    await resolver.resolve('aigw_unknown');
+    expect(resolver.activeCached(k.key)).toMatchObject({ id: 'key_1' });
+    expect(resolver.activeCached(revoked.key)).toBeUndefined();
+    expect(resolver.activeCached('aigw_unknown')).toBeUndefined();
+    expect(resolver.activeCached(undefined)).toBeUndefined();
+    expect(store.calls).toHaveLength(3);
+    // Past half its TTL: still answered, and refreshed in the background as resolve() does.
+    now += 6_000;
+    expect(resolver.activeCached(k.key)).toMatchObject({ id: 'key_1' });
+    expect(store.calls).toHaveLength(4);
+    // Revoked since and past its TTL: no cached answer; resolve() asks the store and refuses it.
+    store.rows.set(k.hash, row(k.hash, { revoked_at: now }));
+    now += 20_000;
+    expect(resolver.activeCached(k.key)).toBeUndefined();
+    expect(await resolver.resolve(k.key)).toBeUndefined();
+    expect(resolver.activeCached(k.key)).toBeUndefined();
+    // Dropped by invalidate(): the next request waits for the store again.
+    const other = generateApiKey();
+    store.rows.set(other.hash, row(other.hash, { id: 'key_3' }));
+    await resolver.resolve(other.key);
+    resolver.invalidate(other.hash);
+    expect(resolver.activeCached(other.key)).toBeUndefined();
+  });
+
   it('refuses unknown, empty and oversized tokens, caching misses briefly', async () => {
     let now = 1_000;
     const store = fakeStore();

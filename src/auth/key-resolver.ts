@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash as oneShotHash, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRow } from '../store/types.ts';
 import { constantTimeEqualHex, hashApiKey } from './api-keys.ts';
 
@@ -67,6 +67,8 @@ export class KeyResolver {
   private readonly known = new Map<string, CacheEntry>();
   private readonly unknown = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<ApiKeyRow | undefined>>();
+  /** Token → its SHA-256 hex: a keyed request would otherwise hash its bearer token every time. */
+  private readonly hashes = new Map<string, string>();
 
   constructor(opts: KeyResolverOptions) {
     this.findByHash = opts.findByHash;
@@ -83,8 +85,18 @@ export class KeyResolver {
   /** The active (not revoked) key for a token, or undefined; throws KeyStoreUnavailableError. */
   async resolve(token: string | undefined): Promise<ApiKeyRow | undefined> {
     if (!token || token.length > MAX_TOKEN_CHARS) return undefined;
-    const hash = hashApiKey(token);
-    const row = await this.rowFor(hash);
+    const row = await this.rowFor(this.hashOf(token));
+    return row && row.revoked_at === null ? row : undefined;
+  }
+
+  /**
+   * `resolve()`'s answer without a promise when it is an active key the cache holds fresh (the same
+   * entry, TTL and background refresh `resolve()` would use); undefined when `resolve()` is needed
+   * (unknown, revoked, expired or never seen), which then answers as before.
+   */
+  activeCached(token: string | undefined): ApiKeyRow | undefined {
+    if (!token || token.length > MAX_TOKEN_CHARS) return undefined;
+    const row = this.fresh(this.hashOf(token), this.now())?.row;
     return row && row.revoked_at === null ? row : undefined;
   }
 
@@ -99,14 +111,31 @@ export class KeyResolver {
     this.unknown.delete(hash);
   }
 
+  private hashOf(token: string): string {
+    let hash = this.hashes.get(token);
+    if (hash !== undefined) return hash;
+    hash = hashApiKey(token);
+    if (this.hashes.size >= this.maxEntries + this.maxNegativeEntries) {
+      const oldest = this.hashes.keys().next();
+      if (!oldest.done) this.hashes.delete(oldest.value);
+    }
+    this.hashes.set(token, hash);
+    return hash;
+  }
+
+  /** The cache entry while it is within its TTL; past half its life it is refreshed in the background so a hot key never waits on the store. */
+  private fresh(hash: string, nowMs: number): CacheEntry | undefined {
+    const cached = this.known.get(hash) ?? this.unknown.get(hash);
+    if (!cached || cached.expiresAtMs <= nowMs) return undefined;
+    if (nowMs - cached.storedAtMs > (cached.expiresAtMs - cached.storedAtMs) / 2) this.lookup(hash).catch(() => undefined);
+    return cached;
+  }
+
   private async rowFor(hash: string): Promise<ApiKeyRow | undefined> {
     const nowMs = this.now();
+    const fresh = this.fresh(hash, nowMs);
+    if (fresh) return fresh.row;
     const cached = this.known.get(hash) ?? this.unknown.get(hash);
-    if (cached && cached.expiresAtMs > nowMs) {
-      // Past half its life: refresh in the background so a hot key never waits on the store.
-      if (nowMs - cached.storedAtMs > (cached.expiresAtMs - cached.storedAtMs) / 2) this.lookup(hash).catch(() => undefined);
-      return cached.row;
-    }
     try {
       return await this.lookup(hash);
     } catch (err) {
@@ -174,11 +203,13 @@ export function extractBearerToken(header: string | undefined): string | undefin
   return match?.[1];
 }
 
+/** The configured admin key's digest, computed once rather than on every request that carries a token. */
+let adminDigest: { key: string; digest: Buffer } | undefined;
+
 /** Whether a token is the admin key, in constant time; false when no admin key is configured. */
 export function isAdminKey(token: string | undefined, adminKey: string | undefined): boolean {
   if (!token || !adminKey) return false;
   // Hashing first gives equal-length inputs, so neither the key's length nor its content leaks.
-  const a = createHash('sha256').update(token, 'utf8').digest();
-  const b = createHash('sha256').update(adminKey, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  if (adminDigest?.key !== adminKey) adminDigest = { key: adminKey, digest: oneShotHash('sha256', adminKey, 'buffer') };
+  return timingSafeEqual(oneShotHash('sha256', token, 'buffer'), adminDigest.digest);
 }

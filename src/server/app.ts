@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
-import { authenticate, openWithoutKey } from './authenticate.ts';
+import { authenticate, authenticatedNow } from './authenticate.ts';
 import { GatewayError } from '../util/errors.ts';
 import { newRequestRecord, type RequestRecord } from '../pipeline/request-record.ts';
 import { recordRequest } from '../pipeline/request-log.ts';
@@ -87,7 +87,7 @@ export function buildApp(gateway: () => Gateway): FastifyInstance {
       done(drainingError());
       return;
     }
-    if (PUBLIC_ROUTES.has(path) || openWithoutKey(gateway(), req, path)) {
+    if (PUBLIC_ROUTES.has(path) || authenticatedNow(gateway(), req, path)) {
       done();
       return;
     }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Gateway } from '../pipeline/gateway-types.ts';
 import { extractBearerToken, isAdminKey, KeyStoreUnavailableError } from '../auth/key-resolver.ts';
+import type { ApiKeyRow } from '../store/types.ts';
 import { errors } from '../util/errors.ts';
 
 /** The key from `Authorization: Bearer …` (the scheme is case-insensitive, RFC 6750 §2.1 / RFC 9110 §11.1), else `x-api-key`. */
@@ -27,14 +28,23 @@ export async function authenticate(g: Gateway, req: FastifyRequest, path: string
 }
 
 /**
- * True when `authenticate` has nothing to check or wait for: a non-admin route while no API key
- * exists (known without asking the store) and no admin key presented. The common keyless request
- * then skips authenticate's promises and turns.
+ * True when `authenticate` would pass without waiting for anything: a non-admin route while no API
+ * key exists (known without asking the store) and no admin key presented, or while keys are
+ * required, a key the resolver's cache holds fresh and active (its TTL and refresh unchanged). The
+ * common request then skips authenticate's promises and turns; any other case returns false and
+ * `authenticate` answers it as before.
  */
-export function openWithoutKey(g: Gateway, req: FastifyRequest, path: string): boolean {
-  if (isAdminPath(path) || g.keysRequiredNow?.() !== false) return false;
-  const token = g.adminKey ? bearerToken(req) : undefined;
-  return !(token && g.adminKey && isAdminKey(token, g.adminKey));
+export function authenticatedNow(g: Gateway, req: FastifyRequest, path: string): boolean {
+  if (isAdminPath(path)) return false;
+  const keysRequired = g.keysRequiredNow?.();
+  if (keysRequired === undefined) return false;
+  const token = g.adminKey || keysRequired ? bearerToken(req) : undefined;
+  if (token && g.adminKey && isAdminKey(token, g.adminKey)) return false;
+  if (!keysRequired) return true;
+  const key = g.keys.activeCached(token);
+  if (!key) return false;
+  useKey(req, key);
+  return true;
 }
 
 async function authenticateOrThrow(g: Gateway, req: FastifyRequest, path: string): Promise<void> {
@@ -55,6 +65,11 @@ async function authenticateOrThrow(g: Gateway, req: FastifyRequest, path: string
   if (!token) throw errors.missingKey();
   const key = await g.keys.resolve(token);
   if (!key) throw errors.invalidKey();
+  useKey(req, key);
+}
+
+function useKey(req: FastifyRequest, key: ApiKeyRow): void {
+  const record = req.record;
   record.key = key;
   record.row.key_id = key.id;
   record.row.team = key.team;
