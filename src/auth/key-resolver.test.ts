@@ -147,6 +147,21 @@ describe('KeyResolver', () => {
     expect(store.calls.length).toBe(before);
   });
 
+  it('remembers the token of an active key only, never an unknown or revoked one', async () => {
+    const store = fakeStore();
+    const k = generateApiKey();
+    const revoked = generateApiKey();
+    store.rows.set(k.hash, row(k.hash));
+    store.rows.set(revoked.hash, { ...row(revoked.hash), revoked_at: '2026-12-01T00:00:00.000Z' });
+    const resolver = new KeyResolver({ findByHash: store.findByHash });
+    for (let i = 0; i < 50; i++) await resolver.resolve(`aigw_random_${i}`);
+    expect(await resolver.resolve(revoked.key)).toBeUndefined();
+    expect(await resolver.resolve(k.key)).toBeDefined();
+    // Bracket access reads the private map: what stays in the heap is the point of this test.
+    expect([...resolver['hashes'].keys()]).toEqual([k.key]);
+    expect(resolver.activeCached(k.key)?.id).toBe(row(k.hash).id);
+  });
+
   it('propagates store errors without caching them', async () => {
     let fail = true;
     const k = generateApiKey();

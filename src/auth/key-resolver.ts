@@ -67,7 +67,11 @@ export class KeyResolver {
   private readonly known = new Map<string, CacheEntry>();
   private readonly unknown = new Map<string, CacheEntry>();
   private readonly inFlight = new Map<string, Promise<ApiKeyRow | undefined>>();
-  /** Token → its SHA-256 hex: a keyed request would otherwise hash its bearer token every time. */
+  /**
+   * Token → its SHA-256 hex, for tokens of active keys only: a keyed request would otherwise hash its
+   * bearer token every time, and a token that named no key (a typo, a spray) is neither kept in the
+   * heap nor allowed to push a real key's entry out.
+   */
   private readonly hashes = new Map<string, string>();
 
   constructor(opts: KeyResolverOptions) {
@@ -85,8 +89,11 @@ export class KeyResolver {
   /** The active (not revoked) key for a token, or undefined; throws KeyStoreUnavailableError. */
   async resolve(token: string | undefined): Promise<ApiKeyRow | undefined> {
     if (!token || token.length > MAX_TOKEN_CHARS) return undefined;
-    const row = await this.rowFor(this.hashOf(token));
-    return row && row.revoked_at === null ? row : undefined;
+    const hash = this.hashOf(token);
+    const row = await this.rowFor(hash);
+    if (!row || row.revoked_at !== null) return undefined;
+    this.rememberHash(token, hash);
+    return row;
   }
 
   /**
@@ -112,15 +119,16 @@ export class KeyResolver {
   }
 
   private hashOf(token: string): string {
-    let hash = this.hashes.get(token);
-    if (hash !== undefined) return hash;
-    hash = hashApiKey(token);
-    if (this.hashes.size >= this.maxEntries + this.maxNegativeEntries) {
+    return this.hashes.get(token) ?? hashApiKey(token);
+  }
+
+  private rememberHash(token: string, hash: string): void {
+    if (this.hashes.has(token)) return;
+    if (this.hashes.size >= this.maxEntries) {
       const oldest = this.hashes.keys().next();
       if (!oldest.done) this.hashes.delete(oldest.value);
     }
     this.hashes.set(token, hash);
-    return hash;
   }
 
   /** The cache entry while it is within its TTL; past half its life it is refreshed in the background so a hot key never waits on the store. */
