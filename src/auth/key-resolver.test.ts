@@ -152,7 +152,7 @@ describe('KeyResolver', () => {
     const k = generateApiKey();
     const revoked = generateApiKey();
     store.rows.set(k.hash, row(k.hash));
-    store.rows.set(revoked.hash, { ...row(revoked.hash), revoked_at: '2026-12-01T00:00:00.000Z' });
+    store.rows.set(revoked.hash, { ...row(revoked.hash), revoked_at: Date.UTC(2026, 11, 1) });
     const resolver = new KeyResolver({ findByHash: store.findByHash });
     for (let i = 0; i < 50; i++) await resolver.resolve(`aigw_random_${i}`);
     expect(await resolver.resolve(revoked.key)).toBeUndefined();
