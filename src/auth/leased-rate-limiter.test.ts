@@ -9,7 +9,7 @@ afterAll(() => redis.cleanUp());
 let groupCount = 0;
 
 /** Replicas sharing one prefix, each with its own connection, counting the scripts it sends. */
-function replicas(count: number): Array<{ limiter: LeasedRateLimiter; exact: RedisRateLimiter; scripts: () => number }> {
+function replicas(count: number, leaseTtlMs?: number): Array<{ limiter: LeasedRateLimiter; exact: RedisRateLimiter; scripts: () => number }> {
   const keyPrefix = `${redis.prefix}${++groupCount}:`;
   return Array.from({ length: count }, () => {
     const connection = redis.connect();
@@ -20,7 +20,7 @@ function replicas(count: number): Array<{ limiter: LeasedRateLimiter; exact: Red
       return evalsha(...args);
     };
     const exact = new RedisRateLimiter({ redis: connection, keyPrefix });
-    return { limiter: new LeasedRateLimiter({ shared: exact }), exact, scripts: () => scripts };
+    return { limiter: new LeasedRateLimiter({ shared: exact, leaseTtlMs }), exact, scripts: () => scripts };
   });
 }
 
@@ -28,6 +28,8 @@ function replicas(count: number): Array<{ limiter: LeasedRateLimiter; exact: Red
 async function tokensArrive(limiter: LeasedRateLimiter): Promise<void> {
   for (let i = 0; i < 1_000 && limiter.heldTokens === 0; i++) await new Promise((resolve) => setTimeout(resolve, 2));
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const turns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -48,6 +50,27 @@ describe('rate-limit token leases', () => {
     expect(scripts() - before).toBeLessThanOrEqual(1);
     await limiter.close();
     expect(limiter.leaseCount).toBe(0);
+  });
+
+  it('skips the renewal of a busy lease with tokens to spare, and gives an idle one back at the next look', async () => {
+    // A 4 s lease: a look every second; tokens are good for 3 s after the trip that took them.
+    const [{ limiter, scripts }] = replicas(1, 4_000) as [ReturnType<typeof replicas>[number]];
+    for (let i = 0; i < 2; i++) expect((await limiter.hit('k', 6_000, Date.now())).ok).toBe(true);
+    await tokensArrive(limiter);
+    expect(limiter.heldTokens).toBe(16);
+    const afterFirstTrip = scripts();
+    await sleep(400);
+    // Busy: two admitted from its tokens before the first look; 14 left is more than half of 16.
+    for (let i = 0; i < 2; i++) expect((await limiter.hit('k', 6_000, Date.now())).ok).toBe(true);
+    await sleep(1_000); // past the first look (~1 s after the trip)
+    expect(scripts()).toBe(afterFirstTrip);
+    expect(limiter.heldTokens).toBe(14);
+    // Idle since that look: the next one (~2 s) gives the 14 tokens back and drops the lease.
+    await sleep(1_100);
+    for (let i = 0; i < 200 && limiter.leaseCount > 0; i++) await sleep(5);
+    expect(scripts()).toBe(afterFirstTrip + 1);
+    expect(limiter.leaseCount).toBe(0);
+    expect(limiter.heldTokens).toBe(0);
   });
 
   it('gives its unused tokens back at close', async () => {
