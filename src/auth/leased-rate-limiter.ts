@@ -1,5 +1,6 @@
 import type { RateLimiter, RateLimitResult } from './rate-limiter.ts';
 import type { RedisRateLimiter } from './redis-rate-limiter.ts';
+import { BusyKeys, MAX_LEASES, TOKEN_HOLD_MS, maxLeaseTokens } from './busy-keys.ts';
 
 /**
  * Per-replica token leases over the Redis rate limiter, for keys with a rate limit and no budget (a
@@ -46,8 +47,6 @@ interface TokenLease {
 
 const DEFAULT_LEASE_TTL_MS = 10_000;
 /** Tokens a lease may hold: this much of the key's sustained rate. */
-const TOKEN_HOLD_MS = 250;
-const MAX_LEASES = 10_000;
 const OK: RateLimitResult = { ok: true };
 
 export class LeasedRateLimiter implements RateLimiter {
@@ -56,13 +55,14 @@ export class LeasedRateLimiter implements RateLimiter {
   private readonly now: () => number;
   private readonly leases = new Map<string, TokenLease>();
   /** Last exact request per key and limit, to lease only keys that are busy. */
-  private recent = new Map<string, number>();
+  private readonly busy: BusyKeys;
   private closed = false;
 
   constructor(opts: LeasedRateLimiterOptions) {
     this.shared = opts.shared;
     this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.now = opts.nowMs ?? Date.now;
+    this.busy = new BusyKeys(this.leaseTtlMs / 4);
   }
 
   async hit(keyId: string, limitPerMin: number, nowMs: number): Promise<RateLimitResult> {
@@ -108,16 +108,10 @@ export class LeasedRateLimiter implements RateLimiter {
 
   private noteDemand(mapKey: string, keyId: string, limitPerMin: number, monoMs: number): void {
     if (this.closed) return;
-    const last = this.recent.get(mapKey);
-    // Busy: its second request within the time an idle lease is kept, so such a key keeps its lease.
-    if (last === undefined || monoMs - last > this.leaseTtlMs / 4) {
-      if (this.recent.size >= MAX_LEASES) this.recent = new Map();
-      this.recent.set(mapKey, monoMs);
-      return;
-    }
-    const maxTokens = Math.floor((limitPerMin / 60_000) * TOKEN_HOLD_MS);
+    if (!this.busy.isBusy(mapKey, monoMs)) return;
+    const maxTokens = maxLeaseTokens(limitPerMin);
     if (maxTokens < 2 || this.leases.size >= MAX_LEASES) return;
-    this.recent.delete(mapKey);
+    this.busy.forget(mapKey);
     const lease: TokenLease = {
       mapKey,
       keyId,

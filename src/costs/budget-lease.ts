@@ -5,6 +5,7 @@ import type { LeaseTrip, RedisBudgetLedger } from './redis-budget-ledger.ts';
 import { timeOrderedId } from '../util/time-ordered-id.ts';
 import type { Lease, LeasedReservation } from './budget-lease-state.ts';
 import { leaseKey } from './budget-lease-state.ts';
+import { BusyKeys, MAX_LEASES, maxLeaseTokens } from '../auth/busy-keys.ts';
 
 /**
  * Per-replica budget leases over the Redis ledger: a replica serving a busy key reserves a slice of
@@ -49,8 +50,6 @@ export interface LeasedBudgetLedgerOptions {
 const DEFAULT_LEASE_TTL_MS = 10_000;
 const DEFAULT_SHARE_PERMILLE = 250;
 /** Tokens a lease may hold: this much of the key's sustained rate. */
-const TOKEN_HOLD_MS = 250;
-const MAX_LEASES = 10_000;
 const RETRY_MS = 200;
 /** Settled spend waits at most this long for its lease's next trip (a dead replica's is lost from Redis). */
 const FLUSH_MS = 20;
@@ -63,7 +62,7 @@ export class LeasedBudgetLedger implements SharedLedger {
   private readonly leases = new Map<string, Lease>();
   private readonly reservations = new Map<string, LeasedReservation>();
   /** Last exact request per lease key, to lease only keys that are busy. */
-  private recent = new Map<string, number>();
+  private readonly busy: BusyKeys;
   private closed = false;
 
   constructor(opts: LeasedBudgetLedgerOptions) {
@@ -71,6 +70,7 @@ export class LeasedBudgetLedger implements SharedLedger {
     this.leaseTtlMs = opts.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
     this.sharePermille = opts.sharePermille ?? DEFAULT_SHARE_PERMILLE;
     this.now = opts.nowMs ?? Date.now;
+    this.busy = new BusyKeys(this.leaseTtlMs / 4);
   }
 
   async reserve(keyId: string, amountUsd: number, limits: BudgetLimits, nowMs: number): Promise<ReserveResult> {
@@ -196,16 +196,10 @@ export class LeasedBudgetLedger implements SharedLedger {
     // A key without limits (a hold handed over after an outage) has nothing to lease.
     if (this.closed || this.leases.has(mapKey) || (limits.dailyUsd == null && limits.monthlyUsd == null)) return;
     const monoMs = performance.now();
-    const last = this.recent.get(mapKey);
-    // Busy: its second request within the time an idle lease is kept, so such a key keeps its lease.
-    if (last === undefined || monoMs - last > this.leaseTtlMs / 4) {
-      if (this.recent.size >= MAX_LEASES) this.recent = new Map();
-      this.recent.set(mapKey, monoMs);
-      return;
-    }
-    const maxTokens = limitPerMin === undefined ? 0 : Math.floor((limitPerMin / 60_000) * TOKEN_HOLD_MS);
+    if (!this.busy.isBusy(mapKey, monoMs)) return;
+    const maxTokens = limitPerMin === undefined ? 0 : maxLeaseTokens(limitPerMin);
     if ((limitPerMin !== undefined && maxTokens < 2) || this.leases.size >= MAX_LEASES) return;
-    this.recent.delete(mapKey);
+    this.busy.forget(mapKey);
     const { day, month } = utcWindows(nowMs);
     const lease: Lease = {
       mapKey,
